@@ -1,0 +1,365 @@
+import { hostname } from 'node:os';
+import {
+  ConfigError,
+  parseConfig,
+  parseHostPort,
+  parseSize,
+  Role,
+  USAGE,
+  wantsHelp,
+  type TroupeConfig,
+} from './config';
+
+const GW = ['--role', 'gateway', '--dispatchers', '10.0.0.1:7072'];
+
+function errorOf(argv: string[], env: NodeJS.ProcessEnv = {}): ConfigError {
+  try {
+    parseConfig(argv, env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(argv)}`);
+}
+
+describe(parseConfig, () => {
+  describe('defaults', () => {
+    it('gives the PROTOCOL.md section 1 defaults when nothing is set', () => {
+      expect(parseConfig([], {})).toEqual<TroupeConfig>({
+        role: 'standalone',
+        host: '127.0.0.1',
+        port: 7070,
+        publishPort: 7071,
+        linkPort: 7072,
+        admin: './.troupe/admin.sock',
+        dispatchers: [],
+        peers: [],
+        dc: 'local',
+        peerDcs: [],
+        workers: 1,
+        transport: 'uws',
+        logLevel: 'info',
+        maxFrame: 65536,
+        maxPublishFrame: 1048576,
+        historySize: 1000,
+        historyTtlMs: 300000,
+        heartbeatMs: 25000,
+        outboundLimit: 1048576,
+        httpPublish: true,
+        nodeId: `${hostname()}-${process.pid}`,
+      });
+    });
+
+    it('leaves httpPort, clusterSecret and authToken unset', () => {
+      const c = parseConfig([], {});
+      expect(c.httpPort).toBeUndefined();
+      expect(c.clusterSecret).toBeUndefined();
+      expect(c.authToken).toBeUndefined();
+    });
+
+    it('disables HTTP publish by default outside standalone', () => {
+      expect(parseConfig(GW, {}).httpPublish).toBe(false);
+      expect(parseConfig(['--role', 'dispatcher'], {}).httpPublish).toBe(false);
+    });
+  });
+
+  describe('flags', () => {
+    const cases: [string, string, Partial<TroupeConfig>][] = [
+      ['--role', 'dispatcher', { role: Role.Dispatcher }],
+      ['--host', '0.0.0.0', { host: '0.0.0.0' }],
+      ['--host', '::1', { host: '::1' }],
+      ['--host', 'node-1.example.com', { host: 'node-1.example.com' }],
+      ['--port', '8080', { port: 8080 }],
+      ['--port', '0', { port: 0 }],
+      ['--publish-port', '9001', { publishPort: 9001 }],
+      ['--link-port', '9002', { linkPort: 9002 }],
+      ['--http-port', '9003', { httpPort: 9003 }],
+      ['--admin', '/tmp/x/admin.sock', { admin: '/tmp/x/admin.sock' }],
+      [
+        '--peers',
+        'a:1,b:2',
+        {
+          peers: [
+            { host: 'a', port: 1 },
+            { host: 'b', port: 2 },
+          ],
+        },
+      ],
+      ['--dc', 'eu-west.1', { dc: 'eu-west.1' }],
+      ['--cluster-secret', 's3cret', { clusterSecret: 's3cret' }],
+      ['--workers', '8', { workers: 8 }],
+      ['--transport', 'ws', { transport: 'ws' }],
+      ['--log-level', 'silent', { logLevel: 'silent' }],
+      ['--max-frame', '128KiB', { maxFrame: 131072 }],
+      ['--max-publish-frame', '2MiB', { maxPublishFrame: 2097152 }],
+      ['--auth-token', 'tok', { authToken: 'tok' }],
+      ['--http-publish', 'false', { httpPublish: false }],
+      ['--history-size', '0', { historySize: 0 }],
+      ['--history-ttl-ms', '1500', { historyTtlMs: 1500 }],
+      ['--heartbeat-ms', '100', { heartbeatMs: 100 }],
+      ['--outbound-limit', '4096', { outboundLimit: 4096 }],
+      ['--node-id', 'gw-1', { nodeId: 'gw-1' }],
+    ];
+
+    it.each(cases)('reads %s %s', (flag, value, expected) => {
+      expect(parseConfig([flag, value], {})).toMatchObject(expected);
+      expect(parseConfig([`${flag}=${value}`], {})).toMatchObject(expected);
+    });
+
+    it('reads --dispatchers as a host:port list, IPv6 in brackets', () => {
+      const c = parseConfig(
+        ['--role', 'gateway', '--dispatchers', '10.0.0.1:7072, [::1]:7073'],
+        {},
+      );
+      expect(c.dispatchers).toEqual([
+        { host: '10.0.0.1', port: 7072 },
+        { host: '::1', port: 7073 },
+      ]);
+    });
+
+    it('reads --peer-dcs as NAME=host:port pairs', () => {
+      const c = parseConfig(['--peer-dcs', 'us=10.1.0.1:7072,ap=ap.example:7072'], {});
+      expect(c.peerDcs).toEqual([
+        { dc: 'us', addr: { host: '10.1.0.1', port: 7072 } },
+        { dc: 'ap', addr: { host: 'ap.example', port: 7072 } },
+      ]);
+    });
+
+    it('treats a bare boolean flag as true and --no-<flag> as false', () => {
+      expect(parseConfig([...GW, '--http-publish'], {}).httpPublish).toBe(true);
+      expect(parseConfig(['--http-publish', '--port', '1'], {})).toMatchObject({
+        httpPublish: true,
+        port: 1,
+      });
+      expect(parseConfig(['--no-http-publish'], {}).httpPublish).toBe(false);
+      expect(parseConfig(['--http-publish=no'], {}).httpPublish).toBe(false);
+    });
+
+    it('lets the last occurrence of a flag win', () => {
+      expect(parseConfig(['--port', '1', '--port=2'], {}).port).toBe(2);
+    });
+
+    it('keeps "=" inside a value given with --flag=value', () => {
+      expect(parseConfig(['--auth-token=a=b'], {}).authToken).toBe('a=b');
+    });
+  });
+
+  describe('env', () => {
+    it('reads every setting from its TROUPE_ variable', () => {
+      const c = parseConfig([], {
+        TROUPE_ROLE: 'gateway',
+        TROUPE_HOST: '0.0.0.0',
+        TROUPE_PORT: '1',
+        TROUPE_PUBLISH_PORT: '2',
+        TROUPE_LINK_PORT: '3',
+        TROUPE_HTTP_PORT: '4',
+        TROUPE_ADMIN: '/run/t.sock',
+        TROUPE_DISPATCHERS: 'd:5',
+        TROUPE_PEERS: 'p:6',
+        TROUPE_DC: 'eu',
+        TROUPE_PEER_DCS: 'us=u:7',
+        TROUPE_CLUSTER_SECRET: 'cs',
+        TROUPE_WORKERS: '3',
+        TROUPE_TRANSPORT: 'ws',
+        TROUPE_LOG_LEVEL: 'debug',
+        TROUPE_MAX_FRAME: '1KiB',
+        TROUPE_MAX_PUBLISH_FRAME: '2KiB',
+        TROUPE_AUTH_TOKEN: 'at',
+        TROUPE_HTTP_PUBLISH: 'true',
+        TROUPE_HISTORY_SIZE: '10',
+        TROUPE_HISTORY_TTL_MS: '20',
+        TROUPE_HEARTBEAT_MS: '30',
+        TROUPE_OUTBOUND_LIMIT: '1MB',
+        TROUPE_NODE_ID: 'n1',
+      });
+      expect(c).toEqual<TroupeConfig>({
+        role: 'gateway',
+        host: '0.0.0.0',
+        port: 1,
+        publishPort: 2,
+        linkPort: 3,
+        httpPort: 4,
+        admin: '/run/t.sock',
+        dispatchers: [{ host: 'd', port: 5 }],
+        peers: [{ host: 'p', port: 6 }],
+        dc: 'eu',
+        peerDcs: [{ dc: 'us', addr: { host: 'u', port: 7 } }],
+        clusterSecret: 'cs',
+        workers: 3,
+        transport: 'ws',
+        logLevel: 'debug',
+        maxFrame: 1024,
+        maxPublishFrame: 2048,
+        authToken: 'at',
+        httpPublish: true,
+        historySize: 10,
+        historyTtlMs: 20,
+        heartbeatMs: 30,
+        outboundLimit: 1000000,
+        nodeId: 'n1',
+      });
+    });
+
+    it('treats an empty variable as unset', () => {
+      const c = parseConfig([], { TROUPE_PORT: '', TROUPE_AUTH_TOKEN: '' });
+      expect(c.port).toBe(7070);
+      expect(c).not.toHaveProperty('authToken');
+    });
+
+    it('lets a flag override the env, and the env override the default', () => {
+      const env = { TROUPE_PORT: '9000', TROUPE_PUBLISH_PORT: '9001' };
+      expect(parseConfig(['--port', '8000'], env)).toMatchObject({
+        port: 8000,
+        publishPort: 9001,
+        linkPort: 7072,
+      });
+    });
+
+    it('does not read a bad env value when a flag overrides it', () => {
+      expect(parseConfig(['--port', '1'], { TROUPE_PORT: 'nope' }).port).toBe(1);
+    });
+
+    it('lets the env role drive the HTTP publish default', () => {
+      const c = parseConfig([], { TROUPE_ROLE: 'dispatcher' });
+      expect(c.httpPublish).toBe(false);
+    });
+  });
+
+  describe('errors', () => {
+    const bad: [string[], string, RegExp][] = [
+      [['--nope', '1'], '--nope', /unknown flag --nope/],
+      [['--no-port'], '--no-port', /unknown flag --no-port/],
+      [['--port'], '--port', /--port needs a value/],
+      [['--port', '--host', 'x'], '--port', /--port needs a value/],
+      [['--port', 'abc'], '--port', /--port: expected an integer 0\.\.65535, got "abc"/],
+      [['--port', '65536'], '--port', /0\.\.65535/],
+      [['--port', '-1'], '--port', /0\.\.65535/],
+      [['--port', '1.5'], '--port', /0\.\.65535/],
+      [['--publish-port', '70000'], '--publish-port', /0\.\.65535/],
+      [['--link-port', ''], '--link-port', /got ""/],
+      [['--http-port', 'x'], '--http-port', /0\.\.65535/],
+      [['--role', 'king'], '--role', /one of standalone\|gateway\|dispatcher, got "king"/],
+      [['--host', 'bad host'], '--host', /IP address or host name/],
+      [['--host', '300.1.1.1'], '--host', /IP address or host name/],
+      [['--dispatchers', 'a:1,b', ...GW.slice(0, 2)], '--dispatchers', /host:port.*"b"/],
+      [['--peers', 'a:0'], '--peers', /port 1\.\.65535, got "a:0"/],
+      [['--peers', 'a:1,,b:2'], '--peers', /empty item 2/],
+      [['--peers', '[nope]:1'], '--peers', /host:port/],
+      [['--peer-dcs', 'us'], '--peer-dcs', /NAME=host:port, got "us"/],
+      [['--peer-dcs', '=a:1'], '--peer-dcs', /datacenter name/],
+      [['--peer-dcs', 'us=a:1,us=b:1'], '--peer-dcs', /"us" is listed twice/],
+      [['--peer-dcs', 'local=a:1'], '--peer-dcs', /own \(--dc\)/],
+      [['--dc', 'a b'], '--dc', /datacenter name/],
+      [['--workers', '0'], '--workers', /1\.\.1024/],
+      [['--transport', 'tcp'], '--transport', /one of uws\|ws/],
+      [['--log-level', 'loud'], '--log-level', /one of trace\|/],
+      [['--max-frame', '64XB'], '--max-frame', /size in bytes/],
+      [['--max-frame', '0'], '--max-frame', /size in bytes/],
+      [['--max-publish-frame', '1.3B'], '--max-publish-frame', /size in bytes/],
+      [['--outbound-limit', 'lots'], '--outbound-limit', /size in bytes/],
+      [['--cluster-secret='], '--cluster-secret', /must not be empty/],
+      [['--auth-token='], '--auth-token', /must not be empty/],
+      [['--http-publish=maybe'], '--http-publish', /true or false/],
+      [['--history-size', '-5'], '--history-size', />= 0/],
+      [['--history-ttl-ms', 'x'], '--history-ttl-ms', />= 0/],
+      [['--heartbeat-ms', '0'], '--heartbeat-ms', />= 1/],
+      [['--node-id', 'has space'], '--node-id', /printable/],
+      [['--admin', 'tcp://127.0.0.1:9'], '--admin', /Unix socket path/],
+      [['--admin='], '--admin', /socket path/],
+      [['--role', 'gateway'], '--dispatchers', /a gateway needs at least one dispatcher/],
+      [['--port', '7071'], '--publish-port', /port 7071 is already used by --port/],
+      [['--http-port', '7070'], '--http-port', /already used by --port/],
+      [['--role', 'dispatcher', '--link-port', '7071'], '--link-port', /--publish-port/],
+    ];
+
+    it.each(bad)('rejects %j naming %s', (argv, flag, message) => {
+      const err = errorOf(argv);
+      expect(err.flag).toBe(flag);
+      expect(err.message).toMatch(message);
+      expect(err.message).toContain(flag);
+    });
+
+    it('rejects a stray argument', () => {
+      const err = errorOf(['start']);
+      expect(err.message).toMatch(/unexpected argument "start"/);
+      expect(err.flag).toBeUndefined();
+      expect(errorOf(['-p', '1']).message).toMatch(/unexpected argument "-p"/);
+    });
+
+    it('names the env var when the bad value came from it', () => {
+      const err = errorOf([], { TROUPE_WORKERS: 'many' });
+      expect(err.flag).toBe('--workers');
+      expect(err.message).toBe(
+        '--workers (from TROUPE_WORKERS): expected an integer 1..1024, got "many"',
+      );
+    });
+
+    it('does not let ports shared by other roles collide', () => {
+      expect(parseConfig([...GW, '--publish-port', '7070'], {}).publishPort).toBe(7070);
+      expect(parseConfig(['--port', '0', '--publish-port', '0'], {}).port).toBe(0);
+    });
+
+    it('is an Error named ConfigError', () => {
+      const err = errorOf(['--x']);
+      expect(err).toBeInstanceOf(Error);
+      expect(err.name).toBe('ConfigError');
+    });
+  });
+});
+
+describe(parseSize, () => {
+  it.each([
+    ['65536', 65536],
+    ['1B', 1],
+    ['64KiB', 65536],
+    ['64kib', 65536],
+    ['1MiB', 1048576],
+    ['1.5MiB', 1572864],
+    ['1GiB', 1073741824],
+    ['2KB', 2000],
+    ['3MB', 3000000],
+  ])('reads %s as %d bytes', (raw, bytes) => {
+    expect(parseSize(raw)).toBe(bytes);
+  });
+
+  it.each(['', 'KiB', '-1', '1TiB', '0.5', '1e3'])('rejects %j', (raw) => {
+    expect(() => parseSize(raw)).toThrow(/size in bytes/);
+  });
+});
+
+describe(parseHostPort, () => {
+  it('reads host names, IPv4 and bracketed IPv6', () => {
+    expect(parseHostPort('h:1')).toEqual({ host: 'h', port: 1 });
+    expect(parseHostPort('1.2.3.4:65535')).toEqual({ host: '1.2.3.4', port: 65535 });
+    expect(parseHostPort('[fe80::1]:80')).toEqual({ host: 'fe80::1', port: 80 });
+  });
+
+  it.each(['h', 'h:', ':1', 'h:65536', '::1:80', '[h]:1', 'h:1:2'])('rejects %j', (raw) => {
+    expect(() => parseHostPort(raw)).toThrow(/host:port/);
+  });
+});
+
+describe('USAGE', () => {
+  it('lists every flag with its default and env var', () => {
+    for (const [flag, env] of [
+      ['--port PORT', 'TROUPE_PORT'],
+      ['--max-publish-frame SIZE', 'TROUPE_MAX_PUBLISH_FRAME'],
+      ['--peer-dcs NAME=h:p,...', 'TROUPE_PEER_DCS'],
+      ['--node-id ID', 'TROUPE_NODE_ID'],
+    ] as const) {
+      const at = USAGE.indexOf(flag);
+      expect(at).toBeGreaterThan(-1);
+      expect(USAGE.slice(at).split('\n')[1]).toContain(`env ${env}`);
+    }
+    expect(USAGE).toContain('default 64KiB; env TROUPE_MAX_FRAME');
+    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(24);
+  });
+});
+
+describe(wantsHelp, () => {
+  it('is true for --help or -h only', () => {
+    expect(wantsHelp(['--port', '1', '--help'])).toBe(true);
+    expect(wantsHelp(['-h'])).toBe(true);
+    expect(wantsHelp(['--port', '1'])).toBe(false);
+  });
+});
