@@ -1,0 +1,128 @@
+/**
+ * Client frame codecs (PROTOCOL.md §2): subprotocol negotiation, the `Codec` seam, whole-frame
+ * decoding into parsed messages, and encode-once helpers for the fan-out path.
+ *
+ * Frame lifecycle (gateway):
+ *   upgrade --chooseSubprotocol--> codecFor(p)
+ *   frame in --decodeClientFrame--> { ok: false } -> close 4000 (Disconnect.Undecodable)
+ *                                    { ok: true, items } -> each item: msg, or `err` to send back
+ *   events out --encodeEvents--> bytes shared by every subscriber of that format
+ *
+ * Batches: a frame may be an array of messages, at most `MAX_CLIENT_BATCH`. An empty array or a
+ * longer one is answered with a single 400 (no id) and none of its messages run: running a prefix
+ * would make the outcome depend on where the server cut.
+ */
+import { ErrorCode } from './codes';
+import { DecodeError } from './errors';
+import { jsonCodec, jsonData } from './json-codec';
+import type { ClientMessage, ServerMessage } from './messages';
+import { msgpackCodec } from './msgpack-codec';
+import { type Parsed, parseClientMessage } from './validate';
+
+export { DecodeError } from './errors';
+export { jsonCodec } from './json-codec';
+export { msgpackCodec } from './msgpack-codec';
+
+export const Subprotocol = { Msgpack: 'troupe.v1.msgpack', Json: 'troupe.v1.json' } as const;
+export type Subprotocol = (typeof Subprotocol)[keyof typeof Subprotocol];
+
+/** The most messages one client frame may hold. */
+export const MAX_CLIENT_BATCH = 100;
+
+export interface Codec {
+  readonly subprotocol: Subprotocol;
+  /** msgpack: binary frames; json: text frames. */
+  readonly binary: boolean;
+  /** One frame's value (a message, a batch, or anything else). Throws only `DecodeError`. */
+  decode(frame: Uint8Array | string): unknown;
+  /** An array is a batch frame. */
+  encode(msg: ServerMessage | ServerMessage[]): Uint8Array | string;
+}
+
+/**
+ * The subprotocol to answer an upgrade with. Nothing offered: msgpack (the contract's default).
+ * Offered but none supported: `null`, and the caller rejects the upgrade. Otherwise the client's
+ * first supported choice (its order is its preference). Entries are trimmed and may still hold
+ * the raw comma-separated header value.
+ */
+export function chooseSubprotocol(offered: readonly string[]): Subprotocol | null {
+  let sawAny = false;
+  for (const entry of offered) {
+    for (const part of entry.split(',')) {
+      const name = part.trim();
+      if (name === '') continue;
+      sawAny = true;
+      if (name === Subprotocol.Msgpack || name === Subprotocol.Json) return name;
+    }
+  }
+  return sawAny ? null : Subprotocol.Msgpack;
+}
+
+export function codecFor(p: Subprotocol): Codec {
+  return p === Subprotocol.Json ? jsonCodec : msgpackCodec;
+}
+
+export type DecodedFrame =
+  { ok: true; items: Parsed<ClientMessage>[] } | { ok: false; reason: string };
+
+export function decodeClientFrame(codec: Codec, frame: Uint8Array | string): DecodedFrame {
+  let value: unknown;
+  try {
+    value = codec.decode(frame);
+  } catch (err) {
+    if (err instanceof DecodeError) return { ok: false, reason: err.message };
+    throw err; // a bug in a codec, not bad input: let the supervisor see it
+  }
+  if (!Array.isArray(value)) return { ok: true, items: [parseClientMessage(value)] };
+  const n = value.length;
+  if (n === 0) return { ok: true, items: [batchError('empty batch')] };
+  if (n > MAX_CLIENT_BATCH) {
+    return { ok: true, items: [batchError(`batch of ${n} messages exceeds ${MAX_CLIENT_BATCH}`)] };
+  }
+  const items = new Array<Parsed<ClientMessage>>(n);
+  for (let i = 0; i < n; i++) items[i] = parseClientMessage(value[i]);
+  return { ok: true, items };
+}
+
+function batchError(msg: string): Parsed<ClientMessage> {
+  return { ok: false, code: ErrorCode.BadRequest, msg };
+}
+
+export type EventPayload = { readonly seq: number; readonly data: unknown };
+
+/**
+ * One frame holding `ev` messages for `events` of one topic: a single map for one event, an
+ * array for several. Encode once, send the result to every subscriber using this codec.
+ * Throws RangeError on an empty list (a caller bug: there is nothing to send).
+ */
+export function encodeEvents(
+  codec: Codec,
+  topic: string,
+  epoch: string,
+  events: ReadonlyArray<EventPayload>,
+): Uint8Array | string {
+  const n = events.length;
+  if (n === 0) throw new RangeError('encodeEvents needs at least one event');
+  if (codec === jsonCodec) return jsonEvents(topic, epoch, events);
+  if (n === 1) return codec.encode(ev(topic, epoch, events[0]));
+  const batch = new Array<ServerMessage>(n);
+  for (let i = 0; i < n; i++) batch[i] = ev(topic, epoch, events[i]);
+  return codec.encode(batch);
+}
+
+function ev(topic: string, epoch: string, e: EventPayload): ServerMessage {
+  return { op: 'ev', topic, seq: e.seq, epoch, data: e.data === undefined ? null : e.data };
+}
+
+/** The envelope is the same for every event, so it is serialized once per call. */
+function jsonEvents(topic: string, epoch: string, events: ReadonlyArray<EventPayload>): string {
+  const head = `{"op":"ev","topic":${JSON.stringify(topic)},"seq":`;
+  const mid = `,"epoch":${JSON.stringify(epoch)},"data":`;
+  if (events.length === 1) return `${head}${events[0].seq}${mid}${jsonData(events[0].data)}}`;
+  let out = '[';
+  for (let i = 0; i < events.length; i++) {
+    if (i > 0) out += ',';
+    out += `${head}${events[i].seq}${mid}${jsonData(events[i].data)}}`;
+  }
+  return out + ']';
+}

@@ -1,0 +1,139 @@
+/**
+ * Length-prefixed msgpack framing for the publisher TCP port and inter-node links (PROTOCOL.md
+ * §3): a 4-byte unsigned big-endian length N, then N bytes of msgpack (a map or an array of maps).
+ *
+ * Decoder lifecycle:  reading header --(4 bytes)--> N > limit ? failed (throws, for good)
+ *                                                   : reading body --(N bytes)--> payload out
+ *
+ * - The limit is checked on the header alone, so an oversized frame is refused before a byte of
+ *   its body is buffered. Frames completed earlier in the same `push` are dropped with it: the
+ *   peer broke the protocol and the link is closed; unacknowledged publishes are theirs to retry.
+ * - Chunks are kept as a list and each payload is assembled once, so a frame split over many
+ *   chunks costs one copy, and a frame inside one chunk costs none (a view of the chunk).
+ * - A zero-length frame is a valid frame with an empty payload; `decodePayload` rejects it.
+ */
+import { DecodeError, FrameTooLargeError } from './errors';
+import { packMsgpack, unpackMsgpack } from './msgpack';
+
+export { DecodeError, FrameTooLargeError } from './errors';
+
+export const DEFAULT_MAX_PUBLISH_FRAME = 1024 * 1024;
+const HEADER_BYTES = 4;
+const MAX_LENGTH = 0xffffffff;
+
+/** One frame: header and msgpack body in a single buffer, ready for `socket.write`. */
+export function encodeFrame(value: unknown): Buffer {
+  const body = packMsgpack(value);
+  if (body.length > MAX_LENGTH) throw new RangeError(`frame body of ${body.length} bytes`);
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + body.length);
+  frame.writeUInt32BE(body.length, 0);
+  frame.set(body, HEADER_BYTES);
+  return frame;
+}
+
+/** Decodes one frame payload. Throws only `DecodeError`. */
+export function decodePayload(payload: Buffer): unknown {
+  if (payload.length === 0) throw new DecodeError('undecodable msgpack: empty frame');
+  return unpackMsgpack(payload);
+}
+
+export class FrameDecoder {
+  private readonly chunks: Buffer[] = [];
+  /** Index of the first unconsumed chunk; consumed ones are dropped in batches, not shifted. */
+  private first = 0;
+  /** Bytes of `chunks[first]` already consumed. */
+  private offset = 0;
+  private total = 0;
+  /** Body length of the frame being read, or -1 while reading a header. */
+  private need = -1;
+  private failure: FrameTooLargeError | undefined;
+
+  constructor(private readonly maxFrame: number = DEFAULT_MAX_PUBLISH_FRAME) {
+    if (!Number.isSafeInteger(maxFrame) || maxFrame < 0 || maxFrame > MAX_LENGTH) {
+      throw new RangeError(`maxFrame must be an integer from 0 to ${MAX_LENGTH}`);
+    }
+  }
+
+  /** Bytes received and not yet returned as a payload. */
+  get buffered(): number {
+    return this.total;
+  }
+
+  /** The payloads completed by `chunk`, in order. Throws `FrameTooLargeError`, then always. */
+  push(chunk: Buffer): Buffer[] {
+    if (this.failure) throw this.failure;
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.total += chunk.length;
+    }
+    const out: Buffer[] = [];
+    for (;;) {
+      if (this.need < 0) {
+        if (this.total < HEADER_BYTES) break;
+        const n = this.readHeader();
+        if (n > this.maxFrame) {
+          this.failure = new FrameTooLargeError(n, this.maxFrame);
+          this.chunks.length = 0;
+          this.total = 0;
+          throw this.failure;
+        }
+        this.need = n;
+      }
+      if (this.total < this.need) break;
+      out.push(this.take(this.need));
+      this.need = -1;
+    }
+    this.compact();
+    return out;
+  }
+
+  private readHeader(): number {
+    const head = this.chunks[this.first];
+    if (head.length - this.offset >= HEADER_BYTES) {
+      const n = head.readUInt32BE(this.offset);
+      this.consume(HEADER_BYTES);
+      return n;
+    }
+    const bytes = this.take(HEADER_BYTES);
+    return bytes.readUInt32BE(0);
+  }
+
+  /** Removes and returns the next `n` bytes (which are buffered). */
+  private take(n: number): Buffer {
+    const head = this.chunks[this.first];
+    if (head.length - this.offset >= n) {
+      const view = head.subarray(this.offset, this.offset + n);
+      this.consume(n);
+      return view;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.chunks[this.first];
+      const count = Math.min(chunk.length - this.offset, n - filled);
+      chunk.copy(out, filled, this.offset, this.offset + count);
+      filled += count;
+      this.consume(count);
+    }
+    return out;
+  }
+
+  private consume(n: number): void {
+    this.total -= n;
+    this.offset += n;
+    if (this.offset === this.chunks[this.first].length) {
+      this.first++;
+      this.offset = 0;
+    }
+  }
+
+  private compact(): void {
+    if (this.first === 0) return;
+    if (this.first === this.chunks.length) {
+      this.chunks.length = 0;
+    } else {
+      this.chunks.splice(0, this.first);
+    }
+    this.first = 0;
+  }
+}

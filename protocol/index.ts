@@ -1,0 +1,42 @@
+/**
+ * The public surface of `protocol/`: wire types, codes, validation, codecs and TCP framing.
+ * Internals (`fields.ts`, `msgpack.ts`) stay private so their shape can change freely.
+ */
+export { CloseCode, Disconnect, ErrorCode } from './codes';
+export type { DisconnectName, DisconnectReason } from './codes';
+export { DecodeError, FrameTooLargeError } from './errors';
+export { isValidTopic, MAX_TOPIC_BYTES } from './topic';
+export { ClientOp, PROTOCOL_VERSION, ServerOp } from './messages';
+export type {
+  AckMessage,
+  ByeMessage,
+  ClientMessage,
+  CountMessage,
+  ErrMessage,
+  EvMessage,
+  HelloMessage,
+  PingMessage,
+  PongMessage,
+  PresenceMessage,
+  PubMessage,
+  ServerMessage,
+  Since,
+  SubMessage,
+  UnsubMessage,
+} from './messages';
+export { parseClientMessage } from './validate';
+export type { Parsed } from './validate';
+export {
+  chooseSubprotocol,
+  codecFor,
+  decodeClientFrame,
+  encodeEvents,
+  jsonCodec,
+  MAX_CLIENT_BATCH,
+  msgpackCodec,
+  Subprotocol,
+} from './codec';
+export type { Codec, DecodedFrame, EventPayload } from './codec';
+export { decodePayload, DEFAULT_MAX_PUBLISH_FRAME, encodeFrame, FrameDecoder } from './framing';
+export { parsePublisherFrame, parsePublisherMessage } from './publisher';
+export type { AuthMessage, PublisherMessage, PublisherReply, PublishMessage } from './publisher';

@@ -1,0 +1,57 @@
+/**
+ * The messages of the client protocol (PROTOCOL.md §2), as discriminated unions on `op`.
+ *
+ * These are the shapes *after* validation (`validate.ts`): a `ClientMessage` holds only the
+ * fields below, whatever else the client sent.
+ */
+import type { ErrorCode } from './codes';
+
+export const PROTOCOL_VERSION = 1;
+
+export const ClientOp = { Sub: 'sub', Unsub: 'unsub', Pub: 'pub', Ping: 'ping' } as const;
+export type ClientOp = (typeof ClientOp)[keyof typeof ClientOp];
+
+export const ServerOp = {
+  Hello: 'hello',
+  Ack: 'ack',
+  Err: 'err',
+  Ev: 'ev',
+  Count: 'count',
+  Presence: 'presence',
+  Pong: 'pong',
+  Bye: 'bye',
+} as const;
+export type ServerOp = (typeof ServerOp)[keyof typeof ServerOp];
+
+/** Where a resuming subscriber left off: the last `epoch`/`seq` it saw on the topic. */
+export type Since = { epoch: string; seq: number };
+
+export type SubMessage = { op: 'sub'; id: number; topic: string; since?: Since };
+export type UnsubMessage = { op: 'unsub'; id: number; topic: string };
+export type PubMessage = { op: 'pub'; id: number; topic: string; data: unknown };
+export type PingMessage = { op: 'ping'; id?: number };
+export type ClientMessage = SubMessage | UnsubMessage | PubMessage | PingMessage;
+
+export type HelloMessage = { op: 'hello'; v: 1; conn: string; node: string; hb: number };
+export type AckMessage = {
+  op: 'ack';
+  id: number;
+  epoch?: string;
+  seq?: number;
+  recovered?: boolean;
+};
+export type ErrMessage = { op: 'err'; id?: number; code: ErrorCode; msg: string };
+export type EvMessage = { op: 'ev'; topic: string; seq: number; epoch: string; data: unknown };
+export type CountMessage = { op: 'count'; topic: string; n: number };
+export type PresenceMessage = { op: 'presence'; topic: string; user: string; online: boolean };
+export type PongMessage = { op: 'pong'; id?: number };
+export type ByeMessage = { op: 'bye'; code: number; reason: string; retryMs: number };
+export type ServerMessage =
+  | HelloMessage
+  | AckMessage
+  | ErrMessage
+  | EvMessage
+  | CountMessage
+  | PresenceMessage
+  | PongMessage
+  | ByeMessage;

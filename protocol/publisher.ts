@@ -1,0 +1,56 @@
+/**
+ * Publisher messages (PROTOCOL.md §3), read from frames of `framing.ts`.
+ *
+ * Same rules as the client validator (`validate.ts`): a plain map, a valid `id` when present
+ * (then carried by every later error of that message), a known `op`, a valid `topic`, `data`
+ * present (`null` allowed, `undefined` not), unknown fields ignored, `null` optional fields absent.
+ * `auth` needs a string `token`; whether it is accepted is the dispatcher's call (401), not ours.
+ *
+ * A publisher frame may be a batch of any length: the frame limit (1 MiB) is its bound.
+ */
+import type { ErrorCode } from './codes';
+import {
+  BAD_ID,
+  badRequest,
+  isFieldMap,
+  MISSING_DATA,
+  NOT_A_MAP,
+  type Parsed,
+  quoteOp,
+  readId,
+  topicProblem,
+} from './fields';
+import { isValidTopic } from './topic';
+
+export type AuthMessage = { op: 'auth'; token: string };
+export type PublishMessage = { op: 'pub'; topic: string; data: unknown; id?: number };
+export type PublisherMessage = AuthMessage | PublishMessage;
+
+export type PublisherReply =
+  { op: 'ack'; id: number; seq: number } | { op: 'err'; id?: number; code: ErrorCode; msg: string };
+
+export function parsePublisherMessage(raw: unknown): Parsed<PublisherMessage> {
+  if (!isFieldMap(raw)) return badRequest(NOT_A_MAP);
+  const id = readId(raw.id);
+  if (id === null) return badRequest(BAD_ID);
+  const op = raw.op;
+  if (typeof op !== 'string') return badRequest("missing or non-string field 'op'", id);
+  if (op === 'auth') {
+    const token = raw.token;
+    if (typeof token !== 'string') return badRequest("field 'token' must be a string", id);
+    return { ok: true, msg: { op, token } };
+  }
+  if (op !== 'pub') return badRequest(`unknown op ${quoteOp(op)}`, id);
+  const topic = raw.topic;
+  if (!isValidTopic(topic)) return badRequest(topicProblem(topic), id);
+  const data = raw.data;
+  if (data === undefined) return badRequest(MISSING_DATA, id);
+  return { ok: true, msg: id === undefined ? { op, topic, data } : { op, topic, data, id } };
+}
+
+/** Every message of one decoded publisher frame (a map, or a batch of maps). */
+export function parsePublisherFrame(value: unknown): Parsed<PublisherMessage>[] {
+  if (!Array.isArray(value)) return [parsePublisherMessage(value)];
+  if (value.length === 0) return [badRequest('empty batch')];
+  return value.map(parsePublisherMessage);
+}

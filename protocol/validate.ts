@@ -1,0 +1,86 @@
+/**
+ * Validation of one decoded client message (PROTOCOL.md §2, "Client to server").
+ *
+ * Rules, in the order they are checked:
+ * 1. The message is a plain map (a msgpack map / JSON object); anything else is 400 without id.
+ * 2. `id`, when present, is an unsigned safe integer (0 ..= 2^53 - 1). An ill-typed id is 400
+ *    without id (the client cannot correlate what it could not send correctly). Once the id is
+ *    valid, every later failure of that message carries it.
+ * 3. `op` is a string naming a known op; otherwise 400 "unknown op 'x'" (op clipped to 32 chars).
+ * 4. `sub`, `unsub` and `pub` require `id`; `ping` may omit it.
+ * 5. `topic` (sub, unsub, pub) is a valid topic (`topic.ts`); the error names the field.
+ * 6. `since` (sub, optional) is a map `{epoch: string, seq: unsigned safe integer}`.
+ * 7. `data` (pub) must be present; any value is accepted, `null` included. `undefined` (msgpack
+ *    fixext 0, which msgpackr reads as undefined) counts as absent: JSON cannot carry it and the
+ *    event would reach JSON subscribers without `data`.
+ *
+ * Forward compatibility: unknown fields are ignored, never an error, so a newer client can add
+ * fields an older server does not know. The parsed message is a fresh object holding only the
+ * fields above, so nothing a client adds travels further. A `null` optional field counts as absent
+ * (see `fields.ts`).
+ */
+import {
+  BAD_ID,
+  badRequest,
+  type FieldMap,
+  isFieldMap,
+  isUnsignedSafeInteger,
+  MISSING_DATA,
+  MISSING_ID,
+  NOT_A_MAP,
+  type Parsed,
+  quoteOp,
+  readId,
+  topicProblem,
+} from './fields';
+import type { ClientMessage, Since } from './messages';
+import { isValidTopic } from './topic';
+
+export type { Parsed } from './fields';
+
+export function parseClientMessage(raw: unknown): Parsed<ClientMessage> {
+  if (!isFieldMap(raw)) return badRequest(NOT_A_MAP);
+  const id = readId(raw.id);
+  if (id === null) return badRequest(BAD_ID);
+  const op = raw.op;
+  if (typeof op !== 'string') return badRequest("missing or non-string field 'op'", id);
+  switch (op) {
+    case 'ping':
+      return { ok: true, msg: id === undefined ? { op } : { op, id } };
+    case 'sub':
+    case 'unsub':
+    case 'pub':
+      return id === undefined ? badRequest(MISSING_ID) : parseTopicOp(op, id, raw);
+    default:
+      return badRequest(`unknown op ${quoteOp(op)}`, id);
+  }
+}
+
+function parseTopicOp(
+  op: 'sub' | 'unsub' | 'pub',
+  id: number,
+  raw: FieldMap,
+): Parsed<ClientMessage> {
+  const t = raw.topic;
+  if (!isValidTopic(t)) return badRequest(topicProblem(t), id);
+  if (op === 'unsub') return { ok: true, msg: { op, id, topic: t } };
+  if (op === 'pub') {
+    const data = raw.data;
+    if (data === undefined) return badRequest(MISSING_DATA, id);
+    return { ok: true, msg: { op, id, topic: t, data } };
+  }
+  const since = raw.since;
+  if (since === undefined || since === null) return { ok: true, msg: { op, id, topic: t } };
+  const parsed = parseSince(since);
+  if (typeof parsed === 'string') return badRequest(parsed, id);
+  return { ok: true, msg: { op, id, topic: t, since: parsed } };
+}
+
+/** The `since` value, or the error text. */
+function parseSince(since: unknown): Since | string {
+  if (!isFieldMap(since)) return "field 'since' must be a map {epoch, seq}";
+  const { epoch, seq } = since;
+  if (typeof epoch !== 'string') return "field 'since.epoch' must be a string";
+  if (!isUnsignedSafeInteger(seq)) return "field 'since.seq' must be an unsigned safe integer";
+  return { epoch, seq };
+}
