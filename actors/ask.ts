@@ -1,0 +1,81 @@
+/**
+ * Request/response with a deadline. The reply address is a temporary ref (not an actor: no
+ * mailbox, no cell) whose first `tell` settles the promise; anything after that, including a
+ * reply arriving after the timeout, is a dead letter.
+ */
+import { cellOf } from './actor-ref';
+import { ActorStoppedError, AskTimeoutError, MailboxOverflowError } from './errors';
+import type { ActorRef } from './types';
+
+let askCounter = 0;
+
+class AskRef<Res> implements ActorRef<Res> {
+  readonly name: string;
+  readonly path: string;
+  private done = false;
+  timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly resolve: (res: Res) => void,
+    private readonly onLate: (path: string, msg: unknown) => void,
+  ) {
+    this.name = `ask-${++askCounter}`;
+    this.path = `/temp/${this.name}`;
+  }
+
+  tell(msg: Res): boolean {
+    if (this.done) {
+      this.onLate(this.path, msg);
+      return false;
+    }
+    this.settle();
+    this.resolve(msg);
+    return true;
+  }
+
+  isAlive(): boolean {
+    return !this.done;
+  }
+
+  settle(): void {
+    this.done = true;
+    clearTimeout(this.timer);
+  }
+}
+
+const ignore = (): void => undefined;
+
+export function ask<Req, Res>(
+  target: ActorRef<Req>,
+  make: (replyTo: ActorRef<Res>) => Req,
+  timeoutMs: number,
+): Promise<Res> {
+  if (!target.isAlive()) return Promise.reject(new ActorStoppedError(target.path));
+  const runtime = cellOf(target as ActorRef<unknown>)?.runtime;
+  const onLate =
+    runtime === undefined ? ignore : (path: string, msg: unknown) => runtime.deadLetter(path, msg);
+  return new Promise<Res>((resolve, reject) => {
+    const replyTo = new AskRef<Res>(resolve, onLate);
+    let request: Req;
+    try {
+      request = make(replyTo);
+    } catch (err) {
+      replyTo.settle();
+      reject(err);
+      return;
+    }
+    replyTo.timer = setTimeout(() => {
+      replyTo.settle();
+      reject(new AskTimeoutError(target.path, timeoutMs));
+    }, timeoutMs);
+    replyTo.timer.unref();
+    if (!target.tell(request) && replyTo.isAlive()) {
+      replyTo.settle();
+      reject(
+        target.isAlive()
+          ? new MailboxOverflowError(target.path, 1)
+          : new ActorStoppedError(target.path),
+      );
+    }
+  });
+}
