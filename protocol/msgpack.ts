@@ -18,17 +18,20 @@
  * Integers above 2^32 - 1 are written as float64 (msgpackr's encoding); receivers must accept an
  * integral float where they expect an integer. Ids and seqs that large do not occur in practice.
  */
-import { C1, Packr } from 'msgpackr';
+import { C1, type Options, Packr } from 'msgpackr';
 import { DecodeError } from './errors';
 
-const packr = new Packr({
+// `skipValues` is a real msgpackr option missing from its typings (2.1.4), hence the variable:
+// it keeps the literal out of TypeScript's excess-property check.
+const options: Options & { skipValues: unknown[] } = {
   useRecords: false,
   mapsAsObjects: true,
   int64AsType: 'number',
   copyBuffers: true,
   structuredClone: false,
   skipValues: [undefined],
-});
+};
+const packr = new Packr(options);
 
 /** Encodes one value. The result may be a view into msgpackr's shared output slab: do not write to it. */
 export function packMsgpack(value: unknown): Buffer {

@@ -1,0 +1,205 @@
+import {
+  chooseSubprotocol,
+  type Codec,
+  codecFor,
+  decodeClientFrame,
+  encodeEvents,
+  jsonCodec,
+  MAX_CLIENT_BATCH,
+  msgpackCodec,
+  Subprotocol,
+} from './codec';
+import { packMsgpack } from './msgpack';
+
+const codecs: Array<[string, Codec]> = [
+  ['msgpack', msgpackCodec],
+  ['json', jsonCodec],
+];
+
+/** A frame as the client would send it with this codec. */
+function clientFrame(codec: Codec, value: unknown): Uint8Array | string {
+  return codec.binary ? packMsgpack(value) : JSON.stringify(value);
+}
+
+describe('chooseSubprotocol', () => {
+  it('picks msgpack when nothing is offered', () => {
+    expect(chooseSubprotocol([])).toBe(Subprotocol.Msgpack);
+    expect(chooseSubprotocol([''])).toBe(Subprotocol.Msgpack);
+  });
+
+  it('returns null when only unsupported subprotocols are offered', () => {
+    expect(chooseSubprotocol(['mqtt', 'troupe.v2.json'])).toBeNull();
+  });
+
+  it("takes the client's first supported choice", () => {
+    expect(chooseSubprotocol(['troupe.v1.json', 'troupe.v1.msgpack'])).toBe(Subprotocol.Json);
+    expect(chooseSubprotocol(['troupe.v1.msgpack', 'troupe.v1.json'])).toBe(Subprotocol.Msgpack);
+    expect(chooseSubprotocol(['x', 'troupe.v1.json'])).toBe(Subprotocol.Json);
+  });
+
+  it('reads a raw comma-separated header value', () => {
+    expect(chooseSubprotocol(['x, troupe.v1.json ,troupe.v1.msgpack'])).toBe(Subprotocol.Json);
+  });
+
+  it('matches case-sensitively, as RFC 6455 tokens are', () => {
+    expect(chooseSubprotocol(['TROUPE.V1.JSON'])).toBeNull();
+  });
+});
+
+describe('codecFor', () => {
+  it('returns the codec of each subprotocol', () => {
+    expect(codecFor(Subprotocol.Msgpack)).toBe(msgpackCodec);
+    expect(codecFor(Subprotocol.Json)).toBe(jsonCodec);
+  });
+});
+
+describe('decodeClientFrame', () => {
+  describe.each(codecs)('with %s', (_name, codec) => {
+    it('yields one item for a map', () => {
+      expect(decodeClientFrame(codec, clientFrame(codec, { op: 'ping', id: 1 }))).toEqual({
+        ok: true,
+        items: [{ ok: true, msg: { op: 'ping', id: 1 } }],
+      });
+    });
+
+    it('yields one item per element of a batch, failures in place', () => {
+      const frame = clientFrame(codec, [
+        { op: 'sub', id: 1, topic: 't' },
+        { op: 'nope', id: 2 },
+        7,
+        { op: 'pub', id: 3, topic: 't', data: null },
+      ]);
+      expect(decodeClientFrame(codec, frame)).toEqual({
+        ok: true,
+        items: [
+          { ok: true, msg: { op: 'sub', id: 1, topic: 't' } },
+          { ok: false, id: 2, code: 400, msg: "unknown op 'nope'" },
+          { ok: false, code: 400, msg: 'message must be a map' },
+          { ok: true, msg: { op: 'pub', id: 3, topic: 't', data: null } },
+        ],
+      });
+    });
+
+    it('accepts a batch of exactly MAX_CLIENT_BATCH messages', () => {
+      const batch = Array.from({ length: MAX_CLIENT_BATCH }, (_, id) => ({ op: 'ping', id }));
+      const res = decodeClientFrame(codec, clientFrame(codec, batch));
+      expect(res.ok && res.items.length).toBe(100);
+      expect(res.ok && res.items.every((i) => i.ok)).toBe(true);
+    });
+
+    it('answers a batch over the limit with a single 400', () => {
+      const batch = Array.from({ length: MAX_CLIENT_BATCH + 1 }, () => ({ op: 'ping' }));
+      expect(decodeClientFrame(codec, clientFrame(codec, batch))).toEqual({
+        ok: true,
+        items: [{ ok: false, code: 400, msg: 'batch of 101 messages exceeds 100' }],
+      });
+    });
+
+    it('answers an empty batch with a single 400', () => {
+      expect(decodeClientFrame(codec, clientFrame(codec, []))).toEqual({
+        ok: true,
+        items: [{ ok: false, code: 400, msg: 'empty batch' }],
+      });
+    });
+
+    it.each([[1], ['ping'], [null], [true]])('answers the scalar %p with one 400', (value) => {
+      expect(decodeClientFrame(codec, clientFrame(codec, value))).toEqual({
+        ok: true,
+        items: [{ ok: false, code: 400, msg: 'message must be a map' }],
+      });
+    });
+  });
+
+  it.each([
+    ['truncated msgpack', msgpackCodec, Uint8Array.from([0x82, 0xa2, 0x6f])],
+    ['msgpack with trailing garbage', msgpackCodec, Uint8Array.from([0x80, 0x80])],
+    ['a text frame on msgpack', msgpackCodec, '{"op":"ping"}'],
+    ['invalid JSON', jsonCodec, '{op: ping}'],
+    ['JSON with trailing garbage', jsonCodec, '{"op":"ping"}}'],
+    ['non-UTF-8 on JSON', jsonCodec, Uint8Array.from([0xc3, 0x28])],
+  ])('reports %s as undecodable', (_name, codec, frame) => {
+    const res = decodeClientFrame(codec, frame);
+    expect(res.ok).toBe(false);
+    expect(!res.ok && res.reason).toMatch(/^undecodable/);
+  });
+
+  it('rethrows what is not a DecodeError (a codec bug, not bad input)', () => {
+    const broken: Codec = {
+      ...jsonCodec,
+      decode: () => {
+        throw new TypeError('bug');
+      },
+    };
+    expect(() => decodeClientFrame(broken, '{}')).toThrow(TypeError);
+  });
+});
+
+describe('encodeEvents', () => {
+  describe.each(codecs)('with %s', (_name, codec) => {
+    it('encodes one event as a single ev map', () => {
+      const frame = encodeEvents(codec, 'room/1', 'ep', [{ seq: 7, data: { like: 1 } }]);
+      expect(codec.decode(frame)).toEqual({
+        op: 'ev',
+        topic: 'room/1',
+        seq: 7,
+        epoch: 'ep',
+        data: { like: 1 },
+      });
+    });
+
+    it('encodes several events as one array frame, in order', () => {
+      const frame = encodeEvents(codec, 't', 'ep', [
+        { seq: 1, data: 'a' },
+        { seq: 2, data: null },
+        { seq: 3, data: [1, { b: true }] },
+      ]);
+      expect(codec.decode(frame)).toEqual([
+        { op: 'ev', topic: 't', seq: 1, epoch: 'ep', data: 'a' },
+        { op: 'ev', topic: 't', seq: 2, epoch: 'ep', data: null },
+        { op: 'ev', topic: 't', seq: 3, epoch: 'ep', data: [1, { b: true }] },
+      ]);
+    });
+
+    it('writes an undefined payload as null so ev always has data', () => {
+      const frame = encodeEvents(codec, 't', 'ep', [{ seq: 1, data: undefined }]);
+      expect(codec.decode(frame)).toEqual({
+        op: 'ev',
+        topic: 't',
+        seq: 1,
+        epoch: 'ep',
+        data: null,
+      });
+    });
+
+    it('encodes the same bytes as encode() on the equivalent messages', () => {
+      const events = [
+        { seq: 1, data: { s: 'x"\\\n', n: -1.25 } },
+        { seq: 2, data: 'é' },
+      ];
+      const msgs = events.map((e) => ({
+        op: 'ev' as const,
+        topic: 't',
+        seq: e.seq,
+        epoch: 'e"p',
+        data: e.data,
+      }));
+      expect(encodeEvents(codec, 't', 'e"p', events)).toEqual(codec.encode(msgs));
+      expect(encodeEvents(codec, 't', 'e"p', events.slice(0, 1))).toEqual(codec.encode(msgs[0]));
+    });
+
+    it('throws RangeError on an empty list', () => {
+      expect(() => encodeEvents(codec, 't', 'e', [])).toThrow(RangeError);
+    });
+  });
+
+  it('gives binary data to JSON subscribers as $bin and to msgpack subscribers as bin', () => {
+    const events = [{ seq: 1, data: new Uint8Array([9, 8]) }];
+    expect(JSON.parse(encodeEvents(jsonCodec, 't', 'e', events) as string).data).toEqual({
+      $bin: 'CQg=',
+    });
+    const back = msgpackCodec.decode(encodeEvents(msgpackCodec, 't', 'e', events)) as {
+      data: Uint8Array;
+    };
+    expect([...back.data]).toEqual([9, 8]);
+  });
+});
