@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+/**
+ * The `troupe` command.
+ *
+ *   troupe start [flags]      run a node (standalone by default); see `troupe start --help`
+ *   troupe admin <cmd> ...    talk to a running node's admin socket
+ */
+import { runAdminCommand } from '../admin/admin-client';
+import { ConfigError, parseConfig, USAGE, wantsHelp } from '../server/config';
+import { createLogger } from '../server/logger';
+import { StandaloneNode } from '../server/standalone';
+
+const TOP_USAGE = `usage: troupe start [flags]     start a node (standalone: gateway + dispatcher)
+       troupe admin <cmd> [...]  tree | stats | inspect <path> | stop <path> | drain
+       troupe --help`;
+
+async function start(argv: string[]): Promise<number> {
+  if (wantsHelp(argv)) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  let cfg;
+  try {
+    cfg = parseConfig(argv, process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`troupe: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (cfg.role !== 'standalone') {
+    process.stderr.write(`troupe: --role ${cfg.role} is not available yet in this build; use standalone\n`);
+    return 2;
+  }
+  const log = createLogger(cfg.logLevel);
+  if (cfg.workers > 1) log.warn({ workers: cfg.workers }, '--workers > 1 is not available yet; running 1');
+  const node = await StandaloneNode.start(cfg, log, (line) => process.stdout.write(line + '\n'));
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    node.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        log.error({ err: String(e) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  return -1; // keep running
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'start':
+      return start(rest);
+    case 'admin':
+      return runAdminCommand(rest, process.stdout, process.env);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(TOP_USAGE + '\n');
+      return cmd === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`troupe: unknown command '${cmd}'\n${TOP_USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`troupe: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,173 @@
+/**
+ * The dispatcher routing actor: owner of topic seq, epoch and history, and the interest table
+ * of the gateways attached to it.
+ *
+ *   publish batch ──► stamp seq per topic ──► append to history ──► one call per interested
+ *                                                                     gateway sink, per batch
+ *
+ * Interest is per gateway node, never per connection: a gateway with 50k subscribers of a topic
+ * costs one entry here and one forwarded copy of each event.
+ *
+ * Seq stamping is serialized by the actor's mailbox, which is what makes one order per topic.
+ */
+import type { ActorContext, Behavior } from '../actors';
+import type { Since } from '../protocol';
+import { TopicLog, type TopicLogLimits } from './topic-log';
+import { nowMs, type HistoryAnswer, type PublishResult, type TopicEvent } from './types';
+
+export type GatewaySink = (events: readonly TopicEvent[]) => void;
+
+export interface PublishItem {
+  readonly topic: string;
+  readonly data: unknown;
+}
+
+export type DispatcherMsg =
+  | {
+      type: 'publish';
+      items: readonly PublishItem[];
+      /** Called once with one result per item, in order. */
+      reply?: (results: readonly PublishResult[]) => void;
+    }
+  | { type: 'attach'; gateway: string; sink: GatewaySink }
+  | { type: 'detach'; gateway: string }
+  | { type: 'interest'; gateway: string; topic: string; on: boolean }
+  | { type: 'history'; topic: string; since: Since | undefined; reply: (a: HistoryAnswer) => void }
+  | { type: 'sweep' };
+
+export interface DispatcherStats {
+  topics: number;
+  eventsIn: number;
+  eventsRouted: number;
+  gateways: number;
+  /** Publisher connections open now. */
+  publishers: number;
+  /** Bad publisher input, by kind. */
+  badInput: Record<string, number>;
+}
+
+export interface DispatcherOptions extends TopicLogLimits {
+  /** How often idle topics without interest are evicted. */
+  readonly sweepMs?: number;
+  /** Shared counters the node exports through /metrics and the admin socket. */
+  readonly stats?: DispatcherStats;
+}
+
+export function newDispatcherStats(): DispatcherStats {
+  return { topics: 0, eventsIn: 0, eventsRouted: 0, gateways: 0, publishers: 0, badInput: {} };
+}
+
+export function dispatcherBehavior(opts: DispatcherOptions): Behavior<DispatcherMsg> {
+  const logs = new Map<string, TopicLog>();
+  const interest = new Map<string, Set<string>>();
+  const sinks = new Map<string, GatewaySink>();
+  const stats = opts.stats ?? newDispatcherStats();
+
+  const logFor = (topic: string, now: number): TopicLog => {
+    let log = logs.get(topic);
+    if (log === undefined) {
+      log = new TopicLog(topic, opts, now);
+      logs.set(topic, log);
+      stats.topics = logs.size;
+    }
+    return log;
+  };
+
+  const publish = (items: readonly PublishItem[]): PublishResult[] => {
+    const now = nowMs();
+    const results: PublishResult[] = new Array<PublishResult>(items.length);
+    // Group per gateway so each sink is called once per batch, events in stamp order.
+    let perGateway: Map<string, TopicEvent[]> | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      const ev = logFor(item.topic, now).append(item.data, now);
+      results[i] = { seq: ev.seq, epoch: ev.epoch };
+      const gws = interest.get(item.topic);
+      if (gws === undefined) continue;
+      perGateway ??= new Map();
+      for (const gw of gws) {
+        let list = perGateway.get(gw);
+        if (list === undefined) perGateway.set(gw, (list = []));
+        list.push(ev);
+      }
+    }
+    stats.eventsIn += items.length;
+    if (perGateway !== undefined) {
+      for (const [gw, events] of perGateway) {
+        const sink = sinks.get(gw);
+        if (sink === undefined) continue;
+        stats.eventsRouted += events.length;
+        sink(events);
+      }
+    }
+    return results;
+  };
+
+  const setInterest = (gateway: string, topic: string, on: boolean): void => {
+    let gws = interest.get(topic);
+    if (on) {
+      if (gws === undefined) interest.set(topic, (gws = new Set()));
+      gws.add(gateway);
+    } else if (gws !== undefined) {
+      gws.delete(gateway);
+      if (gws.size === 0) interest.delete(topic);
+    }
+  };
+
+  const detach = (gateway: string): void => {
+    sinks.delete(gateway);
+    for (const [topic, gws] of interest) {
+      gws.delete(gateway);
+      if (gws.size === 0) interest.delete(topic);
+    }
+    stats.gateways = sinks.size;
+  };
+
+  const sweep = (): void => {
+    const oldest = nowMs() - opts.ttlMs;
+    for (const [topic, log] of logs) {
+      if (log.lastActive < oldest && !interest.has(topic)) logs.delete(topic);
+    }
+    stats.topics = logs.size;
+  };
+
+  return {
+    preStart(ctx: ActorContext<DispatcherMsg>) {
+      ctx.timers.startPeriodic('sweep', { type: 'sweep' }, opts.sweepMs ?? 60_000);
+    },
+    receive(msg) {
+      switch (msg.type) {
+        case 'publish': {
+          const results = publish(msg.items);
+          msg.reply?.(results);
+          return;
+        }
+        case 'attach':
+          sinks.set(msg.gateway, msg.sink);
+          stats.gateways = sinks.size;
+          return;
+        case 'detach':
+          detach(msg.gateway);
+          return;
+        case 'interest':
+          setInterest(msg.gateway, msg.topic, msg.on);
+          return;
+        case 'history':
+          msg.reply(logFor(msg.topic, nowMs()).read(msg.since, nowMs()));
+          return;
+        case 'sweep':
+          sweep();
+          return;
+      }
+    },
+    inspect() {
+      return {
+        topics: logs.size,
+        gateways: [...sinks.keys()],
+        interest: Object.fromEntries([...interest].slice(0, 100).map(([t, g]) => [t, [...g]])),
+        eventsIn: stats.eventsIn,
+        eventsRouted: stats.eventsRouted,
+      };
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The in-memory DispatcherClient: a gateway and a dispatcher in one process (standalone).
+ *
+ * Every call becomes a message to the dispatcher actor, so calls keep their order (interest
+ * before history) exactly as they will over a TCP link.
+ */
+import type { ActorRef } from '../actors';
+import type { Since } from '../protocol';
+import type { DispatcherMsg } from './dispatcher-actor';
+import { DispatcherUnavailableError } from './errors';
+import type { DispatcherClient, HistoryAnswer, PublishResult, TopicEvent } from './types';
+
+export class LocalDispatcherClient implements DispatcherClient {
+  private sink: ((events: readonly TopicEvent[]) => void) | undefined;
+
+  constructor(
+    private readonly dispatcher: ActorRef<DispatcherMsg>,
+    private readonly gatewayId: string,
+  ) {
+    this.dispatcher.tell({
+      type: 'attach',
+      gateway: gatewayId,
+      sink: (events) => this.sink?.(events),
+    });
+  }
+
+  setInterest(topic: string, on: boolean): void {
+    this.dispatcher.tell({ type: 'interest', gateway: this.gatewayId, topic, on });
+  }
+
+  history(topic: string, since: Since | undefined): Promise<HistoryAnswer> {
+    return new Promise((resolve, reject) => {
+      const ok = this.dispatcher.tell({ type: 'history', topic, since, reply: resolve });
+      if (!ok) reject(new DispatcherUnavailableError('dispatcher is not running'));
+    });
+  }
+
+  publish(topic: string, data: unknown): Promise<PublishResult> {
+    return new Promise((resolve, reject) => {
+      const ok = this.dispatcher.tell({
+        type: 'publish',
+        items: [{ topic, data }],
+        reply: (results) => resolve(results[0]!),
+      });
+      if (!ok) reject(new DispatcherUnavailableError('dispatcher is not running'));
+    });
+  }
+
+  onEvents(sink: (events: readonly TopicEvent[]) => void): void {
+    this.sink = sink;
+  }
+
+  close(): void {
+    this.dispatcher.tell({ type: 'detach', gateway: this.gatewayId });
+    this.sink = undefined;
+  }
+}

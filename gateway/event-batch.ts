@@ -1,0 +1,79 @@
+/**
+ * Events of one topic that arrived in the same turn, encoded at most once per wire format.
+ *
+ * The topic routers hand the same batch to every subscribed connection actor; the first actor
+ * of each format pays for the encoding and every other one reuses the bytes. A connection that
+ * must skip part of the batch (its resume already covered those seqs) encodes its own slice:
+ * that only happens in the short window right after a `sub` with `since`.
+ */
+import { encodeEvents, type Codec } from '../protocol';
+import type { TopicEvent } from '../dispatcher/types';
+
+export class EventBatch {
+  private msgpack: Uint8Array | string | undefined;
+  private json: Uint8Array | string | undefined;
+  /** Subscribers still to write this batch; the last one records publish-to-send latency. */
+  private pending = 0;
+
+  constructor(
+    readonly topic: string,
+    readonly epoch: string,
+    readonly events: readonly TopicEvent[],
+  ) {}
+
+  /** A router handed the batch to `n` more subscribers. */
+  expect(n: number): void {
+    this.pending += n;
+  }
+
+  /** One subscriber is done with the batch; true for the last one. */
+  delivered(): boolean {
+    return --this.pending === 0;
+  }
+
+  get firstSeq(): number {
+    return this.events[0]!.seq;
+  }
+
+  get lastSeq(): number {
+    return this.events[this.events.length - 1]!.seq;
+  }
+
+  /** The whole batch as one frame in the codec's format, encoded once per format. */
+  frame(codec: Codec): Uint8Array | string {
+    if (codec.binary) return (this.msgpack ??= encodeEvents(codec, this.topic, this.epoch, this.events));
+    return (this.json ??= encodeEvents(codec, this.topic, this.epoch, this.events));
+  }
+
+  /** Only the events after `seq`, for a connection whose resume overlaps this batch. */
+  frameAfter(codec: Codec, seq: number): Uint8Array | string | undefined {
+    const rest = this.events.filter((e) => e.seq > seq);
+    if (rest.length === 0) return undefined;
+    if (rest.length === this.events.length) return this.frame(codec);
+    return encodeEvents(codec, this.topic, this.epoch, rest);
+  }
+}
+
+/**
+ * Splits a run of stamped events into per-topic batches, keeping each topic's order and never
+ * mixing epochs in one batch.
+ */
+export function toBatches(events: readonly TopicEvent[]): EventBatch[] {
+  const byTopic = new Map<string, TopicEvent[]>();
+  const out: EventBatch[] = [];
+  const flush = (topic: string, list: TopicEvent[]) => {
+    out.push(new EventBatch(topic, list[0]!.epoch, list));
+    byTopic.delete(topic);
+  };
+  for (const ev of events) {
+    let list = byTopic.get(ev.topic);
+    if (list !== undefined && list[0]!.epoch !== ev.epoch) {
+      flush(ev.topic, list);
+      list = undefined;
+    }
+    if (list === undefined) byTopic.set(ev.topic, (list = []));
+    list.push(ev);
+  }
+  for (const [topic, list] of byTopic) flush(topic, list);
+  return out;
+}

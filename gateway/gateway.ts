@@ -1,0 +1,207 @@
+/**
+ * The gateway: holds client connections and delivers the events of their topics.
+ *
+ *   transport ──open──► ConnSlot ──► topic router (round robin) ──spawn──► connection actor
+ *   dispatcher client ──events──► TurnBatcher ──per topic batch──► routers with interest ──► actors
+ *
+ * Lifecycle: created ──listen()──► serving ──drain()──► draining (readyz 503, bye + 1001 to every
+ * client) ──close()──► closed. The actor tree is /user/gateway/router-N/conn-ID.
+ */
+import { Directive, oneForOne, type ActorRef, type ActorSystem } from '../actors';
+import { chooseSubprotocol, codecFor } from '../protocol';
+import type { DispatcherClient, TopicEvent } from '../dispatcher/types';
+import { bearer } from './bearer';
+import { ConnSlot } from './conn-slot';
+import type { ConnectionLimits } from './connection-actor';
+import { toBatches } from './event-batch';
+import { newGatewayStats, type GatewayStats } from './gateway-stats';
+import { handleHttp, type HttpDeps } from './http-routes';
+import { InterestTable } from './interest-table';
+import type { RouterMsg } from './router-messages';
+import { connectionSupervisor, routerBehavior } from './topic-router';
+import {
+  createTransport,
+  type Transport,
+  type TransportKind,
+  type UpgradeDecision,
+  type UpgradeRequest,
+} from './transport';
+import { TurnBatcher } from './turn-batcher';
+
+export type GatewayLog = (level: 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
+
+export interface GatewayOptions {
+  readonly system: ActorSystem;
+  readonly node: string;
+  readonly dispatcher: DispatcherClient;
+  readonly transport: TransportKind;
+  readonly routers: number;
+  readonly limits: ConnectionLimits;
+  readonly maxFrame: number;
+  readonly mailboxCapacity: number;
+  /** When set, clients and HTTP publishers must present this token. */
+  readonly authToken: string | undefined;
+  readonly httpPublish: boolean;
+  readonly metrics: () => Promise<string>;
+  readonly log: GatewayLog;
+}
+
+export class Gateway {
+  readonly stats: GatewayStats = newGatewayStats();
+  private readonly interest: InterestTable;
+  private readonly routers: ActorRef<RouterMsg>[] = [];
+  private readonly transport: Transport;
+  private readonly batcher: TurnBatcher<TopicEvent>;
+  private nextRouter = 0;
+  private nextConn = 0;
+  private draining = false;
+  private serving = false;
+  private readonly started: Promise<void>;
+
+  constructor(private readonly o: GatewayOptions) {
+    this.interest = new InterestTable(o.dispatcher);
+    const routerFactory = (i: number) => () =>
+      routerBehavior({
+        index: i,
+        node: o.node,
+        interest: this.interest,
+        dispatcher: o.dispatcher,
+        limits: o.limits,
+        stats: this.stats,
+        mailboxCapacity: o.mailboxCapacity,
+        log: o.log,
+      });
+    this.started = new Promise<void>((resolve) => {
+      o.system.spawn<never>(
+        'gateway',
+        () => ({
+          preStart: (ctx) => {
+            this.routers.length = 0;
+            for (let i = 0; i < o.routers; i++) {
+              this.routers.push(
+                ctx.spawn<RouterMsg>(`router-${i}`, routerFactory(i), {
+                  kind: 'topic-router',
+                  supervisor: connectionSupervisor(o.log),
+                }),
+              );
+            }
+            resolve();
+          },
+          receive() {},
+        }),
+        {
+          kind: 'gateway',
+          // A router's index is its shard's only copy: keep it through a failed message.
+          supervisor: oneForOne(() => Directive.Resume),
+        },
+      );
+    });
+    this.batcher = new TurnBatcher((events) => this.route(events));
+    o.dispatcher.onEvents((events) => {
+      this.stats.eventsIn += events.length;
+      this.batcher.push(events);
+    });
+    const http: HttpDeps = {
+      ready: () => this.serving && !this.draining,
+      metrics: o.metrics,
+      dispatcher: o.dispatcher,
+      httpPublish: o.httpPublish,
+      authToken: o.authToken,
+    };
+    this.transport = createTransport(o.transport, {
+      wsPath: '/v1/ws',
+      maxPayload: o.maxFrame,
+      maxBackpressure: o.limits.outboundLimit,
+      maxHttpBody: Math.max(o.maxFrame, 1024 * 1024),
+      handlers: {
+        upgrade: (req) => this.upgrade(req),
+        open: (conn) => {
+          const slot = conn.userData as ConnSlot;
+          slot.conn = conn;
+          if (slot.authFailed) return conn.close(4001, 'authentication failed');
+          if (this.draining) return conn.close(1001, 'server shutting down');
+          const router = this.routers[this.nextRouter++ % this.routers.length]!;
+          router.tell({ type: 'open', slot });
+        },
+        message: (conn, data) => {
+          const slot = conn.userData as ConnSlot;
+          if (!slot.tell({ type: 'frame', data })) conn.close(4008, 'slow consumer');
+        },
+        close: (conn, code) => {
+          (conn.userData as ConnSlot).tell({ type: 'closed', code });
+        },
+        http: (req) => handleHttp(http, req),
+      },
+    });
+  }
+
+  get kind(): TransportKind {
+    return this.transport.kind;
+  }
+
+  get topics(): number {
+    return this.interest.topics;
+  }
+
+  async listen(host: string, port: number): Promise<number> {
+    await this.started;
+    const actual = await this.transport.listen(host, port);
+    this.serving = true;
+    return actual;
+  }
+
+  /**
+   * Graceful drain: readyz turns 503, every client gets `bye` with a jittered retry and a 1001
+   * close. Resolves when every connection is gone or `timeoutMs` passed.
+   */
+  async drain(retryMaxMs: number, timeoutMs: number): Promise<void> {
+    if (!this.draining) {
+      this.draining = true;
+      for (const r of this.routers) r.tell({ type: 'drain', retryMaxMs });
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (this.transport.connections > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  async close(): Promise<void> {
+    this.serving = false;
+    this.transport.closeAll(1001, 'server shutting down');
+    await this.transport.close();
+  }
+
+  private upgrade(req: UpgradeRequest): UpgradeDecision {
+    const protocol = chooseSubprotocol(req.protocols);
+    if (protocol === null) {
+      this.bumpBad('bad_subprotocol');
+      return { accept: false, status: 400, body: 'unsupported subprotocol; offer troupe.v1.msgpack or troupe.v1.json' };
+    }
+    const token = req.query.get('token') ?? bearer(req.headers['authorization']);
+    const authFailed = this.o.authToken !== undefined && token !== this.o.authToken;
+    if (authFailed) this.bumpBad('auth_failed');
+    const id = `${this.o.node.slice(-4)}${(this.nextConn++).toString(36)}`;
+    return {
+      accept: true,
+      protocol: req.protocols.length > 0 ? protocol : null,
+      userData: new ConnSlot(id, codecFor(protocol), authFailed),
+    };
+  }
+
+  private bumpBad(kind: string): void {
+    this.stats.badInput[kind] = (this.stats.badInput[kind] ?? 0) + 1;
+  }
+
+  private route(events: TopicEvent[]): void {
+    for (const batch of toBatches(events)) {
+      const routers = this.interest.routers(batch.topic);
+      if (routers === undefined) continue;
+      const msg: RouterMsg = { type: 'events', batch };
+      for (const i of routers) this.routers[i]!.tell(msg);
+    }
+  }
+}

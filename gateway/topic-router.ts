@@ -1,0 +1,127 @@
+/**
+ * The topic router: a supervisor actor for one shard of the node's connections.
+ *
+ * Connections are spread over the routers round-robin; each router is the parent of its
+ * connection actors and keeps the topic -> subscribers index of its own shard. An event batch
+ * goes to every router with subscribers of its topic (the InterestTable knows which), and each
+ * router tells the same immutable message to every subscriber: the bytes are encoded once per
+ * format by the batch itself, never per connection.
+ *
+ * A connection actor that throws is stopped (its client is told to come back); the router
+ * itself is resumed by the gateway on failure, because its index is the shard's only copy.
+ */
+import { Directive, oneForOne, type ActorContext, type ActorRef, type Behavior } from '../actors';
+import type { DispatcherClient } from '../dispatcher/types';
+import { connectionBehavior, type ConnMsg, type ConnectionLimits } from './connection-actor';
+import type { GatewayStats } from './gateway-stats';
+import type { InterestTable } from './interest-table';
+import type { RouterMsg } from './router-messages';
+
+export interface RouterDeps {
+  readonly index: number;
+  readonly node: string;
+  readonly interest: InterestTable;
+  readonly dispatcher: DispatcherClient;
+  readonly limits: ConnectionLimits;
+  readonly stats: GatewayStats;
+  readonly mailboxCapacity: number;
+  readonly log: (level: 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
+}
+
+export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
+  const subscribers = new Map<string, Set<ActorRef<ConnMsg>>>();
+
+  const remove = (topic: string, conn: ActorRef<ConnMsg>): void => {
+    const set = subscribers.get(topic);
+    if (set === undefined || !set.delete(conn)) return;
+    if (set.size === 0) {
+      subscribers.delete(topic);
+      d.interest.remove(topic, d.index);
+    }
+  };
+
+  const open = (msg: Extract<RouterMsg, { type: 'open' }>, ctx: ActorContext<RouterMsg>): void => {
+    const { slot } = msg;
+    const ref = ctx.spawn<ConnMsg>(
+      `conn-${slot.id}`,
+      () =>
+        connectionBehavior({
+          id: slot.id,
+          node: d.node,
+          conn: slot.conn,
+          codec: slot.codec,
+          router: ctx.self,
+          dispatcher: d.dispatcher,
+          limits: d.limits,
+          stats: d.stats,
+        }),
+      { kind: 'connection', mailbox: { capacity: d.mailboxCapacity, overflow: 'fail' } },
+    );
+    slot.attach(ref);
+  };
+
+  return {
+    preStart(ctx) {
+      ctx.timers.startPeriodic('tick', { type: 'tick' }, d.limits.heartbeatMs);
+    },
+    receive(msg, ctx) {
+      switch (msg.type) {
+        case 'open':
+          return open(msg, ctx);
+        case 'sub': {
+          let set = subscribers.get(msg.topic);
+          if (set === undefined) {
+            subscribers.set(msg.topic, (set = new Set()));
+            d.interest.add(msg.topic, d.index);
+          }
+          set.add(msg.conn);
+          msg.replyTo.tell(true);
+          return;
+        }
+        case 'unsub':
+          return remove(msg.topic, msg.conn);
+        case 'gone':
+          for (const t of msg.topics) remove(t, msg.conn);
+          return;
+        case 'events': {
+          const set = subscribers.get(msg.batch.topic);
+          if (set === undefined || set.size === 0) return;
+          msg.batch.expect(set.size);
+          const m: ConnMsg = { type: 'events', batch: msg.batch };
+          for (const conn of set) {
+            // A full mailbox rejects the tell; the actor's onOverflow closes it (4008).
+            if (!conn.tell(m)) msg.batch.delivered();
+          }
+          return;
+        }
+        case 'tick': {
+          const m: ConnMsg = { type: 'tick', now: Date.now() };
+          for (const c of ctx.children()) (c as ActorRef<ConnMsg>).tell(m);
+          return;
+        }
+        case 'drain':
+          for (const c of ctx.children()) {
+            // Full jitter: a drained fleet must not reconnect in one wave.
+            const retryMs = Math.floor(Math.random() * msg.retryMaxMs);
+            (c as ActorRef<ConnMsg>).tell({ type: 'drain', retryMs });
+          }
+          return;
+      }
+    },
+    inspect() {
+      let pairs = 0;
+      for (const s of subscribers.values()) pairs += s.size;
+      return { shard: d.index, topics: subscribers.size, subscriptions: pairs };
+    },
+  };
+}
+
+/** How a router treats its failing connection actors. */
+export function connectionSupervisor(
+  log: RouterDeps['log'],
+): ReturnType<typeof oneForOne> {
+  return oneForOne((err) => {
+    log('error', 'connection actor failed; stopping it', { err: String(err) });
+    return Directive.Stop;
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * The node's Prometheus registry. The hot path only increments plain counters
+ * (GatewayStats, DispatcherStats); this module reads them at scrape time.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ActorSystem } from '../actors';
+import type { DispatcherStats } from '../dispatcher/dispatcher-actor';
+import type { GatewayStats } from '../gateway/gateway-stats';
+
+export interface MetricSources {
+  readonly system: ActorSystem;
+  readonly gateway?: GatewayStats;
+  readonly dispatcher?: DispatcherStats;
+}
+
+/** A counter whose value lives elsewhere: reset and re-set at every scrape. */
+function mirroredCounter(reg: Registry, name: string, help: string, read: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers: [reg],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
+function mirroredLabeled(
+  reg: Registry,
+  name: string,
+  help: string,
+  label: string,
+  read: () => Record<string, number>,
+): void {
+  new Counter({
+    name,
+    help,
+    labelNames: [label],
+    registers: [reg],
+    collect() {
+      this.reset();
+      for (const [k, v] of Object.entries(read())) this.inc({ [label]: k }, v);
+    },
+  });
+}
+
+function mirroredGauge(reg: Registry, name: string, help: string, read: () => number): void {
+  new Gauge({
+    name,
+    help,
+    registers: [reg],
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
+export function createMetrics(src: MetricSources): Registry {
+  const reg = new Registry();
+  collectDefaultMetrics({ register: reg, prefix: 'troupe_process_' });
+  const sys = src.system;
+  mirroredGauge(reg, 'troupe_actors', 'Live actors in the node', () => sys.stats().actors);
+  mirroredGauge(reg, 'troupe_mailbox_depth', 'Messages queued in all mailboxes', () => sys.stats().mailboxTotal);
+  mirroredCounter(reg, 'troupe_actor_restarts_total', 'Actor restarts by supervision', () => sys.stats().restarts);
+  mirroredCounter(reg, 'troupe_dead_letters_total', 'Messages to stopped actors or dropped by a mailbox bound', () => sys.stats().deadLetters);
+
+  const g = src.gateway;
+  if (g !== undefined) {
+    mirroredGauge(reg, 'troupe_connections', 'Open client connections', () => g.connections);
+    mirroredGauge(reg, 'troupe_subscriptions', 'Client subscriptions (connection, topic pairs)', () => g.subscriptions);
+    mirroredCounter(reg, 'troupe_gateway_events_in_total', 'Events received from the dispatcher tier', () => g.eventsIn);
+    mirroredCounter(reg, 'troupe_events_out_total', 'Event deliveries written to client sockets', () => g.deliveries);
+    mirroredCounter(reg, 'troupe_frames_out_total', 'Frames written to client sockets', () => g.framesOut);
+    mirroredLabeled(reg, 'troupe_bad_input_total', 'Bad client input by kind', 'kind', () => g.badInput);
+    mirroredLabeled(reg, 'troupe_disconnects_total', 'Client disconnects by reason', 'reason', () => g.disconnects);
+    mirroredLabeled(reg, 'troupe_drops_total', 'Messages dropped before a socket, by reason', 'reason', () => g.drops);
+    new Histogram({
+      name: 'troupe_publish_to_send_seconds',
+      help: 'From the dispatcher stamping an event to the last subscriber write of its batch',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [reg],
+      collect() {
+        const samples = g.latencySamples.splice(0);
+        for (const ms of samples) this.observe(ms / 1000);
+      },
+    });
+  }
+  const d = src.dispatcher;
+  if (d !== undefined) {
+    mirroredGauge(reg, 'troupe_topics', 'Topics held by this dispatcher', () => d.topics);
+    mirroredGauge(reg, 'troupe_publishers', 'Open publisher connections', () => d.publishers);
+    mirroredCounter(reg, 'troupe_events_in_total', 'Events published to this dispatcher', () => d.eventsIn);
+    mirroredCounter(reg, 'troupe_events_routed_total', 'Events forwarded to gateways', () => d.eventsRouted);
+    mirroredLabeled(reg, 'troupe_publisher_bad_input_total', 'Bad publisher input by kind', 'kind', () => d.badInput);
+  }
+  return reg;
+}
