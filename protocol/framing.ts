@@ -54,9 +54,9 @@ export class FrameDecoder {
     }
   }
 
-  /** Bytes received and not yet returned as a payload. */
+  /** Bytes received since the last complete frame (its header included); 0 at a boundary. */
   get buffered(): number {
-    return this.total;
+    return this.need < 0 ? this.total : this.total + HEADER_BYTES;
   }
 
   /** The payloads completed by `chunk`, in order. Throws `FrameTooLargeError`, then always. */

@@ -1,0 +1,181 @@
+import { DecodeError, FrameTooLargeError } from './errors';
+import { DEFAULT_MAX_PUBLISH_FRAME, decodePayload, encodeFrame, FrameDecoder } from './framing';
+
+/** A frame with an explicit header, for bodies that are not msgpack. */
+function rawFrame(body: Buffer): Buffer {
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE(body.length, 0);
+  return Buffer.concat([header, body]);
+}
+
+describe('encodeFrame', () => {
+  it('writes a 4-byte big-endian length, then the msgpack body', () => {
+    const frame = encodeFrame({ a: 1 });
+    expect([...frame]).toEqual([0, 0, 0, 4, 0x81, 0xa1, 0x61, 0x01]);
+  });
+
+  it('returns a buffer of its own, not a view of a shared slab', () => {
+    const frame = encodeFrame({ op: 'pub', topic: 't', data: 'x' });
+    expect(frame.byteLength).toBe(frame.readUInt32BE(0) + 4);
+    const second = encodeFrame({ op: 'pub', topic: 'u', data: 'y' });
+    expect(decodePayload(frame.subarray(4))).toEqual({ op: 'pub', topic: 't', data: 'x' });
+    expect(decodePayload(second.subarray(4))).toEqual({ op: 'pub', topic: 'u', data: 'y' });
+  });
+
+  it('writes plain maps that decode with any msgpack reader', () => {
+    const value = [
+      { op: 'pub', topic: 't', data: { n: 1 } },
+      { op: 'pub', topic: 't', data: { n: 2 } },
+    ];
+    expect(decodePayload(encodeFrame(value).subarray(4))).toEqual(value);
+  });
+});
+
+describe('decodePayload', () => {
+  it('throws DecodeError on an empty payload', () => {
+    expect(() => decodePayload(Buffer.alloc(0))).toThrow(DecodeError);
+  });
+
+  it('throws DecodeError on truncated msgpack and on trailing bytes', () => {
+    const body = encodeFrame({ op: 'auth', token: 'x' }).subarray(4);
+    expect(() => decodePayload(body.subarray(0, body.length - 1))).toThrow(DecodeError);
+    expect(() => decodePayload(Buffer.concat([body, Buffer.from([0])]))).toThrow(DecodeError);
+  });
+});
+
+describe('FrameDecoder', () => {
+  describe('#constructor', () => {
+    it('defaults the limit to 1 MiB', () => {
+      expect(DEFAULT_MAX_PUBLISH_FRAME).toBe(1024 * 1024);
+      const decoder = new FrameDecoder();
+      const header = Buffer.alloc(4);
+      header.writeUInt32BE(DEFAULT_MAX_PUBLISH_FRAME, 0);
+      expect(decoder.push(header)).toEqual([]);
+      const over = Buffer.alloc(4);
+      over.writeUInt32BE(DEFAULT_MAX_PUBLISH_FRAME + 1, 0);
+      expect(() => new FrameDecoder().push(over)).toThrow(FrameTooLargeError);
+    });
+
+    it.each([[-1], [1.5], [2 ** 32], [NaN]])('refuses the limit %p', (limit) => {
+      expect(() => new FrameDecoder(limit)).toThrow(RangeError);
+    });
+  });
+
+  describe('#push', () => {
+    it('returns one payload for one whole frame', () => {
+      const decoder = new FrameDecoder();
+      const out = decoder.push(encodeFrame({ op: 'auth', token: 't' }));
+      expect(out.map(decodePayload)).toEqual([{ op: 'auth', token: 't' }]);
+      expect(decoder.buffered).toBe(0);
+    });
+
+    it('returns every frame of a chunk that holds many, in order', () => {
+      const values = Array.from({ length: 50 }, (_, i) => ({ op: 'pub', topic: 't', data: i }));
+      const decoder = new FrameDecoder();
+      const out = decoder.push(Buffer.concat(values.map(encodeFrame)));
+      expect(out.map(decodePayload)).toEqual(values);
+      expect(decoder.buffered).toBe(0);
+    });
+
+    it('reassembles frames fed one byte at a time (split header and split body)', () => {
+      const values = [{ a: 'x'.repeat(300) }, { b: 2 }, [{ c: 3 }]];
+      const stream = Buffer.concat(values.map(encodeFrame));
+      const decoder = new FrameDecoder();
+      const out: Buffer[] = [];
+      for (let i = 0; i < stream.length; i++) out.push(...decoder.push(stream.subarray(i, i + 1)));
+      expect(out.map(decodePayload)).toEqual(values);
+      expect(decoder.buffered).toBe(0);
+    });
+
+    it('reassembles a frame whose header is split across chunks', () => {
+      const frame = encodeFrame({ op: 'auth', token: 'abc' });
+      const decoder = new FrameDecoder();
+      expect(decoder.push(frame.subarray(0, 2))).toEqual([]);
+      expect(decoder.buffered).toBe(2);
+      expect(decoder.push(frame.subarray(2, 3))).toEqual([]);
+      expect(decoder.push(frame.subarray(3)).map(decodePayload)).toEqual([
+        { op: 'auth', token: 'abc' },
+      ]);
+    });
+
+    it('returns the complete frames of a chunk and keeps the partial rest', () => {
+      const a = encodeFrame({ a: 1 });
+      const b = encodeFrame({ b: 'two' });
+      const decoder = new FrameDecoder();
+      const out = decoder.push(Buffer.concat([a, b.subarray(0, 6)]));
+      expect(out.map(decodePayload)).toEqual([{ a: 1 }]);
+      expect(decoder.buffered).toBe(6);
+      expect(decoder.push(b.subarray(6)).map(decodePayload)).toEqual([{ b: 'two' }]);
+      expect(decoder.buffered).toBe(0);
+    });
+
+    it('returns a zero-length frame as an empty payload', () => {
+      const decoder = new FrameDecoder();
+      const out = decoder.push(Buffer.concat([rawFrame(Buffer.alloc(0)), encodeFrame(1)]));
+      expect(out.length).toBe(2);
+      expect(out[0].length).toBe(0);
+      expect(decodePayload(out[1])).toBe(1);
+    });
+
+    it('ignores an empty chunk', () => {
+      const decoder = new FrameDecoder();
+      expect(decoder.push(Buffer.alloc(0))).toEqual([]);
+      expect(decoder.buffered).toBe(0);
+    });
+
+    it('accepts a frame of exactly the limit', () => {
+      const decoder = new FrameDecoder(10);
+      expect(decoder.push(rawFrame(Buffer.alloc(10, 1)))[0].length).toBe(10);
+    });
+
+    it('throws FrameTooLargeError from the header alone, before any body byte arrives', () => {
+      const decoder = new FrameDecoder(10);
+      const header = Buffer.alloc(4);
+      header.writeUInt32BE(11, 0);
+      let caught: unknown;
+      try {
+        decoder.push(header);
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(FrameTooLargeError);
+      expect(caught).toMatchObject({ code: 'FRAME_TOO_LARGE', size: 11, limit: 10 });
+      expect(decoder.buffered).toBe(0);
+    });
+
+    it('throws when the oversized header arrives split, without buffering the body', () => {
+      const decoder = new FrameDecoder(1000);
+      const frame = rawFrame(Buffer.alloc(5000));
+      expect(decoder.push(frame.subarray(0, 3))).toEqual([]);
+      expect(() => decoder.push(frame.subarray(3, 100))).toThrow(FrameTooLargeError);
+      expect(decoder.buffered).toBe(0);
+    });
+
+    it('keeps throwing after a too-large frame: the link is broken for good', () => {
+      const decoder = new FrameDecoder(1);
+      expect(() => decoder.push(rawFrame(Buffer.alloc(2)))).toThrow(FrameTooLargeError);
+      expect(() => decoder.push(encodeFrame(1))).toThrow(FrameTooLargeError);
+    });
+
+    it('returns a view, not a copy, when a frame sits inside one chunk', () => {
+      const chunk = Buffer.concat([encodeFrame({ a: 1 }), encodeFrame({ b: 2 })]);
+      const [first] = new FrameDecoder().push(chunk);
+      expect(first.buffer).toBe(chunk.buffer);
+    });
+
+    it('handles many tiny chunks of one large frame in linear time', () => {
+      const body = Buffer.alloc(200_000, 7);
+      const frame = rawFrame(body);
+      const decoder = new FrameDecoder();
+      const started = process.hrtime.bigint();
+      let out: Buffer[] = [];
+      for (let i = 0; i < frame.length; i += 10)
+        out = out.concat(decoder.push(frame.subarray(i, i + 10)));
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      expect(out.length).toBe(1);
+      expect(out[0].equals(body)).toBe(true);
+      // 20k chunks; a quadratic decoder copies ~2 GB here and takes seconds.
+      expect(ms).toBeLessThan(1000);
+    });
+  });
+});
