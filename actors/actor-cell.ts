@@ -224,6 +224,12 @@ export class ActorCell<M>
     this.flags &= ~SCHEDULED;
     let budget = this.opts?.throughput ?? this.runtime.throughput;
     while ((this.flags & BUSY) === 0) {
+      // Start comes first, as Akka's Create does: every preStart is paired with a postStop,
+      // even for an actor stopped right after spawn.
+      if (this.status === ActorStatus.Starting && (this.flags & SUSPENDED) === 0) {
+        this.start();
+        continue;
+      }
       const mailbox = this.mailbox;
       const sys = mailbox === null ? undefined : mailbox.pollSystem();
       if (sys !== undefined) {
@@ -231,10 +237,6 @@ export class ActorCell<M>
         continue;
       }
       if ((this.flags & SUSPENDED) !== 0) break;
-      if (this.status === ActorStatus.Starting) {
-        this.start();
-        continue;
-      }
       if (
         this.status !== ActorStatus.Running ||
         mailbox === null ||

@@ -1,0 +1,53 @@
+/** Helpers shared by the kernel's unit tests (not part of the public surface). */
+import { ActorSystem } from './actor-system';
+import type { LogFn } from './runtime';
+
+export interface TestSystem {
+  system: ActorSystem;
+  deadLetters: { path: string; msg: unknown }[];
+  logs: { level: string; msg: string; meta?: Record<string, unknown> }[];
+}
+
+export function testSystem(name = 'test'): TestSystem {
+  const deadLetters: TestSystem['deadLetters'] = [];
+  const logs: TestSystem['logs'] = [];
+  const log: LogFn = (level, msg, meta) => logs.push({ level, msg, meta });
+  const system = ActorSystem.create(name, {
+    onDeadLetter: (path, msg) => deadLetters.push({ path, msg }),
+    log,
+  });
+  return { system, deadLetters, logs };
+}
+
+/** Lets the scheduler and promise callbacks run for `turns` macrotasks. */
+export async function flush(turns = 10): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `cond` every macrotask until it holds or `timeoutMs` passes. */
+export async function eventually(cond: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** A promise with its resolvers exposed, for async handlers a test settles by hand. */
+export function deferred<T = void>(): {
+  promise: Promise<T>;
+  resolve: (v: T) => void;
+  reject: (e: unknown) => void;
+} {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
