@@ -1,0 +1,23 @@
+/** One error class per transport failure, each with a stable `code`. */
+
+export class TransportListenError extends Error {
+  readonly code = 'ERR_TRANSPORT_LISTEN';
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    cause?: unknown,
+  ) {
+    super(`cannot listen on ${host}:${port}`, cause === undefined ? undefined : { cause });
+    this.name = 'TransportListenError';
+  }
+}
+
+export class TransportStateError extends Error {
+  readonly code = 'ERR_TRANSPORT_STATE';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'TransportStateError';
+  }
+}

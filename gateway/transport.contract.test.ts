@@ -1,0 +1,643 @@
+/**
+ * The transport contract: every Transport implementation must pass this whole suite
+ * unchanged (Phoenix PubSub style). Clients are the `ws` package over loopback.
+ */
+import { request as httpRequest } from 'node:http';
+import { createServer, type Server, type Socket } from 'node:net';
+import WebSocket from 'ws';
+import {
+  TransportKind,
+  createTransport,
+  type HttpRequest,
+  type SendResult,
+  type Transport,
+  type TransportConnection,
+  type TransportHandlers,
+  type TransportOptions,
+  type UpgradeRequest,
+} from './transport';
+import { TransportListenError } from './transport-errors';
+
+const WS_PATH = '/v1/ws';
+const MAX_PAYLOAD = 1024;
+const MAX_BACKPRESSURE = 64 * 1024;
+const MAX_HTTP_BODY = 2048;
+
+interface Recorded {
+  upgrades: UpgradeRequest[];
+  opened: TransportConnection[];
+  messages: Array<{ conn: TransportConnection; data: Uint8Array | string; binary: boolean }>;
+  closes: Array<{ conn: TransportConnection; code: number; reason: string }>;
+  drains: TransportConnection[];
+  http: HttpRequest[];
+  errors: unknown[];
+}
+
+interface Harness {
+  transport: Transport;
+  port: number;
+  events: Recorded;
+  url(path?: string): string;
+  connect(
+    protocols?: string[],
+    path?: string,
+    headers?: Record<string, string>,
+  ): Promise<WebSocket>;
+}
+
+interface ClientClose {
+  code: number;
+  reason: string;
+}
+
+interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+const live: Array<{ transport: Transport; clients: WebSocket[] }> = [];
+
+async function start(
+  kind: TransportKind,
+  handlers: Partial<TransportHandlers> = {},
+  options: Partial<Omit<TransportOptions, 'handlers'>> = {},
+): Promise<Harness> {
+  const events: Recorded = {
+    upgrades: [],
+    opened: [],
+    messages: [],
+    closes: [],
+    drains: [],
+    http: [],
+    errors: [],
+  };
+  const all: TransportHandlers = {
+    upgrade: (req) => {
+      events.upgrades.push(req);
+      return { accept: true, protocol: req.protocols[0] ?? null };
+    },
+    open: (conn) => events.opened.push(conn),
+    message: (conn, data, binary) => events.messages.push({ conn, data, binary }),
+    drain: (conn) => events.drains.push(conn),
+    close: (conn, code, reason) => events.closes.push({ conn, code, reason }),
+    http: (req) => {
+      events.http.push(req);
+      return { status: 200, body: 'ok' };
+    },
+    error: (err) => events.errors.push(err),
+    ...handlers,
+  };
+  const transport = createTransport(kind, {
+    wsPath: WS_PATH,
+    maxPayload: MAX_PAYLOAD,
+    maxBackpressure: MAX_BACKPRESSURE,
+    maxHttpBody: MAX_HTTP_BODY,
+    ...options,
+    handlers: all,
+  });
+  const clients: WebSocket[] = [];
+  live.push({ transport, clients });
+  const port = await transport.listen('127.0.0.1', 0);
+  const url = (path = WS_PATH): string => `ws://127.0.0.1:${port}${path}`;
+  return {
+    transport,
+    port,
+    events,
+    url,
+    connect: (protocols = [], path = WS_PATH, headers = {}) => {
+      const client = new WebSocket(url(path), protocols, { headers, perMessageDeflate: false });
+      clients.push(client);
+      return new Promise((resolve, reject) => {
+        client.once('open', () => resolve(client));
+        client.once('error', reject);
+        client.once('unexpected-response', (_req, res) =>
+          reject(new Error(`unexpected response ${res.statusCode ?? 0}`)),
+        );
+      });
+    },
+  };
+}
+
+afterEach(async () => {
+  for (const { transport, clients } of live.splice(0)) {
+    for (const client of clients) client.terminate();
+    transport.closeAll(1001, 'test over');
+    await transport.close();
+  }
+});
+
+async function waitFor(what: string, predicate: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function closed(client: WebSocket): Promise<ClientClose> {
+  return new Promise((resolve) => {
+    client.on('error', () => undefined);
+    client.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+  });
+}
+
+function nextMessage(client: WebSocket): Promise<{ data: Buffer; isBinary: boolean }> {
+  return new Promise((resolve) =>
+    client.once('message', (data, isBinary) => resolve({ data: data as Buffer, isBinary })),
+  );
+}
+
+function rejectedUpgrade(url: string): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const client = new WebSocket(url);
+    client.once('open', () => reject(new Error('upgrade was accepted')));
+    client.on('error', () => undefined);
+    client.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+  });
+}
+
+function http(
+  port: number,
+  method: string,
+  path: string,
+  body?: Buffer | string,
+  headers: Record<string, string> = {},
+): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method, path, headers, agent: false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function pauseReading(client: WebSocket): Socket {
+  const socket = (client as unknown as { _socket: Socket })._socket;
+  socket.pause();
+  return socket;
+}
+
+describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
+  describe('#listen', () => {
+    it('resolves with the picked port when given port 0', async () => {
+      const h = await start(kind);
+      expect(h.transport.kind).toBe(kind);
+      expect(h.port).toBeGreaterThan(0);
+      expect(h.transport.connections).toBe(0);
+    });
+
+    it('rejects with TransportListenError when the port is taken', async () => {
+      const blocker: Server = createServer();
+      await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+      const port = (blocker.address() as { port: number }).port;
+      const transport = createTransport(kind, {
+        wsPath: WS_PATH,
+        maxPayload: MAX_PAYLOAD,
+        maxBackpressure: MAX_BACKPRESSURE,
+        maxHttpBody: MAX_HTTP_BODY,
+        handlers: {
+          upgrade: () => ({ accept: false, status: 500, body: '' }),
+          open: () => undefined,
+          message: () => undefined,
+          close: () => undefined,
+          http: () => ({ status: 500, body: '' }),
+        },
+      });
+      try {
+        await expect(transport.listen('127.0.0.1', port)).rejects.toBeInstanceOf(
+          TransportListenError,
+        );
+      } finally {
+        await transport.close();
+        await new Promise((r) => blocker.close(r));
+      }
+    });
+  });
+
+  describe('#close', () => {
+    it('stops accepting connections and leaves open ones to the gateway', async () => {
+      const h = await start(kind);
+      const client = await h.connect();
+      await h.transport.close();
+      await expect(h.connect()).rejects.toThrow();
+      client.send('still here');
+      await waitFor('message after close()', () => h.events.messages.length === 1);
+      expect(h.transport.connections).toBe(1);
+    });
+  });
+
+  describe('upgrade', () => {
+    it('passes path, query, headers, offered protocols and address to the handler', async () => {
+      const h = await start(kind);
+      await h.connect(['troupe.v1.msgpack', 'troupe.v1.json'], `${WS_PATH}?token=abc&x=1`, {
+        authorization: 'Bearer t0k',
+      });
+      const req = h.events.upgrades[0]!;
+      expect(req.path).toBe(WS_PATH);
+      expect(req.query.get('token')).toBe('abc');
+      expect(req.query.get('x')).toBe('1');
+      expect(req.headers['authorization']).toBe('Bearer t0k');
+      expect(req.protocols).toEqual(['troupe.v1.msgpack', 'troupe.v1.json']);
+      expect(req.remoteAddress).toBe('127.0.0.1');
+    });
+
+    it('answers with the chosen subprotocol and attaches userData before open', async () => {
+      const actor = { id: 'conn-1' };
+      let userDataAtOpen: unknown;
+      const h = await start(kind, {
+        upgrade: () => ({ accept: true, protocol: 'troupe.v1.json', userData: actor }),
+        open: (conn) => {
+          userDataAtOpen = conn.userData;
+        },
+      });
+      const client = await h.connect(['troupe.v1.msgpack', 'troupe.v1.json']);
+      expect(client.protocol).toBe('troupe.v1.json');
+      await waitFor('open', () => userDataAtOpen !== undefined);
+      expect(userDataAtOpen).toBe(actor);
+      expect(h.transport.connections).toBe(1);
+    });
+
+    it('agrees on no subprotocol when the client offered none', async () => {
+      const h = await start(kind, {
+        upgrade: (req) => {
+          h.events.upgrades.push(req);
+          return { accept: true, protocol: 'troupe.v1.json' };
+        },
+      });
+      const client = await h.connect();
+      await waitFor('open', () => h.events.opened.length === 1);
+      expect(client.protocol).toBe('');
+      expect(h.events.opened[0]!.subprotocol).toBe('');
+      expect(h.events.opened[0]!.remoteAddress).toBe('127.0.0.1');
+    });
+
+    it('accepts when the handler decides asynchronously', async () => {
+      const h = await start(kind, {
+        upgrade: async (req) => {
+          await new Promise((r) => setTimeout(r, 20));
+          return { accept: true, protocol: req.protocols[0] ?? null, userData: 'late' };
+        },
+      });
+      const client = await h.connect(['troupe.v1.json']);
+      expect(client.protocol).toBe('troupe.v1.json');
+      await waitFor('open', () => h.events.opened.length === 1);
+      expect(h.events.opened[0]!.userData).toBe('late');
+    });
+
+    it('sends the rejection status and body without opening', async () => {
+      const h = await start(kind, {
+        upgrade: async () => ({ accept: false, status: 401, body: 'bad token' }),
+      });
+      const res = await rejectedUpgrade(h.url());
+      expect(res.status).toBe(401);
+      expect(res.body).toBe('bad token');
+      expect(h.events.opened).toHaveLength(0);
+      expect(h.transport.connections).toBe(0);
+    });
+
+    it('answers 500 and reports the error when the handler throws', async () => {
+      const boom = new Error('boom');
+      const h = await start(kind, {
+        upgrade: () => {
+          throw boom;
+        },
+      });
+      const res = await rejectedUpgrade(h.url());
+      expect(res.status).toBe(500);
+      expect(h.events.errors).toEqual([boom]);
+    });
+
+    it('answers 404 without calling the handler on another path', async () => {
+      const h = await start(kind);
+      const res = await rejectedUpgrade(h.url('/elsewhere'));
+      expect(res.status).toBe(404);
+      expect(h.events.upgrades).toHaveLength(0);
+      expect(h.events.http).toHaveLength(0);
+    });
+  });
+
+  describe('message', () => {
+    it('delivers text frames as strings and echoes them as text', async () => {
+      const h = await start(kind, {
+        message: (conn, data, binary) => {
+          h.events.messages.push({ conn, data, binary });
+          conn.send(data, binary);
+        },
+      });
+      const client = await h.connect();
+      const echo = nextMessage(client);
+      client.send('héllo ✓');
+      const got = await echo;
+      expect(got.isBinary).toBe(false);
+      expect(got.data.toString()).toBe('héllo ✓');
+      expect(h.events.messages[0]!.data).toBe('héllo ✓');
+      expect(h.events.messages[0]!.binary).toBe(false);
+    });
+
+    it('delivers binary frames as Uint8Array copies the handler owns', async () => {
+      const h = await start(kind, {
+        message: (conn, data, binary) => {
+          h.events.messages.push({ conn, data, binary });
+          conn.send(data, binary);
+        },
+      });
+      const client = await h.connect();
+      const first = Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]);
+      const echo = nextMessage(client);
+      client.send(first);
+      const got = await echo;
+      expect(got.isBinary).toBe(true);
+      expect(Buffer.compare(got.data, first)).toBe(0);
+
+      client.send(Buffer.alloc(16, 0xee));
+      await waitFor('second message', () => h.events.messages.length === 2);
+      await new Promise((r) => setTimeout(r, 10));
+      const kept = h.events.messages[0]!.data;
+      expect(kept).toBeInstanceOf(Uint8Array);
+      expect(Array.from(kept as Uint8Array)).toEqual(Array.from(first));
+      (kept as Uint8Array).fill(0);
+      expect(Array.from(h.events.messages[1]!.data as Uint8Array)).toEqual(
+        new Array(16).fill(0xee),
+      );
+    });
+
+    it('closes with 1009 on a frame above maxPayload and reports it once', async () => {
+      const h = await start(kind);
+      const client = await h.connect();
+      const gone = closed(client);
+      client.send(Buffer.alloc(MAX_PAYLOAD + 1));
+      expect((await gone).code).toBe(1009);
+      await waitFor('close handler', () => h.events.closes.length === 1);
+      expect(h.events.closes[0]!.code).toBe(1009);
+      expect(h.events.messages).toHaveLength(0);
+      expect(h.transport.connections).toBe(0);
+    });
+
+    it('accepts a frame of exactly maxPayload', async () => {
+      const h = await start(kind);
+      const client = await h.connect();
+      client.send('x'.repeat(MAX_PAYLOAD));
+      await waitFor('message', () => h.events.messages.length === 1);
+      expect(h.events.closes).toHaveLength(0);
+    });
+
+    it('reports 1009 for a frame far above maxPayload', async () => {
+      const h = await start(kind);
+      const client = await h.connect();
+      const gone = closed(client);
+      client.send(Buffer.alloc(MAX_PAYLOAD * 64));
+      // uWS drops the TCP connection (1006) past its hard cap; ws sends a 1009 close frame.
+      expect([1006, 1009]).toContain((await gone).code);
+      await waitFor('close handler', () => h.events.closes.length === 1);
+      expect(h.events.closes[0]!.code).toBe(1009);
+    });
+  });
+
+  describe('TransportConnection', () => {
+    it('#close sends code and reason and reports the close once, not re-entrantly', async () => {
+      const h = await start(kind);
+      const client = await h.connect();
+      await waitFor('open', () => h.events.opened.length === 1);
+      const conn = h.events.opened[0]!;
+      const gone = closed(client);
+      conn.close(4008, 'slow consumer');
+      expect(h.events.closes).toHaveLength(0);
+      conn.close(4008, 'again');
+      expect(await gone).toEqual({ code: 4008, reason: 'slow consumer' });
+      await waitFor('close handler', () => h.events.closes.length === 1);
+      expect(h.events.closes[0]).toMatchObject({ conn, code: 4008, reason: 'slow consumer' });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(h.events.closes).toHaveLength(1);
+      expect(h.transport.connections).toBe(0);
+    });
+
+    it('#close trims a reason longer than a close frame allows', async () => {
+      const h = await start(kind);
+      const client = await h.connect();
+      await waitFor('open', () => h.events.opened.length === 1);
+      const gone = closed(client);
+      h.events.opened[0]!.close(4000, 'é'.repeat(100));
+      const got = await gone;
+      expect(got.code).toBe(4000);
+      expect(got.reason).toBe('é'.repeat(61));
+    });
+
+    it('#terminate drops the connection without a close frame', async () => {
+      const h = await start(kind);
+      const client = await h.connect();
+      await waitFor('open', () => h.events.opened.length === 1);
+      const gone = closed(client);
+      const conn = h.events.opened[0]!;
+      conn.terminate();
+      conn.terminate();
+      expect((await gone).code).toBe(1006);
+      await waitFor('close handler', () => h.events.closes.length === 1);
+      expect(h.events.closes[0]!.code).toBe(1006);
+    });
+
+    it('reports a client close exactly once with its code and reason', async () => {
+      const h = await start(kind);
+      const client = await h.connect();
+      await waitFor('open', () => h.events.opened.length === 1);
+      const gone = closed(client);
+      client.close(1000, 'bye');
+      await waitFor('close handler', () => h.events.closes.length === 1);
+      expect(h.events.closes[0]).toMatchObject({ code: 1000, reason: 'bye' });
+      await gone;
+      await new Promise((r) => setTimeout(r, 50));
+      expect(h.events.closes).toHaveLength(1);
+      expect(h.transport.connections).toBe(0);
+    });
+
+    it('reports a client that vanished with 1006', async () => {
+      const h = await start(kind);
+      const client = await h.connect();
+      await waitFor('open', () => h.events.opened.length === 1);
+      client.terminate();
+      await waitFor('close handler', () => h.events.closes.length === 1);
+      expect(h.events.closes[0]!.code).toBe(1006);
+    });
+
+    it('is safe to use after close: send is dropped, nothing throws', async () => {
+      const h = await start(kind);
+      const client = await h.connect();
+      await waitFor('open', () => h.events.opened.length === 1);
+      const conn = h.events.opened[0]!;
+      conn.close(1000, 'done');
+      expect(conn.send('late', false)).toBe('dropped');
+      expect(conn.send(new Uint8Array([1]), true)).toBe('dropped');
+      expect(conn.bufferedAmount()).toBe(0);
+      let corked = false;
+      conn.cork(() => (corked = true));
+      expect(corked).toBe(true);
+      conn.close(1000, 'twice');
+      conn.terminate();
+      await closed(client);
+      expect(conn.send('later', false)).toBe('dropped');
+    });
+
+    it('is safe to use after the peer left', async () => {
+      const h = await start(kind);
+      const client = await h.connect();
+      await waitFor('open', () => h.events.opened.length === 1);
+      client.terminate();
+      await waitFor('close handler', () => h.events.closes.length === 1);
+      const conn = h.events.opened[0]!;
+      expect(conn.send('late', false)).toBe('dropped');
+      expect(() => conn.close(1000, 'late')).not.toThrow();
+      expect(() => conn.terminate()).not.toThrow();
+      expect(h.events.closes).toHaveLength(1);
+    });
+
+    it('#cork delivers every send made inside it, in order', async () => {
+      const h = await start(kind);
+      const client = await h.connect();
+      await waitFor('open', () => h.events.opened.length === 1);
+      const conn = h.events.opened[0]!;
+      const got: string[] = [];
+      client.on('message', (data) => got.push(String(data)));
+      const results: SendResult[] = [];
+      conn.cork(() => {
+        for (let i = 0; i < 5; i++) results.push(conn.send(`m${i}`, false));
+      });
+      expect(results).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+      await waitFor('5 messages', () => got.length === 5);
+      expect(got).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+    });
+
+    it('#send reports backpressure, then drops, for a client that does not read', async () => {
+      const h = await start(kind);
+      const client = await h.connect();
+      await waitFor('open', () => h.events.opened.length === 1);
+      const conn = h.events.opened[0]!;
+      const socket = pauseReading(client);
+      const chunk = new Uint8Array(64 * 1024);
+      const seen = new Set<SendResult>();
+      const deadline = Date.now() + 5000;
+      // Loopback kernel buffers absorb a few MiB first; yield so they can fill.
+      for (let i = 0; i < 2000 && !seen.has('dropped') && Date.now() < deadline; i++) {
+        seen.add(conn.send(chunk, true));
+        if (i % 16 === 15) await new Promise((r) => setImmediate(r));
+      }
+      expect(seen.has('dropped')).toBe(true);
+      expect(seen.has('backpressure') || seen.has('dropped')).toBe(true);
+      expect(conn.bufferedAmount()).toBeGreaterThan(0);
+      expect(conn.bufferedAmount()).toBeLessThanOrEqual(MAX_BACKPRESSURE + chunk.length);
+
+      socket.resume();
+      await waitFor('drain', () => h.events.drains.length > 0, 10_000);
+      await waitFor('buffer empty', () => conn.bufferedAmount() === 0, 10_000);
+      expect(conn.send('after', false)).toBe('ok');
+    });
+  });
+
+  describe('http', () => {
+    it('passes GET requests with query and headers to the handler', async () => {
+      const h = await start(kind, {
+        http: (req) => {
+          h.events.http.push(req);
+          return {
+            status: 200,
+            headers: { 'content-type': 'text/plain', 'x-troupe': 'yes' },
+            body: 'healthy',
+          };
+        },
+      });
+      const res = await http(h.port, 'GET', '/healthz?verbose=1', undefined, { 'x-probe': 'k8s' });
+      expect(res.status).toBe(200);
+      expect(res.body).toBe('healthy');
+      expect(res.headers['x-troupe']).toBe('yes');
+      const req = h.events.http[0]!;
+      expect(req).toMatchObject({ method: 'GET', path: '/healthz' });
+      expect(req.query.get('verbose')).toBe('1');
+      expect(req.headers['x-probe']).toBe('k8s');
+      expect(req.body.length).toBe(0);
+    });
+
+    it('passes POST bodies and answers asynchronously', async () => {
+      const h = await start(kind, {
+        http: async (req) => {
+          h.events.http.push(req);
+          await new Promise((r) => setTimeout(r, 10));
+          return { status: 201, body: Buffer.from(`got ${req.body.length}`) };
+        },
+      });
+      const payload = JSON.stringify({ topic: 'live/1', data: 'x'.repeat(1500) });
+      const res = await http(h.port, 'POST', '/v1/publish', payload, {
+        'content-type': 'application/json',
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toBe(`got ${payload.length}`);
+      expect(h.events.http[0]!.method).toBe('POST');
+      expect(h.events.http[0]!.body.toString()).toBe(payload);
+    });
+
+    it('answers 413 without calling the handler when the body is over maxHttpBody', async () => {
+      const h = await start(kind);
+      const res = await http(h.port, 'POST', '/v1/publish', Buffer.alloc(MAX_HTTP_BODY + 1));
+      expect(res.status).toBe(413);
+      expect(h.events.http).toHaveLength(0);
+    });
+
+    it('answers 500 and reports the error when the handler rejects', async () => {
+      const boom = new Error('boom');
+      const h = await start(kind, { http: () => Promise.reject(boom) });
+      const res = await http(h.port, 'GET', '/metrics');
+      expect(res.status).toBe(500);
+      expect(h.events.errors).toEqual([boom]);
+    });
+
+    it('treats a plain GET on the WebSocket path as HTTP', async () => {
+      const h = await start(kind);
+      const res = await http(h.port, 'GET', WS_PATH);
+      expect(res.status).toBe(200);
+      expect(h.events.http[0]!.path).toBe(WS_PATH);
+      expect(h.events.upgrades).toHaveLength(0);
+    });
+  });
+
+  describe('#closeAll and #connections', () => {
+    it('counts open connections and closes them all with code and reason', async () => {
+      const h = await start(kind);
+      const clients = await Promise.all([h.connect(), h.connect(), h.connect()]);
+      await waitFor('3 opens', () => h.events.opened.length === 3);
+      expect(h.transport.connections).toBe(3);
+
+      const first = closed(clients[0]!);
+      clients[0]!.close(1000, 'leaving');
+      await first;
+      await waitFor('count drops', () => h.transport.connections === 2);
+
+      const rest = clients.slice(1).map(closed);
+      h.transport.closeAll(1001, 'going away');
+      expect(h.transport.connections).toBe(0);
+      for (const got of await Promise.all(rest))
+        expect(got).toEqual({ code: 1001, reason: 'going away' });
+      await waitFor('3 close reports', () => h.events.closes.length === 3);
+      expect(h.events.closes.slice(1).map((c) => c.code)).toEqual([1001, 1001]);
+    });
+  });
+});
+
+describe('createTransport', () => {
+  it('throws on an unknown kind', () => {
+    expect(() => createTransport('tcp' as TransportKind, {} as TransportOptions)).toThrow(
+      TypeError,
+    );
+  });
+});

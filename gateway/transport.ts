@@ -1,0 +1,133 @@
+/**
+ * The client transport seam: one interface, two implementations.
+ *
+ *   uws (default)  uWebSockets.js, `uws-transport.ts`
+ *   ws             Node's http server + the `ws` package, `ws-transport.ts`
+ *
+ * Both pass the same contract suite (`transport.contract.test.ts`), so the gateway never
+ * knows which one it runs on.
+ *
+ * Connection lifecycle, as every implementation reports it:
+ *
+ *   upgrade ──accept──> open ──(message | drain)*──> close (exactly once)
+ *      └──reject──> (HTTP status; no open, no close)
+ *
+ * - `close` is never called re-entrantly from inside `close()`/`terminate()`: a local close
+ *   is reported on a microtask, a peer close or error when the transport sees it.
+ * - From the moment `close()`/`terminate()` is called, or the peer is gone, the connection
+ *   is closed: `send` returns 'dropped' and `close`/`terminate`/`cork` do nothing harmful.
+ * - A client frame above `maxPayload` closes the connection with 1009.
+ */
+
+import { UwsTransport } from './uws-transport';
+import { WsTransport } from './ws-transport';
+
+export const TransportKind = { Uws: 'uws', Ws: 'ws' } as const;
+export type TransportKind = (typeof TransportKind)[keyof typeof TransportKind];
+
+/** uWS `send()` results: 1 ok, 0 backpressure (queued, will drain), 2 dropped (not sent). */
+export type SendResult = 'ok' | 'backpressure' | 'dropped';
+
+export interface TransportConnection {
+  readonly remoteAddress: string;
+  /** The subprotocol agreed at upgrade ('' if none). */
+  readonly subprotocol: string;
+  /** Safe after close: returns 'dropped' and never throws. */
+  send(data: Uint8Array | string, binary: boolean): SendResult;
+  bufferedAmount(): number;
+  /** Sends a close frame; idempotent; safe after the peer left. */
+  close(code: number, reason: string): void;
+  /** Hard close without a close frame; idempotent. */
+  terminate(): void;
+  /** Batches the sends made inside `fn` into one syscall where the transport can. */
+  cork(fn: () => void): void;
+  /** Slot the gateway uses to attach its connection actor. */
+  userData: unknown;
+}
+
+export interface UpgradeRequest {
+  path: string;
+  query: URLSearchParams;
+  /** Lowercased names; repeated headers joined with ', '. */
+  headers: Record<string, string>;
+  /** The subprotocols the client offered, in its order. */
+  protocols: string[];
+  remoteAddress: string;
+}
+
+/**
+ * `protocol` is sent back only when the client offered subprotocols and `protocol` is one of
+ * them; otherwise the connection has no subprotocol ('').
+ */
+export type UpgradeDecision =
+  | { accept: true; protocol: string | null; userData?: unknown }
+  | { accept: false; status: number; body: string };
+
+export interface HttpRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body: string | Buffer;
+}
+
+export interface TransportHandlers {
+  /** Only called for GET upgrades on `wsPath`; an upgrade elsewhere gets 404. A throw or rejection answers 500. */
+  upgrade(req: UpgradeRequest): UpgradeDecision | Promise<UpgradeDecision>;
+  open(conn: TransportConnection): void;
+  /** Text frames as string, binary frames as a Uint8Array the handler owns (a copy). */
+  message(conn: TransportConnection, data: Uint8Array | string, binary: boolean): void;
+  /** Some buffered output was written out; check `bufferedAmount()`. */
+  drain?(conn: TransportConnection): void;
+  /** Exactly once per opened connection. */
+  close(conn: TransportConnection, code: number, reason: string): void;
+  /** Every non-upgrade request (body up to `maxHttpBody`, else 413 without calling). A throw or rejection answers 500. */
+  http(req: HttpRequest): HttpResponse | Promise<HttpResponse>;
+  /** Told about a throw or rejection of `upgrade` or `http` (the client got a 500). */
+  error?(err: unknown): void;
+}
+
+export interface TransportOptions {
+  /** '/v1/ws' */
+  wsPath: string;
+  /** Bytes; a bigger client message closes the connection with 1009. */
+  maxPayload: number;
+  /** Bytes buffered per connection before `send()` reports 'dropped'. */
+  maxBackpressure: number;
+  maxHttpBody: number;
+  handlers: TransportHandlers;
+  /**
+   * Share the port with other processes (SO_REUSEPORT) so gateway workers can each listen on
+   * it. Default true for uws (its own default on Linux). Node 20's `net` cannot set it, so
+   * the ws transport always binds exclusively.
+   */
+  reusePort?: boolean;
+}
+
+export interface Transport {
+  readonly kind: TransportKind;
+  /** Resolves with the actual port (0 picks one); rejects if it cannot bind. */
+  listen(host: string, port: number): Promise<number>;
+  /** Stops listening; open connections are left for the gateway to close. */
+  close(): Promise<void>;
+  /** Closes every open connection with a close frame (shutdown). */
+  closeAll(code: number, reason: string): void;
+  readonly connections: number;
+}
+
+export function createTransport(kind: TransportKind, opts: TransportOptions): Transport {
+  switch (kind) {
+    case TransportKind.Uws:
+      return new UwsTransport(opts);
+    case TransportKind.Ws:
+      return new WsTransport(opts);
+    default:
+      throw new TypeError(`unknown transport kind: ${String(kind)}`);
+  }
+}

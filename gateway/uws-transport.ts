@@ -1,0 +1,347 @@
+/**
+ * The default client transport, on uWebSockets.js.
+ *
+ *   GET wsPath + upgrade ─> upgrade() ─> handlers.upgrade (sync, or async guarded by onAborted)
+ *        ─> res.upgrade ─> open ─> UwsConnection.ws set ─> (message | drain)* ─> close
+ *   any other request   ─> onHttp ─> body via onData (copied) ─> handlers.http ─> res.cork(end)
+ *
+ * uWS objects are only valid inside their callbacks: the request is stack-allocated (read it
+ * all before returning), message ArrayBuffers are neutered on return (copy binary frames), and
+ * a WebSocket throws once closed, so `UwsConnection.ws` is cleared the moment uWS reports the
+ * close and every method checks it first.
+ *
+ * Oversized frames: uWS answers a frame above its `maxPayloadLength` by dropping the TCP
+ * connection without a close frame (1006). To give clients a real 1009, uWS gets a hard cap of
+ * twice `maxPayload` and messages between the two are closed here with 1009; above the hard cap
+ * the client sees 1006 while the close handler still reports 1009.
+ */
+import * as uWS from 'uWebSockets.js';
+import type {
+  HttpResponse,
+  SendResult,
+  Transport,
+  TransportConnection,
+  TransportHandlers,
+  TransportKind,
+  TransportOptions,
+  UpgradeDecision,
+  UpgradeRequest,
+} from './transport';
+import { TooBigReason, TransportCloseCode, clampReason, uwsCloseCode } from './transport-close';
+import { TransportListenError, TransportStateError } from './transport-errors';
+import {
+  internalErrorDecision,
+  internalErrorResponse,
+  notFoundResponse,
+  parseProtocols,
+  pickProtocol,
+  settle,
+  statusLine,
+  tooLargeResponse,
+} from './transport-request';
+
+/** uWS `send()` returns 0 backpressure, 1 ok, 2 dropped. */
+const sendResults: readonly SendResult[] = ['backpressure', 'ok', 'dropped'];
+
+/** uWS copies the upgrade userData's properties onto its WebSocket object. */
+interface SocketData {
+  conn: UwsConnection;
+}
+type UwsSocket = uWS.WebSocket<SocketData>;
+
+/** The typings lack listen(host, port, options, cb); the native addon has it. */
+type ListenWithOptions = (
+  host: string,
+  port: number,
+  options: number,
+  cb: (listenSocket: uWS.us_listen_socket | false) => void,
+) => uWS.TemplatedApp;
+const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
+
+export class UwsConnection implements TransportConnection {
+  /** Null before open and from the moment the socket is closed. */
+  ws: UwsSocket | null = null;
+  /** Set by close()/terminate() so the close handler is not called re-entrantly. */
+  closedLocally = false;
+
+  constructor(
+    readonly remoteAddress: string,
+    readonly subprotocol: string,
+    public userData: unknown,
+  ) {}
+
+  send(data: Uint8Array | string, binary: boolean): SendResult {
+    const ws = this.ws;
+    if (ws === null) return 'dropped';
+    return sendResults[ws.send(data, binary, false)] ?? 'dropped';
+  }
+
+  bufferedAmount(): number {
+    return this.ws === null ? 0 : this.ws.getBufferedAmount();
+  }
+
+  close(code: number, reason: string): void {
+    const ws = this.ws;
+    if (ws === null) return;
+    this.closedLocally = true;
+    ws.end(code, clampReason(reason));
+  }
+
+  terminate(): void {
+    const ws = this.ws;
+    if (ws === null) return;
+    this.closedLocally = true;
+    ws.close();
+  }
+
+  cork(fn: () => void): void {
+    const ws = this.ws;
+    if (ws === null) fn();
+    else ws.cork(fn);
+  }
+}
+
+export class UwsTransport implements Transport {
+  readonly kind: TransportKind = 'uws';
+  private readonly app: uWS.TemplatedApp;
+  private readonly handlers: TransportHandlers;
+  private readonly open = new Set<UwsConnection>();
+  private listenSocket: uWS.us_listen_socket | null = null;
+
+  constructor(private readonly opts: TransportOptions) {
+    this.handlers = opts.handlers;
+    this.app = uWS
+      .App()
+      .ws<SocketData>(opts.wsPath, {
+        compression: uWS.DISABLED,
+        maxPayloadLength: Math.max(opts.maxPayload * 2, opts.maxPayload + 1024),
+        idleTimeout: 0,
+        maxBackpressure: opts.maxBackpressure,
+        closeOnBackpressureLimit: 0,
+        sendPingsAutomatically: false,
+        upgrade: (res, req, context) => this.onUpgrade(res, req, context),
+        open: (ws) => this.onOpen(ws),
+        message: (ws, message, isBinary) => this.onMessage(ws, message, isBinary),
+        drain: (ws) => this.onDrain(ws),
+        close: (ws, code, message) => this.onClose(ws, code, message),
+      })
+      .any('/*', (res, req) => this.onHttp(res, req));
+  }
+
+  get connections(): number {
+    return this.open.size;
+  }
+
+  listen(host: string, port: number): Promise<number> {
+    if (this.listenSocket !== null) {
+      return Promise.reject(new TransportStateError('uws transport is already listening'));
+    }
+    return new Promise((resolve, reject) => {
+      const onListen = (ls: uWS.us_listen_socket | false): void => {
+        if (ls === false) {
+          reject(new TransportListenError(host, port));
+          return;
+        }
+        this.listenSocket = ls;
+        resolve(uWS.us_socket_local_port(ls as uWS.us_socket));
+      };
+      if (this.opts.reusePort === false) {
+        (this.app.listen as unknown as ListenWithOptions).call(
+          this.app,
+          host,
+          port,
+          LIBUS_LISTEN_EXCLUSIVE_PORT,
+          onListen,
+        );
+      } else {
+        this.app.listen(host, port, onListen);
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.listenSocket !== null) {
+      uWS.us_listen_socket_close(this.listenSocket);
+      this.listenSocket = null;
+    }
+    return Promise.resolve();
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const conn of [...this.open]) conn.close(code, reason);
+  }
+
+  private onUpgrade(
+    res: uWS.HttpResponse,
+    req: uWS.HttpRequest,
+    context: uWS.us_socket_context_t,
+  ): void {
+    const headers = readHeaders(req);
+    const key = headers['sec-websocket-key'] ?? '';
+    const upgradeReq: UpgradeRequest = {
+      path: req.getUrl(),
+      query: new URLSearchParams(req.getQuery() ?? ''),
+      headers,
+      protocols: parseProtocols(headers['sec-websocket-protocol']),
+      remoteAddress: decode(res.getRemoteAddressAsText()),
+    };
+    let aborted = false;
+    let pending = false;
+    const complete = (decision: UpgradeDecision): void => {
+      if (aborted) return;
+      if (pending) res.cork(() => this.completeUpgrade(res, decision, upgradeReq, key, context));
+      else this.completeUpgrade(res, decision, upgradeReq, key, context);
+    };
+    pending = settle(
+      () => this.handlers.upgrade(upgradeReq),
+      internalErrorDecision,
+      this.handlers.error,
+      complete,
+    );
+    if (pending) {
+      res.onAborted(() => {
+        aborted = true;
+      });
+    }
+  }
+
+  private completeUpgrade(
+    res: uWS.HttpResponse,
+    decision: UpgradeDecision,
+    req: UpgradeRequest,
+    key: string,
+    context: uWS.us_socket_context_t,
+  ): void {
+    if (!decision.accept) {
+      res
+        .writeStatus(statusLine(decision.status))
+        .writeHeader('content-type', 'text/plain; charset=utf-8');
+      res.end(decision.body, true);
+      return;
+    }
+    const conn = new UwsConnection(
+      req.remoteAddress,
+      pickProtocol(req.protocols, decision.protocol),
+      decision.userData,
+    );
+    // Extensions are never negotiated: compression stays off on the hot path.
+    res.upgrade<SocketData>({ conn }, key, conn.subprotocol, '', context);
+  }
+
+  private onOpen(ws: UwsSocket): void {
+    const conn = ws.getUserData().conn;
+    conn.ws = ws;
+    this.open.add(conn);
+    this.handlers.open(conn);
+  }
+
+  private onMessage(ws: UwsSocket, message: ArrayBuffer, isBinary: boolean): void {
+    const conn = ws.getUserData().conn;
+    if (conn.ws === null) return;
+    if (message.byteLength > this.opts.maxPayload) {
+      conn.close(TransportCloseCode.MessageTooBig, TooBigReason);
+      return;
+    }
+    // The ArrayBuffer is neutered when this returns: copy binary, decode text now.
+    if (isBinary) this.handlers.message(conn, Buffer.from(new Uint8Array(message)), true);
+    else this.handlers.message(conn, Buffer.from(message).toString('utf8'), false);
+  }
+
+  private onDrain(ws: UwsSocket): void {
+    const conn = ws.getUserData().conn;
+    if (conn.ws !== null) this.handlers.drain?.(conn);
+  }
+
+  private onClose(ws: UwsSocket, code: number, message: ArrayBuffer): void {
+    const conn = ws.getUserData().conn;
+    conn.ws = null;
+    this.open.delete(conn);
+    const uwsReason = decode(message);
+    const closeCode = uwsCloseCode(code, uwsReason);
+    const reason = closeCode === TransportCloseCode.MessageTooBig ? TooBigReason : uwsReason;
+    if (conn.closedLocally) queueMicrotask(() => this.handlers.close(conn, closeCode, reason));
+    else this.handlers.close(conn, closeCode, reason);
+  }
+
+  private onHttp(res: uWS.HttpResponse, req: uWS.HttpRequest): void {
+    const headers = readHeaders(req);
+    const path = req.getUrl();
+    if (headers['upgrade'] !== undefined) {
+      // A WebSocket upgrade that the ws route did not take: wrong path, method or handshake.
+      const badHandshake = path === this.opts.wsPath && req.getMethod() === 'get';
+      writeResponse(
+        res,
+        badHandshake ? { status: 400, body: 'bad websocket handshake' } : notFoundResponse,
+        true,
+      );
+      return;
+    }
+    const max = this.opts.maxHttpBody;
+    if (Number(headers['content-length'] ?? 0) > max) {
+      writeResponse(res, tooLargeResponse, true);
+      return;
+    }
+    const method = req.getMethod().toUpperCase();
+    const query = new URLSearchParams(req.getQuery() ?? '');
+    let aborted = false;
+    let done = false;
+    let size = 0;
+    const chunks: Buffer[] = [];
+    res.onAborted(() => {
+      aborted = true;
+    });
+    res.onData((chunk, isLast) => {
+      if (done) return;
+      size += chunk.byteLength;
+      if (size > max) {
+        done = true;
+        res.cork(() => writeResponse(res, tooLargeResponse, true));
+        return;
+      }
+      // The chunk is neutered when this returns.
+      if (chunk.byteLength > 0) chunks.push(Buffer.from(new Uint8Array(chunk)));
+      if (!isLast) return;
+      done = true;
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      settle(
+        () => this.handlers.http({ method, path, query, headers, body }),
+        internalErrorResponse,
+        this.handlers.error,
+        (response) => {
+          if (!aborted) res.cork(() => writeResponse(res, response, false));
+        },
+      );
+    });
+  }
+}
+
+function writeResponse(
+  res: uWS.HttpResponse,
+  response: HttpResponse,
+  closeConnection: boolean,
+): void {
+  res.writeStatus(statusLine(response.status));
+  if (response.headers !== undefined) {
+    for (const name in response.headers) {
+      // uWS writes the framing headers itself.
+      const lower = name.toLowerCase();
+      if (lower === 'content-length' || lower === 'transfer-encoding') continue;
+      res.writeHeader(name, response.headers[name]!);
+    }
+  }
+  res.end(response.body, closeConnection);
+}
+
+function readHeaders(req: uWS.HttpRequest): Record<string, string> {
+  // No prototype: header names are client input.
+  const headers = Object.create(null) as Record<string, string>;
+  req.forEach((name, value) => {
+    const prev = headers[name];
+    headers[name] = prev === undefined ? value : `${prev}, ${value}`;
+  });
+  return headers;
+}
+
+function decode(buf: ArrayBuffer): string {
+  return buf.byteLength === 0 ? '' : Buffer.from(buf).toString('utf8');
+}
