@@ -107,8 +107,9 @@ describe('ActorCell', () => {
     it('yields after N messages so another actor makes progress in between', async () => {
       const { system } = testSystem();
       const order: string[] = [];
-      const make =
-        (tag: string) => (): Behavior<number> => ({ receive: (n) => void order.push(`${tag}${n}`) });
+      const make = (tag: string) => (): Behavior<number> => ({
+        receive: (n) => void order.push(`${tag}${n}`),
+      });
       const a = system.spawn('a', make('a'), { throughput: 2 });
       const b = system.spawn('b', make('b'), { throughput: 2 });
       await flush();
@@ -169,7 +170,12 @@ describe('ActorCell', () => {
       });
       ref.tell(0);
       await flush();
-      expect([ref.tell(1), ref.tell(2), ref.tell(3), ref.tell(4)]).toEqual([true, true, false, false]);
+      expect([ref.tell(1), ref.tell(2), ref.tell(3), ref.tell(4)]).toEqual([
+        true,
+        true,
+        false,
+        false,
+      ]);
       expect(overflows).toEqual([]); // never re-entrantly from tell
       gate.resolve();
       await eventually(() => got.length === 3);
@@ -290,7 +296,10 @@ describe('ActorCell', () => {
     it('is idempotent: stopping twice runs postStop once', async () => {
       const { system } = testSystem();
       let stops = 0;
-      const ref = system.spawn('a', () => ({ receive: () => undefined, postStop: () => void stops++ }));
+      const ref = system.spawn('a', () => ({
+        receive: () => undefined,
+        postStop: () => void stops++,
+      }));
       system.stop(ref);
       system.stop(ref);
       await flush();

@@ -477,14 +477,17 @@ export class ActorCell<M>
         this.runtime.log('error', 'postStop threw', { path: this.path, error: err });
       }
     }
-    deathWatch.notifyWatchers(this);
     this.mailbox = null;
     this.failure = null;
     this.deferred = null;
     this.timerScheduler = null;
-    if (this.parentCell === null) return this.runtime.onGuardianStopped();
-    this.runtime.actors--;
-    this.parentCell.sendSystem({ kind: 'child-terminated', child: this as ActorCell<unknown> });
+    // The parent frees the name before any watcher (the parent included) hears of the death.
+    if (this.parentCell !== null) {
+      this.runtime.actors--;
+      this.parentCell.sendSystem({ kind: 'child-terminated', child: this as ActorCell<unknown> });
+    }
+    deathWatch.notifyWatchers(this);
+    if (this.parentCell === null) this.runtime.onGuardianStopped();
   }
 
   private childTerminated(child: ActorCell<unknown>): void {
