@@ -35,15 +35,28 @@ export function readId(value: unknown): number | undefined | null {
   return isUnsignedSafeInteger(value) ? value : null;
 }
 
+/** What every message starts with: a map, a valid or absent `id`, a string `op`. */
+export type Envelope = { ok: true; fields: FieldMap; id: number | undefined; op: string };
+
+/** Reads the envelope, or the 400 to answer (carrying the id once it is known to be valid). */
+export function readEnvelope(raw: unknown): Envelope | Failure {
+  if (!isFieldMap(raw)) return badRequest(NOT_A_MAP);
+  const id = readId(raw.id);
+  if (id === null) return badRequest(BAD_ID);
+  const op = raw.op;
+  if (typeof op !== 'string') return badRequest("missing or non-string field 'op'", id);
+  return { ok: true, fields: raw, id, op };
+}
+
 export function badRequest(msg: string, id?: number): Failure {
   return id === undefined
     ? { ok: false, code: ErrorCode.BadRequest, msg }
     : { ok: false, id, code: ErrorCode.BadRequest, msg };
 }
 
-export const BAD_ID = "field 'id' must be an unsigned safe integer";
+const BAD_ID = "field 'id' must be an unsigned safe integer";
+const NOT_A_MAP = 'message must be a map';
 export const MISSING_ID = "missing field 'id'";
-export const NOT_A_MAP = 'message must be a map';
 export const MISSING_DATA = "missing field 'data'";
 
 /** The error text for a `topic` field that failed `isValidTopic`. */

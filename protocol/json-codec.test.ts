@@ -102,4 +102,25 @@ describe('jsonData', () => {
   ])('writes %p as %s', (data, text) => {
     expect(jsonData(data)).toBe(text);
   });
+
+  it('finds binary and bigint values nested deep in a small payload', () => {
+    const data = { a: [{ b: { c: [1, new Uint8Array([1])] } }], d: { e: [{ f: 3n }] } };
+    expect(JSON.parse(jsonData(data))).toEqual({
+      a: [{ b: { c: [1, { $bin: 'AQ==' }] } }],
+      d: { e: [{ f: '3' }] },
+    });
+  });
+
+  it('writes large payloads right when binary sits past the scan budget', () => {
+    const list: unknown[] = Array.from({ length: 500 }, (_, i) => ({ i }));
+    list.push(Buffer.from([0xff]));
+    const parsed = JSON.parse(jsonData({ list })) as { list: unknown[] };
+    expect(parsed.list[500]).toEqual({ $bin: '/w==' });
+    expect(parsed.list[499]).toEqual({ i: 499 });
+  });
+
+  it('writes plain payloads exactly as JSON.stringify does', () => {
+    const data = { s: 'x"\\', n: [1, 2.5, null], o: { t: true }, d: new Date(0) };
+    expect(jsonData(data)).toBe(JSON.stringify(data));
+  });
 });

@@ -10,14 +10,11 @@
  */
 import type { ErrorCode } from './codes';
 import {
-  BAD_ID,
   badRequest,
-  isFieldMap,
   MISSING_DATA,
-  NOT_A_MAP,
   type Parsed,
   quoteOp,
-  readId,
+  readEnvelope,
   topicProblem,
 } from './fields';
 import { isValidTopic } from './topic';
@@ -30,20 +27,18 @@ export type PublisherReply =
   { op: 'ack'; id: number; seq: number } | { op: 'err'; id?: number; code: ErrorCode; msg: string };
 
 export function parsePublisherMessage(raw: unknown): Parsed<PublisherMessage> {
-  if (!isFieldMap(raw)) return badRequest(NOT_A_MAP);
-  const id = readId(raw.id);
-  if (id === null) return badRequest(BAD_ID);
-  const op = raw.op;
-  if (typeof op !== 'string') return badRequest("missing or non-string field 'op'", id);
+  const envelope = readEnvelope(raw);
+  if (!envelope.ok) return envelope;
+  const { fields, id, op } = envelope;
   if (op === 'auth') {
-    const token = raw.token;
+    const token = fields.token;
     if (typeof token !== 'string') return badRequest("field 'token' must be a string", id);
     return { ok: true, msg: { op, token } };
   }
   if (op !== 'pub') return badRequest(`unknown op ${quoteOp(op)}`, id);
-  const topic = raw.topic;
+  const topic = fields.topic;
   if (!isValidTopic(topic)) return badRequest(topicProblem(topic), id);
-  const data = raw.data;
+  const data = fields.data;
   if (data === undefined) return badRequest(MISSING_DATA, id);
   return { ok: true, msg: id === undefined ? { op, topic, data } : { op, topic, data, id } };
 }

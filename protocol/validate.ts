@@ -20,17 +20,15 @@
  * (see `fields.ts`).
  */
 import {
-  BAD_ID,
   badRequest,
   type FieldMap,
   isFieldMap,
   isUnsignedSafeInteger,
   MISSING_DATA,
   MISSING_ID,
-  NOT_A_MAP,
   type Parsed,
   quoteOp,
-  readId,
+  readEnvelope,
   topicProblem,
 } from './fields';
 import type { ClientMessage, Since } from './messages';
@@ -39,18 +37,16 @@ import { isValidTopic } from './topic';
 export type { Parsed } from './fields';
 
 export function parseClientMessage(raw: unknown): Parsed<ClientMessage> {
-  if (!isFieldMap(raw)) return badRequest(NOT_A_MAP);
-  const id = readId(raw.id);
-  if (id === null) return badRequest(BAD_ID);
-  const op = raw.op;
-  if (typeof op !== 'string') return badRequest("missing or non-string field 'op'", id);
+  const envelope = readEnvelope(raw);
+  if (!envelope.ok) return envelope;
+  const { fields, id, op } = envelope;
   switch (op) {
     case 'ping':
       return { ok: true, msg: id === undefined ? { op } : { op, id } };
     case 'sub':
     case 'unsub':
     case 'pub':
-      return id === undefined ? badRequest(MISSING_ID) : parseTopicOp(op, id, raw);
+      return id === undefined ? badRequest(MISSING_ID) : parseTopicOp(op, id, fields);
     default:
       return badRequest(`unknown op ${quoteOp(op)}`, id);
   }
