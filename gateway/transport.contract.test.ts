@@ -1,196 +1,34 @@
 /**
  * The transport contract: every Transport implementation must pass this whole suite
- * unchanged (Phoenix PubSub style). Clients are the `ws` package over loopback.
+ * unchanged (Phoenix PubSub style). Clients are the `ws` package over loopback; the harness
+ * is in `transport-contract-kit.ts`.
  */
-import { request as httpRequest } from 'node:http';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import WebSocket from 'ws';
 import {
   TransportKind,
   createTransport,
-  type HttpRequest,
   type SendResult,
-  type Transport,
-  type TransportConnection,
-  type TransportHandlers,
   type TransportOptions,
-  type UpgradeRequest,
 } from './transport';
+import {
+  MAX_BACKPRESSURE,
+  MAX_HTTP_BODY,
+  MAX_PAYLOAD,
+  WS_PATH,
+  abandonUpgrade,
+  closed,
+  http,
+  nextMessage,
+  pauseReading,
+  rejectedUpgrade,
+  start,
+  stopAll,
+  waitFor,
+} from './transport-contract-kit';
 import { TransportListenError } from './transport-errors';
 
-const WS_PATH = '/v1/ws';
-const MAX_PAYLOAD = 1024;
-const MAX_BACKPRESSURE = 64 * 1024;
-const MAX_HTTP_BODY = 2048;
-
-interface Recorded {
-  upgrades: UpgradeRequest[];
-  opened: TransportConnection[];
-  messages: Array<{ conn: TransportConnection; data: Uint8Array | string; binary: boolean }>;
-  closes: Array<{ conn: TransportConnection; code: number; reason: string }>;
-  drains: TransportConnection[];
-  http: HttpRequest[];
-  errors: unknown[];
-}
-
-interface Harness {
-  transport: Transport;
-  port: number;
-  events: Recorded;
-  url(path?: string): string;
-  connect(
-    protocols?: string[],
-    path?: string,
-    headers?: Record<string, string>,
-  ): Promise<WebSocket>;
-}
-
-interface ClientClose {
-  code: number;
-  reason: string;
-}
-
-interface HttpResult {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-const live: Array<{ transport: Transport; clients: WebSocket[] }> = [];
-
-async function start(
-  kind: TransportKind,
-  handlers: Partial<TransportHandlers> = {},
-  options: Partial<Omit<TransportOptions, 'handlers'>> = {},
-): Promise<Harness> {
-  const events: Recorded = {
-    upgrades: [],
-    opened: [],
-    messages: [],
-    closes: [],
-    drains: [],
-    http: [],
-    errors: [],
-  };
-  const all: TransportHandlers = {
-    upgrade: (req) => {
-      events.upgrades.push(req);
-      return { accept: true, protocol: req.protocols[0] ?? null };
-    },
-    open: (conn) => events.opened.push(conn),
-    message: (conn, data, binary) => events.messages.push({ conn, data, binary }),
-    drain: (conn) => events.drains.push(conn),
-    close: (conn, code, reason) => events.closes.push({ conn, code, reason }),
-    http: (req) => {
-      events.http.push(req);
-      return { status: 200, body: 'ok' };
-    },
-    error: (err) => events.errors.push(err),
-    ...handlers,
-  };
-  const transport = createTransport(kind, {
-    wsPath: WS_PATH,
-    maxPayload: MAX_PAYLOAD,
-    maxBackpressure: MAX_BACKPRESSURE,
-    maxHttpBody: MAX_HTTP_BODY,
-    ...options,
-    handlers: all,
-  });
-  const clients: WebSocket[] = [];
-  live.push({ transport, clients });
-  const port = await transport.listen('127.0.0.1', 0);
-  const url = (path = WS_PATH): string => `ws://127.0.0.1:${port}${path}`;
-  return {
-    transport,
-    port,
-    events,
-    url,
-    connect: (protocols = [], path = WS_PATH, headers = {}) => {
-      const client = new WebSocket(url(path), protocols, { headers, perMessageDeflate: false });
-      clients.push(client);
-      return new Promise((resolve, reject) => {
-        client.once('open', () => resolve(client));
-        client.once('error', reject);
-        client.once('unexpected-response', (_req, res) =>
-          reject(new Error(`unexpected response ${res.statusCode ?? 0}`)),
-        );
-      });
-    },
-  };
-}
-
-afterEach(async () => {
-  for (const { transport, clients } of live.splice(0)) {
-    for (const client of clients) client.terminate();
-    transport.closeAll(1001, 'test over');
-    await transport.close();
-  }
-});
-
-async function waitFor(what: string, predicate: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-function closed(client: WebSocket): Promise<ClientClose> {
-  return new Promise((resolve) => {
-    client.on('error', () => undefined);
-    client.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
-  });
-}
-
-function nextMessage(client: WebSocket): Promise<{ data: Buffer; isBinary: boolean }> {
-  return new Promise((resolve) =>
-    client.once('message', (data, isBinary) => resolve({ data: data as Buffer, isBinary })),
-  );
-}
-
-function rejectedUpgrade(url: string): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const client = new WebSocket(url);
-    client.once('open', () => reject(new Error('upgrade was accepted')));
-    client.on('error', () => undefined);
-    client.once('unexpected-response', (_req, res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-  });
-}
-
-function http(
-  port: number,
-  method: string,
-  path: string,
-  body?: Buffer | string,
-  headers: Record<string, string> = {},
-): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, method, path, headers, agent: false },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function pauseReading(client: WebSocket): Socket {
-  const socket = (client as unknown as { _socket: Socket })._socket;
-  socket.pause();
-  return socket;
-}
+afterEach(stopAll);
 
 describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
   describe('#listen', () => {
@@ -329,6 +167,36 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       expect(h.events.upgrades).toHaveLength(0);
       expect(h.events.http).toHaveLength(0);
     });
+    it('neither opens nor closes when the client leaves during an async decision', async () => {
+      let deciding!: () => void;
+      const started = new Promise<void>((r) => (deciding = r));
+      let finish!: () => void;
+      const decided = new Promise<void>((r) => (finish = r));
+      const h = await start(kind, {
+        upgrade: async (req) => {
+          deciding();
+          await new Promise((r) => setTimeout(r, 60));
+          finish();
+          return { accept: true, protocol: req.protocols[0] ?? null };
+        },
+      });
+      await abandonUpgrade(h.url(), started);
+      await decided;
+      await new Promise((r) => setTimeout(r, 30));
+      expect(h.events.opened).toHaveLength(0);
+      expect(h.events.closes).toHaveLength(0);
+      expect(h.transport.connections).toBe(0);
+      // Still serving.
+      await h.connect();
+    });
+
+    it('reports IPv6 peers the way Node does', async () => {
+      const h = await start(kind, {}, {}, '::1');
+      await h.connect();
+      await waitFor('open', () => h.events.opened.length === 1);
+      expect(h.events.upgrades[0]!.remoteAddress).toBe('::1');
+      expect(h.events.opened[0]!.remoteAddress).toBe('::1');
+    });
   });
 
   describe('message', () => {
@@ -406,6 +274,32 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       await waitFor('close handler', () => h.events.closes.length === 1);
       expect(h.events.closes[0]!.code).toBe(1009);
     });
+    it('closes with 1007 on a text frame that is not UTF-8', async () => {
+      const h = await start(kind);
+      const client = await h.connect();
+      const gone = closed(client);
+      client.send(Buffer.from([0x68, 0xff, 0xfe]), { binary: false });
+      await gone;
+      await waitFor('close handler', () => h.events.closes.length === 1);
+      expect(h.events.closes[0]!.code).toBe(1007);
+      expect(h.events.messages).toHaveLength(0);
+    });
+
+    it('lets the handler close the connection without being re-entered', async () => {
+      let closesWhenCloseReturned = -1;
+      const h = await start(kind, {
+        message: (conn) => {
+          conn.close(4000, 'undecodable');
+          closesWhenCloseReturned = h.events.closes.length;
+        },
+      });
+      const client = await h.connect();
+      const gone = closed(client);
+      client.send('not msgpack');
+      expect(await gone).toEqual({ code: 4000, reason: 'undecodable' });
+      await waitFor('close handler', () => h.events.closes.length === 1);
+      expect(closesWhenCloseReturned).toBe(0);
+    });
   });
 
   describe('TransportConnection', () => {
@@ -435,6 +329,16 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       const got = await gone;
       expect(got.code).toBe(4000);
       expect(got.reason).toBe('é'.repeat(61));
+    });
+
+    it('#close works from inside the open handler', async () => {
+      const h = await start(kind, { open: (conn) => conn.close(4001, 'token expired') });
+      const client = new WebSocket(h.url());
+      const gone = closed(client);
+      expect(await gone).toEqual({ code: 4001, reason: 'token expired' });
+      await waitFor('close handler', () => h.events.closes.length === 1);
+      expect(h.events.closes[0]).toMatchObject({ code: 4001, reason: 'token expired' });
+      expect(h.transport.connections).toBe(0);
     });
 
     it('#terminate drops the connection without a close frame', async () => {
@@ -558,7 +462,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
           };
         },
       });
-      const res = await http(h.port, 'GET', '/healthz?verbose=1', undefined, { 'x-probe': 'k8s' });
+      const res = await http(h, 'GET', '/healthz?verbose=1', undefined, { 'x-probe': 'k8s' });
       expect(res.status).toBe(200);
       expect(res.body).toBe('healthy');
       expect(res.headers['x-troupe']).toBe('yes');
@@ -578,7 +482,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
         },
       });
       const payload = JSON.stringify({ topic: 'live/1', data: 'x'.repeat(1500) });
-      const res = await http(h.port, 'POST', '/v1/publish', payload, {
+      const res = await http(h, 'POST', '/v1/publish', payload, {
         'content-type': 'application/json',
       });
       expect(res.status).toBe(201);
@@ -589,22 +493,43 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
 
     it('answers 413 without calling the handler when the body is over maxHttpBody', async () => {
       const h = await start(kind);
-      const res = await http(h.port, 'POST', '/v1/publish', Buffer.alloc(MAX_HTTP_BODY + 1));
+      const res = await http(h, 'POST', '/v1/publish', Buffer.alloc(MAX_HTTP_BODY + 1));
       expect(res.status).toBe(413);
       expect(h.events.http).toHaveLength(0);
+    });
+
+    it('counts a chunked body against maxHttpBody too', async () => {
+      const h = await start(kind);
+      const small = await http(h, 'POST', '/v1/publish', [Buffer.from('ab'), Buffer.from('cd')]);
+      expect(small.status).toBe(200);
+      expect(h.events.http[0]!.body.toString()).toBe('abcd');
+      const big = await http(h, 'POST', '/v1/publish', [
+        Buffer.alloc(MAX_HTTP_BODY / 2),
+        Buffer.alloc(MAX_HTTP_BODY / 2 + 1),
+      ]);
+      expect(big.status).toBe(413);
+      expect(h.events.http).toHaveLength(1);
+    });
+
+    it('answers HEAD with headers only', async () => {
+      const h = await start(kind, { http: () => ({ status: 200, body: 'ready' }) });
+      const res = await http(h, 'HEAD', '/readyz');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-length']).toBe('5');
+      expect(res.body).toBe('');
     });
 
     it('answers 500 and reports the error when the handler rejects', async () => {
       const boom = new Error('boom');
       const h = await start(kind, { http: () => Promise.reject(boom) });
-      const res = await http(h.port, 'GET', '/metrics');
+      const res = await http(h, 'GET', '/metrics');
       expect(res.status).toBe(500);
       expect(h.events.errors).toEqual([boom]);
     });
 
     it('treats a plain GET on the WebSocket path as HTTP', async () => {
       const h = await start(kind);
-      const res = await http(h.port, 'GET', WS_PATH);
+      const res = await http(h, 'GET', WS_PATH);
       expect(res.status).toBe(200);
       expect(h.events.http[0]!.path).toBe(WS_PATH);
       expect(h.events.upgrades).toHaveLength(0);
@@ -639,5 +564,55 @@ describe('createTransport', () => {
     expect(() => createTransport('tcp' as TransportKind, {} as TransportOptions)).toThrow(
       TypeError,
     );
+  });
+});
+
+async function freePort(): Promise<number> {
+  const probe: Server = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as { port: number };
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+describe('UwsTransport', () => {
+  const options: TransportOptions = {
+    wsPath: WS_PATH,
+    maxPayload: MAX_PAYLOAD,
+    maxBackpressure: MAX_BACKPRESSURE,
+    maxHttpBody: MAX_HTTP_BODY,
+    handlers: {
+      upgrade: () => ({ accept: true, protocol: null }),
+      open: () => undefined,
+      message: () => undefined,
+      close: () => undefined,
+      http: () => ({ status: 200, body: 'ok' }),
+    },
+  };
+
+  // Linux lets a second SO_REUSEPORT socket join an explicit port, not one picked by port 0.
+  it('shares an explicit port with another listener by default (SO_REUSEPORT)', async () => {
+    const a = createTransport('uws', options);
+    const b = createTransport('uws', options);
+    try {
+      const port = await freePort();
+      await expect(a.listen('127.0.0.1', port)).resolves.toBe(port);
+      await expect(b.listen('127.0.0.1', port)).resolves.toBe(port);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('binds exclusively when reusePort is false', async () => {
+    const a = createTransport('uws', { ...options, reusePort: false });
+    const b = createTransport('uws', { ...options, reusePort: false });
+    try {
+      const port = await a.listen('127.0.0.1', await freePort());
+      await expect(b.listen('127.0.0.1', port)).rejects.toBeInstanceOf(TransportListenError);
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 });

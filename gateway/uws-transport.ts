@@ -27,6 +27,7 @@ import type {
   UpgradeDecision,
   UpgradeRequest,
 } from './transport';
+import { formatAddress } from './transport-address';
 import { TooBigReason, TransportCloseCode, clampReason, uwsCloseCode } from './transport-close';
 import { TransportListenError, TransportStateError } from './transport-errors';
 import {
@@ -183,7 +184,7 @@ export class UwsTransport implements Transport {
       query: new URLSearchParams(req.getQuery() ?? ''),
       headers,
       protocols: parseProtocols(headers['sec-websocket-protocol']),
-      remoteAddress: decode(res.getRemoteAddressAsText()),
+      remoteAddress: formatAddress(res.getRemoteAddress()),
     };
     let aborted = false;
     let pending = false;
@@ -308,7 +309,7 @@ export class UwsTransport implements Transport {
         internalErrorResponse,
         this.handlers.error,
         (response) => {
-          if (!aborted) res.cork(() => writeResponse(res, response, false));
+          if (!aborted) res.cork(() => writeResponse(res, response, false, method === 'HEAD'));
         },
       );
     });
@@ -319,6 +320,7 @@ function writeResponse(
   res: uWS.HttpResponse,
   response: HttpResponse,
   closeConnection: boolean,
+  head = false,
 ): void {
   res.writeStatus(statusLine(response.status));
   if (response.headers !== undefined) {
@@ -329,7 +331,9 @@ function writeResponse(
       res.writeHeader(name, response.headers[name]!);
     }
   }
-  res.end(response.body, closeConnection);
+  // uWS would write a HEAD response's body onto the wire; Node's http server does not.
+  if (head) res.endWithoutBody(Buffer.byteLength(response.body), closeConnection);
+  else res.end(response.body, closeConnection);
 }
 
 function readHeaders(req: uWS.HttpRequest): Record<string, string> {

@@ -324,6 +324,10 @@ function writeResponse(
     for (const name in response.headers) res.setHeader(name, response.headers[name]!);
   }
   if (closeConnection) res.setHeader('connection', 'close');
+  // Node leaves it out for HEAD; uWS sends it: announce the body either way.
+  if (!res.hasHeader('content-length')) {
+    res.setHeader('content-length', Buffer.byteLength(response.body));
+  }
   res.end(response.body);
 }
 

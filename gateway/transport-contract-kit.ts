@@ -1,0 +1,220 @@
+/**
+ * The harness of the transport contract suite (`transport.contract.test.ts`): starts a
+ * transport that records what its handlers see, and drives it with `ws` clients and Node's
+ * http client over loopback. Only tests import this file.
+ */
+import { request as httpRequest } from 'node:http';
+import type { Socket } from 'node:net';
+import WebSocket from 'ws';
+import {
+  createTransport,
+  type HttpRequest,
+  type Transport,
+  type TransportConnection,
+  type TransportHandlers,
+  type TransportKind,
+  type TransportOptions,
+  type UpgradeRequest,
+} from './transport';
+
+export const WS_PATH = '/v1/ws';
+export const MAX_PAYLOAD = 1024;
+export const MAX_BACKPRESSURE = 64 * 1024;
+export const MAX_HTTP_BODY = 2048;
+
+export interface Recorded {
+  upgrades: UpgradeRequest[];
+  opened: TransportConnection[];
+  messages: Array<{ conn: TransportConnection; data: Uint8Array | string; binary: boolean }>;
+  closes: Array<{ conn: TransportConnection; code: number; reason: string }>;
+  drains: TransportConnection[];
+  http: HttpRequest[];
+  errors: unknown[];
+}
+
+export interface Harness {
+  transport: Transport;
+  host: string;
+  port: number;
+  events: Recorded;
+  url(path?: string): string;
+  connect(
+    protocols?: string[],
+    path?: string,
+    headers?: Record<string, string>,
+  ): Promise<WebSocket>;
+}
+
+export interface ClientClose {
+  code: number;
+  reason: string;
+}
+
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+const live: Array<{ transport: Transport; clients: WebSocket[] }> = [];
+
+export async function start(
+  kind: TransportKind,
+  handlers: Partial<TransportHandlers> = {},
+  options: Partial<Omit<TransportOptions, 'handlers'>> = {},
+  host = '127.0.0.1',
+): Promise<Harness> {
+  const events: Recorded = {
+    upgrades: [],
+    opened: [],
+    messages: [],
+    closes: [],
+    drains: [],
+    http: [],
+    errors: [],
+  };
+  const all: TransportHandlers = {
+    upgrade: (req) => {
+      events.upgrades.push(req);
+      return { accept: true, protocol: req.protocols[0] ?? null };
+    },
+    open: (conn) => events.opened.push(conn),
+    message: (conn, data, binary) => events.messages.push({ conn, data, binary }),
+    drain: (conn) => events.drains.push(conn),
+    close: (conn, code, reason) => events.closes.push({ conn, code, reason }),
+    http: (req) => {
+      events.http.push(req);
+      return { status: 200, body: 'ok' };
+    },
+    error: (err) => events.errors.push(err),
+    ...handlers,
+  };
+  const transport = createTransport(kind, {
+    wsPath: WS_PATH,
+    maxPayload: MAX_PAYLOAD,
+    maxBackpressure: MAX_BACKPRESSURE,
+    maxHttpBody: MAX_HTTP_BODY,
+    ...options,
+    handlers: all,
+  });
+  const clients: WebSocket[] = [];
+  live.push({ transport, clients });
+  const port = await transport.listen(host, 0);
+  const authority = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const url = (path = WS_PATH): string => `ws://${authority}${path}`;
+  return {
+    transport,
+    host,
+    port,
+    events,
+    url,
+    connect: (protocols = [], path = WS_PATH, headers = {}) => {
+      const client = new WebSocket(url(path), protocols, { headers, perMessageDeflate: false });
+      clients.push(client);
+      return new Promise((resolve, reject) => {
+        client.once('open', () => resolve(client));
+        client.once('error', reject);
+        client.once('unexpected-response', (_req, res) =>
+          reject(new Error(`unexpected response ${res.statusCode ?? 0}`)),
+        );
+      });
+    },
+  };
+}
+
+/** Closes every transport and client `start` made; call from `afterEach`. */
+export async function stopAll(): Promise<void> {
+  for (const { transport, clients } of live.splice(0)) {
+    for (const client of clients) client.terminate();
+    transport.closeAll(1001, 'test over');
+    await transport.close();
+  }
+}
+
+export async function waitFor(
+  what: string,
+  predicate: () => boolean,
+  timeoutMs = 3000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export function closed(client: WebSocket): Promise<ClientClose> {
+  return new Promise((resolve) => {
+    client.on('error', () => undefined);
+    client.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+  });
+}
+
+export function nextMessage(client: WebSocket): Promise<{ data: Buffer; isBinary: boolean }> {
+  return new Promise((resolve) =>
+    client.once('message', (data, isBinary) => resolve({ data: data as Buffer, isBinary })),
+  );
+}
+
+export function rejectedUpgrade(url: string): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const client = new WebSocket(url);
+    client.once('open', () => reject(new Error('upgrade was accepted')));
+    client.on('error', () => undefined);
+    client.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+  });
+}
+
+export function http(
+  to: { host: string; port: number },
+  method: string,
+  path: string,
+  /** An array is written chunk by chunk, so the request goes out chunked (no content-length). */
+  body?: Buffer | string | Buffer[],
+  headers: Record<string, string> = {},
+): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: to.host, port: to.port, method, path, headers, agent: false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
+        );
+      },
+    );
+    req.on('error', reject);
+    if (!Array.isArray(body)) {
+      req.end(body);
+      return;
+    }
+    for (const chunk of body) req.write(chunk);
+    req.end();
+  });
+}
+
+export function pauseReading(client: WebSocket): Socket {
+  const socket = (client as unknown as { _socket: Socket })._socket;
+  socket.pause();
+  return socket;
+}
+
+/**
+ * Starts an upgrade and gives up on it as soon as the server is deciding (`deciding` resolves
+ * from inside the upgrade handler).
+ */
+export function abandonUpgrade(url: string, deciding: Promise<void>): Promise<void> {
+  const client = new WebSocket(url);
+  client.on('error', () => undefined);
+  return deciding.then(() => {
+    client.terminate();
+    return new Promise((resolve) => setTimeout(resolve, 30));
+  });
+}
