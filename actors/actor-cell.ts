@@ -28,13 +28,16 @@
  */
 import { LocalActorRef, cellOf } from './actor-ref';
 import { childPath, validateName } from './actor-path';
+import { BUSY, SCHEDULED, STOP_REQUESTED, SUSPENDED } from './cell-flags';
 import * as deathWatch from './death-watch';
-import { ActorNameTakenError, MailboxOverflowError } from './errors';
+import { ActorNameTakenError } from './errors';
 import { Mailbox, Offer } from './mailbox';
 import type { Runtime } from './runtime';
 import type { Runnable } from './scheduler';
-import { Directive, defaultStrategy, supervise, type RestartWindow } from './supervision';
-import { OVERFLOW, RESUME, TERMINATE, type SystemMessage } from './system-message';
+import { fail } from './fault-handling';
+import type { RestartWindow } from './supervision';
+import { handleSystem } from './system-lane';
+import { OVERFLOW, TERMINATE, type SystemMessage } from './system-message';
 import { TimerMessage, TimerScheduler, type TimerOwner } from './timers';
 import {
   ActorStatus,
@@ -47,19 +50,15 @@ import {
 } from './types';
 import type { ActorSystem } from './actor-system';
 
-// Booleans packed in one field: 100k cells x 3 fewer slots is ~2.4 MB.
-const SCHEDULED = 1;
-const BUSY = 2;
-const SUSPENDED = 4;
-const STOP_REQUESTED = 8;
-
 type Envelope<M> = M | TimerMessage<M>;
 
-interface Failure<M> {
+export interface Failure<M> {
   readonly error: unknown;
   readonly msg: M | undefined;
   /** Set when this cell failed because it escalated a child's failure: Resume resumes it. */
   readonly child?: ActorCell<unknown>;
+  /** The parent chose Restart; the cell waits for its stopping children before recreating. */
+  readonly restarting?: boolean;
 }
 
 function isThenable(value: unknown): value is PromiseLike<void> {
@@ -80,22 +79,23 @@ export class ActorCell<M>
   restarts = 0;
   watchers: Set<deathWatch.WatchNode> | null = null;
   watching: Set<deathWatch.WatchNode> | null = null;
-  private flags = 0;
-  private behavior: Behavior<M> | null = null;
-  private mailbox: Mailbox<Envelope<M>, SystemMessage> | null = null;
-  private childMap: Map<string, ActorCell<unknown>> | null = null;
-  private timerScheduler: TimerScheduler<M> | null = null;
-  private failure: Failure<M> | null = null;
-  private restartWindow: RestartWindow | null = null;
+  // Internal state, also read by fault-handling.ts and termination.ts.
+  flags = 0;
+  behavior: Behavior<M> | null = null;
+  mailbox: Mailbox<Envelope<M>, SystemMessage> | null = null;
+  childMap: Map<string, ActorCell<unknown>> | null = null;
+  timerScheduler: TimerScheduler<M> | null = null;
+  failure: Failure<M> | null = null;
+  restartWindow: RestartWindow | null = null;
   /** Notices that need user code while it cannot run (suspended, restarting); re-posted later. */
-  private deferred: SystemMessage[] | null = null;
+  deferred: SystemMessage[] | null = null;
 
   constructor(
     readonly runtime: Runtime,
-    private readonly parentCell: ActorCell<unknown> | null,
+    readonly parentCell: ActorCell<unknown> | null,
     readonly name: string,
-    private readonly factory: BehaviorFactory<M>,
-    private readonly opts: SpawnOptions | undefined,
+    readonly factory: BehaviorFactory<M>,
+    readonly opts: SpawnOptions | undefined,
   ) {
     this.ref = new LocalActorRef(this);
     this.path = childPath(parentCell === null ? '' : parentCell.path, name);
@@ -233,7 +233,7 @@ export class ActorCell<M>
       const mailbox = this.mailbox;
       const sys = mailbox === null ? undefined : mailbox.pollSystem();
       if (sys !== undefined) {
-        this.handleSystem(sys);
+        handleSystem(this, sys);
         continue;
       }
       if ((this.flags & SUSPENDED) !== 0) break;
@@ -297,7 +297,7 @@ export class ActorCell<M>
     try {
       result = (this.behavior as Behavior<M>).receive(msg, this);
     } catch (err) {
-      this.fail(err, msg);
+      fail(this, err, msg);
       return;
     }
     if (isThenable(result)) this.awaitSettled(result, msg);
@@ -314,7 +314,7 @@ export class ActorCell<M>
 
   private settled(msg: M | undefined, failed: boolean, err: unknown): void {
     this.flags &= ~BUSY;
-    if (failed) this.fail(err, msg);
+    if (failed) fail(this, err, msg);
     else if (this.status === ActorStatus.Starting || this.status === ActorStatus.Restarting)
       this.becomeRunning();
     this.scheduleIfRunnable();
@@ -324,27 +324,27 @@ export class ActorCell<M>
     try {
       this.behavior = this.factory();
     } catch (err) {
-      this.fail(err, undefined);
+      fail(this, err, undefined);
       return;
     }
     this.runPreStart();
   }
 
-  private runPreStart(): void {
+  runPreStart(): void {
     const behavior = this.behavior as Behavior<M>;
     if (behavior.preStart === undefined) return this.becomeRunning();
     let result: void | Promise<void>;
     try {
       result = behavior.preStart(this);
     } catch (err) {
-      this.fail(err, undefined);
+      fail(this, err, undefined);
       return;
     }
     if (isThenable(result)) this.awaitSettled(result, undefined);
     else this.becomeRunning();
   }
 
-  private becomeRunning(): void {
+  becomeRunning(): void {
     this.status = ActorStatus.Running;
     const deferred = this.deferred;
     if (deferred === null) return;
@@ -353,199 +353,9 @@ export class ActorCell<M>
   }
 
   /** True when user code may run now; otherwise a user-facing notice is kept for later. */
-  private canRunUserCode(notice: SystemMessage): boolean {
+  canRunUserCode(notice: SystemMessage): boolean {
     if (this.status === ActorStatus.Running && (this.flags & SUSPENDED) === 0) return true;
     if (this.status !== ActorStatus.Stopping) (this.deferred ??= []).push(notice);
     return false;
-  }
-
-  // ---- failure and supervision --------------------------------------------------------------
-
-  /** Suspends this cell and hands the failure to the parent's strategy. */
-  private fail(error: unknown, msg: M | undefined, child?: ActorCell<unknown>): void {
-    if (this.status === ActorStatus.Stopping || this.status === ActorStatus.Stopped) {
-      this.runtime.log('error', 'actor failed while stopping', { path: this.path, error });
-      return;
-    }
-    this.flags |= SUSPENDED;
-    this.failure = { error, msg, child };
-    if (this.parentCell === null) {
-      this.runtime.log('error', 'guardian failed; stopping', { path: this.path, error });
-      this.requestStop();
-    } else {
-      this.parentCell.sendSystem({ kind: 'failed', child: this as ActorCell<unknown>, error });
-    }
-  }
-
-  private superviseChild(child: ActorCell<unknown>, error: unknown): void {
-    if (this.childMap?.get(child.name) !== child || (child.flags & STOP_REQUESTED) !== 0) return;
-    const strategy = this.opts?.supervisor ?? defaultStrategy;
-    const window = (child.restartWindow ??= { start: Date.now(), restarts: 0 });
-    const directive = supervise(strategy, window, error, Date.now());
-    this.runtime.log('error', 'actor failed', { path: child.path, directive, error });
-    switch (directive) {
-      case Directive.Resume:
-        return child.sendSystem(RESUME);
-      case Directive.Restart:
-        return child.sendSystem({ kind: 'recreate', error });
-      case Directive.Stop:
-        return child.requestStop();
-      case Directive.Escalate:
-        return this.fail(error, undefined, child);
-    }
-  }
-
-  private resume(): void {
-    if ((this.flags & SUSPENDED) === 0) return;
-    const failure = this.failure;
-    this.flags &= ~SUSPENDED;
-    this.failure = null;
-    if (this.status === ActorStatus.Starting && this.behavior !== null) this.becomeRunning();
-    failure?.child?.sendSystem(RESUME);
-  }
-
-  private beginRestart(error: unknown): void {
-    if (this.status === ActorStatus.Stopping || this.status === ActorStatus.Stopped) return;
-    const failedMsg = this.failure?.msg;
-    this.failure = { error, msg: undefined };
-    this.restarts++;
-    this.runtime.restarts++;
-    this.timerScheduler?.cancelAll();
-    this.status = ActorStatus.Restarting;
-    const behavior = this.behavior;
-    try {
-      if (behavior?.preRestart !== undefined) behavior.preRestart(this, error, failedMsg);
-      else this.stopChildren();
-    } catch (err) {
-      this.runtime.log('error', 'preRestart threw', { path: this.path, error: err });
-    }
-    if (!this.hasStoppingChildren()) this.finishRestart();
-  }
-
-  private finishRestart(): void {
-    const error = this.failure?.error;
-    this.flags &= ~SUSPENDED;
-    this.failure = null;
-    this.behavior = null;
-    try {
-      this.behavior = this.factory();
-    } catch (err) {
-      this.fail(err, undefined);
-      return;
-    }
-    if (this.behavior.postRestart === undefined) return this.runPreStart();
-    try {
-      this.behavior.postRestart(this, error);
-    } catch (err) {
-      this.fail(err, undefined);
-      return;
-    }
-    this.becomeRunning();
-  }
-
-  // ---- stopping -----------------------------------------------------------------------------
-
-  private stopChildren(): void {
-    if (this.childMap !== null) for (const child of this.childMap.values()) child.requestStop();
-  }
-
-  private hasStoppingChildren(): boolean {
-    if (this.childMap !== null)
-      for (const child of this.childMap.values())
-        if ((child.flags & STOP_REQUESTED) !== 0) return true;
-    return false;
-  }
-
-  private beginStop(): void {
-    if (this.status === ActorStatus.Stopping || this.status === ActorStatus.Stopped) return;
-    this.flags |= STOP_REQUESTED;
-    this.status = ActorStatus.Stopping;
-    this.timerScheduler?.cancelAll();
-    if (this.childCount === 0) this.finishStop();
-    else this.stopChildren();
-  }
-
-  private finishStop(): void {
-    this.status = ActorStatus.Stopped;
-    this.flags &= ~SUSPENDED;
-    this.mailbox?.drainUser(this);
-    const behavior = this.behavior;
-    if (behavior?.postStop !== undefined) {
-      try {
-        behavior.postStop(this);
-      } catch (err) {
-        this.runtime.log('error', 'postStop threw', { path: this.path, error: err });
-      }
-    }
-    this.mailbox = null;
-    this.failure = null;
-    this.deferred = null;
-    this.timerScheduler = null;
-    // The parent frees the name before any watcher (the parent included) hears of the death.
-    if (this.parentCell !== null) {
-      this.runtime.actors--;
-      this.parentCell.sendSystem({ kind: 'child-terminated', child: this as ActorCell<unknown> });
-    }
-    deathWatch.notifyWatchers(this);
-    if (this.parentCell === null) this.runtime.onGuardianStopped();
-  }
-
-  private childTerminated(child: ActorCell<unknown>): void {
-    if (this.childMap?.get(child.name) === child) this.childMap.delete(child.name);
-    if (this.status === ActorStatus.Stopping) {
-      if (this.childCount === 0) this.finishStop();
-    } else if (
-      this.status === ActorStatus.Restarting &&
-      (this.flags & BUSY) === 0 &&
-      !this.hasStoppingChildren()
-    ) {
-      this.finishRestart();
-    }
-  }
-
-  // ---- system lane --------------------------------------------------------------------------
-
-  private handleSystem(msg: SystemMessage): void {
-    switch (msg.kind) {
-      case 'terminate':
-        return this.beginStop();
-      case 'resume':
-        return this.resume();
-      case 'recreate':
-        return this.beginRestart(msg.error);
-      case 'failed':
-        return this.superviseChild(msg.child, msg.error);
-      case 'child-terminated':
-        return this.childTerminated(msg.child);
-      case 'terminated':
-        return this.deliverTerminated(msg, msg.cell);
-      case 'overflow':
-        return this.deliverOverflow();
-    }
-  }
-
-  private deliverTerminated(notice: SystemMessage, dead: ActorCell<unknown>): void {
-    if (!this.canRunUserCode(notice) || !deathWatch.acceptTerminated(this, dead)) return;
-    const behavior = this.behavior as Behavior<M>;
-    if (behavior.onTerminated === undefined) return;
-    try {
-      behavior.onTerminated(dead.ref, this);
-    } catch (err) {
-      this.fail(err, undefined);
-    }
-  }
-
-  private deliverOverflow(): void {
-    if (!this.canRunUserCode(OVERFLOW)) return;
-    const dropped = this.mailbox === null ? 0 : this.mailbox.takeOverflow();
-    if (dropped === 0) return;
-    const behavior = this.behavior as Behavior<M>;
-    if (behavior.onOverflow === undefined)
-      return this.fail(new MailboxOverflowError(this.path, dropped), undefined);
-    try {
-      behavior.onOverflow(this, dropped);
-    } catch (err) {
-      this.fail(err, undefined);
-    }
   }
 }
