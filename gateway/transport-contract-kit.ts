@@ -43,6 +43,10 @@ export interface Harness {
     path?: string,
     headers?: Record<string, string>,
   ): Promise<WebSocket>;
+  /** Connects and waits until the server side has opened too. */
+  pair(): Promise<{ client: WebSocket; conn: TransportConnection }>;
+  /** Waits until the close handler has run `n` times in all. */
+  closeReports(n?: number): Promise<void>;
 }
 
 export interface ClientClose {
@@ -102,12 +106,19 @@ export async function start(
   const port = await transport.listen(host, 0);
   const authority = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   const url = (path = WS_PATH): string => `ws://${authority}${path}`;
-  return {
+  const harness: Harness = {
     transport,
     host,
     port,
     events,
     url,
+    pair: async () => {
+      const opened = events.opened.length;
+      const client = await harness.connect();
+      await waitFor('open', () => events.opened.length > opened);
+      return { client, conn: events.opened[opened]! };
+    },
+    closeReports: (n = 1) => waitFor(`${n} close reports`, () => events.closes.length >= n),
     connect: (protocols = [], path = WS_PATH, headers = {}) => {
       const client = new WebSocket(url(path), protocols, { headers, perMessageDeflate: false });
       clients.push(client);
@@ -120,6 +131,7 @@ export async function start(
       });
     },
   };
+  return harness;
 }
 
 /** Closes every transport and client `start` made; call from `afterEach`. */

@@ -117,11 +117,10 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
           return { accept: true, protocol: 'troupe.v1.json' };
         },
       });
-      const client = await h.connect();
-      await waitFor('open', () => h.events.opened.length === 1);
+      const { client, conn } = await h.pair();
       expect(client.protocol).toBe('');
-      expect(h.events.opened[0]!.subprotocol).toBe('');
-      expect(h.events.opened[0]!.remoteAddress).toBe('127.0.0.1');
+      expect(conn.subprotocol).toBe('');
+      expect(conn.remoteAddress).toBe('127.0.0.1');
     });
 
     it('accepts when the handler decides asynchronously', async () => {
@@ -250,7 +249,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       const gone = closed(client);
       client.send(Buffer.alloc(MAX_PAYLOAD + 1));
       expect((await gone).code).toBe(1009);
-      await waitFor('close handler', () => h.events.closes.length === 1);
+      await h.closeReports();
       expect(h.events.closes[0]!.code).toBe(1009);
       expect(h.events.messages).toHaveLength(0);
       expect(h.transport.connections).toBe(0);
@@ -271,7 +270,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       client.send(Buffer.alloc(MAX_PAYLOAD * 64));
       // uWS drops the TCP connection (1006) past its hard cap; ws sends a 1009 close frame.
       expect([1006, 1009]).toContain((await gone).code);
-      await waitFor('close handler', () => h.events.closes.length === 1);
+      await h.closeReports();
       expect(h.events.closes[0]!.code).toBe(1009);
     });
     it('closes with 1007 on a text frame that is not UTF-8', async () => {
@@ -280,7 +279,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       const gone = closed(client);
       client.send(Buffer.from([0x68, 0xff, 0xfe]), { binary: false });
       await gone;
-      await waitFor('close handler', () => h.events.closes.length === 1);
+      await h.closeReports();
       expect(h.events.closes[0]!.code).toBe(1007);
       expect(h.events.messages).toHaveLength(0);
     });
@@ -297,7 +296,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       const gone = closed(client);
       client.send('not msgpack');
       expect(await gone).toEqual({ code: 4000, reason: 'undecodable' });
-      await waitFor('close handler', () => h.events.closes.length === 1);
+      await h.closeReports();
       expect(closesWhenCloseReturned).toBe(0);
     });
   });
@@ -305,15 +304,13 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
   describe('TransportConnection', () => {
     it('#close sends code and reason and reports the close once, not re-entrantly', async () => {
       const h = await start(kind);
-      const client = await h.connect();
-      await waitFor('open', () => h.events.opened.length === 1);
-      const conn = h.events.opened[0]!;
+      const { client, conn } = await h.pair();
       const gone = closed(client);
       conn.close(4008, 'slow consumer');
       expect(h.events.closes).toHaveLength(0);
       conn.close(4008, 'again');
       expect(await gone).toEqual({ code: 4008, reason: 'slow consumer' });
-      await waitFor('close handler', () => h.events.closes.length === 1);
+      await h.closeReports();
       expect(h.events.closes[0]).toMatchObject({ conn, code: 4008, reason: 'slow consumer' });
       await new Promise((r) => setTimeout(r, 50));
       expect(h.events.closes).toHaveLength(1);
@@ -322,10 +319,9 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
 
     it('#close trims a reason longer than a close frame allows', async () => {
       const h = await start(kind);
-      const client = await h.connect();
-      await waitFor('open', () => h.events.opened.length === 1);
+      const { client, conn } = await h.pair();
       const gone = closed(client);
-      h.events.opened[0]!.close(4000, 'é'.repeat(100));
+      conn.close(4000, 'é'.repeat(100));
       const got = await gone;
       expect(got.code).toBe(4000);
       expect(got.reason).toBe('é'.repeat(61));
@@ -336,31 +332,28 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       const client = new WebSocket(h.url());
       const gone = closed(client);
       expect(await gone).toEqual({ code: 4001, reason: 'token expired' });
-      await waitFor('close handler', () => h.events.closes.length === 1);
+      await h.closeReports();
       expect(h.events.closes[0]).toMatchObject({ code: 4001, reason: 'token expired' });
       expect(h.transport.connections).toBe(0);
     });
 
     it('#terminate drops the connection without a close frame', async () => {
       const h = await start(kind);
-      const client = await h.connect();
-      await waitFor('open', () => h.events.opened.length === 1);
+      const { client, conn } = await h.pair();
       const gone = closed(client);
-      const conn = h.events.opened[0]!;
       conn.terminate();
       conn.terminate();
       expect((await gone).code).toBe(1006);
-      await waitFor('close handler', () => h.events.closes.length === 1);
+      await h.closeReports();
       expect(h.events.closes[0]!.code).toBe(1006);
     });
 
     it('reports a client close exactly once with its code and reason', async () => {
       const h = await start(kind);
-      const client = await h.connect();
-      await waitFor('open', () => h.events.opened.length === 1);
+      const { client } = await h.pair();
       const gone = closed(client);
       client.close(1000, 'bye');
-      await waitFor('close handler', () => h.events.closes.length === 1);
+      await h.closeReports();
       expect(h.events.closes[0]).toMatchObject({ code: 1000, reason: 'bye' });
       await gone;
       await new Promise((r) => setTimeout(r, 50));
@@ -370,18 +363,15 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
 
     it('reports a client that vanished with 1006', async () => {
       const h = await start(kind);
-      const client = await h.connect();
-      await waitFor('open', () => h.events.opened.length === 1);
+      const { client } = await h.pair();
       client.terminate();
-      await waitFor('close handler', () => h.events.closes.length === 1);
+      await h.closeReports();
       expect(h.events.closes[0]!.code).toBe(1006);
     });
 
     it('is safe to use after close: send is dropped, nothing throws', async () => {
       const h = await start(kind);
-      const client = await h.connect();
-      await waitFor('open', () => h.events.opened.length === 1);
-      const conn = h.events.opened[0]!;
+      const { client, conn } = await h.pair();
       conn.close(1000, 'done');
       expect(conn.send('late', false)).toBe('dropped');
       expect(conn.send(new Uint8Array([1]), true)).toBe('dropped');
@@ -397,11 +387,9 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
 
     it('is safe to use after the peer left', async () => {
       const h = await start(kind);
-      const client = await h.connect();
-      await waitFor('open', () => h.events.opened.length === 1);
+      const { client, conn } = await h.pair();
       client.terminate();
-      await waitFor('close handler', () => h.events.closes.length === 1);
-      const conn = h.events.opened[0]!;
+      await h.closeReports();
       expect(conn.send('late', false)).toBe('dropped');
       expect(() => conn.close(1000, 'late')).not.toThrow();
       expect(() => conn.terminate()).not.toThrow();
@@ -410,9 +398,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
 
     it('#cork delivers every send made inside it, in order', async () => {
       const h = await start(kind);
-      const client = await h.connect();
-      await waitFor('open', () => h.events.opened.length === 1);
-      const conn = h.events.opened[0]!;
+      const { client, conn } = await h.pair();
       const got: string[] = [];
       client.on('message', (data) => got.push(String(data)));
       const results: SendResult[] = [];
@@ -426,9 +412,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
 
     it('#send reports backpressure, then drops, for a client that does not read', async () => {
       const h = await start(kind);
-      const client = await h.connect();
-      await waitFor('open', () => h.events.opened.length === 1);
-      const conn = h.events.opened[0]!;
+      const { client, conn } = await h.pair();
       const socket = pauseReading(client);
       const chunk = new Uint8Array(64 * 1024);
       const seen = new Set<SendResult>();
