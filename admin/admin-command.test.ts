@@ -1,0 +1,136 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { ADMIN_USAGE, runAdminCommand } from './admin-command';
+import { AdminServer } from './admin-server';
+import { FakeAdminTarget } from './fake-admin-target';
+
+let dir: string;
+let path: string;
+let target: FakeAdminTarget;
+let server: AdminServer;
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const code = await runAdminCommand(argv, out, { TROUPE_ADMIN: path, ...env }, err);
+  return { code, out: String(out.read() ?? ''), err: String(err.read() ?? '') };
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'troupe-cli-'));
+  path = join(dir, 'admin.sock');
+  target = new FakeAdminTarget();
+  server = new AdminServer(target, { path });
+  await server.listen();
+});
+
+afterEach(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe(runAdminCommand, () => {
+  describe('commands', () => {
+    it('tree prints the tree for people', async () => {
+      const r = await run(['tree', '--depth', '1']);
+      expect(r.code).toBe(0);
+      const lines = r.out.trimEnd().split('\n');
+      expect(lines[0]).toMatch(/^\/user +kind=guardian/);
+      expect(lines).toContain('│  └─ … 2 children');
+      expect(target.calls).toEqual(['tree /user 1']);
+    });
+
+    it('tree takes --path and --json', async () => {
+      const r = await run(['tree', '--path=/user/presence', '--json']);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out)).toMatchObject({ ok: true, tree: { path: '/user/presence' } });
+    });
+
+    it('stats prints aligned lines', async () => {
+      const r = await run(['stats']);
+      expect(r).toEqual({
+        code: 0,
+        out: 'connections:  3\ntopics.count: 2\ntopics.bytes: 10\n',
+        err: '',
+      });
+    });
+
+    it('inspect, stop and drain print their results', async () => {
+      expect((await run(['inspect', '/user/presence'])).out).toContain('kind:       presence');
+      expect(await run(['stop', '/user/presence'])).toEqual({
+        code: 0,
+        out: 'stopped /user/presence\n',
+        err: '',
+      });
+      expect(await run(['drain'])).toEqual({ code: 0, out: 'draining\n', err: '' });
+      expect(target.calls).toEqual(['inspect /user/presence', 'stop /user/presence', 'drain']);
+    });
+
+    it('--help prints the usage and exits 0', async () => {
+      expect(await run(['--help'])).toEqual({ code: 0, out: ADMIN_USAGE, err: '' });
+    });
+  });
+
+  describe('socket choice', () => {
+    it('takes --admin over TROUPE_ADMIN', async () => {
+      const r = await run(['stats', '--admin', path], { TROUPE_ADMIN: join(dir, 'wrong.sock') });
+      expect(r.code).toBe(0);
+    });
+
+    it('exits 1 with a clear message when there is no socket', async () => {
+      const missing = join(dir, 'none.sock');
+      const r = await run(['stats'], { TROUPE_ADMIN: missing });
+      expect(r).toEqual({
+        code: 1,
+        out: '',
+        err: `troupe admin: is troupe running? no admin socket at ${missing}\n`,
+      });
+    });
+
+    it('defaults to ./.troupe/admin.sock', async () => {
+      const r = await run(['stats'], { TROUPE_ADMIN: '' });
+      expect(r.err).toContain('no admin socket at ./.troupe/admin.sock');
+    });
+  });
+
+  describe('failures', () => {
+    it('exits 1 and prints the error when the node refuses', async () => {
+      expect(await run(['inspect', '/user/nope'])).toEqual({
+        code: 1,
+        out: '',
+        err: 'troupe admin: no actor at /user/nope\n',
+      });
+    });
+
+    it('exits 1 and prints the JSON answer with --json', async () => {
+      const r = await run(['stop', '/user', '--json']);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.out)).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/refusing/),
+      });
+    });
+
+    it.each([
+      [[], /missing command/],
+      [['reboot'], /unknown command "reboot"/],
+      [['inspect'], /inspect takes one actor path/],
+      [['stop', '/a', '/b'], /stop takes one actor path/],
+      [['stats', 'extra'], /stats takes no arguments/],
+      [['stats', '--depth', '2'], /--depth applies to tree only/],
+      [['tree', '--depth', 'deep'], /--depth expects an integer 0\.\.64/],
+      [['tree', '--depth'], /--depth needs a value/],
+      [['tree', '--verbose'], /unknown option --verbose/],
+      [['stats', '--timeout-ms', '0'], /--timeout-ms expects an integer/],
+    ])('exits 2 on usage error %j', async (argv, message) => {
+      const r = await run(argv);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(message);
+      expect(r.err).toContain('Usage: troupe admin');
+      expect(target.calls).toEqual([]);
+    });
+  });
+});

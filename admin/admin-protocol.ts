@@ -1,0 +1,90 @@
+/**
+ * Admin socket messages (PROTOCOL.md section 4): one JSON object per line each way.
+ *
+ *   {"cmd":"tree","path":"/user/gateway","depth":2}  -->  {"ok":true,"tree":{...}}
+ *   {"cmd":"stop","path":"/user/x"}                  -->  {"ok":false,"error":"no actor at /user/x"}
+ *
+ * parseAdminRequest turns one line into a typed request or a message for `error`; unknown extra
+ * fields are ignored so that newer clients can talk to older nodes.
+ */
+
+export const AdminCmd = {
+  Tree: 'tree',
+  Stats: 'stats',
+  Inspect: 'inspect',
+  Stop: 'stop',
+  Drain: 'drain',
+} as const;
+export type AdminCmd = (typeof AdminCmd)[keyof typeof AdminCmd];
+
+export type AdminRequest =
+  | { cmd: typeof AdminCmd.Tree; path?: string; depth?: number }
+  | { cmd: typeof AdminCmd.Stats }
+  | { cmd: typeof AdminCmd.Inspect; path: string }
+  | { cmd: typeof AdminCmd.Stop; path: string }
+  | { cmd: typeof AdminCmd.Drain };
+
+export type AdminAnswer = ({ ok: true } & Record<string, unknown>) | { ok: false; error: string };
+
+/** The longest request line a node reads; a longer one ends the admin connection. */
+export const MAX_REQUEST_LINE_BYTES = 64 * 1024;
+export const DEFAULT_TREE_PATH = '/user';
+export const DEFAULT_TREE_DEPTH = 3;
+/** Deeper trees are refused: the answer would be one enormous line. */
+export const MAX_TREE_DEPTH = 64;
+
+const CMDS: readonly string[] = Object.values(AdminCmd);
+const PATH = /^\/[\x21-\x7e]*$/;
+
+export function isAdminCmd(value: string): value is AdminCmd {
+  return CMDS.includes(value);
+}
+
+/** Returns the request, or a string saying what is wrong with the line. */
+export function parseAdminRequest(line: string): AdminRequest | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (err) {
+    return `bad JSON: ${(err as Error).message}`;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return 'a request must be a JSON object such as {"cmd":"stats"}';
+  }
+  const req = value as Record<string, unknown>;
+  const cmd = req.cmd;
+  if (typeof cmd !== 'string' || !isAdminCmd(cmd)) {
+    const got = cmd === undefined ? 'missing "cmd"' : `unknown cmd ${JSON.stringify(cmd)}`;
+    return `${got}; expected one of ${CMDS.join(', ')}`;
+  }
+  switch (cmd) {
+    case AdminCmd.Stats:
+    case AdminCmd.Drain:
+      return { cmd };
+    case AdminCmd.Inspect:
+    case AdminCmd.Stop: {
+      if (req.path === undefined) return `${cmd}: missing "path"`;
+      const path = readPath(cmd, req.path);
+      return typeof path === 'string' ? { cmd, path } : path.error;
+    }
+    case AdminCmd.Tree: {
+      const path = req.path === undefined ? undefined : readPath(cmd, req.path);
+      if (typeof path === 'object') return path.error;
+      const depth = req.depth;
+      if (
+        depth !== undefined &&
+        !(Number.isInteger(depth) && (depth as number) >= 0 && (depth as number) <= MAX_TREE_DEPTH)
+      ) {
+        return `tree: "depth" must be an integer 0..${MAX_TREE_DEPTH}`;
+      }
+      return { cmd, path, depth: depth as number | undefined };
+    }
+  }
+}
+
+function readPath(cmd: AdminCmd, path: unknown): string | { error: string } {
+  if (typeof path !== 'string' || !PATH.test(path)) {
+    return { error: `${cmd}: "path" must be an actor path string such as "/user/gateway"` };
+  }
+  return path.replace(/\/+$/, '') || '/';
+}

@@ -1,0 +1,36 @@
+/**
+ * What a node exposes to its admin socket. The node implements AdminTarget; AdminServer only
+ * consumes it, so the admin layer never reaches into the actor kernel or comedy directly.
+ */
+
+/** One actor in the tree; `children` down to the requested depth, `childCount` past it. */
+export interface TreeNode {
+  path: string;
+  name: string;
+  kind: string;
+  status: string;
+  /** Messages queued in the mailbox. */
+  mailbox: number;
+  processed: number;
+  restarts: number;
+  children?: TreeNode[];
+  /** Number of children, given where `children` is absent or holds only some of them. */
+  childCount?: number;
+}
+
+export interface AdminTarget {
+  /** `undefined` when there is no actor at `path`. */
+  tree(
+    path: string | undefined,
+    depth: number | undefined,
+  ): TreeNode | undefined | Promise<TreeNode | undefined>;
+  stats(): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** `undefined` when there is no actor at `path`. */
+  inspect(
+    path: string,
+  ): Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>;
+  /** `false` when there is no actor at `path`. */
+  stop(path: string): boolean | Promise<boolean>;
+  /** Starts the graceful drain; resolves once it has started, not once it has finished. */
+  drain(): Promise<void>;
+}
