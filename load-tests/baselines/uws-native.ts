@@ -1,0 +1,181 @@
+/**
+ * Baseline: raw uWebSockets.js with its native topic publish. No actors, no batching of our own:
+ * the fastest thing Node can do for this workload, i.e. troupe's physical limit on this machine.
+ *
+ * Speaks just enough of PROTOCOL.md for the load generator: `hello` on open, `sub` -> native
+ * subscribe + `ack {id, epoch, seq, recovered}`, and a TCP publisher port (4-byte length +
+ * msgpack) where each `pub` becomes one `ev` with a per-topic `seq`, encoded once and handed to
+ * `app.publish`.
+ *
+ *   node dist/load-tests/baselines/uws-native.js --port 0 --publish-port 0 [--host 127.0.0.1]
+ */
+import * as net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import uWS from 'uWebSockets.js';
+import { encodeFrame, FrameReader, packr, unpackr } from '../generator/framing';
+
+const EPOCH = randomBytes(6).toString('hex');
+const PROTOCOLS = ['troupe.v1.msgpack'] as const;
+/** Per-socket send buffer bound; past it uWS skips the socket for that publish (a visible gap). */
+const MAX_BACKPRESSURE = 1 << 20;
+
+interface Args {
+  host: string;
+  port: number;
+  publishPort: number;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { host: '127.0.0.1', port: 7070, publishPort: 7071 };
+  for (let i = 0; i + 1 < argv.length; i += 2) {
+    const v = argv[i + 1] as string;
+    if (argv[i] === '--host') args.host = v;
+    else if (argv[i] === '--port') args.port = Number(v);
+    else if (argv[i] === '--publish-port') args.publishPort = Number(v);
+  }
+  return args;
+}
+
+interface Conn {
+  readonly id: string;
+}
+
+const topicSeq = new Map<string, number>();
+let connCounter = 0;
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  const app = uWS.App();
+  app.ws<Conn>('/v1/ws', {
+    compression: uWS.DISABLED,
+    maxPayloadLength: 64 * 1024,
+    maxBackpressure: MAX_BACKPRESSURE,
+    idleTimeout: 120,
+    sendPingsAutomatically: true,
+    upgrade: (res, req, context) => {
+      const offered = req
+        .getHeader('sec-websocket-protocol')
+        .split(',')
+        .map((s) => s.trim());
+      const chosen = offered.find((p) => (PROTOCOLS as readonly string[]).includes(p)) ?? '';
+      res.upgrade<Conn>(
+        { id: `c${++connCounter}` },
+        req.getHeader('sec-websocket-key'),
+        chosen,
+        req.getHeader('sec-websocket-extensions'),
+        context,
+      );
+    },
+    open: (ws) => {
+      ws.send(
+        packr.pack({
+          op: 'hello',
+          v: 1,
+          conn: ws.getUserData().id,
+          node: 'uws-native',
+          hb: 25_000,
+        }),
+        true,
+      );
+    },
+    message: (ws, message) => {
+      let msg: { op?: unknown; id?: unknown; topic?: unknown };
+      try {
+        // Copy: the ArrayBuffer is neutered when this handler returns.
+        msg = unpackr.unpack(Buffer.from(message.slice(0))) as typeof msg;
+      } catch {
+        ws.end(4000, 'undecodable frame');
+        return;
+      }
+      if (msg.op === 'sub' && typeof msg.topic === 'string') {
+        ws.subscribe(msg.topic);
+        ws.send(
+          packr.pack({
+            op: 'ack',
+            id: msg.id,
+            epoch: EPOCH,
+            seq: topicSeq.get(msg.topic) ?? 0,
+            recovered: false,
+          }),
+          true,
+        );
+      } else if (msg.op === 'unsub' && typeof msg.topic === 'string') {
+        ws.unsubscribe(msg.topic);
+        ws.send(packr.pack({ op: 'ack', id: msg.id }), true);
+      } else if (msg.op === 'ping') {
+        ws.send(packr.pack({ op: 'pong', id: msg.id }), true);
+      } else {
+        ws.send(
+          packr.pack({ op: 'err', id: msg.id, code: 400, msg: 'unsupported by this baseline' }),
+          true,
+        );
+      }
+    },
+  });
+
+  app.listen(args.host, args.port, (token) => {
+    if (token === false) {
+      process.stderr.write(`cannot listen on ${args.host}:${args.port}\n`);
+      process.exit(1);
+    }
+    process.stdout.write(`listening ws ${args.host}:${uWS.us_socket_local_port(token)}\n`);
+    startPublisherPort(app, args);
+  });
+}
+
+function startPublisherPort(app: uWS.TemplatedApp, args: Args): void {
+  const server = net.createServer((socket) => {
+    socket.setNoDelay(true);
+    const reader = new FrameReader();
+    socket.on('data', (chunk: Buffer) => {
+      let bodies: Buffer[];
+      try {
+        bodies = reader.push(chunk);
+      } catch {
+        socket.destroy();
+        return;
+      }
+      const replies: Buffer[] = [];
+      for (const body of bodies) {
+        let value: unknown;
+        try {
+          value = unpackr.unpack(body);
+        } catch {
+          socket.destroy();
+          return;
+        }
+        for (const m of (Array.isArray(value) ? value : [value]) as {
+          op?: unknown;
+          id?: unknown;
+          topic?: unknown;
+          data?: unknown;
+        }[]) {
+          if (m.op !== 'pub' || typeof m.topic !== 'string') {
+            if (m.id !== undefined)
+              replies.push(encodeFrame({ op: 'err', id: m.id, code: 400, msg: 'expected pub' }));
+            continue;
+          }
+          const seq = (topicSeq.get(m.topic) ?? 0) + 1;
+          topicSeq.set(m.topic, seq);
+          app.publish(
+            m.topic,
+            packr.pack({ op: 'ev', topic: m.topic, seq, epoch: EPOCH, data: m.data }),
+            true,
+          );
+          if (m.id !== undefined) replies.push(encodeFrame({ op: 'ack', id: m.id, seq }));
+        }
+      }
+      if (replies.length > 0) socket.write(Buffer.concat(replies));
+    });
+    socket.on('error', () => socket.destroy());
+  });
+  server.listen(args.publishPort, args.host, () => {
+    const addr = server.address() as net.AddressInfo;
+    process.stdout.write(`listening publish ${args.host}:${addr.port}\n`);
+  });
+  const stop = (): void => process.exit(0);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main();

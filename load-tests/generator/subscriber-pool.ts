@@ -1,0 +1,210 @@
+/**
+ * Coordinator side of the subscriber workers: forks them (each with its own loopback source
+ * address, so no process holds more than `perWorker` sockets and no address runs out of
+ * ephemeral ports), starts their plans, and folds their reports into open windows.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import type { FromWorker, SubscriberPlan, ToWorker, WorkerCounters } from './worker-messages';
+import { Window } from './window';
+
+export interface PoolOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly subscribers: number;
+  readonly topicPrefix?: string;
+  readonly topicCount?: number;
+  readonly topicsPerConnection?: number;
+  readonly sampleEvery?: number;
+  readonly perWorker?: number;
+  /** Workers to use at least (default: as few as `perWorker` allows). */
+  readonly workers?: number;
+  readonly connectConcurrency?: number;
+  readonly readyTimeoutMs?: number;
+}
+
+interface WorkerState {
+  readonly child: ChildProcess;
+  readonly plan: SubscriberPlan;
+  latest: WorkerCounters | null;
+  closeReasons: Record<string, number>;
+  ready: boolean;
+  exited: boolean;
+}
+
+export interface Gauges {
+  readonly connected: number;
+  readonly acked: number;
+  readonly closed: number;
+  readonly generatorRssBytes: number;
+  readonly closeReasons: Record<string, number>;
+}
+
+const WORKER_JS = path.join(__dirname, 'subscriber-worker.js');
+
+/** Source address of worker i: 127.0.0.2, 127.0.0.3, ... (all of 127/8 is loopback on Linux). */
+export function sourceAddressOf(i: number): string {
+  const n = i + 2;
+  return `127.0.${Math.floor(n / 250)}.${n % 250}`;
+}
+
+export class SubscriberPool {
+  private readonly workers: WorkerState[] = [];
+  private readonly windows = new Set<Window>();
+  private flushToken = 0;
+  private readonly flushWaiters = new Map<number, { left: number; done: () => void }>();
+
+  constructor(private readonly opts: PoolOptions) {
+    const perWorker = opts.perWorker ?? 8000;
+    const count = Math.max(opts.workers ?? 1, Math.ceil(opts.subscribers / perWorker));
+    let first = 0;
+    for (let i = 0; i < count; i++) {
+      const n = Math.floor(opts.subscribers / count) + (i < opts.subscribers % count ? 1 : 0);
+      const plan: SubscriberPlan = {
+        host: opts.host,
+        port: opts.port,
+        path: '/v1/ws',
+        protocol: 'troupe.v1.msgpack',
+        localAddress: sourceAddressOf(i),
+        firstIndex: first,
+        connections: n,
+        topicPrefix: opts.topicPrefix ?? 'hot',
+        topicCount: opts.topicCount ?? 1,
+        topicsPerConnection: opts.topicsPerConnection ?? 1,
+        sampleEvery: opts.sampleEvery ?? 64,
+        connectConcurrency: opts.connectConcurrency ?? 64,
+      };
+      first += n;
+      // Own execArgv so a profiled coordinator (--cpu-prof) does not profile every worker too;
+      // LOADGEN_WORKER_NODE_ARGS="--cpu-prof" profiles the workers instead.
+      const execArgv = (process.env['LOADGEN_WORKER_NODE_ARGS'] ?? '')
+        .split(' ')
+        .filter((a) => a !== '');
+      const child = fork(WORKER_JS, [], {
+        execArgv,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      const w: WorkerState = {
+        child,
+        plan,
+        latest: null,
+        closeReasons: {},
+        ready: false,
+        exited: false,
+      };
+      child.on('message', (m: FromWorker) => this.onMessage(w, m));
+      child.on('exit', () => {
+        w.exited = true;
+        w.ready = true;
+        for (const [token, waiter] of this.flushWaiters) this.settleFlush(token, waiter);
+      });
+      this.workers.push(w);
+    }
+  }
+
+  /** Topic names the pool subscribes to (what a publisher should target). */
+  topics(): string[] {
+    const prefix = this.opts.topicPrefix ?? 'hot';
+    return Array.from({ length: this.opts.topicCount ?? 1 }, (_, i) => `${prefix}${i}`);
+  }
+
+  /** Subscribers per topic when connections spread evenly (the expected fan-out of one event). */
+  subscriptionsTotal(): number {
+    const perConn = Math.min(this.opts.topicsPerConnection ?? 1, this.opts.topicCount ?? 1);
+    return this.opts.subscribers * perConn;
+  }
+
+  /** Opens every connection; resolves once all are subscribed, failed, or the timeout passed. */
+  async start(): Promise<void> {
+    for (const w of this.workers) this.post(w, { type: 'start', plan: w.plan });
+    const deadline = Date.now() + (this.opts.readyTimeoutMs ?? 60_000);
+    while (Date.now() < deadline && !this.workers.every((w) => w.ready)) await sleep(50);
+  }
+
+  openWindow(): Window {
+    const w = new Window();
+    this.windows.add(w);
+    return w;
+  }
+
+  closeWindow(w: Window): void {
+    this.windows.delete(w);
+  }
+
+  /** Asks every worker for its counters now, so open windows hold everything received so far. */
+  flush(timeoutMs = 2000): Promise<void> {
+    const token = ++this.flushToken;
+    const live = this.workers.filter((w) => !w.exited);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.flushWaiters.delete(token);
+        resolve();
+      }, timeoutMs);
+      const waiter = {
+        left: live.length,
+        done: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      this.flushWaiters.set(token, waiter);
+      for (const w of live) this.post(w, { type: 'flush', token });
+      if (live.length === 0) this.settleFlush(token, waiter);
+    });
+  }
+
+  gauges(): Gauges {
+    let connected = 0;
+    let acked = 0;
+    let closed = 0;
+    let rss = 0;
+    const closeReasons: Record<string, number> = {};
+    for (const w of this.workers) {
+      if (w.latest !== null) {
+        connected += w.exited ? 0 : w.latest.connected;
+        acked += w.latest.acked;
+        closed += w.latest.closed;
+        rss += w.exited ? 0 : w.latest.rssBytes;
+      }
+      for (const [k, v] of Object.entries(w.closeReasons))
+        closeReasons[k] = (closeReasons[k] ?? 0) + v;
+    }
+    return { connected, acked, closed, generatorRssBytes: rss, closeReasons };
+  }
+
+  async stop(): Promise<void> {
+    for (const w of this.workers) this.post(w, { type: 'stop' });
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline && !this.workers.every((w) => w.exited)) await sleep(50);
+    for (const w of this.workers) if (!w.exited) w.child.kill('SIGKILL');
+  }
+
+  private onMessage(w: WorkerState, m: FromWorker): void {
+    if (m.type === 'fatal') {
+      process.stderr.write(`subscriber worker ${w.plan.localAddress}: ${m.message}\n`);
+      w.ready = true;
+      return;
+    }
+    w.latest = m.counters;
+    w.closeReasons = m.closeReasons;
+    for (const win of this.windows) win.add(m.counters);
+    if (m.reason === 'ready') w.ready = true;
+    if (m.reason === 'flush') {
+      const waiter = this.flushWaiters.get(m.token);
+      if (waiter !== undefined && --waiter.left <= 0) this.settleFlush(m.token, waiter);
+    }
+  }
+
+  private settleFlush(token: number, waiter: { done: () => void }): void {
+    this.flushWaiters.delete(token);
+    waiter.done();
+  }
+
+  private post(w: WorkerState, m: ToWorker): void {
+    if (!w.exited && w.child.connected) w.child.send(m);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,73 @@
+/** IPC between the coordinator and its subscriber workers (child_process.fork). */
+import type { HistogramDelta } from './latency-histogram';
+
+export interface SubscriberPlan {
+  readonly host: string;
+  readonly port: number;
+  readonly path: string;
+  readonly protocol: string;
+  /** Loopback source address of every socket of this worker. */
+  readonly localAddress: string;
+  /** Global index of this worker's first connection (topic assignment is global). */
+  readonly firstIndex: number;
+  readonly connections: number;
+  readonly topicPrefix: string;
+  readonly topicCount: number;
+  readonly topicsPerConnection: number;
+  /** Latency is sampled on 1 in `sampleEvery` events. */
+  readonly sampleEvery: number;
+  /** Connection attempts in flight at once. */
+  readonly connectConcurrency: number;
+}
+
+/** Topic names of global connection `index`: spread evenly, deterministic. */
+export function topicsOf(
+  plan: Pick<SubscriberPlan, 'topicPrefix' | 'topicCount' | 'topicsPerConnection'>,
+  index: number,
+): string[] {
+  const out: string[] = [];
+  const n = Math.min(plan.topicsPerConnection, plan.topicCount);
+  for (let j = 0; j < n; j++) out.push(`${plan.topicPrefix}${(index * n + j) % plan.topicCount}`);
+  return out;
+}
+
+export type ToWorker =
+  | { readonly type: 'start'; readonly plan: SubscriberPlan }
+  | { readonly type: 'flush'; readonly token: number }
+  | { readonly type: 'stop' };
+
+export interface WorkerCounters {
+  /** Sockets open now. */
+  connected: number;
+  /** Subscriptions acknowledged so far (cumulative). */
+  acked: number;
+  /** Connections that failed or were closed, cumulative; `closeReasons` says why. */
+  closed: number;
+  /** Deliveries (ev messages) since the previous report. */
+  events: number;
+  /** Frames since the previous report (< events when the server batches). */
+  frames: number;
+  missing: number;
+  gaps: number;
+  reorders: number;
+  /** `err` messages and undecodable frames since the previous report. */
+  errors: number;
+  /** Connect time (socket to sub ack) of connections that finished since the previous report. */
+  connectMs: HistogramDelta;
+  latency: HistogramDelta;
+  /** Per-topic delivery deltas, only while the worker holds at most 100 topics. */
+  perTopic: Record<string, number> | null;
+  cpuUserUs: number;
+  cpuSystemUs: number;
+  rssBytes: number;
+}
+
+export type FromWorker =
+  | {
+      readonly type: 'report';
+      readonly reason: 'tick' | 'flush' | 'ready';
+      readonly token: number;
+      readonly counters: WorkerCounters;
+      readonly closeReasons: Record<string, number>;
+    }
+  | { readonly type: 'fatal'; readonly message: string };

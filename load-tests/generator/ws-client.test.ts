@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import * as net from 'node:net';
+import { frameSize, maskedFrame, RawWsClient } from './ws-client';
+
+function serverFrame(payload: Buffer): Buffer {
+  const len = payload.length;
+  const head =
+    len < 126 ? Buffer.from([0x82, len]) : Buffer.from([0x82, 126, len >> 8, len & 0xff]);
+  return Buffer.concat([head, payload]);
+}
+
+/** A one-connection server that upgrades, then writes `bytes` in pieces of `piece` bytes. */
+function serve(bytes: Buffer, piece: number): Promise<{ port: number; close: () => void }> {
+  return new Promise((resolve) => {
+    const server = net.createServer((s) => {
+      s.once('data', async (req: Buffer) => {
+        const key = /Sec-WebSocket-Key: (\S+)/i.exec(req.toString())?.[1] ?? '';
+        const accept = createHash('sha1')
+          .update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')
+          .digest('base64');
+        s.write(
+          `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+        );
+        for (let i = 0; i < bytes.length; i += piece) {
+          s.write(bytes.subarray(i, i + piece));
+          await new Promise((r) => setTimeout(r, 2));
+        }
+      });
+    });
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ port: (server.address() as net.AddressInfo).port, close: () => server.close() }),
+    );
+  });
+}
+
+describe('RawWsClient', () => {
+  it.each([1, 3, 7, 200, 5000])(
+    'delivers every message whole when reads split frames every %i bytes',
+    async (piece) => {
+      const payloads = [
+        Buffer.from('a'),
+        Buffer.alloc(300, 7),
+        Buffer.from('hello world'),
+        Buffer.alloc(126, 1),
+      ];
+      const srv = await serve(Buffer.concat(payloads.map(serverFrame)), piece);
+      const got: Buffer[] = [];
+      await new Promise<void>((done) => {
+        const c = new RawWsClient(
+          { host: '127.0.0.1', port: srv.port, path: '/v1/ws', protocol: 'troupe.v1.msgpack' },
+          {
+            onOpen: () => undefined,
+            onMessage: (buf, start, end) => {
+              got.push(Buffer.from(buf.subarray(start, end)));
+              if (got.length === payloads.length) c.close();
+            },
+            onClose: () => done(),
+          },
+        );
+      });
+      srv.close();
+      expect(got).toEqual(payloads);
+    },
+  );
+});
+
+describe('frameSize', () => {
+  it('is 0 until the header is complete, then header + payload', () => {
+    const f = serverFrame(Buffer.alloc(300));
+    expect(frameSize(f.subarray(0, 3), 0)).toBe(0);
+    expect(frameSize(f, 0)).toBe(304);
+  });
+
+  it('counts the mask of client frames', () => {
+    expect(frameSize(maskedFrame(2, Buffer.alloc(5)), 0)).toBe(11);
+  });
+});
