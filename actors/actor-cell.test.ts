@@ -1,7 +1,7 @@
 import { ActorNameTakenError, InvalidActorNameError } from './errors';
 import { Overflow } from './mailbox';
 import { deferred, eventually, flush, testSystem } from './test-kit';
-import type { ActorContext, ActorRef, Behavior } from './types';
+import type { ActorRef, Behavior } from './types';
 
 function recorder<M>(log: M[]): () => Behavior<M> {
   return () => ({ receive: (msg) => void log.push(msg) });
@@ -58,48 +58,6 @@ describe('ActorCell', () => {
       expect(() => ref.tell('x')).not.toThrow();
       await flush();
       expect(ref.isAlive()).toBe(true);
-    });
-  });
-
-  describe('system lane', () => {
-    it('processes a stop ahead of queued user messages', async () => {
-      const { system, deadLetters } = testSystem();
-      const got: number[] = [];
-      let ctxRef: ActorContext<number> | undefined;
-      const ref = system.spawn<number>('a', () => ({
-        preStart: (ctx) => void (ctxRef = ctx),
-        receive: (msg) => {
-          got.push(msg);
-          if (msg === 0) ctxRef?.stop();
-        },
-      }));
-      await flush();
-      for (let i = 0; i < 5; i++) ref.tell(i);
-      await eventually(() => !ref.isAlive());
-      expect(got).toEqual([0]);
-      expect(deadLetters.map((d) => d.msg)).toEqual([1, 2, 3, 4]);
-    });
-
-    it('delivers a death-watch notice ahead of queued user messages', async () => {
-      const { system } = testSystem();
-      const events: string[] = [];
-      const watched = system.spawn('watched', recorder<string>([]));
-      const watcher = system.spawn<string>('watcher', () => ({
-        preStart: (ctx) => ctx.watch(watched),
-        receive: (msg, ctx) => {
-          events.push(msg);
-          if (msg === 'kill') ctx.stop(watched);
-        },
-        onTerminated: (ref) => void events.push(`terminated ${ref.name}`),
-      }));
-      await flush();
-      watcher.tell('kill');
-      await flush(2);
-      // the notice is posted while these wait in the user lane
-      watcher.tell('u1');
-      watcher.tell('u2');
-      await eventually(() => events.length === 4);
-      expect(events[1]).toBe('terminated watched');
     });
   });
 
@@ -266,47 +224,6 @@ describe('ActorCell', () => {
       gate.resolve();
       await eventually(() => events.length === 3);
       expect(events).toEqual(['preStart', 'started', 'm']);
-    });
-
-    it('runs postStop of children before the parent postStop', async () => {
-      const { system } = testSystem();
-      const events: string[] = [];
-      const leaf = (name: string) => (): Behavior<unknown> => ({
-        receive: () => undefined,
-        postStop: () => void events.push(`postStop ${name}`),
-      });
-      const parent = system.spawn('parent', () => ({
-        preStart: (ctx) => {
-          const mid = ctx.spawn('mid', () => ({
-            preStart: (c) => void c.spawn('leaf', leaf('leaf')),
-            receive: () => undefined,
-            postStop: () => void events.push('postStop mid'),
-          }));
-          void mid;
-        },
-        receive: () => undefined,
-        postStop: () => void events.push('postStop parent'),
-      }));
-      await flush();
-      system.stop(parent);
-      await eventually(() => !parent.isAlive());
-      expect(events).toEqual(['postStop leaf', 'postStop mid', 'postStop parent']);
-    });
-
-    it('is idempotent: stopping twice runs postStop once', async () => {
-      const { system } = testSystem();
-      let stops = 0;
-      const ref = system.spawn('a', () => ({
-        receive: () => undefined,
-        postStop: () => void stops++,
-      }));
-      system.stop(ref);
-      system.stop(ref);
-      await flush();
-      system.stop(ref);
-      await flush();
-      expect(stops).toBe(1);
-      expect(system.stats().actors).toBe(0);
     });
 
     it('counts processed messages per actor and per system', async () => {
