@@ -115,6 +115,11 @@ export class ActorCell<M>
     return this.status !== ActorStatus.Stopped;
   }
 
+  /** False from the moment stop is asked for: still alive, but no message will be processed. */
+  acceptsMessages(): boolean {
+    return this.status !== ActorStatus.Stopped && (this.flags & STOP_REQUESTED) === 0;
+  }
+
   /** Mailbox overflow and messages left at stop land here. */
   deadLetter(msg: unknown): void {
     this.runtime.deadLetter(this.path, msg instanceof TimerMessage ? msg.msg : msg);
@@ -264,7 +269,7 @@ export class ActorCell<M>
   }
 
   private enqueue(msg: Envelope<M>): boolean {
-    if (this.status === ActorStatus.Stopped || (this.flags & STOP_REQUESTED) !== 0) {
+    if (!this.acceptsMessages()) {
       this.deadLetter(msg);
       return false;
     }

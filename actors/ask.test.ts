@@ -62,6 +62,19 @@ describe('ask', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('rejects with ActorStoppedError when the target is stopping', async () => {
+    const { system } = testSystem();
+    const gate = deferred();
+    const ref = system.spawn<Req>('busy', () => ({ receive: () => gate.promise }));
+    ref.tell({ kind: 'silent', text: '', replyTo: ref as unknown as ActorRef<string> });
+    await sleep(5);
+    system.stop(ref); // queued behind the busy handler: still alive, but refusing messages
+    await expect(
+      ask(ref, (replyTo: ActorRef<string>) => ({ kind: 'echo', text: '', replyTo }), 1000),
+    ).rejects.toBeInstanceOf(ActorStoppedError);
+    gate.resolve();
+  });
+
   it('rejects with MailboxOverflowError when the bound refuses the request', async () => {
     const { system } = testSystem();
     const gate = deferred();

@@ -51,7 +51,8 @@ export function ask<Req, Res>(
   timeoutMs: number,
 ): Promise<Res> {
   if (!target.isAlive()) return Promise.reject(new ActorStoppedError(target.path));
-  const runtime = cellOf(target as ActorRef<unknown>)?.runtime;
+  const cell = cellOf(target as ActorRef<unknown>);
+  const runtime = cell?.runtime;
   const onLate =
     runtime === undefined ? ignore : (path: string, msg: unknown) => runtime.deadLetter(path, msg);
   return new Promise<Res>((resolve, reject) => {
@@ -71,10 +72,9 @@ export function ask<Req, Res>(
     replyTo.timer.unref();
     if (!target.tell(request) && replyTo.isAlive()) {
       replyTo.settle();
+      const stopping = cell === undefined ? !target.isAlive() : !cell.acceptsMessages();
       reject(
-        target.isAlive()
-          ? new MailboxOverflowError(target.path, 1)
-          : new ActorStoppedError(target.path),
+        stopping ? new ActorStoppedError(target.path) : new MailboxOverflowError(target.path, 1),
       );
     }
   });
