@@ -1,5 +1,5 @@
 import { ActorSystem } from './actor-system';
-import { deferred, eventually, flush, testSystem } from './test-kit';
+import { deferred, eventually, flush, recordsStop, testSystem } from './test-kit';
 import type { ActorContext, Behavior } from './types';
 
 const idle = (): Behavior<unknown> => ({ receive: () => undefined });
@@ -154,10 +154,7 @@ describe('ActorSystem', () => {
     it('stops every actor, children before parents, running postStop hooks', async () => {
       const { system } = testSystem();
       const events: string[] = [];
-      const leaf = (name: string) => (): Behavior<unknown> => ({
-        receive: () => undefined,
-        postStop: () => void events.push(name),
-      });
+      const leaf = (name: string) => recordsStop(events, name);
       system.spawn('a', () => ({
         preStart: (ctx) => void ctx.spawn('a1', leaf('a1')),
         receive: () => undefined,

@@ -1,15 +1,11 @@
-import { eventually, flush, testSystem } from './test-kit';
-import type { Behavior } from './types';
+import { eventually, flush, recordsStop, testSystem } from './test-kit';
 
 describe('termination', () => {
   describe('stop', () => {
     it('runs postStop of children before the parent postStop', async () => {
       const { system } = testSystem();
       const events: string[] = [];
-      const leaf = (name: string) => (): Behavior<unknown> => ({
-        receive: () => undefined,
-        postStop: () => void events.push(`postStop ${name}`),
-      });
+      const leaf = (name: string) => recordsStop(events, `postStop ${name}`);
       const parent = system.spawn('parent', () => ({
         preStart: (ctx) => {
           const mid = ctx.spawn('mid', () => ({

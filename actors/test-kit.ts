@@ -1,6 +1,7 @@
 /** Helpers shared by the kernel's unit tests (not part of the public surface). */
 import { ActorSystem } from './actor-system';
 import type { LogFn } from './runtime';
+import type { Behavior } from './types';
 
 export interface TestSystem {
   system: ActorSystem;
@@ -50,4 +51,9 @@ export function deferred<T = void>(): {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/** A childless behavior that records `label` in `events` when it stops. */
+export function recordsStop(events: string[], label: string): () => Behavior<unknown> {
+  return () => ({ receive: () => undefined, postStop: () => void events.push(label) });
 }
