@@ -1,0 +1,335 @@
+import { ActorSystem, type ActorRef } from '../actors';
+import type { Since } from '../protocol';
+import {
+  dispatcherBehavior,
+  newDispatcherStats,
+  type DispatcherMsg,
+  type DispatcherOptions,
+  type DispatcherStats,
+  type PublishItem,
+} from './dispatcher-actor';
+import type { HistoryAnswer, PublishResult, TopicEvent } from './types';
+
+interface Harness {
+  system: ActorSystem;
+  ref: ActorRef<DispatcherMsg>;
+  stats: DispatcherStats;
+}
+
+const systems: ActorSystem[] = [];
+
+function start(opts: Partial<DispatcherOptions> = {}): Harness {
+  const system = ActorSystem.create('dispatcher-test', { log: () => undefined });
+  systems.push(system);
+  const stats = newDispatcherStats();
+  const ref = system.spawn<DispatcherMsg>('dispatcher', () =>
+    dispatcherBehavior({ capacity: 100, ttlMs: 60_000, stats, ...opts }),
+  );
+  return { system, ref, stats };
+}
+
+afterEach(async () => {
+  await Promise.all(systems.splice(0).map((s) => s.terminate()));
+});
+
+function publish(
+  ref: ActorRef<DispatcherMsg>,
+  items: PublishItem[],
+): Promise<readonly PublishResult[]> {
+  return new Promise((resolve, reject) => {
+    if (!ref.tell({ type: 'publish', items, reply: resolve })) reject(new Error('tell refused'));
+  });
+}
+
+function history(
+  ref: ActorRef<DispatcherMsg>,
+  topic: string,
+  since?: Since,
+): Promise<HistoryAnswer> {
+  return new Promise((resolve, reject) => {
+    if (!ref.tell({ type: 'history', topic, since, reply: resolve }))
+      reject(new Error('tell refused'));
+  });
+}
+
+/** Attaches a gateway whose sink records every call. */
+function attach(ref: ActorRef<DispatcherMsg>, gateway: string): TopicEvent[][] {
+  const calls: TopicEvent[][] = [];
+  ref.tell({ type: 'attach', gateway, sink: (events) => calls.push([...events]) });
+  return calls;
+}
+
+function interest(ref: ActorRef<DispatcherMsg>, gateway: string, topic: string, on: boolean): void {
+  ref.tell({ type: 'interest', gateway, topic, on });
+}
+
+function brief(events: readonly TopicEvent[]): string[] {
+  return events.map((e) => `${e.topic}#${e.seq}=${String(e.data)}`);
+}
+
+/** Polls `cond` once per macrotask until it holds; throws after `timeoutMs`. */
+async function eventually(cond: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+const pub = (topic: string, data: unknown): PublishItem => ({ topic, data });
+
+describe('dispatcherBehavior', () => {
+  describe('#publish', () => {
+    it('stamps seq per topic in item order and replies once with one result per item', async () => {
+      const { ref } = start();
+      const results = await publish(ref, [
+        pub('a', 1),
+        pub('b', 1),
+        pub('a', 2),
+        pub('a', 3),
+        pub('b', 2),
+      ]);
+      expect(results.map((r) => r.seq)).toEqual([1, 1, 2, 3, 2]);
+      const more = await publish(ref, [pub('a', 4)]);
+      expect(more[0]!.seq).toBe(4);
+      expect(more[0]!.epoch).toBe(results[0]!.epoch);
+    });
+
+    it('gives each topic its own epoch', async () => {
+      const { ref } = start();
+      const [a, b] = await publish(ref, [pub('a', 1), pub('b', 1)]);
+      expect(a!.epoch).not.toBe(b!.epoch);
+    });
+
+    it('accepts a publish without reply', async () => {
+      const { ref } = start();
+      expect(ref.tell({ type: 'publish', items: [pub('a', 1)] })).toBe(true);
+      const [r] = await publish(ref, [pub('a', 2)]);
+      expect(r!.seq).toBe(2);
+    });
+
+    it('sends events only to gateways with interest in their topic', async () => {
+      const { ref } = start();
+      const g1 = attach(ref, 'g1');
+      const g2 = attach(ref, 'g2');
+      interest(ref, 'g1', 'a', true);
+      interest(ref, 'g2', 'b', true);
+      await publish(ref, [pub('a', 1), pub('b', 1), pub('c', 1)]);
+      expect(g1.map(brief)).toEqual([['a#1=1']]);
+      expect(g2.map(brief)).toEqual([['b#1=1']]);
+    });
+
+    it('calls each interested sink once per batch with its events in stamp order', async () => {
+      const { ref } = start();
+      const g1 = attach(ref, 'g1');
+      const g2 = attach(ref, 'g2');
+      interest(ref, 'g1', 'a', true);
+      interest(ref, 'g1', 'b', true);
+      interest(ref, 'g2', 'a', true);
+      await publish(ref, [pub('a', 'x'), pub('b', 'y'), pub('a', 'z')]);
+      expect(g1.map(brief)).toEqual([['a#1=x', 'b#1=y', 'a#2=z']]);
+      expect(g2.map(brief)).toEqual([['a#1=x', 'a#2=z']]);
+      await publish(ref, [pub('a', 'w')]);
+      expect(g1).toHaveLength(2);
+      expect(brief(g1[1]!)).toEqual(['a#3=w']);
+    });
+
+    it('stamps the events it forwards with the epoch and seq it replies with', async () => {
+      const { ref } = start();
+      const g1 = attach(ref, 'g1');
+      interest(ref, 'g1', 'a', true);
+      const [r] = await publish(ref, [pub('a', { k: 1 })]);
+      const ev = g1[0]![0]!;
+      expect(ev).toMatchObject({ topic: 'a', seq: r!.seq, epoch: r!.epoch, data: { k: 1 } });
+      expect(typeof ev.t0).toBe('number');
+    });
+
+    it('does not call any sink when no gateway has interest', async () => {
+      const { ref } = start();
+      const g1 = attach(ref, 'g1');
+      await publish(ref, [pub('a', 1)]);
+      expect(g1).toEqual([]);
+    });
+  });
+
+  describe('#interest', () => {
+    it('stops forwarding a topic once its interest is withdrawn', async () => {
+      const { ref } = start();
+      const g1 = attach(ref, 'g1');
+      interest(ref, 'g1', 'a', true);
+      await publish(ref, [pub('a', 1)]);
+      interest(ref, 'g1', 'a', false);
+      await publish(ref, [pub('a', 2)]);
+      expect(g1.map(brief)).toEqual([['a#1=1']]);
+    });
+
+    it('keeps forwarding to the other gateways when one withdraws', async () => {
+      const { ref } = start();
+      const g1 = attach(ref, 'g1');
+      const g2 = attach(ref, 'g2');
+      interest(ref, 'g1', 'a', true);
+      interest(ref, 'g2', 'a', true);
+      interest(ref, 'g1', 'a', false);
+      await publish(ref, [pub('a', 1)]);
+      expect(g1).toEqual([]);
+      expect(g2.map(brief)).toEqual([['a#1=1']]);
+    });
+
+    it('counts a gateway once however often it registers the same interest', async () => {
+      const { ref } = start();
+      const g1 = attach(ref, 'g1');
+      interest(ref, 'g1', 'a', true);
+      interest(ref, 'g1', 'a', true);
+      await publish(ref, [pub('a', 1)]);
+      expect(g1.map(brief)).toEqual([['a#1=1']]);
+      interest(ref, 'g1', 'a', false);
+      await publish(ref, [pub('a', 2)]);
+      expect(g1).toHaveLength(1);
+    });
+
+    it('ignores withdrawing an interest that was never registered', async () => {
+      const { ref } = start();
+      const g1 = attach(ref, 'g1');
+      interest(ref, 'g1', 'zzz', false);
+      interest(ref, 'g1', 'a', true);
+      await publish(ref, [pub('a', 1)]);
+      expect(g1).toHaveLength(1);
+    });
+  });
+
+  describe('#detach', () => {
+    it('stops calling the sink and drops every interest of the gateway', async () => {
+      const { ref, stats } = start();
+      const g1 = attach(ref, 'g1');
+      interest(ref, 'g1', 'a', true);
+      interest(ref, 'g1', 'b', true);
+      ref.tell({ type: 'detach', gateway: 'g1' });
+      await publish(ref, [pub('a', 1), pub('b', 1)]);
+      expect(g1).toEqual([]);
+      expect(stats.gateways).toBe(0);
+    });
+
+    it('does not restore old interest when the gateway attaches again', async () => {
+      const { ref } = start();
+      attach(ref, 'g1');
+      interest(ref, 'g1', 'a', true);
+      ref.tell({ type: 'detach', gateway: 'g1' });
+      const again = attach(ref, 'g1');
+      await publish(ref, [pub('a', 1)]);
+      expect(again).toEqual([]);
+    });
+  });
+
+  describe('#history', () => {
+    it('answers epoch and seq 0 for a topic never published to', async () => {
+      const { ref } = start();
+      const h = await history(ref, 'a');
+      expect(h.seq).toBe(0);
+      expect(h.recovered).toBe(false);
+      expect(h.events).toEqual([]);
+      const [r] = await publish(ref, [pub('a', 1)]);
+      expect(r).toEqual({ seq: 1, epoch: h.epoch });
+    });
+
+    it('answers the latest seq without since', async () => {
+      const { ref } = start();
+      const rs = await publish(ref, [pub('a', 1), pub('a', 2)]);
+      expect(await history(ref, 'a')).toEqual({
+        epoch: rs[1]!.epoch,
+        seq: 2,
+        recovered: false,
+        events: [],
+      });
+    });
+
+    it('answers the missed events and recovered true with since', async () => {
+      const { ref } = start();
+      const rs = await publish(ref, [pub('a', 'x'), pub('a', 'y'), pub('a', 'z')]);
+      const h = await history(ref, 'a', { epoch: rs[0]!.epoch, seq: 1 });
+      expect(h.recovered).toBe(true);
+      expect(brief(h.events)).toEqual(['a#2=y', 'a#3=z']);
+    });
+
+    it('answers recovered false when the history no longer holds every missed event', async () => {
+      const { ref } = start({ capacity: 2 });
+      const rs = await publish(ref, [pub('a', 1), pub('a', 2), pub('a', 3), pub('a', 4)]);
+      const h = await history(ref, 'a', { epoch: rs[0]!.epoch, seq: 1 });
+      expect(h.recovered).toBe(false);
+      expect(brief(h.events)).toEqual(['a#3=3', 'a#4=4']);
+    });
+
+    it('answers recovered false for another epoch', async () => {
+      const { ref } = start();
+      const rs = await publish(ref, [pub('a', 1)]);
+      const h = await history(ref, 'a', { epoch: `x${rs[0]!.epoch}`, seq: 0 });
+      expect(h.recovered).toBe(false);
+      expect(h.events).toEqual([]);
+    });
+  });
+
+  describe('#sweep', () => {
+    it('evicts idle topics without interest and keeps those with interest', async () => {
+      const { ref, stats } = start({ ttlMs: 20, sweepMs: 5 });
+      attach(ref, 'g1');
+      interest(ref, 'g1', 'kept', true);
+      const [idle, kept] = await publish(ref, [pub('idle', 1), pub('kept', 1)]);
+      expect(stats.topics).toBe(2);
+      await eventually(() => stats.topics === 1);
+      const idleNow = await history(ref, 'idle');
+      expect(idleNow.seq).toBe(0);
+      expect(idleNow.epoch).not.toBe(idle!.epoch);
+      const keptNow = await history(ref, 'kept');
+      expect(keptNow).toMatchObject({ epoch: kept!.epoch, seq: 1 });
+    });
+
+    it('evicts a topic once its last interest is withdrawn and it goes idle', async () => {
+      const { ref, stats } = start({ ttlMs: 20, sweepMs: 5 });
+      attach(ref, 'g1');
+      interest(ref, 'g1', 'a', true);
+      await publish(ref, [pub('a', 1)]);
+      interest(ref, 'g1', 'a', false);
+      await eventually(() => stats.topics === 0);
+      expect((await history(ref, 'a')).seq).toBe(0);
+    });
+  });
+
+  describe('stats', () => {
+    it('counts topics, events in, events routed per gateway and attached gateways', async () => {
+      const { ref, stats } = start();
+      attach(ref, 'g1');
+      attach(ref, 'g2');
+      interest(ref, 'g1', 'a', true);
+      interest(ref, 'g2', 'a', true);
+      interest(ref, 'g2', 'b', true);
+      await publish(ref, [pub('a', 1), pub('b', 1), pub('c', 1)]);
+      expect(stats).toMatchObject({ topics: 3, eventsIn: 3, eventsRouted: 3, gateways: 2 });
+      ref.tell({ type: 'detach', gateway: 'g2' });
+      await publish(ref, [pub('a', 2)]);
+      expect(stats).toMatchObject({ topics: 3, eventsIn: 4, eventsRouted: 4, gateways: 1 });
+    });
+
+    it('does not count events for an interested gateway that has no sink', async () => {
+      const { ref, stats } = start();
+      interest(ref, 'ghost', 'a', true);
+      await publish(ref, [pub('a', 1)]);
+      expect(stats.eventsIn).toBe(1);
+      expect(stats.eventsRouted).toBe(0);
+    });
+  });
+
+  describe('#inspect', () => {
+    it('shows attached gateways and their interest in the admin view', async () => {
+      const { system, ref } = start();
+      attach(ref, 'g1');
+      interest(ref, 'g1', 'a', true);
+      await publish(ref, [pub('a', 1)]);
+      const node = system.inspect(ref.path);
+      expect(node?.state).toMatchObject({
+        topics: 1,
+        gateways: ['g1'],
+        interest: { a: ['g1'] },
+        eventsIn: 1,
+      });
+    });
+  });
+});

@@ -1,0 +1,464 @@
+import net from 'node:net';
+import type { ActorRef } from '../actors';
+import { decodePayload, encodeFrame, FrameDecoder } from '../protocol';
+import {
+  newDispatcherStats,
+  type DispatcherMsg,
+  type DispatcherStats,
+  type PublishItem,
+} from './dispatcher-actor';
+import { PublisherServer, type PublisherServerOptions } from './publisher-server';
+
+const MAX_FRAME = 4096;
+
+/** A dispatcher stand-in: records every message and stamps seq per topic like the real one. */
+class FakeDispatcher implements ActorRef<DispatcherMsg> {
+  readonly path = '/user/dispatcher';
+  readonly name = 'dispatcher';
+  readonly messages: DispatcherMsg[] = [];
+  accepting = true;
+  private readonly seqs = new Map<string, number>();
+
+  tell(msg: DispatcherMsg): boolean {
+    if (!this.accepting) return false;
+    this.messages.push(msg);
+    if (msg.type === 'publish') {
+      const results = msg.items.map((item) => {
+        const seq = (this.seqs.get(item.topic) ?? 0) + 1;
+        this.seqs.set(item.topic, seq);
+        return { seq, epoch: 'ep' };
+      });
+      msg.reply?.(results);
+    }
+    return true;
+  }
+
+  isAlive(): boolean {
+    return this.accepting;
+  }
+
+  /** Items of every publish message, one array per message. */
+  batches(): PublishItem[][] {
+    return this.messages.flatMap((m) => (m.type === 'publish' ? [[...m.items]] : []));
+  }
+
+  items(): PublishItem[] {
+    return this.batches().flat();
+  }
+}
+
+interface Harness {
+  server: PublisherServer;
+  port: number;
+  dispatcher: FakeDispatcher;
+  stats: DispatcherStats;
+}
+
+const servers: PublisherServer[] = [];
+const sockets: net.Socket[] = [];
+
+async function start(
+  opts: Partial<Pick<PublisherServerOptions, 'authToken' | 'maxFrame'>> = {},
+): Promise<Harness> {
+  const dispatcher = new FakeDispatcher();
+  const stats = newDispatcherStats();
+  const server = new PublisherServer({
+    dispatcher,
+    maxFrame: opts.maxFrame ?? MAX_FRAME,
+    authToken: opts.authToken,
+    stats,
+    log: () => undefined,
+  });
+  servers.push(server);
+  const port = await server.listen('127.0.0.1', 0);
+  return { server, port, dispatcher, stats };
+}
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+/** A publisher client that decodes every reply frame. */
+class Client {
+  readonly replies: unknown[] = [];
+  closed = false;
+  private readonly decoder = new FrameDecoder(1024 * 1024);
+  private waiters: Array<() => void> = [];
+
+  private constructor(readonly socket: net.Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      for (const p of this.decoder.push(chunk)) this.replies.push(decodePayload(p));
+      this.wake();
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
+  }
+
+  static connect(port: number): Promise<Client> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1');
+      sockets.push(socket);
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        resolve(new Client(socket));
+      });
+    });
+  }
+
+  send(value: unknown): void {
+    this.socket.write(encodeFrame(value));
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** Resolves once `cond` holds after some reply or close; rejects after `timeoutMs`. */
+  until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out; replies: ${JSON.stringify(this.replies)}`)),
+        timeoutMs,
+      );
+      const check = (): void => {
+        if (cond()) {
+          clearTimeout(timer);
+          resolve();
+        } else {
+          this.waiters.push(check);
+        }
+      };
+      check();
+    });
+  }
+
+  async replyCount(n: number): Promise<unknown[]> {
+    await this.until(() => this.replies.length >= n);
+    return this.replies;
+  }
+
+  async closedByServer(): Promise<void> {
+    await this.until(() => this.closed);
+  }
+}
+
+/** Round trip: a pub with an id whose ack proves every earlier frame was handled. */
+async function barrier(c: Client, id = 999_999): Promise<void> {
+  const before = c.replies.length;
+  c.send({ op: 'pub', topic: 'barrier', data: null, id });
+  await c.until(() =>
+    c.replies.slice(before).some((r) => isReply(r) && r.op === 'ack' && r.id === id),
+  );
+}
+
+function isReply(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function withoutBarrier(items: PublishItem[]): PublishItem[] {
+  return items.filter((i) => i.topic !== 'barrier');
+}
+
+async function eventually(cond: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+describe(PublisherServer, () => {
+  describe('#listen', () => {
+    it('resolves with the port it bound when given port 0', async () => {
+      const { port } = await start();
+      expect(port).toBeGreaterThan(0);
+      const c = await Client.connect(port);
+      expect(c.socket.remotePort).toBe(port);
+    });
+  });
+
+  describe('pub', () => {
+    it('publishes and answers ack with the id and seq when the pub has an id', async () => {
+      const { port, dispatcher } = await start();
+      const c = await Client.connect(port);
+      c.send({ op: 'pub', topic: 'room:1', data: { text: 'hi' }, id: 7 });
+      expect(await c.replyCount(1)).toEqual([{ op: 'ack', id: 7, seq: 1 }]);
+      expect(dispatcher.items()).toEqual([{ topic: 'room:1', data: { text: 'hi' } }]);
+    });
+
+    it('publishes without any reply when the pub has no id', async () => {
+      const { port, dispatcher } = await start();
+      const c = await Client.connect(port);
+      c.send({ op: 'pub', topic: 'room:1', data: 'quiet' });
+      await barrier(c);
+      expect(withoutBarrier(dispatcher.items())).toEqual([{ topic: 'room:1', data: 'quiet' }]);
+      expect(c.replies).toHaveLength(1); // the barrier's ack only
+    });
+
+    it('publishes every message of a batch frame as one dispatcher message and acks those with an id', async () => {
+      const { port, dispatcher } = await start();
+      const c = await Client.connect(port);
+      c.send([
+        { op: 'pub', topic: 'a', data: 1, id: 1 },
+        { op: 'pub', topic: 'a', data: 2 },
+        { op: 'pub', topic: 'b', data: 3, id: 3 },
+      ]);
+      expect(await c.replyCount(2)).toEqual([
+        { op: 'ack', id: 1, seq: 1 },
+        { op: 'ack', id: 3, seq: 1 },
+      ]);
+      expect(dispatcher.batches()).toEqual([
+        [
+          { topic: 'a', data: 1 },
+          { topic: 'a', data: 2 },
+          { topic: 'b', data: 3 },
+        ],
+      ]);
+    });
+
+    it('reassembles a frame split over many TCP writes', async () => {
+      const { port, dispatcher } = await start();
+      const c = await Client.connect(port);
+      const frame = encodeFrame({ op: 'pub', topic: 'split', data: 'x'.repeat(300), id: 4 });
+      for (let i = 0; i < frame.length; i += 7) {
+        c.socket.write(frame.subarray(i, i + 7));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(await c.replyCount(1)).toEqual([{ op: 'ack', id: 4, seq: 1 }]);
+      expect(dispatcher.items()).toEqual([{ topic: 'split', data: 'x'.repeat(300) }]);
+    });
+
+    it('answers err 503 to each pub with an id when the dispatcher refuses the message', async () => {
+      const { port, dispatcher } = await start();
+      dispatcher.accepting = false;
+      const c = await Client.connect(port);
+      c.send([
+        { op: 'pub', topic: 'a', data: 1, id: 1 },
+        { op: 'pub', topic: 'a', data: 2 },
+      ]);
+      const [reply] = await c.replyCount(1);
+      expect(reply).toMatchObject({ op: 'err', id: 1, code: 503 });
+    });
+  });
+
+  describe('bad input', () => {
+    it('answers err 400 with the id to a bad message and keeps the connection', async () => {
+      const { port, dispatcher, stats } = await start();
+      const c = await Client.connect(port);
+      c.send({ op: 'pub', topic: 'not a topic!', data: 1, id: 12 });
+      const [reply] = await c.replyCount(1);
+      expect(reply).toMatchObject({ op: 'err', id: 12, code: 400 });
+      expect(stats.badInput['invalid']).toBe(1);
+      c.send({ op: 'pub', topic: 'ok', data: 2, id: 13 });
+      await c.replyCount(2);
+      expect(c.replies[1]).toEqual({ op: 'ack', id: 13, seq: 1 });
+      expect(c.closed).toBe(false);
+      expect(dispatcher.items()).toEqual([{ topic: 'ok', data: 2 }]);
+    });
+
+    it('publishes the good messages of a batch and answers err for the bad ones', async () => {
+      const { port, dispatcher } = await start();
+      const c = await Client.connect(port);
+      c.send([
+        { op: 'pub', topic: 'a', data: 1, id: 1 },
+        { op: 'nope', id: 2 },
+        { op: 'pub', topic: 'a', id: 3 },
+      ]);
+      const replies = await c.replyCount(3);
+      expect(replies).toEqual(
+        expect.arrayContaining([
+          { op: 'ack', id: 1, seq: 1 },
+          expect.objectContaining({ op: 'err', id: 2, code: 400 }),
+          expect.objectContaining({ op: 'err', id: 3, code: 400 }),
+        ]),
+      );
+      expect(dispatcher.items()).toEqual([{ topic: 'a', data: 1 }]);
+    });
+
+    it('answers err 400 without id to an undecodable payload and keeps the connection', async () => {
+      const { port, stats } = await start();
+      const c = await Client.connect(port);
+      const body = Buffer.from([0xc1]);
+      const header = Buffer.alloc(4);
+      header.writeUInt32BE(body.length, 0);
+      c.socket.write(Buffer.concat([header, body]));
+      const [reply] = await c.replyCount(1);
+      expect(reply).toMatchObject({ op: 'err', code: 400 });
+      expect(isReply(reply) && 'id' in reply).toBe(false);
+      expect(stats.badInput['undecodable']).toBe(1);
+      await barrier(c);
+      expect(c.closed).toBe(false);
+    });
+
+    it('answers err 413 and closes the socket when a frame is over the limit', async () => {
+      const { port, dispatcher, stats } = await start();
+      const c = await Client.connect(port);
+      const header = Buffer.alloc(4);
+      header.writeUInt32BE(MAX_FRAME + 1, 0);
+      c.socket.write(header);
+      await c.closedByServer();
+      expect(c.replies).toEqual([expect.objectContaining({ op: 'err', code: 413 })]);
+      expect(stats.badInput['frame_too_large']).toBe(1);
+      expect(dispatcher.items()).toEqual([]);
+    });
+
+    // BUG (publisher-server.ts, 'data' handler): after `fatal()` the handler keeps running for
+    // every later chunk of the same socket (no closed state is checked on entry), so the body of
+    // an oversized frame that arrives in a later read is counted (and answered) again.
+    it.failing(
+      'counts one oversized frame once and answers it once while its body keeps arriving',
+      async () => {
+        const { port, stats } = await start();
+        const c = await Client.connect(port);
+        const big = Buffer.alloc(4 + 2 * 1024 * 1024, 0x61);
+        big.writeUInt32BE(big.length - 4, 0);
+        c.socket.write(big);
+        await c.closedByServer();
+        expect(c.replies).toEqual([expect.objectContaining({ op: 'err', code: 413 })]);
+        expect(stats.badInput['frame_too_large']).toBe(1);
+      },
+    );
+
+    it('accepts a frame of exactly the limit', async () => {
+      const limit = 40;
+      const { port, dispatcher } = await start({ maxFrame: limit });
+      const c = await Client.connect(port);
+      const base = encodeFrame({ op: 'pub', topic: 't', data: '', id: 1 }).length - 4;
+      const frame = encodeFrame({ op: 'pub', topic: 't', data: 'x'.repeat(limit - base), id: 1 });
+      expect(frame.length - 4).toBe(limit);
+      c.socket.write(frame);
+      expect(await c.replyCount(1)).toEqual([{ op: 'ack', id: 1, seq: 1 }]);
+      expect(dispatcher.items()).toHaveLength(1);
+    });
+  });
+
+  describe('auth', () => {
+    it('answers err 401 and closes when a pub comes before auth', async () => {
+      const { port, dispatcher, stats } = await start({ authToken: 'sekrit' });
+      const c = await Client.connect(port);
+      c.send({ op: 'pub', topic: 't', data: 1, id: 5 });
+      await c.closedByServer();
+      expect(c.replies).toEqual([expect.objectContaining({ op: 'err', id: 5, code: 401 })]);
+      expect(stats.badInput['unauthenticated']).toBe(1);
+      expect(dispatcher.items()).toEqual([]);
+    });
+
+    it('closes the connection on a wrong token', async () => {
+      const { port, dispatcher, stats } = await start({ authToken: 'sekrit' });
+      const c = await Client.connect(port);
+      c.send({ op: 'auth', token: 'guess' });
+      await c.closedByServer();
+      expect(c.replies).toEqual([expect.objectContaining({ op: 'err', code: 401 })]);
+      expect(stats.badInput['auth_failed']).toBe(1);
+      expect(dispatcher.items()).toEqual([]);
+    });
+
+    it('does not publish what follows a wrong token in the same frame', async () => {
+      const { port, dispatcher } = await start({ authToken: 'sekrit' });
+      const c = await Client.connect(port);
+      c.send([
+        { op: 'auth', token: 'guess' },
+        { op: 'pub', topic: 't', data: 1, id: 1 },
+      ]);
+      await c.closedByServer();
+      expect(dispatcher.items()).toEqual([]);
+    });
+
+    // BUG (publisher-server.ts, 'data' handler): `fatal()` ends the socket but the handler
+    // keeps decoding and publishing whatever arrives in later reads until the socket is
+    // destroyed. The wrong-auth frame below is exactly 64 KiB, Node's socket read size, so
+    // the frames after it land in the next 'data' event: today they are published.
+    it.failing(
+      'publishes nothing the publisher sends after a wrong token, even in a later read',
+      async () => {
+        const { port, dispatcher } = await start({ authToken: 'sekrit', maxFrame: 1024 * 1024 });
+        const c = await Client.connect(port);
+        const readSize = 64 * 1024;
+        const empty = encodeFrame({ op: 'auth', token: '' }).length;
+        const str16Extra = 2; // a 64 KiB token needs a 3-byte str16 header instead of fixstr's 1
+        const wrong = encodeFrame({ op: 'auth', token: 'w'.repeat(readSize - empty - str16Extra) });
+        expect(wrong.length).toBe(readSize);
+        c.socket.write(
+          Buffer.concat([
+            wrong,
+            encodeFrame({ op: 'auth', token: 'sekrit' }),
+            encodeFrame({ op: 'pub', topic: 't', data: 'after-close' }),
+          ]),
+        );
+        await c.closedByServer();
+        expect(dispatcher.items()).toEqual([]);
+      },
+    );
+
+    it('publishes after auth with the right token', async () => {
+      const { port, dispatcher } = await start({ authToken: 'sekrit' });
+      const c = await Client.connect(port);
+      c.send({ op: 'auth', token: 'sekrit' });
+      c.send({ op: 'pub', topic: 't', data: 1, id: 1 });
+      expect(await c.replyCount(1)).toEqual([{ op: 'ack', id: 1, seq: 1 }]);
+      expect(dispatcher.items()).toEqual([{ topic: 't', data: 1 }]);
+      expect(c.closed).toBe(false);
+    });
+
+    it('accepts auth and pub in one batch frame', async () => {
+      const { port, dispatcher } = await start({ authToken: 'sekrit' });
+      const c = await Client.connect(port);
+      c.send([
+        { op: 'auth', token: 'sekrit' },
+        { op: 'pub', topic: 't', data: 1, id: 1 },
+      ]);
+      expect(await c.replyCount(1)).toEqual([{ op: 'ack', id: 1, seq: 1 }]);
+      expect(dispatcher.items()).toEqual([{ topic: 't', data: 1 }]);
+    });
+
+    it('ignores an auth message when no auth is configured', async () => {
+      const { port, dispatcher } = await start();
+      const c = await Client.connect(port);
+      c.send({ op: 'auth', token: 'anything' });
+      c.send({ op: 'pub', topic: 't', data: 1, id: 1 });
+      expect(await c.replyCount(1)).toEqual([{ op: 'ack', id: 1, seq: 1 }]);
+      expect(dispatcher.items()).toHaveLength(1);
+    });
+  });
+
+  describe('stats', () => {
+    it('counts open publisher connections up and down', async () => {
+      const { port, stats } = await start();
+      const a = await Client.connect(port);
+      const b = await Client.connect(port);
+      await eventually(() => stats.publishers === 2);
+      a.socket.end();
+      await eventually(() => stats.publishers === 1);
+      b.socket.destroy();
+      await eventually(() => stats.publishers === 0);
+    });
+
+    it('counts a connection the server closed as gone', async () => {
+      const { port, stats } = await start({ authToken: 'sekrit' });
+      const c = await Client.connect(port);
+      await eventually(() => stats.publishers === 1);
+      c.send({ op: 'auth', token: 'wrong' });
+      await c.closedByServer();
+      await eventually(() => stats.publishers === 0);
+    });
+  });
+
+  describe('#close', () => {
+    it('closes open publisher connections', async () => {
+      const h = await start();
+      const c = await Client.connect(h.port);
+      await eventually(() => h.stats.publishers === 1);
+      await h.server.close();
+      servers.splice(servers.indexOf(h.server), 1);
+      await c.closedByServer();
+      expect(c.closed).toBe(true);
+    });
+  });
+});

@@ -1,0 +1,210 @@
+import { newEpoch, TopicLog, type TopicLogLimits } from './topic-log';
+
+const TOPIC = 'room:1';
+const ROOMY: TopicLogLimits = { capacity: 100, ttlMs: 60_000 };
+
+/** A log holding `n` events appended at `now`, data = seq. */
+function logWith(n: number, limits: TopicLogLimits = ROOMY, now = 0): TopicLog {
+  const log = new TopicLog(TOPIC, limits, now);
+  for (let i = 1; i <= n; i++) log.append(i, now);
+  return log;
+}
+
+function seqs(events: readonly { seq: number }[]): number[] {
+  return events.map((e) => e.seq);
+}
+
+describe('newEpoch', () => {
+  it('returns a non-empty url-safe string that differs between calls', () => {
+    const a = newEpoch();
+    const b = newEpoch();
+    expect(a).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(a).not.toBe(b);
+  });
+});
+
+describe('TopicLog', () => {
+  describe('#constructor', () => {
+    it('starts at seq 0 with nothing held', () => {
+      const log = new TopicLog(TOPIC, ROOMY, 0);
+      expect(log.lastSeq).toBe(0);
+      expect(log.held).toBe(0);
+      expect(log.topic).toBe(TOPIC);
+    });
+
+    it('uses the epoch it is given', () => {
+      expect(new TopicLog(TOPIC, ROOMY, 0, 'e1').epoch).toBe('e1');
+    });
+
+    it('picks a fresh epoch for each new life of the topic when none is given', () => {
+      const a = new TopicLog(TOPIC, ROOMY, 0);
+      const b = new TopicLog(TOPIC, ROOMY, 0);
+      expect(a.epoch).not.toBe('');
+      expect(a.epoch).not.toBe(b.epoch);
+    });
+
+    it('records the creation time as the last activity', () => {
+      expect(new TopicLog(TOPIC, ROOMY, 1234).lastActive).toBe(1234);
+    });
+  });
+
+  describe('#append', () => {
+    it('stamps seq 1, 2, 3 with the topic, the epoch, the data and the time', () => {
+      const log = new TopicLog(TOPIC, ROOMY, 0, 'ep');
+      const a = log.append({ n: 'a' }, 10);
+      const b = log.append('b', 11);
+      const c = log.append(null, 12);
+      expect(a).toEqual({ topic: TOPIC, seq: 1, epoch: 'ep', data: { n: 'a' }, t0: 10 });
+      expect(b).toEqual({ topic: TOPIC, seq: 2, epoch: 'ep', data: 'b', t0: 11 });
+      expect(c).toEqual({ topic: TOPIC, seq: 3, epoch: 'ep', data: null, t0: 12 });
+      expect(log.lastSeq).toBe(3);
+      expect(log.held).toBe(3);
+    });
+
+    it('updates the last activity time', () => {
+      const log = new TopicLog(TOPIC, ROOMY, 0);
+      log.append(1, 500);
+      expect(log.lastActive).toBe(500);
+    });
+
+    it('evicts the oldest event when the ring is full', () => {
+      const log = logWith(5, { capacity: 3, ttlMs: 60_000 });
+      expect(log.held).toBe(3);
+      expect(log.lastSeq).toBe(5);
+      const r = log.read({ epoch: log.epoch, seq: 0 }, 0);
+      expect(seqs(r.events)).toEqual([3, 4, 5]);
+      expect(r.events.map((e) => e.data)).toEqual([3, 4, 5]);
+    });
+
+    it('keeps stamping seq but holds nothing when the capacity is 0', () => {
+      const log = logWith(4, { capacity: 0, ttlMs: 60_000 });
+      expect(log.lastSeq).toBe(4);
+      expect(log.held).toBe(0);
+    });
+
+    it('drops events older than the ttl when a new one is appended', () => {
+      const log = new TopicLog(TOPIC, { capacity: 10, ttlMs: 100 }, 0);
+      log.append('old', 0);
+      log.append('older-but-kept', 50);
+      log.append('new', 120);
+      expect(log.held).toBe(2);
+      const r = log.read({ epoch: log.epoch, seq: 0 }, 120);
+      expect(r.events.map((e) => e.data)).toEqual(['older-but-kept', 'new']);
+    });
+
+    it('keeps order across ring wrap-around combined with ttl eviction', () => {
+      const log = new TopicLog(TOPIC, { capacity: 3, ttlMs: 50 }, 0);
+      log.append(1, 0);
+      log.append(2, 0);
+      log.append(3, 0);
+      log.append(4, 100); // overwrites 1, then 2 and 3 expire
+      log.append(5, 100);
+      log.append(6, 100);
+      log.append(7, 100); // overwrites 4
+      expect(log.held).toBe(3);
+      expect(seqs(log.read({ epoch: log.epoch, seq: 0 }, 100).events)).toEqual([5, 6, 7]);
+    });
+  });
+
+  describe('#read', () => {
+    it('answers the current position, not recovered and no events, without since', () => {
+      const log = logWith(3);
+      expect(log.read(undefined, 0)).toEqual({
+        epoch: log.epoch,
+        seq: 3,
+        recovered: false,
+        events: [],
+      });
+    });
+
+    it('answers seq 0 for a topic that has seen no publish', () => {
+      const log = new TopicLog(TOPIC, ROOMY, 0, 'ep');
+      expect(log.read(undefined, 0)).toEqual({ epoch: 'ep', seq: 0, recovered: false, events: [] });
+    });
+
+    it('returns every missed event and recovered true when nothing after since was evicted', () => {
+      const log = logWith(5);
+      const r = log.read({ epoch: log.epoch, seq: 2 }, 0);
+      expect(r.recovered).toBe(true);
+      expect(r.seq).toBe(5);
+      expect(r.epoch).toBe(log.epoch);
+      expect(seqs(r.events)).toEqual([3, 4, 5]);
+    });
+
+    it('returns recovered true and no events when the client is caught up', () => {
+      const log = logWith(4);
+      const r = log.read({ epoch: log.epoch, seq: 4 }, 0);
+      expect(r.recovered).toBe(true);
+      expect(r.events).toEqual([]);
+    });
+
+    it('returns recovered true for since seq 0 on a topic with no publish yet', () => {
+      const log = new TopicLog(TOPIC, ROOMY, 0);
+      expect(log.read({ epoch: log.epoch, seq: 0 }, 0).recovered).toBe(true);
+    });
+
+    it('returns the events still held and recovered false when some after since were evicted by capacity', () => {
+      const log = logWith(6, { capacity: 3, ttlMs: 60_000 });
+      const r = log.read({ epoch: log.epoch, seq: 1 }, 0);
+      expect(r.recovered).toBe(false);
+      expect(seqs(r.events)).toEqual([4, 5, 6]);
+    });
+
+    it('returns recovered true when since is exactly the seq before the oldest held event', () => {
+      const log = logWith(6, { capacity: 3, ttlMs: 60_000 });
+      const r = log.read({ epoch: log.epoch, seq: 3 }, 0);
+      expect(r.recovered).toBe(true);
+      expect(seqs(r.events)).toEqual([4, 5, 6]);
+    });
+
+    it('returns the events still held and recovered false when some after since expired by ttl', () => {
+      const log = new TopicLog(TOPIC, { capacity: 10, ttlMs: 100 }, 0);
+      log.append('a', 0);
+      log.append('b', 0);
+      log.append('c', 80);
+      const r = log.read({ epoch: log.epoch, seq: 0 }, 150);
+      expect(r.recovered).toBe(false);
+      expect(r.events.map((e) => e.data)).toEqual(['c']);
+      expect(log.held).toBe(1);
+    });
+
+    it('returns recovered false and no events when every missed event expired', () => {
+      const log = new TopicLog(TOPIC, { capacity: 10, ttlMs: 100 }, 0);
+      log.append('a', 0);
+      log.append('b', 0);
+      const r = log.read({ epoch: log.epoch, seq: 1 }, 1000);
+      expect(r).toEqual({ epoch: log.epoch, seq: 2, recovered: false, events: [] });
+    });
+
+    it('returns recovered false and no events for another epoch', () => {
+      const log = logWith(3);
+      const r = log.read({ epoch: `not-${log.epoch}`, seq: 1 }, 0);
+      expect(r).toEqual({ epoch: log.epoch, seq: 3, recovered: false, events: [] });
+    });
+
+    it('returns recovered false and no events for a seq from the future', () => {
+      const log = logWith(3);
+      const r = log.read({ epoch: log.epoch, seq: 4 }, 0);
+      expect(r).toEqual({ epoch: log.epoch, seq: 3, recovered: false, events: [] });
+    });
+
+    it('returns recovered false and no events when the capacity is 0 and events were missed', () => {
+      const log = logWith(3, { capacity: 0, ttlMs: 60_000 });
+      const r = log.read({ epoch: log.epoch, seq: 1 }, 0);
+      expect(r).toEqual({ epoch: log.epoch, seq: 3, recovered: false, events: [] });
+    });
+
+    it('returns recovered true when the capacity is 0 and nothing was missed', () => {
+      const log = logWith(3, { capacity: 0, ttlMs: 60_000 });
+      expect(log.read({ epoch: log.epoch, seq: 3 }, 0).recovered).toBe(true);
+    });
+
+    it('expires old events on read even when nothing new is appended', () => {
+      const log = new TopicLog(TOPIC, { capacity: 10, ttlMs: 100 }, 0);
+      log.append('a', 0);
+      expect(log.held).toBe(1);
+      log.read(undefined, 500);
+      expect(log.held).toBe(0);
+    });
+  });
+});

@@ -1,0 +1,126 @@
+import type {
+  DispatcherClient,
+  HistoryAnswer,
+  PublishResult,
+  TopicEvent,
+} from '../dispatcher/types';
+import { InterestTable } from './interest-table';
+
+/** Records setInterest calls; the rest of the client is never used by the table. */
+class FakeDispatcher implements DispatcherClient {
+  readonly calls: Array<[string, boolean]> = [];
+
+  setInterest(topic: string, on: boolean): void {
+    this.calls.push([topic, on]);
+  }
+
+  history(): Promise<HistoryAnswer> {
+    return Promise.reject(new Error('not used'));
+  }
+
+  publish(): Promise<PublishResult> {
+    return Promise.reject(new Error('not used'));
+  }
+
+  onEvents(_sink: (events: readonly TopicEvent[]) => void): void {}
+
+  close(): void {}
+}
+
+function setup(): { table: InterestTable; d: FakeDispatcher } {
+  const d = new FakeDispatcher();
+  return { table: new InterestTable(d), d };
+}
+
+describe(InterestTable, () => {
+  describe('#add', () => {
+    it('registers interest once when the first router gains a topic', () => {
+      const { table, d } = setup();
+      table.add('t', 1);
+      table.add('t', 2);
+      table.add('t', 1);
+      expect(d.calls).toEqual([['t', true]]);
+      expect([...(table.routers('t') ?? [])].sort()).toEqual([1, 2]);
+    });
+
+    it('registers each topic separately', () => {
+      const { table, d } = setup();
+      table.add('a', 1);
+      table.add('b', 1);
+      expect(d.calls).toEqual([
+        ['a', true],
+        ['b', true],
+      ]);
+      expect(table.topics).toBe(2);
+    });
+  });
+
+  describe('#remove', () => {
+    it('withdraws interest once when the last router leaves', () => {
+      const { table, d } = setup();
+      table.add('t', 1);
+      table.add('t', 2);
+      table.remove('t', 1);
+      expect(d.calls).toEqual([['t', true]]);
+      table.remove('t', 2);
+      expect(d.calls).toEqual([
+        ['t', true],
+        ['t', false],
+      ]);
+      expect(table.routers('t')).toBeUndefined();
+      expect(table.topics).toBe(0);
+    });
+
+    it('ignores a router that does not hold the topic', () => {
+      const { table, d } = setup();
+      table.add('t', 1);
+      table.remove('t', 9);
+      expect(d.calls).toEqual([['t', true]]);
+      expect([...(table.routers('t') ?? [])]).toEqual([1]);
+    });
+
+    it('ignores an unknown topic', () => {
+      const { table, d } = setup();
+      table.remove('nope', 1);
+      expect(d.calls).toEqual([]);
+    });
+
+    it('ignores a second remove of the same router', () => {
+      const { table, d } = setup();
+      table.add('t', 1);
+      table.remove('t', 1);
+      table.remove('t', 1);
+      expect(d.calls).toEqual([
+        ['t', true],
+        ['t', false],
+      ]);
+    });
+
+    it('registers again when a topic gains a router after losing its last one', () => {
+      const { table, d } = setup();
+      table.add('t', 1);
+      table.remove('t', 1);
+      table.add('t', 3);
+      expect(d.calls).toEqual([
+        ['t', true],
+        ['t', false],
+        ['t', true],
+      ]);
+    });
+  });
+
+  describe('#all', () => {
+    it('lists every topic of interest and nothing withdrawn', () => {
+      const { table } = setup();
+      table.add('a', 1);
+      table.add('b', 2);
+      table.add('c', 1);
+      table.remove('b', 2);
+      expect([...table.all()].sort()).toEqual(['a', 'c']);
+    });
+
+    it('is empty for a new table', () => {
+      expect([...setup().table.all()]).toEqual([]);
+    });
+  });
+});
