@@ -309,10 +309,8 @@ describe(PublisherServer, () => {
       expect(dispatcher.items()).toEqual([]);
     });
 
-    // BUG (publisher-server.ts, 'data' handler): after `fatal()` the handler keeps running for
-    // every later chunk of the same socket (no closed state is checked on entry), so the body of
-    // an oversized frame that arrives in a later read is counted (and answered) again.
-    it.failing(
+    // Regression: the body of an oversized frame keeps arriving in later reads after the drop.
+    it(
       'counts one oversized frame once and answers it once while its body keeps arriving',
       async () => {
         const { port, stats } = await start();
@@ -371,11 +369,9 @@ describe(PublisherServer, () => {
       expect(dispatcher.items()).toEqual([]);
     });
 
-    // BUG (publisher-server.ts, 'data' handler): `fatal()` ends the socket but the handler
-    // keeps decoding and publishing whatever arrives in later reads until the socket is
-    // destroyed. The wrong-auth frame below is exactly 64 KiB, Node's socket read size, so
-    // the frames after it land in the next 'data' event: today they are published.
-    it.failing(
+    // Regression: the wrong-auth frame below is exactly 64 KiB, Node's socket read size, so
+    // the frames after it land in the next 'data' event, after the connection was dropped.
+    it(
       'publishes nothing the publisher sends after a wrong token, even in a later read',
       async () => {
         const { port, dispatcher } = await start({ authToken: 'sekrit', maxFrame: 1024 * 1024 });

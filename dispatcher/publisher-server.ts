@@ -64,12 +64,15 @@ export class PublisherServer {
     o.stats.publishers++;
     const decoder = new FrameDecoder(o.maxFrame);
     let authed = o.authToken === undefined;
+    // Set once the connection is being dropped: later reads are ignored, never acted on.
+    let dropped = false;
 
     const send = (replies: PublisherReply[]): void => {
       if (replies.length === 0 || socket.destroyed) return;
       socket.write(replies.length === 1 ? encodeFrame(replies[0]) : Buffer.concat(replies.map(encodeFrame)));
     };
     const fatal = (reply: PublisherReply, why: string): void => {
+      dropped = true;
       send([reply]);
       o.log('warn', 'publisher dropped', { why, remote: socket.remoteAddress });
       socket.end();
@@ -77,6 +80,7 @@ export class PublisherServer {
     };
 
     socket.on('data', (chunk: Buffer) => {
+      if (dropped) return;
       let payloads: Buffer[];
       try {
         payloads = decoder.push(chunk);

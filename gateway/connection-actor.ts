@@ -113,15 +113,18 @@ export function connectionBehavior(d: ConnectionDeps): Behavior<ConnMsg> {
     write(codec.encode(msgs.length === 1 ? msgs[0]! : msgs));
   };
 
+  /**
+   * A client is a slow consumer when what was written before has not drained below the bound
+   * by the time the next frame comes: one large batch alone never closes a reader that keeps up.
+   */
   const write = (frame: Uint8Array | string): boolean => {
     if (state !== State.Open) return false;
-    const r = conn.send(frame, codec.binary);
-    stats.framesOut++;
-    if (r === 'dropped' || conn.bufferedAmount() > limits.outboundLimit) {
+    if (conn.bufferedAmount() > limits.outboundLimit || conn.send(frame, codec.binary) === 'dropped') {
       bump(stats.drops, 'slow_consumer');
       close(Disconnect.SlowConsumer);
       return false;
     }
+    stats.framesOut++;
     return true;
   };
 

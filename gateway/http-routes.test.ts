@@ -164,11 +164,9 @@ describe('handleHttp', () => {
       expect(d.published).toEqual([{ topic: 't', data: { n: [1, 2] } }]);
     });
 
-    // BUG (http-routes.ts, publish(): `unpack(req.body)`): the body is decoded with msgpackr's
-    // defaults instead of troupe's one msgpack configuration (protocol/msgpack.ts), so a 64-bit
-    // integer arrives as a bigint here while the publisher port reads the same bytes as a number
-    // (JSON subscribers then get the string "4294967296" instead of 4294967296).
-    it.failing(
+    // Regression: the body must be read with troupe's one msgpack configuration, as the
+    // publisher port reads it (a 64-bit integer is a number, not a bigint).
+    it(
       'reads 64-bit integers of a msgpack body as numbers, as the publisher port does',
       async () => {
         const { deps, d } = setup();

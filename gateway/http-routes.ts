@@ -3,8 +3,7 @@
  *
  * Errors answer JSON `{"error": "...", "code": N}` with the status of PROTOCOL.md's error table.
  */
-import { unpack } from 'msgpackr';
-import { isValidTopic } from '../protocol';
+import { decodePayload, isValidTopic } from '../protocol';
 import type { DispatcherClient } from '../dispatcher/types';
 import { bearer } from './bearer';
 import type { HttpRequest, HttpResponse } from './transport';
@@ -58,7 +57,7 @@ async function publish(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
   try {
     const type = (req.headers['content-type'] ?? '').toLowerCase();
     body = type.startsWith('application/msgpack')
-      ? unpack(req.body)
+      ? decodePayload(req.body)
       : (JSON.parse(req.body.toString('utf8')) as unknown);
   } catch {
     return fail(400, 'body is not valid JSON (or msgpack with content-type application/msgpack)');
