@@ -30,11 +30,14 @@ async function start(argv: string[]): Promise<number> {
     throw e;
   }
   if (cfg.role !== 'standalone') {
-    process.stderr.write(`troupe: --role ${cfg.role} is not available yet in this build; use standalone\n`);
+    process.stderr.write(
+      `troupe: --role ${cfg.role} is not available yet in this build; use standalone\n`,
+    );
     return 2;
   }
   const log = createLogger(cfg.logLevel);
-  if (cfg.workers > 1) log.warn({ workers: cfg.workers }, '--workers > 1 is not available yet; running 1');
+  if (cfg.workers > 1)
+    log.warn({ workers: cfg.workers }, '--workers > 1 is not available yet; running 1');
   const node = await StandaloneNode.start(cfg, log, (line) => process.stdout.write(line + '\n'));
   let stopping = false;
   const shutdown = (signal: string) => {

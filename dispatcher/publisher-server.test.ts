@@ -310,19 +310,16 @@ describe(PublisherServer, () => {
     });
 
     // Regression: the body of an oversized frame keeps arriving in later reads after the drop.
-    it(
-      'counts one oversized frame once and answers it once while its body keeps arriving',
-      async () => {
-        const { port, stats } = await start();
-        const c = await Client.connect(port);
-        const big = Buffer.alloc(4 + 2 * 1024 * 1024, 0x61);
-        big.writeUInt32BE(big.length - 4, 0);
-        c.socket.write(big);
-        await c.closedByServer();
-        expect(c.replies).toEqual([expect.objectContaining({ op: 'err', code: 413 })]);
-        expect(stats.badInput['frame_too_large']).toBe(1);
-      },
-    );
+    it('counts one oversized frame once and answers it once while its body keeps arriving', async () => {
+      const { port, stats } = await start();
+      const c = await Client.connect(port);
+      const big = Buffer.alloc(4 + 2 * 1024 * 1024, 0x61);
+      big.writeUInt32BE(big.length - 4, 0);
+      c.socket.write(big);
+      await c.closedByServer();
+      expect(c.replies).toEqual([expect.objectContaining({ op: 'err', code: 413 })]);
+      expect(stats.badInput['frame_too_large']).toBe(1);
+    });
 
     it('accepts a frame of exactly the limit', async () => {
       const limit = 40;
@@ -371,27 +368,24 @@ describe(PublisherServer, () => {
 
     // Regression: the wrong-auth frame below is exactly 64 KiB, Node's socket read size, so
     // the frames after it land in the next 'data' event, after the connection was dropped.
-    it(
-      'publishes nothing the publisher sends after a wrong token, even in a later read',
-      async () => {
-        const { port, dispatcher } = await start({ authToken: 'sekrit', maxFrame: 1024 * 1024 });
-        const c = await Client.connect(port);
-        const readSize = 64 * 1024;
-        const empty = encodeFrame({ op: 'auth', token: '' }).length;
-        const str16Extra = 2; // a 64 KiB token needs a 3-byte str16 header instead of fixstr's 1
-        const wrong = encodeFrame({ op: 'auth', token: 'w'.repeat(readSize - empty - str16Extra) });
-        expect(wrong.length).toBe(readSize);
-        c.socket.write(
-          Buffer.concat([
-            wrong,
-            encodeFrame({ op: 'auth', token: 'sekrit' }),
-            encodeFrame({ op: 'pub', topic: 't', data: 'after-close' }),
-          ]),
-        );
-        await c.closedByServer();
-        expect(dispatcher.items()).toEqual([]);
-      },
-    );
+    it('publishes nothing the publisher sends after a wrong token, even in a later read', async () => {
+      const { port, dispatcher } = await start({ authToken: 'sekrit', maxFrame: 1024 * 1024 });
+      const c = await Client.connect(port);
+      const readSize = 64 * 1024;
+      const empty = encodeFrame({ op: 'auth', token: '' }).length;
+      const str16Extra = 2; // a 64 KiB token needs a 3-byte str16 header instead of fixstr's 1
+      const wrong = encodeFrame({ op: 'auth', token: 'w'.repeat(readSize - empty - str16Extra) });
+      expect(wrong.length).toBe(readSize);
+      c.socket.write(
+        Buffer.concat([
+          wrong,
+          encodeFrame({ op: 'auth', token: 'sekrit' }),
+          encodeFrame({ op: 'pub', topic: 't', data: 'after-close' }),
+        ]),
+      );
+      await c.closedByServer();
+      expect(dispatcher.items()).toEqual([]);
+    });
 
     it('publishes after auth with the right token', async () => {
       const { port, dispatcher } = await start({ authToken: 'sekrit' });

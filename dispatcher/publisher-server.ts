@@ -69,7 +69,9 @@ export class PublisherServer {
 
     const send = (replies: PublisherReply[]): void => {
       if (replies.length === 0 || socket.destroyed) return;
-      socket.write(replies.length === 1 ? encodeFrame(replies[0]) : Buffer.concat(replies.map(encodeFrame)));
+      socket.write(
+        replies.length === 1 ? encodeFrame(replies[0]) : Buffer.concat(replies.map(encodeFrame)),
+      );
     };
     const fatal = (reply: PublisherReply, why: string): void => {
       dropped = true;
@@ -86,7 +88,10 @@ export class PublisherServer {
         payloads = decoder.push(chunk);
       } catch (e) {
         this.bad('frame_too_large');
-        return fatal({ op: 'err', code: ErrorCode.TooLarge, msg: (e as Error).message }, 'frame too large');
+        return fatal(
+          { op: 'err', code: ErrorCode.TooLarge, msg: (e as Error).message },
+          'frame too large',
+        );
       }
       const items: PublishItem[] = [];
       const ids: (number | undefined)[] = [];
@@ -115,7 +120,10 @@ export class PublisherServer {
             if (o.authToken !== undefined && m.token !== o.authToken) {
               this.bad('auth_failed');
               send(replies);
-              return fatal({ op: 'err', code: ErrorCode.Unauthorized, msg: 'wrong token' }, 'wrong token');
+              return fatal(
+                { op: 'err', code: ErrorCode.Unauthorized, msg: 'wrong token' },
+                'wrong token',
+              );
             }
             authed = true;
             continue;
@@ -123,8 +131,15 @@ export class PublisherServer {
           if (!authed) {
             this.bad('unauthenticated');
             send(replies);
-            const reply: PublisherReply = { op: 'err', code: ErrorCode.Unauthorized, msg: 'send auth first' };
-            return fatal(m.id === undefined ? reply : { ...reply, id: m.id }, 'publish before auth');
+            const reply: PublisherReply = {
+              op: 'err',
+              code: ErrorCode.Unauthorized,
+              msg: 'send auth first',
+            };
+            return fatal(
+              m.id === undefined ? reply : { ...reply, id: m.id },
+              'publish before auth',
+            );
           }
           items.push({ topic: m.topic, data: m.data });
           ids.push(m.id);
@@ -150,7 +165,16 @@ export class PublisherServer {
       if (!ok) {
         send(
           ids.flatMap((id) =>
-            id === undefined ? [] : [{ op: 'err', id, code: ErrorCode.Unavailable, msg: 'dispatcher unavailable' } as const],
+            id === undefined
+              ? []
+              : [
+                  {
+                    op: 'err',
+                    id,
+                    code: ErrorCode.Unavailable,
+                    msg: 'dispatcher unavailable',
+                  } as const,
+                ],
           ),
         );
       }

@@ -119,7 +119,10 @@ export function connectionBehavior(d: ConnectionDeps): Behavior<ConnMsg> {
    */
   const write = (frame: Uint8Array | string): boolean => {
     if (state !== State.Open) return false;
-    if (conn.bufferedAmount() > limits.outboundLimit || conn.send(frame, codec.binary) === 'dropped') {
+    if (
+      conn.bufferedAmount() > limits.outboundLimit ||
+      conn.send(frame, codec.binary) === 'dropped'
+    ) {
       bump(stats.drops, 'slow_consumer');
       close(Disconnect.SlowConsumer);
       return false;
@@ -137,7 +140,11 @@ export function connectionBehavior(d: ConnectionDeps): Behavior<ConnMsg> {
   };
 
   const err = (id: number | undefined, code: number, msg: string): void => {
-    outbox.push(id === undefined ? { op: 'err', code, msg } as ServerMessage : { op: 'err', id, code, msg } as ServerMessage);
+    outbox.push(
+      id === undefined
+        ? ({ op: 'err', code, msg } as ServerMessage)
+        : ({ op: 'err', id, code, msg } as ServerMessage),
+    );
   };
 
   /** Token bucket; true when the request may proceed. */
@@ -167,7 +174,11 @@ export function connectionBehavior(d: ConnectionDeps): Behavior<ConnMsg> {
   ): Promise<void> => {
     const known = subs.has(m.topic);
     if (!known && subs.size >= limits.maxSubscriptions) {
-      return err(m.id, ErrorCode.TooLarge, `subscription limit (${limits.maxSubscriptions}) reached`);
+      return err(
+        m.id,
+        ErrorCode.TooLarge,
+        `subscription limit (${limits.maxSubscriptions}) reached`,
+      );
     }
     flush();
     try {
@@ -215,7 +226,11 @@ export function connectionBehavior(d: ConnectionDeps): Behavior<ConnMsg> {
     if (!limits.allowPublish) return err(m.id, ErrorCode.Forbidden, 'publishing is not allowed');
     flush();
     try {
-      const r = await withTimeout(d.dispatcher.publish(m.topic, m.data), limits.requestTimeoutMs, 'publish');
+      const r = await withTimeout(
+        d.dispatcher.publish(m.topic, m.data),
+        limits.requestTimeoutMs,
+        'publish',
+      );
       outbox.push({ op: 'ack', id: m.id, seq: r.seq, epoch: r.epoch });
     } catch (e) {
       err(m.id, ErrorCode.Unavailable, `publish failed: ${(e as Error).message}`);
@@ -308,7 +323,12 @@ export function connectionBehavior(d: ConnectionDeps): Behavior<ConnMsg> {
           return;
         case 'drain':
           if (state !== State.Open) return;
-          outbox.push({ op: 'bye', code: Disconnect.Shutdown.code, reason: Disconnect.Shutdown.reason, retryMs: msg.retryMs });
+          outbox.push({
+            op: 'bye',
+            code: Disconnect.Shutdown.code,
+            reason: Disconnect.Shutdown.reason,
+            retryMs: msg.retryMs,
+          });
           return close(Disconnect.Shutdown);
         case 'closed':
           if (msg.code === Disconnect.TooLarge.code) bump(stats.badInput, 'too_large');
@@ -330,7 +350,12 @@ export function connectionBehavior(d: ConnectionDeps): Behavior<ConnMsg> {
       subs.clear();
       if (state === State.Open) {
         // Stopped from outside (operator or supervisor): tell the client to come back.
-        outbox.push({ op: 'bye', code: Disconnect.Shutdown.code, reason: 'connection stopped by server', retryMs: 1000 });
+        outbox.push({
+          op: 'bye',
+          code: Disconnect.Shutdown.code,
+          reason: 'connection stopped by server',
+          retryMs: 1000,
+        });
         close(Disconnect.Shutdown);
       }
       state = State.Closed;

@@ -41,7 +41,8 @@ export class EventBatch {
 
   /** The whole batch as one frame in the codec's format, encoded once per format. */
   frame(codec: Codec): Uint8Array | string {
-    if (codec.binary) return (this.msgpack ??= encodeEvents(codec, this.topic, this.epoch, this.events));
+    if (codec.binary)
+      return (this.msgpack ??= encodeEvents(codec, this.topic, this.epoch, this.events));
     return (this.json ??= encodeEvents(codec, this.topic, this.epoch, this.events));
   }
 

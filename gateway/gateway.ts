@@ -28,7 +28,11 @@ import {
 } from './transport';
 import { TurnBatcher } from './turn-batcher';
 
-export type GatewayLog = (level: 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
+export type GatewayLog = (
+  level: 'warn' | 'error',
+  msg: string,
+  meta?: Record<string, unknown>,
+) => void;
 
 export interface GatewayOptions {
   readonly system: ActorSystem;
@@ -179,7 +183,11 @@ export class Gateway {
     const protocol = chooseSubprotocol(req.protocols);
     if (protocol === null) {
       this.bumpBad('bad_subprotocol');
-      return { accept: false, status: 400, body: 'unsupported subprotocol; offer troupe.v1.msgpack or troupe.v1.json' };
+      return {
+        accept: false,
+        status: 400,
+        body: 'unsupported subprotocol; offer troupe.v1.msgpack or troupe.v1.json',
+      };
     }
     const token = req.query.get('token') ?? bearer(req.headers['authorization']);
     const authFailed = this.o.authToken !== undefined && token !== this.o.authToken;

@@ -166,27 +166,24 @@ describe('handleHttp', () => {
 
     // Regression: the body must be read with troupe's one msgpack configuration, as the
     // publisher port reads it (a 64-bit integer is a number, not a bigint).
-    it(
-      'reads 64-bit integers of a msgpack body as numbers, as the publisher port does',
-      async () => {
-        const { deps, d } = setup();
-        // {topic: 't', data: 2^32} with data as msgpack uint64 (0xcf).
-        const body = Buffer.from([
-          0x82, 0xa5, 0x74, 0x6f, 0x70, 0x69, 0x63, 0xa1, 0x74, 0xa4, 0x64, 0x61, 0x74, 0x61, 0xcf,
-          0, 0, 0, 1, 0, 0, 0, 0,
-        ]);
-        const res = await handleHttp(
-          deps,
-          req('/v1/publish', {
-            method: 'POST',
-            headers: { 'content-type': 'application/msgpack' },
-            body,
-          }),
-        );
-        expect(res.status).toBe(200);
-        expect(d.published).toEqual([{ topic: 't', data: 4294967296 }]);
-      },
-    );
+    it('reads 64-bit integers of a msgpack body as numbers, as the publisher port does', async () => {
+      const { deps, d } = setup();
+      // {topic: 't', data: 2^32} with data as msgpack uint64 (0xcf).
+      const body = Buffer.from([
+        0x82, 0xa5, 0x74, 0x6f, 0x70, 0x69, 0x63, 0xa1, 0x74, 0xa4, 0x64, 0x61, 0x74, 0x61, 0xcf, 0,
+        0, 0, 1, 0, 0, 0, 0,
+      ]);
+      const res = await handleHttp(
+        deps,
+        req('/v1/publish', {
+          method: 'POST',
+          headers: { 'content-type': 'application/msgpack' },
+          body,
+        }),
+      );
+      expect(res.status).toBe(200);
+      expect(d.published).toEqual([{ topic: 't', data: 4294967296 }]);
+    });
 
     it('publishes null data', async () => {
       const { deps, d } = setup();

@@ -117,9 +117,7 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
 }
 
 /** How a router treats its failing connection actors. */
-export function connectionSupervisor(
-  log: RouterDeps['log'],
-): ReturnType<typeof oneForOne> {
+export function connectionSupervisor(log: RouterDeps['log']): ReturnType<typeof oneForOne> {
   return oneForOne((err) => {
     log('error', 'connection actor failed; stopping it', { err: String(err) });
     return Directive.Stop;

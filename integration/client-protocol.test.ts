@@ -62,7 +62,13 @@ describe.each(['uws', 'ws'])('client protocol over %s', (transport) => {
       const pa = await pub.reply((m) => m.id === 100);
       expect(pa).toEqual({ op: 'ack', id: 100, seq: seq0 + 1 });
       const [ev] = await c.events('live:video-42', 1);
-      expect(ev).toEqual({ op: 'ev', topic: 'live:video-42', seq: seq0 + 1, epoch: ack.epoch, data: { like: 1 } });
+      expect(ev).toEqual({
+        op: 'ev',
+        topic: 'live:video-42',
+        seq: seq0 + 1,
+        epoch: ack.epoch,
+        data: { like: 1 },
+      });
       c.close();
     });
 
@@ -103,10 +109,14 @@ describe.each(['uws', 'ws'])('client protocol over %s', (transport) => {
 
     it('delivers 2,000 events to several subscribers in one order with seq +1 each', async () => {
       const subs = await Promise.all([0, 1, 2, 3, 4].map(() => TestClient.connect(node.ws)));
-      const acks = await Promise.all(subs.map((c) => c.request({ op: 'sub', id: 1, topic: 'order' })));
+      const acks = await Promise.all(
+        subs.map((c) => c.request({ op: 'sub', id: 1, topic: 'order' })),
+      );
       const seq0 = acks[0]!.seq as number;
       for (let i = 0; i < 2000; i += 50) {
-        pub.send(Array.from({ length: 50 }, (_, j) => ({ op: 'pub', topic: 'order', data: i + j })));
+        pub.send(
+          Array.from({ length: 50 }, (_, j) => ({ op: 'pub', topic: 'order', data: i + j })),
+        );
       }
       for (const c of subs) {
         const evs = await c.events('order', 2000, 15_000);
@@ -134,7 +144,13 @@ describe.each(['uws', 'ws'])('client protocol over %s', (transport) => {
       const since = { epoch: ack.epoch, seq: seen!.seq };
       c2.send({ op: 'sub', id: 1, topic: 'resume', since });
       const ack2 = await c2.next((m) => m.op === 'ack');
-      expect(ack2).toMatchObject({ op: 'ack', id: 1, recovered: true, epoch: ack.epoch, seq: (seen!.seq as number) + 3 });
+      expect(ack2).toMatchObject({
+        op: 'ack',
+        id: 1,
+        recovered: true,
+        epoch: ack.epoch,
+        seq: (seen!.seq as number) + 3,
+      });
       pub.send({ op: 'pub', topic: 'resume', data: 'e' });
       const evs = await c2.events('resume', 4);
       expect(evs.map((e) => e.data)).toEqual(['b', 'c', 'd', 'e']);
@@ -146,7 +162,12 @@ describe.each(['uws', 'ws'])('client protocol over %s', (transport) => {
       const c = await TestClient.connect(node.ws);
       pub.send({ op: 'pub', topic: 'resume2', data: 'x', id: 3 });
       await pub.reply((m) => m.id === 3);
-      const ack = await c.request({ op: 'sub', id: 1, topic: 'resume2', since: { epoch: 'other', seq: 0 } });
+      const ack = await c.request({
+        op: 'sub',
+        id: 1,
+        topic: 'resume2',
+        since: { epoch: 'other', seq: 0 },
+      });
       expect(ack).toMatchObject({ recovered: false });
       c.send({ op: 'ping', id: 2 });
       await c.next((m) => m.op === 'pong');
@@ -203,7 +224,11 @@ describe.each(['uws', 'ws'])('client protocol over %s', (transport) => {
 
     it('answers err 400 per bad message of a batch and serves the good ones', async () => {
       const c = await TestClient.connect(node.ws);
-      c.send([{ op: 'ping', id: 1 }, { op: 'bogus', id: 2 }, { op: 'ping', id: 3 }]);
+      c.send([
+        { op: 'ping', id: 1 },
+        { op: 'bogus', id: 2 },
+        { op: 'ping', id: 3 },
+      ]);
       expect(await c.next((m) => m.op === 'pong' && m.id === 1)).toBeTruthy();
       expect(await c.next((m) => m.op === 'err')).toMatchObject({ id: 2, code: 400 });
       expect(await c.next((m) => m.op === 'pong' && m.id === 3)).toBeTruthy();
@@ -216,7 +241,13 @@ describe.each(['uws', 'ws'])('client protocol over %s', (transport) => {
       expect((await fetch(`${node.http}/healthz`)).status).toBe(200);
       expect((await fetch(`${node.http}/readyz`)).status).toBe(200);
       const text = await (await fetch(`${node.http}/metrics`)).text();
-      for (const name of ['troupe_connections', 'troupe_subscriptions', 'troupe_events_out_total', 'troupe_publish_to_send_seconds_bucket', 'troupe_mailbox_depth']) {
+      for (const name of [
+        'troupe_connections',
+        'troupe_subscriptions',
+        'troupe_events_out_total',
+        'troupe_publish_to_send_seconds_bucket',
+        'troupe_mailbox_depth',
+      ]) {
         expect(text).toContain(name);
       }
     });
@@ -242,7 +273,10 @@ describe.each(['uws', 'ws'])('client protocol over %s', (transport) => {
     });
 
     it('answers 400 to a bad publish body and 404 to an unknown path', async () => {
-      const bad = await fetch(`${node.http}/v1/publish`, { method: 'POST', body: '{"topic": "no spaces"}' });
+      const bad = await fetch(`${node.http}/v1/publish`, {
+        method: 'POST',
+        body: '{"topic": "no spaces"}',
+      });
       expect(bad.status).toBe(400);
       const nojson = await fetch(`${node.http}/v1/publish`, { method: 'POST', body: 'nope' });
       expect(nojson.status).toBe(400);

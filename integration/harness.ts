@@ -33,7 +33,19 @@ export async function startNode(args: string[] = [], env: NodeJS.ProcessEnv = {}
   const admin = path.join(dir, 'admin.sock');
   const proc = spawn(
     process.execPath,
-    [BIN, 'start', '--port', '0', '--publish-port', '0', '--admin', admin, '--log-level', 'warn', ...args],
+    [
+      BIN,
+      'start',
+      '--port',
+      '0',
+      '--publish-port',
+      '0',
+      '--admin',
+      admin,
+      '--log-level',
+      'warn',
+      ...args,
+    ],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const stdout: string[] = [];
@@ -43,7 +55,10 @@ export async function startNode(args: string[] = [], env: NodeJS.ProcessEnv = {}
   const listening = new Map<string, string>();
   await new Promise<void>((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new Error(`troupe did not start: ${stderr.join('')}`)), 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`troupe did not start: ${stderr.join('')}`)),
+      15_000,
+    );
     proc.stdout!.on('data', (b: Buffer) => {
       buf += b.toString();
       let i: number;
@@ -152,7 +167,8 @@ export class TestClient {
       const i = this.messages.findIndex(pred);
       if (i >= 0) return this.messages.splice(i, 1)[0]!;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting; queued: ${JSON.stringify(this.messages.slice(0, 5))}`);
+      if (left <= 0)
+        throw new Error(`timed out waiting; queued: ${JSON.stringify(this.messages.slice(0, 5))}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -171,7 +187,8 @@ export class TestClient {
 
   async events(topic: string, n: number, timeoutMs = 10_000): Promise<Msg[]> {
     const out: Msg[] = [];
-    while (out.length < n) out.push(await this.next((m) => m.op === 'ev' && m.topic === topic, timeoutMs));
+    while (out.length < n)
+      out.push(await this.next((m) => m.op === 'ev' && m.topic === topic, timeoutMs));
     return out;
   }
 
@@ -214,7 +231,8 @@ export class TestPublisher {
     for (;;) {
       const i = this.replies.findIndex(pred);
       if (i >= 0) return this.replies.splice(i, 1)[0]!;
-      if (Date.now() > deadline) throw new Error(`no publisher reply; got ${JSON.stringify(this.replies)}`);
+      if (Date.now() > deadline)
+        throw new Error(`no publisher reply; got ${JSON.stringify(this.replies)}`);
       await new Promise<void>((r) => {
         const t = setTimeout(r, 50);
         this.waiters.push(() => {
@@ -230,7 +248,10 @@ export class TestPublisher {
   }
 }
 
-export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+export async function until(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
@@ -260,7 +281,8 @@ export async function metric(node: Node, name: string): Promise<number> {
   const text = await (await fetch(`${node.http}/metrics`)).text();
   let total = 0;
   for (const line of text.split('\n')) {
-    if (line.startsWith(name + ' ') || line.startsWith(name + '{')) total += Number(line.split(' ').pop());
+    if (line.startsWith(name + ' ') || line.startsWith(name + '{'))
+      total += Number(line.split(' ').pop());
   }
   return total;
 }

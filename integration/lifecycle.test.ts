@@ -5,7 +5,16 @@
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { adminCall, BIN, metric, startNode, TestClient, TestPublisher, until, type Node } from './harness';
+import {
+  adminCall,
+  BIN,
+  metric,
+  startNode,
+  TestClient,
+  TestPublisher,
+  until,
+  type Node,
+} from './harness';
 
 const run = promisify(execFile);
 
@@ -51,7 +60,10 @@ describe('admin socket', () => {
     expect(find(tree, (n) => n.kind === 'gateway')).toBeDefined();
     expect(find(tree, (n) => n.kind === 'topic-router')).toBeDefined();
     expect(find(tree, (n) => n.kind === 'dispatcher')).toBeDefined();
-    const conn = find(tree, (n) => n.kind === 'connection' && n.path.endsWith(`conn-${c.hello.conn as string}`));
+    const conn = find(
+      tree,
+      (n) => n.kind === 'connection' && n.path.endsWith(`conn-${c.hello.conn as string}`),
+    );
     expect(conn).toBeDefined();
     expect(conn!.path).toMatch(/^\/user\/gateway\/router-\d+\/conn-/);
     expect(conn!.processed).toBeGreaterThanOrEqual(1);
@@ -71,7 +83,9 @@ describe('admin socket', () => {
     const s = await adminCall(node.admin, { cmd: 'stats' });
     expect(s.ok).toBe(true);
     expect(JSON.stringify(s.stats)).toContain('connections');
-    expect(await adminCall(node.admin, { cmd: 'inspect', path: '/user/nobody' })).toMatchObject({ ok: false });
+    expect(await adminCall(node.admin, { cmd: 'inspect', path: '/user/nobody' })).toMatchObject({
+      ok: false,
+    });
     expect(await adminCall(node.admin, { cmd: 'fly' })).toMatchObject({ ok: false });
   });
 
@@ -81,7 +95,9 @@ describe('admin socket', () => {
     await other.request({ op: 'sub', id: 1, topic: 'calm2' });
     const tree = (await adminCall(node.admin, { cmd: 'tree', depth: 5 })).tree as Tree;
     const conn = find(tree, (n) => n.path.endsWith(`conn-${victim.hello.conn as string}`))!;
-    expect(await adminCall(node.admin, { cmd: 'stop', path: conn.path })).toMatchObject({ ok: true });
+    expect(await adminCall(node.admin, { cmd: 'stop', path: conn.path })).toMatchObject({
+      ok: true,
+    });
     expect(await victim.next((m) => m.op === 'bye')).toMatchObject({ code: 1001 });
     expect((await victim.closed).code).toBe(1001);
     const p = await TestPublisher.connect(node.publishPort);
@@ -93,7 +109,15 @@ describe('admin socket', () => {
 
   it('prints a readable tree with `troupe admin tree`', async () => {
     const c = await TestClient.connect(node.ws);
-    const { stdout } = await run(process.execPath, [BIN, 'admin', 'tree', '--admin', node.admin, '--depth', '4']);
+    const { stdout } = await run(process.execPath, [
+      BIN,
+      'admin',
+      'tree',
+      '--admin',
+      node.admin,
+      '--depth',
+      '4',
+    ]);
     expect(stdout).toMatch(/gateway/);
     expect(stdout).toMatch(/router-0/);
     expect(stdout).toMatch(/conn-/);
@@ -151,7 +175,13 @@ describe('connection bounds', () => {
     // paced so that the fast reader (in this process) keeps up.
     const pad = 'x'.repeat(8192);
     for (let i = 0; i < 2000; i += 10) {
-      p.send(Array.from({ length: 10 }, (_, j) => ({ op: 'pub', topic: 'flood', data: { i: i + j, pad } })));
+      p.send(
+        Array.from({ length: 10 }, (_, j) => ({
+          op: 'pub',
+          topic: 'flood',
+          data: { i: i + j, pad },
+        })),
+      );
       await new Promise((r) => setTimeout(r, 5));
     }
     const evs = await fast.events('flood', 2000, 20_000);
@@ -177,7 +207,12 @@ describe('connection bounds', () => {
     for (let i = 1; i <= 5; i++) p.send({ op: 'pub', topic: 'window', data: i, id: i });
     await p.reply((m) => m.id === 5);
     const c2 = await TestClient.connect(node.ws);
-    const ack2 = await c2.request({ op: 'sub', id: 1, topic: 'window', since: { epoch: ack.epoch, seq: ack.seq } });
+    const ack2 = await c2.request({
+      op: 'sub',
+      id: 1,
+      topic: 'window',
+      since: { epoch: ack.epoch, seq: ack.seq },
+    });
     expect(ack2).toMatchObject({ recovered: false, seq: 5 });
     expect((await c2.events('window', 3)).map((e) => e.data)).toEqual([3, 4, 5]);
     p.close();

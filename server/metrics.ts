@@ -61,20 +61,73 @@ export function createMetrics(src: MetricSources): Registry {
   collectDefaultMetrics({ register: reg, prefix: 'troupe_process_' });
   const sys = src.system;
   mirroredGauge(reg, 'troupe_actors', 'Live actors in the node', () => sys.stats().actors);
-  mirroredGauge(reg, 'troupe_mailbox_depth', 'Messages queued in all mailboxes', () => sys.stats().mailboxTotal);
-  mirroredCounter(reg, 'troupe_actor_restarts_total', 'Actor restarts by supervision', () => sys.stats().restarts);
-  mirroredCounter(reg, 'troupe_dead_letters_total', 'Messages to stopped actors or dropped by a mailbox bound', () => sys.stats().deadLetters);
+  mirroredGauge(
+    reg,
+    'troupe_mailbox_depth',
+    'Messages queued in all mailboxes',
+    () => sys.stats().mailboxTotal,
+  );
+  mirroredCounter(
+    reg,
+    'troupe_actor_restarts_total',
+    'Actor restarts by supervision',
+    () => sys.stats().restarts,
+  );
+  mirroredCounter(
+    reg,
+    'troupe_dead_letters_total',
+    'Messages to stopped actors or dropped by a mailbox bound',
+    () => sys.stats().deadLetters,
+  );
 
   const g = src.gateway;
   if (g !== undefined) {
     mirroredGauge(reg, 'troupe_connections', 'Open client connections', () => g.connections);
-    mirroredGauge(reg, 'troupe_subscriptions', 'Client subscriptions (connection, topic pairs)', () => g.subscriptions);
-    mirroredCounter(reg, 'troupe_gateway_events_in_total', 'Events received from the dispatcher tier', () => g.eventsIn);
-    mirroredCounter(reg, 'troupe_events_out_total', 'Event deliveries written to client sockets', () => g.deliveries);
-    mirroredCounter(reg, 'troupe_frames_out_total', 'Frames written to client sockets', () => g.framesOut);
-    mirroredLabeled(reg, 'troupe_bad_input_total', 'Bad client input by kind', 'kind', () => g.badInput);
-    mirroredLabeled(reg, 'troupe_disconnects_total', 'Client disconnects by reason', 'reason', () => g.disconnects);
-    mirroredLabeled(reg, 'troupe_drops_total', 'Messages dropped before a socket, by reason', 'reason', () => g.drops);
+    mirroredGauge(
+      reg,
+      'troupe_subscriptions',
+      'Client subscriptions (connection, topic pairs)',
+      () => g.subscriptions,
+    );
+    mirroredCounter(
+      reg,
+      'troupe_gateway_events_in_total',
+      'Events received from the dispatcher tier',
+      () => g.eventsIn,
+    );
+    mirroredCounter(
+      reg,
+      'troupe_events_out_total',
+      'Event deliveries written to client sockets',
+      () => g.deliveries,
+    );
+    mirroredCounter(
+      reg,
+      'troupe_frames_out_total',
+      'Frames written to client sockets',
+      () => g.framesOut,
+    );
+    mirroredLabeled(
+      reg,
+      'troupe_bad_input_total',
+      'Bad client input by kind',
+      'kind',
+      () => g.badInput,
+    );
+    mirroredLabeled(
+      reg,
+      'troupe_disconnects_total',
+      'Client disconnects by reason',
+      'reason',
+      () => g.disconnects,
+    );
+    mirroredLabeled(
+      reg,
+      'troupe_drops_total',
+      'Messages dropped before a socket, by reason',
+      'reason',
+      () => g.drops,
+    );
     new Histogram({
       name: 'troupe_publish_to_send_seconds',
       help: 'From the dispatcher stamping an event to the last subscriber write of its batch',
@@ -90,9 +143,25 @@ export function createMetrics(src: MetricSources): Registry {
   if (d !== undefined) {
     mirroredGauge(reg, 'troupe_topics', 'Topics held by this dispatcher', () => d.topics);
     mirroredGauge(reg, 'troupe_publishers', 'Open publisher connections', () => d.publishers);
-    mirroredCounter(reg, 'troupe_events_in_total', 'Events published to this dispatcher', () => d.eventsIn);
-    mirroredCounter(reg, 'troupe_events_routed_total', 'Events forwarded to gateways', () => d.eventsRouted);
-    mirroredLabeled(reg, 'troupe_publisher_bad_input_total', 'Bad publisher input by kind', 'kind', () => d.badInput);
+    mirroredCounter(
+      reg,
+      'troupe_events_in_total',
+      'Events published to this dispatcher',
+      () => d.eventsIn,
+    );
+    mirroredCounter(
+      reg,
+      'troupe_events_routed_total',
+      'Events forwarded to gateways',
+      () => d.eventsRouted,
+    );
+    mirroredLabeled(
+      reg,
+      'troupe_publisher_bad_input_total',
+      'Bad publisher input by kind',
+      'kind',
+      () => d.badInput,
+    );
   }
   return reg;
 }

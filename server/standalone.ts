@@ -32,21 +32,26 @@ export class StandaloneNode {
     readonly system: ActorSystem,
     readonly gateway: Gateway,
     private readonly publisher: PublisherServer,
-    private readonly admin: AdminServer | undefined,
     private readonly log: Logger,
   ) {}
 
-  static async start(cfg: TroupeConfig, log: Logger, print: (line: string) => void): Promise<StandaloneNode> {
+  private admin: AdminServer | undefined;
+
+  static async start(
+    cfg: TroupeConfig,
+    log: Logger,
+    print: (line: string) => void,
+  ): Promise<StandaloneNode> {
     const system = ActorSystem.create(cfg.nodeId, {
       log: (level, msg, meta) => log[level](meta ?? {}, msg),
     });
     const dstats = newDispatcherStats();
     const dispatcher: ActorRef<DispatcherMsg> = system.spawn(
       'dispatcher',
-      () => dispatcherBehavior({ capacity: cfg.historySize, ttlMs: cfg.historyTtlMs, stats: dstats }),
+      () =>
+        dispatcherBehavior({ capacity: cfg.historySize, ttlMs: cfg.historyTtlMs, stats: dstats }),
       { kind: 'dispatcher' },
     );
-    let gatewayRef: Gateway | undefined;
     const metrics = () => registry.metrics();
     const gateway = new Gateway({
       system,
@@ -72,7 +77,6 @@ export class StandaloneNode {
       metrics,
       log: (level, msg, meta) => log[level](meta ?? {}, msg),
     });
-    gatewayRef = gateway;
     const registry = createMetrics({ system, gateway: gateway.stats, dispatcher: dstats });
     const publisher = new PublisherServer({
       dispatcher,
@@ -87,14 +91,14 @@ export class StandaloneNode {
     const pubPort = await publisher.listen(cfg.host, cfg.publishPort);
     print(`listening publish ${cfg.host}:${pubPort}`);
 
-    let node: StandaloneNode | undefined;
+    const node = new StandaloneNode(system, gateway, publisher, log);
     const target: AdminTarget = {
       tree: (path, depth) => system.snapshot(path ?? '/user', depth ?? 3) as TreeNode | undefined,
       stats: () => ({
         node: cfg.nodeId,
         role: cfg.role,
-        transport: gatewayRef?.kind,
-        draining: gatewayRef?.isDraining ?? false,
+        transport: gateway.kind,
+        draining: gateway.isDraining,
         actors: system.stats(),
         gateway: { ...gateway.stats, latencySamples: undefined, topics: gateway.topics },
         dispatcher: dstats,
@@ -111,17 +115,17 @@ export class StandaloneNode {
         return true;
       },
       drain: async () => {
-        void node?.drain();
+        void node.drain();
       },
     };
-    let admin: AdminServer | undefined;
     if (cfg.admin !== '' && cfg.admin !== 'none') {
-      admin = new AdminServer(target, { path: cfg.admin, log });
-      const where = await admin.listen();
-      print(`listening admin ${where}`);
+      node.admin = new AdminServer(target, { path: cfg.admin, log });
+      print(`listening admin ${await node.admin.listen()}`);
     }
-    node = new StandaloneNode(system, gateway, publisher, admin, log);
-    log.info({ node: cfg.nodeId, ws: wsPort, publish: pubPort, transport: gateway.kind }, 'troupe ready');
+    log.info(
+      { node: cfg.nodeId, ws: wsPort, publish: pubPort, transport: gateway.kind },
+      'troupe ready',
+    );
     return node;
   }
 
