@@ -1,0 +1,157 @@
+/**
+ * A link that is up, on either side: the LinkEndpoint the node holds, the write path, and the
+ * heartbeat clock. The handshake before it and the drop after it belong to the owner (the
+ * server's accepted connection, or the client actor), which `close` calls back.
+ *
+ * Writes of one turn are coalesced: the first `send` of a turn corks the socket and a
+ * setImmediate uncorks it, so a burst leaves as one write while a lone message waits at most
+ * one turn. The queue bound is the socket's own buffer (`writableLength`, corked bytes
+ * included): a peer that stops reading fills it, and `send` then drops instead of buffering.
+ */
+import type net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { encodeFrame } from '../../protocol';
+import type { LinkMsg, LinkPeerInfo } from '../link-messages';
+import { HEARTBEAT } from './link-frame';
+import { mutableLinkStats as stats } from './link-stats';
+import type { LinkEndpoint, ResolvedLinkOptions } from './types';
+
+const HEADER_BYTES = 4;
+/** Encoded once: every heartbeat writes the same bytes. */
+const HEARTBEAT_FRAME = encodeFrame(HEARTBEAT);
+
+/** How often a link checks its heartbeat clock: twice per heartbeat, so a gap never exceeds it. */
+export function tickInterval(o: ResolvedLinkOptions): number {
+  return Math.max(5, Math.floor(Math.min(o.heartbeatMs, o.deadAfterMs) / 2));
+}
+
+/** Counters of one socket, kept across the handshake and shown by `inspect`. */
+export class WireCounters {
+  framesIn = 0;
+  framesOut = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+  droppedSends = 0;
+
+  countIn(bytes: number): void {
+    this.bytesIn += bytes;
+    stats.bytesIn += bytes;
+  }
+
+  countFrameIn(): void {
+    this.framesIn++;
+    stats.framesIn++;
+  }
+
+  countOut(bytes: number): void {
+    this.framesOut++;
+    this.bytesOut += bytes;
+    stats.framesOut++;
+    stats.bytesOut += bytes;
+  }
+}
+
+/** A handshake frame: written at once, never corked (the peer waits for it). */
+export function writeFrame(socket: net.Socket, value: unknown, counters: WireCounters): void {
+  const frame = value === HEARTBEAT ? HEARTBEAT_FRAME : encodeFrame(value);
+  counters.countOut(frame.length);
+  socket.write(frame);
+}
+
+export class LinkChannel implements LinkEndpoint {
+  private open = true;
+  private corked = false;
+  private sentSinceTick = false;
+  private lastIn = performance.now();
+
+  constructor(
+    private readonly socket: net.Socket,
+    readonly peer: LinkPeerInfo,
+    readonly remote: string,
+    private readonly o: ResolvedLinkOptions,
+    readonly counters: WireCounters,
+    /** The owner drops the link: it calls `markClosed` and onDown. */
+    private readonly drop: (reason: string) => void,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  send(msg: LinkMsg): boolean {
+    if (!this.open) return false;
+    let frame: Buffer;
+    try {
+      frame = encodeFrame(msg);
+    } catch (err) {
+      return this.refuse('unencodable message', { error: (err as Error).message });
+    }
+    if (frame.length - HEADER_BYTES > this.o.maxFrame) {
+      return this.refuse('message over maxFrame', {
+        bytes: frame.length,
+        maxFrame: this.o.maxFrame,
+      });
+    }
+    if (this.socket.writableLength + frame.length > this.o.sendQueueLimit) {
+      this.counters.droppedSends++;
+      stats.droppedSends++;
+      return false;
+    }
+    this.write(frame);
+    return true;
+  }
+
+  close(reason: string): void {
+    if (this.open) this.drop(reason);
+  }
+
+  /** Called by the owner as it drops the link; later sends return false. */
+  markClosed(): void {
+    this.open = false;
+  }
+
+  /** Bytes arrived from the peer: it is alive. */
+  touch(): void {
+    this.lastIn = performance.now();
+  }
+
+  /**
+   * The heartbeat clock, called every `tickInterval`: false when the peer has been silent for
+   * deadAfterMs; otherwise sends a heartbeat if nothing left since the last tick and nothing
+   * is still queued (queued bytes will reach the peer anyway).
+   */
+  tick(now: number = performance.now()): boolean {
+    if (!this.open) return true;
+    if (now - this.lastIn >= this.o.deadAfterMs) return false;
+    if (!this.sentSinceTick && this.socket.writableLength === 0) this.write(HEARTBEAT_FRAME);
+    this.sentSinceTick = false;
+    return true;
+  }
+
+  private write(frame: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      setImmediate(this.uncork);
+    }
+    this.sentSinceTick = true;
+    this.counters.countOut(frame.length);
+    this.socket.write(frame);
+  }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
+
+  private refuse(why: string, meta: Record<string, unknown>): false {
+    this.counters.droppedSends++;
+    stats.droppedSends++;
+    this.o.log('warn', `link send dropped: ${why}`, {
+      remote: this.remote,
+      peer: this.peer.node,
+      ...meta,
+    });
+    return false;
+  }
+}

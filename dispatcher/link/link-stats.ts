@@ -1,0 +1,40 @@
+/**
+ * Process-wide link counters for /metrics. Links of both sides add to the same counters: a
+ * process is one node, and its operators want one number per question.
+ */
+export interface LinkStats {
+  /** Links up right now (gauge). */
+  up: number;
+  /** Client connection attempts after the first one of each actor. */
+  reconnects: number;
+  /** Handshakes refused for a wrong or missing mac, or a non-loopback peer without a secret. */
+  authFailures: number;
+  /** Links dropped for anything else the peer did wrong (garbage, oversize, silence, timeout). */
+  protocolDrops: number;
+  framesIn: number;
+  framesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** `send` calls that returned false on a link that was up (queue full or frame too large). */
+  droppedSends: number;
+}
+
+const stats: LinkStats = {
+  up: 0,
+  reconnects: 0,
+  authFailures: 0,
+  protocolDrops: 0,
+  framesIn: 0,
+  framesOut: 0,
+  bytesIn: 0,
+  bytesOut: 0,
+  droppedSends: 0,
+};
+
+/** A snapshot of the counters. */
+export function linkStats(): LinkStats {
+  return { ...stats };
+}
+
+/** For the links of this folder only. */
+export const mutableLinkStats: LinkStats = stats;
