@@ -8,7 +8,7 @@
 import { runAdminCommand } from '../admin/admin-client';
 import { ConfigError, parseConfig, USAGE, wantsHelp } from '../server/config';
 import { createLogger } from '../server/logger';
-import { StandaloneNode } from '../server/standalone';
+import { TroupeNode } from '../server/node';
 
 const TOP_USAGE = `usage: troupe start [flags]     start a node (standalone: gateway + dispatcher)
        troupe admin <cmd> [...]  tree | stats | inspect <path> | stop <path> | drain
@@ -29,16 +29,10 @@ async function start(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  if (cfg.role !== 'standalone') {
-    process.stderr.write(
-      `troupe: --role ${cfg.role} is not available yet in this build; use standalone\n`,
-    );
-    return 2;
-  }
   const log = createLogger(cfg.logLevel);
   if (cfg.workers > 1)
     log.warn({ workers: cfg.workers }, '--workers > 1 is not available yet; running 1');
-  const node = await StandaloneNode.start(cfg, log, (line) => process.stdout.write(line + '\n'));
+  const node = await TroupeNode.start(cfg, log, (line) => process.stdout.write(line + '\n'));
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

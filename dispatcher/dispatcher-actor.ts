@@ -33,7 +33,10 @@ export type DispatcherMsg =
   | { type: 'detach'; gateway: string }
   | { type: 'interest'; gateway: string; topic: string; on: boolean }
   | { type: 'history'; topic: string; since: Since | undefined; reply: (a: HistoryAnswer) => void }
-  | { type: 'sweep' };
+  | { type: 'sweep' }
+  /** Ownership moved: forget the logs of topics this dispatcher no longer owns, so a topic
+   *  that comes back later starts a new epoch instead of resuming a stale seq space. */
+  | { type: 'retain'; owns: (topic: string) => boolean };
 
 export interface DispatcherStats {
   topics: number;
@@ -157,6 +160,10 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
           return;
         case 'sweep':
           sweep();
+          return;
+        case 'retain':
+          for (const topic of logs.keys()) if (!msg.owns(topic)) logs.delete(topic);
+          stats.topics = logs.size;
           return;
       }
     },

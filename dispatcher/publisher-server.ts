@@ -16,14 +16,23 @@ import {
   decodePayload,
   encodeFrame,
   ErrorCode,
+  type ErrorCode as ErrorCodeT,
   FrameDecoder,
   parsePublisherFrame,
   type PublisherReply,
 } from '../protocol';
-import type { DispatcherMsg, DispatcherStats, PublishItem } from './dispatcher-actor';
+import type { DispatcherStats, PublishItem } from './dispatcher-actor';
+import { isFailure, type PublishOutcome } from './types';
+
+/** What the ingress hands publishes to: the dispatcher actor, or the cluster router in front of it. */
+export interface PublishMsg {
+  type: 'publish';
+  items: readonly PublishItem[];
+  reply?: (results: readonly PublishOutcome[]) => void;
+}
 
 export interface PublisherServerOptions {
-  readonly dispatcher: ActorRef<DispatcherMsg>;
+  readonly dispatcher: ActorRef<PublishMsg>;
   readonly maxFrame: number;
   readonly authToken: string | undefined;
   readonly stats: DispatcherStats;
@@ -156,7 +165,13 @@ export class PublisherServer {
               const acks: PublisherReply[] = [];
               for (let i = 0; i < ids.length; i++) {
                 const id = ids[i];
-                if (id !== undefined) acks.push({ op: 'ack', id, seq: results[i]!.seq });
+                if (id === undefined) continue;
+                const r = results[i]!;
+                acks.push(
+                  isFailure(r)
+                    ? { op: 'err', id, code: r.code as ErrorCodeT, msg: r.error }
+                    : { op: 'ack', id, seq: r.seq },
+                );
               }
               send(acks);
             }

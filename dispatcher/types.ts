@@ -33,6 +33,18 @@ export interface PublishResult {
   readonly epoch: string;
 }
 
+/** A publish that was accepted by no owner (owner unreachable, dispatcher stopping). */
+export interface PublishFailure {
+  readonly code: number;
+  readonly error: string;
+}
+
+export type PublishOutcome = PublishResult | PublishFailure;
+
+export function isFailure(o: PublishOutcome): o is PublishFailure {
+  return (o as PublishFailure).error !== undefined;
+}
+
 /** The gateway's view of the dispatcher tier. */
 export interface DispatcherClient {
   /**

@@ -11,7 +11,7 @@ import type { HttpRequest, HttpResponse } from './transport';
 export interface HttpDeps {
   readonly ready: () => boolean;
   readonly metrics: () => Promise<string>;
-  readonly dispatcher: DispatcherClient;
+  readonly dispatcher: Pick<DispatcherClient, 'publish'>;
   readonly httpPublish: boolean;
   readonly authToken: string | undefined;
 }

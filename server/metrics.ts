@@ -2,15 +2,21 @@
  * The node's Prometheus registry. The hot path only increments plain counters
  * (GatewayStats, DispatcherStats); this module reads them at scrape time.
  */
+import { linkStats as linkStatsNow } from '../dispatcher/link';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ActorSystem } from '../actors';
+import type { ClusterStats } from '../dispatcher/cluster-router';
 import type { DispatcherStats } from '../dispatcher/dispatcher-actor';
+import type { LinkStats } from '../dispatcher/link';
 import type { GatewayStats } from '../gateway/gateway-stats';
 
 export interface MetricSources {
   readonly system: ActorSystem;
   readonly gateway?: GatewayStats;
   readonly dispatcher?: DispatcherStats;
+  readonly cluster?: ClusterStats;
+  /** Read at each scrape (process-wide link counters). */
+  readonly links?: LinkStats;
 }
 
 /** A counter whose value lives elsewhere: reset and re-set at every scrape. */
@@ -161,6 +167,63 @@ export function createMetrics(src: MetricSources): Registry {
       'Bad publisher input by kind',
       'kind',
       () => d.badInput,
+    );
+  }
+  const c = src.cluster;
+  if (c !== undefined) {
+    mirroredCounter(
+      reg,
+      'troupe_forwarded_total',
+      'Publishes forwarded to the owning dispatcher',
+      () => c.forwarded,
+    );
+    mirroredCounter(
+      reg,
+      'troupe_xdc_out_total',
+      'Publishes forwarded to other datacenters',
+      () => c.xdcOut,
+    );
+    mirroredCounter(
+      reg,
+      'troupe_xdc_in_total',
+      'Publishes received from other datacenters',
+      () => c.xdcIn,
+    );
+    mirroredCounter(
+      reg,
+      'troupe_ownership_changes_total',
+      'Changes of the live dispatcher set',
+      () => c.ownershipChanges,
+    );
+  }
+  if (src.links !== undefined) {
+    const read = (k: keyof LinkStats) => () => linkStatsNow()[k];
+    mirroredGauge(reg, 'troupe_links_up', 'Inter-node links up', read('up'));
+    mirroredCounter(
+      reg,
+      'troupe_link_reconnects_total',
+      'Link reconnect attempts',
+      read('reconnects'),
+    );
+    mirroredCounter(
+      reg,
+      'troupe_link_auth_failures_total',
+      'Link handshakes refused',
+      read('authFailures'),
+    );
+    mirroredCounter(
+      reg,
+      'troupe_link_protocol_drops_total',
+      'Links dropped for bad peer behaviour',
+      read('protocolDrops'),
+    );
+    mirroredCounter(reg, 'troupe_link_frames_in_total', 'Link frames received', read('framesIn'));
+    mirroredCounter(reg, 'troupe_link_frames_out_total', 'Link frames sent', read('framesOut'));
+    mirroredCounter(
+      reg,
+      'troupe_link_dropped_sends_total',
+      'Link sends refused (queue full)',
+      read('droppedSends'),
     );
   }
   return reg;

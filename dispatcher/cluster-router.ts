@@ -1,0 +1,300 @@
+/**
+ * The cluster router: a dispatcher node's actor in front of its dispatcher actor.
+ *
+ *   publisher / gateway `pub` ──► owner(topic) == self ? dispatcher actor (stamp, route)
+ *                                                      : `fwd` to the owner peer over its link
+ *                             └─► once per other datacenter: `xdc` (only for publishes that
+ *                                  entered here, so nothing is ever forwarded back)
+ *
+ * Ownership is rendezvous hashing over the live dispatchers of this datacenter (self and every
+ * peer whose link is up). When that set changes, the dispatcher actor forgets the topics it no
+ * longer owns: a topic that moves starts a new epoch on its new owner.
+ *
+ * Gateways register interest with every dispatcher, so whichever dispatcher owns a topic after
+ * a failure already knows who wants it; a gateway's links coming up re-announce its whole
+ * interest set (`reset`), so a restarted dispatcher rebuilds its tables from the gateways.
+ */
+import type { ActorContext, ActorRef, Behavior } from '../actors';
+import { ErrorCode } from '../protocol';
+import type { DispatcherMsg, PublishItem } from './dispatcher-actor';
+import type { LinkMsg } from './link-messages';
+import type { LinkEndpoint } from './link';
+import { ownerOf } from './rendezvous';
+import { isFailure, type PublishOutcome, type TopicEvent } from './types';
+
+export type ClusterMsg =
+  | {
+      type: 'publish';
+      items: readonly PublishItem[];
+      reply?: (results: readonly PublishOutcome[]) => void;
+      /** Set for publishes that came from another datacenter: never forwarded again. */
+      fromDc?: string;
+    }
+  | { type: 'link-up'; ep: LinkEndpoint }
+  | { type: 'link-down'; ep: LinkEndpoint }
+  | { type: 'link-msg'; ep: LinkEndpoint; msg: LinkMsg };
+
+export interface ClusterStats {
+  forwarded: number;
+  xdcOut: number;
+  xdcIn: number;
+  ownershipChanges: number;
+}
+
+export interface ClusterRouterOptions {
+  readonly self: string;
+  readonly dc: string;
+  readonly dispatcher: ActorRef<DispatcherMsg>;
+  readonly stats: ClusterStats;
+}
+
+const UNREACHABLE: PublishOutcome = {
+  code: ErrorCode.Unavailable,
+  error: 'topic owner unreachable',
+};
+
+export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<ClusterMsg> {
+  /** Up links by peer node, by role: two dispatchers that list each other hold two links. */
+  const peers = new Map<string, Set<LinkEndpoint>>();
+  const gateways = new Map<string, Set<LinkEndpoint>>();
+  const dcs = new Map<string, Set<LinkEndpoint>>();
+  /** Forwarded publishes awaiting the owner's seq, by rid, with the peer they went to. */
+  const pending = new Map<number, { peer: string; done: (r: PublishOutcome) => void }>();
+  let nextRid = 1;
+  let members: string[] = [o.self];
+
+  const any = (set: Set<LinkEndpoint> | undefined): LinkEndpoint | undefined =>
+    set === undefined ? undefined : set.values().next().value;
+
+  const membershipChanged = (): void => {
+    const next = [o.self, ...peers.keys()].sort();
+    if (next.join() === members.join()) return;
+    members = next;
+    o.stats.ownershipChanges++;
+    const snapshot = members;
+    o.dispatcher.tell({ type: 'retain', owns: (t) => ownerOf(t, snapshot) === o.self });
+  };
+
+  const tableFor = (ep: LinkEndpoint): Map<string, Set<LinkEndpoint>> =>
+    ep.peer.role === 'gateway' ? gateways : ep.peer.dc === o.dc ? peers : dcs;
+  /** Other datacenters are keyed by name: a publish goes to one dispatcher of each, once. */
+  const keyFor = (ep: LinkEndpoint, table: Map<string, Set<LinkEndpoint>>): string =>
+    table === dcs ? ep.peer.dc : ep.peer.node;
+
+  const publish = (m: Extract<ClusterMsg, { type: 'publish' }>): void => {
+    const { items, reply } = m;
+    const results: PublishOutcome[] = new Array<PublishOutcome>(items.length);
+    let waiting = 1;
+    const finish = (): void => {
+      if (--waiting === 0) reply?.(results);
+    };
+    const local: PublishItem[] = [];
+    const localIdx: number[] = [];
+    const remote = new Map<string, number[]>();
+    for (let i = 0; i < items.length; i++) {
+      const owner = ownerOf(items[i]!.topic, members)!;
+      if (owner === o.self) {
+        local.push(items[i]!);
+        localIdx.push(i);
+      } else {
+        let list = remote.get(owner);
+        if (list === undefined) remote.set(owner, (list = []));
+        list.push(i);
+      }
+    }
+    if (local.length > 0) {
+      waiting++;
+      const sent = o.dispatcher.tell({
+        type: 'publish',
+        items: local,
+        reply: (rs) => {
+          for (let j = 0; j < rs.length; j++) results[localIdx[j]!] = rs[j]!;
+          finish();
+        },
+      });
+      if (!sent) {
+        for (const i of localIdx) results[i] = UNREACHABLE;
+        finish();
+      }
+    }
+    for (const [owner, idx] of remote) {
+      const ep = any(peers.get(owner));
+      const rids = reply === undefined ? undefined : idx.map(() => nextRid++);
+      const ok =
+        ep !== undefined &&
+        ep.send({ op: 'fwd', items: idx.map((i) => items[i]!), ...(rids ? { rids } : {}) });
+      o.stats.forwarded += idx.length;
+      if (rids === undefined) continue;
+      for (let j = 0; j < idx.length; j++) {
+        const i = idx[j]!;
+        if (!ok) {
+          results[i] = UNREACHABLE;
+          continue;
+        }
+        waiting++;
+        pending.set(rids[j]!, {
+          peer: owner,
+          done: (r) => {
+            results[i] = r;
+            finish();
+          },
+        });
+      }
+    }
+    if (m.fromDc === undefined && dcs.size > 0) {
+      for (const set of dcs.values()) {
+        const ep = any(set);
+        if (ep?.send({ op: 'xdc', origin: o.dc, items: [...items] }))
+          o.stats.xdcOut += items.length;
+      }
+    }
+    finish();
+  };
+
+  const onMessage = (ep: LinkEndpoint, msg: LinkMsg, ctx: ActorContext<ClusterMsg>): void => {
+    const gw = ep.peer.node;
+    switch (msg.op) {
+      case 'interest':
+        if (msg.reset) {
+          o.dispatcher.tell({ type: 'detach', gateway: gw });
+          attachGateway(ep);
+        }
+        for (const topic of msg.topics) {
+          o.dispatcher.tell({ type: 'interest', gateway: gw, topic, on: msg.on });
+        }
+        return;
+      case 'history': {
+        const owner = ownerOf(msg.topic, members);
+        if (owner !== o.self) {
+          ep.send({
+            op: 'fail',
+            rid: msg.rid,
+            code: ErrorCode.Unavailable,
+            msg: `not the owner of ${msg.topic}; ask ${owner}`,
+          });
+          return;
+        }
+        const rid = msg.rid;
+        o.dispatcher.tell({
+          type: 'history',
+          topic: msg.topic,
+          since: msg.since,
+          reply: (a) => ep.send({ op: 'history-r', rid, ...a, events: [...a.events] }),
+        });
+        return;
+      }
+      case 'pub': {
+        const rid = msg.rid;
+        ctx.self.tell({
+          type: 'publish',
+          items: [{ topic: msg.topic, data: msg.data }],
+          reply: ([r]) =>
+            ep.send(
+              isFailure(r!)
+                ? { op: 'fail', rid, code: r.code, msg: r.error }
+                : { op: 'pub-r', rid, seq: r!.seq, epoch: r!.epoch },
+            ),
+        });
+        return;
+      }
+      case 'fwd': {
+        // The sender saw us as the owner: stamp here even if our view differs for a moment,
+        // rather than bounce the publish between two views.
+        const rids = msg.rids;
+        o.dispatcher.tell({
+          type: 'publish',
+          items: msg.items,
+          reply:
+            rids === undefined
+              ? undefined
+              : (rs) => {
+                  const results: { rid: number; seq: number; epoch: string }[] = [];
+                  for (let i = 0; i < rs.length; i++) {
+                    const rid = rids[i];
+                    if (rid !== null && rid !== undefined)
+                      results.push({ rid, seq: rs[i]!.seq, epoch: rs[i]!.epoch });
+                  }
+                  if (results.length > 0) ep.send({ op: 'fwd-r', results });
+                },
+        });
+        return;
+      }
+      case 'fwd-r':
+        for (const r of msg.results) {
+          const p = pending.get(r.rid);
+          if (p === undefined) continue;
+          pending.delete(r.rid);
+          p.done({ seq: r.seq, epoch: r.epoch });
+        }
+        return;
+      case 'xdc':
+        o.stats.xdcIn += msg.items.length;
+        publish({ type: 'publish', items: msg.items, fromDc: msg.origin });
+        return;
+      default:
+        return;
+    }
+  };
+
+  const attachGateway = (ep: LinkEndpoint): void => {
+    o.dispatcher.tell({
+      type: 'attach',
+      gateway: ep.peer.node,
+      sink: (events: readonly TopicEvent[]) => ep.send({ op: 'ev', events: [...events] }),
+    });
+  };
+
+  return {
+    receive(msg, ctx) {
+      switch (msg.type) {
+        case 'publish':
+          return publish(msg);
+        case 'link-up': {
+          const table = tableFor(msg.ep);
+          const key = keyFor(msg.ep, table);
+          let set = table.get(key);
+          if (set === undefined) table.set(key, (set = new Set()));
+          set.add(msg.ep);
+          if (msg.ep.peer.role === 'gateway') attachGateway(msg.ep);
+          else if (table === peers) membershipChanged();
+          return;
+        }
+        case 'link-down': {
+          const table = tableFor(msg.ep);
+          const node = keyFor(msg.ep, table);
+          const set = table.get(node);
+          if (set === undefined || !set.delete(msg.ep)) return;
+          if (set.size > 0) {
+            if (msg.ep.peer.role === 'gateway') attachGateway(any(set)!);
+            return;
+          }
+          table.delete(node);
+          if (msg.ep.peer.role === 'gateway') {
+            o.dispatcher.tell({ type: 'detach', gateway: node });
+          } else if (table === peers) {
+            for (const [rid, p] of pending) {
+              if (p.peer !== node) continue;
+              pending.delete(rid);
+              p.done(UNREACHABLE);
+            }
+            membershipChanged();
+          }
+          return;
+        }
+        case 'link-msg':
+          return onMessage(msg.ep, msg.msg, ctx);
+      }
+    },
+    inspect() {
+      return {
+        self: o.self,
+        dc: o.dc,
+        members,
+        gateways: [...gateways.keys()],
+        peerDcs: [...dcs.keys()],
+        pendingForwards: pending.size,
+        ...o.stats,
+      };
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Messages on inter-node links (gateway <-> dispatcher, dispatcher <-> dispatcher, and
+ * dispatcher <-> dispatcher of another datacenter), after the link's handshake. Each is one
+ * msgpack map in a length-prefixed frame (protocol/framing.ts).
+ *
+ * Request/response pairs carry a link-local `rid`; the answer names the same `rid`.
+ */
+import type { Since } from '../protocol';
+import type { TopicEvent } from './types';
+
+export type LinkRole = 'gateway' | 'dispatcher';
+
+/** Who is at the other end of a link, as its handshake told. */
+export interface LinkPeerInfo {
+  readonly node: string;
+  readonly role: LinkRole;
+  readonly dc: string;
+}
+
+/** A publish that travels between dispatchers: `origin` is the datacenter that received it. */
+export interface ForwardedPublish {
+  readonly topic: string;
+  readonly data: unknown;
+}
+
+export type LinkMsg =
+  // gateway -> dispatcher: per-node interest; `reset` replaces the whole set (sent on link up)
+  | { op: 'interest'; topics: string[]; on: boolean; reset?: boolean }
+  | { op: 'history'; rid: number; topic: string; since?: Since }
+  | {
+      op: 'history-r';
+      rid: number;
+      epoch: string;
+      seq: number;
+      recovered: boolean;
+      events: TopicEvent[];
+    }
+  | { op: 'pub'; rid: number; topic: string; data: unknown }
+  | { op: 'pub-r'; rid: number; seq: number; epoch: string }
+  | { op: 'fail'; rid: number; code: number; msg: string }
+  // dispatcher -> gateway: stamped events of topics the gateway has interest in
+  | { op: 'ev'; events: TopicEvent[] }
+  // dispatcher -> dispatcher (same dc): publishes for a topic this peer owns; rid only when acked
+  | { op: 'fwd'; items: ForwardedPublish[]; rids?: (number | null)[] }
+  | { op: 'fwd-r'; results: { rid: number; seq: number; epoch: string }[] }
+  // dispatcher -> dispatcher (other dc): publishes received from publishers of `origin`
+  | { op: 'xdc'; origin: string; items: ForwardedPublish[] };

@@ -1,0 +1,154 @@
+/**
+ * The DispatcherClient of a gateway node: one link actor per dispatcher (`--dispatchers`), the
+ * same interface the standalone node's in-memory client gives.
+ *
+ * - Interest goes to every dispatcher that is up, and the whole set is announced (`reset`)
+ *   whenever a link comes up, so any dispatcher that becomes a topic's owner after a failure,
+ *   or restarts empty, already knows this gateway wants it.
+ * - History and publishes go straight to the topic's owner, chosen by rendezvous hashing over
+ *   the dispatchers whose links are up (the same choice the dispatchers make).
+ * - Events arrive from whichever dispatcher owns their topic, each exactly once.
+ */
+import type { ActorRef, ActorSystem } from '../actors';
+import type { Since } from '../protocol';
+import { DispatcherUnavailableError } from './errors';
+import { linkClientBehavior, type LinkEndpoint, type LinkOptions } from './link';
+import type { LinkMsg } from './link-messages';
+import { ownerOf } from './rendezvous';
+import type { DispatcherClient, HistoryAnswer, PublishResult, TopicEvent } from './types';
+
+interface Pending {
+  ep: LinkEndpoint;
+  resolve: (m: LinkMsg) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export interface RemoteClientOptions {
+  readonly system: ActorSystem;
+  readonly dispatchers: readonly { host: string; port: number }[];
+  readonly link: LinkOptions;
+  readonly requestTimeoutMs: number;
+  /** Called when a link comes up or goes down (for logs and metrics). */
+  readonly onLinkChange?: (peer: string, up: boolean) => void;
+}
+
+export class RemoteDispatcherClient implements DispatcherClient {
+  private readonly up = new Map<string, LinkEndpoint>();
+  private readonly topics = new Set<string>();
+  private readonly pending = new Map<number, Pending>();
+  private readonly links: ActorRef<unknown>[] = [];
+  private sink: ((events: readonly TopicEvent[]) => void) | undefined;
+  private nextRid = 1;
+
+  constructor(private readonly o: RemoteClientOptions) {
+    const handlers = {
+      onUp: (ep: LinkEndpoint) => this.onUp(ep),
+      onDown: (ep: LinkEndpoint) => this.onDown(ep),
+      onMessage: (ep: LinkEndpoint, msg: LinkMsg) => this.onMessage(ep, msg),
+    };
+    for (const target of o.dispatchers) {
+      const name = `link-${target.host}-${target.port}`.replace(/[^A-Za-z0-9_-]/g, '_');
+      this.links.push(
+        o.system.spawn(name, () => linkClientBehavior({ ...o.link, target }, handlers), {
+          kind: 'link',
+        }),
+      );
+    }
+  }
+
+  /** Dispatchers whose links are up, by node id. */
+  get live(): string[] {
+    return [...this.up.keys()];
+  }
+
+  setInterest(topic: string, on: boolean): void {
+    if (on) this.topics.add(topic);
+    else this.topics.delete(topic);
+    for (const ep of this.up.values()) ep.send({ op: 'interest', topics: [topic], on });
+  }
+
+  async history(topic: string, since: Since | undefined): Promise<HistoryAnswer> {
+    const r = await this.request(topic, (rid) => ({
+      op: 'history',
+      rid,
+      topic,
+      ...(since ? { since } : {}),
+    }));
+    if (r.op !== 'history-r') throw new DispatcherUnavailableError(`unexpected answer ${r.op}`);
+    return { epoch: r.epoch, seq: r.seq, recovered: r.recovered, events: r.events };
+  }
+
+  async publish(topic: string, data: unknown): Promise<PublishResult> {
+    const r = await this.request(topic, (rid) => ({ op: 'pub', rid, topic, data }));
+    if (r.op !== 'pub-r') throw new DispatcherUnavailableError(`unexpected answer ${r.op}`);
+    return { seq: r.seq, epoch: r.epoch };
+  }
+
+  onEvents(sink: (events: readonly TopicEvent[]) => void): void {
+    this.sink = sink;
+  }
+
+  close(): void {
+    for (const l of this.links) this.o.system.stop(l);
+    this.sink = undefined;
+  }
+
+  private request(topic: string, make: (rid: number) => LinkMsg): Promise<LinkMsg> {
+    const owner = ownerOf(topic, this.up.keys());
+    const ep = owner === undefined ? undefined : this.up.get(owner);
+    if (ep === undefined)
+      return Promise.reject(new DispatcherUnavailableError('no dispatcher is reachable'));
+    const rid = this.nextRid++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(rid);
+        reject(new DispatcherUnavailableError(`dispatcher ${ep.peer.node} did not answer`));
+      }, this.o.requestTimeoutMs);
+      this.pending.set(rid, { ep, resolve, reject, timer });
+      if (!ep.send(make(rid))) {
+        clearTimeout(timer);
+        this.pending.delete(rid);
+        reject(new DispatcherUnavailableError(`link to ${ep.peer.node} is full`));
+      }
+    });
+  }
+
+  private onUp(ep: LinkEndpoint): void {
+    this.up.set(ep.peer.node, ep);
+    ep.send({ op: 'interest', topics: [...this.topics], on: true, reset: true });
+    this.o.onLinkChange?.(ep.peer.node, true);
+  }
+
+  private onDown(ep: LinkEndpoint): void {
+    if (this.up.get(ep.peer.node) === ep) this.up.delete(ep.peer.node);
+    for (const [rid, p] of this.pending) {
+      if (p.ep !== ep) continue;
+      clearTimeout(p.timer);
+      this.pending.delete(rid);
+      p.reject(new DispatcherUnavailableError(`link to ${ep.peer.node} went down`));
+    }
+    this.o.onLinkChange?.(ep.peer.node, false);
+  }
+
+  private onMessage(_ep: LinkEndpoint, msg: LinkMsg): void {
+    switch (msg.op) {
+      case 'ev':
+        this.sink?.(msg.events);
+        return;
+      case 'history-r':
+      case 'pub-r':
+      case 'fail': {
+        const p = this.pending.get(msg.rid);
+        if (p === undefined) return;
+        clearTimeout(p.timer);
+        this.pending.delete(msg.rid);
+        if (msg.op === 'fail') p.reject(new DispatcherUnavailableError(msg.msg));
+        else p.resolve(msg);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * HTTP endpoints (healthz, readyz, metrics, publish) on their own port, for nodes without a
+ * client port (a dispatcher) or with `--http-port`.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleHttp, type HttpDeps } from '../gateway/http-routes';
+
+const MAX_BODY = 1024 * 1024;
+
+export class HttpServer {
+  private readonly server: http.Server;
+
+  constructor(deps: HttpDeps) {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_BODY) {
+          res.writeHead(413).end();
+          req.destroy();
+          return;
+        }
+        chunks.push(c);
+      });
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://x');
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+        handleHttp(deps, {
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: url.searchParams,
+          headers,
+          body: Buffer.concat(chunks),
+        }).then(
+          (r) => res.writeHead(r.status, r.headers).end(r.body),
+          () => res.writeHead(500).end(),
+        );
+      });
+    });
+  }
+
+  listen(host: string, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve((this.server.address() as AddressInfo).port));
+    });
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}

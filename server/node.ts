@@ -1,0 +1,284 @@
+/**
+ * A troupe node of any role, composed from its parts:
+ *
+ *   standalone   dispatcher actor + publisher port + gateway (client port), linked in memory
+ *   dispatcher   dispatcher actor + cluster router + publisher port + link port (+ http port)
+ *   gateway      gateway (client port) + one link per dispatcher
+ *
+ * start() prints `listening <name> <host>:<port>` per listener before it serves; drain() turns
+ * readyz 503 and sends every client `bye` + 1001; stop() closes everything and terminates the
+ * actor system.
+ */
+import { ActorSystem, type ActorRef } from '../actors';
+import { AdminServer } from '../admin/admin-server';
+import type { AdminTarget, TreeNode } from '../admin/admin-target';
+import {
+  clusterRouterBehavior,
+  type ClusterMsg,
+  type ClusterStats,
+} from '../dispatcher/cluster-router';
+import {
+  dispatcherBehavior,
+  newDispatcherStats,
+  type DispatcherMsg,
+  type DispatcherStats,
+} from '../dispatcher/dispatcher-actor';
+import {
+  LinkServer,
+  linkClientBehavior,
+  linkStats,
+  type LinkHandlers,
+  type LinkOptions,
+} from '../dispatcher/link';
+import { LocalDispatcherClient } from '../dispatcher/local-link';
+import { PublisherServer, type PublishMsg } from '../dispatcher/publisher-server';
+import { RemoteDispatcherClient } from '../dispatcher/remote-client';
+import { isFailure, type DispatcherClient, type PublishResult } from '../dispatcher/types';
+import { Gateway } from '../gateway/gateway';
+import type { TroupeConfig } from './config';
+import { HttpServer } from './http-server';
+import type { Logger } from './logger';
+import { createMetrics } from './metrics';
+
+/** Bye's `retryMs` is drawn from [0, this): a drained fleet must not reconnect in one wave. */
+const DRAIN_RETRY_MAX_MS = 5_000;
+const DRAIN_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 5_000;
+
+type Print = (line: string) => void;
+type Closer = () => Promise<void> | void;
+
+export class TroupeNode {
+  private drained: Promise<void> | undefined;
+  /** Run in reverse order of registration at stop. */
+  private readonly closers: Closer[] = [];
+  gateway: Gateway | undefined;
+  publisher: PublisherServer | undefined;
+  dispatcherStats: DispatcherStats | undefined;
+  clusterStats: ClusterStats | undefined;
+  remote: RemoteDispatcherClient | undefined;
+
+  private constructor(
+    readonly cfg: TroupeConfig,
+    readonly system: ActorSystem,
+    readonly log: Logger,
+  ) {}
+
+  static async start(cfg: TroupeConfig, log: Logger, print: Print): Promise<TroupeNode> {
+    const system = ActorSystem.create(cfg.nodeId, {
+      log: (level, msg, meta) => log[level](meta ?? {}, msg),
+    });
+    const node = new TroupeNode(cfg, system, log);
+    const metrics = () => registry.metrics();
+    let client: DispatcherClient | undefined;
+    let ingress: ActorRef<PublishMsg> | undefined;
+
+    if (cfg.role !== 'gateway') {
+      const dstats = (node.dispatcherStats = newDispatcherStats());
+      const dispatcher: ActorRef<DispatcherMsg> = system.spawn(
+        'dispatcher',
+        () =>
+          dispatcherBehavior({ capacity: cfg.historySize, ttlMs: cfg.historyTtlMs, stats: dstats }),
+        { kind: 'dispatcher' },
+      );
+      ingress = dispatcher;
+      if (cfg.role === 'standalone') client = new LocalDispatcherClient(dispatcher, cfg.nodeId);
+      else ingress = await node.startCluster(dispatcher, print);
+    } else {
+      client = node.remote = new RemoteDispatcherClient({
+        system,
+        dispatchers: cfg.dispatchers,
+        link: node.linkOptions('gateway'),
+        requestTimeoutMs: REQUEST_TIMEOUT_MS,
+        onLinkChange: (peer, up) => log.info({ peer, up }, 'dispatcher link'),
+      });
+      node.closers.push(() => client!.close());
+    }
+
+    if (client !== undefined) {
+      const gateway = (node.gateway = new Gateway({
+        system,
+        node: cfg.nodeId,
+        dispatcher: client,
+        transport: cfg.transport,
+        routers: 4,
+        limits: {
+          heartbeatMs: cfg.heartbeatMs,
+          idleTimeoutMs: Math.round(cfg.heartbeatMs * 2.5),
+          outboundLimit: cfg.outboundLimit,
+          maxSubscriptions: 1000,
+          ratePerSec: 200,
+          rateBurst: 400,
+          rateStrikes: 50,
+          requestTimeoutMs: REQUEST_TIMEOUT_MS,
+          allowPublish: true,
+        },
+        maxFrame: cfg.maxFrame,
+        mailboxCapacity: 4096,
+        authToken: cfg.authToken,
+        httpPublish: cfg.httpPublish,
+        metrics,
+        log: (level, msg, meta) => log[level](meta ?? {}, msg),
+      }));
+      print(`listening ws ${cfg.host}:${await gateway.listen(cfg.host, cfg.port)}`);
+      node.closers.push(() => gateway.close());
+    }
+
+    if (ingress !== undefined) {
+      const publisher = (node.publisher = new PublisherServer({
+        dispatcher: ingress,
+        maxFrame: cfg.maxPublishFrame,
+        authToken: cfg.authToken,
+        stats: node.dispatcherStats!,
+        log: (level, msg, meta) => log[level](meta ?? {}, msg),
+      }));
+      print(`listening publish ${cfg.host}:${await publisher.listen(cfg.host, cfg.publishPort)}`);
+    }
+
+    const registry = createMetrics({
+      system,
+      gateway: node.gateway?.stats,
+      dispatcher: node.dispatcherStats,
+      cluster: node.clusterStats,
+      links: cfg.role === 'standalone' ? undefined : linkStats(),
+    });
+
+    const httpPort = cfg.httpPort;
+    if (httpPort !== undefined) {
+      const http = new HttpServer({
+        ready: () => node.drained === undefined,
+        metrics,
+        dispatcher: { publish: (topic, data) => node.publishVia(ingress, client, topic, data) },
+        httpPublish: cfg.httpPublish,
+        authToken: cfg.authToken,
+      });
+      print(`listening http ${cfg.host}:${await http.listen(cfg.host, httpPort)}`);
+      node.closers.push(() => http.close());
+    }
+
+    if (cfg.admin !== '' && cfg.admin !== 'none') {
+      const admin = new AdminServer(node.adminTarget(), { path: cfg.admin, log });
+      print(`listening admin ${await admin.listen()}`);
+      node.closers.push(() => admin.close());
+    }
+    log.info({ node: cfg.nodeId, role: cfg.role, transport: cfg.transport }, 'troupe ready');
+    return node;
+  }
+
+  private linkOptions(role: 'gateway' | 'dispatcher'): LinkOptions {
+    return {
+      self: { node: this.cfg.nodeId, role, dc: this.cfg.dc },
+      secret: this.cfg.clusterSecret,
+      maxFrame: this.cfg.maxPublishFrame,
+      log: (level, msg, meta) => this.log[level](meta ?? {}, msg),
+    };
+  }
+
+  /** Dispatcher role: the cluster router in front of the dispatcher actor, and its links. */
+  private async startCluster(
+    dispatcher: ActorRef<DispatcherMsg>,
+    print: Print,
+  ): Promise<ActorRef<ClusterMsg>> {
+    const { cfg, system } = this;
+    const stats = (this.clusterStats = { forwarded: 0, xdcOut: 0, xdcIn: 0, ownershipChanges: 0 });
+    const router = system.spawn<ClusterMsg>(
+      'cluster',
+      () => clusterRouterBehavior({ self: cfg.nodeId, dc: cfg.dc, dispatcher, stats }),
+      { kind: 'cluster-router' },
+    );
+    const handlers: LinkHandlers = {
+      onUp: (ep) => router.tell({ type: 'link-up', ep }),
+      onDown: (ep) => router.tell({ type: 'link-down', ep }),
+      onMessage: (ep, msg) => router.tell({ type: 'link-msg', ep, msg }),
+    };
+    const server = new LinkServer(this.linkOptions('dispatcher'), handlers);
+    print(`listening link ${cfg.host}:${await server.listen(cfg.host, cfg.linkPort)}`);
+    this.closers.push(() => server.close());
+    const targets = [...cfg.peers, ...cfg.peerDcs.map((p) => p.addr)];
+    for (const target of targets) {
+      const name = `link-${target.host}-${target.port}`.replace(/[^A-Za-z0-9_-]/g, '_');
+      system.spawn(
+        name,
+        () => linkClientBehavior({ ...this.linkOptions('dispatcher'), target }, handlers),
+        {
+          kind: 'link',
+        },
+      );
+    }
+    return router;
+  }
+
+  private publishVia(
+    ingress: ActorRef<PublishMsg> | undefined,
+    client: DispatcherClient | undefined,
+    topic: string,
+    data: unknown,
+  ): Promise<PublishResult> {
+    if (client !== undefined) return client.publish(topic, data);
+    return new Promise((resolve, reject) => {
+      const ok = ingress?.tell({
+        type: 'publish',
+        items: [{ topic, data }],
+        reply: ([r]) => (isFailure(r!) ? reject(new Error(r.error)) : resolve(r!)),
+      });
+      if (!ok) reject(new Error('dispatcher is not running'));
+    });
+  }
+
+  adminTarget(): AdminTarget {
+    const { system, cfg } = this;
+    return {
+      tree: (path, depth) => system.snapshot(path ?? '/user', depth ?? 3) as TreeNode | undefined,
+      stats: () => ({
+        node: cfg.nodeId,
+        role: cfg.role,
+        dc: cfg.dc,
+        transport: this.gateway?.kind,
+        draining: this.drained !== undefined,
+        actors: system.stats(),
+        ...(this.gateway
+          ? {
+              gateway: {
+                ...this.gateway.stats,
+                latencySamples: undefined,
+                topics: this.gateway.topics,
+              },
+            }
+          : {}),
+        ...(this.remote ? { dispatchers: this.remote.live } : {}),
+        ...(this.dispatcherStats ? { dispatcher: this.dispatcherStats } : {}),
+        ...(this.clusterStats ? { cluster: this.clusterStats, links: linkStats() } : {}),
+        memory: process.memoryUsage(),
+      }),
+      inspect: (path) => {
+        const n = system.inspect(path);
+        return n === undefined ? undefined : { ...n };
+      },
+      stop: (path) => {
+        const ref = system.lookup(path);
+        if (ref === undefined) return false;
+        system.stop(ref);
+        return true;
+      },
+      drain: async () => {
+        void this.drain();
+      },
+    };
+  }
+
+  /** Idempotent; resolves once every client is gone (or the drain timed out). */
+  drain(): Promise<void> {
+    this.drained ??= (async () => {
+      this.log.info({}, 'draining');
+      await this.publisher?.close();
+      await this.gateway?.drain(DRAIN_RETRY_MAX_MS, DRAIN_TIMEOUT_MS);
+    })();
+    return this.drained;
+  }
+
+  async stop(): Promise<void> {
+    await this.drain();
+    for (const close of this.closers.reverse()) await close();
+    await this.system.terminate();
+  }
+}
