@@ -174,6 +174,8 @@ export class AcceptedLink {
   }
 
   private onLinkFrame(payload: Buffer): void {
+    // onUp may have closed the link already.
+    if (!this.isOpen()) return;
     const f = parseLinkFrame(payload);
     if (f.kind === 'bad') return this.fail(LinkDrop.BadFrame, f.why);
     if (f.kind === 'hb') return;

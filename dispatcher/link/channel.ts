@@ -20,9 +20,13 @@ const HEADER_BYTES = 4;
 /** Encoded once: every heartbeat writes the same bytes. */
 const HEARTBEAT_FRAME = encodeFrame(HEARTBEAT);
 
-/** How often a link checks its heartbeat clock: twice per heartbeat, so a gap never exceeds it. */
+/**
+ * How often a link checks its clock: twice per heartbeat, so a gap between frames never
+ * exceeds it, and often enough that silence and handshake deadlines are seen within half
+ * their length.
+ */
 export function tickInterval(o: ResolvedLinkOptions): number {
-  return Math.max(5, Math.floor(Math.min(o.heartbeatMs, o.deadAfterMs) / 2));
+  return Math.max(5, Math.floor(Math.min(o.heartbeatMs, o.deadAfterMs, o.handshakeTimeoutMs) / 2));
 }
 
 /** Counters of one socket, kept across the handshake and shown by `inspect`. */
@@ -63,6 +67,7 @@ export class LinkChannel implements LinkEndpoint {
   private corked = false;
   private sentSinceTick = false;
   private lastIn = performance.now();
+  private lastOut = performance.now();
 
   constructor(
     private readonly socket: net.Socket,
@@ -116,15 +121,22 @@ export class LinkChannel implements LinkEndpoint {
   }
 
   /**
-   * The heartbeat clock, called every `tickInterval`: false when the peer has been silent for
-   * deadAfterMs; otherwise sends a heartbeat if nothing left since the last tick and nothing
-   * is still queued (queued bytes will reach the peer anyway).
+   * The clock, called every `tickInterval`: false when the peer has been silent for
+   * deadAfterMs. Otherwise sends a heartbeat when nothing left for half a heartbeat (as seen
+   * at tick granularity) and nothing is still queued (queued bytes reach the peer anyway), so
+   * the peer hears from us well within its deadAfterMs.
    */
   tick(now: number = performance.now()): boolean {
     if (!this.open) return true;
     if (now - this.lastIn >= this.o.deadAfterMs) return false;
-    if (!this.sentSinceTick && this.socket.writableLength === 0) this.write(HEARTBEAT_FRAME);
-    this.sentSinceTick = false;
+    if (this.sentSinceTick) {
+      this.sentSinceTick = false;
+      this.lastOut = now;
+    } else if (now - this.lastOut >= this.o.heartbeatMs / 2 && this.socket.writableLength === 0) {
+      this.write(HEARTBEAT_FRAME);
+      this.sentSinceTick = false;
+      this.lastOut = now;
+    }
     return true;
   }
 

@@ -138,7 +138,7 @@ class LinkClient implements Behavior<LinkClientMsg> {
           this.onData(msg.chunk);
         return;
       case 'closed':
-        if (msg.gen === this.gen && this.isLive()) this.drop(LinkDrop.SocketClosed, msg.error);
+        if (msg.gen === this.gen && this.isLive()) this.onClosed(msg.error);
         return;
       case 'drop':
         if (msg.gen === this.gen && this.state === S.Up) this.drop(msg.reason);
@@ -202,6 +202,22 @@ class LinkClient implements Behavior<LinkClientMsg> {
     socket.on('error', (err) => (error = err.message));
     socket.on('close', () => self.tell({ type: 'closed', gen, error }));
     this.socket = socket;
+  }
+
+  private onClosed(error: string | undefined): void {
+    // Before up this is usually "connection refused" while the peer is down (or its refusal of
+    // our handshake): logged on the 1st, 2nd, 4th, 8th... failure in a row, not on every retry.
+    const a = this.attempts;
+    if (this.state !== S.Up && (a & (a - 1)) === 0) {
+      this.o.log('warn', 'link attempt failed', {
+        side: 'client',
+        remote: this.remote,
+        state: this.state,
+        attempts: a + 1,
+        detail: error ?? 'closed by peer',
+      });
+    }
+    this.drop(LinkDrop.SocketClosed, error);
   }
 
   private onConnected(): void {
@@ -285,6 +301,8 @@ class LinkClient implements Behavior<LinkClientMsg> {
   }
 
   private onLinkFrame(payload: Buffer): void {
+    // Closed by the node (ep.close) with frames still queued: the drop message is on its way.
+    if (!this.channel!.isOpen) return;
     const f = parseLinkFrame(payload);
     if (f.kind === 'bad') return this.fail(LinkDrop.BadFrame, f.why);
     if (f.kind === 'hb') return;

@@ -167,3 +167,26 @@ export async function recordingProxy(
 export function newSystem(): ActorSystem {
   return ActorSystem.create('link-test', { log: () => undefined });
 }
+
+/** Two connected loopback sockets: `a` dialed, `b` accepted. */
+export async function socketPair(): Promise<{
+  a: net.Socket;
+  b: net.Socket;
+  close(): Promise<void>;
+}> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+  const a = net.connect({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port });
+  await new Promise((resolve) => a.once('connect', resolve));
+  const b = await accepted;
+  return {
+    a,
+    b,
+    close: () => {
+      a.destroy();
+      b.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import net from 'node:net';
+import os from 'node:os';
+import { formatRemote, LinkServer } from './link-server';
+import { eventually, linkOptions, pub, RawPeer, Recorder, type LogLine } from './test-kit';
+
+const GATEWAY = { node: 'gw-1', role: 'gateway', dc: 'local' } as const;
+
+describe('LinkServer', () => {
+  let server: LinkServer;
+  let rec: Recorder;
+  let logs: LogLine[];
+  const peers: RawPeer[] = [];
+
+  beforeEach(() => {
+    rec = new Recorder();
+    logs = [];
+    server = new LinkServer(linkOptions('disp-1', {}, logs), rec);
+  });
+  afterEach(async () => {
+    for (const p of peers.splice(0)) p.destroy();
+    await server.close();
+  });
+
+  async function handshake(port: number): Promise<RawPeer> {
+    const p = await RawPeer.handshake(port, GATEWAY, 's3cr3t-cluster-key');
+    peers.push(p);
+    return p;
+  }
+
+  describe('#listen', () => {
+    it('resolves the bound port when asked for port 0', async () => {
+      const port = await server.listen('127.0.0.1', 0);
+      expect(port).toBeGreaterThan(0);
+    });
+
+    it('rejects when the port is taken', async () => {
+      const port = await server.listen('127.0.0.1', 0);
+      const other = new LinkServer(linkOptions('disp-2'), new Recorder());
+      await expect(other.listen('127.0.0.1', port)).rejects.toThrow(/EADDRINUSE/);
+      await other.close();
+    });
+  });
+
+  describe('#links', () => {
+    it('counts the links that are up, not the handshakes in flight', async () => {
+      const port = await server.listen('127.0.0.1', 0);
+      const half = await RawPeer.connect(port);
+      peers.push(half);
+      await handshake(port);
+      await handshake(port);
+      await eventually(() => rec.ups.length === 2);
+      expect(server.links).toBe(2);
+      rec.ups[0]!.close('test');
+      expect(server.links).toBe(1);
+    });
+  });
+
+  describe('#close', () => {
+    it('drops every link with onDown once each, and stops accepting', async () => {
+      const port = await server.listen('127.0.0.1', 0);
+      const a = await handshake(port);
+      const b = await handshake(port);
+      await eventually(() => rec.ups.length === 2);
+      await server.close();
+      expect(rec.downs.map((d) => d.reason)).toEqual(['server-closing', 'server-closing']);
+      await eventually(() => a.closed && b.closed);
+      await expect(RawPeer.connect(port)).rejects.toThrow(/ECONNREFUSED/);
+      expect(server.links).toBe(0);
+    });
+
+    it('can be called before listen and twice', async () => {
+      await server.close();
+      await server.close();
+    });
+  });
+
+  describe('#send', () => {
+    it('returns false once the peer stops reading and the socket queue is full', async () => {
+      const s = new LinkServer(
+        linkOptions('disp-q', { sendQueueLimit: 128 * 1024, deadAfterMs: 60_000 }),
+        rec,
+      );
+      const port = await s.listen('127.0.0.1', 0);
+      const p = await handshake(port);
+      await eventually(() => rec.ups.length === 1);
+      p.socket.pause();
+      const big = { op: 'pub', rid: 0, topic: 't', data: Buffer.alloc(32 * 1024, 7) } as const;
+      let refused = false;
+      for (let turn = 0; turn < 2000 && !refused; turn++) {
+        for (let i = 0; i < 8 && !refused; i++) refused = !rec.last.send(big);
+        await new Promise((r) => setImmediate(r));
+      }
+      expect(refused).toBe(true);
+      // The link itself stays up: a full queue drops messages, not the peer.
+      expect(s.links).toBe(1);
+      expect(rec.downs).toHaveLength(0);
+      await s.close();
+    });
+
+    it('reaches a peer that reads normally', async () => {
+      const port = await server.listen('127.0.0.1', 0);
+      const p = await handshake(port);
+      await eventually(() => rec.ups.length === 1);
+      expect(rec.last.send(pub(1))).toBe(true);
+      await eventually(() => p.values.some((v) => (v as { op: string }).op === 'pub'));
+    });
+  });
+
+  describe('#accept', () => {
+    it('accepts loopback peers without a secret', async () => {
+      const open = new LinkServer(linkOptions('disp-open', { secret: undefined }), rec);
+      const port = await open.listen('127.0.0.1', 0);
+      const p = await RawPeer.handshake(port, GATEWAY, undefined);
+      peers.push(p);
+      await eventually(() => rec.ups.length === 1);
+      await open.close();
+    });
+
+    it('refuses a non-loopback peer without a secret', async () => {
+      // Only when the host has an address other than loopback to dial from.
+      const external = Object.values(os.networkInterfaces())
+        .flat()
+        .find((i) => i !== undefined && i.family === 'IPv4' && !i.internal)?.address;
+      if (external === undefined) return;
+      const open = new LinkServer(linkOptions('disp-open', { secret: undefined }, logs), rec);
+      const port = await open.listen('0.0.0.0', 0);
+      const s = net.connect({ host: external, port });
+      s.on('error', () => undefined);
+      await new Promise((r) => s.once('close', r));
+      expect(logs.some((l) => l.meta?.why === 'not-loopback')).toBe(true);
+      expect(rec.ups).toHaveLength(0);
+      await open.close();
+    });
+  });
+
+  describe('formatRemote', () => {
+    it('brackets IPv6 hosts', () => {
+      expect(formatRemote('127.0.0.1', 80)).toBe('127.0.0.1:80');
+      expect(formatRemote('::1', 80)).toBe('[::1]:80');
+    });
+  });
+});
