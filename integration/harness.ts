@@ -21,6 +21,7 @@ export interface Node {
   ws: string;
   http: string;
   publishPort: number;
+  linkPort: number;
   admin: string;
   stdout: string[];
   stderr: string[];
@@ -28,7 +29,22 @@ export interface Node {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startNode(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Node> {
+/** Which `listening` lines a role prints before it serves. */
+export const LISTENERS = {
+  standalone: ['ws', 'publish', 'admin'],
+  gateway: ['ws', 'admin'],
+  dispatcher: ['publish', 'link', 'admin'],
+} as const;
+
+/**
+ * Starts `troupe start` with every port 0 unless `args` names it, and waits for the
+ * `listening` lines of `needs`.
+ */
+export async function startNode(
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  needs: readonly string[] = LISTENERS.standalone,
+): Promise<Node> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'troupe-it-'));
   const admin = path.join(dir, 'admin.sock');
   const proc = spawn(
@@ -68,7 +84,7 @@ export async function startNode(args: string[] = [], env: NodeJS.ProcessEnv = {}
         stdout.push(line);
         const m = /^listening (\w+) (.+)$/.exec(line);
         if (m) listening.set(m[1]!, m[2]!);
-        if (listening.has('ws') && listening.has('publish') && listening.has('admin')) {
+        if (needs.every((n) => listening.has(n))) {
           clearTimeout(timer);
           resolve();
         }
@@ -79,12 +95,13 @@ export async function startNode(args: string[] = [], env: NodeJS.ProcessEnv = {}
       reject(new Error(`troupe exited with ${code}: ${stderr.join('')}`));
     });
   });
-  const ws = listening.get('ws')!;
+  const ws = listening.get('ws') ?? '';
   return {
     proc,
     ws: `ws://${ws}/v1/ws`,
-    http: `http://${ws}`,
-    publishPort: Number(listening.get('publish')!.split(':').pop()),
+    http: `http://${listening.get('http') ?? ws}`,
+    publishPort: Number((listening.get('publish') ?? ':0').split(':').pop()),
+    linkPort: Number((listening.get('link') ?? ':0').split(':').pop()),
     admin,
     stdout,
     stderr,
@@ -285,4 +302,16 @@ export async function metric(node: Node, name: string): Promise<number> {
       total += Number(line.split(' ').pop());
   }
   return total;
+}
+
+/** A port that was free a moment ago (for nodes that must restart on the same address). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }
