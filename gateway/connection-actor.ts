@@ -22,12 +22,16 @@ import {
   type Codec,
   type ServerMessage,
 } from '../protocol';
-import type { DispatcherClient, TopicEvent } from '../dispatcher/types';
+import { nowMs, type DispatcherClient, type TopicEvent } from '../dispatcher/types';
 import type { TransportConnection } from './transport';
 import type { EventBatch } from './event-batch';
 import { bump, recordLatency, type GatewayStats } from './gateway-stats';
 import type { RouterMsg } from './router-messages';
-import { nowMs } from '../dispatcher/types';
+import { closeReason, requestId } from './close-reason';
+import { withTimeout } from './request-timeout';
+
+export { RequestTimeoutError } from './request-timeout';
+export { closeReason } from './close-reason';
 
 export type ConnMsg =
   | { type: 'frame'; data: Uint8Array | string }
@@ -51,11 +55,9 @@ export interface ConnectionLimits {
   readonly allowPublish: boolean;
 }
 
-export interface ConnectionDeps {
-  readonly id: string;
+/** What every connection actor of one router shares: one object per router, not per client. */
+export interface ConnectionEnv {
   readonly node: string;
-  readonly conn: TransportConnection;
-  readonly codec: Codec;
   readonly router: ActorRef<RouterMsg>;
   readonly dispatcher: DispatcherClient;
   readonly limits: ConnectionLimits;
@@ -75,116 +77,200 @@ type Disconnect = (typeof Disconnect)[keyof typeof Disconnect];
 
 const REPLAY_CHUNK = 100;
 
-export class RequestTimeoutError extends Error {
-  override name = 'RequestTimeoutError';
-}
+/**
+ * A class, not a closure per handler: a node holds 100k of these, and prototype methods cost
+ * nothing per instance where a dozen closures and their context cost about 1 KB.
+ */
+export class ConnectionActor implements Behavior<ConnMsg> {
+  private state: State = State.Open;
+  private readonly subs = new Map<string, SubPosition>();
+  private lastSeen = Date.now();
+  private tokens: number;
+  private tokensAt: number;
+  private strikes = 0;
+  private outbox: ServerMessage[] = [];
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new RequestTimeoutError(`${what} timed out`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
+  constructor(
+    private readonly env: ConnectionEnv,
+    private readonly id: string,
+    private readonly conn: TransportConnection,
+    private readonly codec: Codec,
+  ) {
+    this.tokens = env.limits.rateBurst;
+    this.tokensAt = this.lastSeen;
+  }
 
-export function connectionBehavior(d: ConnectionDeps): Behavior<ConnMsg> {
-  const { conn, codec, limits, stats } = d;
-  let state: State = State.Open;
-  const subs = new Map<string, SubPosition>();
-  let lastSeen = Date.now();
-  let tokens = limits.rateBurst;
-  let tokensAt = lastSeen;
-  let strikes = 0;
-  let outbox: ServerMessage[] = [];
-  let self: ActorRef<ConnMsg>;
+  preStart(): void {
+    const { env } = this;
+    env.stats.connections++;
+    this.outbox.push({
+      op: 'hello',
+      v: 1,
+      conn: this.id,
+      node: env.node,
+      hb: env.limits.heartbeatMs,
+    });
+    this.flush();
+  }
 
-  const flush = (): void => {
-    if (outbox.length === 0 || state !== State.Open) return;
-    const msgs = outbox;
-    outbox = [];
-    write(codec.encode(msgs.length === 1 ? msgs[0]! : msgs));
-  };
+  receive(msg: ConnMsg, ctx: ActorContext<ConnMsg>): void | Promise<void> {
+    switch (msg.type) {
+      case 'events':
+        if (this.state === State.Open) this.onEvents(msg.batch);
+        else msg.batch.delivered();
+        return;
+      case 'frame':
+        if (this.state !== State.Open) return;
+        return this.onFrame(msg.data, ctx);
+      case 'tick':
+        if (this.state === State.Open && msg.now - this.lastSeen > this.env.limits.idleTimeoutMs) {
+          this.close(Disconnect.IdleTimeout);
+        }
+        return;
+      case 'drain':
+        if (this.state !== State.Open) return;
+        this.outbox.push({
+          op: 'bye',
+          code: Disconnect.Shutdown.code,
+          reason: Disconnect.Shutdown.reason,
+          retryMs: msg.retryMs,
+        });
+        return this.close(Disconnect.Shutdown);
+      case 'closed': {
+        const { stats } = this.env;
+        if (msg.code === Disconnect.TooLarge.code) bump(stats.badInput, 'too_large');
+        if (this.state === State.Open) bump(stats.disconnects, closeReason(msg.code));
+        this.state = State.Closed;
+        ctx.stop();
+        return;
+      }
+    }
+  }
+
+  onOverflow(): void {
+    // The mailbox is over its bound: this client cannot keep up with its topics.
+    bump(this.env.stats.drops, 'mailbox_overflow');
+    this.close(Disconnect.SlowConsumer);
+  }
+
+  postStop(ctx: ActorContext<ConnMsg>): void {
+    const { stats, router } = this.env;
+    const { subs } = this;
+    stats.connections--;
+    stats.subscriptions -= subs.size;
+    if (subs.size > 0) router.tell({ type: 'gone', conn: ctx.self, topics: [...subs.keys()] });
+    subs.clear();
+    if (this.state === State.Open) {
+      // Stopped from outside (operator or supervisor): tell the client to come back.
+      this.outbox.push({
+        op: 'bye',
+        code: Disconnect.Shutdown.code,
+        reason: 'connection stopped by server',
+        retryMs: 1000,
+      });
+      this.close(Disconnect.Shutdown);
+    }
+    this.state = State.Closed;
+  }
+
+  inspect(): Record<string, unknown> {
+    return {
+      conn: this.id,
+      remote: this.conn.remoteAddress,
+      subprotocol: this.codec.subprotocol,
+      state: ['open', 'closing', 'closed'][this.state],
+      subscriptions: Object.fromEntries(this.subs),
+      bufferedBytes: this.state === State.Open ? this.conn.bufferedAmount() : 0,
+      idleMs: Date.now() - this.lastSeen,
+    };
+  }
+
+  private flush(): void {
+    if (this.outbox.length === 0 || this.state !== State.Open) return;
+    const msgs = this.outbox;
+    this.outbox = [];
+    this.write(this.codec.encode(msgs.length === 1 ? msgs[0]! : msgs));
+  }
 
   /**
    * A client is a slow consumer when what was written before has not drained below the bound
    * by the time the next frame comes: one large batch alone never closes a reader that keeps up.
    */
-  const write = (frame: Uint8Array | string): boolean => {
-    if (state !== State.Open) return false;
+  private write(frame: Uint8Array | string): boolean {
+    if (this.state !== State.Open) return false;
+    const { conn, env } = this;
     if (
-      conn.bufferedAmount() > limits.outboundLimit ||
-      conn.send(frame, codec.binary) === 'dropped'
+      conn.bufferedAmount() > env.limits.outboundLimit ||
+      conn.send(frame, this.codec.binary) === 'dropped'
     ) {
-      bump(stats.drops, 'slow_consumer');
-      close(Disconnect.SlowConsumer);
+      bump(env.stats.drops, 'slow_consumer');
+      this.close(Disconnect.SlowConsumer);
       return false;
     }
-    stats.framesOut++;
+    env.stats.framesOut++;
     return true;
-  };
+  }
 
-  const close = (why: Disconnect): void => {
-    if (state !== State.Open) return;
-    flush();
-    state = State.Closing;
-    bump(stats.disconnects, why.reason.replace(/ /g, '_'));
-    conn.close(why.code, why.reason);
-  };
+  private close(why: Disconnect): void {
+    if (this.state !== State.Open) return;
+    this.flush();
+    this.state = State.Closing;
+    bump(this.env.stats.disconnects, why.reason.replace(/ /g, '_'));
+    this.conn.close(why.code, why.reason);
+  }
 
-  const err = (id: number | undefined, code: number, msg: string): void => {
-    outbox.push(
+  private err(id: number | undefined, code: number, msg: string): void {
+    this.outbox.push(
       id === undefined
         ? ({ op: 'err', code, msg } as ServerMessage)
         : ({ op: 'err', id, code, msg } as ServerMessage),
     );
-  };
+  }
 
   /** Token bucket; true when the request may proceed. */
-  const admit = (now: number): boolean => {
-    tokens = Math.min(limits.rateBurst, tokens + ((now - tokensAt) * limits.ratePerSec) / 1000);
-    tokensAt = now;
-    if (tokens >= 1) {
-      tokens -= 1;
-      strikes = 0;
+  private admit(now: number): boolean {
+    const { limits } = this.env;
+    this.tokens = Math.min(
+      limits.rateBurst,
+      this.tokens + ((now - this.tokensAt) * limits.ratePerSec) / 1000,
+    );
+    this.tokensAt = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      this.strikes = 0;
       return true;
     }
-    strikes++;
+    this.strikes++;
     return false;
-  };
+  }
 
-  const sendEvents = (topic: string, epoch: string, events: readonly TopicEvent[]): void => {
+  private sendEvents(topic: string, epoch: string, events: readonly TopicEvent[]): void {
     for (let i = 0; i < events.length; i += REPLAY_CHUNK) {
       const chunk = events.slice(i, i + REPLAY_CHUNK);
-      if (!write(encodeEvents(codec, topic, epoch, chunk))) return;
-      stats.deliveries += chunk.length;
+      if (!this.write(encodeEvents(this.codec, topic, epoch, chunk))) return;
+      this.env.stats.deliveries += chunk.length;
     }
-  };
+  }
 
-  const subscribe = async (
+  private async subscribe(
     m: Extract<ClientMessage, { op: 'sub' }>,
     ctx: ActorContext<ConnMsg>,
-  ): Promise<void> => {
+  ): Promise<void> {
+    const { subs, env } = this;
+    const { limits, stats } = env;
     const known = subs.has(m.topic);
     if (!known && subs.size >= limits.maxSubscriptions) {
-      return err(
+      return this.err(
         m.id,
         ErrorCode.TooLarge,
         `subscription limit (${limits.maxSubscriptions}) reached`,
       );
     }
-    flush();
+    this.flush();
     try {
       if (!known) {
         await ask<RouterMsg, boolean>(
-          d.router,
+          env.router,
           (replyTo) => ({ type: 'sub', topic: m.topic, conn: ctx.self, replyTo }),
           limits.requestTimeoutMs,
         );
@@ -193,92 +279,96 @@ export function connectionBehavior(d: ConnectionDeps): Behavior<ConnMsg> {
         stats.subscriptions++;
       }
       const h = await withTimeout(
-        d.dispatcher.history(m.topic, m.since),
+        env.dispatcher.history(m.topic, m.since),
         limits.requestTimeoutMs,
         'history',
       );
-      if (state !== State.Open) return;
+      if (this.state !== State.Open) return;
       const pos = subs.get(m.topic);
       if (pos === undefined) return;
       pos.epoch = h.epoch;
       pos.seq = h.seq;
-      outbox.push({ op: 'ack', id: m.id, epoch: h.epoch, seq: h.seq, recovered: h.recovered });
-      flush();
-      if (h.events.length > 0) sendEvents(m.topic, h.epoch, h.events);
+      this.outbox.push({ op: 'ack', id: m.id, epoch: h.epoch, seq: h.seq, recovered: h.recovered });
+      this.flush();
+      if (h.events.length > 0) this.sendEvents(m.topic, h.epoch, h.events);
     } catch (e) {
       if (!known && subs.delete(m.topic)) {
         stats.subscriptions--;
-        d.router.tell({ type: 'unsub', topic: m.topic, conn: ctx.self });
+        env.router.tell({ type: 'unsub', topic: m.topic, conn: ctx.self });
       }
-      err(m.id, ErrorCode.Unavailable, `subscribe failed: ${(e as Error).message}`);
+      this.err(m.id, ErrorCode.Unavailable, `subscribe failed: ${(e as Error).message}`);
     }
-  };
+  }
 
-  const unsubscribe = (id: number, topic: string, ctx: ActorContext<ConnMsg>): void => {
-    if (subs.delete(topic)) {
-      stats.subscriptions--;
-      d.router.tell({ type: 'unsub', topic, conn: ctx.self });
+  private unsubscribe(id: number, topic: string, ctx: ActorContext<ConnMsg>): void {
+    if (this.subs.delete(topic)) {
+      this.env.stats.subscriptions--;
+      this.env.router.tell({ type: 'unsub', topic, conn: ctx.self });
     }
-    outbox.push({ op: 'ack', id });
-  };
+    this.outbox.push({ op: 'ack', id });
+  }
 
-  const publish = async (m: Extract<ClientMessage, { op: 'pub' }>): Promise<void> => {
-    if (!limits.allowPublish) return err(m.id, ErrorCode.Forbidden, 'publishing is not allowed');
-    flush();
+  private async publish(m: Extract<ClientMessage, { op: 'pub' }>): Promise<void> {
+    const { limits, dispatcher } = this.env;
+    if (!limits.allowPublish)
+      return this.err(m.id, ErrorCode.Forbidden, 'publishing is not allowed');
+    this.flush();
     try {
       const r = await withTimeout(
-        d.dispatcher.publish(m.topic, m.data),
+        dispatcher.publish(m.topic, m.data),
         limits.requestTimeoutMs,
         'publish',
       );
-      outbox.push({ op: 'ack', id: m.id, seq: r.seq, epoch: r.epoch });
+      this.outbox.push({ op: 'ack', id: m.id, seq: r.seq, epoch: r.epoch });
     } catch (e) {
-      err(m.id, ErrorCode.Unavailable, `publish failed: ${(e as Error).message}`);
+      this.err(m.id, ErrorCode.Unavailable, `publish failed: ${(e as Error).message}`);
     }
-  };
+  }
 
-  const onFrame = async (data: Uint8Array | string, ctx: ActorContext<ConnMsg>): Promise<void> => {
+  private async onFrame(data: Uint8Array | string, ctx: ActorContext<ConnMsg>): Promise<void> {
+    const { stats, limits } = this.env;
     const now = Date.now();
-    lastSeen = now;
-    const decoded = decodeClientFrame(codec, data);
+    this.lastSeen = now;
+    const decoded = decodeClientFrame(this.codec, data);
     if (!decoded.ok) {
       bump(stats.badInput, 'undecodable');
-      return close(Disconnect.Undecodable);
+      return this.close(Disconnect.Undecodable);
     }
     for (const item of decoded.items) {
-      if (state !== State.Open) return;
-      if (!admit(now)) {
+      if (this.state !== State.Open) return;
+      if (!this.admit(now)) {
         bump(stats.badInput, 'rate_limited');
-        if (strikes >= limits.rateStrikes) return close(Disconnect.RateLimited);
-        err(item.ok ? requestId(item.msg) : item.id, ErrorCode.RateLimited, 'rate limited');
+        if (this.strikes >= limits.rateStrikes) return this.close(Disconnect.RateLimited);
+        this.err(item.ok ? requestId(item.msg) : item.id, ErrorCode.RateLimited, 'rate limited');
         continue;
       }
       if (!item.ok) {
         bump(stats.badInput, 'invalid');
-        err(item.id, item.code, item.msg);
+        this.err(item.id, item.code, item.msg);
         continue;
       }
       const m = item.msg;
       switch (m.op) {
         case 'ping':
-          outbox.push(m.id === undefined ? { op: 'pong' } : { op: 'pong', id: m.id });
+          this.outbox.push(m.id === undefined ? { op: 'pong' } : { op: 'pong', id: m.id });
           break;
         case 'sub':
-          await subscribe(m, ctx);
+          await this.subscribe(m, ctx);
           break;
         case 'unsub':
-          unsubscribe(m.id, m.topic, ctx);
+          this.unsubscribe(m.id, m.topic, ctx);
           break;
         case 'pub':
-          await publish(m);
+          await this.publish(m);
           break;
       }
     }
-    flush();
-  };
+    this.flush();
+  }
 
-  const onEvents = (batch: EventBatch): void => {
-    const pos = subs.get(batch.topic);
+  private onEvents(batch: EventBatch): void {
+    const pos = this.subs.get(batch.topic);
+    const { codec } = this;
     let frame: Uint8Array | string | undefined;
     let count = batch.events.length;
     if (pos === undefined) {
@@ -294,102 +384,9 @@ export function connectionBehavior(d: ConnectionDeps): Behavior<ConnMsg> {
     if (frame !== undefined && pos !== undefined) {
       pos.epoch = batch.epoch;
       pos.seq = batch.lastSeq;
-      flush();
-      if (write(frame)) stats.deliveries += count;
+      this.flush();
+      if (this.write(frame)) this.env.stats.deliveries += count;
     }
-    if (batch.delivered()) recordLatency(stats, nowMs() - batch.events[0]!.t0);
-  };
-
-  return {
-    preStart(ctx) {
-      self = ctx.self;
-      stats.connections++;
-      outbox.push({ op: 'hello', v: 1, conn: d.id, node: d.node, hb: limits.heartbeatMs });
-      flush();
-    },
-    receive(msg, ctx) {
-      switch (msg.type) {
-        case 'events':
-          if (state === State.Open) onEvents(msg.batch);
-          else msg.batch.delivered();
-          return;
-        case 'frame':
-          if (state !== State.Open) return;
-          return onFrame(msg.data, ctx);
-        case 'tick':
-          if (state === State.Open && msg.now - lastSeen > limits.idleTimeoutMs) {
-            close(Disconnect.IdleTimeout);
-          }
-          return;
-        case 'drain':
-          if (state !== State.Open) return;
-          outbox.push({
-            op: 'bye',
-            code: Disconnect.Shutdown.code,
-            reason: Disconnect.Shutdown.reason,
-            retryMs: msg.retryMs,
-          });
-          return close(Disconnect.Shutdown);
-        case 'closed':
-          if (msg.code === Disconnect.TooLarge.code) bump(stats.badInput, 'too_large');
-          if (state === State.Open) bump(stats.disconnects, closeReason(msg.code));
-          state = State.Closed;
-          ctx.stop();
-          return;
-      }
-    },
-    onOverflow() {
-      // The mailbox is over its bound: this client cannot keep up with its topics.
-      bump(stats.drops, 'mailbox_overflow');
-      close(Disconnect.SlowConsumer);
-    },
-    postStop() {
-      stats.connections--;
-      stats.subscriptions -= subs.size;
-      if (subs.size > 0) d.router.tell({ type: 'gone', conn: self, topics: [...subs.keys()] });
-      subs.clear();
-      if (state === State.Open) {
-        // Stopped from outside (operator or supervisor): tell the client to come back.
-        outbox.push({
-          op: 'bye',
-          code: Disconnect.Shutdown.code,
-          reason: 'connection stopped by server',
-          retryMs: 1000,
-        });
-        close(Disconnect.Shutdown);
-      }
-      state = State.Closed;
-    },
-    inspect() {
-      return {
-        conn: d.id,
-        remote: conn.remoteAddress,
-        subprotocol: codec.subprotocol,
-        state: ['open', 'closing', 'closed'][state],
-        subscriptions: Object.fromEntries(subs),
-        bufferedBytes: state === State.Open ? conn.bufferedAmount() : 0,
-        idleMs: Date.now() - lastSeen,
-      };
-    },
-  };
-}
-
-function requestId(m: ClientMessage): number | undefined {
-  return m.id;
-}
-
-/** Names a close the client or transport started, for the disconnect counters. */
-export function closeReason(code: number): string {
-  switch (code) {
-    case 1000:
-      return 'client_normal';
-    case 1001:
-      return 'client_going_away';
-    case 1006:
-      return 'abnormal';
-    case Disconnect.TooLarge.code:
-      return 'frame_too_large';
-    default:
-      return `client_${code}`;
+    if (batch.delivered()) recordLatency(this.env.stats, nowMs() - batch.events[0]!.t0);
   }
 }

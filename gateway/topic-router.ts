@@ -10,9 +10,22 @@
  * A connection actor that throws is stopped (its client is told to come back); the router
  * itself is resumed by the gateway on failure, because its index is the shard's only copy.
  */
-import { Directive, oneForOne, type ActorContext, type ActorRef, type Behavior } from '../actors';
+import {
+  Directive,
+  oneForOne,
+  type ActorContext,
+  type ActorRef,
+  type Behavior,
+  type SpawnOptions,
+} from '../actors';
 import type { DispatcherClient } from '../dispatcher/types';
-import { connectionBehavior, type ConnMsg, type ConnectionLimits } from './connection-actor';
+import {
+  ConnectionActor,
+  type ConnMsg,
+  type ConnectionEnv,
+  type ConnectionLimits,
+} from './connection-actor';
+import type { ConnSlot } from './conn-slot';
 import type { GatewayStats } from './gateway-stats';
 import type { InterestTable } from './interest-table';
 import type { RouterMsg } from './router-messages';
@@ -40,24 +53,22 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
     }
   };
 
-  const open = (msg: Extract<RouterMsg, { type: 'open' }>, ctx: ActorContext<RouterMsg>): void => {
-    const { slot } = msg;
-    const ref = ctx.spawn<ConnMsg>(
-      `conn-${slot.id}`,
-      () =>
-        connectionBehavior({
-          id: slot.id,
-          node: d.node,
-          conn: slot.conn,
-          codec: slot.codec,
-          router: ctx.self,
-          dispatcher: d.dispatcher,
-          limits: d.limits,
-          stats: d.stats,
-        }),
-      { kind: 'connection', mailbox: { capacity: d.mailboxCapacity, overflow: 'fail' } },
-    );
-    slot.attach(ref);
+  // Shared by every connection actor of this shard, so a connection pays for none of it.
+  const spawnOpts: SpawnOptions = {
+    kind: 'connection',
+    mailbox: { capacity: d.mailboxCapacity, overflow: 'fail' },
+  };
+  let env: ConnectionEnv | undefined;
+
+  const open = (slot: ConnSlot, ctx: ActorContext<RouterMsg>): void => {
+    env ??= {
+      node: d.node,
+      router: ctx.self,
+      dispatcher: d.dispatcher,
+      limits: d.limits,
+      stats: d.stats,
+    };
+    slot.attach(ctx.spawn<ConnMsg>(`conn-${slot.id}`, connectionFactory(env, slot), spawnOpts));
   };
 
   return {
@@ -67,7 +78,7 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
     receive(msg, ctx) {
       switch (msg.type) {
         case 'open':
-          return open(msg, ctx);
+          return open(msg.slot, ctx);
         case 'sub': {
           let set = subscribers.get(msg.topic);
           if (set === undefined) {
@@ -114,6 +125,11 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
       return { shard: d.index, topics: subscribers.size, subscriptions: pairs };
     },
   };
+}
+
+/** Its own function so the closure holds only `env` and `slot` (it lives as long as the actor). */
+function connectionFactory(env: ConnectionEnv, slot: ConnSlot): () => ConnectionActor {
+  return () => new ConnectionActor(env, slot.id, slot.conn, slot.codec);
 }
 
 /** How a router treats its failing connection actors. */
