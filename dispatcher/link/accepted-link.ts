@@ -14,7 +14,7 @@ import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { FrameDecoder, FrameTooLargeError } from '../../protocol';
 import type { LinkMsg, LinkPeerInfo } from '../link-messages';
-import { LinkChannel, WireCounters, writeFrame } from './channel';
+import { guard, LinkChannel, WireCounters, writeFrame } from './channel';
 import { helloFrame, newNonce, parseAuth, serverMac, verifyAuth } from './handshake';
 import { decodeFrameValue, parseLinkFrame } from './link-frame';
 import { mutableLinkStats as stats } from './link-stats';
@@ -182,19 +182,5 @@ export class AcceptedLink {
     const ch = this.channel!;
     const msg: LinkMsg = f.msg;
     guard(this.o, 'onMessage', () => this.handlers.onMessage(ch, msg));
-  }
-}
-
-/**
- * A handler that throws is the node's bug, not the peer's: it is logged and the link goes on
- * (an exception thrown out of a socket callback would take the whole process down).
- */
-export function guard(o: ResolvedLinkOptions, what: string, fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    o.log('error', `link ${what} handler threw`, {
-      error: err instanceof Error ? err.message : String(err),
-    });
   }
 }

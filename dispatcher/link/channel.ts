@@ -167,3 +167,17 @@ export class LinkChannel implements LinkEndpoint {
     return false;
   }
 }
+
+/**
+ * A handler that throws is the node's bug, not the peer's: it is logged and the link goes on
+ * (an exception thrown out of a socket callback would take the whole process down).
+ */
+export function guard(o: ResolvedLinkOptions, what: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    o.log('error', `link ${what} handler threw`, {
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
+}

@@ -11,16 +11,15 @@
  *
  *   stop (or restart) in any state: socket destroyed, onDown if up, no more reconnects.
  *
- * Every socket gets a generation; a message from an older socket than the current one is
+ * Every socket gets a generation; a message from another socket than the current one is
  * stale and ignored, so a late `data` or `close` of a dropped socket never touches the next.
  */
 import net from 'node:net';
 import { FrameDecoder, FrameTooLargeError } from '../../protocol';
 import type { ActorContext, Behavior } from '../../actors';
 import type { LinkPeerInfo } from '../link-messages';
-import { guard } from './accepted-link';
 import { backoffDelay, DEFAULT_BACKOFF, type Backoff } from './backoff';
-import { LinkChannel, tickInterval, WireCounters, writeFrame } from './channel';
+import { guard, LinkChannel, tickInterval, WireCounters, writeFrame } from './channel';
 import {
   authFrame,
   isLoopback,
@@ -81,6 +80,13 @@ export function linkClientBehavior(
 }
 
 const S = LinkClientState;
+
+/**
+ * Socket generations are unique per process, not per incarnation: after a supervisor restart
+ * the new incarnation shares the ActorRef with the old one, whose destroyed socket may still
+ * report its `close`, and that report must not match the new socket.
+ */
+let lastGen = 0;
 
 class LinkClient implements Behavior<LinkClientMsg> {
   private readonly o: ResolvedLinkOptions;
@@ -180,7 +186,7 @@ class LinkClient implements Behavior<LinkClientMsg> {
   }
 
   private connect(): void {
-    const gen = ++this.gen;
+    const gen = (this.gen = ++lastGen);
     if (this.connects++ > 0) stats.reconnects++;
     this.state = S.Connecting;
     this.hello = undefined;
@@ -327,7 +333,7 @@ class LinkClient implements Behavior<LinkClientMsg> {
   /** Closes the current socket, reports onDown if it was up, and backs off (unless stopped). */
   private drop(reason: string, detail?: string, retry = true): void {
     const ch = this.state === S.Up ? this.channel : undefined;
-    this.gen++;
+    this.gen = ++lastGen;
     this.socket?.destroy();
     this.socket = undefined;
     this.decoder = undefined;

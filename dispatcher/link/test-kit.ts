@@ -118,6 +118,21 @@ export class RawPeer {
   }
 }
 
+/** Listens on 127.0.0.1, port 0; `close` runs `before` (to end its sockets), then closes. */
+async function listenLocal(
+  server: net.Server,
+  before: () => void,
+): Promise<{ port: number; close(): Promise<void> }> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => {
+      before();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 /** A server whose accepted sockets the test drives by hand. */
 export async function rawServer(): Promise<{
   port: number;
@@ -126,15 +141,7 @@ export async function rawServer(): Promise<{
 }> {
   const peers: RawPeer[] = [];
   const server = net.createServer((s) => peers.push(new RawPeer(s)));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    peers,
-    close: () => {
-      for (const p of peers) p.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { ...(await listenLocal(server, () => peers.forEach((p) => p.destroy()))), peers };
 }
 
 /** A TCP proxy that records every byte in both directions. */
@@ -153,15 +160,7 @@ export async function recordingProxy(
     a.on('error', () => undefined);
     b.on('error', () => undefined);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    bytes,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { ...(await listenLocal(server, () => sockets.forEach((s) => s.destroy()))), bytes };
 }
 
 export function newSystem(): ActorSystem {
@@ -175,18 +174,12 @@ export async function socketPair(): Promise<{
   close(): Promise<void>;
 }> {
   const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
-  const a = net.connect({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port });
+  const sockets: net.Socket[] = [];
+  const { port, close } = await listenLocal(server, () => sockets.forEach((s) => s.destroy()));
+  const a = net.connect({ host: '127.0.0.1', port });
   await new Promise((resolve) => a.once('connect', resolve));
   const b = await accepted;
-  return {
-    a,
-    b,
-    close: () => {
-      a.destroy();
-      b.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+  sockets.push(a, b);
+  return { a, b, close };
 }
