@@ -1,63 +1,104 @@
 /**
- * `npm run bench`: runs a scenario against each system (baselines and troupe) one after the
- * other on this machine with the same generator, prints a table and writes
- * load-tests/results/latest.json. See load-tests/README.md.
+ * `npm run bench`: runs every scenario against each system (troupe and the baselines) one after
+ * the other on this machine with the same generator, prints a step table per rate-ladder
+ * scenario and a summary (capacities, ratios, connect rate, idle memory), and writes
+ * load-tests/results/latest.json and latest.svg. See load-tests/README.md.
+ *
+ * Bounded: each step, connect phase and server start has its own timeout, and a watchdog ends
+ * the whole run (killing the servers it started) after MAX_RUN_MS.
  */
 import { parseBenchArgs } from './bench/cli-args';
-import { formatTable, machineFacts, writeReport, type SystemRun } from './bench/report';
+import {
+  formatSummary,
+  formatTable,
+  machineFacts,
+  writeReport,
+  type ScenarioRun,
+  type SystemRun,
+} from './bench/report';
 import { SCENARIO_REGISTRY } from './bench/scenarios';
 import { startServer, type RunningServer } from './bench/server-process';
+import { summarize } from './bench/summary';
 import { selectSystems } from './bench/systems';
+
+const MAX_RUN_MS = 15 * 60_000;
 
 const log = (line: string): void => {
   process.stdout.write(line + '\n');
 };
 
+let current: RunningServer | null = null;
+
 async function main(): Promise<void> {
-  const args = parseBenchArgs(process.argv.slice(2));
-  const scenario = SCENARIO_REGISTRY[args.scenario];
-  const startedAt = new Date().toISOString();
-  const runs: SystemRun[] = [];
+  const argv = process.argv.slice(2);
+  const args = parseBenchArgs(argv);
+  const systems = selectSystems(args.only);
+  const startedAt = new Date();
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`bench: still running after ${MAX_RUN_MS / 60000} min, giving up\n`);
+    void current?.stop().finally(() => process.exit(2));
+  }, MAX_RUN_MS);
+  watchdog.unref();
   log(
-    `bench ${scenario.name}: ${args.subs} subscribers, rates ${args.rates.join(',')} events/s, ${args.stepSeconds} s per step`,
+    `bench ${args.quick ? '(quick) ' : ''}scenarios ${args.scenarios.join(', ')} on ${systems.map((s) => s.name).join(', ')}`,
   );
-  for (const system of selectSystems(args.only)) {
-    const cmd = system.resolve();
-    if ('unavailable' in cmd) {
-      log(`[${system.name}] skipped: ${cmd.unavailable}`);
-      runs.push({ system: system.name, status: 'skipped', reason: cmd.unavailable });
-      continue;
+  const scenarios: ScenarioRun[] = [];
+  for (const name of args.scenarios) {
+    const scenario = SCENARIO_REGISTRY[name];
+    log(`\n=== ${name} ===`);
+    const runs: SystemRun[] = [];
+    for (const system of systems) {
+      const skip = scenario.skip?.(system) ?? null;
+      const cmd = system.resolve();
+      const why = skip ?? ('unavailable' in cmd ? cmd.unavailable : null);
+      if (why !== null || 'unavailable' in cmd) {
+        log(`[${system.name}] ${name} skipped: ${why}`);
+        runs.push({ system: system.name, status: 'skipped', reason: why ?? '' });
+        continue;
+      }
+      try {
+        current = await startServer(cmd, scenario.needs);
+        log(
+          `[${system.name}] pid ${current.pid}, ${[...current.listeners].map(([n, e]) => `${n} ${e.host}:${e.port}`).join(', ')}`,
+        );
+        const result = await scenario.run({ system, server: current, args, log });
+        runs.push({ system: system.name, status: 'ok', result });
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        log(`[${system.name}] ${name} failed: ${reason}`);
+        runs.push({
+          system: system.name,
+          status: 'failed',
+          reason: reason.split('\n')[0] ?? reason,
+        });
+      } finally {
+        await current?.stop();
+        current = null;
+      }
     }
-    let server: RunningServer | null = null;
-    try {
-      server = await startServer(cmd, scenario.needs);
-      log(
-        `[${system.name}] pid ${server.pid}, ${[...server.listeners].map(([n, e]) => `${n} ${e.host}:${e.port}`).join(', ')}`,
-      );
-      const result = await scenario.run({ system: system.name, server, args, log });
-      runs.push({ system: system.name, status: 'ok', result });
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      log(`[${system.name}] failed: ${reason}`);
-      runs.push({ system: system.name, status: 'failed', reason: reason.split('\n')[0] ?? reason });
-    } finally {
-      await server?.stop();
-    }
+    scenarios.push({ scenario: name, systems: runs });
+    if (runs.some((r) => (r.result?.steps.length ?? 0) > 0)) log('\n' + formatTable(runs));
   }
-  log('');
-  log(formatTable(runs));
-  const file = writeReport(
+  const summary = summarize(scenarios);
+  const finishedAt = new Date();
+  log('\n=== summary ===');
+  log(formatSummary(summary));
+  const files = writeReport(
     {
-      startedAt,
-      finishedAt: new Date().toISOString(),
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationSeconds: Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000),
+      command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
       machine: machineFacts(),
-      scenario: scenario.name,
       params: args,
-      systems: runs,
+      summary,
+      scenarios,
     },
     args.out,
   );
-  log(`\nwrote ${file}`);
+  log(
+    `\nwrote ${files.json} and ${files.svg} (${Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000)} s)`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -9,42 +9,24 @@
  *
  *   node dist/load-tests/baselines/uws-native.js --port 0 --publish-port 0 [--host 127.0.0.1]
  */
-import * as net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import uWS from 'uWebSockets.js';
-import { encodeFrame, FrameReader, packr, unpackr } from '../generator/framing';
+import { packr, unpackr } from '../generator/framing';
+import { parseBaselineArgs, startPublishPort, topicSeq } from './publish-port';
 
 const EPOCH = randomBytes(6).toString('hex');
 const PROTOCOLS = ['troupe.v1.msgpack'] as const;
 /** Per-socket send buffer bound; past it uWS skips the socket for that publish (a visible gap). */
 const MAX_BACKPRESSURE = 1 << 20;
 
-interface Args {
-  host: string;
-  port: number;
-  publishPort: number;
-}
-
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { host: '127.0.0.1', port: 7070, publishPort: 7071 };
-  for (let i = 0; i + 1 < argv.length; i += 2) {
-    const v = argv[i + 1] as string;
-    if (argv[i] === '--host') args.host = v;
-    else if (argv[i] === '--port') args.port = Number(v);
-    else if (argv[i] === '--publish-port') args.publishPort = Number(v);
-  }
-  return args;
-}
-
 interface Conn {
   readonly id: string;
 }
 
-const topicSeq = new Map<string, number>();
 let connCounter = 0;
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseBaselineArgs(process.argv.slice(2));
   const app = uWS.App();
   app.ws<Conn>('/v1/ws', {
     compression: uWS.DISABLED,
@@ -119,63 +101,10 @@ function main(): void {
       process.exit(1);
     }
     process.stdout.write(`listening ws ${args.host}:${uWS.us_socket_local_port(token)}\n`);
-    startPublisherPort(app, args);
-  });
-}
-
-function startPublisherPort(app: uWS.TemplatedApp, args: Args): void {
-  const server = net.createServer((socket) => {
-    socket.setNoDelay(true);
-    const reader = new FrameReader();
-    socket.on('data', (chunk: Buffer) => {
-      let bodies: Buffer[];
-      try {
-        bodies = reader.push(chunk);
-      } catch {
-        socket.destroy();
-        return;
-      }
-      const replies: Buffer[] = [];
-      for (const body of bodies) {
-        let value: unknown;
-        try {
-          value = unpackr.unpack(body);
-        } catch {
-          socket.destroy();
-          return;
-        }
-        for (const m of (Array.isArray(value) ? value : [value]) as {
-          op?: unknown;
-          id?: unknown;
-          topic?: unknown;
-          data?: unknown;
-        }[]) {
-          if (m.op !== 'pub' || typeof m.topic !== 'string') {
-            if (m.id !== undefined)
-              replies.push(encodeFrame({ op: 'err', id: m.id, code: 400, msg: 'expected pub' }));
-            continue;
-          }
-          const seq = (topicSeq.get(m.topic) ?? 0) + 1;
-          topicSeq.set(m.topic, seq);
-          app.publish(
-            m.topic,
-            packr.pack({ op: 'ev', topic: m.topic, seq, epoch: EPOCH, data: m.data }),
-            true,
-          );
-          if (m.id !== undefined) replies.push(encodeFrame({ op: 'ack', id: m.id, seq }));
-        }
-      }
-      if (replies.length > 0) socket.write(Buffer.concat(replies));
+    startPublishPort(args, (topic, seq, data) => {
+      app.publish(topic, packr.pack({ op: 'ev', topic, seq, epoch: EPOCH, data }), true);
     });
-    socket.on('error', () => socket.destroy());
   });
-  server.listen(args.publishPort, args.host, () => {
-    const addr = server.address() as net.AddressInfo;
-    process.stdout.write(`listening publish ${args.host}:${addr.port}\n`);
-  });
-  const stop = (): void => process.exit(0);
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
 }
 
 main();

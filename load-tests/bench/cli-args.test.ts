@@ -1,12 +1,13 @@
-import { DEFAULT_RATES, parseBenchArgs } from './cli-args';
+import { DEFAULT_RATES, FULL, parseBenchArgs, QUICK, SCENARIOS } from './cli-args';
 
 describe('parseBenchArgs', () => {
-  it('uses the issue defaults with no flags', () => {
+  it('runs every scenario with the full profile when no flag is given', () => {
     expect(parseBenchArgs([])).toEqual({
-      scenario: 'hot-topic',
-      subs: 2000,
+      scenarios: [...SCENARIOS],
+      quick: false,
+      ...FULL,
       rates: [...DEFAULT_RATES],
-      stepSeconds: 5,
+      topicRates: [...FULL.topicRates],
       only: null,
       workers: 1,
       sampleEvery: 64,
@@ -23,12 +24,25 @@ describe('parseBenchArgs', () => {
       '3',
       '--only',
       'uws-native',
+      '--scenario',
+      'hot-topic,idle-memory',
     ]);
     expect(a).toMatchObject({
       subs: 500,
       rates: [500, 2000],
       stepSeconds: 3,
       only: ['uws-native'],
+      scenarios: ['hot-topic', 'idle-memory'],
+    });
+  });
+
+  it('takes the quick profile with --quick and still lets explicit flags win', () => {
+    const a = parseBenchArgs(['--quick', '--idle-conns', '7000']);
+    expect(a).toMatchObject({
+      quick: true,
+      rates: [...QUICK.rates],
+      stepSeconds: QUICK.stepSeconds,
+      idleConns: 7000,
     });
   });
 

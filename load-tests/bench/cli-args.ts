@@ -1,12 +1,28 @@
 /** Flags of `npm run bench` (see load-tests/README.md). */
 
-export const SCENARIOS = ['hot-topic'] as const;
+export const SCENARIOS = [
+  'hot-topic',
+  'many-topics',
+  'connect-storm',
+  'idle-memory',
+  'cross-node',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchArgs {
-  readonly scenario: ScenarioName;
+  readonly scenarios: readonly ScenarioName[];
+  readonly quick: boolean;
+  /** hot-topic: subscribers of the one topic, and the offered publish rates. */
   readonly subs: number;
   readonly rates: readonly number[];
+  /** many-topics: topics, subscribers per topic, offered publish rates (spread over topics). */
+  readonly topics: number;
+  readonly topicSubs: number;
+  readonly topicRates: readonly number[];
+  /** connect-storm: connections opened as fast as the server takes them. */
+  readonly stormConns: number;
+  /** idle-memory: idle subscribed connections held while the server's RSS is read. */
+  readonly idleConns: number;
   readonly stepSeconds: number;
   /** System names to run; null = all. */
   readonly only: readonly string[] | null;
@@ -15,7 +31,50 @@ export interface BenchArgs {
   readonly out: string | null;
 }
 
-export const DEFAULT_RATES = [250, 500, 1000, 1500, 2000, 3000, 4000, 6000] as const;
+export const DEFAULT_RATES = [25, 50, 100, 250, 500, 1000, 1500, 2000, 3000, 4000, 6000] as const;
+export const DEFAULT_TOPIC_RATES = [2000, 8000, 16000, 32000, 64000, 128000] as const;
+
+type Profile = Omit<BenchArgs, 'scenarios' | 'only' | 'out' | 'quick' | 'workers' | 'sampleEvery'>;
+
+export const FULL: Profile = {
+  subs: 2000,
+  rates: DEFAULT_RATES,
+  topics: 2000,
+  topicSubs: 3,
+  topicRates: DEFAULT_TOPIC_RATES,
+  stormConns: 10_000,
+  idleConns: 15_000,
+  stepSeconds: 4,
+};
+
+/** `--quick`: about two minutes for all systems; flags given explicitly still win. */
+export const QUICK: Profile = {
+  subs: 2000,
+  rates: [25, 100, 500, 2000],
+  topics: 1000,
+  topicSubs: 3,
+  topicRates: [8000, 32000, 100000],
+  stormConns: 3000,
+  idleConns: 5000,
+  stepSeconds: 2,
+};
+
+const BOOLEAN_FLAGS = new Set(['quick']);
+const VALUE_FLAGS = new Set([
+  'scenario',
+  'subs',
+  'rates',
+  'topics',
+  'topic-subs',
+  'topic-rates',
+  'storm-conns',
+  'idle-conns',
+  'step-seconds',
+  'only',
+  'workers',
+  'sample-every',
+  'out',
+]);
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const flags = new Map<string, string>();
@@ -23,43 +82,56 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     const a = argv[i] as string;
     if (!a.startsWith('--')) throw new Error(`unexpected argument: ${a}`);
     const eq = a.indexOf('=');
-    if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    if (BOOLEAN_FLAGS.has(name)) {
+      flags.set(name, eq > 0 ? a.slice(eq + 1) : 'true');
+      continue;
+    }
+    if (!VALUE_FLAGS.has(name)) throw new Error(`unknown flag: --${name}`);
+    if (eq > 0) flags.set(name, a.slice(eq + 1));
     else {
       const v = argv[i + 1];
       if (v === undefined || v.startsWith('--')) throw new Error(`missing value for ${a}`);
-      flags.set(a.slice(2), v);
+      flags.set(name, v);
       i++;
     }
   }
-  const known = new Set([
-    'scenario',
-    'subs',
-    'rates',
-    'step-seconds',
-    'only',
-    'workers',
-    'sample-every',
-    'out',
-  ]);
-  for (const k of flags.keys()) if (!known.has(k)) throw new Error(`unknown flag: --${k}`);
-
-  const scenario = flags.get('scenario') ?? 'hot-topic';
-  if (!(SCENARIOS as readonly string[]).includes(scenario))
-    throw new Error(`unknown scenario: ${scenario} (known: ${SCENARIOS.join(', ')})`);
-  const rates = flags.has('rates')
-    ? (flags.get('rates') as string).split(',').map((r) => positive('rates', r))
-    : [...DEFAULT_RATES];
+  const quick = flags.get('quick') === 'true';
+  const p = quick ? QUICK : FULL;
+  const num = (k: string, d: number): number => (flags.has(k) ? positive(k, flags.get(k)!) : d);
+  const list = (k: string, d: readonly number[]): number[] =>
+    flags.has(k)
+      ? flags
+          .get(k)!
+          .split(',')
+          .map((r) => positive(k, r))
+      : [...d];
   const only = flags.get('only');
   return {
-    scenario: scenario as ScenarioName,
-    subs: positive('subs', flags.get('subs') ?? '2000'),
-    rates,
-    stepSeconds: positive('step-seconds', flags.get('step-seconds') ?? '5'),
+    scenarios: parseScenarios(flags.get('scenario') ?? 'all'),
+    quick,
+    subs: num('subs', p.subs),
+    rates: list('rates', p.rates),
+    topics: num('topics', p.topics),
+    topicSubs: num('topic-subs', p.topicSubs),
+    topicRates: list('topic-rates', p.topicRates),
+    stormConns: num('storm-conns', p.stormConns),
+    idleConns: num('idle-conns', p.idleConns),
+    stepSeconds: num('step-seconds', p.stepSeconds),
     only: only === undefined ? null : only.split(',').map((s) => s.trim()),
-    workers: positive('workers', flags.get('workers') ?? '1'),
-    sampleEvery: positive('sample-every', flags.get('sample-every') ?? '64'),
+    workers: num('workers', 1),
+    sampleEvery: num('sample-every', 64),
     out: flags.get('out') ?? null,
   };
+}
+
+function parseScenarios(v: string): ScenarioName[] {
+  if (v === 'all') return [...SCENARIOS];
+  const names = v.split(',').map((s) => s.trim());
+  for (const n of names)
+    if (!(SCENARIOS as readonly string[]).includes(n))
+      throw new Error(`unknown scenario: ${n} (known: ${SCENARIOS.join(', ')}, all)`);
+  return names as ScenarioName[];
 }
 
 function positive(name: string, v: string): number {

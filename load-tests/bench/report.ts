@@ -1,26 +1,27 @@
-/** The bench's outputs: a printed table per scenario and results/latest.json. */
+/**
+ * The bench's outputs: a printed step table per rate-ladder scenario, a summary table with
+ * capacities and ratios, results/latest.json and results/latest.svg.
+ */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fmtCount, fmtMs } from '../generator/run-step';
 import { passes } from './capacity';
-import type { ScenarioResult } from './scenarios/scenario';
+import { renderChart, type ChartRow } from './chart-svg';
 import type { BenchArgs } from './cli-args';
+import { LADDER_SCENARIOS, type ScenarioRun, type Summary, type SystemRun } from './summary';
 
-export interface SystemRun {
-  readonly system: string;
-  readonly status: 'ok' | 'skipped' | 'failed';
-  readonly reason?: string;
-  readonly result?: ScenarioResult;
-}
+export type { ScenarioRun, SystemRun } from './summary';
 
 export interface BenchReport {
   readonly startedAt: string;
   readonly finishedAt: string;
+  readonly durationSeconds: number;
+  readonly command: string;
   readonly machine: { readonly cpus: number; readonly node: string; readonly platform: string };
-  readonly scenario: string;
   readonly params: BenchArgs;
-  readonly systems: readonly SystemRun[];
+  readonly summary: Summary;
+  readonly scenarios: readonly ScenarioRun[];
 }
 
 export function machineFacts(): BenchReport['machine'] {
@@ -92,11 +93,84 @@ export function formatTable(runs: readonly SystemRun[]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-export function writeReport(report: BenchReport, out: string | null): string {
+/** One row per system: capacities, connect-storm, idle memory; then the ratios. */
+export function formatSummary(summary: Summary): string {
+  const header = [
+    'system',
+    ...LADDER_SCENARIOS.map((s) => `${s} capacity`),
+    'connect/s',
+    'connect p99',
+    'idle B/conn',
+  ];
+  const cap = (c: { rate: number | null; deliveriesPerSec: number | null } | undefined): string =>
+    c === undefined
+      ? '-'
+      : c.rate === null
+        ? 'none passed'
+        : `${c.rate}/s = ${fmtCount(c.deliveriesPerSec ?? 0)} deliv/s`;
+  const rows = summary.systems.map((s) => [
+    s.system,
+    ...LADDER_SCENARIOS.map((sc) => cap(s.capacity[sc])),
+    s.connectPerSec === null ? '-' : String(s.connectPerSec),
+    fmtMs(s.connectP99Ms),
+    s.idleBytesPerConnection === null ? '-' : String(s.idleBytesPerConnection),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ');
+  const ratios = summary.ratios.map(
+    (r) =>
+      `${r.pair} ${r.scenario}: ${r.value === null ? 'n/a (a side has no passing step)' : `${r.value}x`}`,
+  );
+  return [
+    line(header),
+    ...rows.map(line),
+    '',
+    'deliveries/s at capacity, same run:',
+    ...ratios,
+  ].join('\n');
+}
+
+/** Chart rows (one per rate-ladder scenario that has steps). */
+export function chartRows(runs: readonly ScenarioRun[]): ChartRow[] {
+  const rows: ChartRow[] = [];
+  for (const sc of LADDER_SCENARIOS) {
+    const run = runs.find((r) => r.scenario === sc);
+    if (run === undefined) continue;
+    const series = run.systems
+      .filter((s) => s.status === 'ok' && (s.result?.steps.length ?? 0) > 0)
+      .map((s) => ({
+        system: s.system,
+        points: (s.result?.steps ?? []).map((st) => ({
+          offered: st.offeredRate,
+          deliveriesPerSec: st.deliveriesPerSec,
+          p99Ms: st.latencyMs.p99,
+        })),
+      }));
+    if (series.length > 0) rows.push({ title: sc, series });
+  }
+  return rows;
+}
+
+/** Writes the JSON (and the SVG beside it, same name); returns both paths. */
+export function writeReport(
+  report: BenchReport,
+  out: string | null,
+): { json: string; svg: string } {
   // dist/load-tests/bench/report.js -> <repo>/load-tests/results/latest.json
-  const file =
+  const json =
     out ?? path.resolve(__dirname, '..', '..', '..', 'load-tests', 'results', 'latest.json');
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-  return file;
+  mkdirSync(path.dirname(json), { recursive: true });
+  writeFileSync(json, JSON.stringify(report, null, 2) + '\n');
+  const svg = json.replace(/\.json$/, '') + '.svg';
+  writeFileSync(
+    svg,
+    renderChart(
+      chartRows(report.scenarios),
+      `${report.startedAt.slice(0, 16)}Z, ${report.command}`,
+    ),
+  );
+  return { json, svg };
 }

@@ -1,11 +1,12 @@
 /**
  * Systems under test. Each is a command that prints `listening ws H:P` and
  * `listening publish H:P` (PROTOCOL.md §1) and accepts the same client and publisher frames.
- * A Socket.IO baseline slots in here as one more entry.
+ * `dialect` says how the generator's subscribers talk to it.
  */
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Dialect } from '../generator/worker-messages';
 
 export interface SystemCommand {
   readonly command: string;
@@ -15,17 +16,22 @@ export interface SystemCommand {
 export interface System {
   readonly name: string;
   readonly kind: 'troupe' | 'baseline';
+  readonly dialect: Dialect;
+  /** troupe only: path of the built `troupe` command, or null when not built. */
+  readonly troupeBin?: () => string | null;
   /** The command line, or a reason why the system cannot run here. */
   resolve(): SystemCommand | { readonly unavailable: string };
 }
 
 /** dist/ root: this file compiles to dist/load-tests/bench/systems.js. */
 const DIST = path.resolve(__dirname, '..', '..');
+const TROUPE_BIN = path.join(DIST, 'bin', 'troupe.js');
 
 export const SYSTEMS: readonly System[] = [
   {
     name: 'uws-native',
     kind: 'baseline',
+    dialect: 'troupe',
     resolve: () => ({
       command: process.execPath,
       args: [
@@ -40,8 +46,10 @@ export const SYSTEMS: readonly System[] = [
   {
     name: 'troupe',
     kind: 'troupe',
+    dialect: 'troupe',
+    troupeBin: () => (existsSync(TROUPE_BIN) ? TROUPE_BIN : null),
     resolve: () => {
-      const bin = path.join(DIST, 'bin', 'troupe.js');
+      const bin = TROUPE_BIN;
       if (!existsSync(bin))
         return { unavailable: `${path.relative(process.cwd(), bin)} not built yet` };
       const admin = path.join(os.tmpdir(), `troupe-bench-${process.pid}.sock`);
@@ -61,6 +69,21 @@ export const SYSTEMS: readonly System[] = [
         ],
       };
     },
+  },
+  {
+    name: 'socketio',
+    kind: 'baseline',
+    dialect: 'socketio',
+    resolve: () => ({
+      command: process.execPath,
+      args: [
+        path.join(DIST, 'load-tests', 'baselines', 'socketio.js'),
+        '--port',
+        '0',
+        '--publish-port',
+        '0',
+      ],
+    }),
   },
 ];
 

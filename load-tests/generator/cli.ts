@@ -2,7 +2,7 @@
  * The load generator on its own, against any troupe deployment (loopback only):
  *
  *   node dist/load-tests/generator/cli.js --ws 127.0.0.1:7070 --publish 127.0.0.1:7071 \
- *     --subs 2000 --topics 1 --rate 1000 --seconds 10
+ *     --subs 2000 --topics 1 --rate 1000 --seconds 10 [--dialect troupe|socketio]
  *
  * Prints a progress line per second and a final summary; exits when done (at most --seconds
  * of publishing plus connect and drain time).
@@ -10,8 +10,10 @@
 import { Publisher } from './publisher';
 import { fmtCount, fmtMs, runStep } from './run-step';
 import { SubscriberPool } from './subscriber-pool';
+import type { Dialect } from './worker-messages';
 
 interface CliArgs {
+  dialect: Dialect;
   ws: { host: string; port: number };
   publish: { host: string; port: number };
   subs: number;
@@ -44,7 +46,11 @@ function parse(argv: readonly string[]): CliArgs {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`--${k} wants a positive number`);
     return n;
   };
+  const dialect = f.get('dialect') ?? 'troupe';
+  if (dialect !== 'troupe' && dialect !== 'socketio')
+    throw new Error(`--dialect wants troupe or socketio, got "${dialect}"`);
   return {
+    dialect,
     ws: hostPort('ws', f.get('ws') ?? '127.0.0.1:7070'),
     publish: hostPort('publish', f.get('publish') ?? '127.0.0.1:7071'),
     subs: num('subs', 2000),
@@ -60,6 +66,7 @@ function parse(argv: readonly string[]): CliArgs {
 async function main(): Promise<void> {
   const a = parse(process.argv.slice(2));
   const pool = new SubscriberPool({
+    dialect: a.dialect,
     host: a.ws.host,
     port: a.ws.port,
     subscribers: a.subs,

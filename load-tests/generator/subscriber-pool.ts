@@ -5,10 +5,19 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import type { FromWorker, SubscriberPlan, ToWorker, WorkerCounters } from './worker-messages';
+import { SOCKETIO_PATH } from './socketio-subscriber';
+import type {
+  Dialect,
+  FromWorker,
+  SubscriberPlan,
+  ToWorker,
+  WorkerCounters,
+} from './worker-messages';
 import { Window } from './window';
 
 export interface PoolOptions {
+  /** Default 'troupe' (GET /v1/ws, troupe.v1.msgpack). */
+  readonly dialect?: Dialect;
   readonly host: string;
   readonly port: number;
   readonly subscribers: number;
@@ -38,6 +47,9 @@ export interface Gauges {
   readonly closed: number;
   readonly generatorRssBytes: number;
   readonly closeReasons: Record<string, number>;
+  /** Epoch ms: first connection attempt of any worker, last subscription completed (0: none). */
+  readonly firstConnectAt: number;
+  readonly lastReadyAt: number;
 }
 
 const WORKER_JS = path.join(__dirname, 'subscriber-worker.js');
@@ -60,11 +72,13 @@ export class SubscriberPool {
     let first = 0;
     for (let i = 0; i < count; i++) {
       const n = Math.floor(opts.subscribers / count) + (i < opts.subscribers % count ? 1 : 0);
+      const socketio = opts.dialect === 'socketio';
       const plan: SubscriberPlan = {
+        dialect: opts.dialect ?? 'troupe',
         host: opts.host,
         port: opts.port,
-        path: '/v1/ws',
-        protocol: 'troupe.v1.msgpack',
+        path: socketio ? SOCKETIO_PATH : '/v1/ws',
+        protocol: socketio ? '' : 'troupe.v1.msgpack',
         localAddress: sourceAddressOf(i),
         firstIndex: first,
         connections: n,
@@ -158,6 +172,8 @@ export class SubscriberPool {
     let acked = 0;
     let closed = 0;
     let rss = 0;
+    let firstConnectAt = 0;
+    let lastReadyAt = 0;
     const closeReasons: Record<string, number> = {};
     for (const w of this.workers) {
       if (w.latest !== null) {
@@ -165,11 +181,22 @@ export class SubscriberPool {
         acked += w.latest.acked;
         closed += w.latest.closed;
         rss += w.exited ? 0 : w.latest.rssBytes;
+        const f = w.latest.firstConnectAt;
+        if (f > 0 && (firstConnectAt === 0 || f < firstConnectAt)) firstConnectAt = f;
+        lastReadyAt = Math.max(lastReadyAt, w.latest.lastReadyAt);
       }
       for (const [k, v] of Object.entries(w.closeReasons))
         closeReasons[k] = (closeReasons[k] ?? 0) + v;
     }
-    return { connected, acked, closed, generatorRssBytes: rss, closeReasons };
+    return {
+      connected,
+      acked,
+      closed,
+      generatorRssBytes: rss,
+      closeReasons,
+      firstConnectAt,
+      lastReadyAt,
+    };
   }
 
   async stop(): Promise<void> {

@@ -1,7 +1,11 @@
 /** IPC between the coordinator and its subscriber workers (child_process.fork). */
 import type { HistogramDelta } from './latency-histogram';
 
+/** How a subscriber talks to the system: troupe's client protocol, or Socket.IO v4. */
+export type Dialect = 'troupe' | 'socketio';
+
 export interface SubscriberPlan {
+  readonly dialect: Dialect;
   readonly host: string;
   readonly port: number;
   readonly path: string;
@@ -60,6 +64,10 @@ export interface WorkerCounters {
   cpuUserUs: number;
   cpuSystemUs: number;
   rssBytes: number;
+  /** Epoch ms of this worker's first connection attempt (0: none yet). */
+  firstConnectAt: number;
+  /** Epoch ms at which the latest connection finished subscribing (0: none yet). */
+  lastReadyAt: number;
 }
 
 export type FromWorker =

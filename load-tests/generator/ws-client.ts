@@ -16,6 +16,7 @@ export interface WsTarget {
   readonly host: string;
   readonly port: number;
   readonly path: string;
+  /** Sec-WebSocket-Protocol to offer; '' offers none. */
   readonly protocol: string;
   readonly localAddress?: string;
 }
@@ -48,7 +49,9 @@ export class RawWsClient {
       this.socket.write(
         `GET ${target.path} HTTP/1.1\r\nHost: ${target.host}:${target.port}\r\n` +
           'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n' +
-          `Sec-WebSocket-Key: ${this.key}\r\nSec-WebSocket-Protocol: ${target.protocol}\r\n\r\n`,
+          `Sec-WebSocket-Key: ${this.key}\r\n` +
+          (target.protocol === '' ? '' : `Sec-WebSocket-Protocol: ${target.protocol}\r\n`) +
+          '\r\n',
       );
     });
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -63,6 +66,11 @@ export class RawWsClient {
   /** Sends one binary message (client frames are masked, as RFC 6455 requires). */
   send(payload: Buffer): void {
     if (this.state === 'open') this.socket.write(maskedFrame(0x2, payload));
+  }
+
+  /** Sends one text message (Socket.IO / Engine.IO packets are text). */
+  sendText(text: string): void {
+    if (this.state === 'open') this.socket.write(maskedFrame(0x1, Buffer.from(text, 'utf8')));
   }
 
   close(): void {

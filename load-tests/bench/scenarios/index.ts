@@ -1,7 +1,15 @@
 import type { ScenarioName } from '../cli-args';
+import { connectStorm } from './connect-storm';
+import { crossNode } from './cross-node';
 import { hotTopic } from './hot-topic';
+import { idleMemory } from './idle-memory';
+import { manyTopics } from './many-topics';
 import type { Scenario } from './scenario';
 
 export const SCENARIO_REGISTRY: Record<ScenarioName, Scenario> = {
   'hot-topic': hotTopic,
+  'many-topics': manyTopics,
+  'connect-storm': connectStorm,
+  'idle-memory': idleMemory,
+  'cross-node': crossNode,
 };

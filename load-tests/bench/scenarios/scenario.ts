@@ -1,22 +1,26 @@
 /**
- * A bench scenario: given a running system's endpoints, measure and return rows. New scenarios
- * (many-topics, connect-storm, idle-memory, cross-node) implement this and register in index.ts.
+ * A bench scenario: given a running system's endpoints, measure and return rows. Each scenario
+ * implements this and registers in index.ts.
  */
 import type { BenchArgs } from '../cli-args';
 import type { RunningServer } from '../server-process';
+import type { System } from '../systems';
 import type { StepResult } from '../../generator/run-step';
 import type { Capacity } from '../capacity';
 
 export interface ScenarioContext {
-  readonly system: string;
+  readonly system: System;
   readonly server: RunningServer;
   readonly args: BenchArgs;
   readonly log: (line: string) => void;
 }
 
 export interface ScenarioResult {
+  /** Rate steps (hot-topic, many-topics); empty for one-shot scenarios. */
   readonly steps: readonly StepResult[];
   readonly capacity: Capacity | null;
+  /** Headline figures of one-shot scenarios (connect-storm, idle-memory), by name. */
+  readonly metrics: Readonly<Record<string, number | null>>;
   /** Setup facts worth keeping (connect time, connections that failed, ...). */
   readonly notes: Record<string, unknown>;
 }
@@ -25,5 +29,7 @@ export interface Scenario {
   readonly name: string;
   /** Listener names the system must print before the scenario can start. */
   readonly needs: readonly string[];
+  /** A reason not to run on this system (the bench records it as skipped), or null. */
+  skip?(system: System): string | null;
   run(ctx: ScenarioContext): Promise<ScenarioResult>;
 }

@@ -1,0 +1,65 @@
+/**
+ * idle-memory: server RSS per idle subscribed connection. Reads VmRSS of the server's process
+ * tree once it is up and settled, opens `idleConns` connections (default 15,000, over at least
+ * two worker processes and source addresses), each subscribed to one of 100 topics, waits for
+ * the server to settle, reads VmRSS again: (after - before) / connections.
+ */
+import { sleep, SubscriberPool } from '../../generator/subscriber-pool';
+import { treeRssBytes } from '../proc-tree';
+import type { Scenario } from './scenario';
+
+const SETTLE_MS = 3000;
+const PER_WORKER = 8000;
+
+export const idleMemory: Scenario = {
+  name: 'idle-memory',
+  needs: ['ws'],
+  async run(ctx) {
+    const { args, server, log } = ctx;
+    const ws = server.endpoint('ws');
+    await sleep(1000);
+    const before = treeRssBytes(server.pid);
+    const pool = new SubscriberPool({
+      dialect: ctx.system.dialect,
+      host: ws.host,
+      port: ws.port,
+      subscribers: args.idleConns,
+      topicPrefix: 'idle.',
+      topicCount: 100,
+      perWorker: PER_WORKER,
+      workers: 2,
+      connectConcurrency: 64,
+      readyTimeoutMs: 120_000,
+    });
+    try {
+      await pool.start();
+      await sleep(SETTLE_MS);
+      await pool.flush();
+      const after = treeRssBytes(server.pid);
+      const g = pool.gauges();
+      const perConn =
+        before === null || after === null || g.connected === 0
+          ? null
+          : Math.round((after - before) / g.connected);
+      const mb = (b: number | null): number | null =>
+        b === null ? null : Math.round((b / 1048576) * 10) / 10;
+      log(
+        `[${ctx.system.name}] idle-memory: ${g.connected} connections (${g.acked} subscribed), ` +
+          `RSS ${mb(before)} -> ${mb(after)} MB = ${perConn ?? '-'} B/connection`,
+      );
+      return {
+        steps: [],
+        capacity: null,
+        metrics: {
+          connections: g.connected,
+          bytesPerConnection: perConn,
+          rssBeforeMB: mb(before),
+          rssAfterMB: mb(after),
+        },
+        notes: { subscribed: g.acked, failed: g.closed, closeReasons: g.closeReasons },
+      };
+    } finally {
+      await pool.stop();
+    }
+  },
+};

@@ -1,0 +1,84 @@
+import type { ScenarioResult } from './scenarios/scenario';
+import { ratio, summarize, type ScenarioRun } from './summary';
+
+const ladder = (rate: number | null, deliveriesPerSec: number | null): ScenarioResult => ({
+  steps: [],
+  capacity: { rate, deliveriesPerSec },
+  metrics: {},
+  notes: {},
+});
+const oneShot = (metrics: Record<string, number | null>): ScenarioResult => ({
+  steps: [],
+  capacity: null,
+  metrics,
+  notes: {},
+});
+
+const runs: ScenarioRun[] = [
+  {
+    scenario: 'hot-topic',
+    systems: [
+      { system: 'uws-native', status: 'ok', result: ladder(3000, 6_000_000) },
+      { system: 'troupe', status: 'ok', result: ladder(1500, 3_000_000) },
+      { system: 'socketio', status: 'ok', result: ladder(50, 100_000) },
+    ],
+  },
+  {
+    scenario: 'many-topics',
+    systems: [
+      { system: 'uws-native', status: 'ok', result: ladder(8000, 24_000) },
+      { system: 'troupe', status: 'failed', reason: 'boom' },
+      { system: 'socketio', status: 'ok', result: ladder(null, null) },
+    ],
+  },
+  {
+    scenario: 'connect-storm',
+    systems: [
+      {
+        system: 'troupe',
+        status: 'ok',
+        result: oneShot({ acceptedPerSec: 6000, connectP99Ms: 40 }),
+      },
+    ],
+  },
+  {
+    scenario: 'idle-memory',
+    systems: [
+      { system: 'troupe', status: 'ok', result: oneShot({ bytesPerConnection: 1900 }) },
+      { system: 'socketio', status: 'skipped', reason: 'x' },
+    ],
+  },
+];
+
+describe('summarize', () => {
+  const s = summarize(runs);
+
+  it('collects capacity, connect rate and idle memory per system', () => {
+    const troupe = s.systems.find((x) => x.system === 'troupe');
+    expect(troupe).toEqual({
+      system: 'troupe',
+      capacity: { 'hot-topic': { rate: 1500, deliveriesPerSec: 3_000_000 } },
+      connectPerSec: 6000,
+      connectP99Ms: 40,
+      idleBytesPerConnection: 1900,
+    });
+    expect(s.systems.find((x) => x.system === 'socketio')?.idleBytesPerConnection).toBeNull();
+  });
+
+  it('gives troupe/baseline ratios of deliveries/s at capacity, null where one side has none', () => {
+    expect(s.ratios).toEqual([
+      { pair: 'troupe/uws-native', scenario: 'hot-topic', value: 0.5 },
+      { pair: 'troupe/uws-native', scenario: 'many-topics', value: null },
+      { pair: 'troupe/socketio', scenario: 'hot-topic', value: 30 },
+      { pair: 'troupe/socketio', scenario: 'many-topics', value: null },
+    ]);
+  });
+});
+
+describe('ratio', () => {
+  it('rounds to two decimals and refuses a missing or zero denominator', () => {
+    expect(ratio(2, 3)).toBe(0.67);
+    expect(ratio(1, 0)).toBeNull();
+    expect(ratio(null, 1)).toBeNull();
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * Aggregation of one bench run into the headline figures: capacity per system per rate-ladder
+ * scenario, connect-storm rate, idle memory per connection, and the ratios the issue's targets
+ * are stated in (troupe / uws-native, troupe / socketio), all from the same run.
+ */
+import type { Capacity } from './capacity';
+import type { ScenarioResult } from './scenarios/scenario';
+
+export interface SystemRun {
+  readonly system: string;
+  readonly status: 'ok' | 'skipped' | 'failed';
+  readonly reason?: string;
+  readonly result?: ScenarioResult;
+}
+
+export interface ScenarioRun {
+  readonly scenario: string;
+  readonly systems: readonly SystemRun[];
+}
+
+export const LADDER_SCENARIOS = ['hot-topic', 'many-topics'] as const;
+
+export interface SystemSummary {
+  readonly system: string;
+  /** Capacity per rate-ladder scenario (absent when the scenario did not run ok). */
+  readonly capacity: Readonly<Record<string, Capacity>>;
+  readonly connectPerSec: number | null;
+  readonly connectP99Ms: number | null;
+  readonly idleBytesPerConnection: number | null;
+}
+
+export interface Ratio {
+  /** e.g. "troupe/uws-native". */
+  readonly pair: string;
+  readonly scenario: string;
+  /** Deliveries/s at capacity of the first over the second; null when either has none. */
+  readonly value: number | null;
+}
+
+export interface Summary {
+  readonly systems: readonly SystemSummary[];
+  readonly ratios: readonly Ratio[];
+}
+
+export const RATIO_PAIRS: readonly (readonly [string, string])[] = [
+  ['troupe', 'uws-native'],
+  ['troupe', 'socketio'],
+];
+
+function okResult(runs: readonly ScenarioRun[], scenario: string, system: string) {
+  const r = runs.find((s) => s.scenario === scenario)?.systems.find((s) => s.system === system);
+  return r?.status === 'ok' ? (r.result ?? null) : null;
+}
+
+function metric(r: ScenarioResult | null, name: string): number | null {
+  const v = r?.metrics[name];
+  return typeof v === 'number' ? v : null;
+}
+
+export function summarize(runs: readonly ScenarioRun[]): Summary {
+  const names = [...new Set(runs.flatMap((s) => s.systems.map((x) => x.system)))];
+  const systems = names.map((system): SystemSummary => {
+    const capacity: Record<string, Capacity> = {};
+    for (const sc of LADDER_SCENARIOS) {
+      const c = okResult(runs, sc, system)?.capacity;
+      if (c !== undefined && c !== null) capacity[sc] = c;
+    }
+    const storm = okResult(runs, 'connect-storm', system);
+    return {
+      system,
+      capacity,
+      connectPerSec: metric(storm, 'acceptedPerSec'),
+      connectP99Ms: metric(storm, 'connectP99Ms'),
+      idleBytesPerConnection: metric(okResult(runs, 'idle-memory', system), 'bytesPerConnection'),
+    };
+  });
+  const ratios: Ratio[] = [];
+  for (const [a, b] of RATIO_PAIRS) {
+    const sa = systems.find((s) => s.system === a);
+    const sb = systems.find((s) => s.system === b);
+    if (sa === undefined || sb === undefined) continue;
+    for (const sc of LADDER_SCENARIOS) {
+      if (!(sc in sa.capacity) && !(sc in sb.capacity)) continue;
+      ratios.push({
+        pair: `${a}/${b}`,
+        scenario: sc,
+        value: ratio(sa.capacity[sc]?.deliveriesPerSec, sb.capacity[sc]?.deliveriesPerSec),
+      });
+    }
+  }
+  return { systems, ratios };
+}
+
+export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
+  if (a === null || a === undefined || b === null || b === undefined || b === 0) return null;
+  return Math.round((a / b) * 100) / 100;
+}
