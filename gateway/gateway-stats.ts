@@ -18,6 +18,8 @@ export interface GatewayStats {
   drops: Record<string, number>;
   /** Publish-to-send latency samples in ms, drained by the metrics exporter. */
   latencySamples: number[];
+  /** Stamp-to-arrival latency samples in ms (dispatcher tier routing), one per batch received. */
+  routeSamples: number[];
 }
 
 export function newGatewayStats(): GatewayStats {
@@ -31,6 +33,7 @@ export function newGatewayStats(): GatewayStats {
     disconnects: {},
     drops: {},
     latencySamples: [],
+    routeSamples: [],
   };
 }
 
@@ -41,4 +44,8 @@ export function bump(table: Record<string, number>, key: string, by = 1): void {
 /** Bounded so a scrape that never comes cannot grow memory. */
 export function recordLatency(stats: GatewayStats, ms: number): void {
   if (stats.latencySamples.length < 10_000) stats.latencySamples.push(ms);
+}
+
+export function recordRoute(stats: GatewayStats, ms: number): void {
+  if (stats.routeSamples.length < 10_000) stats.routeSamples.push(ms);
 }

@@ -9,12 +9,12 @@
  */
 import { Directive, oneForOne, type ActorRef, type ActorSystem } from '../actors';
 import { chooseSubprotocol, codecFor } from '../protocol';
-import type { DispatcherClient, TopicEvent } from '../dispatcher/types';
+import { nowMs, type DispatcherClient, type TopicEvent } from '../dispatcher/types';
 import { bearer } from './bearer';
 import { ConnSlot } from './conn-slot';
 import type { ConnectionLimits } from './connection-actor';
 import { toBatches } from './event-batch';
-import { newGatewayStats, type GatewayStats } from './gateway-stats';
+import { newGatewayStats, recordRoute, type GatewayStats } from './gateway-stats';
 import { handleHttp, type HttpDeps } from './http-routes';
 import { InterestTable } from './interest-table';
 import type { RouterMsg } from './router-messages';
@@ -103,6 +103,7 @@ export class Gateway {
     this.batcher = new TurnBatcher((events) => this.route(events));
     o.dispatcher.onEvents((events) => {
       this.stats.eventsIn += events.length;
+      if (events.length > 0) recordRoute(this.stats, nowMs() - events[0]!.t0);
       this.batcher.push(events);
     });
     const http: HttpDeps = {

@@ -217,12 +217,28 @@ describe('dispatcher tier', () => {
     p.close();
   });
 
+  it('serves /metrics on a dispatcher with link state, and route latency on a gateway', async () => {
+    const text = await (await fetch(`${d1.http}/metrics`)).text();
+    expect(text).toMatch(/troupe_links_up [1-9]/);
+    expect(text).toContain('troupe_link_reconnects_total');
+    expect(text).toContain('troupe_events_routed_total');
+    const g = await (await fetch(`${gws[0]!.http}/metrics`)).text();
+    expect(g).toContain('troupe_route_seconds_bucket');
+  });
+
   it('keeps publishes flowing when a dispatcher is killed, and takes it back when it restarts', async () => {
     const topics = Array.from({ length: 12 }, (_, i) => `fail:${i}`);
     const clients = await Promise.all(gws.map((g) => TestClient.connect(g.ws)));
     for (const c of clients)
       for (const t of topics) await c.request({ op: 'sub', id: 1, topic: t });
     await new Promise((r) => setTimeout(r, 300));
+    // Positions before the kill, per topic, to resume from after ownership moved.
+    const pre = await TestPublisher.connect(d1.publishPort);
+    for (const t of topics) pre.send({ op: 'pub', topic: t, data: 'before-kill', id: 1 });
+    const before = new Map<string, Msg>();
+    for (const t of topics) before.set(t, (await clients[0]!.events(t, 1))[0]!);
+    for (const c of clients.slice(1)) for (const t of topics) await c.events(t, 1);
+    pre.close();
     await d2.stop('SIGKILL');
     for (const g of gws) await linkedTo(g, 1);
     const p = await TestPublisher.connect(d1.publishPort);
@@ -230,6 +246,26 @@ describe('dispatcher tier', () => {
     for (const c of clients) {
       for (const t of topics) expect((await c.events(t, 1, 10_000))[0]!.data).toBe('after-kill');
     }
+    // A topic that moved to another owner starts a new epoch: resuming across it is not a recovery.
+    const probe = await TestClient.connect(gws[0]!.ws);
+    let changed = 0;
+    for (const t of topics) {
+      const ev = before.get(t)!;
+      const a = await probe.request({
+        op: 'sub',
+        id: 2,
+        topic: t,
+        since: { epoch: ev.epoch, seq: ev.seq },
+      });
+      if (a.epoch !== ev.epoch) {
+        changed++;
+        expect(a.recovered).toBe(false);
+      } else {
+        expect(a.recovered).toBe(true);
+      }
+    }
+    expect(changed).toBeGreaterThan(0);
+    probe.close();
     // The dispatcher comes back on its address: gateways re-announce their interest to it.
     d2 = await dispatcher(d2Port, [
       '--dc',

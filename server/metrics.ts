@@ -144,6 +144,15 @@ export function createMetrics(src: MetricSources): Registry {
         for (const ms of samples) this.observe(ms / 1000);
       },
     });
+    new Histogram({
+      name: 'troupe_route_seconds',
+      help: 'From the owning dispatcher stamping an event to its arrival at this gateway',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [reg],
+      collect() {
+        for (const ms of g.routeSamples.splice(0)) this.observe(ms / 1000);
+      },
+    });
   }
   const d = src.dispatcher;
   if (d !== undefined) {

@@ -143,7 +143,8 @@ export class TroupeNode {
       links: cfg.role === 'standalone' ? undefined : linkStats(),
     });
 
-    const httpPort = cfg.httpPort;
+    // A dispatcher has no client port, so its HTTP endpoints take that port unless told otherwise.
+    const httpPort = cfg.httpPort ?? (cfg.role === 'dispatcher' ? cfg.port : undefined);
     if (httpPort !== undefined) {
       const http = new HttpServer({
         ready: () => node.drained === undefined,
@@ -241,6 +242,7 @@ export class TroupeNode {
               gateway: {
                 ...this.gateway.stats,
                 latencySamples: undefined,
+                routeSamples: undefined,
                 topics: this.gateway.topics,
               },
             }
