@@ -9,6 +9,7 @@ import { runAdminCommand } from '../admin/admin-client';
 import { ConfigError, parseConfig, USAGE, wantsHelp } from '../server/config';
 import { createLogger } from '../server/logger';
 import { TroupeNode } from '../server/node';
+import { MultiProcessNode, workersConfigProblem } from '../workers/multi-process-node';
 
 const TOP_USAGE = `usage: troupe start [flags]     start a node (standalone: gateway + dispatcher)
        troupe admin <cmd> [...]  tree | stats | inspect <path> | stop <path> | drain
@@ -29,10 +30,18 @@ async function start(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  const problem = workersConfigProblem(cfg);
+  if (problem !== undefined) {
+    process.stderr.write(`troupe: ${problem}\n`);
+    return 2;
+  }
   const log = createLogger(cfg.logLevel);
-  if (cfg.workers > 1)
-    log.warn({ workers: cfg.workers }, '--workers > 1 is not available yet; running 1');
-  const node = await TroupeNode.start(cfg, log, (line) => process.stdout.write(line + '\n'));
+  const print = (line: string) => process.stdout.write(line + '\n');
+  // --workers N: this process becomes the comedy root of N gateway worker processes.
+  const node =
+    cfg.workers > 1
+      ? await MultiProcessNode.start(cfg, log, print)
+      : await TroupeNode.start(cfg, log, print);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -1,0 +1,158 @@
+/**
+ * A node run with `--workers N` (N > 1; roles standalone and gateway): the main process is the
+ * comedy root and N forked gateway workers share the client port (SO_REUSEPORT), each linked to
+ * the node's dispatcher like any other gateway (ARCHITECTURE.md, "Process-level actors use
+ * comedy"; issue 3 part 6).
+ *
+ *   standalone  main: dispatcher role (publisher port + link port), workers: gateway -> main link
+ *   gateway     main: supervision only, workers: gateway -> cfg.dispatchers
+ *
+ * It prints the lines a single process prints (`listening ws|publish|link|admin ...`), so tools
+ * do not care how many processes serve: `ws` once the first worker listens, `admin` last, once
+ * every worker listens.
+ *
+ *   start() --> serving --drain()--> draining (every worker's clients get bye + 1001, then the
+ *   main's publisher closes) --stop()--> workers destroyed and gone, main stopped
+ */
+import { AdminServer } from '../admin/admin-server';
+import type { HostPort, TroupeConfig } from '../server/config';
+import type { Logger } from '../server/logger';
+import { TroupeNode } from '../server/node';
+import { createProcessSystem } from './comedy-facade';
+import { pickFreePort } from './free-port';
+import { mergedAdminTarget } from './merged-admin-target';
+import { WorkerPool } from './worker-pool';
+import { WorkerTopic, type WorkerParams } from './worker-protocol';
+
+type Print = (line: string) => void;
+
+/** Longer than a worker's own drain timeout (5 s in server/node.ts), so it can finish. */
+const WORKER_DRAIN_TIMEOUT_MS = 8_000;
+
+/** Why `cfg` cannot run with workers, for an exit-2 message; `undefined` when it can. */
+export function workersConfigProblem(cfg: TroupeConfig): string | undefined {
+  if (cfg.workers <= 1) return undefined;
+  if (cfg.role === 'dispatcher') return '--workers applies to --role standalone and gateway only';
+  if (cfg.transport === 'ws')
+    return '--workers > 1 needs --transport uws: ws cannot share the client port between processes';
+  return undefined;
+}
+
+/** Where workers reach the main's link port: a wildcard bind is reached over loopback. */
+function linkAddress(host: string, port: number): HostPort {
+  if (host === '0.0.0.0') return { host: '127.0.0.1', port };
+  if (host === '::') return { host: '::1', port };
+  return { host, port };
+}
+
+export class MultiProcessNode {
+  private drained: Promise<void> | undefined;
+  private stopped: Promise<void> | undefined;
+  private admin: AdminServer | undefined;
+
+  private constructor(
+    private readonly cfg: TroupeConfig,
+    private readonly log: Logger,
+    private readonly main: TroupeNode | undefined,
+    private readonly pool: WorkerPool,
+  ) {}
+
+  static async start(cfg: TroupeConfig, log: Logger, print: Print): Promise<MultiProcessNode> {
+    const problem = workersConfigProblem(cfg);
+    if (problem !== undefined) throw new Error(problem);
+
+    let main: TroupeNode | undefined;
+    let dispatchers = cfg.dispatchers;
+    if (cfg.role === 'standalone') {
+      let linkPort = 0;
+      const capture: Print = (line) => {
+        const m = /^listening link .*:(\d+)$/.exec(line);
+        if (m) linkPort = Number(m[1]);
+        print(line);
+      };
+      // A dispatcher serves HTTP on `port` unless given `httpPort`; the client port belongs to
+      // the workers, so the main's /metrics (dispatcher, links) gets a port of its own.
+      main = await TroupeNode.start(
+        { ...cfg, role: 'dispatcher', admin: 'none', workers: 1, httpPort: cfg.httpPort ?? 0 },
+        log,
+        capture,
+      );
+      dispatchers = [linkAddress(cfg.host, linkPort)];
+    }
+
+    try {
+      const port = cfg.port === 0 ? await pickFreePort(cfg.host) : cfg.port;
+      const params = (index: number): WorkerParams => ({
+        index,
+        cfg: {
+          ...cfg,
+          role: 'gateway',
+          port,
+          dispatchers,
+          admin: 'none',
+          workers: 1,
+          // A separate HTTP port cannot be shared by Node's http server; the main keeps it.
+          httpPort: undefined,
+          nodeId: `${cfg.nodeId}-w${index}`,
+        },
+      });
+      const pool = await WorkerPool.start({
+        system: createProcessSystem({ logLevel: cfg.logLevel }),
+        count: cfg.workers,
+        params,
+        log,
+        onFirstListening: (info) => print(`listening ws ${cfg.host}:${info.port}`),
+      });
+      const node = new MultiProcessNode(cfg, log, main, pool);
+      await node.listenAdmin(print);
+      log.info({ node: cfg.nodeId, role: cfg.role, workers: cfg.workers }, 'troupe ready');
+      return node;
+    } catch (err) {
+      await main?.stop();
+      throw err;
+    }
+  }
+
+  private async listenAdmin(print: Print): Promise<void> {
+    const { cfg } = this;
+    if (cfg.admin === '' || cfg.admin === 'none') return;
+    const target = mergedAdminTarget({
+      main: this.main?.adminTarget(),
+      pool: this.pool,
+      nodeId: cfg.nodeId,
+      role: cfg.role,
+      drain: () => void this.drain(),
+    });
+    this.admin = new AdminServer(target, { path: cfg.admin, log: this.log });
+    print(`listening admin ${await this.admin.listen()}`);
+  }
+
+  /** Idempotent: every worker drains (in parallel), then the main's publisher closes. */
+  drain(): Promise<void> {
+    this.drained ??= (async () => {
+      this.log.info({ workers: this.pool.slots.length }, 'draining workers');
+      const results = await Promise.allSettled(
+        this.pool.slots.map((s) =>
+          this.pool.ask(s.index, WorkerTopic.Drain, {}, WORKER_DRAIN_TIMEOUT_MS),
+        ),
+      );
+      results.forEach((r, index) => {
+        if (r.status === 'rejected')
+          this.log.warn({ worker: index, reason: String(r.reason) }, 'worker drain failed');
+      });
+      await this.main?.drain();
+    })();
+    return this.drained;
+  }
+
+  /** Idempotent: drain, then workers destroyed (their processes gone), then the main. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      await this.drain();
+      await this.admin?.close();
+      await this.pool.close();
+      await this.main?.stop();
+    })();
+    return this.stopped;
+  }
+}
