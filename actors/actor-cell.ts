@@ -73,7 +73,6 @@ export class ActorCell<M>
   implements ActorContext<M>, Runnable, TimerOwner<M>, deathWatch.WatchNode
 {
   readonly ref: LocalActorRef<M>;
-  readonly path: string;
   status: ActorStatus = ActorStatus.Starting;
   processed = 0;
   restarts = 0;
@@ -98,7 +97,11 @@ export class ActorCell<M>
     readonly opts: SpawnOptions | undefined,
   ) {
     this.ref = new LocalActorRef(this);
-    this.path = childPath(parentCell === null ? '' : parentCell.path, name);
+  }
+
+  /** Built when asked (admin, dead letters), not stored: a path string per actor adds up at 100k. */
+  get path(): string {
+    return childPath(this.parentCell === null ? '' : this.parentCell.path, this.name);
   }
 
   // ---- ActorRef side ------------------------------------------------------------------------

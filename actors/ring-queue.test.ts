@@ -36,6 +36,26 @@ describe('RingQueue', () => {
     });
   });
 
+  describe('#push (lone item)', () => {
+    it('holds a lone item without allocating storage', () => {
+      const q = new RingQueue<number>();
+      q.push(1);
+      expect((q as unknown as { buf: unknown }).buf).toBeNull();
+      expect(q.peek()).toBe(1);
+      expect(q.shift()).toBe(1);
+      expect(q.size).toBe(0);
+      expect(q.shift()).toBeUndefined();
+    });
+
+    it('keeps FIFO order when a second item moves the lone one into storage', () => {
+      const q = new RingQueue<number>();
+      q.push(1);
+      q.push(2);
+      q.push(3);
+      expect([q.shift(), q.shift(), q.shift(), q.shift()]).toEqual([1, 2, 3, undefined]);
+    });
+  });
+
   describe('#peek', () => {
     it('returns the oldest item without removing it', () => {
       const q = new RingQueue<string>();

@@ -1,7 +1,8 @@
 /**
  * Growable FIFO ring buffer. `Array#shift` is O(n) and a linked list allocates a node per
  * item; a power-of-two ring makes push/shift O(1) with no allocation except when it grows.
- * Storage is allocated on first push so an empty queue is just an object header and 3 slots.
+ * A lone item is held inline and storage is allocated only when a second one queues up: most
+ * mailboxes (a connection actor under fan-out gets one batch per turn) never allocate any.
  */
 const INITIAL_CAPACITY = 8;
 /** An emptied queue larger than this gives its storage back, so one burst does not pin memory. */
@@ -9,6 +10,8 @@ const RETAIN_CAPACITY = 64;
 
 export class RingQueue<T> {
   private buf: (T | undefined)[] | null = null;
+  /** The only item while `buf` is null and `count` is 1. */
+  private solo: T | undefined = undefined;
   private head = 0;
   private count = 0;
 
@@ -19,7 +22,15 @@ export class RingQueue<T> {
   push(item: T): void {
     let buf = this.buf;
     if (buf === null) {
+      if (this.count === 0) {
+        this.solo = item;
+        this.count = 1;
+        return;
+      }
       buf = this.buf = new Array<T | undefined>(INITIAL_CAPACITY);
+      buf[0] = this.solo;
+      this.solo = undefined;
+      this.head = 0;
     } else if (this.count === buf.length) {
       buf = this.grow(buf);
     }
@@ -29,7 +40,13 @@ export class RingQueue<T> {
 
   shift(): T | undefined {
     if (this.count === 0) return undefined;
-    const buf = this.buf as (T | undefined)[];
+    const buf = this.buf;
+    if (buf === null) {
+      const solo = this.solo;
+      this.solo = undefined;
+      this.count = 0;
+      return solo;
+    }
     const item = buf[this.head];
     buf[this.head] = undefined;
     this.head = (this.head + 1) & (buf.length - 1);
@@ -41,7 +58,8 @@ export class RingQueue<T> {
   }
 
   peek(): T | undefined {
-    return this.count === 0 ? undefined : (this.buf as (T | undefined)[])[this.head];
+    if (this.count === 0) return undefined;
+    return this.buf === null ? this.solo : this.buf[this.head];
   }
 
   private grow(buf: (T | undefined)[]): (T | undefined)[] {
