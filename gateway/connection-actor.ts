@@ -29,6 +29,7 @@ import { bump, recordLatency, type GatewayStats } from './gateway-stats';
 import type { RouterMsg } from './router-messages';
 import { closeReason, requestId } from './close-reason';
 import { withTimeout } from './request-timeout';
+import { Subscriptions } from './subscriptions';
 
 export { RequestTimeoutError } from './request-timeout';
 export { closeReason } from './close-reason';
@@ -67,12 +68,6 @@ export interface ConnectionEnv {
 const State = { Open: 0, Closing: 1, Closed: 2 } as const;
 type State = (typeof State)[keyof typeof State];
 
-/** Where a subscriber is in its topic's seq space. */
-interface SubPosition {
-  epoch: string;
-  seq: number;
-}
-
 type Disconnect = (typeof Disconnect)[keyof typeof Disconnect];
 
 const REPLAY_CHUNK = 100;
@@ -83,7 +78,7 @@ const REPLAY_CHUNK = 100;
  */
 export class ConnectionActor implements Behavior<ConnMsg> {
   private state: State = State.Open;
-  private readonly subs = new Map<string, SubPosition>();
+  private readonly subs = new Subscriptions();
   private lastSeen = Date.now();
   private tokens: number;
   private tokensAt: number;
@@ -158,7 +153,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     const { subs } = this;
     stats.connections--;
     stats.subscriptions -= subs.size;
-    if (subs.size > 0) router.tell({ type: 'gone', conn: ctx.self, topics: [...subs.keys()] });
+    if (subs.size > 0) router.tell({ type: 'gone', conn: ctx.self, topics: subs.topics() });
     subs.clear();
     if (this.state === State.Open) {
       // Stopped from outside (operator or supervisor): tell the client to come back.
@@ -179,7 +174,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       remote: this.conn.remoteAddress,
       subprotocol: this.codec.subprotocol,
       state: ['open', 'closing', 'closed'][this.state],
-      subscriptions: Object.fromEntries(this.subs),
+      subscriptions: this.subs.toObject(),
       bufferedBytes: this.state === State.Open ? this.conn.bufferedAmount() : 0,
       idleMs: Date.now() - this.lastSeen,
     };

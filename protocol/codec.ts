@@ -52,7 +52,9 @@ export function chooseSubprotocol(offered: readonly string[]): Subprotocol | nul
       const name = part.trim();
       if (name === '') continue;
       sawAny = true;
-      if (name === Subprotocol.Msgpack || name === Subprotocol.Json) return name;
+      // The constant, not the client's copy: every connection keeps this string for its life.
+      if (name === Subprotocol.Msgpack) return Subprotocol.Msgpack;
+      if (name === Subprotocol.Json) return Subprotocol.Json;
     }
   }
   return sawAny ? null : Subprotocol.Msgpack;

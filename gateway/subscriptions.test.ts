@@ -1,0 +1,51 @@
+import { Subscriptions } from './subscriptions';
+
+const at = (seq: number) => ({ epoch: 'e', seq });
+
+describe('Subscriptions', () => {
+  describe('#set', () => {
+    it('keeps a lone topic inline and more topics beside it', () => {
+      const s = new Subscriptions();
+      s.set('a', at(1));
+      s.set('b', at(2));
+      s.set('c', at(3));
+      expect(s.size).toBe(3);
+      expect([s.get('a')?.seq, s.get('b')?.seq, s.get('c')?.seq]).toEqual([1, 2, 3]);
+      expect(s.topics().sort()).toEqual(['a', 'b', 'c']);
+    });
+
+    it('updates a topic in place wherever it lives', () => {
+      const s = new Subscriptions();
+      s.set('a', at(1));
+      s.set('b', at(2));
+      s.delete('a');
+      s.set('b', at(5));
+      expect(s.size).toBe(1);
+      expect(s.get('b')?.seq).toBe(5);
+      s.set('a', at(7));
+      expect(s.toObject()).toEqual({ a: at(7), b: at(5) });
+    });
+  });
+
+  describe('#delete', () => {
+    it('returns false for a topic it does not hold', () => {
+      const s = new Subscriptions();
+      expect(s.delete('x')).toBe(false);
+      s.set('x', at(1));
+      expect(s.delete('x')).toBe(true);
+      expect(s.has('x')).toBe(false);
+      expect(s.size).toBe(0);
+    });
+  });
+
+  describe('#clear', () => {
+    it('forgets every topic', () => {
+      const s = new Subscriptions();
+      s.set('a', at(1));
+      s.set('b', at(1));
+      s.clear();
+      expect(s.size).toBe(0);
+      expect(s.topics()).toEqual([]);
+    });
+  });
+});
