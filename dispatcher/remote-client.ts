@@ -17,6 +17,9 @@ import type { LinkMsg } from './link-messages';
 import { ownerOf } from './rendezvous';
 import type { DispatcherClient, HistoryAnswer, PublishResult, TopicEvent } from './types';
 
+const HISTORY_RETRIES = 3;
+const HISTORY_RETRY_MS = 100;
+
 interface Pending {
   ep: LinkEndpoint;
   resolve: (m: LinkMsg) => void;
@@ -68,15 +71,26 @@ export class RemoteDispatcherClient implements DispatcherClient {
     for (const ep of this.up.values()) ep.send({ op: 'interest', topics: [topic], on });
   }
 
+  /**
+   * History reads are idempotent, so they are retried a few times: right after a dispatcher
+   * joins or leaves, this gateway and the dispatchers may briefly disagree on a topic's owner.
+   */
   async history(topic: string, since: Since | undefined): Promise<HistoryAnswer> {
-    const r = await this.request(topic, (rid) => ({
-      op: 'history',
-      rid,
-      topic,
-      ...(since ? { since } : {}),
-    }));
-    if (r.op !== 'history-r') throw new DispatcherUnavailableError(`unexpected answer ${r.op}`);
-    return { epoch: r.epoch, seq: r.seq, recovered: r.recovered, events: r.events };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const r = await this.request(topic, (rid) => ({
+          op: 'history',
+          rid,
+          topic,
+          ...(since ? { since } : {}),
+        }));
+        if (r.op !== 'history-r') throw new DispatcherUnavailableError(`unexpected answer ${r.op}`);
+        return { epoch: r.epoch, seq: r.seq, recovered: r.recovered, events: r.events };
+      } catch (e) {
+        if (attempt >= HISTORY_RETRIES) throw e;
+        await new Promise((r) => setTimeout(r, HISTORY_RETRY_MS * (attempt + 1)));
+      }
+    }
   }
 
   async publish(topic: string, data: unknown): Promise<PublishResult> {
