@@ -62,6 +62,21 @@ function mirroredGauge(reg: Registry, name: string, help: string, read: () => nu
   });
 }
 
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+/** A histogram fed at scrape time from millisecond samples the hot path collected. */
+function sampledHistogram(reg: Registry, name: string, help: string, samples: number[]): void {
+  new Histogram({
+    name,
+    help,
+    buckets: LATENCY_BUCKETS,
+    registers: [reg],
+    collect() {
+      for (const ms of samples.splice(0)) this.observe(ms / 1000);
+    },
+  });
+}
+
 export function createMetrics(src: MetricSources): Registry {
   const reg = new Registry();
   collectDefaultMetrics({ register: reg, prefix: 'troupe_process_' });
@@ -134,25 +149,18 @@ export function createMetrics(src: MetricSources): Registry {
       'reason',
       () => g.drops,
     );
-    new Histogram({
-      name: 'troupe_publish_to_send_seconds',
-      help: 'From the dispatcher stamping an event to the last subscriber write of its batch',
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-      registers: [reg],
-      collect() {
-        const samples = g.latencySamples.splice(0);
-        for (const ms of samples) this.observe(ms / 1000);
-      },
-    });
-    new Histogram({
-      name: 'troupe_route_seconds',
-      help: 'From the owning dispatcher stamping an event to its arrival at this gateway',
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-      registers: [reg],
-      collect() {
-        for (const ms of g.routeSamples.splice(0)) this.observe(ms / 1000);
-      },
-    });
+    sampledHistogram(
+      reg,
+      'troupe_publish_to_send_seconds',
+      'From the dispatcher stamping an event to the last subscriber write of its batch',
+      g.latencySamples,
+    );
+    sampledHistogram(
+      reg,
+      'troupe_route_seconds',
+      'From the owning dispatcher stamping an event to its arrival at this gateway',
+      g.routeSamples,
+    );
   }
   const d = src.dispatcher;
   if (d !== undefined) {
