@@ -24,7 +24,8 @@ import {
 export interface MergedAdminOptions {
   /** The main's own node; absent for a gateway node, whose main only supervises. */
   main: AdminTarget | undefined;
-  pool: WorkerPool;
+  /** The pool, or a fake of it in tests. */
+  pool: Pick<WorkerPool, 'slots' | 'ask'>;
   nodeId: string;
   role: string;
   /** Starts the drain of every worker and the main. */
