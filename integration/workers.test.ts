@@ -11,6 +11,7 @@ import {
   type Msg,
   type Node,
 } from './harness';
+import { processAlive as alive } from '../workers/process-alive';
 
 interface WorkerStats {
   index: number;
@@ -33,15 +34,6 @@ const TOPIC = 'workers:fan';
 async function workerStats(node: Node): Promise<WorkerStats[]> {
   const a = await adminCall(node.admin, { cmd: 'stats' });
   return (a.stats as { workers: WorkerStats[] }).workers;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function collect(t: Tree, pred: (n: Tree) => boolean, out: Tree[] = []): Tree[] {

@@ -11,6 +11,7 @@
 import type { Logger } from '../server/logger';
 import type { ProcessActor, ProcessSystem } from './comedy-facade';
 import { GATEWAY_WORKER_MODULE } from './gateway-worker';
+import { processAlive } from './process-alive';
 import {
   WorkerTopic,
   type WorkerAnswers,
@@ -111,7 +112,7 @@ export class WorkerPool {
     // Only the current pids: a pid from before a respawn may already belong to someone else.
     const pids = this.slots.flatMap((s) => (s.pid === undefined ? [] : [s.pid]));
     if (!(await waitGone(pids, destroyed ? EXIT_WAIT_MS : 0))) {
-      for (const pid of pids.filter(alive)) {
+      for (const pid of pids.filter(processAlive)) {
         this.log.warn({ pid }, 'killing a worker process that did not exit');
         process.kill(pid, 'SIGKILL');
       }
@@ -155,19 +156,10 @@ export class WorkerPool {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function waitGone(pids: number[], timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (!pids.some(alive)) return true;
+    if (!pids.some(processAlive)) return true;
     if (Date.now() >= deadline) return false;
     await sleep(50);
   }
