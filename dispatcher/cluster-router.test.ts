@@ -215,26 +215,20 @@ describe('clusterRouterBehavior', () => {
       expect(h.system.inspect('/user/cluster')?.state.pendingForwards).toBe(0);
     });
 
-    // BUG (cluster-router.ts:135 and :266-270): pending forwards remember the peer node, not the
-    // endpoint they went over, and link-down returns early while another link to the same peer
-    // is up (two dispatchers that list each other hold two links). The `fwd-r` can only come
-    // back over the link that carried the `fwd`, which is gone, and pending forwards have no
-    // deadline, so the publisher's reply for the whole batch never comes.
-    it.failing(
-      'fails forwards pending on a link that went down while a second link to the peer is up',
-      async () => {
-        const h = start();
-        const l1 = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r1'));
-        const l2 = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r2'));
-        const p = publish(h, [{ topic: topicOwnedBy(PEER, both), data: 1 }]);
-        await eventually(() => l1.of('fwd').length + l2.of('fwd').length === 1);
-        down(h, l1.of('fwd').length === 1 ? l1 : l2);
-        await settle(h);
-        await eventually(() => p.settled(), 500);
-        const [r] = await p.result;
-        expect(r).toEqual({ code: ErrorCode.Unavailable, error: expect.any(String) });
-      },
-    );
+    // Regression: two dispatchers that list each other hold two links; a forward's answer can
+    // only come back on the link that carried it.
+    it('fails forwards pending on a link that went down while a second link to the peer is up', async () => {
+      const h = start();
+      const l1 = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r1'));
+      const l2 = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r2'));
+      const p = publish(h, [{ topic: topicOwnedBy(PEER, both), data: 1 }]);
+      await eventually(() => l1.of('fwd').length + l2.of('fwd').length === 1);
+      down(h, l1.of('fwd').length === 1 ? l1 : l2);
+      await settle(h);
+      await eventually(() => p.settled(), 500);
+      const [r] = await p.result;
+      expect(r).toEqual({ code: ErrorCode.Unavailable, error: expect.any(String) });
+    });
 
     it('answers 503 at once when the link to the owner refuses the send', async () => {
       const h = start();

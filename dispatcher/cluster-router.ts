@@ -32,7 +32,8 @@ export type ClusterMsg =
     }
   | { type: 'link-up'; ep: LinkEndpoint }
   | { type: 'link-down'; ep: LinkEndpoint }
-  | { type: 'link-msg'; ep: LinkEndpoint; msg: LinkMsg };
+  | { type: 'link-msg'; ep: LinkEndpoint; msg: LinkMsg }
+  | { type: 'expire' };
 
 export interface ClusterStats {
   forwarded: number;
@@ -48,6 +49,9 @@ export interface ClusterRouterOptions {
   readonly stats: ClusterStats;
 }
 
+/** A forwarded publish not answered by its owner within this fails with 503. */
+const FORWARD_TIMEOUT_MS = 5_000;
+
 const UNREACHABLE: PublishOutcome = {
   code: ErrorCode.Unavailable,
   error: 'topic owner unreachable',
@@ -59,7 +63,18 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
   const gateways = new Map<string, Set<LinkEndpoint>>();
   const dcs = new Map<string, Set<LinkEndpoint>>();
   /** Forwarded publishes awaiting the owner's seq, by rid, with the peer they went to. */
-  const pending = new Map<number, { peer: string; done: (r: PublishOutcome) => void }>();
+  const pending = new Map<
+    number,
+    { ep: LinkEndpoint; at: number; done: (r: PublishOutcome) => void }
+  >();
+  /** Fails the pending forwards that went over `ep` (or, with no ep, those past their deadline). */
+  const failPending = (pred: (p: { ep: LinkEndpoint; at: number }) => boolean): void => {
+    for (const [rid, p] of pending) {
+      if (!pred(p)) continue;
+      pending.delete(rid);
+      p.done(UNREACHABLE);
+    }
+  };
   let nextRid = 1;
   let members: string[] = [o.self];
 
@@ -133,7 +148,8 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
         }
         waiting++;
         pending.set(rids[j]!, {
-          peer: owner,
+          ep: ep!,
+          at: Date.now(),
           done: (r) => {
             results[i] = r;
             finish();
@@ -245,8 +261,16 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
   };
 
   return {
+    preStart(ctx) {
+      ctx.timers.startPeriodic('expire', { type: 'expire' }, FORWARD_TIMEOUT_MS / 2);
+    },
     receive(msg, ctx) {
       switch (msg.type) {
+        case 'expire': {
+          // An owner that refused to answer (its send failed) must not leave a publisher waiting.
+          const oldest = Date.now() - FORWARD_TIMEOUT_MS;
+          return failPending((p) => p.at < oldest);
+        }
         case 'publish':
           return publish(msg);
         case 'link-up': {
@@ -264,6 +288,8 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
           const node = keyFor(msg.ep, table);
           const set = table.get(node);
           if (set === undefined || !set.delete(msg.ep)) return;
+          // A forward's answer can only come back on the link that carried it.
+          failPending((p) => p.ep === msg.ep);
           if (set.size > 0) {
             if (msg.ep.peer.role === 'gateway') attachGateway(any(set)!);
             return;
@@ -272,11 +298,6 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
           if (msg.ep.peer.role === 'gateway') {
             o.dispatcher.tell({ type: 'detach', gateway: node });
           } else if (table === peers) {
-            for (const [rid, p] of pending) {
-              if (p.peer !== node) continue;
-              pending.delete(rid);
-              p.done(UNREACHABLE);
-            }
             membershipChanged();
           }
           return;

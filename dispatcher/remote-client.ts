@@ -18,6 +18,8 @@ import { ownerOf } from './rendezvous';
 import type { DispatcherClient, HistoryAnswer, PublishResult, TopicEvent } from './types';
 
 const HISTORY_RETRIES = 3;
+/** Topics per interest frame: 1,000 names of up to 200 bytes stay under 256 KiB. */
+const INTEREST_CHUNK = 1000;
 const HISTORY_RETRY_MS = 100;
 
 interface Pending {
@@ -130,7 +132,14 @@ export class RemoteDispatcherClient implements DispatcherClient {
 
   private onUp(ep: LinkEndpoint): void {
     this.up.set(ep.peer.node, ep);
-    ep.send({ op: 'interest', topics: [...this.topics], on: true, reset: true });
+    // The whole set, in frames well under the link's frame limit: the first one resets.
+    const topics = [...this.topics];
+    let i = 0;
+    do {
+      const chunk = topics.slice(i, i + INTEREST_CHUNK);
+      ep.send({ op: 'interest', topics: chunk, on: true, ...(i === 0 ? { reset: true } : {}) });
+      i += INTEREST_CHUNK;
+    } while (i < topics.length);
     this.o.onLinkChange?.(ep.peer.node, true);
   }
 
