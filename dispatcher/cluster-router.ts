@@ -138,7 +138,7 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
       const ok =
         ep !== undefined &&
         ep.send({ op: 'fwd', items: idx.map((i) => items[i]!), ...(rids ? { rids } : {}) });
-      o.stats.forwarded += idx.length;
+      if (ok) o.stats.forwarded += idx.length;
       if (rids === undefined) continue;
       for (let j = 0; j < idx.length; j++) {
         const i = idx[j]!;
