@@ -17,7 +17,15 @@ class FakeDispatcher implements ActorRef<DispatcherMsg> {
   readonly name = 'dispatcher';
   readonly messages: DispatcherMsg[] = [];
   accepting = true;
+  /** When set, replies wait in `held` until `release()`: a dispatcher that is behind. */
+  hold = false;
+  private held: (() => void)[] = [];
   private readonly seqs = new Map<string, number>();
+
+  release(): void {
+    this.hold = false;
+    for (const r of this.held.splice(0)) r();
+  }
 
   tell(msg: DispatcherMsg): boolean {
     if (!this.accepting) return false;
@@ -28,7 +36,8 @@ class FakeDispatcher implements ActorRef<DispatcherMsg> {
         this.seqs.set(item.topic, seq);
         return { seq, epoch: 'ep' };
       });
-      msg.reply?.(results);
+      if (this.hold) this.held.push(() => msg.reply?.(results));
+      else msg.reply?.(results);
     }
     return true;
   }
@@ -450,5 +459,28 @@ describe(PublisherServer, () => {
       await c.closedByServer();
       expect(c.closed).toBe(true);
     });
+  });
+});
+
+describe('PublisherServer backpressure', () => {
+  it('stops reading a publisher while 64 batches wait for the dispatcher, and resumes after', async () => {
+    const { port, dispatcher } = await start();
+    dispatcher.hold = true;
+    const sock = net.connect(port, '127.0.0.1');
+    sockets.push(sock);
+    await new Promise((r) => sock.once('connect', r));
+    for (let i = 0; i < 200; i++) {
+      sock.write(encodeFrame({ op: 'pub', topic: 'bp', data: i }));
+      // One frame per read, so each is its own batch.
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await eventually(() => dispatcher.batches().length >= 64);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(dispatcher.batches().length).toBe(64);
+    dispatcher.release();
+    await eventually(() => dispatcher.items().length === 200);
+    expect(dispatcher.items().map((it) => it.data)).toEqual(
+      Array.from({ length: 200 }, (_, i) => i),
+    );
   });
 });

@@ -39,6 +39,9 @@ export interface PublisherServerOptions {
   readonly log: (level: 'info' | 'warn', msg: string, meta?: Record<string, unknown>) => void;
 }
 
+/** Unanswered publish batches per publisher connection before its socket is paused. */
+const MAX_INFLIGHT_BATCHES = 64;
+
 export class PublisherServer {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
@@ -75,6 +78,8 @@ export class PublisherServer {
     let authed = o.authToken === undefined;
     // Set once the connection is being dropped: later reads are ignored, never acted on.
     let dropped = false;
+    /** Batches handed to the dispatcher and not yet answered. */
+    let inflight = 0;
 
     const send = (replies: PublisherReply[]): void => {
       if (replies.length === 0 || socket.destroyed) return;
@@ -157,27 +162,31 @@ export class PublisherServer {
       send(replies);
       if (items.length === 0) return;
       const wantsReply = ids.some((id) => id !== undefined);
+      // Bounded ingress: a publisher that writes faster than the dispatcher stamps is paused
+      // (TCP backpressure) instead of growing the dispatcher's mailbox without limit.
+      if (++inflight === MAX_INFLIGHT_BATCHES) socket.pause();
       const ok = o.dispatcher.tell({
         type: 'publish',
         items,
-        reply: wantsReply
-          ? (results) => {
-              const acks: PublisherReply[] = [];
-              for (let i = 0; i < ids.length; i++) {
-                const id = ids[i];
-                if (id === undefined) continue;
-                const r = results[i]!;
-                acks.push(
-                  isFailure(r)
-                    ? { op: 'err', id, code: r.code as ErrorCodeT, msg: r.error }
-                    : { op: 'ack', id, seq: r.seq },
-                );
-              }
-              send(acks);
-            }
-          : undefined,
+        reply: (results) => {
+          if (inflight-- === MAX_INFLIGHT_BATCHES) socket.resume();
+          if (!wantsReply) return;
+          const acks: PublisherReply[] = [];
+          for (let i = 0; i < ids.length; i++) {
+            const id = ids[i];
+            if (id === undefined) continue;
+            const r = results[i]!;
+            acks.push(
+              isFailure(r)
+                ? { op: 'err', id, code: r.code as ErrorCodeT, msg: r.error }
+                : { op: 'ack', id, seq: r.seq },
+            );
+          }
+          send(acks);
+        },
       });
       if (!ok) {
+        if (inflight-- === MAX_INFLIGHT_BATCHES) socket.resume();
         send(
           ids.flatMap((id) =>
             id === undefined
