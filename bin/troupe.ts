@@ -1,9 +1,13 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 /**
  * The `troupe` command.
  *
  *   troupe start [flags]      run a node (standalone by default); see `troupe start --help`
  *   troupe admin <cmd> ...    talk to a running node's admin socket
+ *
+ * The shebang caps V8's young generation at 8 MiB semi-spaces (default 16): a gateway's heap is
+ * mostly long-lived connection state, and the larger nursery only holds RSS that an idle node
+ * never gives back (15k idle connections: 3.39 -> 2.64 KB RSS per connection, median of 3).
  */
 import { runAdminCommand } from '../admin/admin-client';
 import { ConfigError, parseConfig, USAGE, wantsHelp } from '../server/config';
