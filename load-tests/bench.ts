@@ -29,6 +29,12 @@ const log = (line: string): void => {
 
 let current: RunningServer | null = null;
 
+// Whatever way the bench ends, the server it started ends with it (the cross-node cluster has
+// its own exit hook, bench/cluster.ts); a signal becomes an exit so those hooks run.
+process.on('exit', () => current?.killNow());
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const args = parseBenchArgs(argv);
@@ -61,7 +67,13 @@ async function main(): Promise<void> {
         log(
           `[${system.name}] pid ${current.pid}, ${[...current.listeners].map(([n, e]) => `${n} ${e.host}:${e.port}`).join(', ')}`,
         );
-        const result = await scenario.run({ system, server: current, args, log });
+        const result = await scenario.run({
+          system,
+          server: current,
+          args,
+          log,
+          earlier: scenarios,
+        });
         runs.push({ system: system.name, status: 'ok', result });
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);

@@ -15,7 +15,10 @@ export interface RunningServer {
   readonly pid: number;
   readonly listeners: ReadonlyMap<string, Endpoint>;
   endpoint(name: string): Endpoint;
+  /** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone. */
   stop(): Promise<void>;
+  /** SIGKILL now, synchronously (for exit hooks, where nothing can be awaited). */
+  killNow(): void;
 }
 
 const LISTENING = /^listening (\S+) (\S+):(\d+)\s*$/;
@@ -89,6 +92,9 @@ function wrap(child: ChildProcess, listeners: Map<string, Endpoint>): RunningSer
       child.kill('SIGTERM');
       const deadline = Date.now() + 5000;
       while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (!exited) child.kill('SIGKILL');
+    },
+    killNow() {
       if (!exited) child.kill('SIGKILL');
     },
   };

@@ -75,6 +75,39 @@ describe('summarize', () => {
   });
 });
 
+describe('summarize with cross-node', () => {
+  const s = summarize([
+    ...runs,
+    {
+      scenario: 'cross-node',
+      systems: [
+        { system: 'uws-native', status: 'skipped', reason: 'no multi-node mode' },
+        {
+          system: 'troupe',
+          status: 'ok',
+          result: { ...ladder(1000, 2_000_000), metrics: { crossOverStandalone: 0.67 } },
+        },
+      ],
+    },
+  ]);
+
+  it('keeps the cross-node capacity and adds no troupe/baseline ratio for it', () => {
+    expect(s.systems.find((x) => x.system === 'troupe')?.capacity['cross-node']).toEqual({
+      rate: 1000,
+      deliveriesPerSec: 2_000_000,
+    });
+    expect(s.ratios.filter((r) => r.scenario === 'cross-node')).toEqual([]);
+  });
+
+  it('reports the cross-node/standalone ratio the scenario computed', () => {
+    expect(s.ratios).toContainEqual({
+      pair: 'troupe cross-node/standalone',
+      scenario: 'hot-topic',
+      value: 0.67,
+    });
+  });
+});
+
 describe('ratio', () => {
   it('rounds to two decimals and refuses a missing or zero denominator', () => {
     expect(ratio(2, 3)).toBe(0.67);

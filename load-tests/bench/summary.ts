@@ -18,7 +18,9 @@ export interface ScenarioRun {
   readonly systems: readonly SystemRun[];
 }
 
-export const LADDER_SCENARIOS = ['hot-topic', 'many-topics'] as const;
+export const LADDER_SCENARIOS = ['hot-topic', 'many-topics', 'cross-node'] as const;
+/** Ladder scenarios every system runs, so troupe/baseline ratios exist (cross-node: troupe only). */
+export const PAIRED_SCENARIOS = ['hot-topic', 'many-topics'] as const;
 
 export interface SystemSummary {
   readonly system: string;
@@ -79,7 +81,7 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
     const sa = systems.find((s) => s.system === a);
     const sb = systems.find((s) => s.system === b);
     if (sa === undefined || sb === undefined) continue;
-    for (const sc of LADDER_SCENARIOS) {
+    for (const sc of PAIRED_SCENARIOS) {
       if (!(sc in sa.capacity) && !(sc in sb.capacity)) continue;
       ratios.push({
         pair: `${a}/${b}`,
@@ -88,6 +90,14 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
       });
     }
   }
+  // cross-node / single-process troupe, both at the hot-topic rates (computed by the scenario).
+  const cross = okResult(runs, 'cross-node', 'troupe');
+  if (cross !== null)
+    ratios.push({
+      pair: 'troupe cross-node/standalone',
+      scenario: 'hot-topic',
+      value: metric(cross, 'crossOverStandalone'),
+    });
   return { systems, ratios };
 }
 

@@ -20,6 +20,12 @@ export interface PoolOptions {
   readonly dialect?: Dialect;
   readonly host: string;
   readonly port: number;
+  /**
+   * Several ws addresses (e.g. the gateways of a cluster): worker i connects to
+   * `targets[i % targets.length]`, and the worker count is rounded up to a multiple of the
+   * targets so the connections split evenly. When given, `host` and `port` are not used.
+   */
+  readonly targets?: readonly { readonly host: string; readonly port: number }[];
   readonly subscribers: number;
   readonly topicPrefix?: string;
   readonly topicCount?: number;
@@ -60,6 +66,21 @@ export function sourceAddressOf(i: number): string {
   return `127.0.${Math.floor(n / 250)}.${n % 250}`;
 }
 
+/**
+ * Worker processes for `subscribers` connections: at least `minWorkers`, at most `perWorker`
+ * connections each, and a multiple of `targets` (so every ws address gets the same share).
+ */
+export function workerCount(
+  subscribers: number,
+  perWorker: number,
+  minWorkers: number,
+  targets = 1,
+): number {
+  const n = Math.max(minWorkers, Math.ceil(subscribers / perWorker), 1);
+  const t = Math.max(1, targets);
+  return Math.ceil(n / t) * t;
+}
+
 export class SubscriberPool {
   private readonly workers: WorkerState[] = [];
   private readonly windows = new Set<Window>();
@@ -67,16 +88,22 @@ export class SubscriberPool {
   private readonly flushWaiters = new Map<number, { left: number; done: () => void }>();
 
   constructor(private readonly opts: PoolOptions) {
-    const perWorker = opts.perWorker ?? 8000;
-    const count = Math.max(opts.workers ?? 1, Math.ceil(opts.subscribers / perWorker));
+    const targets = opts.targets ?? [{ host: opts.host, port: opts.port }];
+    const count = workerCount(
+      opts.subscribers,
+      opts.perWorker ?? 8000,
+      opts.workers ?? 1,
+      targets.length,
+    );
     let first = 0;
     for (let i = 0; i < count; i++) {
       const n = Math.floor(opts.subscribers / count) + (i < opts.subscribers % count ? 1 : 0);
       const socketio = opts.dialect === 'socketio';
+      const target = targets[i % targets.length] as { host: string; port: number };
       const plan: SubscriberPlan = {
         dialect: opts.dialect ?? 'troupe',
-        host: opts.host,
-        port: opts.port,
+        host: target.host,
+        port: target.port,
         path: socketio ? SOCKETIO_PATH : '/v1/ws',
         protocol: socketio ? '' : 'troupe.v1.msgpack',
         localAddress: sourceAddressOf(i),

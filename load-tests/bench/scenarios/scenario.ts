@@ -7,12 +7,15 @@ import type { RunningServer } from '../server-process';
 import type { System } from '../systems';
 import type { StepResult } from '../../generator/run-step';
 import type { Capacity } from '../capacity';
+import type { ScenarioRun } from '../summary';
 
 export interface ScenarioContext {
   readonly system: System;
   readonly server: RunningServer;
   readonly args: BenchArgs;
   readonly log: (line: string) => void;
+  /** Scenarios already run in this bench run, in order (cross-node reuses troupe's hot-topic). */
+  readonly earlier?: readonly ScenarioRun[];
 }
 
 export interface ScenarioResult {

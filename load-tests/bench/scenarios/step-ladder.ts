@@ -6,26 +6,50 @@ import { Publisher } from '../../generator/publisher';
 import { runStep, type StepResult } from '../../generator/run-step';
 import { sleep, SubscriberPool, type PoolOptions } from '../../generator/subscriber-pool';
 import { capacityOf, shouldStop } from '../capacity';
+import type { Endpoint } from '../server-process';
 import type { ScenarioContext, ScenarioResult } from './scenario';
 
 const WARMUP_SECONDS = 1;
+const ROUTES_TIMEOUT_MS = 15_000;
 
-export type LadderPool = Omit<PoolOptions, 'host' | 'port' | 'dialect'>;
+export type LadderPool = Omit<PoolOptions, 'host' | 'port' | 'dialect' | 'targets'>;
+
+/** Where the ladder points, when not at `ctx.server` (cross-node: a cluster's nodes). */
+export interface LadderTarget {
+  /** Label of log lines (default: the system's name). */
+  readonly label?: string;
+  /** ws addresses the subscriber workers spread over (default: the server's `ws`). */
+  readonly ws?: readonly Endpoint[];
+  /** Default: the server's `publish`. */
+  readonly publish?: Endpoint;
+  /** Process whose CPU the steps sample (default: the server's). */
+  readonly serverPid?: number;
+  /**
+   * Before the warm-up, publish probes until one reaches every subscriber (a cluster sets up
+   * its routes after the subscription acks).
+   */
+  readonly awaitRoutes?: boolean;
+  /** Wraps every measured step, e.g. to read server counters before and after it. */
+  readonly measure?: (run: () => Promise<StepResult>) => Promise<StepResult>;
+}
 
 export async function runLadder(
   ctx: ScenarioContext,
   poolOpts: LadderPool,
   rates: readonly number[],
+  target: LadderTarget = {},
 ): Promise<ScenarioResult> {
   const { args, server, log } = ctx;
-  const name = ctx.system.name;
-  const ws = server.endpoint('ws');
-  const pub = server.endpoint('publish');
+  const name = target.label ?? ctx.system.name;
+  const targets = target.ws ?? [server.endpoint('ws')];
+  const pub = target.publish ?? server.endpoint('publish');
+  const measure = target.measure ?? ((run: () => Promise<StepResult>) => run());
   const pool = new SubscriberPool({
     ...poolOpts,
     dialect: ctx.system.dialect,
-    host: ws.host,
-    port: ws.port,
+    host: targets[0]?.host ?? '127.0.0.1',
+    port: targets[0]?.port ?? 0,
+    targets,
   });
   const steps: StepResult[] = [];
   let publisher: Publisher | null = null;
@@ -46,17 +70,27 @@ export async function runLadder(
         `no subscription acknowledged; close reasons: ${JSON.stringify(g.closeReasons)}`,
       );
     publisher = await Publisher.connect({ host: pub.host, port: pub.port, ackEvery: 1000 });
+    const routesSeconds = target.awaitRoutes ? await awaitRoutes(pool, publisher, g.acked) : null;
+    if (routesSeconds !== null)
+      log(
+        Number.isFinite(routesSeconds)
+          ? `[${name}] a probe publish reached all ${g.acked} subscribers after ${routesSeconds.toFixed(1)} s`
+          : `[${name}] probes did not reach every subscriber within ${ROUTES_TIMEOUT_MS / 1000} s; measuring anyway`,
+      );
     // Warm-up, not measured: JIT and first-touch allocation otherwise land in the first step.
     await publisher.run(pool.topics(), rates[0] ?? 100, WARMUP_SECONDS);
     await sleep(500);
     for (const rate of rates) {
-      const step = await runStep(pool, publisher, {
-        label: `${name} ${rate}/s`,
-        rate,
-        seconds: args.stepSeconds,
-        serverPid: server.pid,
-        log,
-      });
+      const p = publisher;
+      const step = await measure(() =>
+        runStep(pool, p, {
+          label: `${name} ${rate}/s`,
+          rate,
+          seconds: args.stepSeconds,
+          serverPid: target.serverPid ?? server.pid,
+          log,
+        }),
+      );
       steps.push(step);
       log(
         `[${name} ${rate}/s] step: delivered ${(step.deliveredRatio * 100).toFixed(1)}%, ` +
@@ -77,6 +111,9 @@ export async function runLadder(
         subscribed: g.acked,
         connectSeconds: Math.round(connectSeconds * 100) / 100,
         connectP99Ms: Math.round(setup.connectMs.percentile(0.99) * 100) / 100 || null,
+        ...(routesSeconds === null
+          ? {}
+          : { routesSeconds: Number.isFinite(routesSeconds) ? round2(routesSeconds) : null }),
         closedDuringRun: end.closed,
         closeReasons: end.closeReasons,
         publisherAcks: publisher.acks,
@@ -87,4 +124,32 @@ export async function runLadder(
     publisher?.close();
     await pool.stop();
   }
+}
+
+/**
+ * Publishes a few probe events at a time until one batch reaches `subscribers` deliveries per
+ * event; returns the seconds it took, or Infinity when it never did within the timeout.
+ */
+async function awaitRoutes(
+  pool: SubscriberPool,
+  publisher: Publisher,
+  subscribers: number,
+): Promise<number> {
+  const t0 = performance.now();
+  const perEvent = subscribers / pool.topics().length;
+  while (performance.now() - t0 < ROUTES_TIMEOUT_MS) {
+    await pool.flush();
+    const w = pool.openWindow();
+    const r = await publisher.run(pool.topics(), 20, 0.25);
+    await sleep(250);
+    await pool.flush();
+    pool.closeWindow(w);
+    if (r.sent > 0 && w.events >= r.sent * perEvent) return (performance.now() - t0) / 1000;
+    if (publisher.closedReason !== null) throw new Error(publisher.closedReason);
+  }
+  return Infinity;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
 }

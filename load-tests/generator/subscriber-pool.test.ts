@@ -1,0 +1,22 @@
+import { sourceAddressOf, workerCount } from './subscriber-pool';
+
+describe('workerCount', () => {
+  it('uses as few workers as perWorker allows, and at least minWorkers', () => {
+    expect(workerCount(2000, 8000, 1)).toBe(1);
+    expect(workerCount(20_000, 8000, 1)).toBe(3);
+    expect(workerCount(2000, 8000, 4)).toBe(4);
+  });
+
+  it('rounds up to a multiple of the ws targets so each gets the same share', () => {
+    expect(workerCount(2000, 8000, 1, 2)).toBe(2);
+    expect(workerCount(20_000, 8000, 1, 2)).toBe(4);
+    expect(workerCount(2000, 8000, 3, 2)).toBe(4);
+  });
+});
+
+describe('sourceAddressOf', () => {
+  it('gives each worker its own loopback source address', () => {
+    expect(sourceAddressOf(0)).toBe('127.0.0.2');
+    expect(sourceAddressOf(1)).toBe('127.0.0.3');
+  });
+});
