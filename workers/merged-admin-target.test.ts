@@ -33,7 +33,12 @@ function fakePool(workers: FakeAdminTarget[], down = new Set<number>()): FakePoo
         return true;
     }
   };
-  return { slots, ask: ask as FakePool['ask'] };
+  const seen: FakePool['seen'] = (slot, info) => {
+    if (slot.pid !== info.pid) slot.respawns += 1;
+    slot.pid = info.pid;
+    slot.up = true;
+  };
+  return { slots, ask: ask as FakePool['ask'], seen };
 }
 
 function setup(down?: Set<number>) {
@@ -41,14 +46,15 @@ function setup(down?: Set<number>) {
   main.root = actor('/user', 'guardian', [actor('/user/dispatcher', 'dispatcher')]);
   const workers = [new FakeAdminTarget(), new FakeAdminTarget()];
   const drain = jest.fn();
+  const pool = fakePool(workers, down);
   const target = mergedAdminTarget({
     main,
-    pool: fakePool(workers, down),
+    pool,
     nodeId: 'n1',
     role: 'standalone',
     drain,
   });
-  return { main, workers, target, drain };
+  return { main, workers, target, drain, pool };
 }
 
 const paths = (n: TreeNode | undefined): string[] =>
@@ -93,6 +99,13 @@ describe('mergedAdminTarget', () => {
         { index: 1, pid: 1001, connections: 3 },
       ]);
       expect(s.totals).toMatchObject({ connections: 5 });
+    });
+
+    it('counts a respawn that a stats answer is the first to show', async () => {
+      const { target, pool } = setup();
+      pool.slots[0]!.pid = 999;
+      const s = await target.stats();
+      expect(s.workers).toMatchObject([{ index: 0, pid: 1000, respawns: 1 }, { respawns: 0 }]);
     });
   });
 

@@ -25,7 +25,7 @@ export interface MergedAdminOptions {
   /** The main's own node; absent for a gateway node, whose main only supervises. */
   main: AdminTarget | undefined;
   /** The pool, or a fake of it in tests. */
-  pool: Pick<WorkerPool, 'slots' | 'ask'>;
+  pool: Pick<WorkerPool, 'slots' | 'ask' | 'seen'>;
   nodeId: string;
   role: string;
   /** Starts the drain of every worker and the main. */
@@ -96,13 +96,24 @@ export function mergedAdminTarget(opts: MergedAdminOptions): AdminTarget {
       const own = main === undefined ? { node: opts.nodeId } : await main.stats();
       const workers = await Promise.all(
         pool.slots.map(async (slot) => {
-          const head = { index: slot.index, pid: slot.pid, up: slot.up, respawns: slot.respawns };
+          const head = () => ({
+            index: slot.index,
+            pid: slot.pid,
+            up: slot.up,
+            respawns: slot.respawns,
+          });
           try {
             const s = await pool.ask(slot.index, WorkerTopic.Stats, {});
+            // The answer may be the first news of a respawn: count it before reporting.
+            if (typeof s.pid === 'number') pool.seen(slot, { pid: s.pid });
             const gateway = (s.gateway ?? {}) as Record<string, unknown>;
-            return { ...head, ...s, ...pick(gateway, TOTALS), path: workerPath(slot.index) };
+            return { ...s, ...pick(gateway, TOTALS), ...head(), path: workerPath(slot.index) };
           } catch (err) {
-            return { ...head, up: false, error: err instanceof Error ? err.message : String(err) };
+            return {
+              ...head(),
+              up: false,
+              error: err instanceof Error ? err.message : String(err),
+            };
           }
         }),
       );

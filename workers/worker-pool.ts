@@ -133,7 +133,8 @@ export class WorkerPool {
     }
   }
 
-  private seen(slot: WorkerSlot, info: WorkerInfo): void {
+  /** Any answer from a worker tells its pid: a new one is a respawn, whoever asked. */
+  seen(slot: WorkerSlot, info: Pick<WorkerInfo, 'pid'>): void {
     if (this.closed !== undefined) return;
     if (slot.pid !== info.pid) {
       slot.respawns += 1;
