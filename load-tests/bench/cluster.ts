@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { sleep } from '../generator/subscriber-pool';
 import { scrapeMetric } from './prom-text';
 import { startServer, type Endpoint, type RunningServer } from './server-process';
+import { troupeNodeArgs } from './systems';
 
 export interface Cluster {
   readonly dispatcher: RunningServer;
@@ -66,6 +67,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       {
         command: process.execPath,
         args: [
+          ...troupeNodeArgs(o.bin),
           o.bin,
           'start',
           '--role',

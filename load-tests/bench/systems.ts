@@ -3,7 +3,7 @@
  * `listening publish H:P` (PROTOCOL.md §1) and accepts the same client and publisher frames.
  * `dialect` says how the generator's subscribers talk to it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Dialect } from '../generator/worker-messages';
@@ -26,6 +26,16 @@ export interface System {
 /** dist/ root: this file compiles to dist/load-tests/bench/systems.js. */
 const DIST = path.resolve(__dirname, '..', '..');
 const TROUPE_BIN = path.join(DIST, 'bin', 'troupe.js');
+
+/**
+ * The node flags troupe's own command runs with (its shebang, `#!/usr/bin/env -S node FLAGS`),
+ * so the bench runs troupe exactly as `troupe start` does.
+ */
+export function troupeNodeArgs(bin: string): string[] {
+  const first = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
+  const m = /^#!\S*env\s+-S\s+node\s+(.*)$/.exec(first);
+  return m ? m[1]!.trim().split(/\s+/) : [];
+}
 
 export const SYSTEMS: readonly System[] = [
   {
@@ -56,6 +66,7 @@ export const SYSTEMS: readonly System[] = [
       return {
         command: process.execPath,
         args: [
+          ...troupeNodeArgs(bin),
           bin,
           'start',
           '--port',
