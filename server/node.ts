@@ -46,6 +46,12 @@ const DRAIN_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 5_000;
 
 type Print = (line: string) => void;
+
+/** The `(level, msg, meta)` logger the actor kernel, links and servers take, over pino. */
+function levelLog(log: Logger) {
+  return (level: 'info' | 'warn' | 'error', msg: string, meta?: Record<string, unknown>): void =>
+    log[level](meta ?? {}, msg);
+}
 type Closer = () => Promise<void> | void;
 
 export class TroupeNode {
@@ -65,9 +71,8 @@ export class TroupeNode {
   ) {}
 
   static async start(cfg: TroupeConfig, log: Logger, print: Print): Promise<TroupeNode> {
-    const system = ActorSystem.create(cfg.nodeId, {
-      log: (level, msg, meta) => log[level](meta ?? {}, msg),
-    });
+    const logFn = levelLog(log);
+    const system = ActorSystem.create(cfg.nodeId, { log: logFn });
     const node = new TroupeNode(cfg, system, log);
     const metrics = () => registry.metrics();
     let client: DispatcherClient | undefined;
@@ -118,7 +123,7 @@ export class TroupeNode {
         authToken: cfg.authToken,
         httpPublish: cfg.httpPublish,
         metrics,
-        log: (level, msg, meta) => log[level](meta ?? {}, msg),
+        log: logFn,
       }));
       print(`listening ws ${cfg.host}:${await gateway.listen(cfg.host, cfg.port)}`);
       node.closers.push(() => gateway.close());
@@ -130,7 +135,7 @@ export class TroupeNode {
         maxFrame: cfg.maxPublishFrame,
         authToken: cfg.authToken,
         stats: node.dispatcherStats!,
-        log: (level, msg, meta) => log[level](meta ?? {}, msg),
+        log: logFn,
       }));
       print(`listening publish ${cfg.host}:${await publisher.listen(cfg.host, cfg.publishPort)}`);
     }
@@ -171,7 +176,7 @@ export class TroupeNode {
       self: { node: this.cfg.nodeId, role, dc: this.cfg.dc },
       secret: this.cfg.clusterSecret,
       maxFrame: this.cfg.maxPublishFrame,
-      log: (level, msg, meta) => this.log[level](meta ?? {}, msg),
+      log: levelLog(this.log),
     };
   }
 
