@@ -26,7 +26,7 @@
  * never run, system lane included); the system lane is drained before each user message; a cell
  * sits in the scheduler's ready queue at most once (the SCHEDULED flag).
  */
-import { LocalActorRef, cellOf } from './actor-ref';
+import { cellOf } from './actor-ref';
 import { childPath, validateName } from './actor-path';
 import { BUSY, SCHEDULED, STOP_REQUESTED, SUSPENDED } from './cell-flags';
 import * as deathWatch from './death-watch';
@@ -70,9 +70,8 @@ function isThenable(value: unknown): value is PromiseLike<void> {
 }
 
 export class ActorCell<M>
-  implements ActorContext<M>, Runnable, TimerOwner<M>, deathWatch.WatchNode
+  implements ActorRef<M>, ActorContext<M>, Runnable, TimerOwner<M>, deathWatch.WatchNode
 {
-  readonly ref: LocalActorRef<M>;
   status: ActorStatus = ActorStatus.Starting;
   processed = 0;
   restarts = 0;
@@ -95,8 +94,15 @@ export class ActorCell<M>
     readonly name: string,
     readonly factory: BehaviorFactory<M>,
     readonly opts: SpawnOptions | undefined,
-  ) {
-    this.ref = new LocalActorRef(this);
+  ) {}
+
+  /** The cell is its own ref (see actor-ref.ts). */
+  get ref(): ActorRef<M> {
+    return this;
+  }
+
+  toString(): string {
+    return `ActorRef(${this.path})`;
   }
 
   /** Built when asked (admin, dead letters), not stored: a path string per actor adds up at 100k. */
@@ -148,7 +154,7 @@ export class ActorCell<M>
   // ---- ActorContext side --------------------------------------------------------------------
 
   get self(): ActorRef<M> {
-    return this.ref;
+    return this;
   }
 
   get parent(): ActorRef<unknown> | null {

@@ -2,7 +2,7 @@ import { cellOf } from './actor-ref';
 import { testSystem } from './test-kit';
 import type { ActorRef } from './types';
 
-describe('LocalActorRef', () => {
+describe('ActorRef (the cell)', () => {
   describe('#toString', () => {
     it('shows the path', () => {
       const { system } = testSystem();

@@ -1,36 +1,13 @@
 /**
- * The handle everyone else holds. It is separate from the cell (as in Akka) so that the public
- * surface is only `tell`/`isAlive`/`path`/`name`; it adds one small object per actor.
+ * The handle everyone else holds. In Akka it is an object apart from the cell; here the cell is
+ * its own ref (a node holds 100k connection actors, and a separate ref cost 40 bytes each). The
+ * public surface stays `tell`/`isAlive`/`path`/`name`: refs are typed `ActorRef`, never
+ * `ActorCell`, outside the kernel.
  */
-import type { ActorCell } from './actor-cell';
+import { ActorCell } from './actor-cell';
 import type { ActorRef } from './types';
-
-export class LocalActorRef<M> implements ActorRef<M> {
-  /** @internal the kernel reaches the cell through the ref; user code must not. */
-  constructor(readonly cell: ActorCell<M>) {}
-
-  get path(): string {
-    return this.cell.path;
-  }
-
-  get name(): string {
-    return this.cell.name;
-  }
-
-  tell(msg: M): boolean {
-    return this.cell.tell(msg);
-  }
-
-  isAlive(): boolean {
-    return this.cell.isAlive();
-  }
-
-  toString(): string {
-    return `ActorRef(${this.cell.path})`;
-  }
-}
 
 /** The cell behind a ref, or undefined for refs that are not actors of this kernel (ask refs). */
 export function cellOf(ref: ActorRef<unknown>): ActorCell<unknown> | undefined {
-  return ref instanceof LocalActorRef ? (ref.cell as ActorCell<unknown>) : undefined;
+  return ref instanceof ActorCell ? (ref as ActorCell<unknown>) : undefined;
 }
