@@ -35,7 +35,7 @@ import { Mailbox, Offer } from './mailbox';
 import type { Runtime } from './runtime';
 import type { Runnable } from './scheduler';
 import { fail } from './fault-handling';
-import type { RestartWindow } from './supervision';
+import { CellExtras } from './cell-extras';
 import { handleSystem } from './system-lane';
 import { OVERFLOW, TERMINATE, type SystemMessage } from './system-message';
 import { TimerMessage, TimerScheduler, type TimerOwner } from './timers';
@@ -70,23 +70,16 @@ function isThenable(value: unknown): value is PromiseLike<void> {
 }
 
 export class ActorCell<M>
+  extends CellExtras<M>
   implements ActorRef<M>, ActorContext<M>, Runnable, TimerOwner<M>, deathWatch.WatchNode
 {
   status: ActorStatus = ActorStatus.Starting;
   processed = 0;
-  restarts = 0;
-  watchers: Set<deathWatch.WatchNode> | null = null;
-  watching: Set<deathWatch.WatchNode> | null = null;
-  // Internal state, also read by fault-handling.ts and termination.ts.
+  // Internal state, also read by fault-handling.ts and termination.ts. Watchers, children,
+  // timers, failure, restart window, deferred notices and restarts live in CellExtras.
   flags = 0;
   behavior: Behavior<M> | null = null;
   mailbox: Mailbox<Envelope<M>, SystemMessage> | null = null;
-  childMap: Map<string, ActorCell<unknown>> | null = null;
-  timerScheduler: TimerScheduler<M> | null = null;
-  failure: Failure<M> | null = null;
-  restartWindow: RestartWindow | null = null;
-  /** Notices that need user code while it cannot run (suspended, restarting); re-posted later. */
-  deferred: SystemMessage[] | null = null;
 
   constructor(
     readonly runtime: Runtime,
@@ -94,14 +87,16 @@ export class ActorCell<M>
     readonly name: string,
     readonly factory: BehaviorFactory<M>,
     readonly opts: SpawnOptions | undefined,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The cell is its own ref (see actor-ref.ts). */
   get ref(): ActorRef<M> {
     return this;
   }
 
-  toString(): string {
+  override toString(): string {
     return `ActorRef(${this.path})`;
   }
 

@@ -1,0 +1,90 @@
+/**
+ * The part of a cell's state that most actors never use: death watch, children, timers, a
+ * failure in progress, the restart budget, deferred notices and the restart count. It lives in
+ * one object made on first use, behind accessors, so an idle leaf actor (a connection actor)
+ * carries one empty slot instead of eight: 56 bytes per actor, 5.6 MB at 100k.
+ */
+import type { ActorCell, Failure } from './actor-cell';
+import type { WatchNode } from './death-watch';
+import type { RestartWindow } from './supervision';
+import type { SystemMessage } from './system-message';
+import type { TimerScheduler } from './timers';
+
+class Extras<M> {
+  watchers: Set<WatchNode> | null = null;
+  watching: Set<WatchNode> | null = null;
+  childMap: Map<string, ActorCell<unknown>> | null = null;
+  timerScheduler: TimerScheduler<M> | null = null;
+  failure: Failure<M> | null = null;
+  restartWindow: RestartWindow | null = null;
+  /** Notices that need user code while it cannot run (suspended, restarting); re-posted later. */
+  deferred: SystemMessage[] | null = null;
+  restarts = 0;
+}
+
+/** Base of ActorCell: each accessor reads the extras if they exist and makes them on a write. */
+export abstract class CellExtras<M> {
+  private extras: Extras<M> | null = null;
+
+  private get x(): Extras<M> {
+    return (this.extras ??= new Extras<M>());
+  }
+
+  /** Who watches me. */
+  get watchers(): Set<WatchNode> | null {
+    return this.extras === null ? null : this.extras.watchers;
+  }
+  set watchers(v: Set<WatchNode> | null) {
+    if (v !== null || this.extras !== null) this.x.watchers = v;
+  }
+
+  /** Whom I watch. */
+  get watching(): Set<WatchNode> | null {
+    return this.extras === null ? null : this.extras.watching;
+  }
+  set watching(v: Set<WatchNode> | null) {
+    if (v !== null || this.extras !== null) this.x.watching = v;
+  }
+
+  get childMap(): Map<string, ActorCell<unknown>> | null {
+    return this.extras === null ? null : this.extras.childMap;
+  }
+  set childMap(v: Map<string, ActorCell<unknown>> | null) {
+    if (v !== null || this.extras !== null) this.x.childMap = v;
+  }
+
+  get timerScheduler(): TimerScheduler<M> | null {
+    return this.extras === null ? null : this.extras.timerScheduler;
+  }
+  set timerScheduler(v: TimerScheduler<M> | null) {
+    if (v !== null || this.extras !== null) this.x.timerScheduler = v;
+  }
+
+  get failure(): Failure<M> | null {
+    return this.extras === null ? null : this.extras.failure;
+  }
+  set failure(v: Failure<M> | null) {
+    if (v !== null || this.extras !== null) this.x.failure = v;
+  }
+
+  get restartWindow(): RestartWindow | null {
+    return this.extras === null ? null : this.extras.restartWindow;
+  }
+  set restartWindow(v: RestartWindow | null) {
+    if (v !== null || this.extras !== null) this.x.restartWindow = v;
+  }
+
+  get deferred(): SystemMessage[] | null {
+    return this.extras === null ? null : this.extras.deferred;
+  }
+  set deferred(v: SystemMessage[] | null) {
+    if (v !== null || this.extras !== null) this.x.deferred = v;
+  }
+
+  get restarts(): number {
+    return this.extras === null ? 0 : this.extras.restarts;
+  }
+  set restarts(v: number) {
+    if (v !== 0 || this.extras !== null) this.x.restarts = v;
+  }
+}
