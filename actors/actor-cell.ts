@@ -61,6 +61,9 @@ export interface Failure<M> {
   readonly restarting?: boolean;
 }
 
+/** `lone` holds nothing (a message itself may be `undefined`). */
+const NONE: unique symbol = Symbol('none');
+
 function isThenable(value: unknown): value is PromiseLike<void> {
   return (
     typeof value === 'object' &&
@@ -80,6 +83,13 @@ export class ActorCell<M>
   flags = 0;
   behavior: Behavior<M> | null = null;
   mailbox: Mailbox<Envelope<M>, SystemMessage> | null = null;
+  /**
+   * A lone user message, held here while there is no mailbox: most actors never need one (a
+   * connection actor gets one message per turn, an idle one only its first frame), and a
+   * Mailbox with its queue costs 120 bytes. A second message or any system message makes the
+   * mailbox, and the lone message moves into it first, so order is kept.
+   */
+  private lone: Envelope<M> | typeof NONE = NONE;
 
   constructor(
     readonly runtime: Runtime,
@@ -169,7 +179,7 @@ export class ActorCell<M>
   }
 
   get mailboxSize(): number {
-    return this.mailbox === null ? 0 : this.mailbox.size;
+    return this.mailbox === null ? (this.lone === NONE ? 0 : 1) : this.mailbox.size;
   }
 
   spawn<C>(name: string, factory: BehaviorFactory<C>, opts?: SpawnOptions): ActorRef<C> {
@@ -246,14 +256,8 @@ export class ActorCell<M>
         continue;
       }
       if ((this.flags & SUSPENDED) !== 0) break;
-      if (
-        this.status !== ActorStatus.Running ||
-        mailbox === null ||
-        !mailbox.hasUser() ||
-        budget-- <= 0
-      )
-        break;
-      this.deliver(mailbox.pollUser() as Envelope<M>);
+      if (this.status !== ActorStatus.Running || !this.hasUser() || budget-- <= 0) break;
+      this.deliver(this.pollUser());
     }
     this.scheduleIfRunnable();
   }
@@ -269,7 +273,28 @@ export class ActorCell<M>
     if (mailbox !== null && mailbox.hasSystem()) return true;
     if ((this.flags & SUSPENDED) !== 0) return false;
     if (this.status === ActorStatus.Starting) return true;
-    return this.status === ActorStatus.Running && mailbox !== null && mailbox.hasUser();
+    return this.status === ActorStatus.Running && this.hasUser();
+  }
+
+  private hasUser(): boolean {
+    return this.mailbox === null ? this.lone !== NONE : this.mailbox.hasUser();
+  }
+
+  private pollUser(): Envelope<M> {
+    if (this.mailbox !== null) return this.mailbox.pollUser() as Envelope<M>;
+    const msg = this.lone as Envelope<M>;
+    this.lone = NONE;
+    return msg;
+  }
+
+  /** On stop: every queued user message becomes a dead letter. */
+  drainUser(): void {
+    if (this.mailbox !== null) this.mailbox.drainUser(this);
+    else if (this.lone !== NONE) {
+      const msg = this.lone;
+      this.lone = NONE;
+      this.deadLetter(msg);
+    }
   }
 
   private enqueue(msg: Envelope<M>): boolean {
@@ -277,19 +302,31 @@ export class ActorCell<M>
       this.deadLetter(msg);
       return false;
     }
-    const mailbox = (this.mailbox ??= this.newMailbox());
-    const offer = mailbox.offer(msg, this);
-    if (offer === Offer.Accepted) {
-      if ((this.flags & SCHEDULED) === 0) this.scheduleIfRunnable();
-      return true;
+    if (this.mailbox === null && this.lone === NONE && (this.opts?.mailbox?.capacity ?? 1) > 0) {
+      this.lone = msg;
+    } else {
+      const offer = (this.mailbox ??= this.newMailbox()).offer(msg, this);
+      if (offer !== Offer.Accepted) {
+        if (offer === Offer.OverflowStarted) this.sendSystem(OVERFLOW);
+        return false;
+      }
     }
-    if (offer === Offer.OverflowStarted) this.sendSystem(OVERFLOW);
-    return false;
+    if ((this.flags & SCHEDULED) === 0) this.scheduleIfRunnable();
+    return true;
   }
 
+  /** The lone message, if any, becomes the mailbox's first (it fit the bound when it came). */
   private newMailbox(): Mailbox<Envelope<M>, SystemMessage> {
     const bound = this.opts?.mailbox;
-    return bound === undefined ? new Mailbox() : new Mailbox(bound.capacity, bound.overflow);
+    const mailbox =
+      bound === undefined
+        ? new Mailbox<Envelope<M>, SystemMessage>()
+        : new Mailbox<Envelope<M>, SystemMessage>(bound.capacity, bound.overflow);
+    if (this.lone !== NONE) {
+      mailbox.offer(this.lone, this);
+      this.lone = NONE;
+    }
+    return mailbox;
   }
 
   private deliver(envelope: Envelope<M>): void {

@@ -27,8 +27,11 @@ async function untilReceived(expected: number): Promise<void> {
   while (received < expected) await settle();
 }
 
-/** Heap bytes per idle actor: spawn 100k actors whose behavior is shared, let them start. */
-async function idleActorBytes(): Promise<number> {
+/**
+ * Heap bytes per idle actor: spawn 100k actors whose behavior is shared, let them start, and
+ * with `told`, tell each one message first (an idle connection actor has had its `sub`).
+ */
+async function idleActorBytes(told = false): Promise<number> {
   const system = ActorSystem.create('bench-idle');
   const idle: Behavior<Tick> = { receive: () => undefined };
   const factory = (): Behavior<Tick> => idle; // shared: measure the kernel, not user closures
@@ -41,6 +44,8 @@ async function idleActorBytes(): Promise<number> {
   while (system.snapshot('/user', 0)?.status !== 'running' || !refs[ACTORS - 1].isAlive())
     await settle();
   for (let i = 0; i < 10; i++) await settle(); // let every cell run its start
+  if (told) for (const ref of refs) ref.tell({ n: 1 });
+  for (let i = 0; i < 10; i++) await settle();
   gc();
   const after = process.memoryUsage().heapUsed;
   const perActor = (after - before - ACTORS * 8) / ACTORS; // minus the refs array itself
@@ -93,9 +98,11 @@ async function main(): Promise<void> {
   const tellNs = await tellOneActor();
   const fanoutNs = await tellFanout();
   const bytes = await idleActorBytes();
+  const toldBytes = await idleActorBytes(true);
   console.log(`tell+process, one actor:        ${tellNs.toFixed(0)} ns/msg`);
   console.log(`tell+process, fan-out ${FANOUT_ACTORS}:   ${fanoutNs.toFixed(0)} ns/msg`);
   console.log(`heap per idle actor (${ACTORS}): ${bytes.toFixed(0)} bytes`);
+  console.log(`  after one message each:      ${toldBytes.toFixed(0)} bytes`);
 }
 
 void main();

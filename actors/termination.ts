@@ -32,7 +32,7 @@ export function beginStop<M>(cell: ActorCell<M>): void {
 export function finishStop<M>(cell: ActorCell<M>): void {
   cell.status = ActorStatus.Stopped;
   cell.flags &= ~SUSPENDED;
-  cell.mailbox?.drainUser(cell);
+  cell.drainUser();
   const behavior = cell.behavior;
   if (behavior?.postStop !== undefined) {
     try {
