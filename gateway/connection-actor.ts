@@ -36,7 +36,8 @@ export { closeReason } from './close-reason';
 
 export type ConnMsg =
   | { type: 'frame'; data: Uint8Array | string }
-  | { type: 'events'; batch: EventBatch }
+  /** One turn's batches of this connection's topics, in order; written together (corked). */
+  | { type: 'events'; batches: readonly EventBatch[] }
   | { type: 'closed'; code: number }
   | { type: 'tick'; now: number }
   | { type: 'drain'; retryMs: number };
@@ -111,8 +112,9 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   receive(msg: ConnMsg, ctx: ActorContext<ConnMsg>): void | Promise<void> {
     switch (msg.type) {
       case 'events':
-        if (this.state === State.Open) this.onEvents(msg.batch);
-        else msg.batch.delivered();
+        if (this.state !== State.Open) for (const b of msg.batches) b.delivered();
+        else if (msg.batches.length === 1) this.onEvents(msg.batches[0]!);
+        else this.conn.cork(() => this.onTurn(msg.batches));
         return;
       case 'frame':
         if (this.state !== State.Open) return;
@@ -359,6 +361,10 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       }
     }
     this.flush();
+  }
+
+  private onTurn(batches: readonly EventBatch[]): void {
+    for (let i = 0; i < batches.length; i++) this.onEvents(batches[i]!);
   }
 
   private onEvents(batch: EventBatch): void {

@@ -13,7 +13,7 @@ import { nowMs, type DispatcherClient, type TopicEvent } from '../dispatcher/typ
 import { bearer } from './bearer';
 import { ConnSlot } from './conn-slot';
 import type { ConnectionLimits } from './connection-actor';
-import { toBatches } from './event-batch';
+import { toBatches, type EventBatch } from './event-batch';
 import { newGatewayStats, recordRoute, type GatewayStats } from './gateway-stats';
 import { handleHttp, type HttpDeps } from './http-routes';
 import { InterestTable } from './interest-table';
@@ -56,6 +56,8 @@ export class Gateway {
   private readonly routers: ActorRef<RouterMsg>[] = [];
   private readonly transport: Transport;
   private readonly batcher: TurnBatcher<TopicEvent>;
+  /** Scratch of `route`: the batches of the current turn per router index (emptied each turn). */
+  private readonly perRouter: (EventBatch[] | undefined)[] = [];
   private nextRouter = 0;
   private nextConn = 0;
   private draining = false;
@@ -81,7 +83,9 @@ export class Gateway {
         () => ({
           preStart: (ctx) => {
             this.routers.length = 0;
+            this.perRouter.length = 0;
             for (let i = 0; i < o.routers; i++) {
+              this.perRouter.push(undefined);
               this.routers.push(
                 ctx.spawn<RouterMsg>(`router-${i}`, routerFactory(i), {
                   kind: 'topic-router',
@@ -205,12 +209,23 @@ export class Gateway {
     this.stats.badInput[kind] = (this.stats.badInput[kind] ?? 0) + 1;
   }
 
+  /** One tell per router per turn, carrying every batch of the turn that router has subscribers for. */
   private route(events: TopicEvent[]): void {
+    const perRouter = this.perRouter;
     for (const batch of toBatches(events)) {
       const routers = this.interest.routers(batch.topic);
       if (routers === undefined) continue;
-      const msg: RouterMsg = { type: 'events', batch };
-      for (const i of routers) this.routers[i]!.tell(msg);
+      for (const i of routers) {
+        const list = perRouter[i];
+        if (list === undefined) perRouter[i] = [batch];
+        else list.push(batch);
+      }
+    }
+    for (let i = 0; i < perRouter.length; i++) {
+      const batches = perRouter[i];
+      if (batches === undefined) continue;
+      perRouter[i] = undefined;
+      this.routers[i]!.tell({ type: 'events', batches });
     }
   }
 }

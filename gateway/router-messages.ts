@@ -12,6 +12,7 @@ export type RouterMsg =
   | { type: 'sub'; topic: string; conn: ActorRef<ConnMsg>; replyTo: ActorRef<boolean> }
   | { type: 'unsub'; topic: string; conn: ActorRef<ConnMsg> }
   | { type: 'gone'; conn: ActorRef<ConnMsg>; topics: readonly string[] }
-  | { type: 'events'; batch: EventBatch }
+  /** Every batch of one turn whose topic has subscribers in this router's shard, in turn order. */
+  | { type: 'events'; batches: readonly EventBatch[] }
   | { type: 'tick' }
   | { type: 'drain'; retryMaxMs: number };

@@ -26,6 +26,7 @@ import {
   type ConnectionLimits,
 } from './connection-actor';
 import type { ConnSlot } from './conn-slot';
+import type { EventBatch } from './event-batch';
 import type { GatewayStats } from './gateway-stats';
 import type { InterestTable } from './interest-table';
 import type { RouterMsg } from './router-messages';
@@ -71,6 +72,43 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
     slot.attach(ctx.spawn<ConnMsg>(`conn-${slot.id}`, connectionFactory(env, slot), spawnOpts));
   };
 
+  /** Scratch of `fanOut`: a connection's batches of the current turn (emptied each turn). */
+  const perConn = new Map<ActorRef<ConnMsg>, EventBatch[]>();
+
+  const tellBatches = (conn: ActorRef<ConnMsg>, m: ConnMsg & { type: 'events' }): void => {
+    // A full mailbox rejects the tell; the actor's onOverflow closes it (4008).
+    if (!conn.tell(m)) for (const b of m.batches) b.delivered();
+  };
+
+  /**
+   * One message per subscribed connection per turn, holding every batch of the turn it
+   * subscribes to, so the connection writes them together. A lone batch (the hot-topic case)
+   * is one immutable message shared by all its subscribers.
+   */
+  const fanOut = (batches: readonly EventBatch[]): void => {
+    if (batches.length === 1) {
+      const batch = batches[0]!;
+      const set = subscribers.get(batch.topic);
+      if (set === undefined || set.size === 0) return;
+      batch.expect(set.size);
+      const m: ConnMsg = { type: 'events', batches };
+      for (const conn of set) tellBatches(conn, m);
+      return;
+    }
+    for (const batch of batches) {
+      const set = subscribers.get(batch.topic);
+      if (set === undefined || set.size === 0) continue;
+      batch.expect(set.size);
+      for (const conn of set) {
+        const list = perConn.get(conn);
+        if (list === undefined) perConn.set(conn, [batch]);
+        else list.push(batch);
+      }
+    }
+    for (const [conn, list] of perConn) tellBatches(conn, { type: 'events', batches: list });
+    perConn.clear();
+  };
+
   return {
     preStart(ctx) {
       ctx.timers.startPeriodic('tick', { type: 'tick' }, d.limits.heartbeatMs);
@@ -94,17 +132,8 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
         case 'gone':
           for (const t of msg.topics) remove(t, msg.conn);
           return;
-        case 'events': {
-          const set = subscribers.get(msg.batch.topic);
-          if (set === undefined || set.size === 0) return;
-          msg.batch.expect(set.size);
-          const m: ConnMsg = { type: 'events', batch: msg.batch };
-          for (const conn of set) {
-            // A full mailbox rejects the tell; the actor's onOverflow closes it (4008).
-            if (!conn.tell(m)) msg.batch.delivered();
-          }
-          return;
-        }
+        case 'events':
+          return fanOut(msg.batches);
         case 'tick': {
           const m: ConnMsg = { type: 'tick', now: Date.now() };
           for (const c of ctx.children()) (c as ActorRef<ConnMsg>).tell(m);

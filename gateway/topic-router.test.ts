@@ -1,0 +1,150 @@
+import { ActorSystem, type ActorRef } from '../actors';
+import { msgpackCodec } from '../protocol';
+import { packMsgpack } from '../protocol/msgpack';
+import type { DispatcherClient, TopicEvent } from '../dispatcher/types';
+import { ConnSlot } from './conn-slot';
+import type { ConnectionLimits } from './connection-actor';
+import { EventBatch } from './event-batch';
+import { newGatewayStats } from './gateway-stats';
+import { InterestTable } from './interest-table';
+import type { RouterMsg } from './router-messages';
+import { routerBehavior } from './topic-router';
+import type { SendResult, TransportConnection } from './transport';
+
+const limits: ConnectionLimits = {
+  heartbeatMs: 60_000,
+  idleTimeoutMs: 120_000,
+  outboundLimit: 1 << 20,
+  maxSubscriptions: 100,
+  ratePerSec: 1000,
+  rateBurst: 1000,
+  rateStrikes: 10,
+  requestTimeoutMs: 1000,
+  allowPublish: false,
+};
+
+/** Records every frame with the cork it was written in (0: not corked). */
+class FakeConn implements TransportConnection {
+  readonly remoteAddress = '127.0.0.1';
+  readonly subprotocol = 'troupe.v1.msgpack';
+  userData: unknown;
+  readonly sent: { msg: unknown; cork: number }[] = [];
+  private corks = 0;
+  private corked = 0;
+
+  send(data: Uint8Array | string): SendResult {
+    this.sent.push({ msg: msgpackCodec.decode(data), cork: this.corked });
+    return 'ok';
+  }
+  bufferedAmount(): number {
+    return 0;
+  }
+  close(): void {}
+  terminate(): void {}
+  cork(fn: () => void): void {
+    this.corked = ++this.corks;
+    try {
+      fn();
+    } finally {
+      this.corked = 0;
+    }
+  }
+  events(): unknown[] {
+    return this.sent.map((s) => s.msg).filter((m) => (m as { op: string }).op !== 'hello');
+  }
+}
+
+const dispatcher: DispatcherClient = {
+  setInterest: () => undefined,
+  history: () => Promise.resolve({ epoch: 'e', seq: 0, recovered: false, events: [] }),
+  publish: () => Promise.reject(new Error('no')),
+  onEvents: () => undefined,
+  close: () => undefined,
+};
+
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 2));
+};
+
+function ev(topic: string, seq: number): TopicEvent {
+  return { topic, seq, epoch: 'e', data: seq, t0: 0 };
+}
+
+describe('routerBehavior', () => {
+  let system: ActorSystem;
+  let router: ActorRef<RouterMsg>;
+
+  beforeEach(() => {
+    system = ActorSystem.create('test', { log: () => undefined });
+    router = system.spawn<RouterMsg>('router-0', () =>
+      routerBehavior({
+        index: 0,
+        node: 'n1',
+        interest: new InterestTable(dispatcher),
+        dispatcher,
+        limits,
+        stats: newGatewayStats(),
+        mailboxCapacity: 100,
+        log: () => undefined,
+      }),
+    );
+  });
+
+  afterEach(() => system.terminate());
+
+  async function connect(id: string, topics: string[]): Promise<FakeConn> {
+    const conn = new FakeConn();
+    const slot = new ConnSlot(id, msgpackCodec, false);
+    slot.conn = conn;
+    router.tell({ type: 'open', slot });
+    topics.forEach((topic, i) => {
+      slot.tell({ type: 'frame', data: packMsgpack({ op: 'sub', id: i + 1, topic }) });
+    });
+    await settle();
+    conn.sent.length = 0;
+    return conn;
+  }
+
+  describe('#events', () => {
+    it('writes all of one turn’s batches of a connection together, in order, one frame each', async () => {
+      const both = await connect('c1', ['a', 'b']);
+      const onlyB = await connect('c2', ['b']);
+      const a = new EventBatch('a', 'e', [ev('a', 1), ev('a', 2)]);
+      const b = new EventBatch('b', 'e', [ev('b', 1)]);
+      router.tell({ type: 'events', batches: [a, b] });
+      await settle();
+      expect(both.events()).toEqual([
+        [
+          { op: 'ev', topic: 'a', seq: 1, epoch: 'e', data: 1 },
+          { op: 'ev', topic: 'a', seq: 2, epoch: 'e', data: 2 },
+        ],
+        { op: 'ev', topic: 'b', seq: 1, epoch: 'e', data: 1 },
+      ]);
+      expect(new Set(both.sent.map((s) => s.cork)).size).toBe(1);
+      expect(both.sent[0]!.cork).toBeGreaterThan(0);
+      expect(onlyB.events()).toEqual([{ op: 'ev', topic: 'b', seq: 1, epoch: 'e', data: 1 }]);
+    });
+
+    it('shares one encoding of a batch between its subscribers', async () => {
+      const c1 = await connect('c1', ['a']);
+      const c2 = await connect('c2', ['a']);
+      const batch = new EventBatch('a', 'e', [ev('a', 1)]);
+      const frame = jest.spyOn(batch, 'frame');
+      router.tell({ type: 'events', batches: [batch] });
+      await settle();
+      expect(c1.events()).toHaveLength(1);
+      expect(c2.events()).toHaveLength(1);
+      expect(new Set(frame.mock.results.map((r) => r.value)).size).toBe(1);
+    });
+
+    it('skips batches of topics the shard has no subscriber for', async () => {
+      const c1 = await connect('c1', ['a']);
+      router.tell({
+        type: 'events',
+        batches: [new EventBatch('x', 'e', [ev('x', 1)]), new EventBatch('a', 'e', [ev('a', 1)])],
+      });
+      await settle();
+      expect(c1.events()).toEqual([{ op: 'ev', topic: 'a', seq: 1, epoch: 'e', data: 1 }]);
+    });
+  });
+});
