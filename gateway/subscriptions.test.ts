@@ -27,6 +27,26 @@ describe('Subscriptions', () => {
     });
   });
 
+  describe('#get', () => {
+    it('returns a live position: writing it moves the topic, inline or not', () => {
+      const s = new Subscriptions();
+      s.set('a', at(Number.MAX_SAFE_INTEGER));
+      s.set('b', at(2));
+      s.get('a')!.seq = 10;
+      s.get('b')!.epoch = 'f';
+      expect(s.toObject()).toEqual({ a: at(10), b: { epoch: 'f', seq: 2 } });
+    });
+  });
+
+  describe('#toObject', () => {
+    it('returns copies', () => {
+      const s = new Subscriptions();
+      s.set('a', at(1));
+      s.toObject()['a']!.seq = 5;
+      expect(s.get('a')?.seq).toBe(1);
+    });
+  });
+
   describe('#delete', () => {
     it('returns false for a topic it does not hold', () => {
       const s = new Subscriptions();

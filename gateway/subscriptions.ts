@@ -1,9 +1,10 @@
 /**
  * A connection's subscriptions: topic -> position in the topic's seq space.
  *
- * Most clients hold one topic, so the first lives in two fields and a Map (about 180 bytes
- * before it holds anything) is made only for a second one: at 100k connections that is the
- * difference between fitting the idle-memory budget or not.
+ * Most clients hold one topic, so the first lives inline and a Map (about 180 bytes before it
+ * holds anything) is made only for a second one: at 100k connections that is the difference
+ * between fitting the idle-memory budget or not. The inline topic's position is this object
+ * itself (its `epoch` and `seq` fields), not an object of its own.
  */
 
 /** Where a subscriber is in its topic's seq space. */
@@ -12,9 +13,17 @@ export interface SubPosition {
   seq: number;
 }
 
-export class Subscriptions {
+export class Subscriptions implements SubPosition {
   private topic: string | undefined = undefined;
-  private pos: SubPosition | undefined = undefined;
+  /** Position of the inline topic (meaningless while `topic` is undefined). */
+  epoch = '';
+  /**
+   * Declared without a value on purpose: the field starts as `undefined`, so V8 keeps it
+   * tagged and a seq that fits a small integer is stored inline. Initialised with a number
+   * that is not one (a new subscription's MAX_SAFE_INTEGER), it would become a double field
+   * with a boxed number per connection.
+   */
+  seq!: number;
   private more: Map<string, SubPosition> | undefined = undefined;
 
   get size(): number {
@@ -25,15 +34,21 @@ export class Subscriptions {
     return this.topic === topic || (this.more !== undefined && this.more.has(topic));
   }
 
+  /**
+   * The live position: writing its fields moves the topic. For the inline topic it is this
+   * object, so it stays valid only until the next `set`, `delete` or `clear`.
+   */
   get(topic: string): SubPosition | undefined {
-    if (this.topic === topic) return this.pos;
+    if (this.topic === topic) return this;
     return this.more === undefined ? undefined : this.more.get(topic);
   }
 
+  /** Keeps the values of `pos`; the inline topic copies them, others keep `pos` itself. */
   set(topic: string, pos: SubPosition): void {
     if (this.topic === topic || (this.topic === undefined && !this.inMore(topic))) {
       this.topic = topic;
-      this.pos = pos;
+      this.epoch = pos.epoch;
+      this.seq = pos.seq;
     } else {
       (this.more ??= new Map()).set(topic, pos);
     }
@@ -42,13 +57,13 @@ export class Subscriptions {
   delete(topic: string): boolean {
     if (this.topic !== topic) return this.more !== undefined && this.more.delete(topic);
     this.topic = undefined;
-    this.pos = undefined;
+    this.epoch = '';
     return true;
   }
 
   clear(): void {
     this.topic = undefined;
-    this.pos = undefined;
+    this.epoch = '';
     this.more = undefined;
   }
 
@@ -58,9 +73,13 @@ export class Subscriptions {
     return out;
   }
 
+  /** Plain copies, safe to serialize (admin `inspect`). */
   toObject(): Record<string, SubPosition> {
     const out: Record<string, SubPosition> = {};
-    for (const t of this.topics()) out[t] = this.get(t)!;
+    for (const t of this.topics()) {
+      const { epoch, seq } = this.get(t)!;
+      out[t] = { epoch, seq };
+    }
     return out;
   }
 
