@@ -13,8 +13,11 @@ import type { TransportConnection } from './transport';
 const MAX_EARLY = 64;
 
 export class ConnSlot {
-  ref: ActorRef<ConnMsg> | undefined;
-  private early: ConnMsg[] | undefined;
+  /**
+   * The actor once attached; before that, the messages that came early (if any). One field for
+   * both: a slot lives as long as its socket, so each field costs 8 bytes per connection.
+   */
+  private target: ActorRef<ConnMsg> | ConnMsg[] | undefined = undefined;
   conn!: TransportConnection;
 
   constructor(
@@ -23,19 +26,27 @@ export class ConnSlot {
     readonly authFailed: boolean,
   ) {}
 
+  get ref(): ActorRef<ConnMsg> | undefined {
+    const target = this.target;
+    return target === undefined || Array.isArray(target) ? undefined : target;
+  }
+
   /** False when the early buffer is full (the caller closes the socket). */
   tell(msg: ConnMsg): boolean {
-    if (this.ref !== undefined) return this.ref.tell(msg);
-    this.early ??= [];
-    if (this.early.length >= MAX_EARLY) return false;
-    this.early.push(msg);
+    const target = this.target;
+    if (target === undefined) {
+      this.target = [msg];
+      return true;
+    }
+    if (!Array.isArray(target)) return target.tell(msg);
+    if (target.length >= MAX_EARLY) return false;
+    target.push(msg);
     return true;
   }
 
   attach(ref: ActorRef<ConnMsg>): void {
-    this.ref = ref;
-    const early = this.early;
-    this.early = undefined;
-    if (early !== undefined) for (const m of early) ref.tell(m);
+    const early = this.target;
+    this.target = ref;
+    if (Array.isArray(early)) for (const m of early) ref.tell(m);
   }
 }
