@@ -59,17 +59,38 @@ type ListenWithOptions = (
 ) => uWS.TemplatedApp;
 const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
 
+/** An IPv4 address as one small integer, so a socket holds no address string (32 bytes). */
+function packAddress(text: string): string | number {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (m === null) return text;
+  const n = (Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4]);
+  return unpackAddress(n) === text ? n : text; // exactly the text it came from, or the text
+}
+
+function unpackAddress(addr: string | number): string {
+  if (typeof addr === 'string') return addr;
+  return `${addr >>> 24}.${(addr >>> 16) & 255}.${(addr >>> 8) & 255}.${addr & 255}`;
+}
+
 export class UwsConnection implements TransportConnection {
   /** Null before open and from the moment the socket is closed. */
   ws: UwsSocket | null = null;
   /** Set by close()/terminate() so the close handler is not called re-entrantly. */
   closedLocally = false;
+  private readonly addr: string | number;
 
   constructor(
-    readonly remoteAddress: string,
+    remoteAddress: string,
     readonly subprotocol: string,
     public userData: unknown,
-  ) {}
+  ) {
+    this.addr = packAddress(remoteAddress);
+  }
+
+  /** Formatted on demand (admin inspect): it is rarely read. */
+  get remoteAddress(): string {
+    return unpackAddress(this.addr);
+  }
 
   send(data: Uint8Array | string, binary: boolean): SendResult {
     const ws = this.ws;
