@@ -50,12 +50,16 @@ export interface GatewayOptions {
   readonly log: GatewayLog;
 }
 
+/** The gateway actor's one message: route the events of the turn that just ended. */
+type GatewayMsg = { type: 'route'; run: () => void };
+
 export class Gateway {
   readonly stats: GatewayStats = newGatewayStats();
   private readonly interest: InterestTable;
   private readonly routers: ActorRef<RouterMsg>[] = [];
   private readonly transport: Transport;
   private readonly batcher: TurnBatcher<TopicEvent>;
+  private self: ActorRef<GatewayMsg> | undefined;
   /** Scratch of `route`: the batches of the current turn per router index (emptied each turn). */
   private readonly perRouter: (EventBatch[] | undefined)[] = [];
   private nextRouter = 0;
@@ -78,7 +82,7 @@ export class Gateway {
         log: o.log,
       });
     this.started = new Promise<void>((resolve) => {
-      o.system.spawn<never>(
+      this.self = o.system.spawn<GatewayMsg>(
         'gateway',
         () => ({
           preStart: (ctx) => {
@@ -95,7 +99,14 @@ export class Gateway {
             }
             resolve();
           },
-          receive() {},
+          receive: (msg) => {
+            // A bug in routing must not restart the gateway (that would stop every router).
+            try {
+              msg.run();
+            } catch (err) {
+              o.log('error', 'routing a turn failed', { err: String(err) });
+            }
+          },
         }),
         {
           kind: 'gateway',
@@ -104,7 +115,14 @@ export class Gateway {
         },
       );
     });
-    this.batcher = new TurnBatcher((events) => this.route(events));
+    this.batcher = new TurnBatcher(
+      (events) => this.route(events),
+      // Through the gateway actor: events pushed from inside the dispatcher actor are routed in
+      // the same scheduler drain, and so are the routers and connection actors they wake.
+      (run) => {
+        if (this.self === undefined || !this.self.tell({ type: 'route', run })) setImmediate(run);
+      },
+    );
     o.dispatcher.onEvents((events) => {
       this.stats.eventsIn += events.length;
       if (events.length > 0) recordRoute(this.stats, nowMs() - events[0]!.t0);

@@ -68,4 +68,24 @@ describe(TurnBatcher, () => {
       expect(flushes).toEqual([[1, 2]]);
     });
   });
+
+  describe('#constructor', () => {
+    it('ends the turn with the given schedule instead of setImmediate', async () => {
+      const flushes: number[][] = [];
+      const runs: (() => void)[] = [];
+      const batcher = new TurnBatcher<number>(
+        (items) => flushes.push(items),
+        (run) => runs.push(run),
+      );
+      batcher.push([1]);
+      batcher.push([2]);
+      expect(runs).toHaveLength(1);
+      await nextTurn();
+      expect(flushes).toEqual([]);
+      runs[0]!();
+      expect(flushes).toEqual([[1, 2]]);
+      batcher.push([3]);
+      expect(runs).toHaveLength(2);
+    });
+  });
 });
