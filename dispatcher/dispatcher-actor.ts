@@ -76,32 +76,45 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
     return log;
   };
 
+  const deliver = (gateway: string, events: TopicEvent[]): void => {
+    const sink = sinks.get(gateway);
+    if (sink === undefined) return;
+    stats.eventsRouted += events.length;
+    sink(events);
+  };
+
   const publish = (items: readonly PublishItem[]): PublishResult[] => {
     const now = nowMs();
     const results: PublishResult[] = new Array<PublishResult>(items.length);
-    // Group per gateway so each sink is called once per batch, events in stamp order.
-    let perGateway: Map<string, TopicEvent[]> | undefined;
+    // Group per gateway so each sink is called once per batch, events in stamp order. The first
+    // gateway seen (standalone: the only one) gets a plain list; a Map only for the others.
+    let firstGw: string | undefined;
+    let firstList: TopicEvent[] | undefined;
+    let others: Map<string, TopicEvent[]> | undefined;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
       const ev = logFor(item.topic, now).append(item.data, now);
       results[i] = { seq: ev.seq, epoch: ev.epoch };
       const gws = interest.get(item.topic);
       if (gws === undefined) continue;
-      perGateway ??= new Map();
       for (const gw of gws) {
-        let list = perGateway.get(gw);
-        if (list === undefined) perGateway.set(gw, (list = []));
-        list.push(ev);
+        if (firstList === undefined) {
+          firstGw = gw;
+          firstList = [ev];
+        } else if (gw === firstGw) {
+          firstList.push(ev);
+        } else {
+          others ??= new Map();
+          const list = others.get(gw);
+          if (list === undefined) others.set(gw, [ev]);
+          else list.push(ev);
+        }
       }
     }
     stats.eventsIn += items.length;
-    if (perGateway !== undefined) {
-      for (const [gw, events] of perGateway) {
-        const sink = sinks.get(gw);
-        if (sink === undefined) continue;
-        stats.eventsRouted += events.length;
-        sink(events);
-      }
+    if (firstList !== undefined) {
+      deliver(firstGw!, firstList);
+      if (others !== undefined) for (const [gw, events] of others) deliver(gw, events);
     }
     return results;
   };
