@@ -1,7 +1,14 @@
+/* global process, console, performance, fetch, setTimeout */
 // Idle memory: server VmRSS per subscribed connection at N connections (default 15k),
 // opened by 2 worker processes from 127.0.0.2 and 127.0.0.3, each connection `sub`bed to one
 // topic. Prints before/after RSS and KB per connection; also the connect+subscribe rate.
 //   node load-tests/profiles/idle-memory.mjs [conns=15000] [runs=3]
+// IDLE_SERVERS=a/bin/troupe.js,b/bin/troupe.js compares builds in one session: each run starts
+// every server in turn (interleaved, so machine load hits them alike) and prints a median each;
+// an entry may start with node flags: "--max-semi-space-size=2 dist/bin/troupe.js".
+// HEAP_SPACES=1 prints V8 heap spaces before/after (from /metrics). IDLE_NODE_FLAGS="--trace-gc"
+// passes node flags to the server; IDLE_SETTLE_MS (default 3000) with IDLE_SAMPLE=1 prints RSS
+// every 5 s of the settle.
 import { fork, spawn } from 'node:child_process';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,14 +71,29 @@ if (process.argv[2] === '--worker') {
   const rss = (pid) =>
     Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  const perConn = [];
-  for (let run = 0; run < runs; run++) {
-    const port = 17270 + run * 3;
+  const servers = (process.env.IDLE_SERVERS ?? join(dist, 'bin/troupe.js')).split(',');
+  const perConn = new Map(servers.map((s) => [s, []]));
+  const heapSpaces = async (port) => {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const out = new Map();
+    for (const l of text.split('\n')) {
+      const m =
+        /heap_space_size_(total|used)_bytes\{space="(\w+)"\} (\d+)/.exec(l) ??
+        /nodejs_(external_memory)_bytes() (\d+)/.exec(l);
+      if (m) out.set(m[2] ? `${m[2]} ${m[1]}` : m[1], Number(m[3]));
+    }
+    return out;
+  };
+  for (let i = 0; i < runs * servers.length; i++) {
+    const run = Math.floor(i / servers.length);
+    const server = servers[i % servers.length];
+    const port = 17270 + i * 3;
     const dir = mkdtempSync(join(tmpdir(), 'idle-'));
     const srv = spawn(
       process.execPath,
       [
-        join(dist, 'bin/troupe.js'),
+        ...(process.env.IDLE_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+        ...server.split(' ').filter(Boolean),
         'start',
         '--port',
         String(port),
@@ -87,6 +109,7 @@ if (process.argv[2] === '--worker') {
       { stdio: 'inherit' },
     );
     await sleep(1500);
+    const spacesBefore = process.env.HEAP_SPACES ? await heapSpaces(port) : null;
     const before = rss(srv.pid);
     const t0 = performance.now();
     const workers = ['127.0.0.2', '127.0.0.3'].map((src) =>
@@ -95,23 +118,33 @@ if (process.argv[2] === '--worker') {
     const res = await Promise.all(workers.map((w) => new Promise((r) => w.once('message', r))));
     const wall = performance.now() - t0;
     // Settle: IDLE_SETTLE_MS lets V8's memory reducer run on an idle server (default 3 s).
-    await sleep(Number(process.env.IDLE_SETTLE_MS ?? 3000));
+    const settleMs = Number(process.env.IDLE_SETTLE_MS ?? 3000);
+    if (process.env.IDLE_SAMPLE) {
+      // RSS every 5 s while settling: does an idle node give memory back, or keep allocating?
+      for (let t = 0; t < settleMs; t += 5000) {
+        await sleep(Math.min(5000, settleMs - t));
+        console.log(
+          `   +${((t + 5000) / 1000).toFixed(0)} s rss ${(rss(srv.pid) / 1024).toFixed(1)} MiB`,
+        );
+      }
+    } else await sleep(settleMs);
     const after = rss(srv.pid);
-    if (process.env.HEAP_SPACES) {
-      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      for (const l of text.split('\n'))
-        if (
-          /heap_space_size_(total|used)_bytes\{|heap_size_(total|used)_bytes |external_memory/.test(
-            l,
-          )
-        )
-          console.log('  ', l);
+    if (spacesBefore !== null) {
+      // V8 heap spaces (committed / used) before and after, and their growth per connection.
+      const spacesAfter = await heapSpaces(port);
+      for (const [k, a] of spacesAfter) {
+        const b = spacesBefore.get(k) ?? 0;
+        if (a === 0 && b === 0) continue;
+        console.log(
+          `   ${k.padEnd(28)} ${(b / 1048576).toFixed(1).padStart(6)} -> ${(a / 1048576).toFixed(1).padStart(6)} MiB  ${((a - b) / conns).toFixed(0).padStart(5)} B/conn`,
+        );
+      }
     }
     const acked = res.reduce((a, r) => a + r.acked, 0);
     const kb = (after - before) / acked;
-    perConn.push(kb);
+    perConn.get(server).push(kb);
     console.log(
-      `run ${run + 1}: acked ${acked}/${conns} closed ${res.reduce((a, r) => a + r.closed, 0)} ` +
+      `${servers.length > 1 ? `${server} ` : ''}run ${run + 1}: acked ${acked}/${conns} closed ${res.reduce((a, r) => a + r.closed, 0)} ` +
         `rss ${(before / 1024).toFixed(1)} -> ${(after / 1024).toFixed(1)} MiB = ${kb.toFixed(2)} KB/conn; ` +
         `connect+sub ${(acked / (wall / 1000)).toFixed(0)} conn/s`,
     );
@@ -120,8 +153,10 @@ if (process.argv[2] === '--worker') {
     srv.kill('SIGINT');
     await new Promise((r) => srv.once('exit', r));
   }
-  perConn.sort((a, b) => a - b);
-  console.log(
-    `median ${perConn[Math.floor(perConn.length / 2)].toFixed(2)} KB/conn over ${runs} runs`,
-  );
+  for (const [server, kbs] of perConn) {
+    const sorted = [...kbs].sort((a, b) => a - b);
+    console.log(
+      `${servers.length > 1 ? `${server}: ` : ''}median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} KB/conn over ${runs} runs (${kbs.map((k) => k.toFixed(2)).join(' ')})`,
+    );
+  }
 }
