@@ -3,7 +3,7 @@
  *
  * The actor is spawned by a topic router (its supervisor) one message later than the socket
  * opens, so frames and a close that arrive in between wait here, bounded, and are handed over
- * in order once the actor exists.
+ * in order once the actor exists. After that the socket's userData is the actor ref itself.
  */
 import type { ActorRef } from '../actors';
 import type { Codec } from '../protocol';
@@ -44,9 +44,14 @@ export class ConnSlot {
     return true;
   }
 
+  /**
+   * Hands the early messages over, in order, and from then on the socket talks to the actor
+   * directly (its userData becomes the ref): a slot per connection would cost 64 bytes more.
+   */
   attach(ref: ActorRef<ConnMsg>): void {
     const early = this.target;
     this.target = ref;
     if (Array.isArray(early)) for (const m of early) ref.tell(m);
+    if (this.conn !== undefined && this.conn.userData === this) this.conn.userData = ref;
   }
 }

@@ -73,6 +73,11 @@ type Disconnect = (typeof Disconnect)[keyof typeof Disconnect];
 
 const REPLAY_CHUNK = 100;
 
+/** Whole ms since the process started: fits a small integer for 12 days of uptime. */
+export function clockMs(): number {
+  return Math.floor(performance.now());
+}
+
 /**
  * A class, not a closure per handler: a node holds 100k of these, and prototype methods cost
  * nothing per instance where a dozen closures and their context cost about 1 KB.
@@ -80,11 +85,13 @@ const REPLAY_CHUNK = 100;
 export class ConnectionActor implements Behavior<ConnMsg> {
   private state: State = State.Open;
   private readonly subs = new Subscriptions();
-  private lastSeen = Date.now();
+  /** ms on `clockMs()`: a small integer, stored unboxed (a Date.now() double is a heap number). */
+  private lastSeen = clockMs();
   private tokens: number;
   private tokensAt: number;
   private strikes = 0;
-  private outbox: ServerMessage[] = [];
+  /** Replies not yet written; made on the first reply (most connections are idle). */
+  private outbox: ServerMessage[] | undefined;
 
   constructor(
     private readonly env: ConnectionEnv,
@@ -99,7 +106,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   preStart(): void {
     const { env } = this;
     env.stats.connections++;
-    this.outbox.push({
+    this.reply({
       op: 'hello',
       v: 1,
       conn: this.id,
@@ -126,7 +133,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
         return;
       case 'drain':
         if (this.state !== State.Open) return;
-        this.outbox.push({
+        this.reply({
           op: 'bye',
           code: Disconnect.Shutdown.code,
           reason: Disconnect.Shutdown.reason,
@@ -159,7 +166,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     subs.clear();
     if (this.state === State.Open) {
       // Stopped from outside (operator or supervisor): tell the client to come back.
-      this.outbox.push({
+      this.reply({
         op: 'bye',
         code: Disconnect.Shutdown.code,
         reason: 'connection stopped by server',
@@ -178,14 +185,18 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       state: ['open', 'closing', 'closed'][this.state],
       subscriptions: this.subs.toObject(),
       bufferedBytes: this.state === State.Open ? this.conn.bufferedAmount() : 0,
-      idleMs: Date.now() - this.lastSeen,
+      idleMs: clockMs() - this.lastSeen,
     };
   }
 
+  private reply(msg: ServerMessage): void {
+    (this.outbox ??= []).push(msg);
+  }
+
   private flush(): void {
-    if (this.outbox.length === 0 || this.state !== State.Open) return;
     const msgs = this.outbox;
-    this.outbox = [];
+    if (msgs === undefined || this.state !== State.Open) return;
+    this.outbox = undefined;
     this.write(this.codec.encode(msgs.length === 1 ? msgs[0]! : msgs));
   }
 
@@ -217,7 +228,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   }
 
   private err(id: number | undefined, code: number, msg: string): void {
-    this.outbox.push(
+    this.reply(
       id === undefined
         ? ({ op: 'err', code, msg } as ServerMessage)
         : ({ op: 'err', id, code, msg } as ServerMessage),
@@ -285,7 +296,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       if (pos === undefined) return;
       pos.epoch = h.epoch;
       pos.seq = h.seq;
-      this.outbox.push({ op: 'ack', id: m.id, epoch: h.epoch, seq: h.seq, recovered: h.recovered });
+      this.reply({ op: 'ack', id: m.id, epoch: h.epoch, seq: h.seq, recovered: h.recovered });
       this.flush();
       if (h.events.length > 0) this.sendEvents(m.topic, h.epoch, h.events);
     } catch (e) {
@@ -302,7 +313,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       this.env.stats.subscriptions--;
       this.env.router.tell({ type: 'unsub', topic, conn: ctx.self });
     }
-    this.outbox.push({ op: 'ack', id });
+    this.reply({ op: 'ack', id });
   }
 
   private async publish(m: Extract<ClientMessage, { op: 'pub' }>): Promise<void> {
@@ -316,7 +327,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
         limits.requestTimeoutMs,
         'publish',
       );
-      this.outbox.push({ op: 'ack', id: m.id, seq: r.seq, epoch: r.epoch });
+      this.reply({ op: 'ack', id: m.id, seq: r.seq, epoch: r.epoch });
     } catch (e) {
       this.err(m.id, ErrorCode.Unavailable, `publish failed: ${(e as Error).message}`);
     }
@@ -324,7 +335,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
 
   private async onFrame(data: Uint8Array | string, ctx: ActorContext<ConnMsg>): Promise<void> {
     const { stats, limits } = this.env;
-    const now = Date.now();
+    const now = clockMs();
     this.lastSeen = now;
     const decoded = decodeClientFrame(this.codec, data);
     if (!decoded.ok) {
@@ -347,7 +358,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       const m = item.msg;
       switch (m.op) {
         case 'ping':
-          this.outbox.push(m.id === undefined ? { op: 'pong' } : { op: 'pong', id: m.id });
+          this.reply(m.id === undefined ? { op: 'pong' } : { op: 'pong', id: m.id });
           break;
         case 'sub':
           await this.subscribe(m, ctx);

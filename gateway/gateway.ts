@@ -34,6 +34,9 @@ export type GatewayLog = (
   meta?: Record<string, unknown>,
 ) => void;
 
+/** What a socket's userData is: its ConnSlot, then its connection actor's ref. */
+type Teller = Pick<ConnSlot, 'tell'>;
+
 export interface GatewayOptions {
   readonly system: ActorSystem;
   readonly node: string;
@@ -150,12 +153,13 @@ export class Gateway {
           const router = this.routers[this.nextRouter++ % this.routers.length]!;
           router.tell({ type: 'open', slot });
         },
+        // userData is the slot until the actor exists, then the actor ref: both take `tell`.
         message: (conn, data) => {
-          const slot = conn.userData as ConnSlot;
-          if (!slot.tell({ type: 'frame', data })) conn.close(4008, 'slow consumer');
+          const target = conn.userData as Teller;
+          if (!target.tell({ type: 'frame', data })) conn.close(4008, 'slow consumer');
         },
         close: (conn, code) => {
-          (conn.userData as ConnSlot).tell({ type: 'closed', code });
+          (conn.userData as Teller).tell({ type: 'closed', code });
         },
         http: (req) => handleHttp(http, req),
       },

@@ -20,6 +20,7 @@ import {
 } from '../actors';
 import type { DispatcherClient } from '../dispatcher/types';
 import {
+  clockMs,
   ConnectionActor,
   type ConnMsg,
   type ConnectionEnv,
@@ -135,7 +136,7 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
         case 'events':
           return fanOut(msg.batches);
         case 'tick': {
-          const m: ConnMsg = { type: 'tick', now: Date.now() };
+          const m: ConnMsg = { type: 'tick', now: clockMs() };
           for (const c of ctx.children()) (c as ActorRef<ConnMsg>).tell(m);
           return;
         }
@@ -156,9 +157,13 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
   };
 }
 
-/** Its own function so the closure holds only `env` and `slot` (it lives as long as the actor). */
+/**
+ * Its own function so the closure holds only what the actor needs (it lives as long as the
+ * actor), not the slot: once attached, the slot is released (the socket keeps the actor ref).
+ */
 function connectionFactory(env: ConnectionEnv, slot: ConnSlot): () => ConnectionActor {
-  return () => new ConnectionActor(env, slot.id, slot.conn, slot.codec);
+  const { id, conn, codec } = slot;
+  return () => new ConnectionActor(env, id, conn, codec);
 }
 
 /** How a router treats its failing connection actors. */
