@@ -100,7 +100,8 @@ export function formatSummary(summary: Summary): string {
     ...LADDER_SCENARIOS.map((s) => `${s} capacity`),
     'connect/s',
     'connect p99',
-    'idle B/conn',
+    'idle B/conn 3s',
+    'idle B/conn 35s',
   ];
   const cap = (c: { rate: number | null; deliveriesPerSec: number | null } | undefined): string =>
     c === undefined
@@ -114,6 +115,7 @@ export function formatSummary(summary: Summary): string {
     s.connectPerSec === null ? '-' : String(s.connectPerSec),
     fmtMs(s.connectP99Ms),
     s.idleBytesPerConnection === null ? '-' : String(s.idleBytesPerConnection),
+    s.idleBytesPerConnectionSettled === null ? '-' : String(s.idleBytesPerConnectionSettled),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>

@@ -44,7 +44,11 @@ const runs: ScenarioRun[] = [
   {
     scenario: 'idle-memory',
     systems: [
-      { system: 'troupe', status: 'ok', result: oneShot({ bytesPerConnection: 1900 }) },
+      {
+        system: 'troupe',
+        status: 'ok',
+        result: oneShot({ bytesPerConnection: 1900, bytesPerConnectionSettled: 900 }),
+      },
       { system: 'socketio', status: 'skipped', reason: 'x' },
     ],
   },
@@ -61,6 +65,7 @@ describe('summarize', () => {
       connectPerSec: 6000,
       connectP99Ms: 40,
       idleBytesPerConnection: 1900,
+      idleBytesPerConnectionSettled: 900,
     });
     expect(s.systems.find((x) => x.system === 'socketio')?.idleBytesPerConnection).toBeNull();
   });

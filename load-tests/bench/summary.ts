@@ -29,6 +29,8 @@ export interface SystemSummary {
   readonly connectPerSec: number | null;
   readonly connectP99Ms: number | null;
   readonly idleBytesPerConnection: number | null;
+  /** The same 35 s after the last subscription, once the server's heap has settled. */
+  readonly idleBytesPerConnectionSettled: number | null;
 }
 
 export interface Ratio {
@@ -74,6 +76,10 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
       connectPerSec: metric(storm, 'acceptedPerSec'),
       connectP99Ms: metric(storm, 'connectP99Ms'),
       idleBytesPerConnection: metric(okResult(runs, 'idle-memory', system), 'bytesPerConnection'),
+      idleBytesPerConnectionSettled: metric(
+        okResult(runs, 'idle-memory', system),
+        'bytesPerConnectionSettled',
+      ),
     };
   });
   const ratios: Ratio[] = [];
