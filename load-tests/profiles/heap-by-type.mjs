@@ -1,4 +1,3 @@
-/* global process, console */
 // Self size by constructor from a .heapsnapshot: node heap-by-type.mjs FILE [top] [divisor]
 // With BASE=idle.heapsnapshot: the growth from BASE to FILE instead (e.g. per connection).
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,3 @@
-/* global process, console, performance, fetch, setTimeout */
 // Idle memory: server VmRSS per subscribed connection at N connections (default 15k),
 // opened by 2 worker processes from 127.0.0.2 and 127.0.0.3, each connection `sub`bed to one
 // topic. Prints before/after RSS and KB per connection; also the connect+subscribe rate.
