@@ -62,6 +62,8 @@ describe('dispatcher tier', () => {
   let gWest: Node;
   let d1Port: number;
   let d2Port: number;
+  /** d2 restarts with the same command line. */
+  let d2Args: string[];
 
   beforeAll(async () => {
     dWest = await dispatcher(0, ['--dc', 'west', '--node-id', 'dwest']);
@@ -69,7 +71,7 @@ describe('dispatcher tier', () => {
     d1Port = await freePort();
     d2Port = await freePort();
     d1 = await dispatcher(d1Port, ['--dc', 'east', '--node-id', 'd1', '--peer-dcs', west]);
-    d2 = await dispatcher(d2Port, [
+    d2Args = [
       '--dc',
       'east',
       '--node-id',
@@ -78,7 +80,8 @@ describe('dispatcher tier', () => {
       `127.0.0.1:${d1Port}`,
       '--peer-dcs',
       west,
-    ]);
+    ];
+    d2 = await dispatcher(d2Port, d2Args);
     gws = await Promise.all(
       ['g1', 'g2', 'g3'].map((id) => gateway([d1Port, d2Port], ['--dc', 'east', '--node-id', id])),
     );
@@ -267,14 +270,7 @@ describe('dispatcher tier', () => {
     expect(changed).toBeGreaterThan(0);
     probe.close();
     // The dispatcher comes back on its address: gateways re-announce their interest to it.
-    d2 = await dispatcher(d2Port, [
-      '--dc',
-      'east',
-      '--node-id',
-      'd2',
-      '--peers',
-      `127.0.0.1:${d1Port}`,
-    ]);
+    d2 = await dispatcher(d2Port, d2Args);
     nodes.push(d2);
     for (const g of gws) await linkedTo(g, 2);
     await new Promise((r) => setTimeout(r, 500));
