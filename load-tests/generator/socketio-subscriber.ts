@@ -13,67 +13,16 @@
  *   server  2  / client 3                        Engine.IO ping / pong (or the server drops us)
  */
 import { bytesEq } from './msgpack-scan';
-import { observeSeq } from './seq-tracker';
-import { RawWsClient } from './ws-client';
-import { settleOnce, type TopicCounter, type WorkerStats } from './worker-stats';
-import { topicsOf, type SubscriberPlan } from './worker-messages';
-import { CONNECT_TIMEOUT_MS } from './troupe-subscriber';
-
-interface Subscription {
-  readonly topic: TopicCounter;
-  readonly id: number;
-  last: number;
-  acked: boolean;
-}
+import { SubscriberBase } from './subscriber-base';
 
 const EV_PREFIX = Buffer.from('42["ev",{"topic":"');
 const SEQ_KEY = Buffer.from('","seq":');
 
 export const SOCKETIO_PATH = '/socket.io/?EIO=4&transport=websocket';
 
-export class SocketIoSubscriber {
-  private readonly subs: Subscription[];
-  private readonly startedAt = performance.now();
-  readonly client: RawWsClient;
-  private pendingAcks: number;
-  private upgraded = false;
-
-  constructor(
-    plan: SubscriberPlan,
-    index: number,
-    private readonly stats: WorkerStats,
-    done: () => void,
-    onGone: (c: RawWsClient) => void,
-  ) {
-    this.subs = topicsOf(plan, index).map((name, i) => ({
-      topic: stats.topicCounter(name),
-      id: i + 1,
-      last: -1,
-      acked: false,
-    }));
-    this.pendingAcks = this.subs.length;
-    const settle = settleOnce(done, CONNECT_TIMEOUT_MS);
-    stats.connectStarted();
-    this.client = new RawWsClient(plan, {
-      onOpen: () => {
-        this.upgraded = true;
-        stats.connected++;
-      },
-      onMessage: (buf, start, end) => {
-        stats.frames++;
-        try {
-          if (!this.fastEvent(buf, start, end)) this.onPacket(buf.toString('utf8', start, end));
-        } catch {
-          stats.errors++;
-        }
-        if (this.pendingAcks === 0) settle();
-      },
-      onClose: (reason) => {
-        stats.connectionClosed(reason, this.upgraded);
-        onGone(this.client);
-        settle();
-      },
-    });
+export class SocketIoSubscriber extends SubscriberBase {
+  protected onFrame(buf: Buffer, start: number, end: number): void {
+    if (!this.fastEvent(buf, start, end)) this.onPacket(buf.toString('utf8', start, end));
   }
 
   /**
@@ -95,22 +44,14 @@ export class SocketIoSubscriber {
       digits++;
     }
     if (digits === 0) return false;
-    const stats = this.stats;
-    for (const s of this.subs) {
-      if (!bytesEq(buf, ts, te - ts, s.topic.bytes)) continue;
-      stats.events++;
-      s.topic.events++;
-      s.last = observeSeq(s.last, seq, stats.seq);
-      if (stats.shouldSample()) {
-        const packet = JSON.parse(buf.toString('utf8', start + 2, end)) as [
-          string,
-          { data?: { t?: unknown } },
-        ];
-        stats.recordSendTime(packet[1].data?.t);
-      }
-      return true;
+    const s = this.subByTopicBytes(buf, ts, te - ts);
+    if (s !== undefined && this.countEvent(s, seq)) {
+      const packet = JSON.parse(buf.toString('utf8', start + 2, end)) as [
+        string,
+        { data?: { t?: unknown } },
+      ];
+      this.stats.recordSendTime(packet[1].data?.t);
     }
-    stats.errors++;
     return true;
   }
 
@@ -143,29 +84,21 @@ export class SocketIoSubscriber {
   }
 
   private onEvent(packet: unknown): void {
-    const stats = this.stats;
     if (!Array.isArray(packet) || packet[0] !== 'ev') return;
     const ev = packet[1] as { topic?: unknown; seq?: unknown; data?: { t?: unknown } } | null;
-    for (const s of this.subs) {
-      if (ev?.topic !== s.topic.name) continue;
-      stats.events++;
-      s.topic.events++;
-      if (typeof ev.seq === 'number') s.last = observeSeq(s.last, ev.seq, stats.seq);
-      if (stats.shouldSample()) stats.recordSendTime(ev.data?.t);
+    const s = this.subs.find((x) => x.topic.name === ev?.topic);
+    if (s === undefined) {
+      this.stats.errors++;
       return;
     }
-    stats.errors++;
+    if (this.countEvent(s, ev?.seq)) this.stats.recordSendTime(ev?.data?.t);
   }
 
   private onAck(p: string): void {
     const bracket = p.indexOf('[');
-    const id = Number(p.slice(2, bracket));
-    const s = this.subs.find((x) => x.id === id);
-    if (s === undefined || s.acked) return;
+    const s = this.pendingAck(Number(p.slice(2, bracket)));
+    if (s === undefined) return;
     const [body] = JSON.parse(p.slice(bracket)) as [{ seq?: unknown } | undefined];
-    s.acked = true;
-    if (typeof body?.seq === 'number' && s.last < 0) s.last = body.seq;
-    this.stats.acked++;
-    if (--this.pendingAcks === 0) this.stats.connectionReady(performance.now() - this.startedAt);
+    this.completeAck(s, body?.seq);
   }
 }
