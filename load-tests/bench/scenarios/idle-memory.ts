@@ -5,7 +5,8 @@
  * VmRSS again twice: 3 s after the last subscription (`bytesPerConnection`, what the connect
  * storm left behind) and 35 s after it (`bytesPerConnectionSettled`, an idle server: V8 only
  * collects and shrinks its heap once something allocates again, e.g. a heartbeat, so the
- * first figure still holds the garbage of the storm). Both are (after - before) / connections.
+ * first figure still holds the garbage of the storm). The first is against RSS 1 s after start,
+ * the second against RSS 30 s after start (settled the same way), divided by connections.
  */
 import { sleep, SubscriberPool } from '../../generator/subscriber-pool';
 import { treeRssBytes } from '../proc-tree';
@@ -13,6 +14,7 @@ import type { Scenario } from './scenario';
 
 const SETTLE_MS = 3000;
 const IDLE_MS = 35_000;
+const BASELINE_IDLE_MS = 30_000;
 const PER_WORKER = 8000;
 
 export const idleMemory: Scenario = {
@@ -23,6 +25,10 @@ export const idleMemory: Scenario = {
     const ws = server.endpoint('ws');
     await sleep(1000);
     const before = treeRssBytes(server.pid);
+    // The settled figure needs a settled baseline too: by now the server's start-up garbage
+    // has met its first collection (the first heartbeat tick allocates at 25 s).
+    await sleep(BASELINE_IDLE_MS - 1000);
+    const beforeIdle = treeRssBytes(server.pid);
     const pool = new SubscriberPool({
       dialect: ctx.system.dialect,
       host: ws.host,
@@ -43,18 +49,18 @@ export const idleMemory: Scenario = {
       await sleep(IDLE_MS - SETTLE_MS);
       const idle = treeRssBytes(server.pid);
       const g = pool.gauges();
-      const per = (rss: number | null): number | null =>
-        before === null || rss === null || g.connected === 0
+      const per = (base: number | null, rss: number | null): number | null =>
+        base === null || rss === null || g.connected === 0
           ? null
-          : Math.round((rss - before) / g.connected);
-      const perConn = per(after);
-      const perConnSettled = per(idle);
+          : Math.round((rss - base) / g.connected);
+      const perConn = per(before, after);
+      const perConnSettled = per(beforeIdle, idle);
       const mb = (b: number | null): number | null =>
         b === null ? null : Math.round((b / 1048576) * 10) / 10;
       log(
         `[${ctx.system.name}] idle-memory: ${g.connected} connections (${g.acked} subscribed), ` +
           `RSS ${mb(before)} -> ${mb(after)} MB = ${perConn ?? '-'} B/connection at 3 s, ` +
-          `${mb(idle)} MB = ${perConnSettled ?? '-'} B/connection at 35 s`,
+          `${mb(beforeIdle)} -> ${mb(idle)} MB = ${perConnSettled ?? '-'} B/connection at 35 s`,
       );
       return {
         steps: [],
@@ -66,6 +72,7 @@ export const idleMemory: Scenario = {
           rssBeforeMB: mb(before),
           rssAfterMB: mb(after),
           rssIdleMB: mb(idle),
+          rssBeforeIdleMB: mb(beforeIdle),
         },
         notes: { subscribed: g.acked, failed: g.closed, closeReasons: g.closeReasons },
       };
