@@ -431,9 +431,43 @@ describe('clusterRouterBehavior', () => {
       expect(briefEvents(answer.events)).toEqual([`${mine}#2=y`, `${mine}#3=z`]);
     });
 
-    it('answers `fail` with 503 for a topic owned by another dispatcher', async () => {
+    it("relays a gateway's read of another owner's topic to that owner and relays the answer back", async () => {
       const h = start();
-      up(h, new FakeEndpoint(PEER, 'dispatcher'));
+      const peer = up(h, new FakeEndpoint(PEER, 'dispatcher'));
+      const g = up(h, new FakeEndpoint('g1', 'gateway'));
+      recv(h, g, { op: 'history', rid: 5, topic: topicOwnedBy(PEER, both) });
+      await eventually(() => peer.of('history').length === 1);
+      const relayed = peer.of('history')[0]!;
+      expect(relayed.topic).toBe(topicOwnedBy(PEER, both));
+      const answer: LinkMsg = {
+        op: 'history-r',
+        rid: relayed.rid,
+        epoch: 'e',
+        seq: 3,
+        recovered: false,
+        events: [],
+      };
+      recv(h, peer, answer);
+      await eventually(() => g.sent.length === 1);
+      expect(g.sent[0]).toEqual({ ...answer, rid: 5 });
+      expect(h.system.inspect('/user/cluster')?.state.relayedReads).toBe(0);
+    });
+
+    it('fails a relayed read when the link to the owner goes down', async () => {
+      const h = start();
+      const peer = up(h, new FakeEndpoint(PEER, 'dispatcher'));
+      const g = up(h, new FakeEndpoint('g1', 'gateway'));
+      recv(h, g, { op: 'history', rid: 6, topic: topicOwnedBy(PEER, both) });
+      await eventually(() => peer.of('history').length === 1);
+      down(h, peer);
+      await eventually(() => g.sent.length === 1);
+      expect(g.sent[0]).toMatchObject({ op: 'fail', rid: 6, code: ErrorCode.Unavailable });
+    });
+
+    it('answers `fail` with 503 when the owner cannot be reached, or the read came from a peer', async () => {
+      const h = start();
+      const peer = up(h, new FakeEndpoint(PEER, 'dispatcher'));
+      peer.accepts = false;
       const g = up(h, new FakeEndpoint('g1', 'gateway'));
       recv(h, g, { op: 'history', rid: 5, topic: topicOwnedBy(PEER, both) });
       await eventually(() => g.sent.length === 1);
@@ -443,6 +477,11 @@ describe('clusterRouterBehavior', () => {
         code: ErrorCode.Unavailable,
         msg: expect.stringContaining(PEER),
       });
+      // A read a peer relayed to us is never relayed again (no loops between two views).
+      const other = up(h, new FakeEndpoint('d-other', 'dispatcher'));
+      recv(h, other, { op: 'history', rid: 9, topic: topicOwnedBy(PEER, [SELF, PEER, 'd-other']) });
+      await eventually(() => other.of('fail').length === 1);
+      expect(other.of('fail')[0]).toMatchObject({ rid: 9, code: ErrorCode.Unavailable });
     });
   });
 
@@ -586,6 +625,7 @@ describe('clusterRouterBehavior', () => {
         gateways: ['g1'],
         peerDcs: ['dc2'],
         pendingForwards: 0,
+        relayedReads: 0,
         forwarded: 0,
         xdcOut: 0,
         xdcIn: 0,

@@ -67,6 +67,23 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
     number,
     { ep: LinkEndpoint; at: number; done: (r: PublishOutcome) => void }
   >();
+  /** History reads relayed to the owner for a gateway: our rid -> the link and rid to answer. */
+  const relayed = new Map<
+    number,
+    { via: LinkEndpoint; at: number; to: LinkEndpoint; rid: number }
+  >();
+  const failRelayed = (pred: (r: { via: LinkEndpoint; at: number }) => boolean): void => {
+    for (const [rid, r] of relayed) {
+      if (!pred(r)) continue;
+      relayed.delete(rid);
+      r.to.send({
+        op: 'fail',
+        rid: r.rid,
+        code: ErrorCode.Unavailable,
+        msg: 'topic owner unreachable',
+      });
+    }
+  };
   /** Fails the pending forwards that went over `ep` (or, with no ep, those past their deadline). */
   const failPending = (pred: (p: { ep: LinkEndpoint; at: number }) => boolean): void => {
     for (const [rid, p] of pending) {
@@ -180,8 +197,16 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
         }
         return;
       case 'history': {
-        const owner = ownerOf(msg.topic, members);
+        const owner = ownerOf(msg.topic, members)!;
         if (owner !== o.self) {
+          // A gateway that sees another owner than we do (a dispatcher just joined or left):
+          // relay the read to the owner once. A peer's relay is never relayed again.
+          const via = ep.peer.role === 'gateway' ? any(peers.get(owner)) : undefined;
+          const rid = nextRid++;
+          if (via?.send({ ...msg, rid })) {
+            relayed.set(rid, { via, at: Date.now(), to: ep, rid: msg.rid });
+            return;
+          }
           ep.send({
             op: 'fail',
             rid: msg.rid,
@@ -235,6 +260,15 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
         });
         return;
       }
+      case 'history-r':
+      case 'fail': {
+        // The owner's answer to a read this dispatcher relayed for a gateway.
+        const r = relayed.get(msg.rid);
+        if (r === undefined || r.via !== ep) return;
+        relayed.delete(msg.rid);
+        r.to.send({ ...msg, rid: r.rid });
+        return;
+      }
       case 'fwd-r':
         for (const r of msg.results) {
           const p = pending.get(r.rid);
@@ -269,6 +303,7 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
         case 'expire': {
           // An owner that refused to answer (its send failed) must not leave a publisher waiting.
           const oldest = Date.now() - FORWARD_TIMEOUT_MS;
+          failRelayed((r) => r.at < oldest);
           return failPending((p) => p.at < oldest);
         }
         case 'publish':
@@ -290,6 +325,7 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
           if (set === undefined || !set.delete(msg.ep)) return;
           // A forward's answer can only come back on the link that carried it.
           failPending((p) => p.ep === msg.ep);
+          failRelayed((r) => r.via === msg.ep);
           if (set.size > 0) {
             if (msg.ep.peer.role === 'gateway') attachGateway(any(set)!);
             return;
@@ -314,6 +350,7 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
         gateways: [...gateways.keys()],
         peerDcs: [...dcs.keys()],
         pendingForwards: pending.size,
+        relayedReads: relayed.size,
         ...o.stats,
       };
     },
