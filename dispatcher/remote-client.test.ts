@@ -379,7 +379,7 @@ describe('RemoteDispatcherClient', () => {
       const b = await dispatcher('d-b');
       const c = client([a, b]);
       await allUp(c, [a, b]);
-      const names = [a, b].map((d) => `/user/link-127_0_0_1-${d.port}`);
+      const names = [a, b].map((d) => `/user/link-127.0.0.1:${d.port}`);
       expect(names.map((n) => system.lookup(n) !== undefined)).toEqual([true, true]);
       c.close();
       await eventually(() => names.every((n) => system.lookup(n) === undefined));

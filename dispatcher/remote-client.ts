@@ -12,7 +12,7 @@
 import type { ActorRef, ActorSystem } from '../actors';
 import type { Since } from '../protocol';
 import { DispatcherUnavailableError } from './errors';
-import { linkClientBehavior, type LinkEndpoint, type LinkOptions } from './link';
+import { linkActorName, linkClientBehavior, type LinkEndpoint, type LinkOptions } from './link';
 import type { LinkMsg } from './link-messages';
 import { ownerOf } from './rendezvous';
 import type { DispatcherClient, HistoryAnswer, PublishResult, TopicEvent } from './types';
@@ -53,11 +53,14 @@ export class RemoteDispatcherClient implements DispatcherClient {
       onMessage: (ep: LinkEndpoint, msg: LinkMsg) => this.onMessage(ep, msg),
     };
     for (const target of o.dispatchers) {
-      const name = `link-${target.host}-${target.port}`.replace(/[^A-Za-z0-9_-]/g, '_');
       this.links.push(
-        o.system.spawn(name, () => linkClientBehavior({ ...o.link, target }, handlers), {
-          kind: 'link',
-        }),
+        o.system.spawn(
+          linkActorName(target),
+          () => linkClientBehavior({ ...o.link, target }, handlers),
+          {
+            kind: 'link',
+          },
+        ),
       );
     }
   }

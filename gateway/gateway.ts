@@ -14,7 +14,7 @@ import { bearer } from './bearer';
 import { ConnSlot } from './conn-slot';
 import type { ConnectionLimits } from './connection-actor';
 import { toBatches, type EventBatch } from './event-batch';
-import { newGatewayStats, recordRoute, type GatewayStats } from './gateway-stats';
+import { bump, newGatewayStats, recordRoute, type GatewayStats } from './gateway-stats';
 import { handleHttp, type HttpDeps } from './http-routes';
 import { InterestTable } from './interest-table';
 import type { RouterMsg } from './router-messages';
@@ -209,7 +209,7 @@ export class Gateway {
   private upgrade(req: UpgradeRequest): UpgradeDecision {
     const protocol = chooseSubprotocol(req.protocols);
     if (protocol === null) {
-      this.bumpBad('bad_subprotocol');
+      bump(this.stats.badInput, 'bad_subprotocol');
       return {
         accept: false,
         status: 400,
@@ -218,17 +218,13 @@ export class Gateway {
     }
     const token = req.query.get('token') ?? bearer(req.headers['authorization']);
     const authFailed = this.o.authToken !== undefined && token !== this.o.authToken;
-    if (authFailed) this.bumpBad('auth_failed');
+    if (authFailed) bump(this.stats.badInput, 'auth_failed');
     const id = `${this.o.node.slice(-4)}${(this.nextConn++).toString(36)}`;
     return {
       accept: true,
       protocol: req.protocols.length > 0 ? protocol : null,
       userData: new ConnSlot(id, codecFor(protocol), authFailed),
     };
-  }
-
-  private bumpBad(kind: string): void {
-    this.stats.badInput[kind] = (this.stats.badInput[kind] ?? 0) + 1;
   }
 
   /** One tell per router per turn, carrying every batch of the turn that router has subscribers for. */

@@ -25,6 +25,7 @@ import {
 } from '../dispatcher/dispatcher-actor';
 import {
   LinkServer,
+  linkActorName,
   linkClientBehavior,
   linkStats,
   type LinkHandlers,
@@ -202,9 +203,8 @@ export class TroupeNode {
     this.closers.push(() => server.close());
     const targets = [...cfg.peers, ...cfg.peerDcs.map((p) => p.addr)];
     for (const target of targets) {
-      const name = `link-${target.host}-${target.port}`.replace(/[^A-Za-z0-9_-]/g, '_');
       system.spawn(
-        name,
+        linkActorName(target),
         () => linkClientBehavior({ ...this.linkOptions('dispatcher'), target }, handlers),
         {
           kind: 'link',
