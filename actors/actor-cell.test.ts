@@ -78,6 +78,44 @@ describe('ActorCell', () => {
     });
   });
 
+  describe('priority', () => {
+    it("runs a 'high' actor's messages ahead of normal actors already queued", async () => {
+      const { system } = testSystem();
+      const order: string[] = [];
+      const make = (tag: string) => (): Behavior<number> => ({
+        receive: (n) => void order.push(`${tag}${n}`),
+      });
+      const leaves = [1, 2, 3].map((i) => system.spawn(`leaf-${i}`, make(`leaf${i}-`)));
+      const router = system.spawn('router', make('router-'), { priority: 'high' });
+      await flush();
+      for (const leaf of leaves) leaf.tell(1);
+      router.tell(1);
+      await eventually(() => order.length === 4);
+      expect(order).toEqual(['router-1', 'leaf1-1', 'leaf2-1', 'leaf3-1']);
+    });
+  });
+
+  describe('#queued', () => {
+    it('counts the user messages waiting behind the one being handled', async () => {
+      const { system } = testSystem();
+      const seen: [number, number][] = [];
+      const ref = system.spawn<number>('a', () => ({
+        receive: (n, ctx) => void seen.push([n, ctx.queued]),
+      }));
+      await flush();
+      for (let i = 1; i <= 3; i++) ref.tell(i);
+      await eventually(() => seen.length === 3);
+      ref.tell(4);
+      await eventually(() => seen.length === 4);
+      expect(seen).toEqual([
+        [1, 2],
+        [2, 1],
+        [3, 0],
+        [4, 0],
+      ]);
+    });
+  });
+
   describe('bounded mailbox', () => {
     /** An actor parked on a gate so that its mailbox fills up. */
     function parked(overflow: Overflow, extra: Partial<Behavior<number>> = {}) {

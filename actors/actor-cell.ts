@@ -178,6 +178,10 @@ export class ActorCell<M>
     return this.opts?.kind ?? 'actor';
   }
 
+  get queued(): number {
+    return this.mailbox === null ? (this.lone === NONE ? 0 : 1) : this.mailbox.userSize;
+  }
+
   get mailboxSize(): number {
     return this.mailbox === null ? (this.lone === NONE ? 0 : 1) : this.mailbox.size;
   }
@@ -265,7 +269,7 @@ export class ActorCell<M>
   scheduleIfRunnable(): void {
     if ((this.flags & (SCHEDULED | BUSY)) !== 0 || !this.hasWork()) return;
     this.flags |= SCHEDULED;
-    this.runtime.scheduler.enqueue(this);
+    this.runtime.scheduler.enqueue(this, this.opts?.priority === 'high');
   }
 
   private hasWork(): boolean {

@@ -35,6 +35,35 @@ describe('Scheduler', () => {
     });
   });
 
+  describe('high priority', () => {
+    it('runs high cells before every queued normal cell, also ones enqueued during the drain', async () => {
+      const scheduler = new Scheduler();
+      const ran: string[] = [];
+      const late: Runnable = { run: () => ran.push('high-late') };
+      scheduler.enqueue({ run: () => ran.push('n1') });
+      scheduler.enqueue({
+        run: () => {
+          ran.push('n2');
+          scheduler.enqueue(late, true);
+        },
+      });
+      scheduler.enqueue({ run: () => ran.push('n3') });
+      scheduler.enqueue({ run: () => ran.push('high') }, true);
+      expect(scheduler.queued).toBe(4);
+      await flush(1);
+      expect(ran).toEqual(['high', 'n1', 'n2', 'high-late', 'n3']);
+      expect(scheduler.queued).toBe(0);
+    });
+
+    it('keeps FIFO order within the high lane', async () => {
+      const scheduler = new Scheduler();
+      const ran: number[] = [];
+      for (let i = 0; i < 5; i++) scheduler.enqueue({ run: () => ran.push(i) }, true);
+      await flush(1);
+      expect(ran).toEqual([0, 1, 2, 3, 4]);
+    });
+  });
+
   describe('drain', () => {
     it('yields to the event loop when the time budget is spent', async () => {
       const scheduler = new Scheduler({ drainBudgetMs: 2 });

@@ -6,6 +6,12 @@
  * `drainBudgetMs` and continues in a later macrotask, so sockets and timers (the event loop's
  * other phases) get their turn even under a sustained flood. Microtasks are avoided on purpose:
  * a microtask loop never yields to I/O.
+ *
+ * Two ready queues, as Akka gives routing actors their own dispatcher: cells spawned with
+ * `priority: 'high'` (the dispatcher, gateway and topic-router tiers) run before any queued
+ * normal cell. Without it an event that arrives while 2,000 connection actors are queued would
+ * wait a whole fan-out round at each routing hop; with it, it is routed at the next drain and
+ * joins the connections not yet written in the round under way.
  */
 import { RingQueue } from './ring-queue';
 
@@ -26,6 +32,7 @@ const CLOCK_CHECK_EVERY = 8;
 
 export class Scheduler {
   private readonly ready = new RingQueue<Runnable>();
+  private readonly urgent = new RingQueue<Runnable>();
   private pending = false;
   private readonly budgetMs: number;
   private readonly onError: (err: unknown) => void;
@@ -37,12 +44,12 @@ export class Scheduler {
 
   /** Cells queued and not yet run. */
   get queued(): number {
-    return this.ready.size;
+    return this.ready.size + this.urgent.size;
   }
 
-  /** The caller guarantees a cell is enqueued at most once at a time. */
-  enqueue(cell: Runnable): void {
-    this.ready.push(cell);
+  /** The caller guarantees a cell is enqueued at most once at a time; `high` runs it first. */
+  enqueue(cell: Runnable, high = false): void {
+    (high ? this.urgent : this.ready).push(cell);
     if (!this.pending) {
       this.pending = true;
       setImmediate(this.drain);
@@ -52,7 +59,13 @@ export class Scheduler {
   private readonly drain = (): void => {
     const deadline = performance.now() + this.budgetMs;
     let ran = 0;
-    for (let cell = this.ready.shift(); cell !== undefined; cell = this.ready.shift()) {
+    const urgent = this.urgent;
+    const ready = this.ready;
+    for (
+      let cell = urgent.size > 0 ? urgent.shift() : ready.shift();
+      cell !== undefined;
+      cell = urgent.size > 0 ? urgent.shift() : ready.shift()
+    ) {
       try {
         cell.run();
       } catch (err) {
@@ -60,7 +73,7 @@ export class Scheduler {
       }
       if (++ran % CLOCK_CHECK_EVERY === 0 && performance.now() >= deadline) break;
     }
-    if (this.ready.size > 0) setImmediate(this.drain);
+    if (this.ready.size > 0 || this.urgent.size > 0) setImmediate(this.drain);
     else this.pending = false;
   };
 }

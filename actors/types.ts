@@ -55,6 +55,11 @@ export interface ActorContext<M> {
   watch(ref: ActorRef<unknown>): void;
   unwatch(ref: ActorRef<unknown>): void;
   readonly timers: Timers<M>;
+  /**
+   * User messages waiting behind the one being handled (Erlang's message_queue_len). Lets an
+   * actor fold a run of queued messages into one piece of work, e.g. one socket write.
+   */
+  readonly queued: number;
   child(name: string): ActorRef<unknown> | undefined;
   children(): ActorRef<unknown>[];
 }
@@ -68,6 +73,11 @@ export interface SpawnOptions {
   supervisor?: SupervisorStrategy;
   /** Messages per turn before yielding (default 64). */
   throughput?: number;
+  /**
+   * 'high': the scheduler runs this actor ahead of every queued 'normal' one (Akka: a separate
+   * dispatcher). For routing tiers whose messages fan out to many leaf actors; default 'normal'.
+   */
+  priority?: 'high' | 'normal';
 }
 
 export const ActorStatus = {

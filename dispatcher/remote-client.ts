@@ -57,9 +57,7 @@ export class RemoteDispatcherClient implements DispatcherClient {
         o.system.spawn(
           linkActorName(target),
           () => linkClientBehavior({ ...o.link, target }, handlers),
-          {
-            kind: 'link',
-          },
+          { kind: 'link', priority: 'high' },
         ),
       );
     }

@@ -73,6 +73,11 @@ type Disconnect = (typeof Disconnect)[keyof typeof Disconnect];
 
 const REPLAY_CHUNK = 100;
 
+/** Batches that will not be written here still count as handled by this connection. */
+function release(batches: readonly EventBatch[]): void {
+  for (let i = 0; i < batches.length; i++) batches[i]!.delivered();
+}
+
 /** Whole ms since the process started: fits a small integer for 12 days of uptime. */
 export function clockMs(): number {
   return Math.floor(performance.now());
@@ -92,6 +97,8 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   private strikes = 0;
   /** Replies not yet written; made on the first reply (most connections are idle). */
   private outbox: ServerMessage[] | undefined;
+  /** Batches of queued `events` messages, written together with the last of the run. */
+  private held: EventBatch[] | undefined;
 
   constructor(
     private readonly env: ConnectionEnv,
@@ -117,12 +124,25 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   }
 
   receive(msg: ConnMsg, ctx: ActorContext<ConnMsg>): void | Promise<void> {
+    if (this.held !== undefined && msg.type !== 'events') this.release(this.held);
     switch (msg.type) {
-      case 'events':
-        if (this.state !== State.Open) for (const b of msg.batches) b.delivered();
-        else if (msg.batches.length === 1) this.onEvents(msg.batches[0]!);
+      case 'events': {
+        if (this.state !== State.Open) return release(msg.batches);
+        // More batches already queued: hold these and write the whole run in one corked write.
+        let held = this.held;
+        if (ctx.queued > 0) {
+          held ??= this.held = [];
+          for (let i = 0; i < msg.batches.length; i++) held.push(msg.batches[i]!);
+          return;
+        }
+        if (held !== undefined) {
+          for (let i = 0; i < msg.batches.length; i++) held.push(msg.batches[i]!);
+          return this.release(held);
+        }
+        if (msg.batches.length === 1) this.onEvents(msg.batches[0]!);
         else this.conn.cork(() => this.onTurn(msg.batches));
         return;
+      }
       case 'frame':
         if (this.state !== State.Open) return;
         return this.onFrame(msg.data, ctx);
@@ -158,6 +178,10 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   }
 
   postStop(ctx: ActorContext<ConnMsg>): void {
+    if (this.held !== undefined) {
+      release(this.held);
+      this.held = undefined;
+    }
     const { stats, router } = this.env;
     const { subs } = this;
     stats.connections--;
@@ -187,6 +211,13 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       bufferedBytes: this.state === State.Open ? this.conn.bufferedAmount() : 0,
       idleMs: clockMs() - this.lastSeen,
     };
+  }
+
+  /** Writes the held batches (corked) or, once the connection is closing, just releases them. */
+  private release(held: EventBatch[]): void {
+    this.held = undefined;
+    if (this.state !== State.Open) release(held);
+    else this.conn.cork(() => this.onTurn(held));
   }
 
   private reply(msg: ServerMessage): void {

@@ -96,6 +96,7 @@ export class Gateway {
               this.routers.push(
                 ctx.spawn<RouterMsg>(`router-${i}`, routerFactory(i), {
                   kind: 'topic-router',
+                  priority: 'high',
                   supervisor: connectionSupervisor(o.log),
                 }),
               );
@@ -113,6 +114,7 @@ export class Gateway {
         }),
         {
           kind: 'gateway',
+          priority: 'high',
           // A router's index is its shard's only copy: keep it through a failed message.
           supervisor: oneForOne(() => Directive.Resume),
         },

@@ -92,9 +92,12 @@ describe('routerBehavior', () => {
 
   afterEach(() => system.terminate());
 
-  async function connect(id: string, topics: string[]): Promise<FakeConn> {
+  async function connect(
+    id: string,
+    topics: string[],
+    slot = new ConnSlot(id, msgpackCodec, false),
+  ): Promise<FakeConn> {
     const conn = new FakeConn();
-    const slot = new ConnSlot(id, msgpackCodec, false);
     slot.conn = conn;
     router.tell({ type: 'open', slot });
     topics.forEach((topic, i) => {
@@ -123,6 +126,29 @@ describe('routerBehavior', () => {
       expect(new Set(both.sent.map((s) => s.cork)).size).toBe(1);
       expect(both.sent[0]!.cork).toBeGreaterThan(0);
       expect(onlyB.events()).toEqual([{ op: 'ev', topic: 'b', seq: 1, epoch: 'e', data: 1 }]);
+    });
+
+    it('folds batches already queued in its mailbox into one corked write, before a later reply', async () => {
+      const slot = new ConnSlot('c1', msgpackCodec, false);
+      const conn = await connect('c1', ['a'], slot);
+      // Queued before the connection actor runs: two router turns, then a client ping.
+      const pinger = system.spawn<string>('pinger', () => ({
+        receive: () => void slot.tell({ type: 'frame', data: packMsgpack({ op: 'ping', id: 9 }) }),
+      }));
+      await settle();
+      router.tell({ type: 'events', batches: [new EventBatch('a', 'e', [ev('a', 1)])] });
+      router.tell({ type: 'events', batches: [new EventBatch('a', 'e', [ev('a', 2)])] });
+      pinger.tell('go');
+      await settle();
+      expect(conn.events()).toEqual([
+        { op: 'ev', topic: 'a', seq: 1, epoch: 'e', data: 1 },
+        { op: 'ev', topic: 'a', seq: 2, epoch: 'e', data: 2 },
+        { op: 'pong', id: 9 },
+      ]);
+      const [first, second, pong] = conn.sent.map((s) => s.cork);
+      expect(first).toBeGreaterThan(0);
+      expect(second).toBe(first);
+      expect(pong).not.toBe(first);
     });
 
     it('shares one encoding of a batch between its subscribers', async () => {

@@ -85,7 +85,7 @@ export class TroupeNode {
         'dispatcher',
         () =>
           dispatcherBehavior({ capacity: cfg.historySize, ttlMs: cfg.historyTtlMs, stats: dstats }),
-        { kind: 'dispatcher' },
+        { kind: 'dispatcher', priority: 'high' },
       );
       ingress = dispatcher;
       if (cfg.role === 'standalone') client = new LocalDispatcherClient(dispatcher, cfg.nodeId);
@@ -191,7 +191,7 @@ export class TroupeNode {
     const router = system.spawn<ClusterMsg>(
       'cluster',
       () => clusterRouterBehavior({ self: cfg.nodeId, dc: cfg.dc, dispatcher, stats }),
-      { kind: 'cluster-router' },
+      { kind: 'cluster-router', priority: 'high' },
     );
     const handlers: LinkHandlers = {
       onUp: (ep) => router.tell({ type: 'link-up', ep }),
@@ -206,9 +206,7 @@ export class TroupeNode {
       system.spawn(
         linkActorName(target),
         () => linkClientBehavior({ ...this.linkOptions('dispatcher'), target }, handlers),
-        {
-          kind: 'link',
-        },
+        { kind: 'link', priority: 'high' },
       );
     }
     return router;
