@@ -20,20 +20,25 @@ class FakeDispatcher implements LinkHandlers {
   ups = 0;
   port = 0;
   private server: LinkServer | undefined;
+  /** The dispatcher's own actor system: a restart on the same port starts a fresh one. */
+  private system: ActorSystem | undefined;
   private nextSeq = 1;
   answer: (msg: LinkMsg) => LinkMsg | undefined = (msg) => this.defaultAnswer(msg);
 
   constructor(readonly node: string) {}
 
   async start(port = 0): Promise<number> {
-    this.server = new LinkServer(linkOptions(this.node), this);
+    this.system = ActorSystem.create(this.node, { log: () => undefined });
+    this.server = new LinkServer(this.system, linkOptions(this.node), this);
     this.port = await this.server.listen('127.0.0.1', port);
     return this.port;
   }
 
   async stop(): Promise<void> {
     await this.server?.close();
+    await this.system?.terminate();
     this.server = undefined;
+    this.system = undefined;
   }
 
   onUp(ep: LinkEndpoint): void {

@@ -49,6 +49,21 @@ async function stats(n: Node): Promise<Record<string, unknown>> {
   return a.stats as Record<string, unknown>;
 }
 
+/** The peers of the links a dispatcher accepted, read from its admin tree and `inspect`. */
+async function acceptedPeers(n: Node): Promise<string[]> {
+  const a = await adminCall(n.admin, { cmd: 'tree', path: '/user/links', depth: 1 });
+  const tree = a.tree as { kind: string; children?: { path: string; kind: string }[] };
+  expect(tree.kind).toBe('link-server');
+  const peers: string[] = [];
+  for (const child of tree.children ?? []) {
+    expect(child.kind).toBe('link');
+    const i = await adminCall(n.admin, { cmd: 'inspect', path: child.path });
+    const state = (i.actor as { state: { state: string; peer?: { node: string } } }).state;
+    if (state.state === 'up') peers.push(state.peer!.node);
+  }
+  return peers.sort();
+}
+
 async function linkedTo(n: Node, count: number): Promise<void> {
   await until(async () => ((await stats(n)).dispatchers as string[]).length === count, 10_000);
 }
@@ -133,6 +148,11 @@ describe('dispatcher tier', () => {
     for (const c of clients) c.close();
     p1.close();
     p2.close();
+  });
+
+  it('shows each accepted link as an actor under /user/links in the admin tree', async () => {
+    expect(await acceptedPeers(d1)).toEqual(['d2', 'g1', 'g2', 'g3']);
+    expect(await acceptedPeers(dWest)).toEqual(['d1', 'd2', 'gwest']);
   });
 
   it('routes only to gateways with interest', async () => {
@@ -291,8 +311,11 @@ describe('dispatcher tier', () => {
     nodes.push(g);
     const victim = await TestClient.connect(g.ws);
     await victim.request({ op: 'sub', id: 1, topic: 'gw-kill' });
+    await until(async () => (await acceptedPeers(d1)).includes('g-temp'), 10_000);
     await g.stop('SIGKILL');
     expect((await victim.closed).code).toBe(1006);
+    // Its accepted link actor on the dispatcher stops with the socket.
+    await until(async () => !(await acceptedPeers(d1)).includes('g-temp'), 10_000);
     const p = await TestPublisher.connect(d1.publishPort);
     p.send({ op: 'pub', topic: 'gw-kill', data: 'still' });
     expect((await survivor.events('gw-kill', 1))[0]!.data).toBe('still');

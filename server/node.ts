@@ -198,7 +198,7 @@ export class TroupeNode {
       onDown: (ep) => router.tell({ type: 'link-down', ep }),
       onMessage: (ep, msg) => router.tell({ type: 'link-msg', ep, msg }),
     };
-    const server = new LinkServer(this.linkOptions('dispatcher'), handlers);
+    const server = new LinkServer(system, this.linkOptions('dispatcher'), handlers);
     print(`listening link ${cfg.host}:${await server.listen(cfg.host, cfg.linkPort)}`);
     this.closers.push(() => server.close());
     const targets = [...cfg.peers, ...cfg.peerDcs.map((p) => p.addr)];

@@ -1,12 +1,23 @@
 import { encodeFrame } from '../../protocol';
 import { authFrame, newNonce, parseHello, serverMac } from './handshake';
 import { LinkServer } from './link-server';
-import { eventually, linkOptions, pub, RawPeer, Recorder, SECRET, type LogLine } from './test-kit';
+import type { ActorSystem } from '../../actors';
+import {
+  eventually,
+  linkOptions,
+  newSystem,
+  pub,
+  RawPeer,
+  Recorder,
+  SECRET,
+  type LogLine,
+} from './test-kit';
 import type { LinkOptions } from './types';
 
 const GATEWAY = { node: 'gw-1', role: 'gateway', dc: 'local' } as const;
 
-describe('AcceptedLink', () => {
+describe('acceptedLinkBehavior', () => {
+  let system: ActorSystem;
   let server: LinkServer;
   let rec: Recorder;
   let logs: LogLine[];
@@ -16,7 +27,8 @@ describe('AcceptedLink', () => {
   async function start(over: Partial<LinkOptions> = {}): Promise<void> {
     rec = new Recorder();
     logs = [];
-    server = new LinkServer(linkOptions('disp-1', over, logs), rec);
+    system = newSystem();
+    server = new LinkServer(system, linkOptions('disp-1', over, logs), rec);
     port = await server.listen('127.0.0.1', 0);
   }
   async function connect(): Promise<RawPeer> {
@@ -35,6 +47,7 @@ describe('AcceptedLink', () => {
   afterEach(async () => {
     for (const p of peers.splice(0)) p.destroy();
     await server.close();
+    await system.terminate();
   });
 
   describe('#handshake', () => {

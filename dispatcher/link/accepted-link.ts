@@ -1,79 +1,150 @@
 /**
- * One connection accepted by the LinkServer, from its first byte to its drop.
+ * One connection accepted by the LinkServer, from its first byte to its drop, as an actor
+ * under the server's actor (`/user/links/link-<remote host:port>`): socket events, send
+ * requests, the server's clock ticks and close requests are messages in its mailbox, so its
+ * state changes one message at a time. It stops when its socket closes.
  *
  *   accepted ──hello──► awaiting auth ──auth ok, welcome──► awaiting confirm ──any frame──► up
- *       │                    │                                   │                          │
- *       └─ not loopback ─────┴── bad mac / garbage / timeout ────┴── garbage, silence, ─────┴──► closed
- *          (no secret)                                               socket end, close()
+ *                            │                                   │                          │
+ *                            └── bad mac / garbage / timeout ────┴── garbage, silence, ─────┴──► closed
+ *                                                                    socket end, close()      (actor stops)
  *
  * The server waits for the client's first frame after `welcome` (the client sends a heartbeat
  * as soon as it has verified the server), so neither side reports a link up that the other
  * refused: a client with a secret refuses a server without one only at step 3.
+ *
+ * Stopped from outside (the admin `stop`, the server closing, the system terminating) in any
+ * state: the socket is destroyed and onDown follows if the link was up.
  */
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { ActorContext, Behavior } from '../../actors';
 import { FrameDecoder, FrameTooLargeError } from '../../protocol';
-import type { LinkMsg, LinkPeerInfo } from '../link-messages';
+import type { LinkPeerInfo } from '../link-messages';
 import { guard, LinkChannel, WireCounters, writeFrame } from './channel';
 import { helloFrame, newNonce, parseAuth, serverMac, verifyAuth } from './handshake';
 import { decodeFrameValue, parseLinkFrame } from './link-frame';
 import { mutableLinkStats as stats } from './link-stats';
 import { LinkDrop, type LinkHandlers, type ResolvedLinkOptions } from './types';
 
-const State = {
+export type AcceptedLinkMsg =
+  | { readonly type: 'data'; readonly chunk: Buffer }
+  | { readonly type: 'closed'; readonly error: string | undefined }
+  /** A frame the node sent on the endpoint, encoded and within the queue bound. */
+  | { readonly type: 'send'; readonly frame: Buffer }
+  /** The server's clock: handshake deadline before up, heartbeats and silence after. */
+  | { readonly type: 'tick' }
+  /** The node called `close` on the endpoint, or the server is closing. */
+  | { readonly type: 'drop'; readonly reason: string };
+
+export const AcceptedLinkState = {
   AwaitingAuth: 'awaiting-auth',
   AwaitingConfirm: 'awaiting-confirm',
   Up: 'up',
   Closed: 'closed',
 } as const;
-type State = (typeof State)[keyof typeof State];
+export type AcceptedLinkState = (typeof AcceptedLinkState)[keyof typeof AcceptedLinkState];
 
-export class AcceptedLink {
-  private state: State = State.AwaitingAuth;
+/** What an accepted link shares with its server. */
+export interface AcceptedLinkEnv {
+  readonly o: ResolvedLinkOptions;
+  readonly handlers: LinkHandlers;
+  /** The endpoints that are up, for the server's `links` gauge. */
+  readonly up: Set<LinkChannel>;
+  /** True once the server is closing: a stop is then reported as `server-closing`. */
+  closing(): boolean;
+}
+
+export function acceptedLinkBehavior(
+  socket: net.Socket,
+  remote: string,
+  env: AcceptedLinkEnv,
+): Behavior<AcceptedLinkMsg> {
+  return new AcceptedLink(socket, remote, env);
+}
+
+const S = AcceptedLinkState;
+
+class AcceptedLink implements Behavior<AcceptedLinkMsg> {
+  private state: AcceptedLinkState = S.AwaitingAuth;
+  private readonly o: ResolvedLinkOptions;
   private readonly startedAt = performance.now();
   private readonly nonce = newNonce();
   private readonly decoder: FrameDecoder;
   private readonly counters = new WireCounters();
+  private ctx!: ActorContext<AcceptedLinkMsg>;
   private channel: LinkChannel | undefined;
   private peer: LinkPeerInfo | undefined;
-  private socketError: string | undefined;
+  private upSince: string | undefined;
+  private lastError: string | undefined;
 
   constructor(
     private readonly socket: net.Socket,
-    readonly remote: string,
-    private readonly o: ResolvedLinkOptions,
-    private readonly handlers: LinkHandlers,
-    /** Called once, when the link is closed, so the server forgets it. */
-    private readonly gone: (link: AcceptedLink) => void,
+    private readonly remote: string,
+    private readonly env: AcceptedLinkEnv,
   ) {
-    this.decoder = new FrameDecoder(o.maxFrame);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (err) => (this.socketError = err.message));
-    socket.on('close', () => this.drop(LinkDrop.SocketClosed, this.socketError));
-    writeFrame(socket, helloFrame(o.self, this.nonce), this.counters);
+    this.o = env.o;
+    this.decoder = new FrameDecoder(this.o.maxFrame);
   }
 
-  private isOpen(): boolean {
-    return this.state !== State.Closed;
+  preStart(ctx: ActorContext<AcceptedLinkMsg>): void {
+    this.ctx = ctx;
+    const self = ctx.self;
+    const socket = this.socket;
+    let error: string | undefined;
+    socket.on('data', (chunk: Buffer) => self.tell({ type: 'data', chunk }));
+    socket.on('error', (err) => (error = err.message));
+    socket.on('close', () => self.tell({ type: 'closed', error }));
+    // Closed between the accept and this actor's start: its `close` event is already gone.
+    if (socket.destroyed) return this.drop(LinkDrop.SocketClosed);
+    writeFrame(socket, helloFrame(this.o.self, this.nonce), this.counters);
   }
 
-  get isUp(): boolean {
-    return this.state === State.Up;
+  postStop(): void {
+    this.drop(this.env.closing() ? LinkDrop.ServerClosing : LinkDrop.Stopped);
   }
 
-  /** The server's clock: handshake deadline before up, heartbeats and silence after. */
-  tick(now: number): void {
-    if (this.state === State.Up) {
+  receive(msg: AcceptedLinkMsg): void {
+    if (this.state === S.Closed) return;
+    switch (msg.type) {
+      case 'data':
+        return this.onData(msg.chunk);
+      case 'closed':
+        return this.drop(LinkDrop.SocketClosed, msg.error);
+      case 'send':
+        return this.channel?.writePosted(msg.frame);
+      case 'tick':
+        return this.tick();
+      case 'drop':
+        return this.drop(msg.reason);
+    }
+  }
+
+  inspect(): Record<string, unknown> {
+    return {
+      side: 'accepted',
+      state: this.state,
+      remote: this.remote,
+      peer: this.peer,
+      upSince: this.upSince,
+      lastError: this.lastError,
+      queuedBytes: this.channel?.queuedBytes ?? 0,
+      ...this.counters.snapshot(),
+    };
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    if (this.state === S.Up) {
       if (!this.channel!.tick(now))
         this.fail(LinkDrop.PeerDead, `silent for ${this.o.deadAfterMs} ms`);
-    } else if (this.state !== State.Closed && now - this.startedAt >= this.o.handshakeTimeoutMs) {
+    } else if (now - this.startedAt >= this.o.handshakeTimeoutMs) {
       this.fail(LinkDrop.HandshakeTimeout, `no handshake within ${this.o.handshakeTimeoutMs} ms`);
     }
   }
 
   /** A drop the peer caused: counted and logged as a warning. */
-  fail(reason: LinkDrop, detail: string): void {
-    if (this.state === State.Closed) return;
+  private fail(reason: LinkDrop, detail: string): void {
     if (reason === LinkDrop.AuthFailed) stats.authFailures++;
     else stats.protocolDrops++;
     this.o.log('warn', 'link dropped', {
@@ -86,15 +157,18 @@ export class AcceptedLink {
     this.drop(reason, detail);
   }
 
-  drop(reason: string, detail?: string): void {
-    if (this.state === State.Closed) return;
-    const wasUp = this.state === State.Up;
-    this.state = State.Closed;
+  /** Closes the socket, reports onDown if the link was up, and stops the actor; idempotent. */
+  private drop(reason: string, detail?: string): void {
+    if (this.state === S.Closed) return;
+    const wasUp = this.state === S.Up;
+    this.state = S.Closed;
+    this.lastError = detail === undefined ? reason : `${reason}: ${detail}`;
     this.socket.destroy();
-    this.gone(this);
+    this.ctx.stop();
     if (!wasUp) return;
     const ch = this.channel!;
     ch.markClosed();
+    this.env.up.delete(ch);
     stats.up--;
     this.o.log('info', 'link down', {
       side: 'server',
@@ -103,11 +177,10 @@ export class AcceptedLink {
       why: reason,
       detail,
     });
-    guard(this.o, 'onDown', () => this.handlers.onDown(ch, reason));
+    guard(this.o, 'onDown', () => this.env.handlers.onDown(ch, reason));
   }
 
   private onData(chunk: Buffer): void {
-    if (this.state === State.Closed) return;
     this.counters.countIn(chunk.length);
     this.channel?.touch();
     let payloads: Buffer[];
@@ -120,18 +193,18 @@ export class AcceptedLink {
     for (const payload of payloads) {
       this.counters.countFrameIn();
       this.onFrame(payload);
-      if (!this.isOpen()) return;
+      if (this.state === S.Closed) return;
     }
   }
 
   private onFrame(payload: Buffer): void {
     switch (this.state) {
-      case State.AwaitingAuth:
+      case S.AwaitingAuth:
         return this.onAuth(payload);
-      case State.AwaitingConfirm:
+      case S.AwaitingConfirm:
         this.becomeUp();
         return this.onLinkFrame(payload);
-      case State.Up:
+      case S.Up:
         return this.onLinkFrame(payload);
     }
   }
@@ -148,20 +221,30 @@ export class AcceptedLink {
       { op: 'welcome', mac: serverMac(this.o.secret, auth.nonce, this.nonce) },
       this.counters,
     );
-    this.state = State.AwaitingConfirm;
+    this.state = S.AwaitingConfirm;
   }
 
   private becomeUp(): void {
-    this.state = State.Up;
-    const ch = new LinkChannel(
+    this.state = S.Up;
+    this.upSince = new Date().toISOString();
+    const self = this.ctx.self;
+    const up = this.env.up;
+    const ch: LinkChannel = new LinkChannel(
       this.socket,
       this.peer!,
       this.remote,
       this.o,
       this.counters,
-      (reason) => this.drop(reason),
+      (reason) => {
+        // Effective at once (sends fail, the gauge drops); onDown follows in the actor's turn.
+        ch.markClosed();
+        up.delete(ch);
+        self.tell({ type: 'drop', reason });
+      },
+      (frame) => self.tell({ type: 'send', frame }),
     );
     this.channel = ch;
+    up.add(ch);
     stats.up++;
     this.o.log('info', 'link up', {
       side: 'server',
@@ -170,17 +253,16 @@ export class AcceptedLink {
       role: ch.peer.role,
       dc: ch.peer.dc,
     });
-    guard(this.o, 'onUp', () => this.handlers.onUp(ch));
+    guard(this.o, 'onUp', () => this.env.handlers.onUp(ch));
   }
 
   private onLinkFrame(payload: Buffer): void {
-    // onUp may have closed the link already.
-    if (!this.isOpen()) return;
+    // Closed by onUp, or by the node (ep.close) with frames still queued: the drop is on its way.
+    if (this.state === S.Closed || !this.channel!.isOpen) return;
     const f = parseLinkFrame(payload);
     if (f.kind === 'bad') return this.fail(LinkDrop.BadFrame, f.why);
     if (f.kind === 'hb') return;
     const ch = this.channel!;
-    const msg: LinkMsg = f.msg;
-    guard(this.o, 'onMessage', () => this.handlers.onMessage(ch, msg));
+    guard(this.o, 'onMessage', () => this.env.handlers.onMessage(ch, f.msg));
   }
 }

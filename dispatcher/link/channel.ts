@@ -7,6 +7,10 @@
  * setImmediate uncorks it, so a burst leaves as one write while a lone message waits at most
  * one turn. The queue bound is the socket's own buffer (`writableLength`, corked bytes
  * included): a peer that stops reading fills it, and `send` then drops instead of buffering.
+ *
+ * With a `post` function (the accepted side's actor) `send` encodes and checks the bound at
+ * once, then hands the frame to the owner's mailbox; the owner writes it in its own turn
+ * (`writePosted`). Frames posted but not yet written count against the bound.
  */
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -53,6 +57,12 @@ export class WireCounters {
     stats.framesOut++;
     stats.bytesOut += bytes;
   }
+
+  /** The counters as `inspect` shows them. */
+  snapshot(): Record<string, number> {
+    const { bytesIn, bytesOut, framesIn, framesOut, droppedSends } = this;
+    return { bytesIn, bytesOut, framesIn, framesOut, droppedSends };
+  }
 }
 
 /** A handshake frame: written at once, never corked (the peer waits for it). */
@@ -68,6 +78,8 @@ export class LinkChannel implements LinkEndpoint {
   private sentSinceTick = false;
   private lastIn = performance.now();
   private lastOut = performance.now();
+  /** Bytes posted to the owner and not yet written. */
+  private posted = 0;
 
   constructor(
     private readonly socket: net.Socket,
@@ -77,7 +89,14 @@ export class LinkChannel implements LinkEndpoint {
     readonly counters: WireCounters,
     /** The owner drops the link: it calls `markClosed` and onDown. */
     private readonly drop: (reason: string) => void,
+    /** Hands a frame to the owner, which writes it with `writePosted`; false: owner gone. */
+    private readonly post?: (frame: Buffer) => boolean,
   ) {}
+
+  /** Bytes accepted by `send` and not yet written to the socket. */
+  get queuedBytes(): number {
+    return this.posted;
+  }
 
   get isOpen(): boolean {
     return this.open;
@@ -97,13 +116,24 @@ export class LinkChannel implements LinkEndpoint {
         maxFrame: this.o.maxFrame,
       });
     }
-    if (this.socket.writableLength + frame.length > this.o.sendQueueLimit) {
+    if (this.socket.writableLength + this.posted + frame.length > this.o.sendQueueLimit) {
       this.counters.droppedSends++;
       stats.droppedSends++;
       return false;
     }
-    this.write(frame);
+    if (this.post === undefined) {
+      this.write(frame);
+      return true;
+    }
+    if (!this.post(frame)) return false;
+    this.posted += frame.length;
     return true;
+  }
+
+  /** The owner's turn: writes a frame `send` posted (dropped if the link closed meanwhile). */
+  writePosted(frame: Buffer): void {
+    this.posted -= frame.length;
+    if (this.open) this.write(frame);
   }
 
   close(reason: string): void {
@@ -132,7 +162,11 @@ export class LinkChannel implements LinkEndpoint {
     if (this.sentSinceTick) {
       this.sentSinceTick = false;
       this.lastOut = now;
-    } else if (now - this.lastOut >= this.o.heartbeatMs / 2 && this.socket.writableLength === 0) {
+    } else if (
+      now - this.lastOut >= this.o.heartbeatMs / 2 &&
+      this.socket.writableLength === 0 &&
+      this.posted === 0
+    ) {
       this.write(HEARTBEAT_FRAME);
       this.sentSinceTick = false;
       this.lastOut = now;

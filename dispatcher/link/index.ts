@@ -2,11 +2,12 @@
  * Authenticated inter-node links over TCP: the public surface. Everything else in this folder
  * is internal.
  *
- * - LinkServer: the accepting side, on --link-port.
+ * - LinkServer: the accepting side, on --link-port: an actor (`/user/links`) with one child
+ *   actor per accepted connection.
  * - linkClientBehavior: the dialing side, an actor that reconnects forever with backoff.
  * - Both hand the node a LinkEndpoint per link that is up, and carry LinkMsg frames.
  */
-export { LinkServer } from './link-server';
+export { LINK_SERVER_NAME, LinkServer } from './link-server';
 export {
   linkActorName,
   linkClientBehavior,

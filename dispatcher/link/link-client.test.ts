@@ -22,8 +22,8 @@ describe('linkClientBehavior', () => {
     system = newSystem();
   });
   afterEach(async () => {
-    await system.terminate();
     await Promise.all(servers.splice(0).map((s) => s.close()));
+    await system.terminate();
   });
 
   async function startServer(
@@ -31,7 +31,12 @@ describe('linkClientBehavior', () => {
     port = 0,
   ): Promise<{ server: LinkServer; rec: Recorder; port: number }> {
     const rec = new Recorder();
-    const server = new LinkServer(linkOptions('dispatcher-a', over), rec);
+    const server = new LinkServer(
+      system,
+      linkOptions('dispatcher-a', over),
+      rec,
+      `links-${servers.length}`,
+    );
     servers.push(server);
     return { server, rec, port: await server.listen('127.0.0.1', port) };
   }

@@ -165,7 +165,6 @@ class LinkClient implements Behavior<LinkClientMsg> {
   }
 
   inspect(): Record<string, unknown> {
-    const c = this.counters;
     return {
       state: this.state,
       target: this.remote,
@@ -173,11 +172,7 @@ class LinkClient implements Behavior<LinkClientMsg> {
       upSince: this.upSince,
       attempts: this.attempts,
       lastError: this.lastError,
-      bytesIn: c.bytesIn,
-      bytesOut: c.bytesOut,
-      framesIn: c.framesIn,
-      framesOut: c.framesOut,
-      droppedSends: c.droppedSends,
+      ...this.counters.snapshot(),
     };
   }
 

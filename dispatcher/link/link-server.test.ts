@@ -1,9 +1,19 @@
 import { formatRemote, LinkServer } from './link-server';
-import { eventually, linkOptions, pub, RawPeer, Recorder, type LogLine } from './test-kit';
+import type { ActorSystem } from '../../actors';
+import {
+  eventually,
+  linkOptions,
+  newSystem,
+  pub,
+  RawPeer,
+  Recorder,
+  type LogLine,
+} from './test-kit';
 
 const GATEWAY = { node: 'gw-1', role: 'gateway', dc: 'local' } as const;
 
 describe('LinkServer', () => {
+  let system: ActorSystem;
   let server: LinkServer;
   let rec: Recorder;
   let logs: LogLine[];
@@ -12,11 +22,13 @@ describe('LinkServer', () => {
   beforeEach(() => {
     rec = new Recorder();
     logs = [];
-    server = new LinkServer(linkOptions('disp-1', {}, logs), rec);
+    system = newSystem();
+    server = new LinkServer(system, linkOptions('disp-1', {}, logs), rec);
   });
   afterEach(async () => {
     for (const p of peers.splice(0)) p.destroy();
     await server.close();
+    await system.terminate();
   });
 
   async function handshake(port: number): Promise<RawPeer> {
@@ -33,7 +45,7 @@ describe('LinkServer', () => {
 
     it('rejects when the port is taken', async () => {
       const port = await server.listen('127.0.0.1', 0);
-      const other = new LinkServer(linkOptions('disp-2'), new Recorder());
+      const other = new LinkServer(system, linkOptions('disp-2'), new Recorder(), 'links-2');
       await expect(other.listen('127.0.0.1', port)).rejects.toThrow(/EADDRINUSE/);
       await other.close();
     });
@@ -75,8 +87,10 @@ describe('LinkServer', () => {
   describe('#send', () => {
     it('returns false once the peer stops reading and the socket queue is full', async () => {
       const s = new LinkServer(
+        system,
         linkOptions('disp-q', { sendQueueLimit: 128 * 1024, deadAfterMs: 60_000 }),
         rec,
+        'links-q',
       );
       const port = await s.listen('127.0.0.1', 0);
       const p = await handshake(port);
@@ -95,6 +109,19 @@ describe('LinkServer', () => {
       await s.close();
     });
 
+    it('hands each frame to the link actor, which writes it in its own turn', async () => {
+      const port = await server.listen('127.0.0.1', 0);
+      const p = await handshake(port);
+      await eventually(() => rec.ups.length === 1);
+      const path = `/user/links/link-127.0.0.1:${p.socket.localPort}`;
+      expect(rec.last.send(pub(1))).toBe(true);
+      const queued = system.inspect(path)!;
+      expect(queued.mailbox).toBe(1);
+      expect(queued.state.queuedBytes).toBeGreaterThan(0);
+      await eventually(() => p.values.some((v) => (v as { op: string }).op === 'pub'));
+      expect(system.inspect(path)!.state.queuedBytes).toBe(0);
+    });
+
     it('reaches a peer that reads normally', async () => {
       const port = await server.listen('127.0.0.1', 0);
       const p = await handshake(port);
@@ -106,12 +133,76 @@ describe('LinkServer', () => {
 
   describe('#accept', () => {
     it('accepts loopback peers without a secret', async () => {
-      const open = new LinkServer(linkOptions('disp-open', { secret: undefined }), rec);
+      const open = new LinkServer(
+        system,
+        linkOptions('disp-open', { secret: undefined }),
+        rec,
+        'links-open',
+      );
       const port = await open.listen('127.0.0.1', 0);
       const p = await RawPeer.handshake(port, GATEWAY, undefined);
       peers.push(p);
       await eventually(() => rec.ups.length === 1);
       await open.close();
+    });
+  });
+
+  describe('#actor', () => {
+    const children = (): { name: string; kind: string }[] =>
+      (system.snapshot('/user/links', 1)?.children ?? []).map((c) => ({
+        name: c.name,
+        kind: c.kind,
+      }));
+
+    it('shows each accepted link as a child of /user/links, gone when the peer disconnects', async () => {
+      const port = await server.listen('127.0.0.1', 0);
+      expect(system.snapshot('/user/links', 0)).toMatchObject({ kind: 'link-server' });
+      const p = await handshake(port);
+      await eventually(() => rec.ups.length === 1);
+      const name = `link-127.0.0.1:${p.socket.localPort}`;
+      expect(children()).toEqual([{ name, kind: 'link' }]);
+      expect(system.inspect(`/user/links/${name}`)?.state).toMatchObject({
+        side: 'accepted',
+        state: 'up',
+        peer: GATEWAY,
+        remote: `127.0.0.1:${p.socket.localPort}`,
+        framesIn: 2,
+        framesOut: 2,
+      });
+      p.destroy();
+      await eventually(() => children().length === 0);
+      expect(rec.downs.map((d) => d.reason)).toEqual(['socket-closed']);
+      expect(server.links).toBe(0);
+    });
+
+    it('shows a link still in its handshake with its state', async () => {
+      const port = await server.listen('127.0.0.1', 0);
+      const p = await RawPeer.connect(port);
+      peers.push(p);
+      await p.next();
+      const name = `link-127.0.0.1:${p.socket.localPort}`;
+      expect(system.inspect(`/user/links/${name}`)?.state).toMatchObject({
+        state: 'awaiting-auth',
+        framesOut: 1,
+      });
+    });
+
+    it('drops the link with `stopped` when its actor is stopped (admin stop)', async () => {
+      const port = await server.listen('127.0.0.1', 0);
+      const p = await handshake(port);
+      await eventually(() => rec.ups.length === 1);
+      system.stop(system.lookup(`/user/links/link-127.0.0.1:${p.socket.localPort}`)!);
+      await eventually(() => p.closed && children().length === 0);
+      expect(rec.events).toEqual(['up', 'down:stopped']);
+    });
+
+    it('stops listening when the server actor is stopped', async () => {
+      const port = await server.listen('127.0.0.1', 0);
+      await handshake(port);
+      await eventually(() => rec.ups.length === 1);
+      system.stop(server.actor!);
+      await eventually(() => rec.downs.length === 1 && system.lookup('/user/links') === undefined);
+      await expect(RawPeer.connect(port)).rejects.toThrow(/ECONNREFUSED/);
     });
   });
 

@@ -1,16 +1,26 @@
 /**
  * The accepting side of inter-node links, on --link-port: gateways and peer dispatchers dial
- * in, prove the cluster secret (handshake.ts), and each accepted connection lives as an
- * AcceptedLink. One interval drives every link's clock (handshake deadline, heartbeats,
- * silence), so a server with many links holds one timer, not one per link.
+ * in, prove the cluster secret (handshake.ts), and each accepted connection lives as an actor
+ * (accepted-link.ts) under the server's own actor, named like the dialing side's link actors
+ * for the address at the other end:
+ *
+ *   /user/links                    kind=link-server   accepts; one clock for every link
+ *   └─ link-10.0.0.7:53422         kind=link          one accepted connection, until it closes
+ *
+ * The server actor's one periodic timer ticks every link (handshake deadline, heartbeats,
+ * silence), so a server with many links holds one timer, not one per link. A link actor that
+ * throws is stopped, never restarted: its socket and handshake cannot be replayed.
  *
  *   new ──listen()──► listening ──close()──► closed (every link dropped, onDown for each up one)
+ *
+ * Stopping the server actor (the admin `stop /user/links`) also stops listening.
  */
 import net from 'node:net';
-import { performance } from 'node:perf_hooks';
-import { AcceptedLink } from './accepted-link';
-import { tickInterval } from './channel';
+import { Directive, oneForOne, type ActorRef, type ActorSystem, type Behavior } from '../../actors';
+import { acceptedLinkBehavior, type AcceptedLinkEnv } from './accepted-link';
+import { tickInterval, type LinkChannel } from './channel';
 import { isLoopback } from './handshake';
+import { linkActorName } from './link-client';
 import { mutableLinkStats as stats } from './link-stats';
 import {
   resolveLinkOptions,
@@ -23,6 +33,11 @@ import {
 /** Handshakes in flight past which new connections are refused (a flood costs no more). */
 const MAX_PENDING = 1024;
 
+/** The server actor's name under /user. */
+export const LINK_SERVER_NAME = 'links';
+
+type LinkServerMsg = { readonly type: 'accept'; readonly socket: net.Socket } | { type: 'tick' };
+
 export function formatRemote(address: string | undefined, port: number | undefined): string {
   const host = address ?? '?';
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
@@ -31,13 +46,17 @@ export function formatRemote(address: string | undefined, port: number | undefin
 export class LinkServer {
   private readonly o: ResolvedLinkOptions;
   private readonly server: net.Server;
-  private readonly accepted = new Set<AcceptedLink>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly up = new Set<LinkChannel>();
+  private ref: ActorRef<LinkServerMsg> | undefined;
+  private stopped: Promise<void> = Promise.resolve();
   private closing = false;
 
   constructor(
+    private readonly system: ActorSystem,
     opts: LinkOptions,
     private readonly handlers: LinkHandlers,
+    /** The server actor's name under /user; a second server in one system needs another. */
+    private readonly name: string = LINK_SERVER_NAME,
   ) {
     this.o = resolveLinkOptions(opts);
     this.server = net.createServer((s) => this.accept(s));
@@ -48,9 +67,12 @@ export class LinkServer {
 
   /** Links that are up. */
   get links(): number {
-    let n = 0;
-    for (const link of this.accepted) if (link.isUp) n++;
-    return n;
+    return this.up.size;
+  }
+
+  /** The server's actor, once listening (its children are the accepted links). */
+  get actor(): ActorRef<unknown> | undefined {
+    return this.ref;
   }
 
   listen(host: string, port: number): Promise<number> {
@@ -59,53 +81,108 @@ export class LinkServer {
       this.server.once('error', onError);
       this.server.listen(port, host, () => {
         this.server.off('error', onError);
-        this.timer = setInterval(() => this.tick(), tickInterval(this.o));
-        this.timer.unref();
-        resolve((this.server.address() as net.AddressInfo).port);
+        const address = this.server.address() as net.AddressInfo;
+        this.spawn(formatRemote(address.address, address.port));
+        resolve(address.port);
       });
     });
   }
 
-  close(): Promise<void> {
+  /** Drops every link (onDown for each up one) and stops listening; idempotent. */
+  async close(): Promise<void> {
     this.closing = true;
-    if (this.timer !== undefined) clearInterval(this.timer);
-    for (const link of [...this.accepted]) link.drop(LinkDrop.ServerClosing);
-    return new Promise((resolve) => {
+    if (this.ref !== undefined) this.system.stop(this.ref);
+    await this.stopped;
+    await new Promise<void>((resolve) => {
       if (!this.server.listening) return resolve();
       this.server.close(() => resolve());
     });
   }
 
-  private tick(): void {
-    const now = performance.now();
-    for (const link of [...this.accepted]) link.tick(now);
+  private spawn(listening: string): void {
+    const env: AcceptedLinkEnv = {
+      o: this.o,
+      handlers: this.handlers,
+      up: this.up,
+      closing: () => this.closing,
+    };
+    this.stopped = new Promise((resolve) => {
+      this.ref = this.system.spawn(
+        this.name,
+        () =>
+          linkServerBehavior(env, listening, () => {
+            // Stopped from outside too (admin `stop`): no more links are accepted.
+            this.closing = true;
+            this.server.close();
+            resolve();
+          }),
+        {
+          kind: 'link-server',
+          priority: 'high',
+          supervisor: oneForOne(() => Directive.Stop),
+        },
+      );
+    });
   }
 
   private accept(socket: net.Socket): void {
     socket.setNoDelay(true);
-    const remote = formatRemote(socket.remoteAddress, socket.remotePort);
-    if (this.closing) {
-      socket.destroy();
-      return;
-    }
-    if (this.o.secret === undefined && !isLoopback(socket.remoteAddress)) {
-      stats.authFailures++;
-      this.o.log('warn', 'link dropped', {
-        side: 'server',
-        remote,
-        why: LinkDrop.NotLoopback,
-        detail: 'no --cluster-secret: loopback peers only',
-      });
-      socket.destroy();
-      return;
-    }
-    if (this.accepted.size - this.links >= MAX_PENDING) {
-      this.o.log('warn', 'link refused: too many handshakes in flight', { remote });
-      socket.destroy();
-      return;
-    }
-    this.accepted.add(
-      new AcceptedLink(socket, remote, this.o, this.handlers, (l) => this.accepted.delete(l)),
-    );
+    // Until its link actor listens, an error (a reset) must not go unhandled.
+    socket.on('error', () => undefined);
+    if (this.closing || this.ref?.tell({ type: 'accept', socket }) !== true) socket.destroy();
   }
+}
+
+function linkServerBehavior(
+  env: AcceptedLinkEnv,
+  listening: string,
+  onStop: () => void,
+): Behavior<LinkServerMsg> {
+  const { o, up } = env;
+  let accepted = 0;
+  let refused = 0;
+  const refuse = (socket: net.Socket, msg: string, meta: Record<string, unknown>): void => {
+    refused++;
+    o.log('warn', msg, meta);
+    socket.destroy();
+  };
+  return {
+    preStart(ctx) {
+      ctx.timers.startPeriodic('tick', { type: 'tick' }, tickInterval(o));
+    },
+    receive(msg, ctx) {
+      if (msg.type === 'tick') {
+        for (const link of ctx.children()) link.tell({ type: 'tick' });
+        return;
+      }
+      const { socket } = msg;
+      const remote = formatRemote(socket.remoteAddress, socket.remotePort);
+      if (o.secret === undefined && !isLoopback(socket.remoteAddress)) {
+        stats.authFailures++;
+        return refuse(socket, 'link dropped', {
+          side: 'server',
+          remote,
+          why: LinkDrop.NotLoopback,
+          detail: 'no --cluster-secret: loopback peers only',
+        });
+      }
+      if (ctx.children().length - up.size >= MAX_PENDING) {
+        return refuse(socket, 'link refused: too many handshakes in flight', { remote });
+      }
+      accepted++;
+      // A remote address and port name one live connection; a stopping namesake gets a suffix.
+      let name = linkActorName({ host: socket.remoteAddress ?? '?', port: socket.remotePort ?? 0 });
+      if (ctx.child(name) !== undefined) name = `${name}~${accepted}`;
+      ctx.spawn(name, () => acceptedLinkBehavior(socket, remote, env), {
+        kind: 'link',
+        priority: 'high',
+      });
+    },
+    postStop() {
+      onStop();
+    },
+    inspect() {
+      return { listening, links: up.size, accepted, refused };
+    },
+  };
 }
