@@ -1,7 +1,9 @@
 /**
  * `troupe start --workers 2` (issue 3 part 6): two gateway worker processes behind one client
- * port, supervised by the main process through comedy; killed workers come back.
+ * port, supervised by the main process through comedy; killed workers come back; /metrics
+ * answers the whole node.
  */
+import http from 'node:http';
 import {
   adminCall,
   startNode,
@@ -57,6 +59,28 @@ async function publish(node: Node, data: number[]): Promise<void> {
   );
   await p.reply((m) => m.id === 99);
   p.close();
+}
+
+/** GET /metrics on a fresh TCP connection, so the kernel picks a worker for each scrape. */
+function scrape(base: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${base}/metrics`, { agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(body) : reject(new Error(`${res.statusCode} ${body}`)),
+        );
+      })
+      .on('error', reject);
+  });
+}
+
+/** The value of an unlabeled sample. */
+function sample(text: string, name: string): number | undefined {
+  const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+  return m === null ? undefined : Number(m[1]);
 }
 
 async function expectExactly(clients: TestClient[], data: number[]): Promise<void> {
@@ -119,6 +143,27 @@ describe('troupe start --workers 2', () => {
     const data = Array.from({ length: 10 }, (_, i) => i);
     await publish(node, data);
     await expectExactly(clients, data);
+  });
+
+  it('answers /metrics for the whole node, on the client port and the http port', async () => {
+    const perWorker = (await workerStats(node)).map((w) => w.connections);
+    expect(perWorker.every((n) => n > 0 && n < clients.length)).toBe(true);
+    const clientPort = node.ws.replace(/^ws:/, 'http:').replace(/\/v1\/ws$/, '');
+    expect(node.http).not.toBe(clientPort);
+    const texts = await Promise.all([
+      ...Array.from({ length: 6 }, () => scrape(clientPort)),
+      scrape(node.http),
+    ]);
+    for (const text of texts) {
+      expect(sample(text, 'troupe_connections')).toBe(clients.length);
+      expect(sample(text, 'troupe_workers')).toBe(2);
+      expect(sample(text, 'troupe_workers_answering')).toBe(2);
+      expect(sample(text, 'troupe_workers_scrape_failures_total')).toBe(0);
+      // The main's dispatcher is in it too: it took the publishes above.
+      expect(sample(text, 'troupe_events_in_total')).toBeGreaterThanOrEqual(10);
+      // Each worker wrote the 10 events to its own subscribers.
+      expect(sample(text, 'troupe_events_out_total')).toBe(10 * clients.length);
+    }
   });
 
   it("shows both workers' actor trees, connection actors included, under /workers", async () => {

@@ -5,7 +5,7 @@ import { newDispatcherStats, type DispatcherStats } from '../dispatcher/dispatch
 import { linkStats, type LinkStats } from '../dispatcher/link';
 import { mutableLinkStats } from '../dispatcher/link/link-stats';
 import { newGatewayStats, type GatewayStats } from '../gateway/gateway-stats';
-import { createMetrics, type MetricSources } from './metrics';
+import { createMetrics, mergeMetrics, type MetricsJson, type MetricSources } from './metrics';
 
 const SYSTEM_METRICS = [
   'troupe_actors',
@@ -271,6 +271,108 @@ describe('createMetrics', () => {
       } finally {
         Object.assign(mutableLinkStats, saved);
       }
+    });
+  });
+});
+
+/** Exposition text -> `name{labels}` -> value, one entry per sample line. */
+function samples(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    out.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return out;
+}
+
+/** As the main gets it from a worker: JSON through the IPC channel. */
+async function overIpc(reg: Registry): Promise<MetricsJson> {
+  return JSON.parse(JSON.stringify(await reg.getMetricsAsJSON())) as MetricsJson;
+}
+
+describe('mergeMetrics', () => {
+  /** Two gateway workers and a main with the dispatcher, each with known values. */
+  async function node() {
+    const w0 = everything({ dispatcher: undefined, cluster: undefined });
+    const w1 = everything({ dispatcher: undefined, cluster: undefined });
+    const { system } = fakeSystem();
+    const d = newDispatcherStats();
+    const main = createMetrics({ system, dispatcher: d });
+    w0.sys.actors = 10;
+    w1.sys.actors = 7;
+    w0.g.connections = 3;
+    w1.g.connections = 5;
+    w0.g.deliveries = 100;
+    w1.g.deliveries = 23;
+    w0.g.badInput = { 'bad-json': 2 };
+    w1.g.badInput = { 'bad-json': 1, 'too-large': 4 };
+    // ms: 0.4 -> le 0.0005; 3 -> le 0.005; 70 -> le 0.1; 2000 -> +Inf only.
+    w0.g.latencySamples.push(0.4, 3, 70);
+    w1.g.latencySamples.push(3, 2000);
+    d.topics = 6;
+    d.eventsIn = 40;
+    const parts = [await overIpc(main), await overIpc(w0.reg), await overIpc(w1.reg)];
+    return samples(await mergeMetrics(parts, { workers: 3, answering: 2, failures: 5 }));
+  }
+
+  it('sums counters and gauges of every process, labeled series per label', async () => {
+    const got = await node();
+    expect(got.get('troupe_actors')).toBe(17);
+    expect(got.get('troupe_connections')).toBe(8);
+    expect(got.get('troupe_events_out_total')).toBe(123);
+    expect(got.get('troupe_bad_input_total{kind="bad-json"}')).toBe(3);
+    expect(got.get('troupe_bad_input_total{kind="too-large"}')).toBe(4);
+  });
+
+  it("keeps a series only one process has (the main's dispatcher) as it is", async () => {
+    const got = await node();
+    expect(got.get('troupe_topics')).toBe(6);
+    expect(got.get('troupe_events_in_total')).toBe(40);
+  });
+
+  it('merges histograms: bucket counts, sums and counts added', async () => {
+    const got = await node();
+    const h = (s: string): number | undefined => got.get(`troupe_publish_to_send_seconds${s}`);
+    expect(h('_count')).toBe(5);
+    expect(h('_sum')).toBeCloseTo((0.4 + 3 + 70 + 3 + 2000) / 1000, 9);
+    expect(h('_bucket{le="0.0005"}')).toBe(1);
+    expect(h('_bucket{le="0.001"}')).toBe(1);
+    expect(h('_bucket{le="0.005"}')).toBe(3);
+    expect(h('_bucket{le="0.05"}')).toBe(3);
+    expect(h('_bucket{le="0.1"}')).toBe(4);
+    expect(h('_bucket{le="1"}')).toBe(4);
+    expect(h('_bucket{le="+Inf"}')).toBe(5);
+    expect(got.get('troupe_route_seconds_count')).toBe(0);
+  });
+
+  it('tells how many workers answered and how many scrapes were left out', async () => {
+    const got = await node();
+    expect(got.get('troupe_workers')).toBe(3);
+    expect(got.get('troupe_workers_answering')).toBe(2);
+    expect(got.get('troupe_workers_scrape_failures_total')).toBe(5);
+  });
+
+  it('merges default process metrics by their own aggregator (one version, summed memory)', async () => {
+    const a = everything();
+    const b = everything();
+    const ja = await overIpc(a.reg);
+    const jb = await overIpc(b.reg);
+    const rss = (j: MetricsJson): number =>
+      j.find((m) => m.name === 'troupe_process_process_resident_memory_bytes')!.values[0]!.value;
+    const got = samples(await mergeMetrics([ja, jb], { workers: 2, answering: 2, failures: 0 }));
+    expect(got.get('troupe_process_process_resident_memory_bytes')).toBe(rss(ja) + rss(jb));
+    const versions = [...got.keys()].filter((k) => k.startsWith('troupe_process_nodejs_version'));
+    expect(versions).toHaveLength(1);
+    expect(got.get(versions[0]!)).toBe(1);
+  });
+
+  it('answers the workers series alone when nothing answered', async () => {
+    const got = samples(await mergeMetrics([], { workers: 2, answering: 0, failures: 2 }));
+    expect(Object.fromEntries(got)).toEqual({
+      troupe_workers: 2,
+      troupe_workers_answering: 0,
+      troupe_workers_scrape_failures_total: 2,
     });
   });
 });

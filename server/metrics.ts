@@ -3,7 +3,14 @@
  * (GatewayStats, DispatcherStats); this module reads them at scrape time.
  */
 import { linkStats as linkStatsNow } from '../dispatcher/link';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+} from 'prom-client';
 import type { ActorSystem } from '../actors';
 import type { ClusterStats } from '../dispatcher/cluster-router';
 import type { DispatcherStats } from '../dispatcher/dispatcher-actor';
@@ -244,4 +251,45 @@ export function createMetrics(src: MetricSources): Registry {
     );
   }
   return reg;
+}
+
+/** One registry's `getMetricsAsJSON()`: what a worker sends the main over IPC (plain JSON). */
+export type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
+
+/** How one scrape of a `--workers` node went, exported next to the merged metrics. */
+export interface WorkersScrape {
+  /** Worker processes the node runs (`--workers`). */
+  readonly workers: number;
+  /** Workers whose metrics are in this scrape. */
+  readonly answering: number;
+  /** Worker scrapes left out since the node started (no answer in time, or an error). */
+  readonly failures: number;
+}
+
+function workersScrapeMetrics(s: WorkersScrape): Promise<MetricsJson> {
+  const reg = new Registry();
+  const gauge = (name: string, help: string, v: number) =>
+    new Gauge({ name, help, registers: [reg] }).set(v);
+  gauge('troupe_workers', 'Gateway worker processes of this node', s.workers);
+  gauge('troupe_workers_answering', 'Workers whose metrics are summed in this scrape', s.answering);
+  new Counter({
+    name: 'troupe_workers_scrape_failures_total',
+    help: 'Worker metric scrapes left out (no answer in time, or an error)',
+    registers: [reg],
+  }).inc(s.failures);
+  return reg.getMetricsAsJSON();
+}
+
+/**
+ * The exposition of a whole `--workers` node from its processes' registries: counters and
+ * gauges summed, histograms merged (bucket counts, sums and counts added), default process
+ * metrics by their own aggregator (prom-client's `AggregatorRegistry.aggregate`), plus the
+ * `troupe_workers*` series of `scrape`.
+ */
+export async function mergeMetrics(
+  parts: readonly MetricsJson[],
+  scrape: WorkersScrape,
+): Promise<string> {
+  const all = [...parts, await workersScrapeMetrics(scrape)];
+  return AggregatorRegistry.aggregate(all).metrics();
 }

@@ -9,6 +9,7 @@
  * readyz 503 and sends every client `bye` + 1001; stop() closes everything and terminates the
  * actor system.
  */
+import type { Registry } from 'prom-client';
 import { ActorSystem, type ActorRef } from '../actors';
 import { AdminServer } from '../admin/admin-server';
 import type { AdminTarget, TreeNode } from '../admin/admin-target';
@@ -64,6 +65,9 @@ export class TroupeNode {
   dispatcherStats: DispatcherStats | undefined;
   clusterStats: ClusterStats | undefined;
   remote: RemoteDispatcherClient | undefined;
+  /** This process's metrics; `metricsSource`, when set, is what /metrics answers instead. */
+  registry!: Registry;
+  metricsSource: (() => Promise<string>) | undefined;
 
   private constructor(
     readonly cfg: TroupeConfig,
@@ -75,7 +79,7 @@ export class TroupeNode {
     const logFn = levelLog(log);
     const system = ActorSystem.create(cfg.nodeId, { log: logFn });
     const node = new TroupeNode(cfg, system, log);
-    const metrics = () => registry.metrics();
+    const metrics = () => node.metricsSource?.() ?? registry.metrics();
     let client: DispatcherClient | undefined;
     let ingress: ActorRef<PublishMsg> | undefined;
 
@@ -141,13 +145,13 @@ export class TroupeNode {
       print(`listening publish ${cfg.host}:${await publisher.listen(cfg.host, cfg.publishPort)}`);
     }
 
-    const registry = createMetrics({
+    const registry = (node.registry = createMetrics({
       system,
       gateway: node.gateway?.stats,
       dispatcher: node.dispatcherStats,
       cluster: node.clusterStats,
       links: cfg.role === 'standalone' ? undefined : linkStats(),
-    });
+    }));
 
     // A dispatcher has no client port, so its HTTP endpoints take that port unless told otherwise.
     const httpPort = cfg.httpPort ?? (cfg.role === 'dispatcher' ? cfg.port : undefined);

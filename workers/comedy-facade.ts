@@ -13,6 +13,7 @@
  *
  *   createProcessSystem() --spawnForked()--> ProcessActor --ask()--> answer | AskTimeoutError
  *                         --destroy()-->     every forked actor destroyed, child processes exit
+ *   child: forkedSelf(self).askParent() --> the main's `parentHandlers` --> answer | AskTimeoutError
  */
 import path from 'node:path';
 import {
@@ -57,12 +58,31 @@ export class AskTimeoutError extends Error {
 /** What a definition module's `initialize(self)` may use of comedy's actor. */
 export interface ForkedSelf {
   customParameters(): Record<string, unknown>;
+  /** Asks the main process (its `parentHandlers[topic]`) over the IPC channel. */
+  askParent<T>(topic: string, payload: object, timeoutMs: number): Promise<T>;
 }
 
 /** Narrows comedy's self actor for a definition module (runs in the child process). */
 export function forkedSelf(self: unknown): ForkedSelf {
   const actor = self as Actor;
-  return { customParameters: () => (actor.getCustomParameters() ?? {}) as Record<string, unknown> };
+  return {
+    customParameters: () => (actor.getCustomParameters() ?? {}) as Record<string, unknown>,
+    askParent: <T>(topic: string, payload: object, timeoutMs: number) =>
+      withTimeout(
+        native(actor.getParent().sendAndReceive(topic, payload)) as Promise<T>,
+        timeoutMs,
+        () => new AskTimeoutError('the main process', topic, timeoutMs),
+      ),
+  };
+}
+
+/** `answer`, or `timeoutError()` once `timeoutMs` passed; the answer is then ignored. */
+function withTimeout<T>(answer: Promise<T>, timeoutMs: number, timeoutError: () => Error) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timeoutError()), timeoutMs);
+  });
+  return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** comedy's module-path convention: a leading `//` means "absolute path". */
@@ -99,17 +119,13 @@ class ComedyFacade implements ProcessSystem {
   ask<T>(actor: ProcessActor, topic: string, payload: object, timeoutMs: number): Promise<T> {
     const ref = this.refs.get(actor);
     if (ref === undefined) return Promise.reject(new Error(`unknown actor ${actor.name}`));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new AskTimeoutError(actor.name, topic, timeoutMs)),
-        timeoutMs,
-      );
-    });
     // comedy keeps the pending reply until the answer, a crash of the child, or destroy; our
     // timeout only stops waiting for it.
-    const answer = native(ref.sendAndReceive(topic, payload)) as Promise<T>;
-    return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
+    return withTimeout(
+      native(ref.sendAndReceive(topic, payload)) as Promise<T>,
+      timeoutMs,
+      () => new AskTimeoutError(actor.name, topic, timeoutMs),
+    );
   }
 
   destroy(): Promise<void> {
@@ -121,6 +137,11 @@ class ComedyFacade implements ProcessSystem {
 export interface ProcessSystemOptions {
   /** comedy's own log lines (crash, respawn) at this level, in every process. */
   logLevel: LogLevel;
+  /**
+   * What this process answers when a forked child asks its parent (`askParent`): one method
+   * per topic, taking the payload and returning (a promise of) a JSON-safe object.
+   */
+  parentHandlers?: object;
 }
 
 const LOGGER_MODULE = path.join(__dirname, 'comedy-log');
@@ -132,6 +153,8 @@ export function createProcessSystem(opts: ProcessSystemOptions): ProcessSystem {
     config: {},
     logger: comedyModulePath(LOGGER_MODULE),
     loggerParams: { level: opts.logLevel },
+    // The root actor is every forked child's parent: comedy hands it their `askParent`s.
+    ...(opts.parentHandlers === undefined ? {} : { root: opts.parentHandlers }),
   });
   // comedy installs SIGINT/SIGTERM handlers that call process.exit(0) at once, which would cut
   // the graceful drain short; the node owns its signals.

@@ -5,6 +5,7 @@
  *
  *   forked --initialize--> gateway node listening (shared port, linked to the dispatcher)
  *          --drain-->      clients got bye + 1001
+ *          --localMetrics--> this process's registry as JSON (the main merges every worker's)
  *          --destroy-->    node stopped; comedy then exits the process
  *
  * The worker listens on the port the main chose, never on port 0: uWebSockets.js sets
@@ -14,18 +15,28 @@
  * middle of the main's shutdown; the main drains and stops its workers itself. When the main
  * dies, the IPC channel closes and the worker exits with it (SIGKILL still kills a worker,
  * which comedy then respawns).
+ *
+ * GET /metrics on the shared port reaches one worker; it asks the main for the whole node's
+ * text (node-metrics.ts), so a scrape sees the node whichever worker answers it.
  */
 import type { AdminTarget, TreeNode } from '../admin/admin-target';
 import { createLogger } from '../server/logger';
+import type { MetricsJson } from '../server/metrics';
 import { TroupeNode } from '../server/node';
-import { forkedSelf, takeOverChildSignals } from './comedy-facade';
-import type {
-  PathRequest,
-  TreeRequest,
-  WorkerInfo,
-  WorkerParams,
-  WorkerTopic,
+import { forkedSelf, takeOverChildSignals, type ForkedSelf } from './comedy-facade';
+import { WORKER_SCRAPE_TIMEOUT_MS } from './node-metrics';
+import {
+  MainTopic,
+  type NodeMetricsAnswer,
+  type PathRequest,
+  type TreeRequest,
+  type WorkerInfo,
+  type WorkerParams,
+  type WorkerTopic,
 } from './worker-protocol';
+
+/** The main waits up to WORKER_SCRAPE_TIMEOUT_MS for the slowest worker, then merges. */
+const NODE_METRICS_TIMEOUT_MS = WORKER_SCRAPE_TIMEOUT_MS + 1_500;
 
 /** The module comedy loads in the child (compiled: dist/workers/gateway-worker.js). */
 export const GATEWAY_WORKER_MODULE = __filename;
@@ -41,7 +52,8 @@ export default class GatewayWorker implements Handlers {
   private stopping: Promise<void> | undefined;
 
   async initialize(self: unknown): Promise<void> {
-    const params = forkedSelf(self).customParameters() as unknown as WorkerParams;
+    const forked = forkedSelf(self);
+    const params = forked.customParameters() as unknown as WorkerParams;
     this.params = params;
     const log = createLogger(params.cfg.logLevel).child({ worker: params.index });
     takeOverChildSignals((signal) =>
@@ -57,6 +69,7 @@ export default class GatewayWorker implements Handlers {
       if (m) this.port = Number(m[1]);
     };
     this.node = await TroupeNode.start(params.cfg, log, print);
+    this.node.metricsSource = () => nodeMetrics(forked);
     this.target = this.node.adminTarget();
     log.info({ port: this.port }, 'gateway worker listening');
   }
@@ -87,6 +100,11 @@ export default class GatewayWorker implements Handlers {
     return Promise.resolve(this.admin().stop(req.path));
   }
 
+  async localMetrics(): Promise<MetricsJson> {
+    if (this.node === undefined) throw new Error('gateway worker is not started');
+    return this.node.registry.getMetricsAsJSON();
+  }
+
   /** Resolves once every client of this worker got `bye` and is gone (or the drain timed out). */
   async drain(): Promise<boolean> {
     await this.node?.drain();
@@ -103,4 +121,14 @@ export default class GatewayWorker implements Handlers {
     if (this.target === undefined) throw new Error('gateway worker is not started');
     return this.target;
   }
+}
+
+/** The whole node's /metrics text; rejects (the scrape answers 500) if the main does not answer. */
+async function nodeMetrics(forked: ForkedSelf): Promise<string> {
+  const answer = await forked.askParent<NodeMetricsAnswer>(
+    MainTopic.NodeMetrics,
+    {},
+    NODE_METRICS_TIMEOUT_MS,
+  );
+  return answer.text;
 }

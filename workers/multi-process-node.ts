@@ -11,6 +11,9 @@
  * do not care how many processes serve: `ws` once the first worker listens, `admin` last, once
  * every worker listens.
  *
+ * GET /metrics answers the whole node wherever it lands (a worker, or the main's http port of a
+ * standalone node): the main merges its own registry with every worker's (node-metrics.ts).
+ *
  *   start() --> serving --drain()--> draining (every worker's clients get bye + 1001, then the
  *   main's publisher closes) --stop()--> workers destroyed and gone, main stopped
  */
@@ -21,8 +24,14 @@ import { TroupeNode } from '../server/node';
 import { createProcessSystem } from './comedy-facade';
 import { pickFreePort } from './free-port';
 import { mergedAdminTarget } from './merged-admin-target';
+import { NodeMetrics } from './node-metrics';
 import { WorkerPool } from './worker-pool';
-import { WorkerTopic, type WorkerParams } from './worker-protocol';
+import {
+  MainTopic,
+  WorkerTopic,
+  type NodeMetricsAnswer,
+  type WorkerParams,
+} from './worker-protocol';
 
 type Print = (line: string) => void;
 
@@ -96,13 +105,23 @@ export class MultiProcessNode {
           nodeId: `${cfg.nodeId}-w${index}`,
         },
       });
+      // Workers ask for the node's metrics as soon as they serve, before the pool is complete.
+      let metrics: NodeMetrics | undefined;
+      const parentHandlers = {
+        [MainTopic.NodeMetrics]: async (): Promise<NodeMetricsAnswer> => {
+          if (metrics === undefined) throw new Error('the node is starting');
+          return { text: await metrics.text() };
+        },
+      };
       const pool = await WorkerPool.start({
-        system: createProcessSystem({ logLevel: cfg.logLevel }),
+        system: createProcessSystem({ logLevel: cfg.logLevel, parentHandlers }),
         count: cfg.workers,
         params,
         log,
         onFirstListening: (info) => print(`listening ws ${cfg.host}:${info.port}`),
       });
+      const nodeMetrics = (metrics = new NodeMetrics({ main: main?.registry, pool, log }));
+      if (main !== undefined) main.metricsSource = () => nodeMetrics.text();
       const node = new MultiProcessNode(cfg, log, main, pool);
       await node.listenAdmin(print);
       log.info({ node: cfg.nodeId, role: cfg.role, workers: cfg.workers }, 'troupe ready');

@@ -4,6 +4,7 @@
  */
 import type { TreeNode } from '../admin/admin-target';
 import type { TroupeConfig } from '../server/config';
+import type { MetricsJson } from '../server/metrics';
 
 export const WorkerTopic = {
   Info: 'info',
@@ -12,6 +13,8 @@ export const WorkerTopic = {
   Inspect: 'inspect',
   StopActor: 'stopActor',
   Drain: 'drain',
+  /** The worker's own registry as JSON (not `metrics`: comedy calls that on its own). */
+  LocalMetrics: 'localMetrics',
 } as const;
 export type WorkerTopic = (typeof WorkerTopic)[keyof typeof WorkerTopic];
 
@@ -46,4 +49,16 @@ export interface WorkerAnswers {
   [WorkerTopic.Inspect]: Record<string, unknown> | null;
   [WorkerTopic.StopActor]: boolean;
   [WorkerTopic.Drain]: boolean;
+  [WorkerTopic.LocalMetrics]: MetricsJson;
+}
+
+/** What a worker asks the main (comedy `askParent`). */
+export const MainTopic = {
+  /** The whole node's /metrics text, for a scrape that reached this worker. */
+  NodeMetrics: 'nodeMetrics',
+} as const;
+export type MainTopic = (typeof MainTopic)[keyof typeof MainTopic];
+
+export interface NodeMetricsAnswer {
+  text: string;
 }
