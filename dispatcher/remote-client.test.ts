@@ -1,4 +1,5 @@
 import { ActorSystem } from '../actors';
+import { InterestTable } from '../gateway/interest-table';
 import { DispatcherUnavailableError } from './errors';
 import { LinkServer, type LinkEndpoint, type LinkHandlers } from './link';
 import { eventually, linkOptions } from './link/test-kit';
@@ -143,10 +144,11 @@ describe('RemoteDispatcherClient', () => {
     it('announces the whole interest set with `reset` when a link comes up', async () => {
       const d = await dispatcher('d-a');
       const c = client([d]);
-      c.setInterest('a', true);
-      c.setInterest('b', true);
-      c.setInterest('c', true);
-      c.setInterest('c', false);
+      const interest = new InterestTable(c);
+      interest.add('a', 0);
+      interest.add('b', 1);
+      interest.add('c', 0);
+      interest.remove('c', 0);
       await allUp(c, [d]);
       await eventually(() => d.of('interest').length === 1);
       const [first] = d.of('interest');
@@ -156,14 +158,15 @@ describe('RemoteDispatcherClient', () => {
     it('announces the whole set again after the dispatcher restarts on the same port', async () => {
       const d = await dispatcher('d-a');
       const c = client([d]);
-      c.setInterest('a', true);
+      const interest = new InterestTable(c);
+      interest.add('a', 0);
       await allUp(c, [d]);
       await eventually(() => d.of('interest').length === 1);
       await d.stop();
       await eventually(() => c.live.length === 0, LINK_WAIT_MS);
       // Changed while no link is up: only the next announcement can carry it.
-      c.setInterest('b', true);
-      c.setInterest('a', false);
+      interest.add('b', 0);
+      interest.remove('a', 0);
       const before = d.msgs.length;
       await d.start(d.port);
       await eventually(() => d.of('interest').length === 2, LINK_WAIT_MS);
@@ -179,7 +182,8 @@ describe('RemoteDispatcherClient', () => {
       const c = client([d]);
       // linkOptions' maxFrame is 64 KiB; these topics take about 120 KiB.
       const topics = Array.from({ length: 3000 }, (_, i) => `room/${String(i).padStart(30, '0')}`);
-      for (const t of topics) c.setInterest(t, true);
+      const interest = new InterestTable(c);
+      for (const t of topics) interest.add(t, 0);
       await allUp(c, [d]);
       const announced = (): Set<string> => new Set(d.of('interest').flatMap((m) => m.topics));
       await eventually(() => announced().size === topics.length, 1000);
@@ -195,6 +199,21 @@ describe('RemoteDispatcherClient', () => {
       await eventually(() => changes.length === 2, LINK_WAIT_MS);
       expect(changes).toEqual(['d-a:true', 'd-a:false']);
       expect(c.live).toEqual([]);
+    });
+  });
+
+  describe('#bindInterest', () => {
+    it('announces the set the bound source holds when the link comes up, not its own copy', async () => {
+      const d = await dispatcher('d-a');
+      const c = client([d]);
+      // Calls that bypass the source leave nothing behind to announce.
+      c.setInterest('stray', true);
+      const held = new Set(['x', 'y']);
+      c.bindInterest({ all: () => held });
+      held.delete('y');
+      await allUp(c, [d]);
+      await eventually(() => d.of('interest').length === 1);
+      expect(d.of('interest')[0]).toEqual({ op: 'interest', topics: ['x'], on: true, reset: true });
     });
   });
 

@@ -4,7 +4,8 @@
  *
  * - Interest goes to every dispatcher that is up, and the whole set is announced (`reset`)
  *   whenever a link comes up, so any dispatcher that becomes a topic's owner after a failure,
- *   or restarts empty, already knows this gateway wants it.
+ *   or restarts empty, already knows this gateway wants it. The set is the gateway's
+ *   InterestTable (bound through `bindInterest`); this client keeps no copy of it.
  * - History and publishes go straight to the topic's owner, chosen by rendezvous hashing over
  *   the dispatchers whose links are up (the same choice the dispatchers make).
  * - Events arrive from whichever dispatcher owns their topic, each exactly once.
@@ -15,12 +16,20 @@ import { DispatcherUnavailableError } from './errors';
 import { linkActorName, linkClientBehavior, type LinkEndpoint, type LinkOptions } from './link';
 import type { LinkMsg } from './link-messages';
 import { ownerOf } from './rendezvous';
-import type { DispatcherClient, HistoryAnswer, PublishResult, TopicEvent } from './types';
+import type {
+  DispatcherClient,
+  HistoryAnswer,
+  InterestSource,
+  PublishResult,
+  TopicEvent,
+} from './types';
 
 const HISTORY_RETRIES = 3;
 /** Topics per interest frame: 1,000 names of up to 200 bytes stay under 256 KiB. */
 const INTEREST_CHUNK = 1000;
 const HISTORY_RETRY_MS = 100;
+/** Until a source is bound, the node has no interest to announce. */
+const NO_INTEREST: InterestSource = { all: () => [] };
 
 interface Pending {
   ep: LinkEndpoint;
@@ -40,7 +49,7 @@ export interface RemoteClientOptions {
 
 export class RemoteDispatcherClient implements DispatcherClient {
   private readonly up = new Map<string, LinkEndpoint>();
-  private readonly topics = new Set<string>();
+  private interest: InterestSource = NO_INTEREST;
   private readonly pending = new Map<number, Pending>();
   private readonly links: ActorRef<unknown>[] = [];
   private sink: ((events: readonly TopicEvent[]) => void) | undefined;
@@ -69,9 +78,11 @@ export class RemoteDispatcherClient implements DispatcherClient {
   }
 
   setInterest(topic: string, on: boolean): void {
-    if (on) this.topics.add(topic);
-    else this.topics.delete(topic);
     for (const ep of this.up.values()) ep.send({ op: 'interest', topics: [topic], on });
+  }
+
+  bindInterest(source: InterestSource): void {
+    this.interest = source;
   }
 
   /**
@@ -134,7 +145,7 @@ export class RemoteDispatcherClient implements DispatcherClient {
   private onUp(ep: LinkEndpoint): void {
     this.up.set(ep.peer.node, ep);
     // The whole set, in frames well under the link's frame limit: the first one resets.
-    const topics = [...this.topics];
+    const topics = [...this.interest.all()];
     let i = 0;
     do {
       const chunk = topics.slice(i, i + INTEREST_CHUNK);

@@ -45,6 +45,15 @@ export function isFailure(o: PublishOutcome): o is PublishFailure {
   return (o as PublishFailure).error !== undefined;
 }
 
+/**
+ * The node's interest set, kept by what tracks its local subscribers (the gateway's
+ * InterestTable): one set per node, read whole by a client that must announce it.
+ */
+export interface InterestSource {
+  /** Every topic the node has subscribers of, right now. */
+  all(): Iterable<string>;
+}
+
 /** The gateway's view of the dispatcher tier. */
 export interface DispatcherClient {
   /**
@@ -53,6 +62,12 @@ export interface DispatcherClient {
    * interest registered before a history request is in force when the history is read.
    */
   setInterest(topic: string, on: boolean): void;
+  /**
+   * Where a client that announces the whole interest set (a link coming up) reads it; the
+   * gateway's interest table binds itself here when it is created, so the client keeps no copy.
+   * Clients that never announce it whole (the in-memory one) leave this out.
+   */
+  bindInterest?(source: InterestSource): void;
   history(topic: string, since: Since | undefined): Promise<HistoryAnswer>;
   publish(topic: string, data: unknown): Promise<PublishResult>;
   /** Where stamped events for topics of interest arrive; one call per turn may carry many. */

@@ -1,14 +1,20 @@
 import type {
   DispatcherClient,
   HistoryAnswer,
+  InterestSource,
   PublishResult,
   TopicEvent,
 } from '../dispatcher/types';
 import { InterestTable } from './interest-table';
 
-/** Records setInterest calls; the rest of the client is never used by the table. */
+/** Records setInterest calls and the bound source; the rest is never used by the table. */
 class FakeDispatcher implements DispatcherClient {
   readonly calls: Array<[string, boolean]> = [];
+  source: InterestSource | undefined;
+
+  bindInterest(source: InterestSource): void {
+    this.source = source;
+  }
 
   setInterest(topic: string, on: boolean): void {
     this.calls.push([topic, on]);
@@ -33,6 +39,15 @@ function setup(): { table: InterestTable; d: FakeDispatcher } {
 }
 
 describe(InterestTable, () => {
+  describe('#constructor', () => {
+    it('binds itself as the client interest source, so the node holds one set', () => {
+      const { table, d } = setup();
+      expect(d.source).toBe(table);
+      table.add('a', 1);
+      expect([...d.source!.all()]).toEqual(['a']);
+    });
+  });
+
   describe('#add', () => {
     it('registers interest once when the first router gains a topic', () => {
       const { table, d } = setup();

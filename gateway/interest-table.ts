@@ -3,16 +3,21 @@
  * node's interest as the dispatchers see it: the first router to gain a topic registers the
  * node's interest, the last one to lose it withdraws it. Per node, never per connection.
  *
+ * It is the node's one interest set: it binds itself to the dispatcher client, which reads it
+ * whole (`all`) to announce it when a dispatcher link comes up.
+ *
  * Routers call it from inside their own message handlers; JavaScript runs one handler at a
  * time, so the table needs no locking, and an interest registered by a router is sent before
  * any history request that router's connection makes next (same client, same order).
  */
-import type { DispatcherClient } from '../dispatcher/types';
+import type { DispatcherClient, InterestSource } from '../dispatcher/types';
 
-export class InterestTable {
+export class InterestTable implements InterestSource {
   private readonly routersByTopic = new Map<string, Set<number>>();
 
-  constructor(private readonly dispatcher: DispatcherClient) {}
+  constructor(private readonly dispatcher: DispatcherClient) {
+    dispatcher.bindInterest?.(this);
+  }
 
   add(topic: string, router: number): void {
     let set = this.routersByTopic.get(topic);
