@@ -209,6 +209,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       state: ['open', 'closing', 'closed'][this.state],
       subscriptions: this.subs.toObject(),
       bufferedBytes: this.state === State.Open ? this.conn.bufferedAmount() : 0,
+      heldBatches: this.held?.length ?? 0,
       idleMs: clockMs() - this.lastSeen,
     };
   }

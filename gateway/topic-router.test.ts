@@ -1,7 +1,7 @@
 import { ActorSystem, type ActorRef } from '../actors';
 import { msgpackCodec } from '../protocol';
 import { packMsgpack } from '../protocol/msgpack';
-import type { DispatcherClient, TopicEvent } from '../dispatcher/types';
+import type { TopicEvent } from '../dispatcher/types';
 import { ConnSlot } from './conn-slot';
 import type { ConnectionLimits } from './connection-actor';
 import { EventBatch } from './event-batch';
@@ -9,7 +9,8 @@ import { newGatewayStats } from './gateway-stats';
 import { InterestTable } from './interest-table';
 import type { RouterMsg } from './router-messages';
 import { routerBehavior } from './topic-router';
-import type { SendResult, TransportConnection } from './transport';
+import { NullConn, stubDispatcher } from './test-doubles';
+import type { SendResult } from './transport';
 
 const limits: ConnectionLimits = {
   heartbeatMs: 60_000,
@@ -24,24 +25,16 @@ const limits: ConnectionLimits = {
 };
 
 /** Records every frame with the cork it was written in (0: not corked). */
-class FakeConn implements TransportConnection {
-  readonly remoteAddress = '127.0.0.1';
-  readonly subprotocol = 'troupe.v1.msgpack';
-  userData: unknown;
+class FakeConn extends NullConn {
   readonly sent: { msg: unknown; cork: number }[] = [];
   private corks = 0;
   private corked = 0;
 
-  send(data: Uint8Array | string): SendResult {
+  override send(data: Uint8Array | string): SendResult {
     this.sent.push({ msg: msgpackCodec.decode(data), cork: this.corked });
     return 'ok';
   }
-  bufferedAmount(): number {
-    return 0;
-  }
-  close(): void {}
-  terminate(): void {}
-  cork(fn: () => void): void {
+  override cork(fn: () => void): void {
     this.corked = ++this.corks;
     try {
       fn();
@@ -54,13 +47,7 @@ class FakeConn implements TransportConnection {
   }
 }
 
-const dispatcher: DispatcherClient = {
-  setInterest: () => undefined,
-  history: () => Promise.resolve({ epoch: 'e', seq: 0, recovered: false, events: [] }),
-  publish: () => Promise.reject(new Error('no')),
-  onEvents: () => undefined,
-  close: () => undefined,
-};
+const dispatcher = stubDispatcher;
 
 const settle = async (): Promise<void> => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 2));

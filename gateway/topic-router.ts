@@ -73,41 +73,25 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
     slot.attach(ctx.spawn<ConnMsg>(`conn-${slot.id}`, connectionFactory(env, slot), spawnOpts));
   };
 
-  /** Scratch of `fanOut`: a connection's batches of the current turn (emptied each turn). */
-  const perConn = new Map<ActorRef<ConnMsg>, EventBatch[]>();
-
   const tellBatches = (conn: ActorRef<ConnMsg>, m: ConnMsg & { type: 'events' }): void => {
     // A full mailbox rejects the tell; the actor's onOverflow closes it (4008).
     if (!conn.tell(m)) for (const b of m.batches) b.delivered();
   };
 
   /**
-   * One message per subscribed connection per turn, holding every batch of the turn it
-   * subscribes to, so the connection writes them together. A lone batch (the hot-topic case)
-   * is one immutable message shared by all its subscribers.
+   * One immutable message per batch, shared by all of its subscribers. A connection subscribed
+   * to several topics of the turn gets several messages and folds the run it finds queued into
+   * one corked write (ConnectionActor), so the router keeps no per-connection scratch.
    */
   const fanOut = (batches: readonly EventBatch[]): void => {
-    if (batches.length === 1) {
-      const batch = batches[0]!;
-      const set = subscribers.get(batch.topic);
-      if (set === undefined || set.size === 0) return;
-      batch.expect(set.size);
-      const m: ConnMsg = { type: 'events', batches };
-      for (const conn of set) tellBatches(conn, m);
-      return;
-    }
-    for (const batch of batches) {
+    for (let i = 0; i < batches.length; i++) {
+      const batch = batches[i]!;
       const set = subscribers.get(batch.topic);
       if (set === undefined || set.size === 0) continue;
       batch.expect(set.size);
-      for (const conn of set) {
-        const list = perConn.get(conn);
-        if (list === undefined) perConn.set(conn, [batch]);
-        else list.push(batch);
-      }
+      const m: ConnMsg = { type: 'events', batches: batches.length === 1 ? batches : [batch] };
+      for (const conn of set) tellBatches(conn, m);
     }
-    for (const [conn, list] of perConn) tellBatches(conn, { type: 'events', batches: list });
-    perConn.clear();
   };
 
   return {
