@@ -1,4 +1,4 @@
-import { capacityOf, passes, shouldStop, type StepLike } from './capacity';
+import { capacityOf, halfRate, passes, refineRate, shouldStop, type StepLike } from './capacity';
 
 const step = (offeredRate: number, deliveredRatio: number, p99: number | null): StepLike => ({
   offeredRate,
@@ -37,5 +37,30 @@ describe('shouldStop', () => {
   it('stops at once when a step is far off', () => {
     expect(shouldStop([step(1, 0.4, 5)])).toBe(true);
     expect(shouldStop([step(1, 1, 1500)])).toBe(true);
+  });
+});
+
+describe('refineRate', () => {
+  it('bisects between the highest pass and the lowest fail above it, on a round number', () => {
+    expect(refineRate([step(1000, 1, 50), step(2000, 1, 80), step(3000, 1, 150)])).toBe(2500);
+    expect(refineRate([step(2000, 1, 80), step(3000, 1, 150), step(2500, 1, 90)])).toBe(2800);
+    expect(refineRate([step(2000, 1, 80), step(3000, 0.5, 50), step(2500, 1, 120)])).toBe(2300);
+  });
+
+  it('stops when the two are within 10% or there is no pass or no fail above it', () => {
+    expect(refineRate([step(2000, 1, 80), step(2100, 1, 150)])).toBeNull();
+    expect(refineRate([step(2000, 1, 180)])).toBeNull();
+    expect(refineRate([step(2000, 1, 80), step(3000, 1, 90)])).toBeNull();
+    expect(refineRate([step(2000, 1, 80), step(1000, 0.5, 90)])).toBeNull();
+  });
+});
+
+describe('halfRate', () => {
+  it('halves and rounds to a readable rate', () => {
+    expect(halfRate(2000)).toBe(1000);
+    expect(halfRate(2700)).toBe(1350);
+    expect(halfRate(3500)).toBe(1750);
+    expect(halfRate(25)).toBe(13);
+    expect(halfRate(1)).toBe(1);
   });
 });

@@ -50,3 +50,42 @@ export function shouldStop(steps: readonly StepLike[], c: CapacityCriteria = CAP
   const prev = steps[steps.length - 2];
   return prev !== undefined && !passes(prev, c);
 }
+
+/** Capacity is refined until the passing and failing rates are this close. */
+const REFINE_MIN_GAP = 1.1;
+
+/**
+ * The next rate to try between the highest passing step and the lowest failing step above it
+ * (the coarse ladder only knows capacity to within its step), or null when they are within
+ * 10% of each other, nothing passed, or nothing above it failed. Rounded to a multiple of
+ * 5% of the passing rate so the table reads well.
+ */
+export function refineRate(
+  steps: readonly StepLike[],
+  c: CapacityCriteria = CAPACITY,
+): number | null {
+  const best = capacityOf(steps, c).rate;
+  if (best === null) return null;
+  let failAbove = Infinity;
+  for (const s of steps)
+    if (!passes(s, c) && s.offeredRate > best) failAbove = Math.min(failAbove, s.offeredRate);
+  if (!Number.isFinite(failAbove) || failAbove / best < REFINE_MIN_GAP) return null;
+  const unit = niceUnit(best * 0.05);
+  const mid = Math.round((best + failAbove) / 2 / unit) * unit;
+  return mid > best && mid < failAbove ? mid : null;
+}
+
+/** The offered rate at half of `capacityRate`, rounded like the refinement steps. */
+export function halfRate(capacityRate: number): number {
+  const half = capacityRate / 2;
+  const unit = niceUnit(half * 0.05);
+  return Math.max(unit, Math.round(half / unit) * unit);
+}
+
+/** 1, 2 or 5 times a power of ten, at most `x` (at least 1). */
+function niceUnit(x: number): number {
+  if (x < 1) return 1;
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const m of [5, 2, 1]) if (m * p <= x) return m * p;
+  return p;
+}

@@ -24,6 +24,8 @@ export interface BenchArgs {
   /** idle-memory: idle subscribed connections held while the server's RSS is read. */
   readonly idleConns: number;
   readonly stepSeconds: number;
+  /** Extra steps that bisect between the highest passing and the first failing rate. */
+  readonly refineSteps: number;
   /** System names to run; null = all. */
   readonly only: readonly string[] | null;
   readonly workers: number;
@@ -45,6 +47,7 @@ export const FULL: Profile = {
   stormConns: 10_000,
   idleConns: 15_000,
   stepSeconds: 4,
+  refineSteps: 2,
 };
 
 /** `--quick`: about two minutes for all systems; flags given explicitly still win. */
@@ -57,6 +60,7 @@ export const QUICK: Profile = {
   stormConns: 3000,
   idleConns: 5000,
   stepSeconds: 2,
+  refineSteps: 1,
 };
 
 const BOOLEAN_FLAGS = new Set(['quick']);
@@ -70,6 +74,7 @@ const VALUE_FLAGS = new Set([
   'storm-conns',
   'idle-conns',
   'step-seconds',
+  'refine-steps',
   'only',
   'workers',
   'sample-every',
@@ -118,6 +123,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     stormConns: num('storm-conns', p.stormConns),
     idleConns: num('idle-conns', p.idleConns),
     stepSeconds: num('step-seconds', p.stepSeconds),
+    refineSteps: flags.has('refine-steps')
+      ? Math.floor(nonNegative('refine-steps', flags.get('refine-steps')!))
+      : p.refineSteps,
     only: only === undefined ? null : only.split(',').map((s) => s.trim()),
     workers: num('workers', 1),
     sampleEvery: num('sample-every', 64),
@@ -132,6 +140,13 @@ function parseScenarios(v: string): ScenarioName[] {
     if (!(SCENARIOS as readonly string[]).includes(n))
       throw new Error(`unknown scenario: ${n} (known: ${SCENARIOS.join(', ')}, all)`);
   return names as ScenarioName[];
+}
+
+function nonNegative(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0)
+    throw new Error(`--${name} wants a number of 0 or more, got "${v}"`);
+  return n;
 }
 
 function positive(name: string, v: string): number {

@@ -94,6 +94,9 @@ export function formatTable(runs: readonly SystemRun[]): string {
 }
 
 /** One row per system: capacities, connect-storm, idle memory; then the ratios. */
+/** Issue 4's latency target, at half of troupe's hot-topic capacity. */
+export const P99_TARGET_MS = 50;
+
 export function formatSummary(summary: Summary): string {
   const header = [
     'system',
@@ -126,12 +129,25 @@ export function formatSummary(summary: Summary): string {
     (r) =>
       `${r.pair} ${r.scenario}: ${r.value === null ? 'n/a (a side has no passing step)' : `${r.value}x`}`,
   );
+  const half = summary.systems.flatMap((s) =>
+    LADDER_SCENARIOS.filter((sc) => s.halfCapacity[sc] !== undefined).map((sc) => {
+      const h = s.halfCapacity[sc]!;
+      return `${s.system} ${sc} at ${h.rate}/s: p50 ${fmtMs(h.p50Ms)}, p99 ${fmtMs(h.p99Ms)}`;
+    }),
+  );
   return [
     line(header),
     ...rows.map(line),
     '',
     'deliveries/s at capacity, same run:',
     ...ratios,
+    ...(half.length > 0
+      ? [
+          '',
+          `latency at half of capacity (target: troupe hot-topic p99 < ${P99_TARGET_MS} ms):`,
+          ...half,
+        ]
+      : []),
   ].join('\n');
 }
 

@@ -1,4 +1,5 @@
 import type { ScenarioResult } from './scenarios/scenario';
+import { formatSummary } from './report';
 import { ratio, summarize, type ScenarioRun } from './summary';
 
 const ladder = (rate: number | null, deliveriesPerSec: number | null): ScenarioResult => ({
@@ -19,7 +20,11 @@ const runs: ScenarioRun[] = [
     scenario: 'hot-topic',
     systems: [
       { system: 'uws-native', status: 'ok', result: ladder(3000, 6_000_000) },
-      { system: 'troupe', status: 'ok', result: ladder(1500, 3_000_000) },
+      {
+        system: 'troupe',
+        status: 'ok',
+        result: { ...ladder(1500, 3_000_000), halfCapacity: { rate: 750, p50Ms: 20, p99Ms: 45 } },
+      },
       { system: 'socketio', status: 'ok', result: ladder(50, 100_000) },
     ],
   },
@@ -62,12 +67,19 @@ describe('summarize', () => {
     expect(troupe).toEqual({
       system: 'troupe',
       capacity: { 'hot-topic': { rate: 1500, deliveriesPerSec: 3_000_000 } },
+      halfCapacity: { 'hot-topic': { rate: 750, p50Ms: 20, p99Ms: 45 } },
       connectPerSec: 6000,
       connectP99Ms: 40,
       idleBytesPerConnection: 1900,
       idleBytesPerConnectionSettled: 900,
     });
     expect(s.systems.find((x) => x.system === 'socketio')?.idleBytesPerConnection).toBeNull();
+  });
+
+  it('prints the latency at half of capacity where it was measured', () => {
+    const text = formatSummary(s);
+    expect(text).toMatch(/troupe hot-topic at 750\/s: p50 20(\.0+)? ?ms, p99 45(\.0+)? ?ms/);
+    expect(text).not.toMatch(/uws-native hot-topic at/);
   });
 
   it('gives troupe/baseline ratios of deliveries/s at capacity, null where one side has none', () => {

@@ -4,7 +4,7 @@
  * are stated in (troupe / uws-native, troupe / socketio), all from the same run.
  */
 import type { Capacity } from './capacity';
-import type { ScenarioResult } from './scenarios/scenario';
+import type { HalfCapacity, ScenarioResult } from './scenarios/scenario';
 
 export interface SystemRun {
   readonly system: string;
@@ -26,6 +26,8 @@ export interface SystemSummary {
   readonly system: string;
   /** Capacity per rate-ladder scenario (absent when the scenario did not run ok). */
   readonly capacity: Readonly<Record<string, Capacity>>;
+  /** Latency at half of that capacity, per rate-ladder scenario that measured it. */
+  readonly halfCapacity: Readonly<Record<string, HalfCapacity>>;
   readonly connectPerSec: number | null;
   readonly connectP99Ms: number | null;
   readonly idleBytesPerConnection: number | null;
@@ -65,14 +67,18 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
   const names = [...new Set(runs.flatMap((s) => s.systems.map((x) => x.system)))];
   const systems = names.map((system): SystemSummary => {
     const capacity: Record<string, Capacity> = {};
+    const halfCapacity: Record<string, HalfCapacity> = {};
     for (const sc of LADDER_SCENARIOS) {
-      const c = okResult(runs, sc, system)?.capacity;
-      if (c !== undefined && c !== null) capacity[sc] = c;
+      const r = okResult(runs, sc, system);
+      if (r?.capacity !== undefined && r.capacity !== null) capacity[sc] = r.capacity;
+      if (r?.halfCapacity !== undefined && r.halfCapacity !== null)
+        halfCapacity[sc] = r.halfCapacity;
     }
     const storm = okResult(runs, 'connect-storm', system);
     return {
       system,
       capacity,
+      halfCapacity,
       connectPerSec: metric(storm, 'acceptedPerSec'),
       connectP99Ms: metric(storm, 'connectP99Ms'),
       idleBytesPerConnection: metric(okResult(runs, 'idle-memory', system), 'bytesPerConnection'),

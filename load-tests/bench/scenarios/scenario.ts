@@ -22,10 +22,19 @@ export interface ScenarioResult {
   /** Rate steps (hot-topic, many-topics); empty for one-shot scenarios. */
   readonly steps: readonly StepResult[];
   readonly capacity: Capacity | null;
+  /** Latency at half of capacity (the latency target is stated there); ladders only. */
+  readonly halfCapacity?: HalfCapacity | null;
   /** Headline figures of one-shot scenarios (connect-storm, idle-memory), by name. */
   readonly metrics: Readonly<Record<string, number | null>>;
   /** Setup facts worth keeping (connect time, connections that failed, ...). */
   readonly notes: Record<string, unknown>;
+}
+
+export interface HalfCapacity {
+  /** Offered events/s: half of the capacity rate, rounded. */
+  readonly rate: number;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
 }
 
 export interface Scenario {

@@ -5,11 +5,13 @@
 import { Publisher } from '../../generator/publisher';
 import { runStep, type StepResult } from '../../generator/run-step';
 import { sleep, SubscriberPool, type PoolOptions } from '../../generator/subscriber-pool';
-import { capacityOf, shouldStop } from '../capacity';
+import { capacityOf, halfRate, refineRate, shouldStop } from '../capacity';
 import type { Endpoint } from '../server-process';
-import type { ScenarioContext, ScenarioResult } from './scenario';
+import type { HalfCapacity, ScenarioContext, ScenarioResult } from './scenario';
 
 const WARMUP_SECONDS = 1;
+/** Between a step past capacity and the next lower one: let the backlog drain first. */
+const SETTLE_MS = 1500;
 const ROUTES_TIMEOUT_MS = 15_000;
 
 export type LadderPool = Omit<PoolOptions, 'host' | 'port' | 'dialect' | 'targets'>;
@@ -80,8 +82,8 @@ export async function runLadder(
     // Warm-up, not measured: JIT and first-touch allocation otherwise land in the first step.
     await publisher.run(pool.topics(), rates[0] ?? 100, WARMUP_SECONDS);
     await sleep(500);
-    for (const rate of rates) {
-      const p = publisher;
+    const p = publisher;
+    const runAt = async (rate: number, why: string): Promise<StepResult> => {
       const step = await measure(() =>
         runStep(pool, p, {
           label: `${name} ${rate}/s`,
@@ -93,19 +95,48 @@ export async function runLadder(
       );
       steps.push(step);
       log(
-        `[${name} ${rate}/s] step: delivered ${(step.deliveredRatio * 100).toFixed(1)}%, ` +
+        `[${name} ${rate}/s] ${why}: delivered ${(step.deliveredRatio * 100).toFixed(1)}%, ` +
           `${step.deliveriesPerSec}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, gaps ${step.gaps}`,
       );
-      if (publisher.closedReason !== null) throw new Error(publisher.closedReason);
+      if (p.closedReason !== null) throw new Error(p.closedReason);
+      return step;
+    };
+    const settle = async (): Promise<void> => {
+      await sleep(SETTLE_MS);
+      await pool.flush();
+    };
+    for (const rate of rates) {
+      await runAt(rate, 'step');
       if (shouldStop(steps)) {
         log(`[${name}] past capacity; skipping higher rates`);
         break;
       }
     }
+    // The ladder knows capacity only to within its step: bisect towards the first failing rate.
+    for (let i = 0; i < args.refineSteps; i++) {
+      const rate = refineRate(steps);
+      if (rate === null) break;
+      await settle();
+      await runAt(rate, 'refine');
+    }
+    // The latency target is stated at half of capacity: measure that rate itself.
+    const cap = capacityOf(steps);
+    let half: HalfCapacity | null = null;
+    if (cap.rate !== null) {
+      const rate = halfRate(cap.rate);
+      let step = steps.find((s) => s.offeredRate === rate);
+      if (step === undefined) {
+        await settle();
+        step = await runAt(rate, 'half capacity');
+      }
+      half = { rate, p50Ms: step.latencyMs.p50, p99Ms: step.latencyMs.p99 };
+    }
+    steps.sort((a, b) => a.offeredRate - b.offeredRate);
     const end = pool.gauges();
     return {
       steps,
-      capacity: capacityOf(steps),
+      capacity: cap,
+      halfCapacity: half,
       metrics: {},
       notes: {
         subscribed: g.acked,
