@@ -33,7 +33,7 @@ export interface BenchArgs {
   readonly out: string | null;
 }
 
-export const DEFAULT_RATES = [25, 50, 100, 250, 500, 1000, 1500, 2000, 3000, 4000, 6000] as const;
+export const DEFAULT_RATES = [25, 100, 500, 1000, 1500, 2000, 3000, 4000, 6000] as const;
 export const DEFAULT_TOPIC_RATES = [2000, 8000, 16000, 32000, 64000, 128000] as const;
 
 type Profile = Omit<BenchArgs, 'scenarios' | 'only' | 'out' | 'quick' | 'workers' | 'sampleEvery'>;

@@ -101,6 +101,7 @@ export const crossNode: Scenario = {
         args.rates,
         {
           label,
+          refine: false,
           ws: cluster.gateways.map((g) => g.endpoint('ws')),
           publish: d.endpoint('publish'),
           serverPid: d.pid,

@@ -11,7 +11,7 @@ import type { HalfCapacity, ScenarioContext, ScenarioResult } from './scenario';
 
 const WARMUP_SECONDS = 1;
 /** Between a step past capacity and the next lower one: let the backlog drain first. */
-const SETTLE_MS = 1500;
+const SETTLE_MS = 1000;
 const ROUTES_TIMEOUT_MS = 15_000;
 
 export type LadderPool = Omit<PoolOptions, 'host' | 'port' | 'dialect' | 'targets'>;
@@ -31,6 +31,11 @@ export interface LadderTarget {
    * its routes after the subscription acks).
    */
   readonly awaitRoutes?: boolean;
+  /**
+   * Bisect towards capacity and measure at half of it (default true). Cross-node turns it off:
+   * its figures are read against the standalone run's steps at the same rates.
+   */
+  readonly refine?: boolean;
   /** Wraps every measured step, e.g. to read server counters before and after it. */
   readonly measure?: (run: () => Promise<StepResult>) => Promise<StepResult>;
 }
@@ -113,7 +118,8 @@ export async function runLadder(
       }
     }
     // The ladder knows capacity only to within its step: bisect towards the first failing rate.
-    for (let i = 0; i < args.refineSteps; i++) {
+    const refine = target.refine ?? true;
+    for (let i = 0; refine && i < args.refineSteps; i++) {
       const rate = refineRate(steps);
       if (rate === null) break;
       await settle();
@@ -122,7 +128,7 @@ export async function runLadder(
     // The latency target is stated at half of capacity: measure that rate itself.
     const cap = capacityOf(steps);
     let half: HalfCapacity | null = null;
-    if (cap.rate !== null) {
+    if (refine && cap.rate !== null) {
       const rate = halfRate(cap.rate);
       let step = steps.find((s) => s.offeredRate === rate);
       if (step === undefined) {
