@@ -72,6 +72,8 @@ type State = (typeof State)[keyof typeof State];
 type Disconnect = (typeof Disconnect)[keyof typeof Disconnect];
 
 const REPLAY_CHUNK = 100;
+/** Queued batches folded into one write at most. */
+export const MAX_HELD = 64;
 
 /** Batches that will not be written here still count as handled by this connection. */
 function release(batches: readonly EventBatch[]): void {
@@ -128,16 +130,14 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     switch (msg.type) {
       case 'events': {
         if (this.state !== State.Open) return release(msg.batches);
-        // More batches already queued: hold these and write the whole run in one corked write.
+        // More batches already queued: hold these and write the whole run in one corked write
+        // (at most MAX_HELD batches, so a mailbox that refills as fast as it drains still writes).
         let held = this.held;
-        if (ctx.queued > 0) {
+        if (held !== undefined || ctx.queued > 0) {
           held ??= this.held = [];
           for (let i = 0; i < msg.batches.length; i++) held.push(msg.batches[i]!);
+          if (ctx.queued === 0 || held.length >= MAX_HELD) this.release(held);
           return;
-        }
-        if (held !== undefined) {
-          for (let i = 0; i < msg.batches.length; i++) held.push(msg.batches[i]!);
-          return this.release(held);
         }
         if (msg.batches.length === 1) this.onEvents(msg.batches[0]!);
         else this.conn.cork(() => this.onTurn(msg.batches));

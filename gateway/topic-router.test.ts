@@ -3,7 +3,7 @@ import { msgpackCodec } from '../protocol';
 import { packMsgpack } from '../protocol/msgpack';
 import type { TopicEvent } from '../dispatcher/types';
 import { ConnSlot } from './conn-slot';
-import type { ConnectionLimits } from './connection-actor';
+import { MAX_HELD, type ConnectionLimits } from './connection-actor';
 import { EventBatch } from './event-batch';
 import { newGatewayStats } from './gateway-stats';
 import { InterestTable } from './interest-table';
@@ -136,6 +136,25 @@ describe('routerBehavior', () => {
       expect(first).toBeGreaterThan(0);
       expect(second).toBe(first);
       expect(pong).not.toBe(first);
+    });
+
+    it(`writes after ${MAX_HELD} held batches even while more are queued`, async () => {
+      const slot = new ConnSlot('c1', msgpackCodec, false);
+      const conn = await connect('c1', ['a'], slot);
+      const n = MAX_HELD + 5; // under the test mailbox bound (100)
+      // Straight into the connection's mailbox, all queued before it runs (as under overload).
+      for (let i = 1; i <= n; i++) {
+        const batch = new EventBatch('a', 'e', [ev('a', i)]);
+        batch.expect(1);
+        slot.ref!.tell({ type: 'events', batches: [batch] });
+      }
+      await settle();
+      expect(conn.events().map((m) => (m as { seq: number }).seq)).toEqual(
+        Array.from({ length: n }, (_, i) => i + 1),
+      );
+      const corks = conn.sent.map((s) => s.cork);
+      const sizes = [...new Set(corks)].map((c) => corks.filter((x) => x === c).length);
+      expect(sizes).toEqual([MAX_HELD, 5]);
     });
 
     it('shares one encoding of a batch between its subscribers', async () => {
