@@ -187,6 +187,45 @@ describe('encodeEvents', () => {
       expect(encodeEvents(codec, 't', 'e"p', events.slice(0, 1))).toEqual(codec.encode(msgs[0]));
     });
 
+    it('matches encode() byte for byte across string, seq and batch sizes', () => {
+      const topics = ['t', 'x'.repeat(31), 'y'.repeat(32), 'z'.repeat(300), 'é/ü/日本'];
+      // The JSON codec writes the envelope by hand: it must agree with encode() everywhere.
+      const seqs = [0, 127, 128, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, 2 ** 40];
+      const datas: unknown[] = [
+        undefined,
+        null,
+        0,
+        -1,
+        1.5,
+        'a'.repeat(40),
+        { a: [1, { b: 'c' }] },
+      ];
+      const check = (topic: string, events: { seq: number; data: unknown }[]): void => {
+        const epoch = 'E'.repeat(events.length);
+        const msgs = events.map((e) => ({
+          op: 'ev' as const,
+          topic,
+          seq: e.seq,
+          epoch,
+          data: e.data === undefined ? null : e.data,
+        }));
+        const want = codec.encode(msgs.length === 1 ? msgs[0]! : msgs);
+        expect(encodeEvents(codec, topic, epoch, events)).toEqual(want);
+      };
+      for (const topic of topics) {
+        for (const seq of seqs) for (const data of datas) check(topic, [{ seq, data }]);
+        for (const count of [2, 15, 16, 17, 300]) {
+          check(
+            topic,
+            Array.from({ length: count }, (_, i) => ({
+              seq: seqs[i % 8]!,
+              data: datas[i % datas.length],
+            })),
+          );
+        }
+      }
+    });
+
     it('throws RangeError on an empty list', () => {
       expect(() => encodeEvents(codec, 't', 'e', [])).toThrow(RangeError);
     });
