@@ -1,4 +1,12 @@
-import { capacityOf, halfRate, passes, refineRate, shouldStop, type StepLike } from './capacity';
+import {
+  capacityOf,
+  halfCapacityOf,
+  halfRate,
+  passes,
+  refineRate,
+  shouldStop,
+  type StepLike,
+} from './capacity';
 
 const step = (offeredRate: number, deliveredRatio: number, p99: number | null): StepLike => ({
   offeredRate,
@@ -62,5 +70,24 @@ describe('halfRate', () => {
     expect(halfRate(3500)).toBe(1750);
     expect(halfRate(25)).toBe(13);
     expect(halfRate(1)).toBe(1);
+  });
+});
+
+describe('halfCapacityOf', () => {
+  const run = (p50: number | null, p99: number | null) => ({ latencyMs: { p50, p99 } });
+
+  it('reports the run with the median p99 and every run in order', () => {
+    expect(halfCapacityOf(1000, [run(20, 65), run(18, 45), run(19, 47)])).toEqual({
+      rate: 1000,
+      p50Ms: 19,
+      p99Ms: 47,
+      p99Runs: [65, 45, 47],
+    });
+  });
+
+  it('counts a run without latency as the worst, takes the lower middle of an even count', () => {
+    expect(halfCapacityOf(10, [run(1, null), run(2, 30)])?.p99Ms).toBe(30);
+    expect(halfCapacityOf(10, [run(1, 50), run(2, 30), run(3, 40), run(4, 60)])?.p99Ms).toBe(40);
+    expect(halfCapacityOf(10, [])).toBeNull();
   });
 });

@@ -89,3 +89,32 @@ function niceUnit(x: number): number {
   for (const m of [5, 2, 1]) if (m * p <= x) return m * p;
   return p;
 }
+
+export interface HalfCapacity {
+  /** Offered events/s: half of the capacity rate, rounded. */
+  readonly rate: number;
+  /** Of the run with the median p99. */
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+  /** p99 of every run at that rate, in run order. */
+  readonly p99Runs: readonly (number | null)[];
+}
+
+/** The run with the median p99 (a run without one counts as the worst) stands for the rate. */
+export function halfCapacityOf(
+  rate: number,
+  runs: readonly {
+    readonly latencyMs: { readonly p50: number | null; readonly p99: number | null };
+  }[],
+): HalfCapacity | null {
+  if (runs.length === 0) return null;
+  const key = (p: number | null): number => p ?? Infinity;
+  const sorted = [...runs].sort((a, b) => key(a.latencyMs.p99) - key(b.latencyMs.p99));
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return {
+    rate,
+    p50Ms: mid.latencyMs.p50,
+    p99Ms: mid.latencyMs.p99,
+    p99Runs: runs.map((r) => r.latencyMs.p99),
+  };
+}

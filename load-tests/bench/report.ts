@@ -132,7 +132,11 @@ export function formatSummary(summary: Summary): string {
   const half = summary.systems.flatMap((s) =>
     LADDER_SCENARIOS.filter((sc) => s.halfCapacity[sc] !== undefined).map((sc) => {
       const h = s.halfCapacity[sc]!;
-      return `${s.system} ${sc} at ${h.rate}/s: p50 ${fmtMs(h.p50Ms)}, p99 ${fmtMs(h.p99Ms)}`;
+      const runs =
+        h.p99Runs.length > 1
+          ? ` (median of ${h.p99Runs.length} runs: ${h.p99Runs.map(fmtMs).join(', ')})`
+          : '';
+      return `${s.system} ${sc} at ${h.rate}/s: p50 ${fmtMs(h.p50Ms)}, p99 ${fmtMs(h.p99Ms)}${runs}`;
     }),
   );
   return [

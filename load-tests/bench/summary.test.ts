@@ -23,7 +23,10 @@ const runs: ScenarioRun[] = [
       {
         system: 'troupe',
         status: 'ok',
-        result: { ...ladder(1500, 3_000_000), halfCapacity: { rate: 750, p50Ms: 20, p99Ms: 45 } },
+        result: {
+          ...ladder(1500, 3_000_000),
+          halfCapacity: { rate: 750, p50Ms: 20, p99Ms: 45, p99Runs: [45] },
+        },
       },
       { system: 'socketio', status: 'ok', result: ladder(50, 100_000) },
     ],
@@ -67,7 +70,7 @@ describe('summarize', () => {
     expect(troupe).toEqual({
       system: 'troupe',
       capacity: { 'hot-topic': { rate: 1500, deliveriesPerSec: 3_000_000 } },
-      halfCapacity: { 'hot-topic': { rate: 750, p50Ms: 20, p99Ms: 45 } },
+      halfCapacity: { 'hot-topic': { rate: 750, p50Ms: 20, p99Ms: 45, p99Runs: [45] } },
       connectPerSec: 6000,
       connectP99Ms: 40,
       idleBytesPerConnection: 1900,

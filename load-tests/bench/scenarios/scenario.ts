@@ -6,7 +6,9 @@ import type { BenchArgs } from '../cli-args';
 import type { RunningServer } from '../server-process';
 import type { System } from '../systems';
 import type { StepResult } from '../../generator/run-step';
-import type { Capacity } from '../capacity';
+import type { Capacity, HalfCapacity } from '../capacity';
+
+export type { HalfCapacity } from '../capacity';
 import type { ScenarioRun } from '../summary';
 
 export interface ScenarioContext {
@@ -28,13 +30,6 @@ export interface ScenarioResult {
   readonly metrics: Readonly<Record<string, number | null>>;
   /** Setup facts worth keeping (connect time, connections that failed, ...). */
   readonly notes: Record<string, unknown>;
-}
-
-export interface HalfCapacity {
-  /** Offered events/s: half of the capacity rate, rounded. */
-  readonly rate: number;
-  readonly p50Ms: number | null;
-  readonly p99Ms: number | null;
 }
 
 export interface Scenario {

@@ -5,7 +5,7 @@
 import { Publisher } from '../../generator/publisher';
 import { runStep, type StepResult } from '../../generator/run-step';
 import { sleep, SubscriberPool, type PoolOptions } from '../../generator/subscriber-pool';
-import { capacityOf, halfRate, refineRate, shouldStop } from '../capacity';
+import { capacityOf, halfCapacityOf, halfRate, refineRate, shouldStop } from '../capacity';
 import type { Endpoint } from '../server-process';
 import type { HalfCapacity, ScenarioContext, ScenarioResult } from './scenario';
 
@@ -36,6 +36,8 @@ export interface LadderTarget {
    * its figures are read against the standalone run's steps at the same rates.
    */
   readonly refine?: boolean;
+  /** Steps at half of capacity whose median p99 is reported (default 1). */
+  readonly halfRuns?: number;
   /** Wraps every measured step, e.g. to read server counters before and after it. */
   readonly measure?: (run: () => Promise<StepResult>) => Promise<StepResult>;
 }
@@ -125,17 +127,18 @@ export async function runLadder(
       await settle();
       await runAt(rate, 'refine');
     }
-    // The latency target is stated at half of capacity: measure that rate itself.
+    // The latency target is stated at half of capacity: measure that rate itself, `halfRuns`
+    // times (a step already run at that rate counts), and keep the median run.
     const cap = capacityOf(steps);
     let half: HalfCapacity | null = null;
     if (refine && cap.rate !== null) {
       const rate = halfRate(cap.rate);
-      let step = steps.find((s) => s.offeredRate === rate);
-      if (step === undefined) {
+      const runs = steps.filter((s) => s.offeredRate === rate);
+      while (runs.length < (target.halfRuns ?? 1)) {
         await settle();
-        step = await runAt(rate, 'half capacity');
+        runs.push(await runAt(rate, 'half capacity'));
       }
-      half = { rate, p50Ms: step.latencyMs.p50, p99Ms: step.latencyMs.p99 };
+      half = halfCapacityOf(rate, runs);
     }
     steps.sort((a, b) => a.offeredRate - b.offeredRate);
     const end = pool.gauges();
