@@ -34,7 +34,7 @@ export interface BenchArgs {
 }
 
 export const DEFAULT_RATES = [25, 100, 500, 1000, 1500, 2000, 3000, 4000, 6000] as const;
-export const DEFAULT_TOPIC_RATES = [2000, 8000, 16000, 32000, 64000, 128000] as const;
+export const DEFAULT_TOPIC_RATES = [8000, 16000, 32000, 64000, 128000] as const;
 
 type Profile = Omit<BenchArgs, 'scenarios' | 'only' | 'out' | 'quick' | 'workers' | 'sampleEvery'>;
 
