@@ -1,13 +1,15 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
+#!/usr/bin/env -S node --max-semi-space-size=4
 /**
  * The `troupe` command.
  *
  *   troupe start [flags]      run a node (standalone by default); see `troupe start --help`
  *   troupe admin <cmd> ...    talk to a running node's admin socket
  *
- * The shebang caps V8's young generation at 8 MiB semi-spaces (default 16): a gateway's heap is
- * mostly long-lived connection state, and the larger nursery only holds RSS that an idle node
- * never gives back (15k idle connections: 3.39 -> 2.64 KB RSS per connection, median of 3).
+ * The shebang caps V8's young generation at 4 MiB semi-spaces (default 16): a gateway's heap is
+ * mostly long-lived connection state, and a larger nursery only holds RSS that an idle node
+ * does not give back for a while (15k idle connections 3 s after the storm: 16 MiB 3.39, 8 MiB
+ * 2.64 then 2.00, 4 MiB 1.62 KB RSS per connection, medians of 3), while the hot path was no
+ * slower with 4 (load-tests/profiles/RESULTS.md).
  */
 import { runAdminCommand } from '../admin/admin-client';
 import { ConfigError, parseConfig, USAGE, wantsHelp } from '../server/config';

@@ -22,6 +22,6 @@ describe('troupeNodeArgs', () => {
 
   it('matches the flags of the real troupe command', () => {
     const src = path.resolve(__dirname, '..', '..', 'bin', 'troupe.ts');
-    expect(troupeNodeArgs(src)).toContain('--max-semi-space-size=8');
+    expect(troupeNodeArgs(src)).toContain('--max-semi-space-size=4');
   });
 });
