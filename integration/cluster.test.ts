@@ -58,8 +58,9 @@ async function acceptedPeers(n: Node): Promise<string[]> {
   for (const child of tree.children ?? []) {
     expect(child.kind).toBe('link');
     const i = await adminCall(n.admin, { cmd: 'inspect', path: child.path });
-    const state = (i.actor as { state: { state: string; peer?: { node: string } } }).state;
-    if (state.state === 'up') peers.push(state.peer!.node);
+    // A link listed by `tree` may have stopped before `inspect` (its peer just went away).
+    const actor = i.actor as { state: { state: string; peer?: { node: string } } } | undefined;
+    if (actor?.state.state === 'up') peers.push(actor.state.peer!.node);
   }
   return peers.sort();
 }
