@@ -50,7 +50,7 @@ export const FULL: Profile = {
   refineSteps: 2,
 };
 
-/** `--quick`: about two minutes for all systems; flags given explicitly still win. */
+/** `--quick`: about five minutes for all systems (the idle 35 s readings stay); explicit flags win. */
 export const QUICK: Profile = {
   subs: 2000,
   rates: [25, 100, 500, 2000],
