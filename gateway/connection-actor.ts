@@ -36,8 +36,8 @@ export { closeReason } from './close-reason';
 
 export type ConnMsg =
   | { type: 'frame'; data: Uint8Array | string }
-  /** One turn's batches of this connection's topics, in order; written together (corked). */
-  | { type: 'events'; batches: readonly EventBatch[] }
+  /** One batch of one of this connection's topics (shared by all its subscribers). */
+  | { type: 'event'; batch: EventBatch }
   | { type: 'closed'; code: number }
   | { type: 'tick'; now: number }
   | { type: 'drain'; retryMs: number };
@@ -76,7 +76,7 @@ const REPLAY_CHUNK = 100;
 export const MAX_HELD = 64;
 
 /** Batches that will not be written here still count as handled by this connection. */
-function release(batches: readonly EventBatch[]): void {
+function discard(batches: readonly EventBatch[]): void {
   for (let i = 0; i < batches.length; i++) batches[i]!.delivered();
 }
 
@@ -126,21 +126,17 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   }
 
   receive(msg: ConnMsg, ctx: ActorContext<ConnMsg>): void | Promise<void> {
-    if (this.held !== undefined && msg.type !== 'events') this.release(this.held);
+    if (this.held !== undefined && msg.type !== 'event') this.writeHeld(this.held);
     switch (msg.type) {
-      case 'events': {
-        if (this.state !== State.Open) return release(msg.batches);
-        // More batches already queued: hold these and write the whole run in one corked write
-        // (at most MAX_HELD batches, so a mailbox that refills as fast as it drains still writes).
+      case 'event': {
+        if (this.state !== State.Open) return void msg.batch.delivered();
+        // More batches already queued: hold this one and write the whole run in one corked
+        // write (at most MAX_HELD, so a mailbox that refills as fast as it drains still writes).
         let held = this.held;
-        if (held !== undefined || ctx.queued > 0) {
-          held ??= this.held = [];
-          for (let i = 0; i < msg.batches.length; i++) held.push(msg.batches[i]!);
-          if (ctx.queued === 0 || held.length >= MAX_HELD) this.release(held);
-          return;
-        }
-        if (msg.batches.length === 1) this.onEvents(msg.batches[0]!);
-        else this.conn.cork(() => this.onTurn(msg.batches));
+        if (held === undefined && ctx.queued === 0) return this.onEvents(msg.batch);
+        held ??= this.held = [];
+        held.push(msg.batch);
+        if (ctx.queued === 0 || held.length >= MAX_HELD) this.writeHeld(held);
         return;
       }
       case 'frame':
@@ -179,7 +175,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
 
   postStop(ctx: ActorContext<ConnMsg>): void {
     if (this.held !== undefined) {
-      release(this.held);
+      discard(this.held);
       this.held = undefined;
     }
     const { stats, router } = this.env;
@@ -214,11 +210,11 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     };
   }
 
-  /** Writes the held batches (corked) or, once the connection is closing, just releases them. */
-  private release(held: EventBatch[]): void {
+  /** Writes the held batches (corked) or, once the connection is closing, discards them. */
+  private writeHeld(held: EventBatch[]): void {
     this.held = undefined;
-    if (this.state !== State.Open) release(held);
-    else this.conn.cork(() => this.onTurn(held));
+    if (this.state !== State.Open) discard(held);
+    else this.conn.cork(() => this.onBatches(held));
   }
 
   private reply(msg: ServerMessage): void {
@@ -406,7 +402,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     this.flush();
   }
 
-  private onTurn(batches: readonly EventBatch[]): void {
+  private onBatches(batches: readonly EventBatch[]): void {
     for (let i = 0; i < batches.length; i++) this.onEvents(batches[i]!);
   }
 

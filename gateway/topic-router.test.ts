@@ -146,7 +146,7 @@ describe('routerBehavior', () => {
       for (let i = 1; i <= n; i++) {
         const batch = new EventBatch('a', 'e', [ev('a', i)]);
         batch.expect(1);
-        slot.ref!.tell({ type: 'events', batches: [batch] });
+        slot.ref!.tell({ type: 'event', batch });
       }
       await settle();
       expect(conn.events().map((m) => (m as { seq: number }).seq)).toEqual(

@@ -73,11 +73,6 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
     slot.attach(ctx.spawn<ConnMsg>(`conn-${slot.id}`, connectionFactory(env, slot), spawnOpts));
   };
 
-  const tellBatches = (conn: ActorRef<ConnMsg>, m: ConnMsg & { type: 'events' }): void => {
-    // A full mailbox rejects the tell; the actor's onOverflow closes it (4008).
-    if (!conn.tell(m)) for (const b of m.batches) b.delivered();
-  };
-
   /**
    * One immutable message per batch, shared by all of its subscribers. A connection subscribed
    * to several topics of the turn gets several messages and folds the run it finds queued into
@@ -89,8 +84,9 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
       const set = subscribers.get(batch.topic);
       if (set === undefined || set.size === 0) continue;
       batch.expect(set.size);
-      const m: ConnMsg = { type: 'events', batches: batches.length === 1 ? batches : [batch] };
-      for (const conn of set) tellBatches(conn, m);
+      const m: ConnMsg = { type: 'event', batch };
+      // A full mailbox rejects the tell; the actor's onOverflow closes it (4008).
+      for (const conn of set) if (!conn.tell(m)) batch.delivered();
     }
   };
 
