@@ -24,5 +24,7 @@ export const manyTopics: Scenario = {
         sampleEvery: ctx.args.sampleEvery,
       },
       ctx.args.topicRates,
+      // One bisection step: its ladder doubles, and the run has to stay within 10 minutes.
+      { refineSteps: Math.min(1, ctx.args.refineSteps) },
     ),
 };

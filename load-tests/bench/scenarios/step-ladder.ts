@@ -36,6 +36,8 @@ export interface LadderTarget {
    * its figures are read against the standalone run's steps at the same rates.
    */
   readonly refine?: boolean;
+  /** Bisection steps towards capacity (default `--refine-steps`). */
+  readonly refineSteps?: number;
   /** Steps at half of capacity whose median p99 is reported (default 1). */
   readonly halfRuns?: number;
   /** Wraps every measured step, e.g. to read server counters before and after it. */
@@ -121,7 +123,7 @@ export async function runLadder(
     }
     // The ladder knows capacity only to within its step: bisect towards the first failing rate.
     const refine = target.refine ?? true;
-    for (let i = 0; refine && i < args.refineSteps; i++) {
+    for (let i = 0; refine && i < (target.refineSteps ?? args.refineSteps); i++) {
       const rate = refineRate(steps);
       if (rate === null) break;
       await settle();
