@@ -52,8 +52,6 @@ class CountingConn extends NullConn {
   }
 }
 
-const dispatcher = stubDispatcher;
-
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 interface Shape {
@@ -107,8 +105,8 @@ async function setup(shape: Shape): Promise<Rig> {
       routerBehavior({
         index: 0,
         node: 'bench',
-        interest: new InterestTable(dispatcher),
-        dispatcher,
+        interest: new InterestTable(stubDispatcher),
+        dispatcher: stubDispatcher,
         limits,
         stats,
         mailboxCapacity: 4096,

@@ -5,15 +5,13 @@
 import type { DispatcherClient } from '../dispatcher/types';
 import type { SendResult, TransportConnection } from './transport';
 
-/** A socket that accepts every frame and counts it; subclasses record what they need. */
+/** A socket that accepts every frame; subclasses record what they need. */
 export class NullConn implements TransportConnection {
   readonly remoteAddress = '127.0.0.1';
   readonly subprotocol = 'troupe.v1.msgpack';
   userData: unknown;
-  frames = 0;
 
   send(_data: Uint8Array | string, _binary?: boolean): SendResult {
-    this.frames++;
     return 'ok';
   }
   bufferedAmount(): number {

@@ -47,8 +47,6 @@ class FakeConn extends NullConn {
   }
 }
 
-const dispatcher = stubDispatcher;
-
 const settle = async (): Promise<void> => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 2));
 };
@@ -67,8 +65,8 @@ describe('routerBehavior', () => {
       routerBehavior({
         index: 0,
         node: 'n1',
-        interest: new InterestTable(dispatcher),
-        dispatcher,
+        interest: new InterestTable(stubDispatcher),
+        dispatcher: stubDispatcher,
         limits,
         stats: newGatewayStats(),
         mailboxCapacity: 100,

@@ -52,4 +52,11 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--rates', '100,0'])).toThrow(/positive/);
     expect(() => parseBenchArgs(['--subs'])).toThrow(/missing value/);
   });
+
+  it('takes 0 refinement steps but not a negative count', () => {
+    expect(parseBenchArgs(['--refine-steps', '0']).refineSteps).toBe(0);
+    expect(parseBenchArgs(['--refine-steps', '2.7']).refineSteps).toBe(2);
+    expect(() => parseBenchArgs(['--refine-steps', '-1'])).toThrow(/0 or more/);
+    expect(() => parseBenchArgs(['--subs', '0'])).toThrow(/positive/);
+  });
 });

@@ -124,7 +124,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     idleConns: num('idle-conns', p.idleConns),
     stepSeconds: num('step-seconds', p.stepSeconds),
     refineSteps: flags.has('refine-steps')
-      ? Math.floor(nonNegative('refine-steps', flags.get('refine-steps')!))
+      ? Math.floor(positive('refine-steps', flags.get('refine-steps')!, true))
       : p.refineSteps,
     only: only === undefined ? null : only.split(',').map((s) => s.trim()),
     workers: num('workers', 1),
@@ -142,16 +142,12 @@ function parseScenarios(v: string): ScenarioName[] {
   return names as ScenarioName[];
 }
 
-function nonNegative(name: string, v: string): number {
+/** A finite number above 0 (or at least 0 with `allowZero`), else a clear error. */
+function positive(name: string, v: string, allowZero = false): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0)
-    throw new Error(`--${name} wants a number of 0 or more, got "${v}"`);
-  return n;
-}
-
-function positive(name: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new Error(`--${name} wants a positive number, got "${v}"`);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !allowZero))
+    throw new Error(
+      `--${name} wants ${allowZero ? 'a number of 0 or more' : 'a positive number'}, got "${v}"`,
+    );
   return n;
 }

@@ -3,8 +3,8 @@
  * scenario, connect-storm rate, idle memory per connection, and the ratios the issue's targets
  * are stated in (troupe / uws-native, troupe / socketio), all from the same run.
  */
-import type { Capacity } from './capacity';
-import type { HalfCapacity, ScenarioResult } from './scenarios/scenario';
+import type { Capacity, HalfCapacity } from './capacity';
+import type { ScenarioResult } from './scenarios/scenario';
 
 export interface SystemRun {
   readonly system: string;

@@ -7,8 +7,6 @@ import type { RunningServer } from '../server-process';
 import type { System } from '../systems';
 import type { StepResult } from '../../generator/run-step';
 import type { Capacity, HalfCapacity } from '../capacity';
-
-export type { HalfCapacity } from '../capacity';
 import type { ScenarioRun } from '../summary';
 
 export interface ScenarioContext {

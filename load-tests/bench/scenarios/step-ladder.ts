@@ -5,9 +5,16 @@
 import { Publisher } from '../../generator/publisher';
 import { runStep, type StepResult } from '../../generator/run-step';
 import { sleep, SubscriberPool, type PoolOptions } from '../../generator/subscriber-pool';
-import { capacityOf, halfCapacityOf, halfRate, refineRate, shouldStop } from '../capacity';
+import {
+  capacityOf,
+  halfCapacityOf,
+  halfRate,
+  refineRate,
+  shouldStop,
+  type HalfCapacity,
+} from '../capacity';
 import type { Endpoint } from '../server-process';
-import type { HalfCapacity, ScenarioContext, ScenarioResult } from './scenario';
+import type { ScenarioContext, ScenarioResult } from './scenario';
 
 const WARMUP_SECONDS = 1;
 /** Between a step past capacity and the next lower one: let the backlog drain first. */
