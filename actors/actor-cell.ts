@@ -28,7 +28,7 @@
  */
 import { cellOf } from './actor-ref';
 import { childPath, validateName } from './actor-path';
-import { BUSY, SCHEDULED, STOP_REQUESTED, SUSPENDED } from './cell-flags';
+import { BUSY, HIGH_PRIORITY, SCHEDULED, STOP_REQUESTED, SUSPENDED } from './cell-flags';
 import * as deathWatch from './death-watch';
 import { ActorNameTakenError } from './errors';
 import { Mailbox, Offer } from './mailbox';
@@ -99,6 +99,7 @@ export class ActorCell<M>
     readonly opts: SpawnOptions | undefined,
   ) {
     super();
+    if (opts?.priority === 'high') this.flags = HIGH_PRIORITY;
   }
 
   /** The cell is its own ref (see actor-ref.ts). */
@@ -269,7 +270,7 @@ export class ActorCell<M>
   scheduleIfRunnable(): void {
     if ((this.flags & (SCHEDULED | BUSY)) !== 0 || !this.hasWork()) return;
     this.flags |= SCHEDULED;
-    this.runtime.scheduler.enqueue(this, this.opts?.priority === 'high');
+    this.runtime.scheduler.enqueue(this, (this.flags & HIGH_PRIORITY) !== 0);
   }
 
   private hasWork(): boolean {

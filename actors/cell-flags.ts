@@ -10,3 +10,5 @@ export const BUSY = 2;
 export const SUSPENDED = 4;
 /** Stop was asked for: tell is refused and the parent's pending decisions are void. */
 export const STOP_REQUESTED = 8;
+/** Spawned with `priority: 'high'`: the scheduler runs it ahead of normal cells. Set once. */
+export const HIGH_PRIORITY = 16;
