@@ -21,6 +21,7 @@ import {
   type ClientMessage,
   type Codec,
   type ServerMessage,
+  type SkipHandler,
 } from '../protocol';
 import { nowMs, type DispatcherClient, type TopicEvent } from '../dispatcher/types';
 import type { TransportConnection } from './transport';
@@ -64,6 +65,8 @@ export interface ConnectionEnv {
   readonly dispatcher: DispatcherClient;
   readonly limits: ConnectionLimits;
   readonly stats: GatewayStats;
+  /** Told of an event that could not be encoded (it is left out; see `encodeEvents`). */
+  readonly onSkip?: SkipHandler;
 }
 
 const State = { Open: 0, Closing: 1, Closed: 2 } as const;
@@ -283,7 +286,9 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   private sendEvents(topic: string, epoch: string, events: readonly TopicEvent[]): void {
     for (let i = 0; i < events.length; i += REPLAY_CHUNK) {
       const chunk = events.slice(i, i + REPLAY_CHUNK);
-      if (!this.write(encodeEvents(this.codec, topic, epoch, chunk))) return;
+      const frame = encodeEvents(this.codec, topic, epoch, chunk, this.env.onSkip);
+      if (frame === undefined) continue;
+      if (!this.write(frame)) return;
       this.env.stats.deliveries += chunk.length;
     }
   }

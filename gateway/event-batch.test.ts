@@ -28,12 +28,12 @@ describe(EventBatch, () => {
     it.each(codecs)('encodes every event of the batch for %s', (_name, codec) => {
       const events = [ev('t', 1, 'e1', 'a'), ev('t', 2, 'e1', 'b')];
       const batch = new EventBatch('t', 'e1', events);
-      const frame = batch.frame(codec);
+      const frame = batch.frame(codec)!;
       expect(codec.decode(frame)).toEqual([
         { op: 'ev', topic: 't', seq: 1, epoch: 'e1', data: 'a' },
         { op: 'ev', topic: 't', seq: 2, epoch: 'e1', data: 'b' },
       ]);
-      const again = encodeEvents(codec, 't', 'e1', events);
+      const again = encodeEvents(codec, 't', 'e1', events)!;
       expect(typeof frame === 'string' ? frame : Buffer.from(frame).toString('hex')).toBe(
         typeof again === 'string' ? again : Buffer.from(again).toString('hex'),
       );
@@ -79,7 +79,7 @@ describe(EventBatch, () => {
     it('does not replace the shared frame with a slice', () => {
       const batch = new EventBatch('t', 'e1', [ev('t', 4), ev('t', 5)]);
       batch.frameAfter(msgpackCodec, 4);
-      expect(framedSeqs(msgpackCodec, batch.frame(msgpackCodec))).toEqual([4, 5]);
+      expect(framedSeqs(msgpackCodec, batch.frame(msgpackCodec)!)).toEqual([4, 5]);
     });
   });
 
@@ -165,5 +165,25 @@ describe('toBatches', () => {
     ]);
     expect(perTopic('b')).toEqual([['y', [1, 2]]]);
     for (const b of batches) for (const e of b.events) expect(e.epoch).toBe(b.epoch);
+  });
+});
+
+describe('EventBatch, when an event cannot be encoded', () => {
+  it('leaves only that event out of the shared frame and reports it once per format', () => {
+    const skipped: number[] = [];
+    const events = [ev('t', 1, 'e1', 'a'), ev('t', 2, 'e1', 2n ** 100n), ev('t', 3, 'e1', 'c')];
+    const batch = new EventBatch('t', 'e1', events, (e) => skipped.push(e.seq));
+    const frame = batch.frame(msgpackCodec)!;
+    expect(batch.frame(msgpackCodec)).toBe(frame); // encoded once, shared
+    expect((msgpackCodec.decode(frame) as { seq: number }[]).map((m) => m.seq)).toEqual([1, 3]);
+    expect(skipped).toEqual([2]);
+  });
+
+  it('has no frame when no event can be encoded, and does not retry per subscriber', () => {
+    let skips = 0;
+    const batch = new EventBatch('t', 'e1', [ev('t', 1, 'e1', 2n ** 100n)], () => skips++);
+    expect(batch.frame(msgpackCodec)).toBeUndefined();
+    expect(batch.frame(msgpackCodec)).toBeUndefined();
+    expect(skips).toBe(1);
   });
 });

@@ -6,8 +6,11 @@
  * must skip part of the batch (its resume already covered those seqs) encodes its own slice:
  * that only happens in the short window right after a `sub` with `since`.
  */
-import { encodeEvents, type Codec } from '../protocol';
+import { encodeEvents, type Codec, type SkipHandler } from '../protocol';
 import type { TopicEvent } from '../dispatcher/types';
+
+/** A format whose encoding left nothing to send (every event failed to encode). */
+const NOTHING = '';
 
 export class EventBatch {
   private msgpack: Uint8Array | string | undefined;
@@ -19,6 +22,8 @@ export class EventBatch {
     readonly topic: string,
     readonly epoch: string,
     readonly events: readonly TopicEvent[],
+    /** Told of each event an encoder had to leave out (see `encodeEvents`). */
+    private readonly onSkip?: SkipHandler,
   ) {}
 
   /** A router handed the batch to `n` more subscribers. */
@@ -39,11 +44,15 @@ export class EventBatch {
     return this.events[this.events.length - 1]!.seq;
   }
 
-  /** The whole batch as one frame in the codec's format, encoded once per format. */
-  frame(codec: Codec): Uint8Array | string {
-    if (codec.binary)
-      return (this.msgpack ??= encodeEvents(codec, this.topic, this.epoch, this.events));
-    return (this.json ??= encodeEvents(codec, this.topic, this.epoch, this.events));
+  /**
+   * The whole batch as one frame in the codec's format, encoded once per format; `undefined`
+   * when none of its events could be encoded.
+   */
+  frame(codec: Codec): Uint8Array | string | undefined {
+    const f = codec.binary
+      ? (this.msgpack ??= this.encode(codec, this.events) ?? NOTHING)
+      : (this.json ??= this.encode(codec, this.events) ?? NOTHING);
+    return f === NOTHING ? undefined : f;
   }
 
   /** Only the events after `seq`, for a connection whose resume overlaps this batch. */
@@ -51,7 +60,11 @@ export class EventBatch {
     const rest = this.events.filter((e) => e.seq > seq);
     if (rest.length === 0) return undefined;
     if (rest.length === this.events.length) return this.frame(codec);
-    return encodeEvents(codec, this.topic, this.epoch, rest);
+    return this.encode(codec, rest);
+  }
+
+  private encode(codec: Codec, events: readonly TopicEvent[]): Uint8Array | string | undefined {
+    return encodeEvents(codec, this.topic, this.epoch, events, this.onSkip);
   }
 }
 
@@ -59,11 +72,11 @@ export class EventBatch {
  * Splits a run of stamped events into per-topic batches, keeping each topic's order and never
  * mixing epochs in one batch.
  */
-export function toBatches(events: readonly TopicEvent[]): EventBatch[] {
+export function toBatches(events: readonly TopicEvent[], onSkip?: SkipHandler): EventBatch[] {
   const byTopic = new Map<string, TopicEvent[]>();
   const out: EventBatch[] = [];
   const flush = (topic: string, list: TopicEvent[]) => {
-    out.push(new EventBatch(topic, list[0]!.epoch, list));
+    out.push(new EventBatch(topic, list[0]!.epoch, list, onSkip));
     byTopic.delete(topic);
   };
   for (const ev of events) {

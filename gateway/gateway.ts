@@ -8,7 +8,7 @@
  * client) ──close()──► closed. The actor tree is /user/gateway/router-N/conn-ID.
  */
 import { Directive, oneForOne, type ActorRef, type ActorSystem } from '../actors';
-import { chooseSubprotocol, codecFor } from '../protocol';
+import { chooseSubprotocol, codecFor, type SkipHandler } from '../protocol';
 import { nowMs, type DispatcherClient, type TopicEvent } from '../dispatcher/types';
 import { bearer } from './bearer';
 import { ConnSlot } from './conn-slot';
@@ -53,6 +53,9 @@ export interface GatewayOptions {
   readonly log: GatewayLog;
 }
 
+/** Distinct topics whose unencodable events are logged; past it they are only counted. */
+const SKIP_LOG_TOPICS = 100;
+
 /** The gateway actor's one message: route the events of the turn that just ended. */
 type GatewayMsg = { type: 'route'; run: () => void };
 
@@ -65,6 +68,8 @@ export class Gateway {
   private self: ActorRef<GatewayMsg> | undefined;
   /** Scratch of `route`: the batches of the current turn per router index (emptied each turn). */
   private readonly perRouter: (EventBatch[] | undefined)[] = [];
+  /** Topics whose unencodable events were logged (once each), bounded. */
+  private readonly skipLogged = new Set<string>();
   private nextRouter = 0;
   private nextConn = 0;
   private draining = false;
@@ -82,6 +87,7 @@ export class Gateway {
         limits: o.limits,
         stats: this.stats,
         mailboxCapacity: o.mailboxCapacity,
+        onSkip: this.onSkip,
         log: o.log,
       });
     this.started = new Promise<void>((resolve) => {
@@ -229,10 +235,26 @@ export class Gateway {
     };
   }
 
+  /**
+   * An event no codec could encode (ingress should have refused it): it costs that event alone,
+   * counted in `drops.unencodable` and logged once per topic (at most SKIP_LOG_TOPICS topics).
+   */
+  private readonly onSkip: SkipHandler = (event, cause) => {
+    const topic = (event as TopicEvent).topic;
+    bump(this.stats.drops, 'unencodable');
+    if (this.skipLogged.has(topic) || this.skipLogged.size >= SKIP_LOG_TOPICS) return;
+    this.skipLogged.add(topic);
+    this.o.log('error', 'event could not be encoded; left out', {
+      topic,
+      seq: event.seq,
+      err: cause instanceof Error ? cause.message.slice(0, 200) : String(cause),
+    });
+  };
+
   /** One tell per router per turn, carrying every batch of the turn that router has subscribers for. */
   private route(events: TopicEvent[]): void {
     const perRouter = this.perRouter;
-    for (const batch of toBatches(events)) {
+    for (const batch of toBatches(events, this.onSkip)) {
       const routers = this.interest.routers(batch.topic);
       if (routers === undefined) continue;
       for (const i of routers) {

@@ -265,6 +265,35 @@ describe('handleHttp', () => {
       expect(d.published).toEqual([]);
     });
 
+    it('answers 400 to data nested deeper than the limit, and publishes nothing', async () => {
+      const { deps, d } = setup();
+      const body = `{"topic":"t","data":${'['.repeat(4000)}${']'.repeat(4000)}}`;
+      const res = await handleHttp(deps, post(body));
+      expect(res.status).toBe(400);
+      expect(jsonBody(res)).toMatchObject({ code: 400, error: expect.stringContaining('nested') });
+      expect(d.published).toEqual([]);
+    });
+
+    it('answers 400 to a msgpack body holding a 128-bit bigint, and publishes nothing', async () => {
+      const { deps, d } = setup();
+      const head = encodeFrame({ topic: 't', data: 0 }).subarray(4);
+      // Replace the trailing data value (0x00) with msgpack ext 0x42 of 16 bytes.
+      const body = Buffer.concat([
+        head.subarray(0, head.length - 1),
+        Buffer.from('d8427f' + '7f'.repeat(15), 'hex'),
+      ]);
+      const res = await handleHttp(
+        deps,
+        req('/v1/publish', {
+          method: 'POST',
+          headers: { 'content-type': 'application/msgpack' },
+          body,
+        }),
+      );
+      expect(res.status).toBe(400);
+      expect(d.published).toEqual([]);
+    });
+
     it('answers 400 when data is missing', async () => {
       const { deps, d } = setup();
       const res = await handleHttp(deps, post({ topic: 't' }));

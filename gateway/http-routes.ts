@@ -3,7 +3,7 @@
  *
  * Errors answer JSON `{"error": "...", "code": N}` with the status of PROTOCOL.md's error table.
  */
-import { decodePayload, isValidTopic } from '../protocol';
+import { checkPayload, decodePayload, isValidTopic } from '../protocol';
 import type { DispatcherClient } from '../dispatcher/types';
 import { bearer } from './bearer';
 import type { HttpRequest, HttpResponse } from './transport';
@@ -67,7 +67,9 @@ async function publish(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
   }
   const { topic, data } = body as { topic?: unknown; data?: unknown };
   if (!isValidTopic(topic)) return fail(400, 'topic: 1 to 200 bytes of A-Z a-z 0-9 _ - . : / @');
-  if (!('data' in body)) return fail(400, 'data: required');
+  if (!('data' in body) || data === undefined) return fail(400, "missing field 'data'");
+  const check = checkPayload(data);
+  if (!check.ok) return fail(400, check.msg);
   try {
     const r = await d.dispatcher.publish(topic, data);
     return json(200, { seq: r.seq, epoch: r.epoch });

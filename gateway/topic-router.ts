@@ -19,6 +19,7 @@ import {
   type SpawnOptions,
 } from '../actors';
 import type { DispatcherClient } from '../dispatcher/types';
+import type { SkipHandler } from '../protocol';
 import {
   clockMs,
   ConnectionActor,
@@ -40,6 +41,8 @@ export interface RouterDeps {
   readonly limits: ConnectionLimits;
   readonly stats: GatewayStats;
   readonly mailboxCapacity: number;
+  /** Told of an event left out because it could not be encoded. */
+  readonly onSkip?: SkipHandler;
   readonly log: (level: 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
 }
 
@@ -69,6 +72,7 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
       dispatcher: d.dispatcher,
       limits: d.limits,
       stats: d.stats,
+      onSkip: d.onSkip,
     };
     slot.attach(ctx.spawn<ConnMsg>(`conn-${slot.id}`, connectionFactory(env, slot), spawnOpts));
   };

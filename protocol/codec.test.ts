@@ -138,7 +138,7 @@ describe('encodeEvents', () => {
   describe.each(codecs)('with %s', (_name, codec) => {
     it('encodes one event as a single ev map', () => {
       const frame = encodeEvents(codec, 'room/1', 'ep', [{ seq: 7, data: { like: 1 } }]);
-      expect(codec.decode(frame)).toEqual({
+      expect(codec.decode(frame!)).toEqual({
         op: 'ev',
         topic: 'room/1',
         seq: 7,
@@ -153,7 +153,7 @@ describe('encodeEvents', () => {
         { seq: 2, data: null },
         { seq: 3, data: [1, { b: true }] },
       ]);
-      expect(codec.decode(frame)).toEqual([
+      expect(codec.decode(frame!)).toEqual([
         { op: 'ev', topic: 't', seq: 1, epoch: 'ep', data: 'a' },
         { op: 'ev', topic: 't', seq: 2, epoch: 'ep', data: null },
         { op: 'ev', topic: 't', seq: 3, epoch: 'ep', data: [1, { b: true }] },
@@ -162,7 +162,7 @@ describe('encodeEvents', () => {
 
     it('writes an undefined payload as null so ev always has data', () => {
       const frame = encodeEvents(codec, 't', 'ep', [{ seq: 1, data: undefined }]);
-      expect(codec.decode(frame)).toEqual({
+      expect(codec.decode(frame!)).toEqual({
         op: 'ev',
         topic: 't',
         seq: 1,
@@ -236,9 +236,69 @@ describe('encodeEvents', () => {
     expect(JSON.parse(encodeEvents(jsonCodec, 't', 'e', events) as string).data).toEqual({
       $bin: 'CQg=',
     });
-    const back = msgpackCodec.decode(encodeEvents(msgpackCodec, 't', 'e', events)) as {
+    const back = msgpackCodec.decode(encodeEvents(msgpackCodec, 't', 'e', events)!) as {
       data: Uint8Array;
     };
     expect([...back.data]).toEqual([9, 8]);
+  });
+});
+
+describe('encodeEvents, when an event cannot be encoded', () => {
+  /** A value that slipped past ingress: msgpack cannot write a bigint this wide. */
+  const unencodable = 2n ** 100n;
+
+  it('leaves that event out, keeps the others in order, and reports it', () => {
+    const skipped: number[] = [];
+    const frame = encodeEvents(
+      msgpackCodec,
+      't',
+      'ep',
+      [
+        { seq: 1, data: 'a' },
+        { seq: 2, data: unencodable },
+        { seq: 3, data: 'c' },
+      ],
+      (e) => skipped.push(e.seq),
+    );
+    expect(skipped).toEqual([2]);
+    expect(msgpackCodec.decode(frame!)).toEqual([
+      { op: 'ev', topic: 't', seq: 1, epoch: 'ep', data: 'a' },
+      { op: 'ev', topic: 't', seq: 3, epoch: 'ep', data: 'c' },
+    ]);
+  });
+
+  it('returns undefined when no event is left', () => {
+    const skipped: number[] = [];
+    const frame = encodeEvents(msgpackCodec, 't', 'ep', [{ seq: 9, data: unencodable }], (e) =>
+      skipped.push(e.seq),
+    );
+    expect(frame).toBeUndefined();
+    expect(skipped).toEqual([9]);
+  });
+
+  it('writes an array header that fits the count left (array 16 past 15 events)', () => {
+    const events = Array.from({ length: 40 }, (_, i) => ({
+      seq: i + 1,
+      data: i === 7 ? unencodable : i,
+    }));
+    const frame = encodeEvents(msgpackCodec, 't', 'ep', events);
+    const back = msgpackCodec.decode(frame!) as { seq: number }[];
+    expect(back.map((m) => m.seq)).toEqual(events.filter((e) => e.seq !== 8).map((e) => e.seq));
+  });
+
+  it('keeps JSON frames valid when an event is left out', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const frame = encodeEvents(jsonCodec, 't', 'ep', [
+      { seq: 1, data: cyclic },
+      { seq: 2, data: 'ok' },
+    ]);
+    expect(jsonCodec.decode(frame!)).toEqual({
+      op: 'ev',
+      topic: 't',
+      seq: 2,
+      epoch: 'ep',
+      data: 'ok',
+    });
   });
 });

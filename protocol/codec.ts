@@ -92,24 +92,80 @@ function batchError(msg: string): Parsed<ClientMessage> {
 
 export type EventPayload = { readonly seq: number; readonly data: unknown };
 
+/** Told of an event that could not be encoded and was left out of its frame. */
+export type SkipHandler = (event: EventPayload, cause: unknown) => void;
+
 /**
  * One frame holding `ev` messages for `events` of one topic: a single map for one event, an
  * array for several. Encode once, send the result to every subscriber using this codec.
- * Throws RangeError on an empty list (a caller bug: there is nothing to send).
+ *
+ * Ingress refuses data the codecs cannot carry (`payload.ts`), so encoding does not fail; if it
+ * still does (a bug, or a value that slipped past), it costs that one event, never the frame or
+ * the connection: the others are encoded one by one, `onSkip` hears of each event left out, and
+ * the result is `undefined` when none is left. Throws RangeError on an empty list (a caller bug).
  */
 export function encodeEvents(
   codec: Codec,
   topic: string,
   epoch: string,
   events: ReadonlyArray<EventPayload>,
-): Uint8Array | string {
+  onSkip?: SkipHandler,
+): Uint8Array | string | undefined {
   const n = events.length;
   if (n === 0) throw new RangeError('encodeEvents needs at least one event');
+  try {
+    return encodeAll(codec, topic, epoch, events);
+  } catch {
+    return encodeEach(codec, topic, epoch, events, onSkip);
+  }
+}
+
+function encodeAll(
+  codec: Codec,
+  topic: string,
+  epoch: string,
+  events: ReadonlyArray<EventPayload>,
+): Uint8Array | string {
+  const n = events.length;
   if (codec === jsonCodec) return jsonEvents(topic, epoch, events);
   if (n === 1) return codec.encode(ev(topic, epoch, events[0]));
   const batch = new Array<ServerMessage>(n);
   for (let i = 0; i < n; i++) batch[i] = ev(topic, epoch, events[i]);
   return codec.encode(batch);
+}
+
+/** The slow path: every event alone, the ones that fail left out. */
+function encodeEach(
+  codec: Codec,
+  topic: string,
+  epoch: string,
+  events: ReadonlyArray<EventPayload>,
+  onSkip: SkipHandler | undefined,
+): Uint8Array | string | undefined {
+  const parts: (Uint8Array | string)[] = [];
+  for (const e of events) {
+    try {
+      const part = encodeAll(codec, topic, epoch, [e]);
+      // msgpackr's output may be a view into its shared slab: copy before the next encode.
+      parts.push(typeof part === 'string' ? part : Buffer.from(part));
+    } catch (cause) {
+      onSkip?.(e, cause);
+    }
+  }
+  if (parts.length === 0) return undefined;
+  if (parts.length === 1) return parts[0];
+  if (!codec.binary) return `[${parts.join(',')}]`;
+  return Buffer.concat([msgpackArrayHeader(parts.length), ...(parts as Uint8Array[])]);
+}
+
+/** The msgpack array header for `n` elements (fixarray, array 16 or array 32). */
+function msgpackArrayHeader(n: number): Buffer {
+  if (n < 16) return Buffer.from([0x90 | n]);
+  if (n < 0x10000) return Buffer.from([0xdc, n >> 8, n & 0xff]);
+  const b = Buffer.alloc(5);
+  b[0] = 0xdd;
+  b.writeUInt32BE(n, 1);
+  return b;
 }
 
 function ev(topic: string, epoch: string, e: EventPayload): ServerMessage {

@@ -25,6 +25,8 @@ export type {
   UnsubMessage,
 } from './messages';
 export { parseClientMessage } from './validate';
+export { checkPayload, MAX_DATA_DEPTH, payloadBytes } from './payload';
+export type { PayloadCheck } from './payload';
 export type { Parsed } from './validate';
 export {
   chooseSubprotocol,
@@ -36,7 +38,7 @@ export {
   msgpackCodec,
   Subprotocol,
 } from './codec';
-export type { Codec, DecodedFrame, EventPayload } from './codec';
+export type { Codec, DecodedFrame, EventPayload, SkipHandler } from './codec';
 export { decodePayload, DEFAULT_MAX_PUBLISH_FRAME, encodeFrame, FrameDecoder } from './framing';
 export { parsePublisherFrame, parsePublisherMessage } from './publisher';
 export type { AuthMessage, PublisherMessage, PublisherReply, PublishMessage } from './publisher';

@@ -33,6 +33,19 @@ describe('parsePublisherMessage', () => {
       });
     });
 
+    it('answers 400 carrying the id when data cannot be carried by both subprotocols', () => {
+      let deep: unknown = 1;
+      for (let i = 0; i < 100; i++) deep = [deep];
+      for (const data of [2n ** 80n, new Date(0), deep, NaN]) {
+        expect(parsePublisherMessage({ op: 'pub', id: 4, topic: 't', data })).toMatchObject({
+          ok: false,
+          id: 4,
+          code: 400,
+          msg: expect.stringContaining("field 'data'"),
+        });
+      }
+    });
+
     it('answers 400 carrying the id when data is missing', () => {
       expect(parsePublisherMessage({ op: 'pub', topic: 't', id: 4 })).toEqual(
         bad("missing field 'data'", 4),

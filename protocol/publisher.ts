@@ -17,6 +17,7 @@ import {
   readEnvelope,
   topicProblem,
 } from './fields';
+import { checkPayload } from './payload';
 import { isValidTopic } from './topic';
 
 export type AuthMessage = { op: 'auth'; token: string };
@@ -40,6 +41,8 @@ export function parsePublisherMessage(raw: unknown): Parsed<PublisherMessage> {
   if (!isValidTopic(topic)) return badRequest(topicProblem(topic), id);
   const data = fields.data;
   if (data === undefined) return badRequest(MISSING_DATA, id);
+  const check = checkPayload(data);
+  if (!check.ok) return badRequest(check.msg, id);
   return { ok: true, msg: id === undefined ? { op, topic, data } : { op, topic, data, id } };
 }
 

@@ -224,6 +224,20 @@ describe('parseClientMessage', () => {
         bad("missing field 'data'", 6),
       );
     });
+
+    it.each([
+      ['a 128-bit bigint', 2n ** 100n],
+      ['a timestamp', new Date(0)],
+      ['nesting past 64 levels', JSON.parse('['.repeat(65) + ']'.repeat(65)) as unknown],
+      ['Infinity', Infinity],
+    ])('answers 400 carrying the id when data is %s', (_name, data) => {
+      expect(parseClientMessage({ op: 'pub', id: 8, topic: 't', data })).toMatchObject({
+        ok: false,
+        id: 8,
+        code: 400,
+        msg: expect.stringContaining("field 'data'"),
+      });
+    });
   });
 
   describe('#forward compatibility', () => {

@@ -10,9 +10,9 @@
  * 4. `sub`, `unsub` and `pub` require `id`; `ping` may omit it.
  * 5. `topic` (sub, unsub, pub) is a valid topic (`topic.ts`); the error names the field.
  * 6. `since` (sub, optional) is a map `{epoch: string, seq: unsigned safe integer}`.
- * 7. `data` (pub) must be present; any value is accepted, `null` included. `undefined` (msgpack
- *    fixext 0, which msgpackr reads as undefined) counts as absent: JSON cannot carry it and the
- *    event would reach JSON subscribers without `data`.
+ * 7. `data` (pub) must be present, `null` included. `undefined` (msgpack fixext 0, which msgpackr
+ *    reads as undefined) counts as absent: JSON cannot carry it and the event would reach JSON
+ *    subscribers without `data`. It must be a value both subprotocols carry (`payload.ts`).
  *
  * Forward compatibility: unknown fields are ignored, never an error, so a newer client can add
  * fields an older server does not know. The parsed message is a fresh object holding only the
@@ -32,6 +32,7 @@ import {
   topicProblem,
 } from './fields';
 import type { ClientMessage, Since } from './messages';
+import { checkPayload } from './payload';
 import { isValidTopic } from './topic';
 
 export type { Parsed } from './fields';
@@ -63,6 +64,8 @@ function parseTopicOp(
   if (op === 'pub') {
     const data = raw.data;
     if (data === undefined) return badRequest(MISSING_DATA, id);
+    const check = checkPayload(data);
+    if (!check.ok) return badRequest(check.msg, id);
     return { ok: true, msg: { op, id, topic: t, data } };
   }
   const since = raw.since;

@@ -1,0 +1,117 @@
+import { jsonCodec } from './json-codec';
+import { packMsgpack, unpackMsgpack } from './msgpack';
+import { checkPayload, MAX_DATA_DEPTH, payloadBytes } from './payload';
+
+/** `depth` arrays nested in each other around `inner`. */
+function nested(depth: number, inner: unknown = 1): unknown {
+  let v = inner;
+  for (let i = 0; i < depth; i++) v = [v];
+  return v;
+}
+
+/** The finding of the hostile-input probe: msgpack ext 0x42 holding a 128-bit integer. */
+const WIDE_BIGINT = Buffer.from('d8427f' + '7f'.repeat(15), 'hex');
+
+describe('checkPayload', () => {
+  it.each([
+    ['null', null],
+    ['a boolean', true],
+    ['an integer', 42],
+    ['a float', -1.5],
+    ['a string', 'héllo'],
+    ['bytes', new Uint8Array([1, 2, 3])],
+    ['an array', [1, 'a', null, [true]]],
+    ['a map', { a: 1, b: { c: [1, 2] } }],
+    ['a map without prototype', Object.assign(Object.create(null) as object, { a: 1 })],
+    ['a map with an undefined entry (both codecs leave it out)', { a: 1, b: undefined }],
+  ])('accepts %s', (_name, data) => {
+    const c = checkPayload(data);
+    expect(c.ok).toBe(true);
+    // What is accepted, both codecs can encode.
+    expect(() => packMsgpack({ data })).not.toThrow();
+    expect(() =>
+      jsonCodec.encode({ op: 'ev', topic: 't', seq: 1, epoch: 'e', data }),
+    ).not.toThrow();
+  });
+
+  it(`accepts nesting of exactly ${MAX_DATA_DEPTH} levels and refuses one more`, () => {
+    expect(checkPayload(nested(MAX_DATA_DEPTH)).ok).toBe(true);
+    const deeper = checkPayload(nested(MAX_DATA_DEPTH + 1));
+    expect(deeper).toEqual({ ok: false, msg: expect.stringContaining('nested deeper than 64') });
+  });
+
+  it('refuses 4,000 levels of JSON nesting without overflowing the stack', () => {
+    const text = '['.repeat(4000) + ']'.repeat(4000);
+    expect(checkPayload(JSON.parse(text)).ok).toBe(false);
+  });
+
+  it('refuses 2,000 levels of msgpack nesting (msgpackr decodes it, re-encoding overflows)', () => {
+    const bytes = Buffer.concat([Buffer.alloc(2000, 0x91), Buffer.from([0x01])]);
+    const value = unpackMsgpack(bytes);
+    expect(checkPayload(value).ok).toBe(false);
+  });
+
+  it('refuses a 128-bit msgpack bigint that msgpack cannot re-encode', () => {
+    const value = unpackMsgpack(WIDE_BIGINT);
+    expect(typeof value).toBe('bigint');
+    expect(() => packMsgpack(value)).toThrow(RangeError); // what crashed the subscribers
+    expect(checkPayload(value)).toEqual({
+      ok: false,
+      msg: expect.stringContaining('bigint (extension 0x42)'),
+    });
+    expect(checkPayload({ a: [value] }).ok).toBe(false);
+  });
+
+  it('refuses a msgpack timestamp (extension -1)', () => {
+    const value = unpackMsgpack(Buffer.from('d6ff00000001', 'hex'));
+    expect(value).toBeInstanceOf(Date);
+    expect(checkPayload({ at: value })).toEqual({
+      ok: false,
+      msg: expect.stringContaining('timestamp (msgpack extension -1)'),
+    });
+  });
+
+  it('refuses undefined inside an array (msgpack extension 0)', () => {
+    const value = unpackMsgpack(Buffer.from('91d40000', 'hex'));
+    expect(checkPayload(value).ok).toBe(false);
+  });
+
+  it.each([NaN, Infinity, -Infinity])('refuses %d', (n) => {
+    expect(checkPayload({ n }).ok).toBe(false);
+  });
+
+  it.each([
+    ['a Map', new Map([[1, 2]])],
+    ['a Set', new Set([1])],
+    [
+      'a class instance',
+      new (class Point {
+        x = 1;
+      })(),
+    ],
+    ['a function', () => 1],
+    ['a symbol', Symbol('s')],
+  ])('refuses %s', (_name, data) => {
+    expect(checkPayload(data).ok).toBe(false);
+  });
+
+  it('names the field in its reason, so the err reply says what was wrong', () => {
+    const c = checkPayload(nested(100));
+    expect(c.ok).toBe(false);
+    if (!c.ok) expect(c.msg.startsWith("field 'data': ")).toBe(true);
+  });
+});
+
+describe('payloadBytes', () => {
+  it('grows with the size of strings, bytes and collections', () => {
+    const small = payloadBytes('x');
+    expect(payloadBytes('x'.repeat(1000))).toBeGreaterThanOrEqual(small + 999);
+    expect(payloadBytes(new Uint8Array(10_000))).toBeGreaterThan(10_000);
+    expect(payloadBytes([1, 2, 3, 4])).toBeGreaterThan(payloadBytes([1]));
+    expect(payloadBytes({ key: 'value' })).toBeGreaterThan(payloadBytes({}));
+  });
+
+  it('is positive for every accepted value, null included', () => {
+    for (const v of [null, 0, '', [], {}]) expect(payloadBytes(v)).toBeGreaterThan(0);
+  });
+});
