@@ -45,6 +45,8 @@ export interface GatewayOptions {
   readonly routers: number;
   readonly limits: ConnectionLimits;
   readonly maxFrame: number;
+  /** Client connections at once; past it an upgrade gets 503 (counted as max_connections). */
+  readonly maxConnections: number;
   readonly mailboxCapacity: number;
   /** When set, clients and HTTP publishers must present this token. */
   readonly authToken: string | undefined;
@@ -151,6 +153,7 @@ export class Gateway {
       maxPayload: o.maxFrame,
       maxBackpressure: o.limits.outboundLimit,
       maxHttpBody: Math.max(o.maxFrame, 1024 * 1024),
+      maxConnections: o.maxConnections,
       handlers: {
         upgrade: (req) => this.upgrade(req),
         open: (conn) => {
@@ -170,6 +173,7 @@ export class Gateway {
           (conn.userData as Teller).tell({ type: 'closed', code });
         },
         http: (req) => handleHttp(http, req),
+        refused: () => bump(this.stats.badInput, 'max_connections'),
       },
     });
   }

@@ -38,6 +38,8 @@ export const internalErrorDecision: UpgradeDecision = {
   status: 500,
   body: 'internal error',
 };
+/** An upgrade past `maxConnections`: refused before any work, so the refusal stays cheap. */
+export const overloadedResponse: HttpResponse = { status: 503, body: 'too many connections' };
 export const internalErrorResponse: HttpResponse = { status: 500, body: 'internal error' };
 export const notFoundResponse: HttpResponse = { status: 404, body: 'not found' };
 export const tooLargeResponse: HttpResponse = { status: 413, body: 'request body too large' };

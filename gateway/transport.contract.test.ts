@@ -198,6 +198,56 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
     });
   });
 
+  describe('maxConnections', () => {
+    const MAX = 5;
+
+    it('answers 503 to the upgrade past it, still serves HTTP, and accepts again after a close', async () => {
+      let refused = 0;
+      const h = await start(kind, { refused: () => refused++ }, { maxConnections: MAX });
+      const clients: WebSocket[] = [];
+      for (let i = 0; i < MAX; i++) clients.push(await h.connect());
+      await waitFor(`${MAX} opens`, () => h.transport.connections === MAX);
+
+      const res = await rejectedUpgrade(h.url());
+      expect(res.status).toBe(503);
+      expect(refused).toBe(1);
+      expect(h.events.upgrades).toHaveLength(MAX);
+      expect((await http(h, 'GET', '/healthz')).status).toBe(200);
+
+      const gone = closed(clients[0]!);
+      clients[0]!.close(1000, 'leaving');
+      await gone;
+      await waitFor('count drops', () => h.transport.connections === MAX - 1);
+      await h.connect();
+      await waitFor('reopened', () => h.transport.connections === MAX);
+      expect(refused).toBe(1);
+    });
+
+    it('counts upgrades still being decided against it', async () => {
+      let deciding = 0;
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const h = await start(
+        kind,
+        {
+          upgrade: async (req) => {
+            deciding++;
+            await held;
+            return { accept: true, protocol: req.protocols[0] ?? null };
+          },
+        },
+        { maxConnections: 1 },
+      );
+      const first = h.connect();
+      await waitFor('deciding', () => deciding === 1);
+      expect((await rejectedUpgrade(h.url())).status).toBe(503);
+      expect(deciding).toBe(1);
+      release();
+      await first;
+      await waitFor('open', () => h.transport.connections === 1);
+    });
+  });
+
   describe('message', () => {
     it('delivers text frames as strings and echoes them as text', async () => {
       const h = await start(kind, {

@@ -16,7 +16,10 @@
  *   is reported on a microtask, a peer close or error when the transport sees it.
  * - From the moment `close()`/`terminate()` is called, or the peer is gone, the connection
  *   is closed: `send` returns 'dropped' and `close`/`terminate`/`cork` do nothing harmful.
- * - A client frame above `maxPayload` closes the connection with 1009.
+ * - A client frame above `maxPayload` closes the connection with 1009 (on uws only up to its
+ *   hard cap, see `uws-transport.ts`); a text frame that is not UTF-8 closes it with 1007.
+ * - With `maxConnections` open or being decided, an upgrade is answered 503 at once, before
+ *   `upgrade` is called: plain HTTP (health checks) is never refused for it.
  */
 
 import { UwsTransport } from './uws-transport';
@@ -91,6 +94,8 @@ export interface TransportHandlers {
   http(req: HttpRequest): HttpResponse | Promise<HttpResponse>;
   /** Told about a throw or rejection of `upgrade` or `http` (the client got a 500). */
   error?(err: unknown): void;
+  /** Told about an upgrade refused with 503 because `maxConnections` were open. */
+  refused?(): void;
 }
 
 export interface TransportOptions {
@@ -101,6 +106,11 @@ export interface TransportOptions {
   /** Bytes buffered per connection before `send()` reports 'dropped'. */
   maxBackpressure: number;
   maxHttpBody: number;
+  /**
+   * Open connections plus upgrades being decided; past it an upgrade gets 503 without reaching
+   * `handlers.upgrade`. Unset: no bound (the gateway always sets one).
+   */
+  maxConnections?: number;
   handlers: TransportHandlers;
   /**
    * Share the port with other processes (SO_REUSEPORT) so gateway workers can each listen on

@@ -34,6 +34,7 @@ import {
   internalErrorDecision,
   internalErrorResponse,
   notFoundResponse,
+  overloadedResponse,
   parseProtocols,
   pickProtocol,
   settle,
@@ -128,10 +129,14 @@ export class UwsTransport implements Transport {
   private readonly app: uWS.TemplatedApp;
   private readonly handlers: TransportHandlers;
   private readonly open = new Set<UwsConnection>();
+  /** Upgrades whose decision is pending (async handler): they count against maxConnections. */
+  private deciding = 0;
+  private readonly maxConnections: number;
   private listenSocket: uWS.us_listen_socket | null = null;
 
   constructor(private readonly opts: TransportOptions) {
     this.handlers = opts.handlers;
+    this.maxConnections = opts.maxConnections ?? Infinity;
     this.app = uWS
       .App()
       .ws<SocketData>(opts.wsPath, {
@@ -198,6 +203,11 @@ export class UwsTransport implements Transport {
     req: uWS.HttpRequest,
     context: uWS.us_socket_context_t,
   ): void {
+    if (this.open.size + this.deciding >= this.maxConnections) {
+      this.handlers.refused?.();
+      writeResponse(res, overloadedResponse, true);
+      return;
+    }
     const headers = readHeaders(req);
     const key = headers['sec-websocket-key'] ?? '';
     const upgradeReq: UpgradeRequest = {
@@ -210,6 +220,7 @@ export class UwsTransport implements Transport {
     let aborted = false;
     let pending = false;
     const complete = (decision: UpgradeDecision): void => {
+      if (pending && !aborted) this.deciding--;
       if (aborted) return;
       if (pending) res.cork(() => this.completeUpgrade(res, decision, upgradeReq, key, context));
       else this.completeUpgrade(res, decision, upgradeReq, key, context);
@@ -221,8 +232,10 @@ export class UwsTransport implements Transport {
       complete,
     );
     if (pending) {
+      this.deciding++;
       res.onAborted(() => {
         aborted = true;
+        this.deciding--;
       });
     }
   }

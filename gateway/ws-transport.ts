@@ -36,6 +36,7 @@ import {
   internalErrorDecision,
   internalErrorResponse,
   notFoundResponse,
+  overloadedResponse,
   parseProtocols,
   pickProtocol,
   settle,
@@ -129,6 +130,9 @@ export class WsTransport implements Transport {
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly open = new Set<WsConnection>();
+  /** Upgrades whose decision is pending (async handler): they count against maxConnections. */
+  private deciding = 0;
+  private readonly maxConnections: number;
   /** The subprotocol chosen for a request between its upgrade decision and the handshake. */
   private readonly chosenProtocol = new WeakMap<IncomingMessage, string>();
   private listening = false;
@@ -136,6 +140,7 @@ export class WsTransport implements Transport {
   constructor(private readonly opts: TransportOptions) {
     this.handlers = opts.handlers;
     this.maxBackpressure = opts.maxBackpressure;
+    this.maxConnections = opts.maxConnections ?? Infinity;
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: opts.maxPayload,
@@ -198,6 +203,11 @@ export class WsTransport implements Transport {
       rejectUpgrade(socket, 400, 'bad websocket handshake');
       return;
     }
+    if (this.open.size + this.deciding >= this.maxConnections) {
+      this.handlers.refused?.();
+      rejectUpgrade(socket, overloadedResponse.status, String(overloadedResponse.body));
+      return;
+    }
     const upgradeReq: UpgradeRequest = {
       path,
       query,
@@ -205,12 +215,17 @@ export class WsTransport implements Transport {
       protocols: parseProtocols(req.headers['sec-websocket-protocol']),
       remoteAddress: req.socket.remoteAddress ?? '',
     };
-    settle(
+    let pending = false;
+    pending = settle(
       () => this.handlers.upgrade(upgradeReq),
       internalErrorDecision,
       this.handlers.error,
-      (decision) => this.completeUpgrade(req, socket, head, upgradeReq, decision),
+      (decision) => {
+        if (pending) this.deciding--;
+        this.completeUpgrade(req, socket, head, upgradeReq, decision);
+      },
     );
+    if (pending) this.deciding++;
   }
 
   private completeUpgrade(

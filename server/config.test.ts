@@ -9,6 +9,7 @@ import {
   wantsHelp,
   type TroupeConfig,
 } from './config';
+import { defaultMaxConnections } from './open-file-limit';
 
 const GW = ['--role', 'gateway', '--dispatchers', '10.0.0.1:7072'];
 
@@ -45,6 +46,10 @@ describe(parseConfig, () => {
         historyTtlMs: 300000,
         heartbeatMs: 25000,
         outboundLimit: 1048576,
+        maxConnections: defaultMaxConnections(),
+        publisherAuthTimeoutMs: 5000,
+        publisherFrameTimeoutMs: 10000,
+        publisherIdleTimeoutMs: 300000,
         httpPublish: true,
         nodeId: `${hostname()}-${process.pid}`,
       });
@@ -98,6 +103,10 @@ describe(parseConfig, () => {
       ['--history-ttl-ms', '1500', { historyTtlMs: 1500 }],
       ['--heartbeat-ms', '100', { heartbeatMs: 100 }],
       ['--outbound-limit', '4096', { outboundLimit: 4096 }],
+      ['--max-connections', '5', { maxConnections: 5 }],
+      ['--publisher-auth-timeout-ms', '100', { publisherAuthTimeoutMs: 100 }],
+      ['--publisher-frame-timeout-ms', '30000', { publisherFrameTimeoutMs: 30000 }],
+      ['--publisher-idle-timeout-ms', '0', { publisherIdleTimeoutMs: 0 }],
       ['--node-id', 'gw-1', { nodeId: 'gw-1' }],
     ];
 
@@ -170,6 +179,10 @@ describe(parseConfig, () => {
         TROUPE_HISTORY_TTL_MS: '20',
         TROUPE_HEARTBEAT_MS: '30',
         TROUPE_OUTBOUND_LIMIT: '1MB',
+        TROUPE_MAX_CONNECTIONS: '40',
+        TROUPE_PUBLISHER_AUTH_TIMEOUT_MS: '50',
+        TROUPE_PUBLISHER_FRAME_TIMEOUT_MS: '60',
+        TROUPE_PUBLISHER_IDLE_TIMEOUT_MS: '70',
         TROUPE_NODE_ID: 'n1',
       });
       expect(c).toEqual<TroupeConfig>({
@@ -196,6 +209,10 @@ describe(parseConfig, () => {
         historyTtlMs: 20,
         heartbeatMs: 30,
         outboundLimit: 1000000,
+        maxConnections: 40,
+        publisherAuthTimeoutMs: 50,
+        publisherFrameTimeoutMs: 60,
+        publisherIdleTimeoutMs: 70,
         nodeId: 'n1',
       });
     });
@@ -257,6 +274,10 @@ describe(parseConfig, () => {
       [['--max-frame', '0'], '--max-frame', /size in bytes/],
       [['--max-publish-frame', '1.3B'], '--max-publish-frame', /size in bytes/],
       [['--outbound-limit', 'lots'], '--outbound-limit', /size in bytes/],
+      [['--max-connections', '0'], '--max-connections', />= 1/],
+      [['--publisher-auth-timeout-ms', '0'], '--publisher-auth-timeout-ms', />= 1/],
+      [['--publisher-frame-timeout-ms', '30001'], '--publisher-frame-timeout-ms', /1\.\.30000/],
+      [['--publisher-idle-timeout-ms', '-1'], '--publisher-idle-timeout-ms', />= 0/],
       [['--cluster-secret='], '--cluster-secret', /must not be empty/],
       [['--auth-token='], '--auth-token', /must not be empty/],
       [['--http-publish=maybe'], '--http-publish', /true or false/],
@@ -352,7 +373,7 @@ describe('USAGE', () => {
       expect(USAGE.slice(at).split('\n')[1]).toContain(`env ${env}`);
     }
     expect(USAGE).toContain('default 64KiB; env TROUPE_MAX_FRAME');
-    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(24);
+    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(28);
   });
 });
 

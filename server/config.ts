@@ -12,6 +12,7 @@
  */
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
+import { defaultMaxConnections } from './open-file-limit';
 
 export const Role = {
   Standalone: 'standalone',
@@ -65,6 +66,14 @@ export interface TroupeConfig {
   heartbeatMs: number;
   /** Bytes queued towards one connection before it is closed with 4008. */
   outboundLimit: number;
+  /** Client connections of a process; past it an upgrade gets HTTP 503. */
+  maxConnections: number;
+  /** A publisher that has not authenticated (where required) by then is closed. */
+  publisherAuthTimeoutMs: number;
+  /** A publisher frame started and not finished within it closes the connection. */
+  publisherFrameTimeoutMs: number;
+  /** A publisher connection with no frame for this long is closed; 0: never. */
+  publisherIdleTimeoutMs: number;
   nodeId: string;
 }
 
@@ -258,6 +267,28 @@ const OPTIONS: { [K in Key]-?: Option<NonNullable<TroupeConfig[K]>> } = {
   historyTtlMs: opt('MS', (raw) => parseInteger(raw, 0), 'how long kept events last', '300000'),
   heartbeatMs: opt('MS', (raw) => parseInteger(raw, 1), 'client ping interval (hello hb)', '25000'),
   outboundLimit: opt('SIZE', parseSize, 'queued bytes per connection before 4008', '1MiB'),
+  maxConnections: {
+    ...opt('N', (raw) => parseInteger(raw, 1), 'client connections per process, then 503'),
+    shown: 'open-file limit minus max(256, 10%)',
+  },
+  publisherAuthTimeoutMs: opt(
+    'MS',
+    (raw) => parseInteger(raw, 1),
+    'publisher auth deadline (where auth is required)',
+    '5000',
+  ),
+  publisherFrameTimeoutMs: opt(
+    'MS',
+    (raw) => parseInteger(raw, 1, 30000),
+    'deadline of a started publisher frame',
+    '10000',
+  ),
+  publisherIdleTimeoutMs: opt(
+    'MS',
+    (raw) => parseInteger(raw, 0),
+    'publisher connection without a frame (0: never)',
+    '300000',
+  ),
   nodeId: { ...opt('ID', parseNodeId, 'node name in hello and logs'), shown: 'hostname-pid' },
 };
 
@@ -332,6 +363,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Tr
   }
   values.httpPublish ??= values.role === Role.Standalone;
   values.nodeId ??= `${hostname()}-${process.pid}`;
+  values.maxConnections ??= defaultMaxConnections();
   const config = values as TroupeConfig;
   checkConsistency(config);
   return config;

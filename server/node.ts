@@ -124,6 +124,7 @@ export class TroupeNode {
           allowPublish: true,
         },
         maxFrame: cfg.maxFrame,
+        maxConnections: cfg.maxConnections,
         mailboxCapacity: 4096,
         authToken: cfg.authToken,
         httpPublish: cfg.httpPublish,
