@@ -10,6 +10,8 @@ import {
 import { PublisherServer, type PublisherServerOptions } from './publisher-server';
 
 const MAX_FRAME = 4096;
+/** Deadlines in these tests are short; the sweep that enforces them runs this often. */
+const SWEEP_MS = 10;
 
 /** A dispatcher stand-in: records every message and stamps seq per topic like the real one. */
 class FakeDispatcher implements ActorRef<DispatcherMsg> {
@@ -67,7 +69,7 @@ const servers: PublisherServer[] = [];
 const sockets: net.Socket[] = [];
 
 async function start(
-  opts: Partial<Pick<PublisherServerOptions, 'authToken' | 'maxFrame'>> = {},
+  opts: Partial<Pick<PublisherServerOptions, 'authToken' | 'maxFrame' | 'deadlines'>> = {},
 ): Promise<Harness> {
   const dispatcher = new FakeDispatcher();
   const stats = newDispatcherStats();
@@ -76,6 +78,8 @@ async function start(
     maxFrame: opts.maxFrame ?? MAX_FRAME,
     authToken: opts.authToken,
     stats,
+    deadlines: opts.deadlines,
+    sweepMs: SWEEP_MS,
     log: () => undefined,
   });
   servers.push(server);
@@ -424,6 +428,102 @@ describe(PublisherServer, () => {
       c.send({ op: 'pub', topic: 't', data: 1, id: 1 });
       expect(await c.replyCount(1)).toEqual([{ op: 'ack', id: 1, seq: 1 }]);
       expect(dispatcher.items()).toHaveLength(1);
+    });
+  });
+
+  describe('deadlines', () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    /** The first 12 bytes of a frame whose body is longer: a frame begun and not finished. */
+    function partialFrame(): Buffer {
+      return encodeFrame({ op: 'pub', topic: 't', data: 'x'.repeat(64) }).subarray(0, 12);
+    }
+
+    it('closes with err 401 a connection that does not authenticate within authMs', async () => {
+      const { port, stats } = await start({ authToken: 'sekrit', deadlines: { authMs: 100 } });
+      const c = await Client.connect(port);
+      const t0 = Date.now();
+      await c.closedByServer();
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(90);
+      expect(c.replies).toEqual([
+        { op: 'err', code: 401, msg: 'authentication timeout: no auth within 100 ms' },
+      ]);
+      expect(stats.badInput['auth_timeout']).toBe(1);
+    });
+
+    it('keeps a connection that authenticated before authMs', async () => {
+      const { port, stats } = await start({
+        authToken: 'sekrit',
+        deadlines: { authMs: 100, idleMs: 0 },
+      });
+      const c = await Client.connect(port);
+      c.send({ op: 'auth', token: 'sekrit' });
+      await sleep(200);
+      await barrier(c);
+      expect(c.closed).toBe(false);
+      expect(stats.badInput['auth_timeout']).toBeUndefined();
+    });
+
+    it('closes with err 400 a connection that holds a partial frame past frameMs', async () => {
+      const { port, stats, dispatcher } = await start({ deadlines: { frameMs: 100 } });
+      const c = await Client.connect(port);
+      const t0 = Date.now();
+      c.socket.write(partialFrame());
+      await c.closedByServer();
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(90);
+      expect(c.replies).toEqual([
+        { op: 'err', code: 400, msg: 'frame timeout: a frame was not completed within 100 ms' },
+      ]);
+      expect(stats.badInput['frame_timeout']).toBe(1);
+      expect(dispatcher.items()).toEqual([]);
+    });
+
+    it('accepts a frame sent in pieces that completes within frameMs', async () => {
+      const { port, stats } = await start({ deadlines: { frameMs: 150 } });
+      const c = await Client.connect(port);
+      const frame = encodeFrame({ op: 'pub', topic: 't', data: 'x'.repeat(64), id: 1 });
+      for (let i = 0; i < frame.length; i += 20) {
+        c.socket.write(frame.subarray(i, i + 20));
+        await sleep(15);
+      }
+      expect(await c.replyCount(1)).toEqual([{ op: 'ack', id: 1, seq: 1 }]);
+      await sleep(200);
+      expect(c.closed).toBe(false);
+      expect(stats.badInput['frame_timeout']).toBeUndefined();
+    });
+
+    it('closes with err 400 a connection with no frame for idleMs', async () => {
+      const { port, stats } = await start({ deadlines: { idleMs: 150 } });
+      const c = await Client.connect(port);
+      c.send({ op: 'pub', topic: 't', data: 1 });
+      const t0 = Date.now();
+      await c.closedByServer();
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+      expect(c.replies).toEqual([
+        { op: 'err', code: 400, msg: 'idle timeout: no frame for 150 ms' },
+      ]);
+      expect(stats.badInput['idle_timeout']).toBe(1);
+    });
+
+    it('keeps a connection whose frames come more often than idleMs', async () => {
+      const { port } = await start({ deadlines: { idleMs: 150 } });
+      const c = await Client.connect(port);
+      for (let i = 0; i < 6; i++) {
+        c.send({ op: 'pub', topic: 't', data: i });
+        await sleep(60);
+      }
+      expect(c.closed).toBe(false);
+    });
+
+    it('runs no deadline while publishes wait on the dispatcher', async () => {
+      const { port, dispatcher } = await start({ deadlines: { idleMs: 100 } });
+      dispatcher.hold = true;
+      const c = await Client.connect(port);
+      c.send({ op: 'pub', topic: 't', data: 1, id: 1 });
+      await sleep(250);
+      expect(c.closed).toBe(false);
+      dispatcher.release();
+      expect(await c.replyCount(1)).toEqual([{ op: 'ack', id: 1, seq: 1 }]);
     });
   });
 

@@ -8,7 +8,8 @@
  * that writes fast is stamped in batches. Replies (`ack` with the seq, `err` with a code) go
  * only to publishes that carried an `id`, each its own frame, coalesced into one write.
  * A bad message gets an `err` and the connection goes on; a frame over the limit, an
- * unauthenticated publish or a wrong token closes the connection.
+ * unauthenticated publish, a wrong token or a passed deadline (`publisher-deadlines.ts`: auth,
+ * partial frame, idle) closes the connection with an `err` naming why.
  */
 import net from 'node:net';
 import type { ActorRef } from '../actors';
@@ -22,6 +23,14 @@ import {
   type PublisherReply,
 } from '../protocol';
 import type { DispatcherStats, PublishItem } from './dispatcher-actor';
+import {
+  DEFAULT_PUBLISHER_DEADLINES,
+  Expiry,
+  MAX_FRAME_DEADLINE_MS,
+  PublisherClock,
+  SWEEP_MS,
+  type PublisherDeadlines,
+} from './publisher-deadlines';
 import { isFailure, type PublishOutcome } from './types';
 
 /** What the ingress hands publishes to: the dispatcher actor, or the cluster router in front of it. */
@@ -36,17 +45,59 @@ export interface PublisherServerOptions {
   readonly maxFrame: number;
   readonly authToken: string | undefined;
   readonly stats: DispatcherStats;
+  /** Defaults: DEFAULT_PUBLISHER_DEADLINES; the frame deadline is capped at 30 s. */
+  readonly deadlines?: Partial<PublisherDeadlines>;
+  /** How often deadlines are checked (tests shorten it). */
+  readonly sweepMs?: number;
   readonly log: (level: 'info' | 'warn', msg: string, meta?: Record<string, unknown>) => void;
 }
 
 /** Unanswered publish batches per publisher connection before its socket is paused. */
 const MAX_INFLIGHT_BATCHES = 64;
 
+/** A socket told to close whose peer does not read our `err` is destroyed this much later. */
+const CLOSE_GRACE_MS = 1000;
+
+/** What the deadline sweep needs of one connection. */
+interface Watched {
+  readonly clock: PublisherClock;
+  /** True while publishes of it wait on the dispatcher (then no deadline runs). */
+  waiting(): boolean;
+  expire(why: Expiry): void;
+  /** When the connection was told to close; 0 while it is open. */
+  closingSince: number;
+}
+
+const EXPIRED: Record<
+  Expiry,
+  { code: ErrorCodeT; msg: (ms: number) => string; ms: keyof PublisherDeadlines }
+> = {
+  [Expiry.Auth]: {
+    code: ErrorCode.Unauthorized,
+    msg: (ms) => `authentication timeout: no auth within ${ms} ms`,
+    ms: 'authMs',
+  },
+  [Expiry.Frame]: {
+    code: ErrorCode.BadRequest,
+    msg: (ms) => `frame timeout: a frame was not completed within ${ms} ms`,
+    ms: 'frameMs',
+  },
+  [Expiry.Idle]: {
+    code: ErrorCode.BadRequest,
+    msg: (ms) => `idle timeout: no frame for ${ms} ms`,
+    ms: 'idleMs',
+  },
+};
+
 export class PublisherServer {
   private readonly server: net.Server;
-  private readonly sockets = new Set<net.Socket>();
+  private readonly sockets = new Map<net.Socket, Watched>();
+  private readonly deadlines: PublisherDeadlines;
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: PublisherServerOptions) {
+    const d = { ...DEFAULT_PUBLISHER_DEADLINES, ...o.deadlines };
+    this.deadlines = { ...d, frameMs: Math.min(d.frameMs, MAX_FRAME_DEADLINE_MS) };
     this.server = net.createServer((s) => this.accept(s));
   }
 
@@ -55,13 +106,16 @@ export class PublisherServer {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
+        this.sweeper ??= setInterval(() => this.sweep(), this.o.sweepMs ?? SWEEP_MS).unref();
         resolve((this.server.address() as net.AddressInfo).port);
       });
     });
   }
 
   close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    for (const s of this.sockets.keys()) s.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
@@ -69,13 +123,25 @@ export class PublisherServer {
     this.o.stats.badInput[kind] = (this.o.stats.badInput[kind] ?? 0) + 1;
   }
 
+  /** One pass over every connection: close those past a deadline or past their close grace. */
+  private sweep(): void {
+    const now = Date.now();
+    for (const [socket, w] of this.sockets) {
+      if (w.closingSince !== 0) {
+        if (now - w.closingSince >= CLOSE_GRACE_MS) socket.destroy();
+        continue;
+      }
+      const why = w.clock.expired(now, this.deadlines, w.waiting());
+      if (why !== undefined) w.expire(why);
+    }
+  }
+
   private accept(socket: net.Socket): void {
     const { o } = this;
     socket.setNoDelay(true);
-    this.sockets.add(socket);
     o.stats.publishers++;
     const decoder = new FrameDecoder(o.maxFrame);
-    let authed = o.authToken === undefined;
+    const clock = new PublisherClock(Date.now(), o.authToken === undefined);
     // Set once the connection is being dropped: later reads are ignored, never acted on.
     let dropped = false;
     /** Batches handed to the dispatcher and not yet answered. */
@@ -89,11 +155,23 @@ export class PublisherServer {
     };
     const fatal = (reply: PublisherReply, why: string): void => {
       dropped = true;
+      watched.closingSince = Date.now();
       send([reply]);
       o.log('warn', 'publisher dropped', { why, remote: socket.remoteAddress });
       socket.end();
       socket.destroySoon();
     };
+    const watched: Watched = {
+      clock,
+      waiting: () => inflight > 0,
+      closingSince: 0,
+      expire: (why) => {
+        this.bad(why);
+        const { code, msg, ms } = EXPIRED[why];
+        fatal({ op: 'err', code, msg: msg(this.deadlines[ms]) }, why);
+      },
+    };
+    this.sockets.set(socket, watched);
 
     socket.on('data', (chunk: Buffer) => {
       if (dropped) return;
@@ -107,6 +185,7 @@ export class PublisherServer {
           'frame too large',
         );
       }
+      clock.onRead(Date.now(), payloads.length, decoder.buffered);
       const items: PublishItem[] = [];
       const ids: (number | undefined)[] = [];
       const replies: PublisherReply[] = [];
@@ -139,10 +218,10 @@ export class PublisherServer {
                 'wrong token',
               );
             }
-            authed = true;
+            clock.authed = true;
             continue;
           }
-          if (!authed) {
+          if (!clock.authed) {
             this.bad('unauthenticated');
             send(replies);
             const reply: PublisherReply = {
@@ -170,6 +249,7 @@ export class PublisherServer {
         items,
         reply: (results) => {
           if (inflight-- === MAX_INFLIGHT_BATCHES) socket.resume();
+          if (inflight === 0) clock.resumed(Date.now());
           if (!wantsReply) return;
           const acks: PublisherReply[] = [];
           for (let i = 0; i < ids.length; i++) {

@@ -141,6 +141,11 @@ export class TroupeNode {
         maxFrame: cfg.maxPublishFrame,
         authToken: cfg.authToken,
         stats: node.dispatcherStats!,
+        deadlines: {
+          authMs: cfg.publisherAuthTimeoutMs,
+          frameMs: cfg.publisherFrameTimeoutMs,
+          idleMs: cfg.publisherIdleTimeoutMs,
+        },
         log: logFn,
       }));
       print(`listening publish ${cfg.host}:${await publisher.listen(cfg.host, cfg.publishPort)}`);
