@@ -4,7 +4,7 @@
  * http client over loopback. Only tests import this file.
  */
 import { request as httpRequest } from 'node:http';
-import type { Socket } from 'node:net';
+import { connect as tcpConnect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import {
   createTransport,
@@ -228,5 +228,54 @@ export function abandonUpgrade(url: string, deciding: Promise<void>): Promise<vo
   return deciding.then(() => {
     client.terminate();
     return new Promise((resolve) => setTimeout(resolve, 30));
+  });
+}
+
+/** A masked, empty client ping frame (RFC 6455 §5.5.2), written on a raw socket. */
+const PING_FRAME = Buffer.from([0x89, 0x80, 1, 2, 3, 4]);
+
+/**
+ * Writes pings on a socket that reads nothing until a write fails (the server destroyed its
+ * side) or `timeoutMs` passes: true if the socket failed in time.
+ */
+export function writeUntilReset(socket: Socket, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const finish = (gone: boolean): void => {
+      clearInterval(timer);
+      clearTimeout(limit);
+      resolve(gone);
+    };
+    const timer = setInterval(() => socket.write(PING_FRAME), 50);
+    const limit = setTimeout(() => finish(false), timeoutMs);
+    socket.on('error', () => undefined);
+    socket.once('close', () => finish(true));
+  });
+}
+
+/**
+ * A slowloris upgrade: the request line, then one header line every `everyMs`, never the end
+ * of the headers. Resolves with the ms until the server closed it, or -1 after `timeoutMs`.
+ */
+export function slowHandshake(
+  to: { host: string; port: number },
+  everyMs: number,
+  timeoutMs: number,
+): Promise<number> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const socket = tcpConnect(to.port, to.host);
+    let n = 0;
+    const finish = (ms: number): void => {
+      clearInterval(timer);
+      clearTimeout(limit);
+      socket.destroy();
+      resolve(ms);
+    };
+    socket.write(`GET ${WS_PATH} HTTP/1.1\r\nHost: ${to.host}\r\nUpgrade: websocket\r\n`);
+    const timer = setInterval(() => socket.write(`X-Slow-${n++}: 1\r\n`), everyMs);
+    const limit = setTimeout(() => finish(-1), timeoutMs);
+    socket.on('error', () => undefined);
+    socket.resume();
+    socket.once('close', () => finish(Date.now() - started));
   });
 }

@@ -22,9 +22,11 @@ import {
   nextMessage,
   pauseReading,
   rejectedUpgrade,
+  slowHandshake,
   start,
   stopAll,
   waitFor,
+  writeUntilReset,
 } from './transport-contract-kit';
 import { TransportListenError } from './transport-errors';
 
@@ -482,6 +484,35 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       await waitFor('buffer empty', () => conn.bufferedAmount() === 0, 10_000);
       expect(conn.send('after', false)).toBe('ok');
     });
+    it('destroys the socket of a client that does not read within 2 s of a 4008 close', async () => {
+      const h = await start(kind);
+      const { client, conn } = await h.pair();
+      const socket = pauseReading(client);
+      const chunk = new Uint8Array(64 * 1024);
+      const deadline = Date.now() + 5000;
+      for (let i = 0; conn.send(chunk, true) !== 'dropped' && Date.now() < deadline; i++) {
+        if (i % 16 === 15) await new Promise((r) => setImmediate(r));
+      }
+      conn.close(4008, 'slow consumer');
+      const decided = Date.now();
+      // The client reads nothing, so it learns the server's side is gone when a write fails.
+      const gone = await writeUntilReset(socket, 3000);
+      expect(gone).toBe(true);
+      expect(Date.now() - decided).toBeLessThan(2000);
+      await h.closeReports();
+      expect(h.events.closes[0]).toMatchObject({ code: 4008, reason: 'slow consumer' });
+    });
+
+    // ws: closeGraceMs (1 s); uWS: its own closing timeout (measured 2.9 s), not ws's 30 s.
+    it('destroys the socket of a client that does not answer a close frame within 4 s', async () => {
+      const h = await start(kind);
+      const { client, conn } = await h.pair();
+      const socket = pauseReading(client);
+      conn.close(1000, 'bye');
+      const decided = Date.now();
+      expect(await writeUntilReset(socket, 5000)).toBe(true);
+      expect(Date.now() - decided).toBeLessThan(4000);
+    });
   });
 
   describe('http', () => {
@@ -608,6 +639,23 @@ async function freePort(): Promise<number> {
   await new Promise((r) => probe.close(r));
   return port;
 }
+
+describe('WsTransport', () => {
+  it('closes an upgrade whose headers are not complete within handshakeTimeoutMs', async () => {
+    const h = await start('ws', {}, { handshakeTimeoutMs: 300 });
+    const ms = await slowHandshake(h, 100, 3000);
+    expect(ms).toBeGreaterThanOrEqual(250);
+    expect(ms).toBeLessThan(1000);
+    expect(h.events.upgrades).toHaveLength(0);
+  });
+
+  it('keeps an upgrade whose headers complete within handshakeTimeoutMs', async () => {
+    const h = await start('ws', {}, { handshakeTimeoutMs: 300 });
+    const client = await h.connect();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(client.readyState).toBe(WebSocket.OPEN);
+  });
+});
 
 describe('UwsTransport', () => {
   const options: TransportOptions = {

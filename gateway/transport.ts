@@ -111,6 +111,16 @@ export interface TransportOptions {
    * `handlers.upgrade`. Unset: no bound (the gateway always sets one).
    */
   maxConnections?: number;
+  /**
+   * Request headers (an upgrade's included) must be complete within it, else the socket is
+   * closed. Default 10 s; uws has its own 10 s built in and ignores this.
+   */
+  handshakeTimeoutMs?: number;
+  /**
+   * How long a peer has to answer the server's close frame before its socket is destroyed
+   * (one not reading at all is destroyed at once). Default 1 s; uws closes by itself.
+   */
+  closeGraceMs?: number;
   handlers: TransportHandlers;
   /**
    * Share the port with other processes (SO_REUSEPORT) so gateway workers can each listen on

@@ -76,14 +76,19 @@ function unpackAddress(addr: string | number): string {
 export class UwsConnection implements TransportConnection {
   /** Null before open and from the moment the socket is closed. */
   ws: UwsSocket | null = null;
-  /** Set by close()/terminate() so the close handler is not called re-entrantly. */
-  closedLocally = false;
+  /**
+   * Set by close()/terminate() so the close handler is not called re-entrantly; the close to
+   * report when close() had to drop a peer that does not read (uWS itself would report 1006).
+   */
+  closedLocally: boolean | { code: number; reason: string } = false;
   private readonly addr: string | number;
 
   constructor(
     remoteAddress: string,
     readonly subprotocol: string,
     public userData: unknown,
+    /** The transport's `maxBackpressure`: a peer with more buffered is not reading. */
+    private readonly maxBuffered: number,
   ) {
     this.addr = packAddress(remoteAddress);
   }
@@ -106,8 +111,16 @@ export class UwsConnection implements TransportConnection {
   close(code: number, reason: string): void {
     const ws = this.ws;
     if (ws === null) return;
+    const clamped = clampReason(reason);
+    // A close frame queued behind a full buffer never leaves, and uWS would keep the socket
+    // for seconds waiting for it: drop a peer that does not read now, reporting our code.
+    if (ws.getBufferedAmount() > this.maxBuffered) {
+      this.closedLocally = { code, reason: clamped };
+      ws.close();
+      return;
+    }
     this.closedLocally = true;
-    ws.end(code, clampReason(reason));
+    ws.end(code, clamped);
   }
 
   terminate(): void {
@@ -258,6 +271,7 @@ export class UwsTransport implements Transport {
       req.remoteAddress,
       pickProtocol(req.protocols, decision.protocol),
       decision.userData,
+      this.opts.maxBackpressure,
     );
     // Extensions are never negotiated: compression stays off on the hot path.
     res.upgrade<SocketData>({ conn }, key, conn.subprotocol, '', context);
@@ -291,10 +305,11 @@ export class UwsTransport implements Transport {
     const conn = ws.getUserData().conn;
     conn.ws = null;
     this.open.delete(conn);
-    const uwsReason = decode(message);
-    const closeCode = uwsCloseCode(code, uwsReason);
+    const local = conn.closedLocally;
+    const uwsReason = typeof local === 'object' ? local.reason : decode(message);
+    const closeCode = typeof local === 'object' ? local.code : uwsCloseCode(code, uwsReason);
     const reason = closeCode === TransportCloseCode.MessageTooBig ? TooBigReason : uwsReason;
-    if (conn.closedLocally) queueMicrotask(() => this.handlers.close(conn, closeCode, reason));
+    if (local !== false) queueMicrotask(() => this.handlers.close(conn, closeCode, reason));
     else this.handlers.close(conn, closeCode, reason);
   }
 

@@ -10,6 +10,14 @@
  * closed from the server's side (`ws` itself would wait for the peer's close frame, up to
  * 30 s), sends past `maxBackpressure` are dropped rather than queued, and 'drain' is reported
  * when a write that left bytes buffered has been flushed.
+ *
+ * Bounds uWS has built in and Node's server must be told:
+ * - Handshake deadline: a request (an upgrade included) whose headers are not complete within
+ *   HANDSHAKE_TIMEOUT_MS (uWS: 10 s) is answered 408 and closed, so slowloris upgrades cannot
+ *   pile up; a request body must be complete within REQUEST_TIMEOUT_MS.
+ * - Closing handshake: after a close frame the socket is destroyed at once if the peer is not
+ *   reading (its buffer is over `maxBackpressure`: a slow consumer), else after
+ *   CLOSE_GRACE_MS if the peer has not answered it, instead of `ws`'s 30 s.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -44,6 +52,13 @@ import {
   statusLine,
   tooLargeResponse,
 } from './transport-request';
+
+/** Headers of a request must be complete within this (uWS has the same 10 s built in). */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** A whole HTTP request, body included (bodies are at most `maxHttpBody`). */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** How long a peer has to answer our close frame before its socket is destroyed. */
+export const CLOSE_GRACE_MS = 1000;
 
 const binaryFrame = { binary: true, compress: false, fin: true } as const;
 const textFrame = { binary: false, compress: false, fin: true } as const;
@@ -80,7 +95,12 @@ export class WsConnection implements TransportConnection {
   close(code: number, reason: string): void {
     if (this.closed) return;
     const clamped = clampReason(reason);
-    this.ws.close(code, clamped);
+    const ws = this.ws;
+    ws.close(code, clamped);
+    // A peer that does not read would hold the socket (and its buffer) until ws's 30 s
+    // closing timeout: one that is behind goes now, any other gets a short grace.
+    if (ws.bufferedAmount > this.transport.maxBackpressure) ws.terminate();
+    else setTimeout(terminateUnlessClosed, this.transport.closeGraceMs, ws).unref();
     this.markClosed();
     queueMicrotask(() => this.transport.handlers.close(this, code, clamped));
   }
@@ -121,12 +141,18 @@ export class WsConnection implements TransportConnection {
   }
 }
 
+function terminateUnlessClosed(ws: WebSocket): void {
+  if (ws.readyState !== ws.CLOSED) ws.terminate();
+}
+
 export class WsTransport implements Transport {
   readonly kind: TransportKind = 'ws';
   /** @internal */
   readonly handlers: TransportHandlers;
   /** @internal */
   readonly maxBackpressure: number;
+  /** @internal */
+  readonly closeGraceMs: number;
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly open = new Set<WsConnection>();
@@ -141,6 +167,7 @@ export class WsTransport implements Transport {
     this.handlers = opts.handlers;
     this.maxBackpressure = opts.maxBackpressure;
     this.maxConnections = opts.maxConnections ?? Infinity;
+    this.closeGraceMs = opts.closeGraceMs ?? CLOSE_GRACE_MS;
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: opts.maxPayload,
@@ -148,7 +175,16 @@ export class WsTransport implements Transport {
       clientTracking: false,
       handleProtocols: (_offered, req) => this.chosenProtocol.get(req) || false,
     });
-    this.server = createServer((req, res) => this.onRequest(req, res));
+    const headersTimeout = opts.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
+    this.server = createServer(
+      {
+        headersTimeout,
+        requestTimeout: Math.max(headersTimeout, REQUEST_TIMEOUT_MS),
+        // Node checks both only this often (default 30 s): a deadline must not run 3x over.
+        connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeout / 4)),
+      },
+      (req, res) => this.onRequest(req, res),
+    );
     this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
       this.onUpgrade(req, socket, head),
     );
