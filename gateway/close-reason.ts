@@ -16,6 +16,8 @@ export function closeReason(code: number): string {
       return 'abnormal';
     case Disconnect.TooLarge.code:
       return 'frame_too_large';
+    case Disconnect.InvalidPayload.code:
+      return 'invalid_utf8';
     default:
       return `client_${code}`;
   }

@@ -162,6 +162,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       case 'closed': {
         const { stats } = this.env;
         if (msg.code === Disconnect.TooLarge.code) bump(stats.badInput, 'too_large');
+        if (msg.code === Disconnect.InvalidPayload.code) bump(stats.badInput, 'invalid_utf8');
         if (this.state === State.Open) bump(stats.disconnects, closeReason(msg.code));
         this.state = State.Closed;
         ctx.stop();

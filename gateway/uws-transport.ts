@@ -11,9 +11,17 @@
  * close and every method checks it first.
  *
  * Oversized frames: uWS answers a frame above its `maxPayloadLength` by dropping the TCP
- * connection without a close frame (1006). To give clients a real 1009, uWS gets a hard cap of
- * twice `maxPayload` and messages between the two are closed here with 1009; above the hard cap
- * the client sees 1006 while the close handler still reports 1009.
+ * connection without a close frame (1006), as soon as the frame's header arrives. To give
+ * clients a real 1009, uWS gets a hard cap of UWS_MAX_PAYLOAD (16 MiB) and messages between
+ * `maxPayload` and it are closed here with 1009; only above the hard cap does the client see
+ * 1006 (the close handler still reports 1009). The price: uWS buffers a frame until it is
+ * complete, so a peer can make it hold up to 16 MiB (idle connections cost nothing more:
+ * 1000 idle ones took the same RSS at 128 KiB and 16 MiB; 50 connections each holding 8 MiB
+ * of a 15 MiB frame took 400 MiB more), for as long as the connection's idle timeout allows.
+ *
+ * Invalid UTF-8 in a text frame: uWS validates text itself and drops the TCP connection
+ * (1006 on the wire) before any handler runs; nothing in uWS.js can turn that into a 1007
+ * close frame. The close handler reports 1007, so counters are right.
  */
 import * as uWS from 'uWebSockets.js';
 import type {
@@ -59,6 +67,9 @@ type ListenWithOptions = (
   cb: (listenSocket: uWS.us_listen_socket | false) => void,
 ) => uWS.TemplatedApp;
 const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
+
+/** uWS's own frame limit: past it uWS drops the connection without a close frame. */
+export const UWS_MAX_PAYLOAD = 16 * 1024 * 1024;
 
 /** An IPv4 address as one small integer, so a socket holds no address string (32 bytes). */
 function packAddress(text: string): string | number {
@@ -154,7 +165,7 @@ export class UwsTransport implements Transport {
       .App()
       .ws<SocketData>(opts.wsPath, {
         compression: uWS.DISABLED,
-        maxPayloadLength: Math.max(opts.maxPayload * 2, opts.maxPayload + 1024),
+        maxPayloadLength: Math.max(UWS_MAX_PAYLOAD, opts.maxPayload + 1024),
         idleTimeout: 0,
         maxBackpressure: opts.maxBackpressure,
         closeOnBackpressureLimit: 0,

@@ -8,7 +8,9 @@ describe('ErrorCode', () => {
 
 describe('CloseCode', () => {
   it('holds exactly the close codes of the contract', () => {
-    expect(Object.values(CloseCode).sort()).toEqual([1000, 1001, 1009, 4000, 4001, 4008, 4029]);
+    expect(Object.values(CloseCode).sort()).toEqual([
+      1000, 1001, 1007, 1009, 4000, 4001, 4008, 4029,
+    ]);
   });
 });
 
@@ -37,6 +39,7 @@ describe('Disconnect', () => {
     expect(Disconnect.Normal.code).toBe(1000);
     expect(Disconnect.Shutdown.code).toBe(1001);
     expect(Disconnect.IdleTimeout.code).toBe(1001);
+    expect(Disconnect.InvalidPayload.code).toBe(1007);
     expect(Disconnect.TooLarge.code).toBe(1009);
     expect(Disconnect.Undecodable.code).toBe(4000);
     expect(Disconnect.AuthFailed.code).toBe(4001);

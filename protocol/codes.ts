@@ -25,6 +25,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export const CloseCode = {
   Normal: 1000,
   GoingAway: 1001,
+  /** Invalid UTF-8 in a text frame (PROTOCOL.md §11); the transports close with it themselves. */
+  InvalidPayload: 1007,
   TooLarge: 1009,
   Undecodable: 4000,
   AuthFailed: 4001,
@@ -51,6 +53,7 @@ export const Disconnect = {
   Normal: { code: CloseCode.Normal, reason: 'normal' },
   Shutdown: { code: CloseCode.GoingAway, reason: 'server shutting down' },
   IdleTimeout: { code: CloseCode.GoingAway, reason: 'idle timeout' },
+  InvalidPayload: { code: CloseCode.InvalidPayload, reason: 'invalid UTF-8' },
   TooLarge: { code: CloseCode.TooLarge, reason: 'frame too large' },
   Undecodable: { code: CloseCode.Undecodable, reason: 'undecodable frame' },
   AuthFailed: { code: CloseCode.AuthFailed, reason: 'authentication failed' },
