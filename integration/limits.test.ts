@@ -1,0 +1,61 @@
+/**
+ * PROTOCOL.md §11 bounds against the real `troupe start`: --max-connections on both
+ * transports, and the publisher port's partial-frame deadline.
+ */
+import net from 'node:net';
+import { decodePayload, encodeFrame, FrameDecoder } from '../protocol';
+import { metric, startNode, TestClient, until, type Node } from './harness';
+
+const MAX = 2;
+
+describe.each(['uws', 'ws'])('limits over %s', (transport) => {
+  let node: Node;
+
+  beforeAll(async () => {
+    node = await startNode([
+      '--transport',
+      transport,
+      '--max-connections',
+      String(MAX),
+      '--publisher-frame-timeout-ms',
+      '300',
+    ]);
+  });
+  afterAll(() => node.stop());
+
+  it('answers 503 past --max-connections, keeps /healthz, and accepts again after a close', async () => {
+    const clients = [await TestClient.connect(node.ws), await TestClient.connect(node.ws)];
+    await expect(TestClient.connect(node.ws)).rejects.toThrow(/503/);
+    expect((await fetch(`${node.http}/healthz`)).status).toBe(200);
+    expect(await metric(node, 'troupe_bad_input_total{kind="max_connections"}')).toBe(1);
+
+    clients[0]!.close();
+    await until(async () => {
+      try {
+        clients.push(await TestClient.connect(node.ws));
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    for (const c of clients) c.close();
+  });
+
+  it('closes a publisher connection holding a partial frame past its deadline', async () => {
+    const socket = net.connect(node.publishPort, '127.0.0.1');
+    const decoder = new FrameDecoder();
+    const replies: unknown[] = [];
+    socket.on('data', (chunk: Buffer) => {
+      for (const p of decoder.push(chunk)) replies.push(decodePayload(p));
+    });
+    const closed = new Promise<number>((resolve) =>
+      socket.once('close', () => resolve(Date.now())),
+    );
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const started = Date.now();
+    socket.write(encodeFrame({ op: 'pub', topic: 't', data: 'x'.repeat(100) }).subarray(0, 20));
+    expect((await closed) - started).toBeLessThan(2000);
+    expect(replies).toEqual([expect.objectContaining({ op: 'err', code: 400 })]);
+    expect(await metric(node, 'troupe_publisher_bad_input_total{kind="frame_timeout"}')).toBe(1);
+  });
+});
