@@ -22,6 +22,11 @@
  * Invalid UTF-8 in a text frame: uWS validates text itself and drops the TCP connection
  * (1006 on the wire) before any handler runs; nothing in uWS.js can turn that into a 1007
  * close frame. The close handler reports 1007, so counters are right.
+ *
+ * Out of file descriptors, uWS would spin on accept(): an AcceptGuard closes the listening
+ * socket until descriptors are free again and then reopens it on the same port. On an explicit
+ * port that works at once (SO_REUSEPORT); on a port picked with 0, Linux refuses the new
+ * listener while connections on the old one remain, so it reopens only once they are gone.
  */
 import * as uWS from 'uWebSockets.js';
 import type {
@@ -35,6 +40,7 @@ import type {
   UpgradeDecision,
   UpgradeRequest,
 } from './transport';
+import { AcceptGuard } from './accept-guard';
 import { formatAddress } from './transport-address';
 import { TooBigReason, TransportCloseCode, clampReason, uwsCloseCode } from './transport-close';
 import { TransportListenError, TransportStateError } from './transport-errors';
@@ -157,6 +163,8 @@ export class UwsTransport implements Transport {
   private deciding = 0;
   private readonly maxConnections: number;
   private listenSocket: uWS.us_listen_socket | null = null;
+  /** Where it listens, from listen() to close(), also while the guard has it paused. */
+  private address: { host: string; port: number } | null = null;
 
   constructor(private readonly opts: TransportOptions) {
     this.handlers = opts.handlers;
@@ -184,39 +192,65 @@ export class UwsTransport implements Transport {
   }
 
   listen(host: string, port: number): Promise<number> {
-    if (this.listenSocket !== null) {
+    if (this.address !== null) {
       return Promise.reject(new TransportStateError('uws transport is already listening'));
     }
     return new Promise((resolve, reject) => {
-      const onListen = (ls: uWS.us_listen_socket | false): void => {
+      this.bind(host, port, (ls) => {
         if (ls === false) {
           reject(new TransportListenError(host, port));
           return;
         }
-        this.listenSocket = ls;
-        resolve(uWS.us_socket_local_port(ls as uWS.us_socket));
-      };
-      if (this.opts.reusePort === false) {
-        (this.app.listen as unknown as ListenWithOptions).call(
-          this.app,
-          host,
-          port,
-          LIBUS_LISTEN_EXCLUSIVE_PORT,
-          onListen,
-        );
-      } else {
-        this.app.listen(host, port, onListen);
-      }
+        const actual = uWS.us_socket_local_port(ls as uWS.us_socket);
+        this.address = { host, port: actual };
+        this.guard.start();
+        resolve(actual);
+      });
     });
   }
 
   close(): Promise<void> {
-    if (this.listenSocket !== null) {
-      uWS.us_listen_socket_close(this.listenSocket);
-      this.listenSocket = null;
-    }
+    this.guard.stop();
+    this.address = null;
+    this.unbind();
     return Promise.resolve();
   }
+
+  private bind(host: string, port: number, done: (ls: uWS.us_listen_socket | false) => void): void {
+    const onListen = (ls: uWS.us_listen_socket | false): void => {
+      if (ls !== false) this.listenSocket = ls;
+      done(ls);
+    };
+    if (this.opts.reusePort === false) {
+      (this.app.listen as unknown as ListenWithOptions).call(
+        this.app,
+        host,
+        port,
+        LIBUS_LISTEN_EXCLUSIVE_PORT,
+        onListen,
+      );
+    } else {
+      this.app.listen(host, port, onListen);
+    }
+  }
+
+  private unbind(): void {
+    if (this.listenSocket === null) return;
+    uWS.us_listen_socket_close(this.listenSocket);
+    this.listenSocket = null;
+  }
+
+  /** Out of descriptors: stop accepting (see accept-guard.ts), and start again on the same port. */
+  private readonly guard = new AcceptGuard({
+    pause: () => this.unbind(),
+    resume: () => {
+      const address = this.address;
+      if (address === null) return true;
+      let ok = false;
+      this.bind(address.host, address.port, (ls) => (ok = ls !== false));
+      return ok;
+    },
+  });
 
   closeAll(code: number, reason: string): void {
     for (const conn of [...this.open]) conn.close(code, reason);

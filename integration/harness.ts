@@ -38,32 +38,38 @@ export const LISTENERS = {
 
 /**
  * Starts `troupe start` with every port 0 unless `args` names it, and waits for the
- * `listening` lines of `needs`.
+ * `listening` lines of `needs`. With `openFiles`, the process runs under `ulimit -n openFiles`.
  */
 export async function startNode(
   args: string[] = [],
   env: NodeJS.ProcessEnv = {},
   needs: readonly string[] = LISTENERS.standalone,
+  openFiles?: number,
 ): Promise<Node> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'troupe-it-'));
   const admin = path.join(dir, 'admin.sock');
-  const proc = spawn(
-    process.execPath,
-    [
-      BIN,
-      'start',
-      '--port',
-      '0',
-      '--publish-port',
-      '0',
-      '--admin',
-      admin,
-      '--log-level',
-      'warn',
-      ...args,
-    ],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const argv = [
+    BIN,
+    'start',
+    '--port',
+    '0',
+    '--publish-port',
+    '0',
+    '--admin',
+    admin,
+    '--log-level',
+    'warn',
+    ...args,
+  ];
+  // exec: the child's pid is node's own, so signals and /proc/<pid> reach it.
+  const [command, commandArgs] =
+    openFiles === undefined
+      ? [process.execPath, argv]
+      : ['bash', ['-c', `ulimit -n ${openFiles} && exec "$0" "$@"`, process.execPath, ...argv]];
+  const proc = spawn(command, commandArgs, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const stdout: string[] = [];
   const stderr: string[] = [];
   proc.stderr!.on('data', (b: Buffer) => stderr.push(b.toString()));

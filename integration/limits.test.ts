@@ -2,9 +2,10 @@
  * PROTOCOL.md §11 bounds against the real `troupe start`: --max-connections on both
  * transports, and the publisher port's partial-frame deadline.
  */
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { decodePayload, encodeFrame, FrameDecoder } from '../protocol';
-import { metric, startNode, TestClient, until, type Node } from './harness';
+import { freePort, metric, startNode, TestClient, until, type Node } from './harness';
 
 const MAX = 2;
 
@@ -57,5 +58,48 @@ describe.each(['uws', 'ws'])('limits over %s', (transport) => {
     expect((await closed) - started).toBeLessThan(2000);
     expect(replies).toEqual([expect.objectContaining({ op: 'err', code: 400 })]);
     expect(await metric(node, 'troupe_publisher_bad_input_total{kind="frame_timeout"}')).toBe(1);
+  });
+});
+
+/** CPU time (user + system) a process has used, in ms (Linux clock ticks are 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function healthz(node: Node): Promise<number | string> {
+  try {
+    return (await fetch(`${node.http}/healthz`, { signal: AbortSignal.timeout(2000) })).status;
+  } catch (err) {
+    return (err as Error).name;
+  }
+}
+
+// uWS alone spins on accept() at EMFILE (libuv, under the ws transport, does not).
+describe('out of file descriptors (uws, ulimit -n 300)', () => {
+  let node: Node;
+
+  beforeAll(async () => {
+    // An explicit port: the listener is closed and reopened on it (see accept-guard.ts).
+    node = await startNode(['--port', String(await freePort())], {}, undefined, 300);
+  });
+  afterAll(() => node.stop());
+
+  it('stays idle instead of spinning while idle TCP connections hold every descriptor, and serves again after', async () => {
+    const raw: net.Socket[] = [];
+    for (let i = 0; i < 320; i++) {
+      const s = net.connect(Number(new URL(node.http).port), '127.0.0.1');
+      s.on('error', () => undefined);
+      raw.push(s);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const before = cpuMs(node.proc.pid!);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(cpuMs(node.proc.pid!) - before).toBeLessThan(300);
+
+    for (const s of raw) s.destroy();
+    await until(async () => (await healthz(node)) === 200, 5000);
+    const c = await TestClient.connect(node.ws);
+    c.close();
   });
 });
