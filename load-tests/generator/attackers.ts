@@ -142,6 +142,8 @@ export class LinkGarbage {
   constructor(
     private readonly host: string,
     private readonly port: number,
+    /** Source address of every attack connection (another loopback address than real peers'). */
+    private readonly localAddress = '127.0.0.2',
   ) {}
 
   /** Keeps `idle` silent connections and `noisy` garbage senders open, reopening dropped ones. */
@@ -157,7 +159,11 @@ export class LinkGarbage {
 
   private dial(noisy: boolean): void {
     if (this.stopped) return;
-    const s = net.connect({ host: this.host, port: this.port }) as net.Socket & {
+    const s = net.connect({
+      host: this.host,
+      port: this.port,
+      localAddress: this.localAddress,
+    }) as net.Socket & {
       noisy?: boolean;
     };
     s.noisy = noisy;
