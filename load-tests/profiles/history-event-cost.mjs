@@ -1,6 +1,7 @@
 // Heap cost of one held history event against what HistoryBudget charges for it
 // (payloadBytes + EVENT_OVERHEAD_BYTES): 200 topics x 1000 events held by a dispatcher.
 //   npm run build --silent && node --expose-gc load-tests/profiles/history-event-cost.mjs [null|obj]
+/* global gc */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 const dist = join(fileURLToPath(import.meta.url), '../../../dist');

@@ -6,6 +6,7 @@
 //   npm run build --silent && node --expose-gc load-tests/profiles/subscription-cost.mjs [conns=30] [topics=1000]
 // Prints heap bytes per subscription while subscribed, and what is still held after every
 // connection unsubscribed (what an idle node keeps for topics nobody wants any more).
+/* global gc */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -90,5 +91,7 @@ const per = (bytes) => `${(bytes / n).toFixed(0)} B`;
 console.log(`${conns} conns x ${topics} distinct topics = ${n} subscriptions`);
 console.log(`subscribed:      ${per(subscribed - base)} per subscription (heapUsed delta)`);
 console.log(`all unsubscribed: ${per(after - base)} per former subscription still held`);
-console.log(`dispatcher inspect: ${JSON.stringify(system.inspect('/user/dispatcher')?.state?.topics)}`);
+console.log(
+  `dispatcher inspect: ${JSON.stringify(system.inspect('/user/dispatcher')?.state?.topics)}`,
+);
 await system.terminate();
