@@ -8,6 +8,7 @@ import {
   type DispatcherStats,
   type PublishItem,
 } from './dispatcher-actor';
+import { eventBytes } from './history-budget';
 import type { HistoryAnswer, PublishResult, TopicEvent } from './types';
 
 interface Harness {
@@ -77,6 +78,11 @@ async function eventually(cond: () => boolean, timeoutMs = 3000): Promise<void> 
 }
 
 const pub = (topic: string, data: unknown): PublishItem => ({ topic, data });
+
+/** The dispatcher's admin view. */
+function inspectOf(h: Harness): Record<string, unknown> {
+  return h.system.inspect(h.ref.path)!.state;
+}
 
 describe('dispatcherBehavior', () => {
   describe('#publish', () => {
@@ -264,6 +270,155 @@ describe('dispatcherBehavior', () => {
       const h = await history(ref, 'a', { epoch: `x${rs[0]!.epoch}`, seq: 0 });
       expect(h.recovered).toBe(false);
       expect(h.events).toEqual([]);
+    });
+  });
+
+  describe('history bytes (historyMaxBytes)', () => {
+    const X = 'x'.repeat(1000);
+    const size = eventBytes(X);
+
+    it('evicts the oldest events of the node first, across topics, and a resume past one is not recovered', async () => {
+      const { ref, stats } = start({ historyMaxBytes: 3 * size });
+      const [a1, b1] = await publish(ref, [pub('a', X), pub('b', X), pub('a', X)]);
+      expect(stats).toMatchObject({ historyBytes: 3 * size, historyEvictions: 0 });
+      await publish(ref, [pub('b', X)]); // a#1 is the node's oldest: it goes
+      const ha = await history(ref, 'a', { epoch: a1!.epoch, seq: 0 });
+      expect(ha.recovered).toBe(false);
+      expect(brief(ha.events)).toEqual([`a#2=${X}`]);
+      const hb = await history(ref, 'b', { epoch: b1!.epoch, seq: 0 });
+      expect(hb.recovered).toBe(true);
+      expect(hb.events.map((e) => e.seq)).toEqual([1, 2]);
+      await publish(ref, [pub('c', X)]); // then b#1
+      const hb2 = await history(ref, 'b', { epoch: b1!.epoch, seq: 0 });
+      expect(hb2.recovered).toBe(false);
+      expect(stats).toMatchObject({
+        historyBytes: 3 * size,
+        historyEvents: 3,
+        historyEvictions: 2,
+      });
+    });
+
+    it('still delivers live an event larger than the whole cap, holding none of it', async () => {
+      const { ref, stats } = start({ historyMaxBytes: size / 2 });
+      const g1 = attach(ref, 'g1');
+      interest(ref, 'g1', 'a', true);
+      const [r] = await publish(ref, [pub('a', X)]);
+      expect(r!.seq).toBe(1);
+      expect(g1.map(brief)).toEqual([[`a#1=${X}`]]);
+      expect(stats).toMatchObject({ historyBytes: 0, historyEvents: 0, historyEvictions: 1 });
+      expect((await publish(ref, [pub('a', X)]))[0]).toEqual({ seq: 2, epoch: r!.epoch });
+    });
+
+    it('shows the held bytes and evictions in stats and the admin view', async () => {
+      const h = start({ historyMaxBytes: size });
+      await publish(h.ref, [pub('a', X), pub('b', X)]);
+      expect(inspectOf(h)).toMatchObject({
+        historyBytes: size,
+        historyEvents: 1,
+        historyEvictions: 1,
+      });
+    });
+  });
+
+  describe('topics before their first publish', () => {
+    it('makes no log for sub and history of topics never published', async () => {
+      const h = start();
+      attach(h.ref, 'g1');
+      for (let i = 0; i < 200; i++) interest(h.ref, 'g1', `t${i}`, true);
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => history(h.ref, `t${i}`)),
+      );
+      expect(answers.every((a) => a.seq === 0 && a.events.length === 0)).toBe(true);
+      expect(h.stats.topics).toBe(0);
+      expect(inspectOf(h)).toMatchObject({ topics: 0, pendingEpochs: 200 });
+    });
+
+    it('stamps the first event with the epoch the subscribers were given in their ack', async () => {
+      const { ref, stats } = start();
+      const g1 = attach(ref, 'g1');
+      interest(ref, 'g1', 'a', true);
+      const ack = await history(ref, 'a');
+      const again = await history(ref, 'a');
+      expect(again.epoch).toBe(ack.epoch);
+      const [r] = await publish(ref, [pub('a', 1)]);
+      expect(r).toEqual({ seq: 1, epoch: ack.epoch });
+      expect(g1[0]![0]).toMatchObject({ seq: 1, epoch: ack.epoch });
+      expect(stats.topics).toBe(1);
+    });
+
+    it('answers recovered true to a resume from seq 0 of that epoch before any publish', async () => {
+      const { ref } = start();
+      attach(ref, 'g1');
+      interest(ref, 'g1', 'a', true);
+      const ack = await history(ref, 'a');
+      expect((await history(ref, 'a', { epoch: ack.epoch, seq: 0 })).recovered).toBe(true);
+      expect((await history(ref, 'a', { epoch: 'other', seq: 0 })).recovered).toBe(false);
+    });
+  });
+
+  describe('forgetting topics', () => {
+    it('keeps the seq of a topic with interest even when it holds nothing', async () => {
+      const { ref } = start({ capacity: 0 });
+      attach(ref, 'g1');
+      interest(ref, 'g1', 'a', true);
+      const [r1] = await publish(ref, [pub('a', 1)]);
+      const [r2] = await publish(ref, [pub('a', 2)]);
+      expect(r2).toEqual({ seq: 2, epoch: r1!.epoch });
+    });
+
+    it('forgets a log that holds nothing as soon as its last interest leaves', async () => {
+      const h = start({ capacity: 0 });
+      attach(h.ref, 'g1');
+      interest(h.ref, 'g1', 'a', true);
+      const [r] = await publish(h.ref, [pub('a', 1)]);
+      expect(h.stats.topics).toBe(1);
+      interest(h.ref, 'g1', 'a', false);
+      const after = await history(h.ref, 'a');
+      expect(h.stats.topics).toBe(0);
+      expect(after.seq).toBe(0);
+      expect(after.epoch).not.toBe(r!.epoch);
+    });
+
+    it('forgets the epoch of a topic never published once its last interest leaves', async () => {
+      const h = start();
+      attach(h.ref, 'g1');
+      interest(h.ref, 'g1', 'a', true);
+      await history(h.ref, 'a');
+      expect(inspectOf(h)).toMatchObject({ pendingEpochs: 1 });
+      interest(h.ref, 'g1', 'a', false);
+      await publish(h.ref, []);
+      expect(inspectOf(h)).toMatchObject({ pendingEpochs: 0 });
+    });
+
+    it('forgets the epoch read for a topic without interest at the next sweep', async () => {
+      const h = start({ sweepMs: 5 });
+      await history(h.ref, 'a');
+      await eventually(() => inspectOf(h).pendingEpochs === 0);
+    });
+
+    it('keeps nothing for a publish nobody wants when history is off', async () => {
+      const { ref, stats } = start({ capacity: 0 });
+      await publish(ref, [pub('a', 1), pub('b', 1)]);
+      expect(stats.topics).toBe(0);
+    });
+
+    it('forgets a log without interest once the cap evicted all it held', async () => {
+      const size = eventBytes(1);
+      const { ref, stats } = start({ historyMaxBytes: size });
+      await publish(ref, [pub('a', 1), pub('b', 1)]);
+      expect(stats.topics).toBe(1);
+    });
+
+    it('keeps a log with held events after its interest leaves, until they expire', async () => {
+      const { ref, stats } = start({ ttlMs: 30, sweepMs: 5 });
+      attach(ref, 'g1');
+      interest(ref, 'g1', 'a', true);
+      await publish(ref, [pub('a', 1)]);
+      interest(ref, 'g1', 'a', false);
+      await publish(ref, []);
+      expect(stats.topics).toBe(1);
+      await eventually(() => stats.topics === 0);
+      expect(stats.historyEvents).toBe(0);
     });
   });
 

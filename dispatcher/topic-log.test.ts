@@ -1,4 +1,4 @@
-import { newEpoch, TopicLog, type TopicLogLimits } from './topic-log';
+import { newEpoch, TopicLog, type HistoryLedger, type TopicLogLimits } from './topic-log';
 
 const TOPIC = 'room:1';
 const ROOMY: TopicLogLimits = { capacity: 100, ttlMs: 60_000 };
@@ -205,6 +205,110 @@ describe('TopicLog', () => {
       expect(log.held).toBe(1);
       log.read(undefined, 500);
       expect(log.held).toBe(0);
+    });
+  });
+
+  /** A ledger that records what a log tells it. */
+  function recorder() {
+    const calls: string[] = [];
+    const ledger: HistoryLedger = {
+      held: (log, seq, bytes) => calls.push(`held ${log.topic}#${seq} ${bytes}`),
+      released: (bytes) => calls.push(`released ${bytes}`),
+    };
+    return { calls, ledger };
+  }
+
+  describe('#append (growth and ledger)', () => {
+    it('grows its ring by doubling as events arrive, never past the capacity', () => {
+      const log = new TopicLog(TOPIC, { capacity: 10, ttlMs: 60_000 }, 0);
+      expect(log.slots).toBe(0);
+      log.append(1, 0);
+      expect(log.slots).toBe(4);
+      for (let i = 2; i <= 5; i++) log.append(i, 0);
+      expect(log.slots).toBe(8);
+      for (let i = 6; i <= 30; i++) log.append(i, 0);
+      expect(log.slots).toBe(10);
+      expect(seqs(log.read({ epoch: log.epoch, seq: 20 }, 0).events)).toEqual([
+        21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+      ]);
+    });
+
+    it('keeps order when the ring grows after wrapping around', () => {
+      const log = new TopicLog(TOPIC, { capacity: 8, ttlMs: 60_000 }, 0);
+      for (let i = 1; i <= 4; i++) log.append(i, 0);
+      log.dropOldest();
+      log.dropOldest();
+      for (let i = 5; i <= 9; i++) log.append(i, 0);
+      expect(seqs(log.read({ epoch: log.epoch, seq: 2 }, 0).events)).toEqual([3, 4, 5, 6, 7, 8, 9]);
+    });
+
+    it('tells its ledger the bytes of each event it holds and of each it lets go', () => {
+      const { calls, ledger } = recorder();
+      const log = new TopicLog(TOPIC, { capacity: 2, ttlMs: 100 }, 0, 'e', ledger);
+      log.append('a', 0, 10);
+      log.append('b', 0, 20);
+      log.append('c', 50, 30); // the ring is full: 'a' goes
+      log.append('d', 150, 40); // 'b' is too old, which makes room
+      expect(calls).toEqual([
+        'held room:1#1 10',
+        'held room:1#2 20',
+        'released 10',
+        'held room:1#3 30',
+        'released 20',
+        'held room:1#4 40',
+      ]);
+    });
+
+    it('holds nothing and tells its ledger nothing when the capacity is 0', () => {
+      const { calls, ledger } = recorder();
+      const log = new TopicLog(TOPIC, { capacity: 0, ttlMs: 100 }, 0, 'e', ledger);
+      log.append('a', 0, 10);
+      expect(calls).toEqual([]);
+    });
+  });
+
+  describe('#dropOldest', () => {
+    it('lets go of the oldest held event, so a resume past it is not recovered', () => {
+      const { calls, ledger } = recorder();
+      const log = new TopicLog(TOPIC, ROOMY, 0, 'e', ledger);
+      log.append('a', 0, 10);
+      log.append('b', 0, 20);
+      log.dropOldest();
+      expect(log.held).toBe(1);
+      expect(log.firstSeq).toBe(2);
+      expect(calls.at(-1)).toBe('released 10');
+      expect(log.read({ epoch: 'e', seq: 0 }, 0).recovered).toBe(false);
+      expect(log.read({ epoch: 'e', seq: 1 }, 0).recovered).toBe(true);
+    });
+
+    it('does nothing on an empty log', () => {
+      const log = new TopicLog(TOPIC, ROOMY, 0);
+      log.dropOldest();
+      expect(log.held).toBe(0);
+    });
+  });
+
+  describe('#clear', () => {
+    it('lets go of every held event but keeps the seq', () => {
+      const { calls, ledger } = recorder();
+      const log = new TopicLog(TOPIC, ROOMY, 0, 'e', ledger);
+      log.append('a', 0, 10);
+      log.append('b', 0, 20);
+      log.clear();
+      expect(log.held).toBe(0);
+      expect(log.lastSeq).toBe(2);
+      expect(log.firstSeq).toBe(3);
+      expect(calls.slice(2)).toEqual(['released 30']);
+    });
+  });
+
+  describe('#oldestT0', () => {
+    it('is the time of the oldest held event, or undefined when none is held', () => {
+      const log = new TopicLog(TOPIC, ROOMY, 0);
+      expect(log.oldestT0).toBeUndefined();
+      log.append('a', 7);
+      log.append('b', 9);
+      expect(log.oldestT0).toBe(7);
     });
   });
 });

@@ -1,12 +1,21 @@
 /**
- * The owner's state of one topic: its epoch, the last stamped seq, and a short history.
+ * The owner's state of one published topic: its epoch, the last stamped seq, and a short history.
  *
- * The history is bounded twice: by count (a ring of `capacity` events) and by age (events older
- * than `ttlMs` are dropped when the log is read or appended to). A resume (`since`) is served
- * from it: same epoch and nothing evicted after `since.seq` means `recovered: true`.
+ * The history is bounded three ways: by count (a ring of at most `capacity` events), by age
+ * (events older than `ttlMs` are dropped when the log is read or appended to, and by the node's
+ * HistoryBudget as they come to the front of its queue), and by the node's byte cap (the budget
+ * calls `dropOldest` on the log that holds the node's oldest event). A resume (`since`) is served
+ * from it: same epoch and nothing dropped after `since.seq` means `recovered: true`.
  *
- * The epoch changes whenever the seq space restarts (a new owner, a restarted process), so a
- * client can never mistake seq 5 of one life of the topic for seq 5 of another.
+ * The held events are always one run of seqs, `firstSeq..lastSeq`: events only ever leave from
+ * the front. That is what lets the budget tell a stale queue entry from a live one by seq alone.
+ *
+ * The ring starts empty and doubles as events arrive, up to `capacity`: a topic that sees a few
+ * events costs a few slots, not `capacity` of them.
+ *
+ * The epoch changes whenever the seq space restarts (a new owner, a restarted process, a topic
+ * forgotten and published again), so a client can never mistake seq 5 of one life of the topic
+ * for seq 5 of another.
  */
 import { randomBytes } from 'node:crypto';
 import type { Since } from '../protocol';
@@ -19,6 +28,17 @@ export interface TopicLogLimits {
   readonly ttlMs: number;
 }
 
+/** Where a log accounts for the bytes it holds (the node's HistoryBudget). */
+export interface HistoryLedger {
+  /** The log now holds event `seq` of `bytes`. */
+  held(log: TopicLog, seq: number, bytes: number): void;
+  /** The log let go of `events` events totalling `bytes`. */
+  released(bytes: number, events: number): void;
+}
+
+const NO_LEDGER: HistoryLedger = { held: () => undefined, released: () => undefined };
+const FIRST_SLOTS = 4;
+
 export function newEpoch(): string {
   return randomBytes(6).toString('base64url');
 }
@@ -26,10 +46,12 @@ export function newEpoch(): string {
 export class TopicLog {
   readonly epoch: string;
   private seq = 0;
-  private readonly ring: (TopicEvent | undefined)[];
+  private ring: (TopicEvent | undefined)[] = [];
+  /** Bytes of each held event, at the same index as in `ring`. */
+  private sizes: number[] = [];
   private head = 0; // index of the oldest held event
   private size = 0;
-  /** Last append time, so an idle topic can be evicted by its owner. */
+  /** Last append time. */
   lastActive: number;
 
   constructor(
@@ -37,9 +59,9 @@ export class TopicLog {
     private readonly limits: TopicLogLimits,
     now: number,
     epoch: string = newEpoch(),
+    private readonly ledger: HistoryLedger = NO_LEDGER,
   ) {
     this.epoch = epoch;
-    this.ring = new Array<TopicEvent | undefined>(Math.max(0, limits.capacity));
     this.lastActive = now;
   }
 
@@ -51,20 +73,35 @@ export class TopicLog {
     return this.size;
   }
 
-  append(data: unknown, now: number): TopicEvent {
+  /** Seq of the oldest held event (`lastSeq + 1` when none is held). */
+  get firstSeq(): number {
+    return this.seq - this.size + 1;
+  }
+
+  /** Time of the oldest held event. */
+  get oldestT0(): number | undefined {
+    return this.size === 0 ? undefined : this.ring[this.head]!.t0;
+  }
+
+  /** Ring slots allocated now. */
+  get slots(): number {
+    return this.ring.length;
+  }
+
+  /** Stamps the next seq; holds the event (of `bytes`, for the ledger) while there is room. */
+  append(data: unknown, now: number, bytes = 0): TopicEvent {
     const ev: TopicEvent = { topic: this.topic, seq: ++this.seq, epoch: this.epoch, data, t0: now };
     this.lastActive = now;
-    const cap = this.ring.length;
-    if (cap > 0) {
-      if (this.size === cap) {
-        this.ring[this.head] = ev;
-        this.head = (this.head + 1) % cap;
-      } else {
-        this.ring[(this.head + this.size) % cap] = ev;
-        this.size++;
-      }
-    }
     this.expire(now);
+    const cap = this.limits.capacity;
+    if (cap <= 0) return ev;
+    if (this.size === cap) this.dropOldest();
+    else if (this.size === this.ring.length) this.grow(cap);
+    const i = (this.head + this.size) % this.ring.length;
+    this.ring[i] = ev;
+    this.sizes[i] = bytes;
+    this.size++;
+    this.ledger.held(this, ev.seq, bytes);
     return ev;
   }
 
@@ -82,6 +119,36 @@ export class TopicLog {
     return { ...base, recovered: firstHeld === since.seq + 1, events };
   }
 
+  /** Lets go of the oldest held event (the budget's eviction; also count and age). */
+  dropOldest(): void {
+    if (this.size === 0) return;
+    const bytes = this.sizes[this.head]!;
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) % this.ring.length;
+    this.size--;
+    this.ledger.released(bytes, 1);
+  }
+
+  /** Lets go of every held event; the seq space goes on. */
+  clear(): void {
+    const n = this.size;
+    let bytes = 0;
+    for (let i = 0; i < n; i++) bytes += this.sizes[(this.head + i) % this.ring.length]!;
+    this.ring = [];
+    this.sizes = [];
+    this.head = 0;
+    this.size = 0;
+    if (n > 0) this.ledger.released(bytes, n);
+  }
+
+  /** Drops events older than the ttl; true when any went. */
+  expire(now: number): boolean {
+    const oldest = now - this.limits.ttlMs;
+    const before = this.size;
+    while (this.size > 0 && this.ring[this.head]!.t0 < oldest) this.dropOldest();
+    return this.size !== before;
+  }
+
   private after(seq: number): TopicEvent[] {
     const out: TopicEvent[] = [];
     const cap = this.ring.length;
@@ -92,15 +159,18 @@ export class TopicLog {
     return out;
   }
 
-  private expire(now: number): void {
-    const cap = this.ring.length;
-    const oldest = now - this.limits.ttlMs;
-    while (this.size > 0) {
-      const ev = this.ring[this.head]!;
-      if (ev.t0 >= oldest) break;
-      this.ring[this.head] = undefined;
-      this.head = (this.head + 1) % cap;
-      this.size--;
+  /** Doubles the ring (up to `cap`), unwrapping it so the oldest event is at index 0. */
+  private grow(cap: number): void {
+    const len = this.ring.length;
+    const next = Math.min(cap, Math.max(FIRST_SLOTS, len * 2));
+    const ring = new Array<TopicEvent | undefined>(next);
+    const sizes = new Array<number>(next).fill(0);
+    for (let i = 0; i < this.size; i++) {
+      ring[i] = this.ring[(this.head + i) % len];
+      sizes[i] = this.sizes[(this.head + i) % len]!;
     }
+    this.ring = ring;
+    this.sizes = sizes;
+    this.head = 0;
   }
 }

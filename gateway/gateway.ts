@@ -16,7 +16,7 @@ import type { ConnectionLimits } from './connection-actor';
 import { toBatches, type EventBatch } from './event-batch';
 import { bump, newGatewayStats, recordRoute, type GatewayStats } from './gateway-stats';
 import { handleHttp, type HttpDeps } from './http-routes';
-import { InterestTable } from './interest-table';
+import { InterestTable, MAX_ROUTERS } from './interest-table';
 import type { RouterMsg } from './router-messages';
 import { connectionSupervisor, routerBehavior } from './topic-router';
 import {
@@ -79,6 +79,7 @@ export class Gateway {
   private readonly started: Promise<void>;
 
   constructor(private readonly o: GatewayOptions) {
+    if (o.routers > MAX_ROUTERS) throw new RangeError(`at most ${MAX_ROUTERS} routers`);
     this.interest = new InterestTable(o.dispatcher);
     const routerFactory = (i: number) => () =>
       routerBehavior({
@@ -259,9 +260,9 @@ export class Gateway {
   private route(events: TopicEvent[]): void {
     const perRouter = this.perRouter;
     for (const batch of toBatches(events, this.onSkip)) {
-      const routers = this.interest.routers(batch.topic);
-      if (routers === undefined) continue;
-      for (const i of routers) {
+      const mask = this.interest.routerMask(batch.topic);
+      for (let i = 0; i < perRouter.length; i++) {
+        if ((mask & (1 << i)) === 0) continue;
         const list = perRouter[i];
         if (list === undefined) perRouter[i] = [batch];
         else list.push(batch);

@@ -5,7 +5,7 @@ import type {
   PublishResult,
   TopicEvent,
 } from '../dispatcher/types';
-import { InterestTable } from './interest-table';
+import { InterestTable, MAX_ROUTERS } from './interest-table';
 
 /** Records setInterest calls and the bound source; the rest is never used by the table. */
 class FakeDispatcher implements DispatcherClient {
@@ -55,7 +55,14 @@ describe(InterestTable, () => {
       table.add('t', 2);
       table.add('t', 1);
       expect(d.calls).toEqual([['t', true]]);
-      expect([...(table.routers('t') ?? [])].sort()).toEqual([1, 2]);
+      expect(table.routerMask('t')).toBe(0b110);
+    });
+
+    it('takes router indexes up to MAX_ROUTERS - 1 and refuses the next', () => {
+      const { table } = setup();
+      table.add('t', MAX_ROUTERS - 1);
+      expect(table.routerMask('t')).toBe(2 ** (MAX_ROUTERS - 1));
+      expect(() => table.add('t', MAX_ROUTERS)).toThrow(RangeError);
     });
 
     it('registers each topic separately', () => {
@@ -82,7 +89,7 @@ describe(InterestTable, () => {
         ['t', true],
         ['t', false],
       ]);
-      expect(table.routers('t')).toBeUndefined();
+      expect(table.routerMask('t')).toBe(0);
       expect(table.topics).toBe(0);
     });
 
@@ -91,7 +98,7 @@ describe(InterestTable, () => {
       table.add('t', 1);
       table.remove('t', 9);
       expect(d.calls).toEqual([['t', true]]);
-      expect([...(table.routers('t') ?? [])]).toEqual([1]);
+      expect(table.routerMask('t')).toBe(0b10);
     });
 
     it('ignores an unknown topic', () => {

@@ -18,6 +18,7 @@ import {
   type Behavior,
   type SpawnOptions,
 } from '../actors';
+import { countOf, SetMap } from '../dispatcher/one-or-many';
 import type { DispatcherClient } from '../dispatcher/types';
 import type { SkipHandler } from '../protocol';
 import {
@@ -47,15 +48,11 @@ export interface RouterDeps {
 }
 
 export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
-  const subscribers = new Map<string, Set<ActorRef<ConnMsg>>>();
+  // A topic's lone subscriber is held as itself, a Set only from the second (SetMap).
+  const subscribers = new SetMap<string, ActorRef<ConnMsg>>();
 
   const remove = (topic: string, conn: ActorRef<ConnMsg>): void => {
-    const set = subscribers.get(topic);
-    if (set === undefined || !set.delete(conn)) return;
-    if (set.size === 0) {
-      subscribers.delete(topic);
-      d.interest.remove(topic, d.index);
-    }
+    if (subscribers.remove(topic, conn)) d.interest.remove(topic, d.index);
   };
 
   // Shared by every connection actor of this shard, so a connection pays for none of it.
@@ -85,12 +82,17 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
   const fanOut = (batches: readonly EventBatch[]): void => {
     for (let i = 0; i < batches.length; i++) {
       const batch = batches[i]!;
-      const set = subscribers.get(batch.topic);
-      if (set === undefined || set.size === 0) continue;
-      batch.expect(set.size);
+      const subs = subscribers.get(batch.topic);
+      if (subs === undefined) continue;
       const m: ConnMsg = { type: 'event', batch };
       // A full mailbox rejects the tell; the actor's onOverflow closes it (4008).
-      for (const conn of set) if (!conn.tell(m)) batch.delivered();
+      if (subs instanceof Set) {
+        batch.expect(subs.size);
+        for (const conn of subs) if (!conn.tell(m)) batch.delivered();
+      } else {
+        batch.expect(1);
+        if (!subs.tell(m)) batch.delivered();
+      }
     }
   };
 
@@ -102,16 +104,10 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
       switch (msg.type) {
         case 'open':
           return open(msg.slot, ctx);
-        case 'sub': {
-          let set = subscribers.get(msg.topic);
-          if (set === undefined) {
-            subscribers.set(msg.topic, (set = new Set()));
-            d.interest.add(msg.topic, d.index);
-          }
-          set.add(msg.conn);
+        case 'sub':
+          if (subscribers.add(msg.topic, msg.conn)) d.interest.add(msg.topic, d.index);
           msg.replyTo.tell(true);
           return;
-        }
         case 'unsub':
           return remove(msg.topic, msg.conn);
         case 'gone':
@@ -135,7 +131,7 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
     },
     inspect() {
       let pairs = 0;
-      for (const s of subscribers.values()) pairs += s.size;
+      for (const [, s] of subscribers.entries()) pairs += countOf(s);
       return { shard: d.index, topics: subscribers.size, subscriptions: pairs };
     },
   };

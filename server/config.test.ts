@@ -44,6 +44,7 @@ describe(parseConfig, () => {
         maxPublishFrame: 1048576,
         historySize: 1000,
         historyTtlMs: 300000,
+        historyMaxBytes: 268435456,
         heartbeatMs: 25000,
         outboundLimit: 1048576,
         maxConnections: defaultMaxConnections(),
@@ -101,6 +102,7 @@ describe(parseConfig, () => {
       ['--http-publish', 'false', { httpPublish: false }],
       ['--history-size', '0', { historySize: 0 }],
       ['--history-ttl-ms', '1500', { historyTtlMs: 1500 }],
+      ['--history-max-bytes', '16MiB', { historyMaxBytes: 16777216 }],
       ['--heartbeat-ms', '100', { heartbeatMs: 100 }],
       ['--outbound-limit', '4096', { outboundLimit: 4096 }],
       ['--max-connections', '5', { maxConnections: 5 }],
@@ -177,6 +179,7 @@ describe(parseConfig, () => {
         TROUPE_HTTP_PUBLISH: 'true',
         TROUPE_HISTORY_SIZE: '10',
         TROUPE_HISTORY_TTL_MS: '20',
+        TROUPE_HISTORY_MAX_BYTES: '3MiB',
         TROUPE_HEARTBEAT_MS: '30',
         TROUPE_OUTBOUND_LIMIT: '1MB',
         TROUPE_MAX_CONNECTIONS: '40',
@@ -207,6 +210,7 @@ describe(parseConfig, () => {
         httpPublish: true,
         historySize: 10,
         historyTtlMs: 20,
+        historyMaxBytes: 3145728,
         heartbeatMs: 30,
         outboundLimit: 1000000,
         maxConnections: 40,
@@ -373,7 +377,7 @@ describe('USAGE', () => {
       expect(USAGE.slice(at).split('\n')[1]).toContain(`env ${env}`);
     }
     expect(USAGE).toContain('default 64KiB; env TROUPE_MAX_FRAME');
-    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(28);
+    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(29);
   });
 });
 

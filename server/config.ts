@@ -62,6 +62,8 @@ export interface TroupeConfig {
   httpPublish: boolean;
   historySize: number;
   historyTtlMs: number;
+  /** All history of the node together (estimated heap bytes); past it the oldest events go. */
+  historyMaxBytes: number;
   /** The `hb` sent in `hello`; a connection idle for 2.5x this is closed. */
   heartbeatMs: number;
   /** Bytes queued towards one connection before it is closed with 4008. */
@@ -265,6 +267,7 @@ const OPTIONS: { [K in Key]-?: Option<NonNullable<TroupeConfig[K]>> } = {
   },
   historySize: opt('N', (raw) => parseInteger(raw, 0), 'events kept per topic for resume', '1000'),
   historyTtlMs: opt('MS', (raw) => parseInteger(raw, 0), 'how long kept events last', '300000'),
+  historyMaxBytes: opt('SIZE', parseSize, "all of the node's history, oldest out first", '256MiB'),
   heartbeatMs: opt('MS', (raw) => parseInteger(raw, 1), 'client ping interval (hello hb)', '25000'),
   outboundLimit: opt('SIZE', parseSize, 'queued bytes per connection before 4008', '1MiB'),
   maxConnections: {

@@ -31,6 +31,9 @@ const DISPATCHER_METRICS = [
   'troupe_events_in_total',
   'troupe_events_routed_total',
   'troupe_publisher_bad_input_total',
+  'troupe_history_bytes',
+  'troupe_history_events',
+  'troupe_history_evictions_total',
 ];
 const CLUSTER_METRICS = [
   'troupe_forwarded_total',
@@ -195,6 +198,16 @@ describe('createMetrics', () => {
       expect(await value(reg, 'troupe_actors')).toBe(4);
       expect(await value(reg, 'troupe_connections')).toBe(1);
       expect(await value(reg, 'troupe_topics')).toBe(0);
+    });
+
+    it("mirrors the dispatcher's held history and its evictions", async () => {
+      const { reg, d } = everything();
+      d.historyBytes = 4096;
+      d.historyEvents = 7;
+      d.historyEvictions = 2;
+      expect(await value(reg, 'troupe_history_bytes')).toBe(4096);
+      expect(await value(reg, 'troupe_history_events')).toBe(7);
+      expect(await value(reg, 'troupe_history_evictions_total')).toBe(2);
     });
 
     it('mirrors every cluster counter', async () => {

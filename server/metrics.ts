@@ -192,6 +192,24 @@ export function createMetrics(src: MetricSources): Registry {
       'kind',
       () => d.badInput,
     );
+    mirroredGauge(
+      reg,
+      'troupe_history_bytes',
+      'Estimated heap bytes of all events held in history (bounded by --history-max-bytes)',
+      () => d.historyBytes,
+    );
+    mirroredGauge(
+      reg,
+      'troupe_history_events',
+      'Events held in history, all topics',
+      () => d.historyEvents,
+    );
+    mirroredCounter(
+      reg,
+      'troupe_history_evictions_total',
+      'Events let go because history was over --history-max-bytes',
+      () => d.historyEvictions,
+    );
   }
   const c = src.cluster;
   if (c !== undefined) {

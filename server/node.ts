@@ -88,7 +88,12 @@ export class TroupeNode {
       const dispatcher: ActorRef<DispatcherMsg> = system.spawn(
         'dispatcher',
         () =>
-          dispatcherBehavior({ capacity: cfg.historySize, ttlMs: cfg.historyTtlMs, stats: dstats }),
+          dispatcherBehavior({
+            capacity: cfg.historySize,
+            ttlMs: cfg.historyTtlMs,
+            historyMaxBytes: cfg.historyMaxBytes,
+            stats: dstats,
+          }),
         { kind: 'dispatcher', priority: 'high' },
       );
       ingress = dispatcher;

@@ -6,6 +6,7 @@ export const SCENARIOS = [
   'connect-storm',
   'idle-memory',
   'cross-node',
+  'hostile',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -23,6 +24,8 @@ export interface BenchArgs {
   readonly stormConns: number;
   /** idle-memory: idle subscribed connections held while the server's RSS is read. */
   readonly idleConns: number;
+  /** hostile: bystander connections kept while the node is attacked. */
+  readonly hostileSubs: number;
   readonly stepSeconds: number;
   /** Extra steps that bisect between the highest passing and the first failing rate. */
   readonly refineSteps: number;
@@ -46,6 +49,7 @@ export const FULL: Profile = {
   topicRates: DEFAULT_TOPIC_RATES,
   stormConns: 10_000,
   idleConns: 15_000,
+  hostileSubs: 1000,
   stepSeconds: 4,
   refineSteps: 2,
 };
@@ -59,6 +63,7 @@ export const QUICK: Profile = {
   topicRates: [8000, 32000, 100000],
   stormConns: 3000,
   idleConns: 5000,
+  hostileSubs: 500,
   stepSeconds: 2,
   refineSteps: 1,
 };
@@ -73,6 +78,7 @@ const VALUE_FLAGS = new Set([
   'topic-rates',
   'storm-conns',
   'idle-conns',
+  'hostile-subs',
   'step-seconds',
   'refine-steps',
   'only',
@@ -122,6 +128,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     topicRates: list('topic-rates', p.topicRates),
     stormConns: num('storm-conns', p.stormConns),
     idleConns: num('idle-conns', p.idleConns),
+    hostileSubs: num('hostile-subs', p.hostileSubs),
     stepSeconds: num('step-seconds', p.stepSeconds),
     refineSteps: flags.has('refine-steps')
       ? Math.floor(positive('refine-steps', flags.get('refine-steps')!, true))

@@ -139,9 +139,19 @@ export function formatSummary(summary: Summary): string {
       return `${s.system} ${sc} at ${h.rate}/s: p50 ${fmtMs(h.p50Ms)}, p99 ${fmtMs(h.p99Ms)}${runs}`;
     }),
   );
+  const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+  const hostile = summary.systems.flatMap((s) =>
+    s.hostile === null
+      ? []
+      : [
+          `${s.system} bystanders under attack: p99 ${fmtMs(s.hostile.hostileP99Ms)} vs ${fmtMs(s.hostile.quietP99Ms)} quiet, ` +
+            `delivered ${pct(s.hostile.hostileDelivered)} vs ${pct(s.hostile.quietDelivered)} quiet`,
+        ],
+  );
   return [
     line(header),
     ...rows.map(line),
+    ...(hostile.length > 0 ? ['', ...hostile] : []),
     '',
     'deliveries/s at capacity, same run:',
     ...ratios,

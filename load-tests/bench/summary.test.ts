@@ -60,6 +60,21 @@ const runs: ScenarioRun[] = [
       { system: 'socketio', status: 'skipped', reason: 'x' },
     ],
   },
+  {
+    scenario: 'hostile',
+    systems: [
+      {
+        system: 'troupe',
+        status: 'ok',
+        result: oneShot({
+          quietP99Ms: 12,
+          hostileP99Ms: 30,
+          quietDelivered: 1,
+          hostileDelivered: 0.995,
+        }),
+      },
+    ],
+  },
 ];
 
 describe('summarize', () => {
@@ -75,8 +90,17 @@ describe('summarize', () => {
       connectP99Ms: 40,
       idleBytesPerConnection: 1900,
       idleBytesPerConnectionSettled: 900,
+      hostile: { quietP99Ms: 12, hostileP99Ms: 30, quietDelivered: 1, hostileDelivered: 0.995 },
     });
     expect(s.systems.find((x) => x.system === 'socketio')?.idleBytesPerConnection).toBeNull();
+  });
+
+  it('prints the bystanders of the hostile scenario next to their quiet run', () => {
+    const text = formatSummary(s);
+    expect(text).toMatch(
+      /troupe bystanders under attack: p99 30.*vs 12.* quiet, delivered 99\.5% vs 100\.0% quiet/,
+    );
+    expect(s.systems.find((x) => x.system === 'uws-native')?.hostile).toBeNull();
   });
 
   it('prints the latency at half of capacity where it was measured', () => {

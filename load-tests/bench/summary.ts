@@ -33,6 +33,15 @@ export interface SystemSummary {
   readonly idleBytesPerConnection: number | null;
   /** The same 35 s after the last subscription, once the server's heap has settled. */
   readonly idleBytesPerConnectionSettled: number | null;
+  /** Bystanders of the hostile scenario, quiet run and attacked run (null: it did not run). */
+  readonly hostile: HostileFigures | null;
+}
+
+export interface HostileFigures {
+  readonly quietP99Ms: number | null;
+  readonly hostileP99Ms: number | null;
+  readonly quietDelivered: number | null;
+  readonly hostileDelivered: number | null;
 }
 
 export interface Ratio {
@@ -75,6 +84,7 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
         halfCapacity[sc] = r.halfCapacity;
     }
     const storm = okResult(runs, 'connect-storm', system);
+    const h = okResult(runs, 'hostile', system);
     return {
       system,
       capacity,
@@ -86,6 +96,15 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
         okResult(runs, 'idle-memory', system),
         'bytesPerConnectionSettled',
       ),
+      hostile:
+        h === null
+          ? null
+          : {
+              quietP99Ms: metric(h, 'quietP99Ms'),
+              hostileP99Ms: metric(h, 'hostileP99Ms'),
+              quietDelivered: metric(h, 'quietDelivered'),
+              hostileDelivered: metric(h, 'hostileDelivered'),
+            },
     };
   });
   const ratios: Ratio[] = [];

@@ -2,6 +2,7 @@ import type { ScenarioName } from '../cli-args';
 import { connectStorm } from './connect-storm';
 import { crossNode } from './cross-node';
 import { hotTopic } from './hot-topic';
+import { hostile } from './hostile';
 import { idleMemory } from './idle-memory';
 import { manyTopics } from './many-topics';
 import type { Scenario } from './scenario';
@@ -12,4 +13,5 @@ export const SCENARIO_REGISTRY: Record<ScenarioName, Scenario> = {
   'connect-storm': connectStorm,
   'idle-memory': idleMemory,
   'cross-node': crossNode,
+  hostile,
 };

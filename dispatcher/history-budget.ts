@@ -1,0 +1,144 @@
+/**
+ * The node's history as a whole: every event any TopicLog holds, in one queue in the order they
+ * were stamped, so the node can let go of its oldest events first, whatever their topic.
+ *
+ *   TopicLog.append ──held(log, seq, bytes)──► queue (log, seq) ──► over maxBytes: the front
+ *                                                                    entry's log drops its oldest
+ *   TopicLog drops (count, age, clear) ──released(bytes, n)──► counters
+ *
+ * A log's held events are one run of seqs, so a queue entry whose seq is below its log's
+ * `firstSeq` is stale (the log let go of that event by itself: its count bound, its age, or a
+ * clear when it was forgotten) and is skipped. Stale entries are compacted away once the queue
+ * is over twice the events held (plus a constant), so the queue costs O(held events) and each
+ * operation O(1) amortized.
+ *
+ * The queue is also in time order, so expiry by age is a walk from its front that stops at the
+ * first live event young enough: an idle node lets go of old events without visiting each topic.
+ */
+import { payloadBytes } from '../protocol/payload';
+import type { HistoryLedger, TopicLog } from './topic-log';
+
+/**
+ * Heap bytes a held event costs besides its `data` (V8, 64-bit, pointer compression): the
+ * TopicEvent object (header 12 + 5 fields of 4) 32, its `t0` as a heap number 16, one ring slot
+ * and one size slot with the ring's growth slack, and the budget's queue entry (two slots, with
+ * compaction slack and array growth). Measured: 200k `null` events held in 200 topics grew the
+ * heap by 118 B each (RESULTS.md in load-tests/profiles).
+ */
+export const EVENT_OVERHEAD_BYTES = 120;
+
+/** Queue entries allowed past twice the held events before a compaction. */
+const QUEUE_SLACK = 1024;
+
+/** What an event of `data` is charged against the node's history bytes. */
+export function eventBytes(data: unknown): number {
+  return payloadBytes(data) + EVENT_OVERHEAD_BYTES;
+}
+
+export interface HistoryStats {
+  /** Bytes of every event held now (estimated heap size, `eventBytes`). */
+  historyBytes: number;
+  /** Events held now, all topics together. */
+  historyEvents: number;
+  /** Events let go because the node's history was over `--history-max-bytes`. */
+  historyEvictions: number;
+}
+
+export function newHistoryStats(): HistoryStats {
+  return { historyBytes: 0, historyEvents: 0, historyEvictions: 0 };
+}
+
+export interface HistoryBudgetOptions {
+  readonly maxBytes: number;
+  readonly ttlMs: number;
+  /** Counters kept up to date (the dispatcher's stats). */
+  readonly stats: HistoryStats;
+  /** Told of a log this budget left holding nothing, so its owner can forget it. */
+  readonly onEmptied?: (log: TopicLog) => void;
+}
+
+export class HistoryBudget implements HistoryLedger {
+  private logs: (TopicLog | undefined)[] = [];
+  private seqs: number[] = [];
+  private head = 0;
+
+  constructor(private readonly o: HistoryBudgetOptions) {}
+
+  /** Queue entries now, live and stale. */
+  get queued(): number {
+    return this.logs.length - this.head;
+  }
+
+  held(log: TopicLog, seq: number, bytes: number): void {
+    const s = this.o.stats;
+    this.logs.push(log);
+    this.seqs.push(seq);
+    s.historyBytes += bytes;
+    s.historyEvents++;
+    if (this.queued > 2 * s.historyEvents + QUEUE_SLACK) this.compact();
+    while (s.historyBytes > this.o.maxBytes && this.head < this.logs.length) {
+      const front = this.live();
+      if (front === undefined) break;
+      s.historyEvictions++;
+      this.dropFront(front);
+    }
+  }
+
+  released(bytes: number, events: number): void {
+    this.o.stats.historyBytes -= bytes;
+    this.o.stats.historyEvents -= events;
+  }
+
+  /** Lets go of every event older than the ttl, oldest first. */
+  expire(now: number): void {
+    const oldest = now - this.o.ttlMs;
+    for (;;) {
+      const front = this.live();
+      if (front === undefined || front.oldestT0! >= oldest) return;
+      this.dropFront(front);
+    }
+  }
+
+  /** The log of the front entry once stale entries are skipped (undefined when none is left). */
+  private live(): TopicLog | undefined {
+    while (this.head < this.logs.length) {
+      const log = this.logs[this.head]!;
+      if (this.seqs[this.head]! >= log.firstSeq) return log;
+      this.pop();
+    }
+    return undefined;
+  }
+
+  /** The front entry is live, so it is its log's oldest held event. */
+  private dropFront(log: TopicLog): void {
+    this.pop();
+    log.dropOldest();
+    if (log.held === 0) this.o.onEmptied?.(log);
+  }
+
+  private pop(): void {
+    this.logs[this.head++] = undefined;
+    if (this.head === this.logs.length) {
+      this.logs = [];
+      this.seqs = [];
+      this.head = 0;
+    } else if (this.head > QUEUE_SLACK && this.head * 2 > this.logs.length) {
+      this.compact();
+    }
+  }
+
+  /** Keeps the live entries only, from index 0. */
+  private compact(): void {
+    let w = 0;
+    for (let r = this.head; r < this.logs.length; r++) {
+      const log = this.logs[r]!;
+      const seq = this.seqs[r]!;
+      if (seq < log.firstSeq) continue;
+      this.logs[w] = log;
+      this.seqs[w++] = seq;
+    }
+    this.logs.length = w;
+    this.seqs.length = w;
+    this.head = 0;
+  }
+}
