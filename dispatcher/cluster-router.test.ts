@@ -1,8 +1,14 @@
 import { ActorSystem, type ActorRef } from '../actors';
 import { eventually } from '../actors/test-kit';
 import { ErrorCode } from '../protocol';
-import { clusterRouterBehavior, type ClusterMsg, type ClusterStats } from './cluster-router';
 import {
+  CLUSTER_ROUTER_SPAWN,
+  clusterRouterBehavior,
+  type ClusterMsg,
+  type ClusterStats,
+} from './cluster-router';
+import {
+  DISPATCHER_SPAWN,
   dispatcherBehavior,
   newDispatcherStats,
   type DispatcherMsg,
@@ -64,12 +70,16 @@ afterEach(async () => {
 function start(self = SELF, dc = DC): Harness {
   const system = ActorSystem.create('cluster-test', { log: () => undefined });
   systems.push(system);
-  const dispatcher = system.spawn<DispatcherMsg>('dispatcher', () =>
-    dispatcherBehavior({ capacity: 100, ttlMs: 60_000, stats: newDispatcherStats() }),
+  const dispatcher = system.spawn<DispatcherMsg>(
+    'dispatcher',
+    () => dispatcherBehavior({ capacity: 100, ttlMs: 60_000, stats: newDispatcherStats() }),
+    DISPATCHER_SPAWN,
   );
   const stats: ClusterStats = { forwarded: 0, xdcOut: 0, xdcIn: 0, ownershipChanges: 0 };
-  const router = system.spawn<ClusterMsg>('cluster', () =>
-    clusterRouterBehavior({ self, dc, dispatcher, stats }),
+  const router = system.spawn<ClusterMsg>(
+    'cluster',
+    () => clusterRouterBehavior({ self, dc, dispatcher, stats }),
+    CLUSTER_ROUTER_SPAWN,
   );
   return { system, router, dispatcher, stats };
 }
@@ -607,6 +617,22 @@ describe('clusterRouterBehavior', () => {
       publish(h, [{ topic: topicOwnedBy(PEER, both), data: 1 }]);
       await eventually(() => l2.of('fwd').length === 1);
       expect(l1.sent).toEqual([]);
+    });
+  });
+
+  describe('supervision', () => {
+    it('keeps links, interest and ownership through many messages that throw', async () => {
+      const h = start();
+      const gw = up(h, new FakeEndpoint('g1', 'gateway'));
+      recv(h, gw, { op: 'interest', topics: ['t'], on: true });
+      // What an unvalidated `{op: 'interest', topics: 5}` did: a TypeError inside the router.
+      const bad = { op: 'interest', topics: 5, on: true } as unknown as LinkMsg;
+      for (let i = 0; i < 20; i++) recv(h, gw, bad);
+      const r = ok((await publish(h, [{ topic: 't', data: 1 }]).result)[0]);
+      expect(r.seq).toBe(1);
+      await eventually(() => gw.of('ev').length === 1);
+      expect(h.router.isAlive()).toBe(true);
+      expect(h.system.stats().restarts).toBe(0);
     });
   });
 

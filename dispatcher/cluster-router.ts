@@ -14,7 +14,13 @@
  * a failure already knows who wants it; a gateway's links coming up re-announce its whole
  * interest set (`reset`), so a restarted dispatcher rebuilds its tables from the gateways.
  */
-import type { ActorContext, ActorRef, Behavior } from '../actors';
+import {
+  resumeOnFailure,
+  type ActorContext,
+  type ActorRef,
+  type Behavior,
+  type SpawnOptions,
+} from '../actors';
 import { ErrorCode } from '../protocol';
 import type { DispatcherMsg, PublishItem } from './dispatcher-actor';
 import type { LinkMsg } from './link-messages';
@@ -48,6 +54,16 @@ export interface ClusterRouterOptions {
   readonly dispatcher: ActorRef<DispatcherMsg>;
   readonly stats: ClusterStats;
 }
+
+/**
+ * How the node spawns it (tests too). Its link tables and pending forwards are its only copy,
+ * and a restart budget spent by a peer's messages would stop every publish: it resumes.
+ */
+export const CLUSTER_ROUTER_SPAWN: SpawnOptions = {
+  kind: 'cluster-router',
+  priority: 'high',
+  onFailure: resumeOnFailure,
+};
 
 /** A forwarded publish not answered by its owner within this fails with 503. */
 const FORWARD_TIMEOUT_MS = 5_000;

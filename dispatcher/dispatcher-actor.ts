@@ -10,7 +10,7 @@
  *
  * Seq stamping is serialized by the actor's mailbox, which is what makes one order per topic.
  */
-import type { ActorContext, Behavior } from '../actors';
+import { resumeOnFailure, type ActorContext, type Behavior, type SpawnOptions } from '../actors';
 import type { Since } from '../protocol';
 import { TopicLog, type TopicLogLimits } from './topic-log';
 import { nowMs, type HistoryAnswer, type PublishResult, type TopicEvent } from './types';
@@ -55,6 +55,17 @@ export interface DispatcherOptions extends TopicLogLimits {
   /** Shared counters the node exports through /metrics and the admin socket. */
   readonly stats?: DispatcherStats;
 }
+
+/**
+ * How the node spawns it (tests too). Its tables (attachments, interest, every topic's seq and
+ * history) are the node's only copy: a message that throws is dropped and the actor resumes; a
+ * restart would wipe them and, past the restart budget, stop the node's publishing for good.
+ */
+export const DISPATCHER_SPAWN: SpawnOptions = {
+  kind: 'dispatcher',
+  priority: 'high',
+  onFailure: resumeOnFailure,
+};
 
 export function newDispatcherStats(): DispatcherStats {
   return { topics: 0, eventsIn: 0, eventsRouted: 0, gateways: 0, publishers: 0, badInput: {} };

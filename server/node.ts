@@ -14,11 +14,13 @@ import { ActorSystem, type ActorRef } from '../actors';
 import { AdminServer } from '../admin/admin-server';
 import type { AdminTarget, TreeNode } from '../admin/admin-target';
 import {
+  CLUSTER_ROUTER_SPAWN,
   clusterRouterBehavior,
   type ClusterMsg,
   type ClusterStats,
 } from '../dispatcher/cluster-router';
 import {
+  DISPATCHER_SPAWN,
   dispatcherBehavior,
   newDispatcherStats,
   type DispatcherMsg,
@@ -89,7 +91,7 @@ export class TroupeNode {
         'dispatcher',
         () =>
           dispatcherBehavior({ capacity: cfg.historySize, ttlMs: cfg.historyTtlMs, stats: dstats }),
-        { kind: 'dispatcher', priority: 'high' },
+        DISPATCHER_SPAWN,
       );
       ingress = dispatcher;
       if (cfg.role === 'standalone') client = new LocalDispatcherClient(dispatcher, cfg.nodeId);
@@ -195,7 +197,7 @@ export class TroupeNode {
     const router = system.spawn<ClusterMsg>(
       'cluster',
       () => clusterRouterBehavior({ self: cfg.nodeId, dc: cfg.dc, dispatcher, stats }),
-      { kind: 'cluster-router', priority: 'high' },
+      CLUSTER_ROUTER_SPAWN,
     );
     const handlers: LinkHandlers = {
       onUp: (ep) => router.tell({ type: 'link-up', ep }),
