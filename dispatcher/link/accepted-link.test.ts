@@ -1,6 +1,7 @@
 import { encodeFrame } from '../../protocol';
 import { authFrame, newNonce, parseHello, serverMac } from './handshake';
 import { LinkServer } from './link-server';
+import { linkStats } from './link-stats';
 import type { ActorSystem } from '../../actors';
 import {
   eventually,
@@ -160,6 +161,11 @@ describe('acceptedLinkBehavior', () => {
       ['a map without an op', encodeFrame({ topic: 't' })],
       ['a batch (an array)', encodeFrame([pub(1)])],
       ['a scalar', encodeFrame(42)],
+      ['interest whose topics is a number', encodeFrame({ op: 'interest', topics: 5, on: true })],
+      ['a pub to a name the client grammar refuses', encodeFrame({ ...pub(1), topic: 'a b' })],
+      ['a pub whose data is a msgpack timestamp', encodeFrame({ ...pub(1), data: new Date(0) })],
+      ['a fwd (an op only a dispatcher may send)', encodeFrame({ op: 'fwd', items: [] })],
+      ['an ev (an op only a dispatcher may send)', encodeFrame({ op: 'ev', events: [] })],
     ])('drops the link and keeps serving when an up peer sends %s', async (_what, bytes) => {
       await start();
       const p = await handshake();
@@ -170,6 +176,21 @@ describe('acceptedLinkBehavior', () => {
       expect(dropped('bad-frame')).toBe(true);
       await handshake();
       await eventually(() => rec.ups.length === 2);
+    });
+
+    it('drops a dispatcher peer whose fwd carries a null item, counted and logged', async () => {
+      await start();
+      const p = await RawPeer.handshake(port, { ...GATEWAY, role: 'dispatcher' }, SECRET);
+      peers.push(p);
+      await eventually(() => rec.ups.length === 1);
+      const before = linkStats().protocolDrops;
+      p.send({ op: 'fwd', items: [null] });
+      await eventually(() => rec.downs.length === 1);
+      expect(rec.msgs).toEqual([]);
+      expect(rec.downs[0]!.reason).toBe('bad-frame');
+      expect(linkStats().protocolDrops).toBe(before + 1);
+      const line = logs.find((l) => l.meta?.why === 'bad-frame');
+      expect(line?.meta?.detail).toBe("fwd: 'items[0]' must be a map");
     });
 
     it('drops the link on a frame header over maxFrame before reading its body', async () => {

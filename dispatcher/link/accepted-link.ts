@@ -259,7 +259,7 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
   private onLinkFrame(payload: Buffer): void {
     // Closed by onUp, or by the node (ep.close) with frames still queued: the drop is on its way.
     if (this.state === S.Closed || !this.channel!.isOpen) return;
-    const f = parseLinkFrame(payload);
+    const f = parseLinkFrame(payload, { from: this.peer!.role, to: this.o.self.role });
     if (f.kind === 'bad') return this.fail(LinkDrop.BadFrame, f.why);
     if (f.kind === 'hb') return;
     const ch = this.channel!;

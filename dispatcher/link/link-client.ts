@@ -304,7 +304,7 @@ class LinkClient implements Behavior<LinkClientMsg> {
   private onLinkFrame(payload: Buffer): void {
     // Closed by the node (ep.close) with frames still queued: the drop message is on its way.
     if (!this.channel!.isOpen) return;
-    const f = parseLinkFrame(payload);
+    const f = parseLinkFrame(payload, { from: this.channel!.peer.role, to: this.o.self.role });
     if (f.kind === 'bad') return this.fail(LinkDrop.BadFrame, f.why);
     if (f.kind === 'hb') return;
     const ch = this.channel!;
