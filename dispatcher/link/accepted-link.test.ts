@@ -75,7 +75,11 @@ describe('acceptedLinkBehavior', () => {
       p.send(authFrame(GATEWAY, SECRET, hello.nonce, clientNonce));
       expect(await p.next()).toEqual({
         op: 'welcome',
-        mac: serverMac(SECRET, clientNonce, hello.nonce),
+        mac: serverMac(SECRET, clientNonce, hello.nonce, {
+          node: 'disp-1',
+          role: 'dispatcher',
+          dc: 'local',
+        }),
       });
     });
 
@@ -114,6 +118,16 @@ describe('acceptedLinkBehavior', () => {
       replay.send(recorded);
       await eventually(() => replay.closed);
       expect(dropped('auth-failed')).toBe(true);
+    });
+
+    it('drops a gateway auth relabelled as a dispatcher (the mac covers node, role and dc)', async () => {
+      await start();
+      const p = await connect();
+      const hello = parseHello(await p.next())!;
+      p.send({ ...authFrame(GATEWAY, SECRET, hello.nonce, newNonce()), role: 'dispatcher' });
+      await eventually(() => p.closed);
+      expect(dropped('auth-failed')).toBe(true);
+      expect(rec.ups).toHaveLength(0);
     });
 
     it('drops a client that sends no mac when the server has a secret', async () => {

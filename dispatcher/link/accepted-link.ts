@@ -218,7 +218,7 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
       return this.fail(LinkDrop.AuthFailed, 'client mac did not verify');
     writeFrame(
       this.socket,
-      { op: 'welcome', mac: serverMac(this.o.secret, auth.nonce, this.nonce) },
+      { op: 'welcome', mac: serverMac(this.o.secret, auth.nonce, this.nonce, this.o.self) },
       this.counters,
     );
     this.state = S.AwaitingConfirm;

@@ -266,7 +266,8 @@ class LinkClient implements Behavior<LinkClientMsg> {
     }
     const welcome = parseWelcome(d.value);
     if (welcome === undefined) return this.fail(LinkDrop.BadFrame, 'expected welcome');
-    if (!verifyWelcome(this.o.secret, this.clientNonce, this.hello.nonce, welcome)) {
+    const { nonce, peer } = this.hello;
+    if (!verifyWelcome(this.o.secret, this.clientNonce, nonce, peer, welcome)) {
       return this.fail(LinkDrop.AuthFailed, 'server mac did not verify');
     }
     this.becomeUp(this.hello.peer);
