@@ -237,6 +237,12 @@ export function createMetrics(src: MetricSources): Registry {
     );
     mirroredCounter(
       reg,
+      'troupe_link_refused_total',
+      'Link connections refused: too many handshakes in flight from one address or overall',
+      read('refused'),
+    );
+    mirroredCounter(
+      reg,
       'troupe_link_protocol_drops_total',
       'Links dropped for bad peer behaviour',
       read('protocolDrops'),

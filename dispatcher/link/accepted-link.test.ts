@@ -150,7 +150,7 @@ describe('acceptedLinkBehavior', () => {
     });
 
     it('drops a client that does not finish the handshake in time', async () => {
-      await start({ handshakeTimeoutMs: 50 });
+      await start({ acceptTimeoutMs: 50 });
       const p = await connect();
       await eventually(() => p.closed);
       expect(dropped('handshake-timeout')).toBe(true);

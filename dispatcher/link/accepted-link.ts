@@ -53,6 +53,8 @@ export interface AcceptedLinkEnv {
   readonly up: Set<LinkChannel>;
   /** True once the server is closing: a stop is then reported as `server-closing`. */
   closing(): boolean;
+  /** Called once when this link leaves its handshake (up, or dropped before): frees its slot. */
+  settled(): void;
 }
 
 export function acceptedLinkBehavior(
@@ -138,8 +140,8 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
     if (this.state === S.Up) {
       if (!this.channel!.tick(now))
         this.fail(LinkDrop.PeerDead, `silent for ${this.o.deadAfterMs} ms`);
-    } else if (now - this.startedAt >= this.o.handshakeTimeoutMs) {
-      this.fail(LinkDrop.HandshakeTimeout, `no handshake within ${this.o.handshakeTimeoutMs} ms`);
+    } else if (now - this.startedAt >= this.o.acceptTimeoutMs) {
+      this.fail(LinkDrop.HandshakeTimeout, `no handshake within ${this.o.acceptTimeoutMs} ms`);
     }
   }
 
@@ -161,6 +163,7 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
   private drop(reason: string, detail?: string): void {
     if (this.state === S.Closed) return;
     const wasUp = this.state === S.Up;
+    if (!wasUp) this.env.settled();
     this.state = S.Closed;
     this.lastError = detail === undefined ? reason : `${reason}: ${detail}`;
     this.socket.destroy();
@@ -226,6 +229,7 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
 
   private becomeUp(): void {
     this.state = S.Up;
+    this.env.settled();
     this.upSince = new Date().toISOString();
     const self = this.ctx.self;
     const up = this.env.up;

@@ -30,7 +30,8 @@ const HEARTBEAT_FRAME = encodeFrame(HEARTBEAT);
  * their length.
  */
 export function tickInterval(o: ResolvedLinkOptions): number {
-  return Math.max(5, Math.floor(Math.min(o.heartbeatMs, o.deadAfterMs, o.handshakeTimeoutMs) / 2));
+  const shortest = Math.min(o.heartbeatMs, o.deadAfterMs, o.handshakeTimeoutMs, o.acceptTimeoutMs);
+  return Math.max(5, Math.floor(shortest / 2));
 }
 
 /** Counters of one socket, kept across the handshake and shown by `inspect`. */
