@@ -219,6 +219,12 @@ export function createMetrics(src: MetricSources): Registry {
       'Changes of the live dispatcher set',
       () => c.ownershipChanges,
     );
+    mirroredCounter(
+      reg,
+      'troupe_cluster_links_refused_total',
+      'Links refused for claiming a node id that has a live link',
+      () => c.refusedLinks,
+    );
   }
   if (src.links !== undefined) {
     const read = (k: keyof LinkStats) => () => linkStatsNow()[k];

@@ -16,6 +16,7 @@ import type { AdminTarget, TreeNode } from '../admin/admin-target';
 import {
   CLUSTER_ROUTER_SPAWN,
   clusterRouterBehavior,
+  newClusterStats,
   type ClusterMsg,
   type ClusterStats,
 } from '../dispatcher/cluster-router';
@@ -193,10 +194,18 @@ export class TroupeNode {
     print: Print,
   ): Promise<ActorRef<ClusterMsg>> {
     const { cfg, system } = this;
-    const stats = (this.clusterStats = { forwarded: 0, xdcOut: 0, xdcIn: 0, ownershipChanges: 0 });
+    const stats = (this.clusterStats = newClusterStats());
     const router = system.spawn<ClusterMsg>(
       'cluster',
-      () => clusterRouterBehavior({ self: cfg.nodeId, dc: cfg.dc, dispatcher, stats }),
+      () =>
+        clusterRouterBehavior({
+          self: cfg.nodeId,
+          dc: cfg.dc,
+          dispatcher,
+          stats,
+          trustClaims: cfg.clusterSecret !== undefined,
+          log: levelLog(this.log),
+        }),
       CLUSTER_ROUTER_SPAWN,
     );
     const handlers: LinkHandlers = {

@@ -237,6 +237,7 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
       this.socket,
       this.peer!,
       this.remote,
+      'accepted',
       this.o,
       this.counters,
       (reason) => {

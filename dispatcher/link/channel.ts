@@ -18,7 +18,7 @@ import { encodeFrame } from '../../protocol';
 import type { LinkMsg, LinkPeerInfo } from '../link-messages';
 import { HEARTBEAT } from './link-frame';
 import { mutableLinkStats as stats } from './link-stats';
-import type { LinkEndpoint, ResolvedLinkOptions } from './types';
+import type { LinkEndpoint, LinkSide, ResolvedLinkOptions } from './types';
 
 const HEADER_BYTES = 4;
 /** Encoded once: every heartbeat writes the same bytes. */
@@ -86,6 +86,7 @@ export class LinkChannel implements LinkEndpoint {
     private readonly socket: net.Socket,
     readonly peer: LinkPeerInfo,
     readonly remote: string,
+    readonly side: LinkSide,
     private readonly o: ResolvedLinkOptions,
     readonly counters: WireCounters,
     /** The owner drops the link: it calls `markClosed` and onDown. */

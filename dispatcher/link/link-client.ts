@@ -284,12 +284,20 @@ class LinkClient implements Behavior<LinkClientMsg> {
     this.state = S.Up;
     this.attempts = 0;
     this.upSince = new Date().toISOString();
-    const ch = new LinkChannel(socket, peer, this.remote, this.o, this.counters, (reason) => {
-      // Effective at once (sends fail, the socket is gone); onDown follows in the actor's turn.
-      ch.markClosed();
-      socket.destroy();
-      self.tell({ type: 'drop', gen, reason });
-    });
+    const ch = new LinkChannel(
+      socket,
+      peer,
+      this.remote,
+      'dialed',
+      this.o,
+      this.counters,
+      (reason) => {
+        // Effective at once (sends fail, the socket is gone); onDown follows in the actor's turn.
+        ch.markClosed();
+        socket.destroy();
+        self.tell({ type: 'drop', gen, reason });
+      },
+    );
     this.channel = ch;
     stats.up++;
     this.o.log('info', 'link up', {

@@ -4,12 +4,19 @@
  */
 import type { LinkMsg, LinkPeerInfo } from '../link-messages';
 
+/**
+ * Which side opened the link: `dialed` links go to an address this node was configured with
+ * (--dispatchers, --peers, --peer-dcs); `accepted` ones came in on --link-port.
+ */
+export type LinkSide = 'dialed' | 'accepted';
+
 /** One link that is up, on either side. */
 export interface LinkEndpoint {
   /** Who is at the other end, as its handshake told (and its mac proved, with a secret). */
   readonly peer: LinkPeerInfo;
   /** "host:port" of the other end. */
   readonly remote: string;
+  readonly side: LinkSide;
   /**
    * Encodes one frame and writes it. False when the link is not up, when the bytes already
    * buffered in the socket plus this frame exceed `sendQueueLimit`, or when the frame is over
