@@ -40,7 +40,7 @@ import { PublisherServer, type PublishMsg } from '../dispatcher/publisher-server
 import { RemoteDispatcherClient } from '../dispatcher/remote-client';
 import { isFailure, type DispatcherClient, type PublishResult } from '../dispatcher/types';
 import { Gateway } from '../gateway/gateway';
-import type { TroupeConfig } from './config';
+import { linkSecurityProblem, type TroupeConfig } from './config';
 import { HttpServer } from './http-server';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -79,6 +79,9 @@ export class TroupeNode {
   ) {}
 
   static async start(cfg: TroupeConfig, log: Logger, print: Print): Promise<TroupeNode> {
+    // parseConfig checks it too; a config built in code (workers, tests) must not skip it.
+    const insecure = linkSecurityProblem(cfg);
+    if (insecure !== undefined) throw new Error(insecure);
     const logFn = levelLog(log);
     const system = ActorSystem.create(cfg.nodeId, { log: logFn });
     const node = new TroupeNode(cfg, system, log);
