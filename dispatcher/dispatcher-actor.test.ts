@@ -1,6 +1,7 @@
 import { ActorSystem, type ActorRef } from '../actors';
 import type { Since } from '../protocol';
 import {
+  DISPATCHER_SPAWN,
   dispatcherBehavior,
   newDispatcherStats,
   type DispatcherMsg,
@@ -23,8 +24,10 @@ function start(opts: Partial<DispatcherOptions> = {}): Harness {
   const system = ActorSystem.create('dispatcher-test', { log: () => undefined });
   systems.push(system);
   const stats = newDispatcherStats();
-  const ref = system.spawn<DispatcherMsg>('dispatcher', () =>
-    dispatcherBehavior({ capacity: 100, ttlMs: 60_000, stats, ...opts }),
+  const ref = system.spawn<DispatcherMsg>(
+    'dispatcher',
+    () => dispatcherBehavior({ capacity: 100, ttlMs: 60_000, stats, ...opts }),
+    DISPATCHER_SPAWN,
   );
   return { system, ref, stats };
 }
@@ -507,6 +510,34 @@ describe('dispatcherBehavior', () => {
       await publish(ref, [pub('a', 1)]);
       expect(stats.eventsIn).toBe(1);
       expect(stats.eventsRouted).toBe(0);
+    });
+  });
+
+  describe('supervision', () => {
+    const boom = (): never => {
+      throw new Error('boom');
+    };
+
+    it('keeps attachment, interest and history when a message throws', async () => {
+      const h = start();
+      const calls = attach(h.ref, 'g1');
+      h.ref.tell({ type: 'interest', gateway: 'g1', topic: 't', on: true });
+      const [first] = await publish(h.ref, [{ topic: 't', data: 1 }]);
+      h.ref.tell({ type: 'history', topic: 't', since: undefined, reply: boom });
+      await publish(h.ref, [{ topic: 't', data: 2 }]);
+      expect(calls.flat().map((e) => e.data)).toEqual([1, 2]);
+      const a = await history(h.ref, 't', { epoch: first!.epoch, seq: 0 });
+      expect(a).toMatchObject({ epoch: first!.epoch, seq: 2, recovered: true });
+      expect(h.system.stats().restarts).toBe(0);
+    });
+
+    it('never stops however many messages throw', async () => {
+      const h = start();
+      await publish(h.ref, [{ topic: 't', data: 1 }]);
+      for (let i = 0; i < 50; i++) h.ref.tell({ type: 'retain', owns: boom });
+      const [r] = await publish(h.ref, [{ topic: 't', data: 2 }]);
+      expect(r!.seq).toBe(2);
+      expect(h.ref.isAlive()).toBe(true);
     });
   });
 

@@ -29,7 +29,7 @@
  * - Every held event counts against one node-wide byte cap (`historyMaxBytes`), evicting the
  *   node's oldest events first (HistoryBudget).
  */
-import type { ActorContext, Behavior } from '../actors';
+import { resumeOnFailure, type ActorContext, type Behavior, type SpawnOptions } from '../actors';
 import type { Since } from '../protocol';
 import { eventBytes, HistoryBudget, newHistoryStats, type HistoryStats } from './history-budget';
 import { membersOf, SetMap } from './one-or-many';
@@ -81,6 +81,17 @@ export interface DispatcherOptions extends TopicLogLimits {
   /** Shared counters the node exports through /metrics and the admin socket. */
   readonly stats?: DispatcherStats;
 }
+
+/**
+ * How the node spawns it (tests too). Its tables (attachments, interest, every topic's seq and
+ * history) are the node's only copy: a message that throws is dropped and the actor resumes; a
+ * restart would wipe them and, past the restart budget, stop the node's publishing for good.
+ */
+export const DISPATCHER_SPAWN: SpawnOptions = {
+  kind: 'dispatcher',
+  priority: 'high',
+  onFailure: resumeOnFailure,
+};
 
 export function newDispatcherStats(): DispatcherStats {
   return {
