@@ -68,6 +68,8 @@ export class JwtVerifier {
   private readonly cache: VerifiedCache<Identity>;
   private readonly inFlight = new Map<string, Promise<Identity>>();
   private readonly now: () => number;
+  /** Bumped when the JWKS keys change, so a check begun with the old keys is not cached. */
+  private keysVersion = 0;
   private readonly counts: JwtVerifierStats = {
     verified: 0,
     cacheHits: 0,
@@ -108,7 +110,10 @@ export class JwtVerifier {
     }
     const now = this.now();
     // Polled before the cache, so a key removed from the JWKS stops cached tokens too.
-    if (this.jwks?.due(now) && (await this.jwks.refresh(now))) this.cache.clear();
+    if (this.jwks?.due(now) && (await this.jwks.refresh(now))) {
+      this.keysVersion++;
+      this.cache.clear();
+    }
     const hit = this.cache.get(token, now);
     if (hit !== undefined) {
       this.counts.cacheHits++;
@@ -124,10 +129,11 @@ export class JwtVerifier {
   }
 
   private async verifyUncached(token: string, now: number): Promise<Identity> {
+    const keysVersion = this.keysVersion;
     try {
       const identity = await this.verifySignature(token, now);
       this.counts.verified++;
-      this.cache.set(token, identity, now);
+      if (keysVersion === this.keysVersion) this.cache.set(token, identity, now);
       return identity;
     } catch (err) {
       this.counts.failed++;
