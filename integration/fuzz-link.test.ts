@@ -24,23 +24,59 @@ const sinceArb = fc.oneof(
   fc.anything({ maxDepth: 2 }),
 );
 
-/** Link messages as a gateway would send them, with any field wrong, and ops it may not send. */
-const linkValueArb: fc.Arbitrary<unknown> = fc.oneof(
+const goodTopic = fc.stringMatching(/^[A-Za-z0-9_.:/@-]{1,40}$/);
+
+/** Messages a gateway may send, well formed (the link must stay up for these). */
+const goodArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.record({
     op: fc.constant('interest'),
-    topics: fc.oneof(fc.array(topicArb, { maxLength: 5 }), fc.anything({ maxDepth: 1 })),
-    on: fc.oneof(fc.boolean(), fc.anything({ maxDepth: 0 })),
-    reset: fc.oneof(fc.constant(undefined), fc.boolean(), fc.integer()),
+    topics: fc.array(goodTopic, { maxLength: 5 }),
+    on: fc.boolean(),
   }),
-  fc.record({ op: fc.constant('history'), rid: idArb, topic: topicArb, since: sinceArb }),
-  fc.record({ op: fc.constant('pub'), rid: idArb, topic: topicArb, data: dataArb }),
+  fc.record({ op: fc.constant('history'), rid: fc.nat(), topic: goodTopic }),
   fc.record({
-    op: fc.constantFrom('fwd', 'xdc', 'ev', 'fwd-r', 'pub-r', 'history-r', 'fail', 'hb', 'nope'),
-    items: fc.anything({ maxDepth: 2 }),
-    events: fc.anything({ maxDepth: 2 }),
-    rid: idArb,
+    op: fc.constant('pub'),
+    rid: fc.nat(),
+    topic: goodTopic,
+    data: fc.jsonValue({ maxDepth: 4 }),
   }),
-  fc.anything({ maxDepth: 3, withBigInt: true }),
+);
+
+/** Link messages as a gateway would send them, with any field wrong, and ops it may not send. */
+const linkValueArb: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 3, arbitrary: goodArb },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('interest'),
+      topics: fc.oneof(fc.array(topicArb, { maxLength: 5 }), fc.anything({ maxDepth: 1 })),
+      on: fc.oneof(fc.boolean(), fc.anything({ maxDepth: 0 })),
+      reset: fc.oneof(fc.constant(undefined), fc.boolean(), fc.integer()),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('history'),
+      rid: idArb,
+      topic: topicArb,
+      since: sinceArb,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('pub'), rid: idArb, topic: topicArb, data: dataArb }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constantFrom('fwd', 'xdc', 'ev', 'fwd-r', 'pub-r', 'history-r', 'fail', 'hb', 'nope'),
+      items: fc.anything({ maxDepth: 2 }),
+      events: fc.anything({ maxDepth: 2 }),
+      rid: idArb,
+    }),
+  },
+  { weight: 1, arbitrary: fc.anything({ maxDepth: 3, withBigInt: true }) },
 );
 
 describe('link frames from an authenticated peer, fuzzed', () => {
