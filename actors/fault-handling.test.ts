@@ -135,6 +135,23 @@ describe('fault handling', () => {
     });
   });
 
+  describe('onFailure', () => {
+    it("overrides the parent's strategy for that actor only", async () => {
+      const { system } = testSystem();
+      const kept: string[] = [];
+      const other: string[] = [];
+      const resume = { onFailure: oneForOne(() => Directive.Resume) };
+      const ref = system.spawn('kept', counter(kept), resume);
+      const plain = system.spawn('plain', counter(other));
+      for (let i = 0; i < 20; i++) ref.tell('boom');
+      ref.tell('a');
+      plain.tell('boom');
+      await eventually(() => kept.includes('a 1') && system.stats().restarts === 1);
+      expect(kept).toEqual(['preStart', 'a 1']);
+      expect(ref.isAlive()).toBe(true);
+    });
+  });
+
   describe('Stop', () => {
     it('stops the failing child and keeps the parent running', async () => {
       const events: string[] = [];

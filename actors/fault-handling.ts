@@ -38,7 +38,7 @@ export function superviseChild<M>(
   error: unknown,
 ): void {
   if (cell.childMap?.get(child.name) !== child || (child.flags & STOP_REQUESTED) !== 0) return;
-  const strategy = cell.opts?.supervisor ?? defaultStrategy;
+  const strategy = child.opts?.onFailure ?? cell.opts?.supervisor ?? defaultStrategy;
   const window = (child.restartWindow ??= { start: Date.now(), restarts: 0 });
   const directive = supervise(strategy, window, error, Date.now());
   cell.runtime.log('error', 'actor failed', { path: child.path, directive, error });

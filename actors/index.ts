@@ -3,7 +3,13 @@ export { ActorSystem, type ActorSystemStats } from './actor-system';
 export type { ActorSystemOptions, LogFn, LogLevel } from './runtime';
 export { ask } from './ask';
 export { Overflow, type MailboxBound } from './mailbox';
-export { Directive, oneForOne, defaultStrategy, type SupervisorStrategy } from './supervision';
+export {
+  Directive,
+  oneForOne,
+  defaultStrategy,
+  resumeOnFailure,
+  type SupervisorStrategy,
+} from './supervision';
 export {
   ActorStatus,
   type ActorContext,

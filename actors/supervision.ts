@@ -29,6 +29,12 @@ export function oneForOne(
   return { decide, maxRestarts, withinMs };
 }
 
+/**
+ * For an actor whose state is the only copy (routing tables, history): a message that throws
+ * costs that message, never the state, and no number of them stops the actor.
+ */
+export const resumeOnFailure: SupervisorStrategy = oneForOne(() => Directive.Resume);
+
 /** Used where a parent declares no strategy (and by the /user guardian): always restart. */
 export const defaultStrategy: SupervisorStrategy = oneForOne(() => Directive.Restart);
 

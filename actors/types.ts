@@ -71,6 +71,12 @@ export interface SpawnOptions {
   mailbox?: MailboxBound;
   /** How THIS actor handles failures of ITS children; default: restart, max 10 within 60 s. */
   supervisor?: SupervisorStrategy;
+  /**
+   * How THIS actor's own failures are handled, in place of its parent's strategy (Akka Typed's
+   * `Behaviors.supervise`). For an actor whose state is the only copy and whose parent is the
+   * /user guardian (which always restarts): `oneForOne(() => Directive.Resume)` keeps it.
+   */
+  onFailure?: SupervisorStrategy;
   /** Messages per turn before yielding (default 64). */
   throughput?: number;
   /**

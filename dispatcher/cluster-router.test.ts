@@ -1,14 +1,21 @@
 import { ActorSystem, type ActorRef } from '../actors';
 import { eventually } from '../actors/test-kit';
 import { ErrorCode } from '../protocol';
-import { clusterRouterBehavior, type ClusterMsg, type ClusterStats } from './cluster-router';
 import {
+  CLUSTER_ROUTER_SPAWN,
+  clusterRouterBehavior,
+  newClusterStats,
+  type ClusterMsg,
+  type ClusterStats,
+} from './cluster-router';
+import {
+  DISPATCHER_SPAWN,
   dispatcherBehavior,
   newDispatcherStats,
   type DispatcherMsg,
   type PublishItem,
 } from './dispatcher-actor';
-import type { LinkEndpoint } from './link';
+import type { LinkEndpoint, LinkSide } from './link';
 import type { LinkMsg, LinkPeerInfo, LinkRole } from './link-messages';
 import { ownerOf } from './rendezvous';
 import { isFailure, type PublishOutcome, type PublishResult, type TopicEvent } from './types';
@@ -30,6 +37,7 @@ class FakeEndpoint implements LinkEndpoint {
     role: LinkRole,
     dc: string = DC,
     readonly remote = `127.0.0.1:${node}`,
+    readonly side: LinkSide = 'accepted',
   ) {
     this.peer = { node, role, dc };
   }
@@ -61,15 +69,20 @@ afterEach(async () => {
   await Promise.all(systems.splice(0).map((s) => s.terminate()));
 });
 
-function start(self = SELF, dc = DC): Harness {
+/** `trustClaims`: as with --cluster-secret (the default here); false as with insecure links. */
+function start(self = SELF, dc = DC, trustClaims = true): Harness {
   const system = ActorSystem.create('cluster-test', { log: () => undefined });
   systems.push(system);
-  const dispatcher = system.spawn<DispatcherMsg>('dispatcher', () =>
-    dispatcherBehavior({ capacity: 100, ttlMs: 60_000, stats: newDispatcherStats() }),
+  const dispatcher = system.spawn<DispatcherMsg>(
+    'dispatcher',
+    () => dispatcherBehavior({ capacity: 100, ttlMs: 60_000, stats: newDispatcherStats() }),
+    DISPATCHER_SPAWN,
   );
-  const stats: ClusterStats = { forwarded: 0, xdcOut: 0, xdcIn: 0, ownershipChanges: 0 };
-  const router = system.spawn<ClusterMsg>('cluster', () =>
-    clusterRouterBehavior({ self, dc, dispatcher, stats }),
+  const stats: ClusterStats = newClusterStats();
+  const router = system.spawn<ClusterMsg>(
+    'cluster',
+    () => clusterRouterBehavior({ self, dc, dispatcher, stats, trustClaims }),
+    CLUSTER_ROUTER_SPAWN,
   );
   return { system, router, dispatcher, stats };
 }
@@ -219,8 +232,8 @@ describe('clusterRouterBehavior', () => {
     // only come back on the link that carried it.
     it('fails forwards pending on a link that went down while a second link to the peer is up', async () => {
       const h = start();
-      const l1 = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r1'));
-      const l2 = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r2'));
+      const l1 = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r1', 'accepted'));
+      const l2 = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r2', 'dialed'));
       const p = publish(h, [{ topic: topicOwnedBy(PEER, both), data: 1 }]);
       await eventually(() => l1.of('fwd').length + l2.of('fwd').length === 1);
       down(h, l1.of('fwd').length === 1 ? l1 : l2);
@@ -339,28 +352,6 @@ describe('clusterRouterBehavior', () => {
       expect(g1.of('ev')).toHaveLength(1);
       expect(evs(g2)).toEqual(['b#1=2']);
       expect(g3.sent).toEqual([]);
-    });
-
-    it('sends each event once to a gateway that holds two links', async () => {
-      const h = start();
-      const l1 = up(h, new FakeEndpoint('g1', 'gateway', DC, 'r1'));
-      const l2 = up(h, new FakeEndpoint('g1', 'gateway', DC, 'r2'));
-      recv(h, l1, { op: 'interest', topics: ['a'], on: true });
-      await publish(h, [{ topic: 'a', data: 1 }]).result;
-      expect([...evs(l1), ...evs(l2)]).toEqual(['a#1=1']);
-    });
-
-    it('keeps routing over the other link when one of two links of a gateway goes down', async () => {
-      const h = start();
-      const l1 = up(h, new FakeEndpoint('g1', 'gateway', DC, 'r1'));
-      const l2 = up(h, new FakeEndpoint('g1', 'gateway', DC, 'r2'));
-      recv(h, l1, { op: 'interest', topics: ['a'], on: true });
-      await publish(h, [{ topic: 'a', data: 1 }]).result;
-      const before = evs(l1).length + evs(l2).length;
-      down(h, l2);
-      await publish(h, [{ topic: 'a', data: 2 }]).result;
-      expect(before).toBe(1);
-      expect([...evs(l1), ...evs(l2)].sort()).toEqual(['a#1=1', 'a#2=2']);
     });
 
     it('stops sending a topic whose interest was withdrawn', async () => {
@@ -598,8 +589,8 @@ describe('clusterRouterBehavior', () => {
 
     it('keeps a peer a member while a second link to it is up', async () => {
       const h = start();
-      const l1 = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r1'));
-      const l2 = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r2'));
+      const l1 = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r1', 'accepted'));
+      const l2 = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r2', 'dialed'));
       down(h, l1);
       await settle(h);
       expect(h.system.inspect('/user/cluster')?.state.members).toEqual([SELF, PEER]);
@@ -607,6 +598,95 @@ describe('clusterRouterBehavior', () => {
       publish(h, [{ topic: topicOwnedBy(PEER, both), data: 1 }]);
       await eventually(() => l2.of('fwd').length === 1);
       expect(l1.sent).toEqual([]);
+    });
+  });
+
+  describe('#link-up (identity)', () => {
+    it("keeps a gateway's event stream on its live link when a second link claims its node id", async () => {
+      const h = start();
+      const real = up(h, new FakeEndpoint('g1', 'gateway', DC, 'r1'));
+      recv(h, real, { op: 'interest', topics: ['a'], on: true });
+      const impostor = up(h, new FakeEndpoint('g1', 'gateway', DC, 'r2'));
+      recv(h, impostor, { op: 'interest', topics: ['b'], on: true, reset: true });
+      await publish(h, [
+        { topic: 'a', data: 1 },
+        { topic: 'b', data: 2 },
+      ]).result;
+      expect(evs(real)).toEqual(['a#1=1']);
+      expect(impostor.sent).toEqual([]);
+      expect(impostor.closedWith).toBe('duplicate-node');
+      expect(h.stats.refusedLinks).toBe(1);
+    });
+
+    it('takes the node id again once its link went down (a gateway relinking)', async () => {
+      const h = start();
+      const first = up(h, new FakeEndpoint('g1', 'gateway', DC, 'r1'));
+      down(h, first);
+      const again = up(h, new FakeEndpoint('g1', 'gateway', DC, 'r2'));
+      recv(h, again, { op: 'interest', topics: ['a'], on: true, reset: true });
+      await publish(h, [{ topic: 'a', data: 1 }]).result;
+      expect(evs(again)).toEqual(['a#1=1']);
+      expect(again.closedWith).toBeUndefined();
+    });
+
+    it('refuses a link that claims a live node id with another role or dc', async () => {
+      const h = start();
+      up(h, new FakeEndpoint('g1', 'gateway'));
+      const asDispatcher = up(h, new FakeEndpoint('g1', 'dispatcher'));
+      const peer = up(h, new FakeEndpoint(PEER, 'dispatcher'));
+      const otherDc = up(h, new FakeEndpoint(PEER, 'dispatcher', 'dc2', 'r2', 'dialed'));
+      await settle(h);
+      expect(asDispatcher.closedWith).toBe('duplicate-node');
+      expect(otherDc.closedWith).toBe('duplicate-node');
+      expect(peer.closedWith).toBeUndefined();
+      expect(h.system.inspect('/user/cluster')?.state).toMatchObject({
+        members: [SELF, PEER],
+        peerDcs: [],
+      });
+    });
+
+    it('holds one accepted and one dialed link of a peer dispatcher, and refuses a third', async () => {
+      const h = start();
+      const accepted = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r1', 'accepted'));
+      const dialed = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r2', 'dialed'));
+      const third = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r3', 'accepted'));
+      await settle(h);
+      expect([accepted, dialed, third].map((l) => l.closedWith)).toEqual([
+        undefined,
+        undefined,
+        'duplicate-node',
+      ]);
+    });
+
+    it('makes an accepted dispatcher an owner only when claims are trusted (a secret)', async () => {
+      const h = start(SELF, DC, false);
+      const topic = topicOwnedBy(PEER, both);
+      const claimed = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r1', 'accepted'));
+      const [r] = await publish(h, [{ topic, data: 1 }]).result;
+      expect(ok(r).seq).toBe(1);
+      expect(claimed.of('fwd')).toEqual([]);
+      expect(h.system.inspect('/user/cluster')?.state.members).toEqual([SELF]);
+      // A peer this node dialed (--peers) is one it was configured to trust.
+      const dialed = up(h, new FakeEndpoint(PEER, 'dispatcher', DC, 'r2', 'dialed'));
+      publish(h, [{ topic, data: 2 }]);
+      await eventually(() => dialed.of('fwd').length + claimed.of('fwd').length === 1);
+      expect(h.system.inspect('/user/cluster')?.state.members).toEqual([SELF, PEER]);
+    });
+  });
+
+  describe('supervision', () => {
+    it('keeps links, interest and ownership through many messages that throw', async () => {
+      const h = start();
+      const gw = up(h, new FakeEndpoint('g1', 'gateway'));
+      recv(h, gw, { op: 'interest', topics: ['t'], on: true });
+      // What an unvalidated `{op: 'interest', topics: 5}` did: a TypeError inside the router.
+      const bad = { op: 'interest', topics: 5, on: true } as unknown as LinkMsg;
+      for (let i = 0; i < 20; i++) recv(h, gw, bad);
+      const r = ok((await publish(h, [{ topic: 't', data: 1 }]).result)[0]);
+      expect(r.seq).toBe(1);
+      await eventually(() => gw.of('ev').length === 1);
+      expect(h.router.isAlive()).toBe(true);
+      expect(h.system.stats().restarts).toBe(0);
     });
   });
 
@@ -630,6 +710,7 @@ describe('clusterRouterBehavior', () => {
         xdcOut: 0,
         xdcIn: 0,
         ownershipChanges: 2,
+        refusedLinks: 0,
       });
     });
   });

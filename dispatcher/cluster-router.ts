@@ -13,12 +13,31 @@
  * Gateways register interest with every dispatcher, so whichever dispatcher owns a topic after
  * a failure already knows who wants it; a gateway's links coming up re-announce its whole
  * interest set (`reset`), so a restarted dispatcher rebuilds its tables from the gateways.
+ *
+ * Who a link is: the node, role and dc its handshake announced, bound by the handshake's mac
+ * (link/handshake.ts) when a secret is set. The secret is shared cluster-wide, so a secret
+ * holder's claims are trusted as they are: a gateway that holds the secret and claims to be a
+ * dispatcher is one. Without a secret (--insecure-loopback-links) any local process can link,
+ * and the rules below are what still protects the tables:
+ * - A node id is bound to its first live link (node-claims.ts): a link claiming an id that has
+ *   a live link is closed as `duplicate-node` (counted in `refusedLinks`), so a link reusing a
+ *   live gateway's id never takes over its event stream, nor a peer dispatcher's forwards.
+ * - Ownership (the rendezvous members) counts a same-dc dispatcher when this node dialed it
+ *   (it is in --peers) or, with `trustClaims` (a secret), when it dialed in: an accepted link's
+ *   `role: 'dispatcher'` without a secret is a claim any local process could make.
  */
-import type { ActorContext, ActorRef, Behavior } from '../actors';
+import {
+  resumeOnFailure,
+  type ActorContext,
+  type ActorRef,
+  type Behavior,
+  type SpawnOptions,
+} from '../actors';
 import { ErrorCode } from '../protocol';
 import type { DispatcherMsg, PublishItem } from './dispatcher-actor';
 import type { LinkMsg } from './link-messages';
 import type { LinkEndpoint } from './link';
+import { NodeClaims } from './node-claims';
 import { ownerOf } from './rendezvous';
 import { isFailure, type PublishOutcome, type TopicEvent } from './types';
 
@@ -40,6 +59,12 @@ export interface ClusterStats {
   xdcOut: number;
   xdcIn: number;
   ownershipChanges: number;
+  /** Links refused for claiming a node id that has a live link (`duplicate-node`). */
+  refusedLinks: number;
+}
+
+export function newClusterStats(): ClusterStats {
+  return { forwarded: 0, xdcOut: 0, xdcIn: 0, ownershipChanges: 0, refusedLinks: 0 };
 }
 
 export interface ClusterRouterOptions {
@@ -47,7 +72,26 @@ export interface ClusterRouterOptions {
   readonly dc: string;
   readonly dispatcher: ActorRef<DispatcherMsg>;
   readonly stats: ClusterStats;
+  /**
+   * True when links authenticate with a cluster secret: a dispatcher that dialed in is then a
+   * member like one this node dialed. False (insecure loopback links): dialed peers only.
+   */
+  readonly trustClaims: boolean;
+  readonly log?: (level: 'warn', msg: string, meta: Record<string, unknown>) => void;
 }
+
+/** Why a link claiming a node id that has a live link is closed. */
+export const DUPLICATE_NODE = 'duplicate-node';
+
+/**
+ * How the node spawns it (tests too). Its link tables and pending forwards are its only copy,
+ * and a restart budget spent by a peer's messages would stop every publish: it resumes.
+ */
+export const CLUSTER_ROUTER_SPAWN: SpawnOptions = {
+  kind: 'cluster-router',
+  priority: 'high',
+  onFailure: resumeOnFailure,
+};
 
 /** A forwarded publish not answered by its owner within this fails with 503. */
 const FORWARD_TIMEOUT_MS = 5_000;
@@ -95,11 +139,26 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
   let nextRid = 1;
   let members: string[] = [o.self];
 
+  const claims = new NodeClaims();
+
   const any = (set: Set<LinkEndpoint> | undefined): LinkEndpoint | undefined =>
     set === undefined ? undefined : set.values().next().value;
 
+  /**
+   * The link to send an owner its forwards on: the one this node dialed when it has it, so
+   * without a secret a local process holding the accepted half of a pair never receives them.
+   */
+  const toOwner = (owner: string): LinkEndpoint | undefined => {
+    const set = peers.get(owner);
+    if (set === undefined) return undefined;
+    for (const ep of set) if (ep.side === 'dialed') return ep;
+    return o.trustClaims ? any(set) : undefined;
+  };
+
   const membershipChanged = (): void => {
-    const next = [o.self, ...peers.keys()].sort();
+    const owners: string[] = [];
+    for (const node of peers.keys()) if (toOwner(node) !== undefined) owners.push(node);
+    const next = [o.self, ...owners].sort();
     if (next.join() === members.join()) return;
     members = next;
     o.stats.ownershipChanges++;
@@ -150,7 +209,7 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
       }
     }
     for (const [owner, idx] of remote) {
-      const ep = any(peers.get(owner));
+      const ep = toOwner(owner);
       const rids = reply === undefined ? undefined : idx.map(() => nextRid++);
       const ok =
         ep !== undefined &&
@@ -201,7 +260,7 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
         if (owner !== o.self) {
           // A gateway that sees another owner than we do (a dispatcher just joined or left):
           // relay the read to the owner once. A peer's relay is never relayed again.
-          const via = ep.peer.role === 'gateway' ? any(peers.get(owner)) : undefined;
+          const via = ep.peer.role === 'gateway' ? toOwner(owner) : undefined;
           const rid = nextRid++;
           if (via?.send({ ...msg, rid })) {
             relayed.set(rid, { via, at: Date.now(), to: ep, rid: msg.rid });
@@ -309,6 +368,18 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
         case 'publish':
           return publish(msg);
         case 'link-up': {
+          const held = claims.conflictOf(msg.ep);
+          if (held !== undefined) {
+            o.stats.refusedLinks++;
+            o.log?.('warn', 'link refused: node id has a live link', {
+              node: msg.ep.peer.node,
+              role: msg.ep.peer.role,
+              remote: msg.ep.remote,
+              heldBy: held.remote,
+            });
+            return msg.ep.close(DUPLICATE_NODE);
+          }
+          claims.add(msg.ep);
           const table = tableFor(msg.ep);
           const key = keyFor(msg.ep, table);
           let set = table.get(key);
@@ -322,23 +393,23 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
           const table = tableFor(msg.ep);
           const node = keyFor(msg.ep, table);
           const set = table.get(node);
-          if (set === undefined || !set.delete(msg.ep)) return;
+          if (!claims.remove(msg.ep) || set === undefined || !set.delete(msg.ep)) return;
           // A forward's answer can only come back on the link that carried it.
           failPending((p) => p.ep === msg.ep);
           failRelayed((r) => r.via === msg.ep);
-          if (set.size > 0) {
-            if (msg.ep.peer.role === 'gateway') attachGateway(any(set)!);
-            return;
-          }
-          table.delete(node);
+          if (set.size === 0) table.delete(node);
           if (msg.ep.peer.role === 'gateway') {
-            o.dispatcher.tell({ type: 'detach', gateway: node });
+            if (set.size > 0) attachGateway(any(set)!);
+            else o.dispatcher.tell({ type: 'detach', gateway: node });
           } else if (table === peers) {
+            // The dialed link of a pair may go first, leaving one that is not trusted alone.
             membershipChanged();
           }
           return;
         }
         case 'link-msg':
+          // A refused link's frames may still be queued behind its refusal: they are not news.
+          if (!claims.holds(msg.ep)) return;
           return onMessage(msg.ep, msg.msg, ctx);
       }
     },

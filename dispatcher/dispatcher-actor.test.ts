@@ -1,6 +1,7 @@
 import { ActorSystem, type ActorRef } from '../actors';
 import type { Since } from '../protocol';
 import {
+  DISPATCHER_SPAWN,
   dispatcherBehavior,
   newDispatcherStats,
   type DispatcherMsg,
@@ -23,8 +24,10 @@ function start(opts: Partial<DispatcherOptions> = {}): Harness {
   const system = ActorSystem.create('dispatcher-test', { log: () => undefined });
   systems.push(system);
   const stats = newDispatcherStats();
-  const ref = system.spawn<DispatcherMsg>('dispatcher', () =>
-    dispatcherBehavior({ capacity: 100, ttlMs: 60_000, stats, ...opts }),
+  const ref = system.spawn<DispatcherMsg>(
+    'dispatcher',
+    () => dispatcherBehavior({ capacity: 100, ttlMs: 60_000, stats, ...opts }),
+    DISPATCHER_SPAWN,
   );
   return { system, ref, stats };
 }
@@ -330,7 +333,7 @@ describe('dispatcherBehavior', () => {
       );
       expect(answers.every((a) => a.seq === 0 && a.events.length === 0)).toBe(true);
       expect(h.stats.topics).toBe(0);
-      expect(inspectOf(h)).toMatchObject({ topics: 0, pendingEpochs: 200 });
+      expect(inspectOf(h)).toMatchObject({ topics: 0, positions: 200 });
     });
 
     it('stamps the first event with the epoch the subscribers were given in their ack', async () => {
@@ -366,34 +369,70 @@ describe('dispatcherBehavior', () => {
       expect(r2).toEqual({ seq: 2, epoch: r1!.epoch });
     });
 
-    it('forgets a log that holds nothing as soon as its last interest leaves', async () => {
+    it('lets go of a log that holds nothing once its last interest leaves, keeping its position', async () => {
       const h = start({ capacity: 0 });
       attach(h.ref, 'g1');
       interest(h.ref, 'g1', 'a', true);
       const [r] = await publish(h.ref, [pub('a', 1)]);
       expect(h.stats.topics).toBe(1);
       interest(h.ref, 'g1', 'a', false);
-      const after = await history(h.ref, 'a');
+      const after = await history(h.ref, 'a', { epoch: r!.epoch, seq: 1 });
       expect(h.stats.topics).toBe(0);
-      expect(after.seq).toBe(0);
-      expect(after.epoch).not.toBe(r!.epoch);
+      expect(after).toMatchObject({ epoch: r!.epoch, seq: 1, recovered: true });
+      expect((await publish(h.ref, [pub('a', 2)]))[0]).toEqual({ seq: 2, epoch: r!.epoch });
     });
 
-    it('forgets the epoch of a topic never published once its last interest leaves', async () => {
-      const h = start();
+    it('replays what was published while a topic had no interest to a client that resumes', async () => {
+      // A client subscribed (before any publish), lost its connection, comes back: a gateway
+      // restart withdraws every interest of that gateway at once, so this is the common case.
+      const { ref } = start();
+      attach(ref, 'g1');
+      interest(ref, 'g1', 'a', true);
+      const ack = await history(ref, 'a');
+      interest(ref, 'g1', 'a', false);
+      await publish(ref, [pub('a', 1), pub('a', 2)]);
+      interest(ref, 'g1', 'a', true);
+      const resumed = await history(ref, 'a', { epoch: ack.epoch, seq: 0 });
+      expect(resumed).toMatchObject({ epoch: ack.epoch, seq: 2, recovered: true });
+      expect(resumed.events.map((e) => e.data)).toEqual([1, 2]);
+    });
+
+    it('lets go of the position of a topic without interest after the history TTL', async () => {
+      const h = start({ ttlMs: 30, sweepMs: 5 });
       attach(h.ref, 'g1');
       interest(h.ref, 'g1', 'a', true);
-      await history(h.ref, 'a');
-      expect(inspectOf(h)).toMatchObject({ pendingEpochs: 1 });
+      const first = await history(h.ref, 'a');
+      expect(inspectOf(h)).toMatchObject({ positions: 1 });
       interest(h.ref, 'g1', 'a', false);
       await publish(h.ref, []);
-      expect(inspectOf(h)).toMatchObject({ pendingEpochs: 0 });
+      expect(inspectOf(h)).toMatchObject({ positions: 1 });
+      await eventually(() => inspectOf(h).positions === 0);
+      interest(h.ref, 'g1', 'a', true);
+      expect((await history(h.ref, 'a')).epoch).not.toBe(first.epoch);
     });
 
-    it('forgets the epoch read for a topic without interest at the next sweep', async () => {
-      const h = start({ sweepMs: 5 });
+    it('keeps the position of a topic with interest past the TTL', async () => {
+      const h = start({ ttlMs: 10, sweepMs: 5 });
+      attach(h.ref, 'g1');
+      interest(h.ref, 'g1', 'a', true);
+      const first = await history(h.ref, 'a');
+      await new Promise((r) => setTimeout(r, 50));
+      expect((await history(h.ref, 'a')).epoch).toBe(first.epoch);
+    });
+
+    it('lets go of the position read for a topic without interest after the TTL', async () => {
+      const h = start({ sweepMs: 5, ttlMs: 20 });
       await history(h.ref, 'a');
-      await eventually(() => inspectOf(h).pendingEpochs === 0);
+      await eventually(() => inspectOf(h).positions === 0);
+    });
+
+    it('keeps at most maxIdlePositions positions without interest, the oldest let go first', async () => {
+      const h = start({ maxIdlePositions: 10 });
+      const answers = [];
+      for (let i = 0; i < 25; i++) answers.push(await history(h.ref, `t${i}`));
+      expect(inspectOf(h)).toMatchObject({ positions: 10 });
+      expect((await history(h.ref, 't24')).epoch).toBe(answers[24]!.epoch);
+      expect((await history(h.ref, 't0')).epoch).not.toBe(answers[0]!.epoch);
     });
 
     it('keeps nothing for a publish nobody wants when history is off', async () => {
@@ -424,12 +463,13 @@ describe('dispatcherBehavior', () => {
 
   describe('#sweep', () => {
     it('evicts idle topics without interest and keeps those with interest', async () => {
-      const { ref, stats } = start({ ttlMs: 20, sweepMs: 5 });
+      const h = start({ ttlMs: 20, sweepMs: 5 });
+      const { ref, stats } = h;
       attach(ref, 'g1');
       interest(ref, 'g1', 'kept', true);
       const [idle, kept] = await publish(ref, [pub('idle', 1), pub('kept', 1)]);
       expect(stats.topics).toBe(2);
-      await eventually(() => stats.topics === 1);
+      await eventually(() => stats.topics === 1 && inspectOf(h).positions === 0);
       const idleNow = await history(ref, 'idle');
       expect(idleNow.seq).toBe(0);
       expect(idleNow.epoch).not.toBe(idle!.epoch);
@@ -438,12 +478,13 @@ describe('dispatcherBehavior', () => {
     });
 
     it('evicts a topic once its last interest is withdrawn and it goes idle', async () => {
-      const { ref, stats } = start({ ttlMs: 20, sweepMs: 5 });
+      const h = start({ ttlMs: 20, sweepMs: 5 });
+      const { ref, stats } = h;
       attach(ref, 'g1');
       interest(ref, 'g1', 'a', true);
       await publish(ref, [pub('a', 1)]);
       interest(ref, 'g1', 'a', false);
-      await eventually(() => stats.topics === 0);
+      await eventually(() => stats.topics === 0 && inspectOf(h).positions === 0);
       expect((await history(ref, 'a')).seq).toBe(0);
     });
   });
@@ -469,6 +510,34 @@ describe('dispatcherBehavior', () => {
       await publish(ref, [pub('a', 1)]);
       expect(stats.eventsIn).toBe(1);
       expect(stats.eventsRouted).toBe(0);
+    });
+  });
+
+  describe('supervision', () => {
+    const boom = (): never => {
+      throw new Error('boom');
+    };
+
+    it('keeps attachment, interest and history when a message throws', async () => {
+      const h = start();
+      const calls = attach(h.ref, 'g1');
+      h.ref.tell({ type: 'interest', gateway: 'g1', topic: 't', on: true });
+      const [first] = await publish(h.ref, [{ topic: 't', data: 1 }]);
+      h.ref.tell({ type: 'history', topic: 't', since: undefined, reply: boom });
+      await publish(h.ref, [{ topic: 't', data: 2 }]);
+      expect(calls.flat().map((e) => e.data)).toEqual([1, 2]);
+      const a = await history(h.ref, 't', { epoch: first!.epoch, seq: 0 });
+      expect(a).toMatchObject({ epoch: first!.epoch, seq: 2, recovered: true });
+      expect(h.system.stats().restarts).toBe(0);
+    });
+
+    it('never stops however many messages throw', async () => {
+      const h = start();
+      await publish(h.ref, [{ topic: 't', data: 1 }]);
+      for (let i = 0; i < 50; i++) h.ref.tell({ type: 'retain', owns: boom });
+      const [r] = await publish(h.ref, [{ topic: 't', data: 2 }]);
+      expect(r!.seq).toBe(2);
+      expect(h.ref.isAlive()).toBe(true);
     });
   });
 

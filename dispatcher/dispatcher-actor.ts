@@ -11,22 +11,25 @@
  * Seq stamping is serialized by the actor's mailbox, which is what makes one order per topic.
  *
  * Memory follows interest and held events, not every topic ever named:
- * - A TopicLog is made on a topic's first publish, never by `sub` or a history read. Until then a
- *   history read answers seq 0 with an epoch kept in `pending` (one short string per topic), and
- *   the first publish adopts that epoch, so the first event carries the epoch its subscribers
- *   were given in their `ack` (an epoch change would look like a gap to a resuming client).
- *   A dispatcher-wide epoch for unpublished topics would be cheaper but unsound: a topic
- *   forgotten and published again would restart its seq under the same epoch, and a client
- *   resuming from its old life could be told `recovered: true` over events it never saw.
- * - A topic is forgotten (log and pending epoch) as soon as nobody can resume it: no gateway
- *   has interest and it holds no event. That is checked when its last interest leaves, when its
- *   last held event goes (age, the byte cap), and, for epochs read without interest, at the
- *   next sweep. Its next life starts with a new epoch, so an old position answers
- *   `recovered: false`.
+ * - A TopicLog is made on a topic's first publish, never by `sub` or a history read. A topic
+ *   without a log has a `Position` (its epoch and last seq, about 150 bytes): a history read
+ *   answers from it, and the next publish makes the log from it, so the first event carries the
+ *   epoch its subscribers were given in their `ack` (an epoch change would look like a gap to a
+ *   resuming client). A dispatcher-wide epoch for unpublished topics would be cheaper but
+ *   unsound: a topic forgotten and published again would restart its seq under the same epoch,
+ *   and a client resuming from its old life could be told `recovered: true` over events it
+ *   never saw.
+ * - A log is let go (its ring, history and bookkeeping) as soon as nobody needs it: no gateway
+ *   has interest and it holds no event (checked when its last interest leaves and when its last
+ *   held event goes, by age or the byte cap). Its position stays for the history TTL, so a
+ *   client that lost its connection for a moment (a gateway restart withdraws every interest of
+ *   that gateway at once) resumes in the same epoch and seq space and is replayed what was
+ *   published meanwhile; past the TTL nothing it missed would still be held anyway. Positions
+ *   without interest are bounded in count too (`MAX_IDLE_POSITIONS`, oldest first).
  * - Every held event counts against one node-wide byte cap (`historyMaxBytes`), evicting the
  *   node's oldest events first (HistoryBudget).
  */
-import type { ActorContext, Behavior } from '../actors';
+import { resumeOnFailure, type ActorContext, type Behavior, type SpawnOptions } from '../actors';
 import type { Since } from '../protocol';
 import { eventBytes, HistoryBudget, newHistoryStats, type HistoryStats } from './history-budget';
 import { membersOf, SetMap } from './one-or-many';
@@ -71,11 +74,24 @@ export interface DispatcherStats extends HistoryStats {
 export interface DispatcherOptions extends TopicLogLimits {
   /** All history of the dispatcher together, in estimated heap bytes (default: unbounded). */
   readonly historyMaxBytes?: number;
-  /** How often expired events and epochs read without interest are let go (default 1 s). */
+  /** Positions of topics without interest kept at most (default `MAX_IDLE_POSITIONS`). */
+  readonly maxIdlePositions?: number;
+  /** How often expired events and idle positions are let go (default 1 s). */
   readonly sweepMs?: number;
   /** Shared counters the node exports through /metrics and the admin socket. */
   readonly stats?: DispatcherStats;
 }
+
+/**
+ * How the node spawns it (tests too). Its tables (attachments, interest, every topic's seq and
+ * history) are the node's only copy: a message that throws is dropped and the actor resumes; a
+ * restart would wipe them and, past the restart budget, stop the node's publishing for good.
+ */
+export const DISPATCHER_SPAWN: SpawnOptions = {
+  kind: 'dispatcher',
+  priority: 'high',
+  onFailure: resumeOnFailure,
+};
 
 export function newDispatcherStats(): DispatcherStats {
   return {
@@ -89,23 +105,49 @@ export function newDispatcherStats(): DispatcherStats {
   };
 }
 
+/** Positions of topics nobody has interest in, kept at most (oldest let go first). */
+export const MAX_IDLE_POSITIONS = 100_000;
+
+/** Where a topic without a log stands. `idleSince` is set while no gateway has interest. */
+interface Position {
+  readonly epoch: string;
+  readonly seq: number;
+  idleSince: number | undefined;
+}
+
 export function dispatcherBehavior(opts: DispatcherOptions): Behavior<DispatcherMsg> {
   const logs = new Map<string, TopicLog>();
-  /** Epochs answered for topics with no log yet; the first publish adopts its topic's. */
-  const pending = new Map<string, string>();
-  /** Topics given a pending epoch while nobody had interest: the sweep checks them again. */
-  let orphans: string[] = [];
+  /** Topics without a log: before their first publish, or after their log was let go. */
+  const positions = new Map<string, Position>();
+  /** Positions that became idle, oldest first: the sweep lets them go after the TTL. */
+  const idle = new IdleQueue();
+  const maxIdle = opts.maxIdlePositions ?? MAX_IDLE_POSITIONS;
   const interest = new SetMap<string, string>();
   const sinks = new Map<string, GatewaySink>();
   const stats = opts.stats ?? newDispatcherStats();
 
-  /** Forgets `topic` when nobody can resume it: no interest and no held event. */
-  const forgetIfIdle = (topic: string): void => {
+  const markIdle = (topic: string, pos: Position, now: number): void => {
+    pos.idleSince = now;
+    idle.push(topic, now);
+    if (idle.length > maxIdle) dropIdle(idle.shift()!);
+  };
+  /** Lets go of a queued position that is still the idle one it was queued as. */
+  const dropIdle = (entry: { topic: string; at: number }): void => {
+    const pos = positions.get(entry.topic);
+    if (pos !== undefined && pos.idleSince === entry.at) positions.delete(entry.topic);
+  };
+
+  /** Lets go of `topic`'s log when nobody needs it (no interest, no held event); keeps its position. */
+  const forgetIfIdle = (topic: string, now: number): void => {
     if (interest.has(topic)) return;
-    pending.delete(topic);
     const log = logs.get(topic);
-    if (log === undefined || log.held > 0) return;
-    forget(log);
+    if (log !== undefined) {
+      if (log.held > 0) return;
+      forget(log);
+      positions.set(topic, { epoch: log.epoch, seq: log.lastSeq, idleSince: undefined });
+    }
+    const pos = positions.get(topic);
+    if (pos !== undefined && pos.idleSince === undefined) markIdle(topic, pos, now);
   };
   const forget = (log: TopicLog): void => {
     log.clear();
@@ -118,16 +160,16 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
     ttlMs: opts.ttlMs,
     stats,
     onEmptied: (log) => {
-      if (logs.get(log.topic) === log) forgetIfIdle(log.topic);
+      if (logs.get(log.topic) === log) forgetIfIdle(log.topic, nowMs());
     },
   });
 
   const logFor = (topic: string, now: number): TopicLog => {
     let log = logs.get(topic);
     if (log === undefined) {
-      const epoch = pending.get(topic) ?? newEpoch();
-      pending.delete(topic);
-      log = new TopicLog(topic, opts, now, epoch, budget);
+      const pos = positions.get(topic);
+      positions.delete(topic);
+      log = new TopicLog(topic, opts, now, pos?.epoch ?? newEpoch(), budget, pos?.seq ?? 0);
       logs.set(topic, log);
       stats.topics = logs.size;
     }
@@ -138,16 +180,17 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
     const log = logs.get(topic);
     if (log !== undefined) {
       const answer = log.read(since, now);
-      if (log.held === 0) forgetIfIdle(topic);
+      if (log.held === 0) forgetIfIdle(topic, now);
       return answer;
     }
-    let epoch = pending.get(topic);
-    if (epoch === undefined) {
-      pending.set(topic, (epoch = newEpoch()));
-      if (!interest.has(topic)) orphans.push(topic);
+    let pos = positions.get(topic);
+    if (pos === undefined) {
+      positions.set(topic, (pos = { epoch: newEpoch(), seq: 0, idleSince: undefined }));
+      if (!interest.has(topic)) markIdle(topic, pos, now);
     }
-    const recovered = since !== undefined && since.epoch === epoch && since.seq === 0;
-    return { epoch, seq: 0, recovered, events: [] };
+    // Nothing is held: only a client that saw the last seq has missed nothing.
+    const recovered = since !== undefined && since.epoch === pos.epoch && since.seq === pos.seq;
+    return { epoch: pos.epoch, seq: pos.seq, recovered, events: [] };
   };
 
   const deliver = (gateway: string, events: TopicEvent[]): void => {
@@ -186,8 +229,8 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
       results[i] = { seq: ev.seq, epoch: ev.epoch };
       const gws = interest.get(item.topic);
       if (gws === undefined) {
-        // Nobody can resume a topic that holds nothing and has no interest.
-        if (log.held === 0 && logs.get(item.topic) === log) forget(log);
+        // A topic that holds nothing and has no interest needs no log.
+        if (log.held === 0 && logs.get(item.topic) === log) forgetIfIdle(item.topic, now);
         continue;
       }
       if (gws instanceof Set) for (const gw of gws) route(gw, ev);
@@ -203,28 +246,32 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
   };
 
   const setInterest = (gateway: string, topic: string, on: boolean): void => {
-    if (on) interest.add(topic, gateway);
-    else if (interest.remove(topic, gateway)) forgetIfIdle(topic);
+    if (on) {
+      interest.add(topic, gateway);
+      const pos = positions.get(topic);
+      if (pos !== undefined) pos.idleSince = undefined;
+    } else if (interest.remove(topic, gateway)) forgetIfIdle(topic, nowMs());
   };
 
   const detach = (gateway: string): void => {
     sinks.delete(gateway);
+    const now = nowMs();
     for (const topic of [...interest.keys()]) {
-      if (interest.remove(topic, gateway)) forgetIfIdle(topic);
+      if (interest.remove(topic, gateway)) forgetIfIdle(topic, now);
     }
     stats.gateways = sinks.size;
   };
 
   const sweep = (): void => {
-    budget.expire(nowMs());
-    const check = orphans;
-    orphans = [];
-    for (const topic of check) forgetIfIdle(topic);
+    const now = nowMs();
+    budget.expire(now);
+    const oldest = now - opts.ttlMs;
+    while (idle.length > 0 && idle.first!.at <= oldest) dropIdle(idle.shift()!);
   };
 
   const retain = (owns: (topic: string) => boolean): void => {
     for (const log of [...logs.values()]) if (!owns(log.topic)) forget(log);
-    for (const topic of [...pending.keys()]) if (!owns(topic)) pending.delete(topic);
+    for (const topic of [...positions.keys()]) if (!owns(topic)) positions.delete(topic);
   };
 
   return {
@@ -266,7 +313,7 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
         interest: Object.fromEntries(
           [...interest.entries()].slice(0, 100).map(([t, g]) => [t, membersOf(g)]),
         ),
-        pendingEpochs: pending.size,
+        positions: positions.size,
         eventsIn: stats.eventsIn,
         eventsRouted: stats.eventsRouted,
         historyBytes: stats.historyBytes,
@@ -275,4 +322,33 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
       };
     },
   };
+}
+
+/** A FIFO of (topic, time) with O(1) amortized shift (an array compacted now and then). */
+class IdleQueue {
+  private items: { topic: string; at: number }[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  get first(): { topic: string; at: number } | undefined {
+    return this.items[this.head];
+  }
+
+  push(topic: string, at: number): void {
+    this.items.push({ topic, at });
+  }
+
+  shift(): { topic: string; at: number } | undefined {
+    const item = this.items[this.head];
+    if (item === undefined) return undefined;
+    this.items[this.head++] = undefined as never;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
 }

@@ -60,8 +60,11 @@ export class TopicLog {
     now: number,
     epoch: string = newEpoch(),
     private readonly ledger: HistoryLedger = NO_LEDGER,
+    /** The last seq of this epoch stamped before (a log let go and made again): goes on from it. */
+    lastSeq = 0,
   ) {
     this.epoch = epoch;
+    this.seq = lastSeq;
     this.lastActive = now;
   }
 

@@ -115,11 +115,12 @@ export class Bystander {
     private readonly pub: TestPublisher,
   ) {}
 
-  static async start(node: Node): Promise<Bystander> {
+  /** Subscribes on `node`; publishes to `publishTo` (a dispatcher of a cluster), default `node`. */
+  static async start(node: Node, publishTo: Node = node): Promise<Bystander> {
     const sub = await TestClient.connect(node.ws);
     const ack = await sub.request({ op: 'sub', id: 1, topic: BYSTANDER });
     if (ack.op !== 'ack') throw new Error(`bystander could not subscribe: ${JSON.stringify(ack)}`);
-    return new Bystander(sub, await TestPublisher.connect(node.publishPort));
+    return new Bystander(sub, await TestPublisher.connect(publishTo.publishPort));
   }
 
   tick(): void {

@@ -13,6 +13,8 @@ import {
   type Msg,
   type Node,
 } from './harness';
+import { authFrame, newNonce, parseHello } from '../dispatcher/link/handshake';
+import { eventually, RawPeer } from '../dispatcher/link/test-kit';
 import { processAlive as alive } from '../workers/process-alive';
 
 interface WorkerStats {
@@ -121,6 +123,19 @@ describe('troupe start --workers 2', () => {
     const names = node.stdout.map((l) => /^listening (\w+) /.exec(l)?.[1]).filter(Boolean);
     expect(names.filter((n) => n === 'ws')).toHaveLength(1);
     expect(names).toEqual(expect.arrayContaining(['ws', 'publish', 'link', 'admin']));
+  });
+
+  it('makes its own link secret: a local process that knows none cannot link in', async () => {
+    const peer = await RawPeer.connect(node.linkPort);
+    try {
+      const hello = parseHello(await peer.next());
+      const self = { node: 'intruder', role: 'gateway', dc: 'local' } as const;
+      peer.send(authFrame(self, undefined, hello!.nonce, newNonce()));
+      await eventually(() => peer.closed, 5_000);
+      expect(peer.values).toEqual([]);
+    } finally {
+      peer.destroy();
+    }
   });
 
   it('spreads clients over both workers; a publish reaches every subscriber once, in order', async () => {

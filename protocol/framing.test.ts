@@ -117,6 +117,23 @@ describe('FrameDecoder', () => {
       expect(decodePayload(out[1])).toBe(1);
     });
 
+    // Found by the publisher fuzz suite: the header of an empty frame that ends a chunk used to
+    // leave no chunk to read the (empty) body from, and push threw a TypeError.
+    it('returns a zero-length frame whose header ends the chunk, then reads on', () => {
+      const decoder = new FrameDecoder();
+      const first = decoder.push(rawFrame(Buffer.alloc(0)));
+      expect(first.map((p) => p.length)).toEqual([0]);
+      expect(decoder.push(encodeFrame(7)).map(decodePayload)).toEqual([7]);
+      expect(decoder.buffered).toBe(0);
+    });
+
+    it('returns a zero-length frame split over chunks', () => {
+      const decoder = new FrameDecoder();
+      expect(decoder.push(Buffer.from([0, 0]))).toEqual([]);
+      expect(decoder.push(Buffer.from([0, 0])).map((p) => p.length)).toEqual([0]);
+      expect(decoder.push(encodeFrame('x')).map(decodePayload)).toEqual(['x']);
+    });
+
     it('ignores an empty chunk', () => {
       const decoder = new FrameDecoder();
       expect(decoder.push(Buffer.alloc(0))).toEqual([]);

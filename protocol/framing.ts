@@ -20,6 +20,7 @@ export { DecodeError, FrameTooLargeError } from './errors';
 export const DEFAULT_MAX_PUBLISH_FRAME = 1024 * 1024;
 const HEADER_BYTES = 4;
 const MAX_LENGTH = 0xffffffff;
+const EMPTY = Buffer.alloc(0);
 
 /** One frame: header and msgpack body in a single buffer, ready for `socket.write`. */
 export function encodeFrame(value: unknown): Buffer {
@@ -100,6 +101,8 @@ export class FrameDecoder {
 
   /** Removes and returns the next `n` bytes (which are buffered). */
   private take(n: number): Buffer {
+    // A zero-length frame whose header ended the buffered bytes: there is no chunk to read from.
+    if (n === 0) return EMPTY;
     const head = this.chunks[this.first];
     if (head.length - this.offset >= n) {
       const view = head.subarray(this.offset, this.offset + n);

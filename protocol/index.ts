@@ -25,6 +25,7 @@ export type {
   UnsubMessage,
 } from './messages';
 export { parseClientMessage } from './validate';
+export { isFieldMap, isUnsignedSafeInteger, type FieldMap } from './fields';
 export { checkPayload, MAX_DATA_DEPTH, payloadBytes } from './payload';
 export type { PayloadCheck } from './payload';
 export type { Parsed } from './validate';

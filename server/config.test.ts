@@ -11,7 +11,9 @@ import {
 } from './config';
 import { defaultMaxConnections } from './open-file-limit';
 
-const GW = ['--role', 'gateway', '--dispatchers', '10.0.0.1:7072'];
+const SECRET = ['--cluster-secret', 'cs'];
+const GW = ['--role', 'gateway', '--dispatchers', '10.0.0.1:7072', ...SECRET];
+const DISPATCHER = ['--role', 'dispatcher', ...SECRET];
 
 function errorOf(argv: string[], env: NodeJS.ProcessEnv = {}): ConfigError {
   try {
@@ -37,6 +39,7 @@ describe(parseConfig, () => {
         peers: [],
         dc: 'local',
         peerDcs: [],
+        insecureLoopbackLinks: false,
         workers: 1,
         transport: 'uws',
         logLevel: 'info',
@@ -65,13 +68,14 @@ describe(parseConfig, () => {
 
     it('disables HTTP publish by default outside standalone', () => {
       expect(parseConfig(GW, {}).httpPublish).toBe(false);
-      expect(parseConfig(['--role', 'dispatcher'], {}).httpPublish).toBe(false);
+      expect(parseConfig(DISPATCHER, {}).httpPublish).toBe(false);
     });
   });
 
   describe('flags', () => {
     const cases: [string, string, Partial<TroupeConfig>][] = [
-      ['--role', 'dispatcher', { role: Role.Dispatcher }],
+      ['--role', 'standalone', { role: Role.Standalone }],
+      ['--insecure-loopback-links', 'true', { insecureLoopbackLinks: true }],
       ['--host', '0.0.0.0', { host: '0.0.0.0' }],
       ['--host', '::1', { host: '::1' }],
       ['--host', 'node-1.example.com', { host: 'node-1.example.com' }],
@@ -119,7 +123,7 @@ describe(parseConfig, () => {
 
     it('reads --dispatchers as a host:port list, IPv6 in brackets', () => {
       const c = parseConfig(
-        ['--role', 'gateway', '--dispatchers', '10.0.0.1:7072, [::1]:7073'],
+        ['--role', 'gateway', '--dispatchers', '10.0.0.1:7072, [::1]:7073', ...SECRET],
         {},
       );
       expect(c.dispatchers).toEqual([
@@ -170,6 +174,7 @@ describe(parseConfig, () => {
         TROUPE_DC: 'eu',
         TROUPE_PEER_DCS: 'us=u:7',
         TROUPE_CLUSTER_SECRET: 'cs',
+        TROUPE_INSECURE_LOOPBACK_LINKS: 'true',
         TROUPE_WORKERS: '3',
         TROUPE_TRANSPORT: 'ws',
         TROUPE_LOG_LEVEL: 'debug',
@@ -201,6 +206,7 @@ describe(parseConfig, () => {
         dc: 'eu',
         peerDcs: [{ dc: 'us', addr: { host: 'u', port: 7 } }],
         clusterSecret: 'cs',
+        insecureLoopbackLinks: true,
         workers: 3,
         transport: 'ws',
         logLevel: 'debug',
@@ -241,7 +247,7 @@ describe(parseConfig, () => {
     });
 
     it('lets the env role drive the HTTP publish default', () => {
-      const c = parseConfig([], { TROUPE_ROLE: 'dispatcher' });
+      const c = parseConfig([], { TROUPE_ROLE: 'dispatcher', TROUPE_CLUSTER_SECRET: 'cs' });
       expect(c.httpPublish).toBe(false);
     });
   });
@@ -291,10 +297,17 @@ describe(parseConfig, () => {
       [['--node-id', 'has space'], '--node-id', /printable/],
       [['--admin', 'tcp://127.0.0.1:9'], '--admin', /Unix socket path/],
       [['--admin='], '--admin', /socket path/],
-      [['--role', 'gateway'], '--dispatchers', /a gateway needs at least one dispatcher/],
+      [
+        ['--role', 'gateway', ...SECRET],
+        '--dispatchers',
+        /a gateway needs at least one dispatcher/,
+      ],
       [['--port', '7071'], '--publish-port', /port 7071 is already used by --port/],
       [['--http-port', '7070'], '--http-port', /already used by --port/],
-      [['--role', 'dispatcher', '--link-port', '7071'], '--link-port', /--publish-port/],
+      [[...DISPATCHER, '--link-port', '7071'], '--link-port', /--publish-port/],
+      [['--role', 'dispatcher'], '--cluster-secret', /--insecure-loopback-links/],
+      [['--role', 'gateway', '--dispatchers', 'd:1'], '--cluster-secret', /a gateway needs/],
+      [[...GW.slice(0, 4), '--workers', '4'], '--cluster-secret', /TROUPE_CLUSTER_SECRET/],
     ];
 
     it.each(bad)('rejects %j naming %s', (argv, flag, message) => {
@@ -302,6 +315,25 @@ describe(parseConfig, () => {
       expect(err.flag).toBe(flag);
       expect(err.message).toMatch(message);
       expect(err.message).toContain(flag);
+    });
+
+    it('runs a dispatcher or gateway without a secret only with --insecure-loopback-links', () => {
+      const insecure = ['--insecure-loopback-links'];
+      expect(parseConfig(['--role', 'dispatcher', ...insecure], {})).toMatchObject({
+        role: 'dispatcher',
+        insecureLoopbackLinks: true,
+      });
+      expect(parseConfig([...GW.slice(0, 4)], { TROUPE_INSECURE_LOOPBACK_LINKS: '1' }).role).toBe(
+        'gateway',
+      );
+      expect(errorOf(['--role', 'dispatcher']).message).toBe(
+        '--cluster-secret: a dispatcher needs --cluster-secret (TROUPE_CLUSTER_SECRET) to ' +
+          'authenticate its links; --insecure-loopback-links runs without one, loopback peers only',
+      );
+    });
+
+    it('needs neither for standalone, with or without workers', () => {
+      expect(parseConfig(['--workers', '4'], {}).clusterSecret).toBeUndefined();
     });
 
     it('rejects a stray argument', () => {
@@ -377,7 +409,7 @@ describe('USAGE', () => {
       expect(USAGE.slice(at).split('\n')[1]).toContain(`env ${env}`);
     }
     expect(USAGE).toContain('default 64KiB; env TROUPE_MAX_FRAME');
-    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(29);
+    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(30);
   });
 });
 

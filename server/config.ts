@@ -52,6 +52,8 @@ export interface TroupeConfig {
   dc: string;
   peerDcs: PeerDc[];
   clusterSecret?: string;
+  /** Dispatcher and gateway roles without --cluster-secret: links to loopback peers only. */
+  insecureLoopbackLinks: boolean;
   workers: number;
   transport: Transport;
   logLevel: LogLevel;
@@ -249,7 +251,16 @@ const OPTIONS: { [K in Key]-?: Option<NonNullable<TroupeConfig[K]>> } = {
   peerDcs: opt('NAME=h:p,...', listOf(parsePeerDc), 'a dispatcher per other datacenter', ''),
   clusterSecret: {
     ...opt('S', parseSecret, 'authenticates inter-node links'),
-    shown: 'none: loopback peers only',
+    shown: 'none (dispatcher and gateway need one, or --insecure-loopback-links)',
+  },
+  insecureLoopbackLinks: {
+    ...opt(
+      '[true|false]',
+      parseBoolean,
+      'dispatcher/gateway without a secret: loopback links only',
+      'false',
+    ),
+    boolean: true,
   },
   workers: opt('N', (raw) => parseInteger(raw, 1, 1024), 'gateway worker processes', '1'),
   transport: opt('uws|ws', oneOf(Object.values(Transport)), 'client WebSocket library', 'uws'),
@@ -384,6 +395,23 @@ function listeners(c: TroupeConfig): [string, number | undefined][] {
   return [...publish, ['--link-port', c.linkPort], ['--http-port', c.httpPort]];
 }
 
+/**
+ * Why `c` may not run its links as configured (`undefined` when it may): a dispatcher or gateway
+ * without a secret would let any local process link in and claim any node id or role.
+ * Standalone has no link port; a standalone `--workers` node makes its own secret at start.
+ */
+export function linkSecurityProblem(
+  c: Pick<TroupeConfig, 'role' | 'clusterSecret' | 'insecureLoopbackLinks'>,
+): string | undefined {
+  if (c.role === Role.Standalone || c.clusterSecret !== undefined || c.insecureLoopbackLinks) {
+    return undefined;
+  }
+  return (
+    `--cluster-secret: a ${c.role} needs --cluster-secret (${envOf('clusterSecret')}) to ` +
+    'authenticate its links; --insecure-loopback-links runs without one, loopback peers only'
+  );
+}
+
 function checkConsistency(c: TroupeConfig): void {
   const seen = new Map<number, string>();
   for (const [flag, port] of listeners(c)) {
@@ -393,6 +421,8 @@ function checkConsistency(c: TroupeConfig): void {
       throw new ConfigError(`${flag}: port ${port} is already used by ${other}`, flag);
     seen.set(port, flag);
   }
+  const problem = linkSecurityProblem(c);
+  if (problem !== undefined) throw new ConfigError(problem, '--cluster-secret');
   if (c.role === Role.Gateway && c.dispatchers.length === 0) {
     throw new ConfigError(
       '--dispatchers: a gateway needs at least one dispatcher (h:p,h:p)',

@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { ActorSystem, ActorSystemStats } from '../actors';
-import type { ClusterStats } from '../dispatcher/cluster-router';
+import { newClusterStats, type ClusterStats } from '../dispatcher/cluster-router';
 import { newDispatcherStats, type DispatcherStats } from '../dispatcher/dispatcher-actor';
 import { linkStats, type LinkStats } from '../dispatcher/link';
 import { mutableLinkStats } from '../dispatcher/link/link-stats';
@@ -40,11 +40,13 @@ const CLUSTER_METRICS = [
   'troupe_xdc_out_total',
   'troupe_xdc_in_total',
   'troupe_ownership_changes_total',
+  'troupe_cluster_links_refused_total',
 ];
 const LINK_METRICS = [
   'troupe_links_up',
   'troupe_link_reconnects_total',
   'troupe_link_auth_failures_total',
+  'troupe_link_refused_total',
   'troupe_link_protocol_drops_total',
   'troupe_link_frames_in_total',
   'troupe_link_frames_out_total',
@@ -61,10 +63,6 @@ function fakeSystem(): { system: ActorSystem; stats: ActorSystemStats } {
     mailboxTotal: 0,
   };
   return { system: { stats: () => ({ ...stats }) } as unknown as ActorSystem, stats };
-}
-
-function newClusterStats(): ClusterStats {
-  return { forwarded: 0, xdcOut: 0, xdcIn: 0, ownershipChanges: 0 };
 }
 
 interface All {
@@ -212,8 +210,8 @@ describe('createMetrics', () => {
 
     it('mirrors every cluster counter', async () => {
       const { reg, c } = everything();
-      Object.assign(c, { forwarded: 1, xdcOut: 2, xdcIn: 3, ownershipChanges: 4 });
-      expect(await Promise.all(CLUSTER_METRICS.map((n) => value(reg, n)))).toEqual([1, 2, 3, 4]);
+      Object.assign(c, { forwarded: 1, xdcOut: 2, xdcIn: 3, ownershipChanges: 4, refusedLinks: 5 });
+      expect(await Promise.all(CLUSTER_METRICS.map((n) => value(reg, n)))).toEqual([1, 2, 3, 4, 5]);
     });
 
     it('exports labeled counters with one series per key, as the table holds them now', async () => {

@@ -237,6 +237,12 @@ export function createMetrics(src: MetricSources): Registry {
       'Changes of the live dispatcher set',
       () => c.ownershipChanges,
     );
+    mirroredCounter(
+      reg,
+      'troupe_cluster_links_refused_total',
+      'Links refused for claiming a node id that has a live link',
+      () => c.refusedLinks,
+    );
   }
   if (src.links !== undefined) {
     const read = (k: keyof LinkStats) => () => linkStatsNow()[k];
@@ -252,6 +258,12 @@ export function createMetrics(src: MetricSources): Registry {
       'troupe_link_auth_failures_total',
       'Link handshakes refused',
       read('authFailures'),
+    );
+    mirroredCounter(
+      reg,
+      'troupe_link_refused_total',
+      'Link connections refused: too many handshakes in flight from one address or overall',
+      read('refused'),
     );
     mirroredCounter(
       reg,

@@ -14,11 +14,14 @@ import { ActorSystem, type ActorRef } from '../actors';
 import { AdminServer } from '../admin/admin-server';
 import type { AdminTarget, TreeNode } from '../admin/admin-target';
 import {
+  CLUSTER_ROUTER_SPAWN,
   clusterRouterBehavior,
+  newClusterStats,
   type ClusterMsg,
   type ClusterStats,
 } from '../dispatcher/cluster-router';
 import {
+  DISPATCHER_SPAWN,
   dispatcherBehavior,
   newDispatcherStats,
   type DispatcherMsg,
@@ -37,7 +40,7 @@ import { PublisherServer, type PublishMsg } from '../dispatcher/publisher-server
 import { RemoteDispatcherClient } from '../dispatcher/remote-client';
 import { isFailure, type DispatcherClient, type PublishResult } from '../dispatcher/types';
 import { Gateway } from '../gateway/gateway';
-import type { TroupeConfig } from './config';
+import { linkSecurityProblem, type TroupeConfig } from './config';
 import { HttpServer } from './http-server';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -76,6 +79,9 @@ export class TroupeNode {
   ) {}
 
   static async start(cfg: TroupeConfig, log: Logger, print: Print): Promise<TroupeNode> {
+    // parseConfig checks it too; a config built in code (workers, tests) must not skip it.
+    const insecure = linkSecurityProblem(cfg);
+    if (insecure !== undefined) throw new Error(insecure);
     const logFn = levelLog(log);
     const system = ActorSystem.create(cfg.nodeId, { log: logFn });
     const node = new TroupeNode(cfg, system, log);
@@ -94,7 +100,7 @@ export class TroupeNode {
             historyMaxBytes: cfg.historyMaxBytes,
             stats: dstats,
           }),
-        { kind: 'dispatcher', priority: 'high' },
+        DISPATCHER_SPAWN,
       );
       ingress = dispatcher;
       if (cfg.role === 'standalone') client = new LocalDispatcherClient(dispatcher, cfg.nodeId);
@@ -202,11 +208,19 @@ export class TroupeNode {
     print: Print,
   ): Promise<ActorRef<ClusterMsg>> {
     const { cfg, system } = this;
-    const stats = (this.clusterStats = { forwarded: 0, xdcOut: 0, xdcIn: 0, ownershipChanges: 0 });
+    const stats = (this.clusterStats = newClusterStats());
     const router = system.spawn<ClusterMsg>(
       'cluster',
-      () => clusterRouterBehavior({ self: cfg.nodeId, dc: cfg.dc, dispatcher, stats }),
-      { kind: 'cluster-router', priority: 'high' },
+      () =>
+        clusterRouterBehavior({
+          self: cfg.nodeId,
+          dc: cfg.dc,
+          dispatcher,
+          stats,
+          trustClaims: cfg.clusterSecret !== undefined,
+          log: levelLog(this.log),
+        }),
+      CLUSTER_ROUTER_SPAWN,
     );
     const handlers: LinkHandlers = {
       onUp: (ep) => router.tell({ type: 'link-up', ep }),

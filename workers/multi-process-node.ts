@@ -14,9 +14,14 @@
  * GET /metrics answers the whole node wherever it lands (a worker, or the main's http port of a
  * standalone node): the main merges its own registry with every worker's (node-metrics.ts).
  *
+ * A standalone node's link port serves only its own workers. Given no --cluster-secret, it makes
+ * a random one at start and tells it to its workers alone (in their start parameters, over
+ * comedy's IPC channel, never argv or env), so no other local process can link in.
+ *
  *   start() --> serving --drain()--> draining (every worker's clients get bye + 1001, then the
  *   main's publisher closes) --stop()--> workers destroyed and gone, main stopped
  */
+import { randomBytes } from 'node:crypto';
 import { AdminServer } from '../admin/admin-server';
 import type { HostPort, TroupeConfig } from '../server/config';
 import type { Logger } from '../server/logger';
@@ -37,6 +42,12 @@ type Print = (line: string) => void;
 
 /** Longer than a worker's own drain timeout (5 s in server/node.ts), so it can finish. */
 const WORKER_DRAIN_TIMEOUT_MS = 8_000;
+
+/** A standalone node with no secret gets a random one for the links to its own workers. */
+export function withOwnSecret(cfg: TroupeConfig): TroupeConfig {
+  if (cfg.role !== 'standalone' || cfg.clusterSecret !== undefined) return cfg;
+  return { ...cfg, clusterSecret: randomBytes(32).toString('base64url') };
+}
 
 /** Why `cfg` cannot run with workers, for an exit-2 message; `undefined` when it can. */
 export function workersConfigProblem(cfg: TroupeConfig): string | undefined {
@@ -66,9 +77,10 @@ export class MultiProcessNode {
     private readonly pool: WorkerPool,
   ) {}
 
-  static async start(cfg: TroupeConfig, log: Logger, print: Print): Promise<MultiProcessNode> {
-    const problem = workersConfigProblem(cfg);
+  static async start(given: TroupeConfig, log: Logger, print: Print): Promise<MultiProcessNode> {
+    const problem = workersConfigProblem(given);
     if (problem !== undefined) throw new Error(problem);
+    const cfg = withOwnSecret(given);
 
     let main: TroupeNode | undefined;
     let dispatchers = cfg.dispatchers;

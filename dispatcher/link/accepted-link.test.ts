@@ -1,6 +1,7 @@
 import { encodeFrame } from '../../protocol';
 import { authFrame, newNonce, parseHello, serverMac } from './handshake';
 import { LinkServer } from './link-server';
+import { linkStats } from './link-stats';
 import type { ActorSystem } from '../../actors';
 import {
   eventually,
@@ -74,7 +75,11 @@ describe('acceptedLinkBehavior', () => {
       p.send(authFrame(GATEWAY, SECRET, hello.nonce, clientNonce));
       expect(await p.next()).toEqual({
         op: 'welcome',
-        mac: serverMac(SECRET, clientNonce, hello.nonce),
+        mac: serverMac(SECRET, clientNonce, hello.nonce, {
+          node: 'disp-1',
+          role: 'dispatcher',
+          dc: 'local',
+        }),
       });
     });
 
@@ -115,6 +120,16 @@ describe('acceptedLinkBehavior', () => {
       expect(dropped('auth-failed')).toBe(true);
     });
 
+    it('drops a gateway auth relabelled as a dispatcher (the mac covers node, role and dc)', async () => {
+      await start();
+      const p = await connect();
+      const hello = parseHello(await p.next())!;
+      p.send({ ...authFrame(GATEWAY, SECRET, hello.nonce, newNonce()), role: 'dispatcher' });
+      await eventually(() => p.closed);
+      expect(dropped('auth-failed')).toBe(true);
+      expect(rec.ups).toHaveLength(0);
+    });
+
     it('drops a client that sends no mac when the server has a secret', async () => {
       await start();
       const p = await connect();
@@ -135,7 +150,7 @@ describe('acceptedLinkBehavior', () => {
     });
 
     it('drops a client that does not finish the handshake in time', async () => {
-      await start({ handshakeTimeoutMs: 50 });
+      await start({ acceptTimeoutMs: 50 });
       const p = await connect();
       await eventually(() => p.closed);
       expect(dropped('handshake-timeout')).toBe(true);
@@ -160,6 +175,11 @@ describe('acceptedLinkBehavior', () => {
       ['a map without an op', encodeFrame({ topic: 't' })],
       ['a batch (an array)', encodeFrame([pub(1)])],
       ['a scalar', encodeFrame(42)],
+      ['interest whose topics is a number', encodeFrame({ op: 'interest', topics: 5, on: true })],
+      ['a pub to a name the client grammar refuses', encodeFrame({ ...pub(1), topic: 'a b' })],
+      ['a pub whose data is a msgpack timestamp', encodeFrame({ ...pub(1), data: new Date(0) })],
+      ['a fwd (an op only a dispatcher may send)', encodeFrame({ op: 'fwd', items: [] })],
+      ['an ev (an op only a dispatcher may send)', encodeFrame({ op: 'ev', events: [] })],
     ])('drops the link and keeps serving when an up peer sends %s', async (_what, bytes) => {
       await start();
       const p = await handshake();
@@ -170,6 +190,21 @@ describe('acceptedLinkBehavior', () => {
       expect(dropped('bad-frame')).toBe(true);
       await handshake();
       await eventually(() => rec.ups.length === 2);
+    });
+
+    it('drops a dispatcher peer whose fwd carries a null item, counted and logged', async () => {
+      await start();
+      const p = await RawPeer.handshake(port, { ...GATEWAY, role: 'dispatcher' }, SECRET);
+      peers.push(p);
+      await eventually(() => rec.ups.length === 1);
+      const before = linkStats().protocolDrops;
+      p.send({ op: 'fwd', items: [null] });
+      await eventually(() => rec.downs.length === 1);
+      expect(rec.msgs).toEqual([]);
+      expect(rec.downs[0]!.reason).toBe('bad-frame');
+      expect(linkStats().protocolDrops).toBe(before + 1);
+      const line = logs.find((l) => l.meta?.why === 'bad-frame');
+      expect(line?.meta?.detail).toBe("fwd: 'items[0]' must be a map");
     });
 
     it('drops the link on a frame header over maxFrame before reading its body', async () => {

@@ -53,6 +53,8 @@ export interface AcceptedLinkEnv {
   readonly up: Set<LinkChannel>;
   /** True once the server is closing: a stop is then reported as `server-closing`. */
   closing(): boolean;
+  /** Called once when this link leaves its handshake (up, or dropped before): frees its slot. */
+  settled(): void;
 }
 
 export function acceptedLinkBehavior(
@@ -138,8 +140,8 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
     if (this.state === S.Up) {
       if (!this.channel!.tick(now))
         this.fail(LinkDrop.PeerDead, `silent for ${this.o.deadAfterMs} ms`);
-    } else if (now - this.startedAt >= this.o.handshakeTimeoutMs) {
-      this.fail(LinkDrop.HandshakeTimeout, `no handshake within ${this.o.handshakeTimeoutMs} ms`);
+    } else if (now - this.startedAt >= this.o.acceptTimeoutMs) {
+      this.fail(LinkDrop.HandshakeTimeout, `no handshake within ${this.o.acceptTimeoutMs} ms`);
     }
   }
 
@@ -161,6 +163,7 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
   private drop(reason: string, detail?: string): void {
     if (this.state === S.Closed) return;
     const wasUp = this.state === S.Up;
+    if (!wasUp) this.env.settled();
     this.state = S.Closed;
     this.lastError = detail === undefined ? reason : `${reason}: ${detail}`;
     this.socket.destroy();
@@ -218,7 +221,7 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
       return this.fail(LinkDrop.AuthFailed, 'client mac did not verify');
     writeFrame(
       this.socket,
-      { op: 'welcome', mac: serverMac(this.o.secret, auth.nonce, this.nonce) },
+      { op: 'welcome', mac: serverMac(this.o.secret, auth.nonce, this.nonce, this.o.self) },
       this.counters,
     );
     this.state = S.AwaitingConfirm;
@@ -226,6 +229,7 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
 
   private becomeUp(): void {
     this.state = S.Up;
+    this.env.settled();
     this.upSince = new Date().toISOString();
     const self = this.ctx.self;
     const up = this.env.up;
@@ -233,6 +237,7 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
       this.socket,
       this.peer!,
       this.remote,
+      'accepted',
       this.o,
       this.counters,
       (reason) => {
@@ -259,7 +264,7 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
   private onLinkFrame(payload: Buffer): void {
     // Closed by onUp, or by the node (ep.close) with frames still queued: the drop is on its way.
     if (this.state === S.Closed || !this.channel!.isOpen) return;
-    const f = parseLinkFrame(payload);
+    const f = parseLinkFrame(payload, { from: this.peer!.role, to: this.o.self.role });
     if (f.kind === 'bad') return this.fail(LinkDrop.BadFrame, f.why);
     if (f.kind === 'hb') return;
     const ch = this.channel!;

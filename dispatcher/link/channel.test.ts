@@ -32,6 +32,7 @@ describe('LinkChannel', () => {
       socket,
       PEER,
       'peer:1',
+      'dialed',
       o,
       new WireCounters(),
       (reason) => {

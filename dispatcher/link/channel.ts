@@ -18,7 +18,7 @@ import { encodeFrame } from '../../protocol';
 import type { LinkMsg, LinkPeerInfo } from '../link-messages';
 import { HEARTBEAT } from './link-frame';
 import { mutableLinkStats as stats } from './link-stats';
-import type { LinkEndpoint, ResolvedLinkOptions } from './types';
+import type { LinkEndpoint, LinkSide, ResolvedLinkOptions } from './types';
 
 const HEADER_BYTES = 4;
 /** Encoded once: every heartbeat writes the same bytes. */
@@ -30,7 +30,8 @@ const HEARTBEAT_FRAME = encodeFrame(HEARTBEAT);
  * their length.
  */
 export function tickInterval(o: ResolvedLinkOptions): number {
-  return Math.max(5, Math.floor(Math.min(o.heartbeatMs, o.deadAfterMs, o.handshakeTimeoutMs) / 2));
+  const shortest = Math.min(o.heartbeatMs, o.deadAfterMs, o.handshakeTimeoutMs, o.acceptTimeoutMs);
+  return Math.max(5, Math.floor(shortest / 2));
 }
 
 /** Counters of one socket, kept across the handshake and shown by `inspect`. */
@@ -85,6 +86,7 @@ export class LinkChannel implements LinkEndpoint {
     private readonly socket: net.Socket,
     readonly peer: LinkPeerInfo,
     readonly remote: string,
+    readonly side: LinkSide,
     private readonly o: ResolvedLinkOptions,
     readonly counters: WireCounters,
     /** The owner drops the link: it calls `markClosed` and onDown. */

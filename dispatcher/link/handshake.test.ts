@@ -27,26 +27,48 @@ describe('handshake', () => {
     });
   });
 
+  const GW = { node: 'gw-1', role: 'gateway', dc: 'dc1' } as const;
+  const DISP = { node: 'd-1', role: 'dispatcher', dc: 'dc1' } as const;
+
   describe('clientMac', () => {
-    it('is HMAC-SHA256 over the client label, both nonces and the node', () => {
+    it('is HMAC-SHA256 over the client label, both nonces and the node, role and dc', () => {
       const expected = createHmac('sha256', 'k')
-        .update(`troupe-link-v1|client|${S_NONCE}|${C_NONCE}|gw-1`)
+        .update(`troupe-link-v1|client|${S_NONCE}|${C_NONCE}|["gw-1","gateway","dc1"]`)
         .digest('hex');
-      expect(clientMac('k', S_NONCE, C_NONCE, 'gw-1')).toBe(expected);
+      expect(clientMac('k', S_NONCE, C_NONCE, GW)).toBe(expected);
+    });
+
+    it('changes with the role or the dc, so a captured auth cannot be relabelled', () => {
+      const mac = clientMac('k', S_NONCE, C_NONCE, GW);
+      expect(clientMac('k', S_NONCE, C_NONCE, { ...GW, role: 'dispatcher' })).not.toBe(mac);
+      expect(clientMac('k', S_NONCE, C_NONCE, { ...GW, dc: 'dc2' })).not.toBe(mac);
+      // A separator inside a name cannot move a field's boundary.
+      expect(clientMac('k', S_NONCE, C_NONCE, { node: 'a', role: 'gateway', dc: 'b|c' })).not.toBe(
+        clientMac('k', S_NONCE, C_NONCE, { node: 'a|gateway', role: 'gateway', dc: 'c' }),
+      );
     });
 
     it('is empty without a secret', () => {
-      expect(clientMac(undefined, S_NONCE, C_NONCE, 'gw-1')).toBe('');
+      expect(clientMac(undefined, S_NONCE, C_NONCE, GW)).toBe('');
     });
   });
 
   describe('serverMac', () => {
-    it('is HMAC-SHA256 over the server label and both nonces, never equal to the client mac', () => {
+    it('is HMAC-SHA256 over the server label, both nonces and its identity, never the client mac', () => {
       const expected = createHmac('sha256', 'k')
-        .update(`troupe-link-v1|server|${C_NONCE}|${S_NONCE}`)
+        .update(`troupe-link-v1|server|${C_NONCE}|${S_NONCE}|["d-1","dispatcher","dc1"]`)
         .digest('hex');
-      expect(serverMac('k', C_NONCE, S_NONCE)).toBe(expected);
-      expect(serverMac('k', S_NONCE, C_NONCE)).not.toBe(clientMac('k', S_NONCE, C_NONCE, ''));
+      expect(serverMac('k', C_NONCE, S_NONCE, DISP)).toBe(expected);
+      expect(serverMac('k', S_NONCE, C_NONCE, DISP)).not.toBe(
+        clientMac('k', S_NONCE, C_NONCE, DISP),
+      );
+    });
+
+    it('changes with the node, role or dc the server announced in its hello', () => {
+      const mac = serverMac('k', C_NONCE, S_NONCE, DISP);
+      expect(serverMac('k', C_NONCE, S_NONCE, { ...DISP, node: 'd-2' })).not.toBe(mac);
+      expect(serverMac('k', C_NONCE, S_NONCE, { ...DISP, role: 'gateway' })).not.toBe(mac);
+      expect(serverMac('k', C_NONCE, S_NONCE, { ...DISP, dc: 'dc2' })).not.toBe(mac);
     });
   });
 
@@ -67,9 +89,12 @@ describe('handshake', () => {
       expect(verifyAuth('k', 'c'.repeat(32), auth)).toBe(false);
     });
 
-    it('binds the mac to the node the client claims', () => {
-      const auth = { ...authFrame(SELF, 'k', S_NONCE, C_NONCE), node: 'someone-else' };
-      expect(verifyAuth('k', S_NONCE, auth)).toBe(false);
+    it('binds the mac to the node, role and dc the client claims', () => {
+      const auth = authFrame(SELF, 'k', S_NONCE, C_NONCE);
+      expect(verifyAuth('k', S_NONCE, { ...auth, node: 'someone-else' })).toBe(false);
+      const role = SELF.role === 'gateway' ? 'dispatcher' : 'gateway';
+      expect(verifyAuth('k', S_NONCE, { ...auth, role })).toBe(false);
+      expect(verifyAuth('k', S_NONCE, { ...auth, dc: 'elsewhere' })).toBe(false);
     });
 
     it('accepts anything without a secret (loopback is checked on accept)', () => {
@@ -81,18 +106,26 @@ describe('handshake', () => {
 
   describe('verifyWelcome', () => {
     it('accepts only the server mac of the same secret', () => {
-      const mac = serverMac('k', C_NONCE, S_NONCE);
-      expect(verifyWelcome('k', C_NONCE, S_NONCE, { op: 'welcome', mac })).toBe(true);
-      expect(verifyWelcome('other', C_NONCE, S_NONCE, { op: 'welcome', mac })).toBe(false);
-      expect(verifyWelcome('k', C_NONCE, S_NONCE, { op: 'welcome', mac: '' })).toBe(false);
+      const mac = serverMac('k', C_NONCE, S_NONCE, DISP);
+      expect(verifyWelcome('k', C_NONCE, S_NONCE, DISP, { op: 'welcome', mac })).toBe(true);
+      expect(verifyWelcome('other', C_NONCE, S_NONCE, DISP, { op: 'welcome', mac })).toBe(false);
+      expect(verifyWelcome('k', C_NONCE, S_NONCE, DISP, { op: 'welcome', mac: '' })).toBe(false);
+    });
+
+    it('refuses a welcome made for another identity than the hello announced', () => {
+      const mac = serverMac('k', C_NONCE, S_NONCE, DISP);
+      const relabelled = { ...DISP, node: 'd-9' };
+      expect(verifyWelcome('k', C_NONCE, S_NONCE, relabelled, { op: 'welcome', mac })).toBe(false);
     });
 
     it('without a secret accepts only a server that has none either', () => {
-      expect(verifyWelcome(undefined, C_NONCE, S_NONCE, { op: 'welcome', mac: '' })).toBe(true);
+      expect(verifyWelcome(undefined, C_NONCE, S_NONCE, DISP, { op: 'welcome', mac: '' })).toBe(
+        true,
+      );
       expect(
-        verifyWelcome(undefined, C_NONCE, S_NONCE, {
+        verifyWelcome(undefined, C_NONCE, S_NONCE, DISP, {
           op: 'welcome',
-          mac: serverMac('k', C_NONCE, S_NONCE),
+          mac: serverMac('k', C_NONCE, S_NONCE, DISP),
         }),
       ).toBe(false);
     });
@@ -164,7 +197,7 @@ describe('handshake', () => {
         op: 'auth',
         ...SELF,
         nonce: C_NONCE,
-        mac: clientMac('the-secret', S_NONCE, C_NONCE, 'gw-1'),
+        mac: clientMac('the-secret', S_NONCE, C_NONCE, SELF),
       });
       expect(JSON.stringify(auth)).not.toContain('the-secret');
     });

@@ -5,12 +5,16 @@
  *
  *   server                                              client
  *     │── hello {v: 1, node, role, dc, nonce: sN} ───────►│
- *     │◄── auth {node, role, dc, nonce: cN, mac: C} ───────│  C = HMAC(s, "troupe-link-v1|client|sN|cN|node")
- *     │── welcome {mac: S} ───────────────────────────────►│  S = HMAC(s, "troupe-link-v1|server|cN|sN")
+ *     │◄── auth {node, role, dc, nonce: cN, mac: C} ───────│  C = HMAC(s, "troupe-link-v1|client|sN|cN|" + id(client))
+ *     │── welcome {mac: S} ───────────────────────────────►│  S = HMAC(s, "troupe-link-v1|server|cN|sN|" + id(server))
  *     │◄── first frame (hb) ───────────────────────────────│  the client verified S: both up
  *
  * The labels "client" and "server" keep a mac of one direction from being replayed in the
  * other; fresh nonces on both sides keep a recorded handshake from being replayed at all.
+ * `id(x)` is the JSON array `[node, role, dc]` of what that side announced (its auth, its
+ * hello), so each mac binds the whole identity: a captured or proxied handshake cannot be
+ * relabelled as another node, role or datacenter (JSON, not a separator: a name may hold any
+ * character, and a field boundary must not move).
  * Nonces are 16 random bytes as 32 lowercase hex characters; macs are hex, or "" without a
  * secret (then both sides accept loopback peers only).
  */
@@ -45,24 +49,30 @@ function hmac(secret: string, text: string): string {
   return createHmac('sha256', secret).update(text).digest('hex');
 }
 
+function identity(p: LinkPeerInfo): string {
+  return JSON.stringify([p.node, p.role, p.dc]);
+}
+
 /** What the client proves: it saw this server's nonce, and who it claims to be. */
 export function clientMac(
   secret: string | undefined,
   serverNonce: string,
   clientNonce: string,
-  node: string,
+  client: LinkPeerInfo,
 ): string {
   if (secret === undefined) return '';
-  return hmac(secret, `${LABEL}|client|${serverNonce}|${clientNonce}|${node}`);
+  return hmac(secret, `${LABEL}|client|${serverNonce}|${clientNonce}|${identity(client)}`);
 }
 
+/** What the server proves: it saw this client's nonce, and it is who its hello said. */
 export function serverMac(
   secret: string | undefined,
   clientNonce: string,
   serverNonce: string,
+  server: LinkPeerInfo,
 ): string {
   if (secret === undefined) return '';
-  return hmac(secret, `${LABEL}|server|${clientNonce}|${serverNonce}`);
+  return hmac(secret, `${LABEL}|server|${clientNonce}|${serverNonce}|${identity(server)}`);
 }
 
 /** Constant-time for equal lengths; a length mismatch says only that the mac is wrong. */
@@ -135,7 +145,7 @@ export function authFrame(
     role,
     dc,
     nonce: clientNonce,
-    mac: clientMac(secret, serverNonce, clientNonce, node),
+    mac: clientMac(secret, serverNonce, clientNonce, self),
   };
 }
 
@@ -146,16 +156,17 @@ export function verifyAuth(
   auth: AuthFrame,
 ): boolean {
   if (secret === undefined) return true;
-  return macEquals(clientMac(secret, serverNonce, auth.nonce, auth.node), auth.mac);
+  return macEquals(clientMac(secret, serverNonce, auth.nonce, auth), auth.mac);
 }
 
-/** The client's check of step 3. */
+/** The client's check of step 3, against the identity the server's hello announced. */
 export function verifyWelcome(
   secret: string | undefined,
   clientNonce: string,
   serverNonce: string,
+  server: LinkPeerInfo,
   welcome: WelcomeFrame,
 ): boolean {
   if (secret === undefined) return welcome.mac === '';
-  return macEquals(serverMac(secret, clientNonce, serverNonce), welcome.mac);
+  return macEquals(serverMac(secret, clientNonce, serverNonce, server), welcome.mac);
 }

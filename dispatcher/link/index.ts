@@ -26,4 +26,5 @@ export {
   type LinkLog,
   type LinkLogLevel,
   type LinkOptions,
+  type LinkSide,
 } from './types';

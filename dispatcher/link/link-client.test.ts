@@ -5,6 +5,7 @@ import {
   eventually,
   linkOptions,
   newSystem,
+  fail,
   pub,
   rawServer,
   Recorder,
@@ -100,7 +101,7 @@ describe('linkClientBehavior', () => {
       const { rec } = dial(proxy.port);
       await eventually(() => rec.ups.length === 1 && srv.ups.length === 1);
       rec.last.send(pub(1));
-      srv.last.send(pub(2));
+      srv.last.send(fail(2));
       await eventually(() => rec.msgs.length === 1 && srv.msgs.length === 1);
       const wire = Buffer.concat(proxy.bytes);
       expect(wire.length).toBeGreaterThan(0);
@@ -137,7 +138,7 @@ describe('linkClientBehavior', () => {
       const { rec } = dial(port);
       await eventually(() => rec.ups.length === 1 && srv.ups.length === 1);
       for (let i = 0; i < 500; i++) expect(rec.last.send(pub(i))).toBe(true);
-      for (let i = 0; i < 500; i++) expect(srv.last.send(pub(1000 + i))).toBe(true);
+      for (let i = 0; i < 500; i++) expect(srv.last.send(fail(1000 + i))).toBe(true);
       await eventually(() => srv.msgs.length === 500 && rec.msgs.length === 500);
       expect(srv.msgs.map((m) => (m as { rid: number }).rid)).toEqual([...Array(500).keys()]);
       expect(rec.msgs.map((m) => (m as { rid: number }).rid)).toEqual(

@@ -266,7 +266,8 @@ class LinkClient implements Behavior<LinkClientMsg> {
     }
     const welcome = parseWelcome(d.value);
     if (welcome === undefined) return this.fail(LinkDrop.BadFrame, 'expected welcome');
-    if (!verifyWelcome(this.o.secret, this.clientNonce, this.hello.nonce, welcome)) {
+    const { nonce, peer } = this.hello;
+    if (!verifyWelcome(this.o.secret, this.clientNonce, nonce, peer, welcome)) {
       return this.fail(LinkDrop.AuthFailed, 'server mac did not verify');
     }
     this.becomeUp(this.hello.peer);
@@ -283,12 +284,20 @@ class LinkClient implements Behavior<LinkClientMsg> {
     this.state = S.Up;
     this.attempts = 0;
     this.upSince = new Date().toISOString();
-    const ch = new LinkChannel(socket, peer, this.remote, this.o, this.counters, (reason) => {
-      // Effective at once (sends fail, the socket is gone); onDown follows in the actor's turn.
-      ch.markClosed();
-      socket.destroy();
-      self.tell({ type: 'drop', gen, reason });
-    });
+    const ch = new LinkChannel(
+      socket,
+      peer,
+      this.remote,
+      'dialed',
+      this.o,
+      this.counters,
+      (reason) => {
+        // Effective at once (sends fail, the socket is gone); onDown follows in the actor's turn.
+        ch.markClosed();
+        socket.destroy();
+        self.tell({ type: 'drop', gen, reason });
+      },
+    );
     this.channel = ch;
     stats.up++;
     this.o.log('info', 'link up', {
@@ -304,7 +313,7 @@ class LinkClient implements Behavior<LinkClientMsg> {
   private onLinkFrame(payload: Buffer): void {
     // Closed by the node (ep.close) with frames still queued: the drop message is on its way.
     if (!this.channel!.isOpen) return;
-    const f = parseLinkFrame(payload);
+    const f = parseLinkFrame(payload, { from: this.channel!.peer.role, to: this.o.self.role });
     if (f.kind === 'bad') return this.fail(LinkDrop.BadFrame, f.why);
     if (f.kind === 'hb') return;
     const ch = this.channel!;

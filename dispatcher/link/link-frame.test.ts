@@ -1,28 +1,32 @@
 import { encodeFrame } from '../../protocol';
-import { classifyLinkValue, decodeFrameValue, parseLinkFrame } from './link-frame';
+import {
+  classifyLinkValue,
+  decodeFrameValue,
+  parseLinkFrame,
+  type LinkDirection,
+} from './link-frame';
 
 const body = (v: unknown): Buffer => encodeFrame(v).subarray(4);
+const FROM_GATEWAY: LinkDirection = { from: 'gateway', to: 'dispatcher' };
+const FROM_DISPATCHER: LinkDirection = { from: 'dispatcher', to: 'dispatcher' };
 
 describe('link-frame', () => {
   describe('parseLinkFrame', () => {
     it('reads a heartbeat as internal', () => {
-      expect(parseLinkFrame(body({ op: 'hb' }))).toEqual({ kind: 'hb' });
+      expect(parseLinkFrame(body({ op: 'hb' }), FROM_GATEWAY)).toEqual({ kind: 'hb' });
     });
 
-    it.each([
-      'interest',
-      'history',
-      'history-r',
-      'pub',
-      'pub-r',
-      'fail',
-      'ev',
-      'fwd',
-      'fwd-r',
-      'xdc',
-    ])('passes a %s message through', (op) => {
-      const msg = { op, rid: 1 };
-      expect(parseLinkFrame(body(msg))).toEqual({ kind: 'msg', msg });
+    it('passes a valid message through as a fresh object of its known fields', () => {
+      const msg = { op: 'pub', rid: 1, topic: 't', data: { a: 1 } };
+      expect(parseLinkFrame(body({ ...msg, extra: 1 }), FROM_GATEWAY)).toEqual({
+        kind: 'msg',
+        msg,
+      });
+    });
+
+    it('marks a message with bad fields bad', () => {
+      const f = parseLinkFrame(body({ op: 'fwd', items: [null] }), FROM_DISPATCHER);
+      expect(f).toEqual({ kind: 'bad', why: "fwd: 'items[0]' must be a map" });
     });
 
     it.each([
@@ -33,12 +37,12 @@ describe('link-frame', () => {
       ['a string', 'pub'],
       ['binary', Buffer.from('pub')],
     ])('marks %s bad', (_what, v) => {
-      expect(parseLinkFrame(body(v)).kind).toBe('bad');
+      expect(parseLinkFrame(body(v), FROM_GATEWAY).kind).toBe('bad');
     });
 
     it('marks undecodable and empty payloads bad', () => {
-      expect(parseLinkFrame(Buffer.from([0xc1])).kind).toBe('bad');
-      expect(parseLinkFrame(Buffer.alloc(0)).kind).toBe('bad');
+      expect(parseLinkFrame(Buffer.from([0xc1]), FROM_GATEWAY).kind).toBe('bad');
+      expect(parseLinkFrame(Buffer.alloc(0), FROM_GATEWAY).kind).toBe('bad');
     });
   });
 
@@ -51,7 +55,7 @@ describe('link-frame', () => {
 
   describe('classifyLinkValue', () => {
     it('keeps the reason short when the op is huge', () => {
-      const f = classifyLinkValue({ op: 'x'.repeat(10_000) });
+      const f = classifyLinkValue({ op: 'x'.repeat(10_000) }, FROM_GATEWAY);
       expect(f.kind === 'bad' && f.why.length).toBeLessThan(100);
     });
   });

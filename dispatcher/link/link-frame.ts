@@ -1,23 +1,17 @@
 /**
  * Reading frames once a link is up: one msgpack map per frame, either the internal heartbeat
- * or one of the LinkMsg ops. Only the op is checked here; the fields of each op are the
- * business of the node that handles it (dispatcher/link-messages.ts).
+ * or one of the LinkMsg ops, validated field by field for the direction of the link
+ * (link-validate.ts) before any node code sees it.
  */
-import { decodePayload } from '../../protocol';
-import type { LinkMsg } from '../link-messages';
+import { decodePayload, isFieldMap } from '../../protocol';
+import type { LinkMsg, LinkRole } from '../link-messages';
+import { parseLinkMsg } from './link-validate';
 
-const LINK_OPS: ReadonlySet<string> = new Set<LinkMsg['op']>([
-  'interest',
-  'history',
-  'history-r',
-  'pub',
-  'pub-r',
-  'fail',
-  'ev',
-  'fwd',
-  'fwd-r',
-  'xdc',
-] satisfies LinkMsg['op'][]);
+/** Who sends on a link (the peer's role, as its authenticated handshake told) and who reads. */
+export interface LinkDirection {
+  readonly from: LinkRole;
+  readonly to: LinkRole;
+}
 
 export const HEARTBEAT = { op: 'hb' } as const;
 
@@ -41,18 +35,17 @@ export function decodeFrameValue(payload: Buffer): Decoded {
 }
 
 /** One frame of a link that is up. */
-export function parseLinkFrame(payload: Buffer): LinkFrame {
+export function parseLinkFrame(payload: Buffer, dir: LinkDirection): LinkFrame {
   const d = decodeFrameValue(payload);
-  return d.ok ? classifyLinkValue(d.value) : { kind: 'bad', why: d.why };
+  return d.ok ? classifyLinkValue(d.value, dir) : { kind: 'bad', why: d.why };
 }
 
 /** Classifies an already decoded value. */
-export function classifyLinkValue(v: unknown): LinkFrame {
-  if (typeof v !== 'object' || v === null || Array.isArray(v) || Buffer.isBuffer(v)) {
-    return { kind: 'bad', why: 'frame is not a map' };
-  }
-  const op = (v as { op?: unknown }).op;
+export function classifyLinkValue(v: unknown, dir: LinkDirection): LinkFrame {
+  if (!isFieldMap(v)) return { kind: 'bad', why: 'frame is not a map' };
+  const op = v.op;
   if (op === 'hb') return HB_FRAME;
-  if (typeof op === 'string' && LINK_OPS.has(op)) return { kind: 'msg', msg: v as LinkMsg };
-  return { kind: 'bad', why: `unknown op ${JSON.stringify(String(op)).slice(0, 40)}` };
+  if (typeof op !== 'string') return { kind: 'bad', why: "missing or non-string field 'op'" };
+  const p = parseLinkMsg(v, dir.from, dir.to);
+  return p.ok ? { kind: 'msg', msg: p.msg } : { kind: 'bad', why: p.why };
 }

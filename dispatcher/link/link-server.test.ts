@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { formatRemote, LinkServer } from './link-server';
 import type { ActorSystem } from '../../actors';
 import {
@@ -203,6 +204,54 @@ describe('LinkServer', () => {
       system.stop(server.actor!);
       await eventually(() => rec.downs.length === 1 && system.lookup('/user/links') === undefined);
       await expect(RawPeer.connect(port)).rejects.toThrow(/ECONNREFUSED/);
+    });
+  });
+
+  describe('#accept (handshakes in flight)', () => {
+    /** Idle connections from `localAddress` (any 127.x.y.z is loopback on Linux). */
+    async function flood(port: number, localAddress: string, n: number): Promise<net.Socket[]> {
+      const sockets: net.Socket[] = [];
+      for (let i = 0; i < n; i += 100) {
+        const batch = Array.from({ length: Math.min(100, n - i) }, () => {
+          const s = net.connect({ host: '127.0.0.1', port, localAddress });
+          s.on('error', () => undefined);
+          sockets.push(s);
+          return new Promise<void>((resolve) => {
+            s.once('connect', () => resolve());
+            s.once('close', () => resolve());
+          });
+        });
+        await Promise.all(batch);
+      }
+      return sockets;
+    }
+    const state = (): Record<string, unknown> => system.inspect('/user/links')!.state;
+    const seen = (): number => (state().accepted as number) + (state().refused as number);
+
+    it('links up a real peer from 127.0.0.1 while 1,100 idle connections from 127.0.0.2 wait', async () => {
+      const port = await server.listen('127.0.0.1', 0);
+      const idle = await flood(port, '127.0.0.2', 1100);
+      try {
+        await eventually(() => seen() === 1100, 10_000);
+        // Slots free up as idle ones time out (2 s), so a slow flood may get a few more in.
+        expect(state().handshakes).toBeLessThanOrEqual(64);
+        expect(state().refused).toBeGreaterThan(900);
+        await handshake(port);
+        await eventually(() => rec.ups.length === 1);
+        expect(logs.some((l) => l.meta?.why === 'too-many-handshakes')).toBe(true);
+      } finally {
+        for (const s of idle) s.destroy();
+      }
+    });
+
+    it('drops an accepted connection that does not finish its handshake in acceptTimeoutMs', async () => {
+      await server.close();
+      server = new LinkServer(system, linkOptions('disp-1', { acceptTimeoutMs: 100 }, logs), rec);
+      const port = await server.listen('127.0.0.1', 0);
+      const p = await RawPeer.connect(port);
+      peers.push(p);
+      await eventually(() => p.closed, 2000);
+      expect(logs.some((l) => l.meta?.why === 'handshake-timeout')).toBe(true);
     });
   });
 

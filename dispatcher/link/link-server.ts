@@ -11,6 +11,12 @@
  * silence), so a server with many links holds one timer, not one per link. A link actor that
  * throws is stopped, never restarted: its socket and handshake cannot be replayed.
  *
+ * Handshakes in flight are bounded twice: `maxPendingPerAddress` (default 64) per remote
+ * address and `MAX_PENDING` overall, and each must finish within `acceptTimeoutMs` (default
+ * 2 s). A connection past either bound is refused at once (counted as `refused`, logged as
+ * `too-many-handshakes`), so idle connections from one address cannot lock out a real peer
+ * from another; they only hold their own address's slots, for 2 s each.
+ *
  *   new ──listen()──► listening ──close()──► closed (every link dropped, onDown for each up one)
  *
  * Stopping the server actor (the admin `stop /user/links`) also stops listening.
@@ -32,6 +38,9 @@ import {
 
 /** Handshakes in flight past which new connections are refused (a flood costs no more). */
 const MAX_PENDING = 1024;
+
+/** The server-wide part of each accepted link's environment. */
+type ServerEnv = Omit<AcceptedLinkEnv, 'settled'>;
 
 /** The server actor's name under /user. */
 export const LINK_SERVER_NAME = 'links';
@@ -100,7 +109,7 @@ export class LinkServer {
   }
 
   private spawn(listening: string): void {
-    const env: AcceptedLinkEnv = {
+    const env: ServerEnv = {
       o: this.o,
       handlers: this.handlers,
       up: this.up,
@@ -134,17 +143,34 @@ export class LinkServer {
 }
 
 function linkServerBehavior(
-  env: AcceptedLinkEnv,
+  env: ServerEnv,
   listening: string,
   onStop: () => void,
 ): Behavior<LinkServerMsg> {
   const { o, up } = env;
   let accepted = 0;
   let refused = 0;
+  /** Handshakes in flight, by remote address, and their sum. */
+  const pending = new Map<string, number>();
+  let pendingTotal = 0;
   const refuse = (socket: net.Socket, msg: string, meta: Record<string, unknown>): void => {
     refused++;
     o.log('warn', msg, meta);
     socket.destroy();
+  };
+  /** Takes a handshake slot of `address`; the returned function gives it back, once. */
+  const hold = (address: string): (() => void) => {
+    pending.set(address, (pending.get(address) ?? 0) + 1);
+    pendingTotal++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      pendingTotal--;
+      const n = pending.get(address)! - 1;
+      if (n === 0) pending.delete(address);
+      else pending.set(address, n);
+    };
   };
   return {
     preStart(ctx) {
@@ -166,14 +192,26 @@ function linkServerBehavior(
           detail: 'no --cluster-secret: loopback peers only',
         });
       }
-      if (ctx.children().length - up.size >= MAX_PENDING) {
-        return refuse(socket, 'link refused: too many handshakes in flight', { remote });
+      const address = socket.remoteAddress ?? '?';
+      const fromAddress = pending.get(address) ?? 0;
+      if (fromAddress >= o.maxPendingPerAddress || pendingTotal >= MAX_PENDING) {
+        stats.refused++;
+        return refuse(socket, 'link refused', {
+          side: 'server',
+          remote,
+          why: LinkDrop.TooManyHandshakes,
+          detail:
+            fromAddress >= o.maxPendingPerAddress
+              ? `${fromAddress} handshakes in flight from ${address}`
+              : `${pendingTotal} handshakes in flight`,
+        });
       }
       accepted++;
+      const settled = hold(address);
       // A remote address and port name one live connection; a stopping namesake gets a suffix.
       let name = linkActorName({ host: socket.remoteAddress ?? '?', port: socket.remotePort ?? 0 });
       if (ctx.child(name) !== undefined) name = `${name}~${accepted}`;
-      ctx.spawn(name, () => acceptedLinkBehavior(socket, remote, env), {
+      ctx.spawn(name, () => acceptedLinkBehavior(socket, remote, { ...env, settled }), {
         kind: 'link',
         priority: 'high',
       });
@@ -182,7 +220,7 @@ function linkServerBehavior(
       onStop();
     },
     inspect() {
-      return { listening, links: up.size, accepted, refused };
+      return { listening, links: up.size, handshakes: pendingTotal, accepted, refused };
     },
   };
 }

@@ -20,6 +20,7 @@ describe('linkStats', () => {
         'framesOut',
         'protocolDrops',
         'reconnects',
+        'refused',
         'up',
       ].sort(),
     );

@@ -9,6 +9,8 @@ export interface LinkStats {
   reconnects: number;
   /** Handshakes refused for a wrong or missing mac, or a non-loopback peer without a secret. */
   authFailures: number;
+  /** Connections refused at accept: too many handshakes in flight from their address, or overall. */
+  refused: number;
   /** Links dropped for anything else the peer did wrong (garbage, oversize, silence, timeout). */
   protocolDrops: number;
   framesIn: number;
@@ -23,6 +25,7 @@ const stats: LinkStats = {
   up: 0,
   reconnects: 0,
   authFailures: 0,
+  refused: 0,
   protocolDrops: 0,
   framesIn: 0,
   framesOut: 0,

@@ -60,8 +60,14 @@ export class Recorder implements LinkHandlers {
   }
 }
 
+/** A message a gateway may send to a dispatcher. */
 export function pub(rid: number): LinkMsg {
   return { op: 'pub', rid, topic: 't', data: { n: rid } };
+}
+
+/** A message a dispatcher may send to a dispatcher (or a gateway), with a rid to order by. */
+export function fail(rid: number): LinkMsg {
+  return { op: 'fail', rid, code: 503, msg: `m${rid}` };
 }
 
 /** A socket that reads frames into a queue, to speak the protocol by hand. */

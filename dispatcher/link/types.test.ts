@@ -19,6 +19,8 @@ describe('resolveLinkOptions', () => {
       deadAfterMs: 3000,
       sendQueueLimit: 8 * 1024 * 1024,
       handshakeTimeoutMs: 5000,
+      acceptTimeoutMs: 2000,
+      maxPendingPerAddress: 64,
     });
   });
 
@@ -30,12 +32,16 @@ describe('resolveLinkOptions', () => {
         deadAfterMs: 30,
         sendQueueLimit: 5,
         handshakeTimeoutMs: 7,
+        acceptTimeoutMs: 8,
+        maxPendingPerAddress: 9,
       }),
     ).toMatchObject({
       heartbeatMs: 10,
       deadAfterMs: 30,
       sendQueueLimit: 5,
       handshakeTimeoutMs: 7,
+      acceptTimeoutMs: 8,
+      maxPendingPerAddress: 9,
     });
   });
 });

@@ -4,12 +4,19 @@
  */
 import type { LinkMsg, LinkPeerInfo } from '../link-messages';
 
+/**
+ * Which side opened the link: `dialed` links go to an address this node was configured with
+ * (--dispatchers, --peers, --peer-dcs); `accepted` ones came in on --link-port.
+ */
+export type LinkSide = 'dialed' | 'accepted';
+
 /** One link that is up, on either side. */
 export interface LinkEndpoint {
   /** Who is at the other end, as its handshake told (and its mac proved, with a secret). */
   readonly peer: LinkPeerInfo;
   /** "host:port" of the other end. */
   readonly remote: string;
+  readonly side: LinkSide;
   /**
    * Encodes one frame and writes it. False when the link is not up, when the bytes already
    * buffered in the socket plus this frame exceed `sendQueueLimit`, or when the frame is over
@@ -43,8 +50,15 @@ export interface LinkOptions {
   deadAfterMs?: number;
   /** Bytes buffered in the socket past which `send` returns false; default 8 MiB. */
   sendQueueLimit?: number;
-  /** Connect plus handshake must finish within this; default 5000. */
+  /** Connect plus handshake must finish within this (dialing side); default 5000. */
   handshakeTimeoutMs?: number;
+  /**
+   * An accepted connection must finish its handshake within this; default 2000. Short, because
+   * until then it holds one of the server's handshake slots (link-server.ts).
+   */
+  acceptTimeoutMs?: number;
+  /** Handshakes in flight from one remote address past which its connections are refused. */
+  maxPendingPerAddress?: number;
   log: LinkLog;
 }
 
@@ -53,6 +67,8 @@ export const LINK_DEFAULTS = {
   deadAfterMs: 3000,
   sendQueueLimit: 8 * 1024 * 1024,
   handshakeTimeoutMs: 5000,
+  acceptTimeoutMs: 2000,
+  maxPendingPerAddress: 64,
 } as const;
 
 /** LinkOptions with every default applied. */
@@ -69,6 +85,8 @@ export function resolveLinkOptions(o: LinkOptions): ResolvedLinkOptions {
     deadAfterMs: o.deadAfterMs ?? LINK_DEFAULTS.deadAfterMs,
     sendQueueLimit: o.sendQueueLimit ?? LINK_DEFAULTS.sendQueueLimit,
     handshakeTimeoutMs: o.handshakeTimeoutMs ?? LINK_DEFAULTS.handshakeTimeoutMs,
+    acceptTimeoutMs: o.acceptTimeoutMs ?? LINK_DEFAULTS.acceptTimeoutMs,
+    maxPendingPerAddress: o.maxPendingPerAddress ?? LINK_DEFAULTS.maxPendingPerAddress,
     log: o.log,
   };
 }
@@ -86,6 +104,8 @@ export const LinkDrop = {
   BadFrame: 'bad-frame',
   FrameTooLarge: 'frame-too-large',
   HandshakeTimeout: 'handshake-timeout',
+  /** Refused at accept: too many handshakes in flight from its address, or overall. */
+  TooManyHandshakes: 'too-many-handshakes',
   /** Nothing received for deadAfterMs. */
   PeerDead: 'peer-dead',
   /** The socket ended or failed. */

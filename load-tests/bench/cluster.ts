@@ -1,10 +1,11 @@
 /**
  * A loopback troupe cluster for the cross-node scenario: one dispatcher and N gateways, each its
- * own `troupe start --role ...` process, linked without a secret (loopback only). stop() ends
- * every node; if the bench exits some other way (the watchdog, or SIGINT / SIGTERM, which
- * bench.ts turns into an exit) an exit hook SIGKILLs whatever is still running, so no node
- * outlives the bench.
+ * own `troupe start --role ...` process, linked with a cluster secret made for the run (links
+ * always authenticate). stop() ends every node; if the bench exits some other way (the
+ * watchdog, or SIGINT / SIGTERM, which bench.ts turns into an exit) an exit hook SIGKILLs
+ * whatever is still running, so no node outlives the bench.
  */
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -58,6 +59,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const tag = `troupe-bench-${process.pid}`;
   const sockets: string[] = [];
   const started: RunningServer[] = [];
+  const secret = randomBytes(24).toString('base64url');
   const node = async (role: string, id: string, args: string[], need: string[]) => {
     const admin = path.join(os.tmpdir(), `${tag}-${id}.sock`);
     sockets.push(admin);
@@ -74,6 +76,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
           role,
           '--node-id',
           id,
+          '--cluster-secret',
+          secret,
           ...args,
           '--admin',
           admin,

@@ -1,0 +1,256 @@
+/**
+ * Validation of one decoded link message (dispatcher/link-messages.ts), field by field, as
+ * `protocol/validate.ts` does for clients: a peer is an edge like any client, and what it sends
+ * reaches routing actors whose tables are the node's only copy.
+ *
+ * Rules:
+ * 1. The op is one the sender's role may send to ours (`MAY_SEND`); a gateway never forwards
+ *    (`fwd`, `xdc`) and a dispatcher never announces interest, so a link that tries is dropped.
+ * 2. Every field has its type: rids, seqs and codes are unsigned safe integers; topics pass
+ *    `isValidTopic` (the client grammar); `data` of `pub`, `fwd` and `xdc` items and of every
+ *    event passes `checkPayload`; `t0` is a finite number; booleans are booleans.
+ * 3. Arrays hold at most `MAX_LINK_ITEMS` entries: more than a 1 MiB frame of honest items or
+ *    events can carry, so only a hostile frame meets it. `rids` of `fwd` match `items` one to one.
+ * 4. Strings the node stores or shows are bounded: epochs of events at `MAX_EPOCH`, `fail.msg`
+ *    at `MAX_FAIL_MSG`, `xdc.origin` like a handshake's dc name. `since.epoch` is any string: it
+ *    is a client's value relayed as it is, and a client must not be able to drop a gateway's link.
+ * 5. A `null` optional field counts as absent (`reset`, `since`, `rids`, as in `protocol/fields.ts`).
+ *
+ * The parsed message is a fresh object holding only the fields above, so nothing a peer adds
+ * travels further. A failure is a value naming the op and the field, never an exception.
+ */
+import {
+  checkPayload,
+  isFieldMap,
+  isUnsignedSafeInteger,
+  isValidTopic,
+  MAX_TOPIC_BYTES,
+  type FieldMap,
+  type Since,
+} from '../../protocol';
+import type { ForwardedPublish, LinkMsg, LinkRole } from '../link-messages';
+import type { TopicEvent } from '../types';
+
+/** Entries per array of one link message (items, events, topics, rids, results). */
+export const MAX_LINK_ITEMS = 100_000;
+/** Characters of an event's epoch (an owner writes 8). */
+export const MAX_EPOCH = 64;
+/** Characters of a `fail` message. */
+export const MAX_FAIL_MSG = 1024;
+/** Characters of a datacenter name, as the handshake bounds it. */
+const MAX_NAME = 200;
+
+type Op = LinkMsg['op'];
+
+/** Which ops a peer of one role may send to a node of another (`sender` > `receiver`). */
+const MAY_SEND: Record<LinkRole, Record<LinkRole, ReadonlySet<Op>>> = {
+  gateway: {
+    dispatcher: new Set<Op>(['interest', 'history', 'pub']),
+    gateway: new Set<Op>(),
+  },
+  dispatcher: {
+    gateway: new Set<Op>(['ev', 'history-r', 'pub-r', 'fail']),
+    // Same dc: forwards and their answers, relayed reads; other dc: `xdc`.
+    dispatcher: new Set<Op>(['fwd', 'fwd-r', 'xdc', 'history', 'history-r', 'fail']),
+  },
+};
+
+const OPS: ReadonlySet<string> = new Set<Op>([
+  'interest',
+  'history',
+  'history-r',
+  'pub',
+  'pub-r',
+  'fail',
+  'ev',
+  'fwd',
+  'fwd-r',
+  'xdc',
+] satisfies Op[]);
+
+export type LinkParse =
+  { readonly ok: true; readonly msg: LinkMsg } | { readonly ok: false; readonly why: string };
+
+/** Thrown inside the readers; caught in `parseLinkMsg`, never seen by callers. */
+class BadField {
+  constructor(readonly why: string) {}
+}
+
+/** Validates `raw` (a decoded frame with a string op) as sent by `sender` to `receiver`. */
+export function parseLinkMsg(raw: FieldMap, sender: LinkRole, receiver: LinkRole): LinkParse {
+  const op = String(raw.op);
+  if (!OPS.has(op)) return { ok: false, why: `unknown op ${clip(op)}` };
+  if (!MAY_SEND[sender][receiver].has(op as Op)) {
+    return { ok: false, why: `op ${clip(op)} may not be sent by a ${sender} to a ${receiver}` };
+  }
+  try {
+    return { ok: true, msg: read(op as Op, raw) };
+  } catch (e) {
+    if (e instanceof BadField) return { ok: false, why: `${op}: ${e.why}` };
+    throw e;
+  }
+}
+
+function read(op: Op, m: FieldMap): LinkMsg {
+  switch (op) {
+    case 'interest': {
+      const reset = optional(m.reset, 'reset', bool);
+      const topics = list(m.topics, 'topics', topic);
+      const on = bool(m.on, 'on');
+      return reset === undefined ? { op, topics, on } : { op, topics, on, reset };
+    }
+    case 'history': {
+      const since = optional(m.since, 'since', sinceOf);
+      const base = { op, rid: uint(m.rid, 'rid'), topic: topic(m.topic, 'topic') };
+      return since === undefined ? base : { ...base, since };
+    }
+    case 'history-r':
+      return {
+        op,
+        rid: uint(m.rid, 'rid'),
+        epoch: epoch(m.epoch, 'epoch'),
+        seq: uint(m.seq, 'seq'),
+        recovered: bool(m.recovered, 'recovered'),
+        events: list(m.events, 'events', event),
+      };
+    case 'pub':
+      return {
+        op,
+        rid: uint(m.rid, 'rid'),
+        topic: topic(m.topic, 'topic'),
+        data: data(m.data, 'data'),
+      };
+    case 'pub-r':
+      return {
+        op,
+        rid: uint(m.rid, 'rid'),
+        seq: uint(m.seq, 'seq'),
+        epoch: epoch(m.epoch, 'epoch'),
+      };
+    case 'fail':
+      return {
+        op,
+        rid: uint(m.rid, 'rid'),
+        code: uint(m.code, 'code'),
+        msg: text(m.msg, 'msg', MAX_FAIL_MSG),
+      };
+    case 'ev':
+      return { op, events: list(m.events, 'events', event) };
+    case 'fwd': {
+      const items = list(m.items, 'items', item);
+      const rids = optional(m.rids, 'rids', (v, f) => list(v, f, ridOrNull));
+      if (rids === undefined) return { op, items };
+      if (rids.length !== items.length) throw new BadField("'rids' must match 'items' one to one");
+      return { op, items, rids };
+    }
+    case 'fwd-r':
+      return { op, results: list(m.results, 'results', result) };
+    case 'xdc':
+      return {
+        op,
+        origin: text(m.origin, 'origin', MAX_NAME, 1),
+        items: list(m.items, 'items', item),
+      };
+  }
+}
+
+type Reader<T> = (v: unknown, field: string) => T;
+
+function optional<T>(v: unknown, field: string, r: Reader<T>): T | undefined {
+  return v === undefined || v === null ? undefined : r(v, field);
+}
+
+function uint(v: unknown, field: string): number {
+  if (!isUnsignedSafeInteger(v)) throw new BadField(`'${field}' must be an unsigned safe integer`);
+  return v;
+}
+
+function ridOrNull(v: unknown, field: string): number | null {
+  return v === null ? null : uint(v, field);
+}
+
+function bool(v: unknown, field: string): boolean {
+  if (typeof v !== 'boolean') throw new BadField(`'${field}' must be a boolean`);
+  return v;
+}
+
+function text(v: unknown, field: string, max: number, min = 0): string {
+  if (typeof v !== 'string' || v.length < min || v.length > max) {
+    throw new BadField(`'${field}' must be a string of ${min} to ${max} characters`);
+  }
+  return v;
+}
+
+function epoch(v: unknown, field: string): string {
+  return text(v, field, MAX_EPOCH, 1);
+}
+
+function topic(v: unknown, field: string): string {
+  if (!isValidTopic(v)) {
+    throw new BadField(
+      `'${field}' must be 1 to ${MAX_TOPIC_BYTES} bytes of A-Z a-z 0-9 _ - . : / @`,
+    );
+  }
+  return v;
+}
+
+function data(v: unknown, field: string): unknown {
+  if (v === undefined) throw new BadField(`missing '${field}'`);
+  const c = checkPayload(v);
+  if (!c.ok) throw new BadField(`'${field}' refused (${c.msg})`);
+  return v;
+}
+
+function map(v: unknown, field: string): FieldMap {
+  if (!isFieldMap(v)) throw new BadField(`'${field}' must be a map`);
+  return v;
+}
+
+function list<T>(v: unknown, field: string, r: Reader<T>): T[] {
+  if (!Array.isArray(v)) throw new BadField(`'${field}' must be an array`);
+  if (v.length > MAX_LINK_ITEMS) {
+    throw new BadField(`'${field}' holds more than ${MAX_LINK_ITEMS} entries`);
+  }
+  const out = new Array<T>(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = r(v[i], `${field}[${i}]`);
+  return out;
+}
+
+function sinceOf(v: unknown, field: string): Since {
+  const m = map(v, field);
+  return { epoch: text(m.epoch, `${field}.epoch`, Infinity), seq: uint(m.seq, `${field}.seq`) };
+}
+
+function item(v: unknown, field: string): ForwardedPublish {
+  const m = map(v, field);
+  return { topic: topic(m.topic, `${field}.topic`), data: data(m.data, `${field}.data`) };
+}
+
+function event(v: unknown, field: string): TopicEvent {
+  const m = map(v, field);
+  const t0 = m.t0;
+  if (typeof t0 !== 'number' || !Number.isFinite(t0)) {
+    throw new BadField(`'${field}.t0' must be a finite number`);
+  }
+  return {
+    topic: topic(m.topic, `${field}.topic`),
+    seq: uint(m.seq, `${field}.seq`),
+    epoch: epoch(m.epoch, `${field}.epoch`),
+    data: data(m.data, `${field}.data`),
+    t0,
+  };
+}
+
+function result(v: unknown, field: string): { rid: number; seq: number; epoch: string } {
+  const m = map(v, field);
+  return {
+    rid: uint(m.rid, `${field}.rid`),
+    seq: uint(m.seq, `${field}.seq`),
+    epoch: epoch(m.epoch, `${field}.epoch`),
+  };
+}
+
+/** An op as shown in an error: clipped, so a hostile op cannot make the log line large. */
+function clip(op: string): string {
+  return JSON.stringify(op.length > 32 ? `${op.slice(0, 32)}...` : op);
+}
