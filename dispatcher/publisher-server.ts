@@ -19,6 +19,7 @@ import {
   ErrorCode,
   type ErrorCode as ErrorCodeT,
   FrameDecoder,
+  FrameTooLargeError,
   parsePublisherFrame,
   type PublisherReply,
 } from '../protocol';
@@ -49,7 +50,11 @@ export interface PublisherServerOptions {
   readonly deadlines?: Partial<PublisherDeadlines>;
   /** How often deadlines are checked (tests shorten it). */
   readonly sweepMs?: number;
-  readonly log: (level: 'info' | 'warn', msg: string, meta?: Record<string, unknown>) => void;
+  readonly log: (
+    level: 'info' | 'warn' | 'error',
+    msg: string,
+    meta?: Record<string, unknown>,
+  ) => void;
 }
 
 /** Unanswered publish batches per publisher connection before its socket is paused. */
@@ -179,11 +184,14 @@ export class PublisherServer {
       try {
         payloads = decoder.push(chunk);
       } catch (e) {
-        this.bad('frame_too_large');
-        return fatal(
-          { op: 'err', code: ErrorCode.TooLarge, msg: (e as Error).message },
-          'frame too large',
-        );
+        if (e instanceof FrameTooLargeError) {
+          this.bad('frame_too_large');
+          return fatal({ op: 'err', code: ErrorCode.TooLarge, msg: e.message }, 'frame too large');
+        }
+        // A bug in the framing, not the publisher's fault: this connection only, loudly.
+        this.bad('internal');
+        o.log('error', 'publisher frame decoding failed', { err: String(e) });
+        return fatal({ op: 'err', code: ErrorCode.Internal, msg: 'internal error' }, 'internal');
       }
       clock.onRead(Date.now(), payloads.length, decoder.buffered);
       const items: PublishItem[] = [];
