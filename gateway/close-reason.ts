@@ -1,24 +1,24 @@
 /** How the connection actor names closes and requests in its counters and errors. */
-import { Disconnect, type ClientMessage } from '../protocol';
+import { CloseCode, Disconnect, type ClientMessage } from '../protocol';
+import { TransportCloseCode } from './transport-close';
 
 export function requestId(m: ClientMessage): number | undefined {
   return m.id;
 }
 
+/**
+ * Labels of closes the client or its transport started; the server's own closes count under
+ * their `Disconnect` label. Fixed strings, since dashboards select on them.
+ */
+const peerCloseLabels: Readonly<Record<number, string>> = {
+  [CloseCode.Normal]: 'client_normal',
+  [CloseCode.GoingAway]: 'client_going_away',
+  [TransportCloseCode.Abnormal]: 'abnormal',
+  [CloseCode.TooLarge]: Disconnect.TooLarge.label,
+  [CloseCode.InvalidPayload]: Disconnect.InvalidPayload.label,
+};
+
 /** Names a close the client or transport started, for the disconnect counters. */
-export function closeReason(code: number): string {
-  switch (code) {
-    case 1000:
-      return 'client_normal';
-    case 1001:
-      return 'client_going_away';
-    case 1006:
-      return 'abnormal';
-    case Disconnect.TooLarge.code:
-      return 'frame_too_large';
-    case Disconnect.InvalidPayload.code:
-      return 'invalid_utf8';
-    default:
-      return `client_${code}`;
-  }
+export function peerCloseLabel(code: number): string {
+  return peerCloseLabels[code] ?? `client_${code}`;
 }

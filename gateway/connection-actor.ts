@@ -20,6 +20,7 @@ import {
   ErrorCode,
   type ClientMessage,
   type Codec,
+  type DisconnectReason,
   type ServerMessage,
   type SkipHandler,
 } from '../protocol';
@@ -28,12 +29,11 @@ import type { TransportConnection } from './transport';
 import type { EventBatch } from './event-batch';
 import { bump, recordLatency, type GatewayStats } from './gateway-stats';
 import type { RouterMsg } from './router-messages';
-import { closeReason, requestId } from './close-reason';
+import { peerCloseLabel, requestId } from './close-reason';
 import { withTimeout } from './request-timeout';
 import { Subscriptions } from './subscriptions';
 
 export { RequestTimeoutError } from './request-timeout';
-export { closeReason } from './close-reason';
 
 export type ConnMsg =
   | { type: 'frame'; data: Uint8Array | string }
@@ -71,8 +71,6 @@ export interface ConnectionEnv {
 
 const State = { Open: 0, Closing: 1, Closed: 2 } as const;
 type State = (typeof State)[keyof typeof State];
-
-type Disconnect = (typeof Disconnect)[keyof typeof Disconnect];
 
 const REPLAY_CHUNK = 100;
 /** Queued batches folded into one write at most. */
@@ -163,7 +161,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
         const { stats } = this.env;
         if (msg.code === Disconnect.TooLarge.code) bump(stats.badInput, 'too_large');
         if (msg.code === Disconnect.InvalidPayload.code) bump(stats.badInput, 'invalid_utf8');
-        if (this.state === State.Open) bump(stats.disconnects, closeReason(msg.code));
+        if (this.state === State.Open) bump(stats.disconnects, peerCloseLabel(msg.code));
         this.state = State.Closed;
         ctx.stop();
         return;
@@ -251,11 +249,11 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     return true;
   }
 
-  private close(why: Disconnect): void {
+  private close(why: DisconnectReason): void {
     if (this.state !== State.Open) return;
     this.flush();
     this.state = State.Closing;
-    bump(this.env.stats.disconnects, why.reason.replace(/ /g, '_'));
+    bump(this.env.stats.disconnects, why.label);
     this.conn.close(why.code, why.reason);
   }
 

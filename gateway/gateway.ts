@@ -8,7 +8,7 @@
  * client) ──close()──► closed. The actor tree is /user/gateway/router-N/conn-ID.
  */
 import { Directive, oneForOne, type ActorRef, type ActorSystem } from '../actors';
-import { chooseSubprotocol, codecFor, type SkipHandler } from '../protocol';
+import { chooseSubprotocol, codecFor, Disconnect, type SkipHandler } from '../protocol';
 import { nowMs, type DispatcherClient, type TopicEvent } from '../dispatcher/types';
 import { bearer } from './bearer';
 import { ConnSlot } from './conn-slot';
@@ -160,15 +160,19 @@ export class Gateway {
         open: (conn) => {
           const slot = conn.userData as ConnSlot;
           slot.conn = conn;
-          if (slot.authFailed) return conn.close(4001, 'authentication failed');
-          if (this.draining) return conn.close(1001, 'server shutting down');
+          if (slot.authFailed)
+            return conn.close(Disconnect.AuthFailed.code, Disconnect.AuthFailed.reason);
+          if (this.draining)
+            return conn.close(Disconnect.Shutdown.code, Disconnect.Shutdown.reason);
           const router = this.routers[this.nextRouter++ % this.routers.length]!;
           router.tell({ type: 'open', slot });
         },
         // userData is the slot until the actor exists, then the actor ref: both take `tell`.
         message: (conn, data) => {
           const target = conn.userData as Teller;
-          if (!target.tell({ type: 'frame', data })) conn.close(4008, 'slow consumer');
+          if (!target.tell({ type: 'frame', data })) {
+            conn.close(Disconnect.SlowConsumer.code, Disconnect.SlowConsumer.reason);
+          }
         },
         close: (conn, code) => {
           (conn.userData as Teller).tell({ type: 'closed', code });
@@ -215,7 +219,7 @@ export class Gateway {
 
   async close(): Promise<void> {
     this.serving = false;
-    this.transport.closeAll(1001, 'server shutting down');
+    this.transport.closeAll(Disconnect.Shutdown.code, Disconnect.Shutdown.reason);
     await this.transport.close();
   }
 

@@ -1,17 +1,21 @@
 /**
- * Close codes the transports themselves produce (RFC 6455 §7.4.1), and how each library's
- * own failure reports map onto them, so the gateway sees the same code from either.
+ * How each library's own failure reports map onto close codes (RFC 6455 §7.4.1), so the gateway
+ * sees the same code from either.
+ *
+ * Codes the server also sends (1007, 1009) come from `CloseCode` in `protocol/codes.ts`; this
+ * table holds only those the libraries report and the server never sends.
  */
+import { CloseCode } from '../protocol';
 
 export const TransportCloseCode = {
-  Normal: 1000,
   ProtocolError: 1002,
   NoStatus: 1005,
   Abnormal: 1006,
-  InvalidPayload: 1007,
-  MessageTooBig: 1009,
 } as const;
 export type TransportCloseCode = (typeof TransportCloseCode)[keyof typeof TransportCloseCode];
+
+/** What a library's failure report maps to: a transport-only code or one the server sends too. */
+type ReportedCloseCode = TransportCloseCode | CloseCode;
 
 export const TooBigReason = 'message too big';
 
@@ -19,9 +23,9 @@ export const TooBigReason = 'message too big';
  * uWS force-closes the socket (no close frame) on protocol violations and reports 1006 with
  * one of these messages to the close handler.
  */
-const uwsForceCloseCodes: Record<string, TransportCloseCode> = {
-  'Received too big message': TransportCloseCode.MessageTooBig,
-  'Received invalid UTF-8': TransportCloseCode.InvalidPayload,
+const uwsForceCloseCodes: Record<string, ReportedCloseCode> = {
+  'Received too big message': CloseCode.TooLarge,
+  'Received invalid UTF-8': CloseCode.InvalidPayload,
 };
 
 export function uwsCloseCode(code: number, message: string): number {
@@ -30,10 +34,10 @@ export function uwsCloseCode(code: number, message: string): number {
 }
 
 /** `ws` emits 'error' with one of these `code`s before it closes a connection itself. */
-const wsErrorCloseCodes: Record<string, TransportCloseCode> = {
-  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: TransportCloseCode.MessageTooBig,
-  WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH: TransportCloseCode.MessageTooBig,
-  WS_ERR_INVALID_UTF8: TransportCloseCode.InvalidPayload,
+const wsErrorCloseCodes: Record<string, ReportedCloseCode> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: CloseCode.TooLarge,
+  WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH: CloseCode.TooLarge,
+  WS_ERR_INVALID_UTF8: CloseCode.InvalidPayload,
 };
 
 export function wsErrorCloseCode(errorCode: string | undefined): number {

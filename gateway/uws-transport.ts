@@ -42,7 +42,8 @@ import type {
 } from './transport';
 import { AcceptGuard } from './accept-guard';
 import { formatAddress } from './transport-address';
-import { TooBigReason, TransportCloseCode, clampReason, uwsCloseCode } from './transport-close';
+import { TooBigReason, clampReason, uwsCloseCode } from './transport-close';
+import { CloseCode } from '../protocol';
 import { TransportListenError, TransportStateError } from './transport-errors';
 import {
   internalErrorDecision,
@@ -333,7 +334,7 @@ export class UwsTransport implements Transport {
     const conn = ws.getUserData().conn;
     if (conn.ws === null) return;
     if (message.byteLength > this.opts.maxPayload) {
-      conn.close(TransportCloseCode.MessageTooBig, TooBigReason);
+      conn.close(CloseCode.TooLarge, TooBigReason);
       return;
     }
     // The ArrayBuffer is neutered when this returns: copy binary, decode text now.
@@ -353,7 +354,7 @@ export class UwsTransport implements Transport {
     const local = conn.closedLocally;
     const uwsReason = typeof local === 'object' ? local.reason : decode(message);
     const closeCode = typeof local === 'object' ? local.code : uwsCloseCode(code, uwsReason);
-    const reason = closeCode === TransportCloseCode.MessageTooBig ? TooBigReason : uwsReason;
+    const reason = closeCode === CloseCode.TooLarge ? TooBigReason : uwsReason;
     if (local !== false) queueMicrotask(() => this.handlers.close(conn, closeCode, reason));
     else this.handlers.close(conn, closeCode, reason);
   }

@@ -35,6 +35,21 @@ describe('Disconnect', () => {
     expect(new Set(reasons).size).toBe(reasons.length);
   });
 
+  it('gives every entry its own metric label so the disconnect series stay apart', () => {
+    const labels = names.map((n) => Disconnect[n].label);
+    expect(new Set(labels).size).toBe(labels.length);
+  });
+
+  it('keeps the metric labels dashboards select on', () => {
+    expect(Disconnect.Shutdown.label).toBe('server_shutting_down');
+    expect(Disconnect.IdleTimeout.label).toBe('idle_timeout');
+    expect(Disconnect.InvalidPayload.label).toBe('invalid_utf8');
+    expect(Disconnect.TooLarge.label).toBe('frame_too_large');
+    expect(Disconnect.Undecodable.label).toBe('undecodable_frame');
+    expect(Disconnect.SlowConsumer.label).toBe('slow_consumer');
+    expect(Disconnect.RateLimited.label).toBe('rate_limit_exceeded');
+  });
+
   it('maps the contract cases to their codes', () => {
     expect(Disconnect.Normal.code).toBe(1000);
     expect(Disconnect.Shutdown.code).toBe(1001);

@@ -39,6 +39,11 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 export interface DisconnectReason {
   readonly code: CloseCode;
   readonly reason: string;
+  /**
+   * Its `reason` label in `troupe_disconnects_total`: spelled out, not derived from the text,
+   * because dashboards select on it and a reworded reason must not rename a series.
+   */
+  readonly label: string;
 }
 
 /**
@@ -50,15 +55,35 @@ export interface DisconnectReason {
  * `TokenExpired` shares 4001 with `AuthFailed` as the contract says, with its own reason text.
  */
 export const Disconnect = {
-  Normal: { code: CloseCode.Normal, reason: 'normal' },
-  Shutdown: { code: CloseCode.GoingAway, reason: 'server shutting down' },
-  IdleTimeout: { code: CloseCode.GoingAway, reason: 'idle timeout' },
-  InvalidPayload: { code: CloseCode.InvalidPayload, reason: 'invalid UTF-8' },
-  TooLarge: { code: CloseCode.TooLarge, reason: 'frame too large' },
-  Undecodable: { code: CloseCode.Undecodable, reason: 'undecodable frame' },
-  AuthFailed: { code: CloseCode.AuthFailed, reason: 'authentication failed' },
-  TokenExpired: { code: CloseCode.AuthFailed, reason: 'token expired' },
-  SlowConsumer: { code: CloseCode.SlowConsumer, reason: 'slow consumer' },
-  RateLimited: { code: CloseCode.RateLimited, reason: 'rate limit exceeded' },
+  Normal: { code: CloseCode.Normal, reason: 'normal', label: 'normal' },
+  Shutdown: {
+    code: CloseCode.GoingAway,
+    reason: 'server shutting down',
+    label: 'server_shutting_down',
+  },
+  IdleTimeout: { code: CloseCode.GoingAway, reason: 'idle timeout', label: 'idle_timeout' },
+  InvalidPayload: {
+    code: CloseCode.InvalidPayload,
+    reason: 'invalid UTF-8',
+    label: 'invalid_utf8',
+  },
+  TooLarge: { code: CloseCode.TooLarge, reason: 'frame too large', label: 'frame_too_large' },
+  Undecodable: {
+    code: CloseCode.Undecodable,
+    reason: 'undecodable frame',
+    label: 'undecodable_frame',
+  },
+  AuthFailed: {
+    code: CloseCode.AuthFailed,
+    reason: 'authentication failed',
+    label: 'authentication_failed',
+  },
+  TokenExpired: { code: CloseCode.AuthFailed, reason: 'token expired', label: 'token_expired' },
+  SlowConsumer: { code: CloseCode.SlowConsumer, reason: 'slow consumer', label: 'slow_consumer' },
+  RateLimited: {
+    code: CloseCode.RateLimited,
+    reason: 'rate limit exceeded',
+    label: 'rate_limit_exceeded',
+  },
 } as const satisfies Record<string, DisconnectReason>;
 export type DisconnectName = keyof typeof Disconnect;
