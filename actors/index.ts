@@ -2,6 +2,7 @@
 export { ActorSystem, type ActorSystemStats } from './actor-system';
 export type { ActorSystemOptions, LogFn, LogLevel } from './runtime';
 export { ask } from './ask';
+export { clockMs, nowMs } from './clock';
 export { Overflow, type MailboxBound } from './mailbox';
 export {
   Directive,

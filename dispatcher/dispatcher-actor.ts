@@ -30,11 +30,12 @@
  *   node's oldest events first (HistoryBudget).
  */
 import { resumeOnFailure, type ActorContext, type Behavior, type SpawnOptions } from '../actors';
+import { nowMs } from '../actors/clock';
 import type { Since } from '../protocol';
 import { eventBytes, HistoryBudget, newHistoryStats, type HistoryStats } from './history-budget';
 import { membersOf, SetMap } from './one-or-many';
 import { newEpoch, TopicLog, type TopicLogLimits } from './topic-log';
-import { nowMs, type HistoryAnswer, type PublishResult, type TopicEvent } from './types';
+import type { HistoryAnswer, PublishResult, TopicEvent } from './types';
 
 export type GatewaySink = (events: readonly TopicEvent[]) => void;
 

@@ -74,8 +74,3 @@ export interface DispatcherClient {
   onEvents(sink: (events: readonly TopicEvent[]) => void): void;
   close(): void;
 }
-
-/** Wall-clock ms with sub-ms precision, comparable across processes on one host. */
-export function nowMs(): number {
-  return performance.timeOrigin + performance.now();
-}

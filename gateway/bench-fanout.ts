@@ -19,7 +19,7 @@ import type { ConnectionLimits } from './connection-actor';
 import { toBatches } from './event-batch';
 import { newGatewayStats } from './gateway-stats';
 import { InterestTable } from './interest-table';
-import type { RouterMsg } from './router-messages';
+import type { RouterMsg } from './messages';
 import { routerBehavior } from './topic-router';
 import { NullConn, stubDispatcher } from './test-doubles';
 import type { SendResult } from './transport';

@@ -1,6 +1,6 @@
 import type { ActorRef } from '../actors';
 import { jsonCodec } from '../protocol';
-import type { ConnMsg } from './connection-actor';
+import type { ConnMsg } from './messages';
 import { ConnSlot } from './conn-slot';
 
 const EARLY_LIMIT = 64;

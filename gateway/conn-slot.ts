@@ -7,12 +7,12 @@
  */
 import type { ActorRef } from '../actors';
 import type { Codec } from '../protocol';
-import type { ConnMsg } from './connection-actor';
+import type { ConnMsg, OpeningSlot } from './messages';
 import type { TransportConnection } from './transport';
 
 const MAX_EARLY = 64;
 
-export class ConnSlot {
+export class ConnSlot implements OpeningSlot {
   /**
    * The actor once attached; before that, the messages that came early (if any). One field for
    * both: a slot lives as long as its socket, so each field costs 8 bytes per connection.

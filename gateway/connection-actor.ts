@@ -12,7 +12,7 @@
  * the handler is async, so every batch that arrives meanwhile waits in the mailbox; the
  * subscription's last seq then filters out what the replay already covered.
  */
-import { ask, type ActorContext, type ActorRef, type Behavior } from '../actors';
+import { ask, clockMs, nowMs, type ActorContext, type ActorRef, type Behavior } from '../actors';
 import {
   decodeClientFrame,
   Disconnect,
@@ -24,36 +24,22 @@ import {
   type ServerMessage,
   type SkipHandler,
 } from '../protocol';
-import { nowMs, type DispatcherClient, type TopicEvent } from '../dispatcher/types';
+import type { DispatcherClient, TopicEvent } from '../dispatcher/types';
 import type { TransportConnection } from './transport';
 import type { EventBatch } from './event-batch';
 import { bump, recordLatency, type GatewayStats } from './gateway-stats';
-import type { RouterMsg } from './router-messages';
+import type { ConnMsg, RouterMsg } from './messages';
 import { peerCloseLabel, requestId } from './close-reason';
+import { RateLimit, type RateLimits } from './rate-limit';
 import { withTimeout } from './request-timeout';
 import { Subscriptions } from './subscriptions';
 
-export { RequestTimeoutError } from './request-timeout';
-
-export type ConnMsg =
-  | { type: 'frame'; data: Uint8Array | string }
-  /** One batch of one of this connection's topics (shared by all its subscribers). */
-  | { type: 'event'; batch: EventBatch }
-  | { type: 'closed'; code: number }
-  | { type: 'tick'; now: number }
-  | { type: 'drain'; retryMs: number };
-
-export interface ConnectionLimits {
+export interface ConnectionLimits extends RateLimits {
   readonly heartbeatMs: number;
   readonly idleTimeoutMs: number;
   /** Bytes buffered towards the client before it is a slow consumer (close 4008). */
   readonly outboundLimit: number;
   readonly maxSubscriptions: number;
-  /** Client requests per second (token bucket) and the burst allowed above it. */
-  readonly ratePerSec: number;
-  readonly rateBurst: number;
-  /** Rate-limited requests in a row before the connection is closed with 4029. */
-  readonly rateStrikes: number;
   readonly requestTimeoutMs: number;
   readonly allowPublish: boolean;
 }
@@ -81,11 +67,6 @@ function discard(batches: readonly EventBatch[]): void {
   for (let i = 0; i < batches.length; i++) batches[i]!.delivered();
 }
 
-/** Whole ms since the process started: fits a small integer for 12 days of uptime. */
-export function clockMs(): number {
-  return Math.floor(performance.now());
-}
-
 /**
  * A class, not a closure per handler: a node holds 100k of these, and prototype methods cost
  * nothing per instance where a dozen closures and their context cost about 1 KB.
@@ -95,9 +76,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   private readonly subs = new Subscriptions();
   /** ms on `clockMs()`: a small integer, stored unboxed (a Date.now() double is a heap number). */
   private lastSeen = clockMs();
-  private tokens: number;
-  private tokensAt: number;
-  private strikes = 0;
+  private readonly rate: RateLimit;
   /** Replies not yet written; made on the first reply (most connections are idle). */
   private outbox: ServerMessage[] | undefined;
   /** Batches of queued `events` messages, written together with the last of the run. */
@@ -109,8 +88,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     private readonly conn: TransportConnection,
     private readonly codec: Codec,
   ) {
-    this.tokens = env.limits.rateBurst;
-    this.tokensAt = this.lastSeen;
+    this.rate = new RateLimit(env.limits, this.lastSeen);
   }
 
   preStart(): void {
@@ -265,23 +243,6 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     );
   }
 
-  /** Token bucket; true when the request may proceed. */
-  private admit(now: number): boolean {
-    const { limits } = this.env;
-    this.tokens = Math.min(
-      limits.rateBurst,
-      this.tokens + ((now - this.tokensAt) * limits.ratePerSec) / 1000,
-    );
-    this.tokensAt = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      this.strikes = 0;
-      return true;
-    }
-    this.strikes++;
-    return false;
-  }
-
   private sendEvents(topic: string, epoch: string, events: readonly TopicEvent[]): void {
     for (let i = 0; i < events.length; i += REPLAY_CHUNK) {
       const chunk = events.slice(i, i + REPLAY_CHUNK);
@@ -376,9 +337,9 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     }
     for (const item of decoded.items) {
       if (this.state !== State.Open) return;
-      if (!this.admit(now)) {
+      if (!this.rate.admit(now, limits)) {
         bump(stats.badInput, 'rate_limited');
-        if (this.strikes >= limits.rateStrikes) return this.close(Disconnect.RateLimited);
+        if (this.rate.struckOut(limits)) return this.close(Disconnect.RateLimited);
         this.err(item.ok ? requestId(item.msg) : item.id, ErrorCode.RateLimited, 'rate limited');
         continue;
       }

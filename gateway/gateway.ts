@@ -7,9 +7,9 @@
  * Lifecycle: created ──listen()──► serving ──drain()──► draining (readyz 503, bye + 1001 to every
  * client) ──close()──► closed. The actor tree is /user/gateway/router-N/conn-ID.
  */
-import { Directive, oneForOne, type ActorRef, type ActorSystem } from '../actors';
+import { Directive, nowMs, oneForOne, type ActorRef, type ActorSystem } from '../actors';
 import { chooseSubprotocol, codecFor, Disconnect, type SkipHandler } from '../protocol';
-import { nowMs, type DispatcherClient, type TopicEvent } from '../dispatcher/types';
+import type { DispatcherClient, TopicEvent } from '../dispatcher/types';
 import { bearer } from './bearer';
 import { ConnSlot } from './conn-slot';
 import type { ConnectionLimits } from './connection-actor';
@@ -17,7 +17,7 @@ import { toBatches, type EventBatch } from './event-batch';
 import { bump, newGatewayStats, recordRoute, type GatewayStats } from './gateway-stats';
 import { handleHttp, type HttpDeps } from './http-routes';
 import { InterestTable, MAX_ROUTERS } from './interest-table';
-import type { RouterMsg } from './router-messages';
+import type { RouterMsg } from './messages';
 import { connectionSupervisor, routerBehavior } from './topic-router';
 import {
   createTransport,

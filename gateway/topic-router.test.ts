@@ -7,7 +7,7 @@ import { MAX_HELD, type ConnectionLimits } from './connection-actor';
 import { EventBatch } from './event-batch';
 import { newGatewayStats } from './gateway-stats';
 import { InterestTable } from './interest-table';
-import type { RouterMsg } from './router-messages';
+import type { RouterMsg } from './messages';
 import { routerBehavior } from './topic-router';
 import { NullConn, stubDispatcher } from './test-doubles';
 import type { SendResult } from './transport';

@@ -11,6 +11,7 @@
  * itself is resumed by the gateway on failure, because its index is the shard's only copy.
  */
 import {
+  clockMs,
   Directive,
   oneForOne,
   type ActorContext,
@@ -21,18 +22,11 @@ import {
 import { countOf, SetMap } from '../dispatcher/one-or-many';
 import type { DispatcherClient } from '../dispatcher/types';
 import type { SkipHandler } from '../protocol';
-import {
-  clockMs,
-  ConnectionActor,
-  type ConnMsg,
-  type ConnectionEnv,
-  type ConnectionLimits,
-} from './connection-actor';
-import type { ConnSlot } from './conn-slot';
+import { ConnectionActor, type ConnectionEnv, type ConnectionLimits } from './connection-actor';
 import type { EventBatch } from './event-batch';
 import type { GatewayStats } from './gateway-stats';
 import type { InterestTable } from './interest-table';
-import type { RouterMsg } from './router-messages';
+import type { ConnMsg, OpeningSlot, RouterMsg } from './messages';
 
 export interface RouterDeps {
   readonly index: number;
@@ -62,7 +56,7 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
   };
   let env: ConnectionEnv | undefined;
 
-  const open = (slot: ConnSlot, ctx: ActorContext<RouterMsg>): void => {
+  const open = (slot: OpeningSlot, ctx: ActorContext<RouterMsg>): void => {
     env ??= {
       node: d.node,
       router: ctx.self,
@@ -141,7 +135,7 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
  * Its own function so the closure holds only what the actor needs (it lives as long as the
  * actor), not the slot: once attached, the slot is released (the socket keeps the actor ref).
  */
-function connectionFactory(env: ConnectionEnv, slot: ConnSlot): () => ConnectionActor {
+function connectionFactory(env: ConnectionEnv, slot: OpeningSlot): () => ConnectionActor {
   const { id, conn, codec } = slot;
   return () => new ConnectionActor(env, id, conn, codec);
 }

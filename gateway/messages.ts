@@ -1,0 +1,37 @@
+/**
+ * The messages of the gateway's actors: the connection actor's (`ConnMsg`) and the topic
+ * router's (`RouterMsg`). Apart from both behaviors, so each names the other's messages without
+ * importing it, and so the slot (`OpeningSlot`) is named here rather than imported from
+ * `conn-slot.ts`, which tells `ConnMsg`s: no file of the three imports another in a circle.
+ */
+import type { ActorRef } from '../actors';
+import type { Codec } from '../protocol';
+import type { EventBatch } from './event-batch';
+import type { TransportConnection } from './transport';
+
+export type ConnMsg =
+  | { type: 'frame'; data: Uint8Array | string }
+  /** One batch of one of this connection's topics (shared by all its subscribers). */
+  | { type: 'event'; batch: EventBatch }
+  | { type: 'closed'; code: number }
+  | { type: 'tick'; now: number }
+  | { type: 'drain'; retryMs: number };
+
+/** A socket waiting for its connection actor (a `ConnSlot`): what its router spawns it from. */
+export interface OpeningSlot {
+  readonly id: string;
+  readonly codec: Codec;
+  readonly conn: TransportConnection;
+  /** Hands the messages that came early to the actor, which from then on owns the socket. */
+  attach(ref: ActorRef<ConnMsg>): void;
+}
+
+export type RouterMsg =
+  | { type: 'open'; slot: OpeningSlot }
+  | { type: 'sub'; topic: string; conn: ActorRef<ConnMsg>; replyTo: ActorRef<boolean> }
+  | { type: 'unsub'; topic: string; conn: ActorRef<ConnMsg> }
+  | { type: 'gone'; conn: ActorRef<ConnMsg>; topics: readonly string[] }
+  /** Every batch of one turn whose topic has subscribers in this router's shard, in turn order. */
+  | { type: 'events'; batches: readonly EventBatch[] }
+  | { type: 'tick' }
+  | { type: 'drain'; retryMaxMs: number };
