@@ -58,9 +58,12 @@ export interface ConnectionEnv {
 const State = { Open: 0, Closing: 1, Closed: 2 } as const;
 type State = (typeof State)[keyof typeof State];
 
+/** Replayed events per frame; a longer history goes out in several frames. */
 const REPLAY_CHUNK = 100;
-/** Queued batches folded into one write at most. */
+/** Queued batches folded into one write at most; at it the run is written and a new one starts. */
 export const MAX_HELD = 64;
+/** Bye's `retryMs` to a client whose actor was stopped from outside: it comes back after it. */
+const STOPPED_RETRY_MS = 1000;
 
 /** Batches that will not be written here still count as handled by this connection. */
 function discard(batches: readonly EventBatch[]): void {
@@ -170,7 +173,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
         op: 'bye',
         code: Disconnect.Shutdown.code,
         reason: 'connection stopped by server',
-        retryMs: 1000,
+        retryMs: STOPPED_RETRY_MS,
       });
       this.close(Disconnect.Shutdown);
     }

@@ -41,11 +41,14 @@ export function bump(table: Record<string, number>, key: string, by = 1): void {
   table[key] = (table[key] ?? 0) + by;
 }
 
+/** Latency samples held between scrapes; past it new ones are not recorded until the next scrape. */
+const MAX_SAMPLES = 10_000;
+
 /** Bounded so a scrape that never comes cannot grow memory. */
 export function recordLatency(stats: GatewayStats, ms: number): void {
-  if (stats.latencySamples.length < 10_000) stats.latencySamples.push(ms);
+  if (stats.latencySamples.length < MAX_SAMPLES) stats.latencySamples.push(ms);
 }
 
 export function recordRoute(stats: GatewayStats, ms: number): void {
-  if (stats.routeSamples.length < 10_000) stats.routeSamples.push(ms);
+  if (stats.routeSamples.length < MAX_SAMPLES) stats.routeSamples.push(ms);
 }

@@ -57,6 +57,10 @@ export interface GatewayOptions {
 
 /** Distinct topics whose unencodable events are logged; past it they are only counted. */
 const SKIP_LOG_TOPICS = 100;
+/** Smallest HTTP body accepted (a publish), even when client frames are capped lower; then 413. */
+const MIN_HTTP_BODY = 1024 * 1024;
+/** How often a drain looks whether every client has left; it ends then or at its timeout. */
+const DRAIN_POLL_MS = 20;
 
 /** The gateway actor's one message: route the events of the turn that just ended. */
 type GatewayMsg = { type: 'route'; run: () => void };
@@ -153,7 +157,7 @@ export class Gateway {
       wsPath: '/v1/ws',
       maxPayload: o.maxFrame,
       maxBackpressure: o.limits.outboundLimit,
-      maxHttpBody: Math.max(o.maxFrame, 1024 * 1024),
+      maxHttpBody: Math.max(o.maxFrame, MIN_HTTP_BODY),
       maxConnections: o.maxConnections,
       handlers: {
         upgrade: (req) => this.upgrade(req),
@@ -209,7 +213,7 @@ export class Gateway {
     }
     const deadline = Date.now() + timeoutMs;
     while (this.transport.connections > 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, DRAIN_POLL_MS));
     }
   }
 

@@ -12,6 +12,7 @@
  */
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
+import { Limits } from './limits';
 import { defaultMaxConnections } from './open-file-limit';
 
 export const Role = {
@@ -279,7 +280,12 @@ const OPTIONS: { [K in Key]-?: Option<NonNullable<TroupeConfig[K]>> } = {
   historySize: opt('N', (raw) => parseInteger(raw, 0), 'events kept per topic for resume', '1000'),
   historyTtlMs: opt('MS', (raw) => parseInteger(raw, 0), 'how long kept events last', '300000'),
   historyMaxBytes: opt('SIZE', parseSize, "all of the node's history, oldest out first", '256MiB'),
-  heartbeatMs: opt('MS', (raw) => parseInteger(raw, 1), 'client ping interval (hello hb)', '25000'),
+  heartbeatMs: opt(
+    'MS',
+    (raw) => parseInteger(raw, 1),
+    'client ping interval (hello hb)',
+    String(Limits.heartbeatMs),
+  ),
   outboundLimit: opt('SIZE', parseSize, 'queued bytes per connection before 4008', '1MiB'),
   maxConnections: {
     ...opt('N', (raw) => parseInteger(raw, 1), 'client connections per process, then 503'),

@@ -42,13 +42,9 @@ import { isFailure, type DispatcherClient, type PublishResult } from '../dispatc
 import { Gateway } from '../gateway/gateway';
 import { linkSecurityProblem, type TroupeConfig } from './config';
 import { HttpServer } from './http-server';
+import { Limits } from './limits';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
-
-/** Bye's `retryMs` is drawn from [0, this): a drained fleet must not reconnect in one wave. */
-const DRAIN_RETRY_MAX_MS = 5_000;
-const DRAIN_TIMEOUT_MS = 5_000;
-const REQUEST_TIMEOUT_MS = 5_000;
 
 type Print = (line: string) => void;
 
@@ -110,7 +106,7 @@ export class TroupeNode {
         system,
         dispatchers: cfg.dispatchers,
         link: node.linkOptions('gateway'),
-        requestTimeoutMs: REQUEST_TIMEOUT_MS,
+        requestTimeoutMs: Limits.requestTimeoutMs,
         onLinkChange: (peer, up) => log.info({ peer, up }, 'dispatcher link'),
       });
       node.closers.push(() => client!.close());
@@ -122,21 +118,21 @@ export class TroupeNode {
         node: cfg.nodeId,
         dispatcher: client,
         transport: cfg.transport,
-        routers: 4,
+        routers: Limits.routers,
         limits: {
           heartbeatMs: cfg.heartbeatMs,
-          idleTimeoutMs: Math.round(cfg.heartbeatMs * 2.5),
+          idleTimeoutMs: Math.round(cfg.heartbeatMs * Limits.idleHeartbeats),
           outboundLimit: cfg.outboundLimit,
-          maxSubscriptions: 1000,
-          ratePerSec: 200,
-          rateBurst: 400,
-          rateStrikes: 50,
-          requestTimeoutMs: REQUEST_TIMEOUT_MS,
+          maxSubscriptions: Limits.maxSubscriptions,
+          ratePerSec: Limits.ratePerSec,
+          rateBurst: Limits.rateBurst,
+          rateStrikes: Limits.rateStrikes,
+          requestTimeoutMs: Limits.requestTimeoutMs,
           allowPublish: true,
         },
         maxFrame: cfg.maxFrame,
         maxConnections: cfg.maxConnections,
-        mailboxCapacity: 4096,
+        mailboxCapacity: Limits.mailboxCapacity,
         authToken: cfg.authToken,
         httpPublish: cfg.httpPublish,
         metrics,
@@ -305,7 +301,7 @@ export class TroupeNode {
     this.drained ??= (async () => {
       this.log.info({}, 'draining');
       await this.publisher?.close();
-      await this.gateway?.drain(DRAIN_RETRY_MAX_MS, DRAIN_TIMEOUT_MS);
+      await this.gateway?.drain(Limits.drainRetryMaxMs, Limits.drainTimeoutMs);
     })();
     return this.drained;
   }

@@ -24,6 +24,7 @@
 import { randomBytes } from 'node:crypto';
 import { AdminServer } from '../admin/admin-server';
 import type { HostPort, TroupeConfig } from '../server/config';
+import { Limits } from '../server/limits';
 import type { Logger } from '../server/logger';
 import { TroupeNode } from '../server/node';
 import { createProcessSystem } from './comedy-facade';
@@ -39,9 +40,6 @@ import {
 } from './worker-protocol';
 
 type Print = (line: string) => void;
-
-/** Longer than a worker's own drain timeout (5 s in server/node.ts), so it can finish. */
-const WORKER_DRAIN_TIMEOUT_MS = 8_000;
 
 /** A standalone node with no secret gets a random one for the links to its own workers. */
 export function withOwnSecret(cfg: TroupeConfig): TroupeConfig {
@@ -164,7 +162,7 @@ export class MultiProcessNode {
       this.log.info({ workers: this.pool.slots.length }, 'draining workers');
       const results = await Promise.allSettled(
         this.pool.slots.map((s) =>
-          this.pool.ask(s.index, WorkerTopic.Drain, {}, WORKER_DRAIN_TIMEOUT_MS),
+          this.pool.ask(s.index, WorkerTopic.Drain, {}, Limits.workerDrainTimeoutMs),
         ),
       );
       results.forEach((r, index) => {
