@@ -1,6 +1,6 @@
 /** How the connection actor names closes and requests in its counters and errors. */
 import { CloseCode, Disconnect, type ClientMessage } from '../protocol';
-import { TransportCloseCode } from './transport-close';
+import { TransportCloseCode } from './transport/close';
 
 export function requestId(m: ClientMessage): number | undefined {
   return m.id;

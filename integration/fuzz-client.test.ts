@@ -19,7 +19,7 @@ const MAX_FRAME = 64 * 1024;
 /**
  * uWebSockets.js validates text frames itself and drops the TCP connection on invalid UTF-8
  * before any handler runs, so on uws the client sees 1006 where PROTOCOL.md §11 says 1007
- * (nothing in uWS.js can send that close frame; see gateway/uws-transport.ts).
+ * (nothing in uWS.js can send that close frame; see gateway/transport/uws.ts).
  */
 const INVALID_UTF8_CLOSE: Record<string, number> = { uws: 1006, ws: 1007 };
 

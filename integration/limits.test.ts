@@ -80,7 +80,7 @@ describe('out of file descriptors (uws, ulimit -n 300)', () => {
   let node: Node;
 
   beforeAll(async () => {
-    // An explicit port: the listener is closed and reopened on it (see accept-guard.ts).
+    // An explicit port: the listener is closed and reopened on it (see gateway/transport/accept-guard.ts).
     node = await startNode(['--port', String(await freePort())], {}, undefined, 300);
   });
   afterAll(() => node.stop());

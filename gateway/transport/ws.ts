@@ -32,14 +32,9 @@ import type {
   TransportOptions,
   UpgradeDecision,
   UpgradeRequest,
-} from './transport';
-import {
-  TransportCloseCode,
-  clampReason,
-  wsErrorCloseCode,
-  wsErrorReason,
-} from './transport-close';
-import { TransportListenError, TransportStateError } from './transport-errors';
+} from './types';
+import { TransportCloseCode, clampReason, wsErrorCloseCode, wsErrorReason } from './close';
+import { TransportListenError, TransportStateError } from './errors';
 import {
   internalErrorDecision,
   internalErrorResponse,
@@ -51,7 +46,7 @@ import {
   splitUrl,
   statusLine,
   tooLargeResponse,
-} from './transport-request';
+} from './request';
 
 /** Headers of a request must be complete within this (uWS has the same 10 s built in). */
 export const HANDSHAKE_TIMEOUT_MS = 10_000;

@@ -4,7 +4,7 @@
  * return a promise (sync answers stay sync: no microtask on the hot upgrade path).
  */
 import { STATUS_CODES } from 'node:http';
-import type { HttpResponse, UpgradeDecision } from './transport';
+import type { HttpResponse, UpgradeDecision } from './types';
 
 export function splitUrl(url: string): { path: string; query: URLSearchParams } {
   const q = url.indexOf('?');

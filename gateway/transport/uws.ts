@@ -39,12 +39,12 @@ import type {
   TransportOptions,
   UpgradeDecision,
   UpgradeRequest,
-} from './transport';
+} from './types';
 import { AcceptGuard } from './accept-guard';
-import { formatAddress } from './transport-address';
-import { TooBigReason, clampReason, uwsCloseCode } from './transport-close';
-import { CloseCode } from '../protocol';
-import { TransportListenError, TransportStateError } from './transport-errors';
+import { formatAddress } from './address';
+import { TooBigReason, clampReason, uwsCloseCode } from './close';
+import { CloseCode } from '../../protocol';
+import { TransportListenError, TransportStateError } from './errors';
 import {
   internalErrorDecision,
   internalErrorResponse,
@@ -55,7 +55,7 @@ import {
   settle,
   statusLine,
   tooLargeResponse,
-} from './transport-request';
+} from './request';
 
 /** uWS `send()` returns 0 backpressure, 1 ok, 2 dropped. */
 const sendResults: readonly SendResult[] = ['backpressure', 'ok', 'dropped'];

@@ -15,7 +15,7 @@ import {
   type TransportKind,
   type TransportOptions,
   type UpgradeRequest,
-} from './transport';
+} from '.';
 
 export const WS_PATH = '/v1/ws';
 export const MAX_PAYLOAD = 1024;

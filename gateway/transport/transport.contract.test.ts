@@ -1,16 +1,11 @@
 /**
  * The transport contract: every Transport implementation must pass this whole suite
  * unchanged (Phoenix PubSub style). Clients are the `ws` package over loopback; the harness
- * is in `transport-contract-kit.ts`.
+ * is in `contract-kit.ts`.
  */
 import { createServer, type Server } from 'node:net';
 import WebSocket from 'ws';
-import {
-  TransportKind,
-  createTransport,
-  type SendResult,
-  type TransportOptions,
-} from './transport';
+import { TransportKind, createTransport, type SendResult, type TransportOptions } from '.';
 import {
   MAX_BACKPRESSURE,
   MAX_HTTP_BODY,
@@ -27,9 +22,9 @@ import {
   stopAll,
   waitFor,
   writeUntilReset,
-} from './transport-contract-kit';
-import { TransportListenError } from './transport-errors';
-import { UWS_MAX_PAYLOAD } from './uws-transport';
+} from './contract-kit';
+import { TransportListenError } from './errors';
+import { UWS_MAX_PAYLOAD } from './uws';
 
 afterEach(stopAll);
 
@@ -331,7 +326,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
     );
 
     // uWS validates text itself and drops the connection before any handler runs: the wire
-    // shows 1006 there, and the close handler reports 1007 (see uws-transport.ts).
+    // shows 1006 there, and the close handler reports 1007 (see uws.ts).
     it('closes with 1007 on a text frame that is not UTF-8', async () => {
       const h = await start(kind);
       const client = await h.connect();

@@ -1,8 +1,9 @@
 /**
- * The client transport seam: one interface, two implementations.
+ * The client transport seam: the interface both implementations keep (`index.ts` holds the
+ * factory, so this file imports neither).
  *
- *   uws (default)  uWebSockets.js, `uws-transport.ts`
- *   ws             Node's http server + the `ws` package, `ws-transport.ts`
+ *   uws (default)  uWebSockets.js, `uws.ts`
+ *   ws             Node's http server + the `ws` package, `ws.ts`
  *
  * Both pass the same contract suite (`transport.contract.test.ts`), so the gateway never
  * knows which one it runs on.
@@ -17,13 +18,10 @@
  * - From the moment `close()`/`terminate()` is called, or the peer is gone, the connection
  *   is closed: `send` returns 'dropped' and `close`/`terminate`/`cork` do nothing harmful.
  * - A client frame above `maxPayload` closes the connection with 1009 (on uws only up to its
- *   hard cap, see `uws-transport.ts`); a text frame that is not UTF-8 closes it with 1007.
+ *   hard cap, see `uws.ts`); a text frame that is not UTF-8 closes it with 1007.
  * - With `maxConnections` open or being decided, an upgrade is answered 503 at once, before
  *   `upgrade` is called: plain HTTP (health checks) is never refused for it.
  */
-
-import { UwsTransport } from './uws-transport';
-import { WsTransport } from './ws-transport';
 
 export const TransportKind = { Uws: 'uws', Ws: 'ws' } as const;
 export type TransportKind = (typeof TransportKind)[keyof typeof TransportKind];
@@ -139,15 +137,4 @@ export interface Transport {
   /** Closes every open connection with a close frame (shutdown). */
   closeAll(code: number, reason: string): void;
   readonly connections: number;
-}
-
-export function createTransport(kind: TransportKind, opts: TransportOptions): Transport {
-  switch (kind) {
-    case TransportKind.Uws:
-      return new UwsTransport(opts);
-    case TransportKind.Ws:
-      return new WsTransport(opts);
-    default:
-      throw new TypeError(`unknown transport kind: ${String(kind)}`);
-  }
 }

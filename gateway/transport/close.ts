@@ -5,7 +5,7 @@
  * Codes the server also sends (1007, 1009) come from `CloseCode` in `protocol/codes.ts`; this
  * table holds only those the libraries report and the server never sends.
  */
-import { CloseCode } from '../protocol';
+import { CloseCode } from '../../protocol';
 
 export const TransportCloseCode = {
   ProtocolError: 1002,

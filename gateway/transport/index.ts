@@ -1,0 +1,21 @@
+/**
+ * The client transport of a gateway: the seam's types (`types.ts`) and the factory that picks
+ * an implementation (`uws.ts`, `ws.ts`). Everything outside this folder imports from here.
+ */
+import { TransportKind, type Transport, type TransportOptions } from './types';
+import { UwsTransport } from './uws';
+import { WsTransport } from './ws';
+
+export * from './types';
+export { TransportListenError, TransportStateError } from './errors';
+
+export function createTransport(kind: TransportKind, opts: TransportOptions): Transport {
+  switch (kind) {
+    case TransportKind.Uws:
+      return new UwsTransport(opts);
+    case TransportKind.Ws:
+      return new WsTransport(opts);
+    default:
+      throw new TypeError(`unknown transport kind: ${String(kind)}`);
+  }
+}
