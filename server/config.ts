@@ -12,6 +12,7 @@
  */
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
+import { TransportKind } from '../gateway/transport';
 import { Limits } from './limits';
 import { defaultMaxConnections } from './open-file-limit';
 
@@ -21,9 +22,6 @@ export const Role = {
   Dispatcher: 'dispatcher',
 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
-
-export const Transport = { Uws: 'uws', Ws: 'ws' } as const;
-export type Transport = (typeof Transport)[keyof typeof Transport];
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -56,7 +54,7 @@ export interface TroupeConfig {
   /** Dispatcher and gateway roles without --cluster-secret: links to loopback peers only. */
   insecureLoopbackLinks: boolean;
   workers: number;
-  transport: Transport;
+  transport: TransportKind;
   logLevel: LogLevel;
   maxFrame: number;
   maxPublishFrame: number;
@@ -264,7 +262,7 @@ const OPTIONS: { [K in Key]-?: Option<NonNullable<TroupeConfig[K]>> } = {
     boolean: true,
   },
   workers: opt('N', (raw) => parseInteger(raw, 1, 1024), 'gateway worker processes', '1'),
-  transport: opt('uws|ws', oneOf(Object.values(Transport)), 'client WebSocket library', 'uws'),
+  transport: opt('uws|ws', oneOf(Object.values(TransportKind)), 'client WebSocket library', 'uws'),
   logLevel: opt('LEVEL', oneOf(LOG_LEVELS), LOG_LEVELS.join('|'), 'info'),
   maxFrame: opt('SIZE', parseSize, 'largest client frame', '64KiB'),
   maxPublishFrame: opt('SIZE', parseSize, 'largest publisher or link frame', '1MiB'),
