@@ -242,7 +242,7 @@ export class ActorCell<M>
     return this.behavior?.inspect?.() ?? {};
   }
 
-  // ---- dispatch -----------------------------------------------------------------------------
+  // ---- run (one turn of messages) -----------------------------------------------------------
 
   run(): void {
     this.flags &= ~SCHEDULED;

@@ -1,5 +1,5 @@
 /**
- * The dispatcher: a ready queue of actor cells drained in `setImmediate` macrotasks.
+ * The scheduler: a ready queue of actor cells drained in `setImmediate` macrotasks.
  *
  * Each cell processes at most its throughput budget per turn and re-enqueues itself at the back
  * if it still has work, so one flooded actor cannot starve the others. A drain also stops after
@@ -7,8 +7,8 @@
  * other phases) get their turn even under a sustained flood. Microtasks are avoided on purpose:
  * a microtask loop never yields to I/O.
  *
- * Two ready queues, as Akka gives routing actors their own dispatcher: cells spawned with
- * `priority: 'high'` (the dispatcher, gateway and topic-router tiers) run before any queued
+ * Two ready queues, as Akka gives routing actors an execution context of their own: cells spawned
+ * with `priority: 'high'` (the dispatcher, gateway and topic-router tiers) run before any queued
  * normal cell. Without it an event that arrives while 2,000 connection actors are queued would
  * wait a whole fan-out round at each routing hop; with it, it is routed at the next drain and
  * joins the connections not yet written in the round under way.

@@ -80,8 +80,8 @@ export interface SpawnOptions {
   /** Messages per turn before yielding (default 64). */
   throughput?: number;
   /**
-   * 'high': the scheduler runs this actor ahead of every queued 'normal' one (Akka: a separate
-   * dispatcher). For routing tiers whose messages fan out to many leaf actors; default 'normal'.
+   * 'high': the scheduler runs this actor ahead of every queued 'normal' one (Akka: an execution
+   * context of its own). For routing tiers whose messages fan out to many leaf actors; default 'normal'.
    */
   priority?: 'high' | 'normal';
 }
