@@ -13,8 +13,8 @@ import {
   dispatcherBehavior,
   newDispatcherStats,
   type DispatcherMsg,
-  type PublishItem,
 } from './dispatcher-actor';
+import type { PublishItem } from './publish-request';
 import type { LinkEndpoint, LinkSide } from './link';
 import type { LinkMsg, LinkPeerInfo, LinkRole } from './link-messages';
 import { ownerOf } from './rendezvous';

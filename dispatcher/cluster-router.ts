@@ -34,21 +34,16 @@ import {
   type SpawnOptions,
 } from '../actors';
 import { ErrorCode } from '../protocol';
-import type { DispatcherMsg, PublishItem } from './dispatcher-actor';
+import type { DispatcherMsg } from './dispatcher-actor';
 import type { LinkMsg } from './link-messages';
 import type { LinkEndpoint } from './link';
 import { NodeClaims } from './node-claims';
+import type { PublishItem, PublishRequest } from './publish-request';
 import { ownerOf } from './rendezvous';
 import { isFailure, type PublishOutcome, type TopicEvent } from './types';
 
 export type ClusterMsg =
-  | {
-      type: 'publish';
-      items: readonly PublishItem[];
-      reply?: (results: readonly PublishOutcome[]) => void;
-      /** Set for publishes that came from another datacenter: never forwarded again. */
-      fromDc?: string;
-    }
+  | PublishRequest
   | { type: 'link-up'; ep: LinkEndpoint }
   | { type: 'link-down'; ep: LinkEndpoint }
   | { type: 'link-msg'; ep: LinkEndpoint; msg: LinkMsg }
@@ -172,7 +167,7 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
   const keyFor = (ep: LinkEndpoint, table: Map<string, Set<LinkEndpoint>>): string =>
     table === dcs ? ep.peer.dc : ep.peer.node;
 
-  const publish = (m: Extract<ClusterMsg, { type: 'publish' }>): void => {
+  const publish = (m: PublishRequest): void => {
     const { items, reply } = m;
     const results: PublishOutcome[] = new Array<PublishOutcome>(items.length);
     let waiting = 1;

@@ -7,8 +7,8 @@ import {
   type DispatcherMsg,
   type DispatcherOptions,
   type DispatcherStats,
-  type PublishItem,
 } from './dispatcher-actor';
+import type { PublishItem } from './publish-request';
 import { eventBytes } from './history-budget';
 import type { HistoryAnswer, PublishResult, TopicEvent } from './types';
 

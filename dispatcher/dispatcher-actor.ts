@@ -34,23 +34,14 @@ import { nowMs } from '../actors/clock';
 import type { Since } from '../protocol';
 import { eventBytes, HistoryBudget, newHistoryStats, type HistoryStats } from './history-budget';
 import { membersOf, SetMap } from './one-or-many';
+import type { PublishItem, PublishRequest } from './publish-request';
 import { newEpoch, TopicLog, type TopicLogLimits } from './topic-log';
 import type { HistoryAnswer, PublishResult, TopicEvent } from './types';
 
 export type GatewaySink = (events: readonly TopicEvent[]) => void;
 
-export interface PublishItem {
-  readonly topic: string;
-  readonly data: unknown;
-}
-
 export type DispatcherMsg =
-  | {
-      type: 'publish';
-      items: readonly PublishItem[];
-      /** Called once with one result per item, in order. */
-      reply?: (results: readonly PublishResult[]) => void;
-    }
+  | PublishRequest<PublishResult>
   | { type: 'attach'; gateway: string; sink: GatewaySink }
   | { type: 'detach'; gateway: string }
   | { type: 'interest'; gateway: string; topic: string; on: boolean }

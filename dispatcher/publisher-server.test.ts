@@ -1,12 +1,8 @@
 import net from 'node:net';
 import type { ActorRef } from '../actors';
 import { decodePayload, encodeFrame, FrameDecoder } from '../protocol';
-import {
-  newDispatcherStats,
-  type DispatcherMsg,
-  type DispatcherStats,
-  type PublishItem,
-} from './dispatcher-actor';
+import { newDispatcherStats, type DispatcherMsg, type DispatcherStats } from './dispatcher-actor';
+import type { PublishItem } from './publish-request';
 import { PublisherServer, type PublisherServerOptions } from './publisher-server';
 
 const MAX_FRAME = 4096;

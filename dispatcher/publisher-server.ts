@@ -23,7 +23,7 @@ import {
   parsePublisherFrame,
   type PublisherReply,
 } from '../protocol';
-import type { DispatcherStats, PublishItem } from './dispatcher-actor';
+import type { DispatcherStats } from './dispatcher-actor';
 import {
   DEFAULT_PUBLISHER_DEADLINES,
   Expiry,
@@ -32,17 +32,12 @@ import {
   SWEEP_MS,
   type PublisherDeadlines,
 } from './publisher-deadlines';
-import { isFailure, type PublishOutcome } from './types';
-
-/** What the ingress hands publishes to: the dispatcher actor, or the cluster router in front of it. */
-export interface PublishMsg {
-  type: 'publish';
-  items: readonly PublishItem[];
-  reply?: (results: readonly PublishOutcome[]) => void;
-}
+import type { PublishItem, PublishRequest } from './publish-request';
+import { isFailure } from './types';
 
 export interface PublisherServerOptions {
-  readonly dispatcher: ActorRef<PublishMsg>;
+  /** Where publishes go: the dispatcher actor, or the cluster router in front of it. */
+  readonly dispatcher: ActorRef<PublishRequest>;
   readonly maxFrame: number;
   readonly authToken: string | undefined;
   readonly stats: DispatcherStats;

@@ -36,7 +36,8 @@ import {
   type LinkOptions,
 } from '../dispatcher/link';
 import { LocalDispatcherClient } from '../dispatcher/local-link';
-import { PublisherServer, type PublishMsg } from '../dispatcher/publisher-server';
+import type { PublishRequest } from '../dispatcher/publish-request';
+import { PublisherServer } from '../dispatcher/publisher-server';
 import { RemoteDispatcherClient } from '../dispatcher/remote-client';
 import { isFailure, type DispatcherClient, type PublishResult } from '../dispatcher/types';
 import { Gateway } from '../gateway/gateway';
@@ -83,7 +84,7 @@ export class TroupeNode {
     const node = new TroupeNode(cfg, system, log);
     const metrics = () => node.metricsSource?.() ?? registry.metrics();
     let client: DispatcherClient | undefined;
-    let ingress: ActorRef<PublishMsg> | undefined;
+    let ingress: ActorRef<PublishRequest> | undefined;
 
     if (cfg.role !== 'gateway') {
       const dstats = (node.dispatcherStats = newDispatcherStats());
@@ -238,7 +239,7 @@ export class TroupeNode {
   }
 
   private publishVia(
-    ingress: ActorRef<PublishMsg> | undefined,
+    ingress: ActorRef<PublishRequest> | undefined,
     client: DispatcherClient | undefined,
     topic: string,
     data: unknown,
