@@ -1,11 +1,10 @@
 /**
- * The seam between the gateway tier and the dispatcher tier.
+ * The data of the dispatcher tier: stamped events, history answers and publish outcomes.
  *
- * A gateway only ever talks to a `DispatcherClient`; in standalone mode that is an in-memory
- * link to the dispatcher in the same process (`local-link.ts`), and the multi-node issue adds a
- * TCP implementation of the same interface. Nothing on either side knows which one it has.
+ * They live here, not in `client/`, because the tier's core speaks them too (topic logs, the
+ * dispatcher actor, the cluster router, link messages and their validation): the client seam
+ * depends on them, never the other way round.
  */
-import type { Since } from '../protocol';
 
 /** One stamped event of one topic, as the topic's owner produced it. */
 export interface TopicEvent {
@@ -43,34 +42,4 @@ export type PublishOutcome = PublishResult | PublishFailure;
 
 export function isFailure(o: PublishOutcome): o is PublishFailure {
   return (o as PublishFailure).error !== undefined;
-}
-
-/**
- * The node's interest set, kept by what tracks its local subscribers (the gateway's
- * InterestTable): one set per node, read whole by a client that must announce it.
- */
-export interface InterestSource {
-  /** Every topic the node has subscribers of, right now. */
-  all(): Iterable<string>;
-}
-
-/** The gateway's view of the dispatcher tier. */
-export interface DispatcherClient {
-  /**
-   * Per-node interest: called on the node's first local subscriber of a topic (`true`) and when
-   * its last one leaves (`false`). Calls are ordered with `history` on the same client, so an
-   * interest registered before a history request is in force when the history is read.
-   */
-  setInterest(topic: string, on: boolean): void;
-  /**
-   * Where a client that announces the whole interest set (a link coming up) reads it; the
-   * gateway's interest table binds itself here when it is created, so the client keeps no copy.
-   * Clients that never announce it whole (the in-memory one) leave this out.
-   */
-  bindInterest?(source: InterestSource): void;
-  history(topic: string, since: Since | undefined): Promise<HistoryAnswer>;
-  publish(topic: string, data: unknown): Promise<PublishResult>;
-  /** Where stamped events for topics of interest arrive; one call per turn may carry many. */
-  onEvents(sink: (events: readonly TopicEvent[]) => void): void;
-  close(): void;
 }

@@ -24,7 +24,8 @@ import {
   type ServerMessage,
   type SkipHandler,
 } from '../protocol';
-import type { DispatcherClient, TopicEvent } from '../dispatcher/types';
+import type { DispatcherClient } from '../dispatcher/client';
+import type { TopicEvent } from '../dispatcher/types';
 import type { TransportConnection } from './transport';
 import type { EventBatch } from './event-batch';
 import { bump, recordLatency, type GatewayStats } from './gateway-stats';

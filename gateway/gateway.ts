@@ -9,7 +9,8 @@
  */
 import { Directive, nowMs, oneForOne, type ActorRef, type ActorSystem } from '../actors';
 import { chooseSubprotocol, codecFor, Disconnect, type SkipHandler } from '../protocol';
-import type { DispatcherClient, TopicEvent } from '../dispatcher/types';
+import type { DispatcherClient } from '../dispatcher/client';
+import type { TopicEvent } from '../dispatcher/types';
 import { bearer } from './bearer';
 import { ConnSlot } from './conn-slot';
 import type { ConnectionLimits } from './connection-actor';

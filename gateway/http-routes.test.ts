@@ -1,10 +1,6 @@
 import { pack } from 'msgpackr';
-import type {
-  DispatcherClient,
-  HistoryAnswer,
-  PublishResult,
-  TopicEvent,
-} from '../dispatcher/types';
+import type { DispatcherClient } from '../dispatcher/client';
+import type { HistoryAnswer, PublishResult, TopicEvent } from '../dispatcher/types';
 import { DispatcherUnavailableError } from '../dispatcher/errors';
 import { encodeFrame } from '../protocol';
 import { handleHttp, type HttpDeps } from './http-routes';

@@ -4,7 +4,7 @@
  * Errors answer JSON `{"error": "...", "code": N}` with the status of PROTOCOL.md's error table.
  */
 import { checkPayload, decodePayload, isValidTopic } from '../protocol';
-import type { DispatcherClient } from '../dispatcher/types';
+import type { DispatcherClient } from '../dispatcher/client';
 import { bearer } from './bearer';
 import type { HttpRequest, HttpResponse } from './transport';
 

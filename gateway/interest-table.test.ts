@@ -1,10 +1,5 @@
-import type {
-  DispatcherClient,
-  HistoryAnswer,
-  InterestSource,
-  PublishResult,
-  TopicEvent,
-} from '../dispatcher/types';
+import type { DispatcherClient, InterestSource } from '../dispatcher/client';
+import type { HistoryAnswer, PublishResult, TopicEvent } from '../dispatcher/types';
 import { InterestTable, MAX_ROUTERS } from './interest-table';
 
 /** Records setInterest calls and the bound source; the rest is never used by the table. */

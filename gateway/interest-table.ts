@@ -13,7 +13,7 @@
  * A topic's routers are a bit mask (bit i: router i), so a topic costs one Map entry whatever
  * its routers: with a Set per topic, one subscription to a distinct topic cost ~150 bytes more.
  */
-import type { DispatcherClient, InterestSource } from '../dispatcher/types';
+import type { DispatcherClient, InterestSource } from '../dispatcher/client';
 
 /** Routers one table can tell apart: the bits of a small integer (V8 keeps it unboxed). */
 export const MAX_ROUTERS = 31;

@@ -2,7 +2,7 @@
  * Stand-ins for a socket and a dispatcher, shared by the router tests and the fan-out
  * micro-benchmark: nothing here is used by the server itself.
  */
-import type { DispatcherClient } from '../dispatcher/types';
+import type { DispatcherClient } from '../dispatcher/client';
 import type { SendResult, TransportConnection } from './transport';
 
 /** A socket that accepts every frame; subclasses record what they need. */

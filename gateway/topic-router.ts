@@ -20,7 +20,7 @@ import {
   type SpawnOptions,
 } from '../actors';
 import { countOf, SetMap } from '../dispatcher/one-or-many';
-import type { DispatcherClient } from '../dispatcher/types';
+import type { DispatcherClient } from '../dispatcher/client';
 import type { SkipHandler } from '../protocol';
 import { ConnectionActor, type ConnectionEnv, type ConnectionLimits } from './connection-actor';
 import type { EventBatch } from './event-batch';

@@ -21,6 +21,11 @@ import {
   type ClusterStats,
 } from '../dispatcher/cluster-router';
 import {
+  InProcessDispatcherClient,
+  RemoteDispatcherClient,
+  type DispatcherClient,
+} from '../dispatcher/client';
+import {
   DISPATCHER_SPAWN,
   dispatcherBehavior,
   newDispatcherStats,
@@ -35,11 +40,9 @@ import {
   type LinkHandlers,
   type LinkOptions,
 } from '../dispatcher/link';
-import { LocalDispatcherClient } from '../dispatcher/local-link';
 import type { PublishRequest } from '../dispatcher/publish-request';
 import { PublisherServer } from '../dispatcher/publisher-server';
-import { RemoteDispatcherClient } from '../dispatcher/remote-client';
-import { isFailure, type DispatcherClient, type PublishResult } from '../dispatcher/types';
+import { isFailure, type PublishResult } from '../dispatcher/types';
 import { Gateway } from '../gateway/gateway';
 import { linkSecurityProblem, type TroupeConfig } from './config';
 import { HttpServer } from './http-server';
@@ -100,7 +103,7 @@ export class TroupeNode {
         DISPATCHER_SPAWN,
       );
       ingress = dispatcher;
-      if (cfg.role === 'standalone') client = new LocalDispatcherClient(dispatcher, cfg.nodeId);
+      if (cfg.role === 'standalone') client = new InProcessDispatcherClient(dispatcher, cfg.nodeId);
       else ingress = await node.startCluster(dispatcher, print);
     } else {
       client = node.remote = new RemoteDispatcherClient({

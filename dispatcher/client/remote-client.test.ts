@@ -1,12 +1,12 @@
-import { ActorSystem } from '../actors';
-import { InterestTable } from '../gateway/interest-table';
-import { DispatcherUnavailableError } from './errors';
-import { LinkServer, type LinkEndpoint, type LinkHandlers } from './link';
-import { eventually, linkOptions } from './link/test-kit';
-import type { LinkMsg } from './link-messages';
+import { ActorSystem } from '../../actors';
+import { InterestTable } from '../../gateway/interest-table';
+import { DispatcherUnavailableError } from '../errors';
+import { LinkServer, type LinkEndpoint, type LinkHandlers } from '../link';
+import { eventually, linkOptions } from '../link/test-kit';
+import type { LinkMsg } from '../link-messages';
+import { ownerOf } from '../rendezvous';
+import type { TopicEvent } from '../types';
 import { RemoteDispatcherClient, type RemoteClientOptions } from './remote-client';
-import { ownerOf } from './rendezvous';
-import type { TopicEvent } from './types';
 
 /** Generous bound for a link to come up, including a reconnect after backoff. */
 const LINK_WAIT_MS = 10_000;

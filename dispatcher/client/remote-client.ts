@@ -1,6 +1,6 @@
 /**
  * The DispatcherClient of a gateway node: one link actor per dispatcher (`--dispatchers`), the
- * same interface the standalone node's in-memory client gives.
+ * same interface the standalone node's in-process client gives.
  *
  * - Interest goes to every dispatcher that is up, and the whole set is announced (`reset`)
  *   whenever a link comes up, so any dispatcher that becomes a topic's owner after a failure,
@@ -10,19 +10,14 @@
  *   the dispatchers whose links are up (the same choice the dispatchers make).
  * - Events arrive from whichever dispatcher owns their topic, each exactly once.
  */
-import type { ActorRef, ActorSystem } from '../actors';
-import type { Since } from '../protocol';
-import { DispatcherUnavailableError } from './errors';
-import { linkActorName, linkClientBehavior, type LinkEndpoint, type LinkOptions } from './link';
-import type { LinkMsg } from './link-messages';
-import { ownerOf } from './rendezvous';
-import type {
-  DispatcherClient,
-  HistoryAnswer,
-  InterestSource,
-  PublishResult,
-  TopicEvent,
-} from './types';
+import type { ActorRef, ActorSystem } from '../../actors';
+import type { Since } from '../../protocol';
+import { DispatcherUnavailableError } from '../errors';
+import { linkActorName, linkClientBehavior, type LinkEndpoint, type LinkOptions } from '../link';
+import type { LinkMsg } from '../link-messages';
+import { ownerOf } from '../rendezvous';
+import type { HistoryAnswer, PublishResult, TopicEvent } from '../types';
+import type { DispatcherClient, InterestSource } from './types';
 
 const HISTORY_RETRIES = 3;
 /** Topics per interest frame: 1,000 names of up to 200 bytes stay under 256 KiB. */

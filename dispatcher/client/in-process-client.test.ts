@@ -1,13 +1,14 @@
-import { ActorSystem, type ActorRef } from '../actors';
+import { ActorSystem, type ActorRef } from '../../actors';
+import { eventually } from '../../actors/test-kit';
 import {
   dispatcherBehavior,
   newDispatcherStats,
   type DispatcherMsg,
   type DispatcherStats,
-} from './dispatcher-actor';
-import { DispatcherUnavailableError } from './errors';
-import { LocalDispatcherClient } from './local-link';
-import type { TopicEvent } from './types';
+} from '../dispatcher-actor';
+import { DispatcherUnavailableError } from '../errors';
+import type { TopicEvent } from '../types';
+import { InProcessDispatcherClient } from './in-process-client';
 
 interface Harness {
   system: ActorSystem;
@@ -18,7 +19,7 @@ interface Harness {
 const systems: ActorSystem[] = [];
 
 function start(): Harness {
-  const system = ActorSystem.create('local-link-test', { log: () => undefined });
+  const system = ActorSystem.create('in-process-client-test', { log: () => undefined });
   systems.push(system);
   const stats = newDispatcherStats();
   const ref = system.spawn<DispatcherMsg>('dispatcher', () =>
@@ -35,22 +36,14 @@ afterEach(async () => {
 function client(
   ref: ActorRef<DispatcherMsg>,
   gateway: string,
-): { c: LocalDispatcherClient; calls: TopicEvent[][] } {
-  const c = new LocalDispatcherClient(ref, gateway);
+): { c: InProcessDispatcherClient; calls: TopicEvent[][] } {
+  const c = new InProcessDispatcherClient(ref, gateway);
   const calls: TopicEvent[][] = [];
   c.onEvents((events) => calls.push([...events]));
   return { c, calls };
 }
 
-async function eventually(cond: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
-describe(LocalDispatcherClient, () => {
+describe(InProcessDispatcherClient, () => {
   describe('#constructor', () => {
     it('attaches the gateway to the dispatcher', async () => {
       const { ref, stats } = start();

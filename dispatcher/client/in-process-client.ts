@@ -1,16 +1,17 @@
 /**
- * The in-memory DispatcherClient: a gateway and a dispatcher in one process (standalone).
+ * The in-process DispatcherClient: a gateway and a dispatcher in one process (standalone).
  *
  * Every call becomes a message to the dispatcher actor, so calls keep their order (interest
  * before history) exactly as they will over a TCP link.
  */
-import type { ActorRef } from '../actors';
-import type { Since } from '../protocol';
-import type { DispatcherMsg } from './dispatcher-actor';
-import { DispatcherUnavailableError } from './errors';
-import type { DispatcherClient, HistoryAnswer, PublishResult, TopicEvent } from './types';
+import type { ActorRef } from '../../actors';
+import type { Since } from '../../protocol';
+import type { DispatcherMsg } from '../dispatcher-actor';
+import { DispatcherUnavailableError } from '../errors';
+import type { HistoryAnswer, PublishResult, TopicEvent } from '../types';
+import type { DispatcherClient } from './types';
 
-export class LocalDispatcherClient implements DispatcherClient {
+export class InProcessDispatcherClient implements DispatcherClient {
   private sink: ((events: readonly TopicEvent[]) => void) | undefined;
 
   constructor(
