@@ -54,6 +54,8 @@ export interface GatewayOptions {
   readonly httpPublish: boolean;
   readonly metrics: () => Promise<string>;
   readonly log: GatewayLog;
+  /** Counters the node exports through /metrics and the admin socket (default: a fresh set). */
+  readonly stats?: GatewayStats;
 }
 
 /** Distinct topics whose unencodable events are logged; past it they are only counted. */
@@ -67,7 +69,7 @@ const DRAIN_POLL_MS = 20;
 type GatewayMsg = { type: 'route'; run: () => void };
 
 export class Gateway {
-  readonly stats: GatewayStats = newGatewayStats();
+  readonly stats: GatewayStats;
   private readonly interest: InterestTable;
   private readonly routers: ActorRef<RouterMsg>[] = [];
   private readonly transport: Transport;
@@ -85,6 +87,7 @@ export class Gateway {
 
   constructor(private readonly o: GatewayOptions) {
     if (o.routers > MAX_ROUTERS) throw new RangeError(`at most ${MAX_ROUTERS} routers`);
+    this.stats = o.stats ?? newGatewayStats();
     this.interest = new InterestTable(o.dispatcher);
     const routerFactory = (i: number) => () =>
       routerBehavior({

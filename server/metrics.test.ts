@@ -2,8 +2,7 @@ import type { Registry } from 'prom-client';
 import type { ActorSystem, ActorSystemStats } from '../actors';
 import { newClusterStats, type ClusterStats } from '../dispatcher/cluster-router';
 import { newDispatcherStats, type DispatcherStats } from '../dispatcher/dispatcher-actor';
-import { linkStats, type LinkStats } from '../dispatcher/link';
-import { mutableLinkStats } from '../dispatcher/link/link-stats';
+import { newLinkStats } from '../dispatcher/link';
 import { newGatewayStats, type GatewayStats } from '../gateway/gateway-stats';
 import { createMetrics, mergeMetrics, type MetricsJson, type MetricSources } from './metrics';
 
@@ -122,7 +121,7 @@ async function histogram(reg: Registry, name: string): Promise<{ count: number; 
 describe('createMetrics', () => {
   describe('#names', () => {
     it('registers every troupe_* metric of the sources given', async () => {
-      const { reg } = everything({ links: linkStats() });
+      const { reg } = everything({ links: newLinkStats() });
       const got = await names(reg);
       for (const name of [
         ...SYSTEM_METRICS,
@@ -146,7 +145,7 @@ describe('createMetrics', () => {
 
     it('registers link metrics only when links are given', async () => {
       const without = await names(everything().reg);
-      const withLinks = await names(everything({ links: linkStats() }).reg);
+      const withLinks = await names(everything({ links: newLinkStats() }).reg);
       expect(LINK_METRICS.filter((n) => without.has(n))).toEqual([]);
       expect(LINK_METRICS.filter((n) => withLinks.has(n))).toEqual(LINK_METRICS);
     });
@@ -267,21 +266,15 @@ describe('createMetrics', () => {
       expect(bucket(1)).toBe(2);
     });
 
-    it('reads the process-wide link counters at each scrape', async () => {
-      const { reg } = everything({ links: linkStats() });
-      const saved: LinkStats = { ...mutableLinkStats };
-      try {
-        mutableLinkStats.framesIn += 5;
-        mutableLinkStats.droppedSends += 2;
-        expect(await value(reg, 'troupe_link_frames_in_total')).toBe(mutableLinkStats.framesIn);
-        expect(await value(reg, 'troupe_link_dropped_sends_total')).toBe(
-          mutableLinkStats.droppedSends,
-        );
-        mutableLinkStats.up = saved.up + 3;
-        expect(await value(reg, 'troupe_links_up')).toBe(saved.up + 3);
-      } finally {
-        Object.assign(mutableLinkStats, saved);
-      }
+    it('reads the link counters at each scrape', async () => {
+      const links = newLinkStats();
+      const { reg } = everything({ links });
+      links.framesIn += 5;
+      links.droppedSends += 2;
+      expect(await value(reg, 'troupe_link_frames_in_total')).toBe(5);
+      expect(await value(reg, 'troupe_link_dropped_sends_total')).toBe(2);
+      links.up = 3;
+      expect(await value(reg, 'troupe_links_up')).toBe(3);
     });
   });
 });

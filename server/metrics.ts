@@ -1,8 +1,8 @@
 /**
- * The node's Prometheus registry. The hot path only increments plain counters
- * (GatewayStats, DispatcherStats); this module reads them at scrape time.
+ * The node's Prometheus registry. The hot path only increments plain counters (GatewayStats,
+ * DispatcherStats, ClusterStats, LinkStats), each tier's made by its `newXStats()` and owned by
+ * the node (server/node.ts); this module reads them at scrape time.
  */
-import { linkStats as linkStatsNow } from '../dispatcher/link';
 import {
   AggregatorRegistry,
   Counter,
@@ -22,7 +22,7 @@ export interface MetricSources {
   readonly gateway?: GatewayStats;
   readonly dispatcher?: DispatcherStats;
   readonly cluster?: ClusterStats;
-  /** Read at each scrape (process-wide link counters). */
+  /** Every link of the node counts here (both sides). */
   readonly links?: LinkStats;
 }
 
@@ -244,8 +244,9 @@ export function createMetrics(src: MetricSources): Registry {
       () => c.refusedLinks,
     );
   }
-  if (src.links !== undefined) {
-    const read = (k: keyof LinkStats) => () => linkStatsNow()[k];
+  const links = src.links;
+  if (links !== undefined) {
+    const read = (k: keyof LinkStats) => () => links[k];
     mirroredGauge(reg, 'troupe_links_up', 'Inter-node links up', read('up'));
     mirroredCounter(
       reg,

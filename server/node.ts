@@ -8,6 +8,9 @@
  * start() prints `listening <name> <host>:<port>` per listener before it serves; drain() turns
  * readyz 503 and sends every client `bye` + 1001; stop() closes everything and terminates the
  * actor system.
+ *
+ * The node owns every stats object (each tier's `newXStats()`) and hands it to its part, so
+ * /metrics and the admin socket read the same counters the parts write.
  */
 import type { Registry } from 'prom-client';
 import { ActorSystem, type ActorRef } from '../actors';
@@ -36,14 +39,16 @@ import {
   LinkServer,
   linkActorName,
   linkClientBehavior,
-  linkStats,
+  newLinkStats,
   type LinkHandlers,
   type LinkOptions,
+  type LinkStats,
 } from '../dispatcher/link';
 import type { PublishRequest } from '../dispatcher/publish-request';
 import { PublisherServer } from '../dispatcher/publisher-server';
 import { isFailure, type PublishResult } from '../dispatcher/types';
 import { Gateway } from '../gateway/gateway';
+import { newGatewayStats, type GatewayStats } from '../gateway/gateway-stats';
 import { linkSecurityProblem, type TroupeConfig } from './config';
 import { HttpServer } from './http-server';
 import { Limits } from './limits';
@@ -65,8 +70,11 @@ export class TroupeNode {
   private readonly closers: Closer[] = [];
   gateway: Gateway | undefined;
   publisher: PublisherServer | undefined;
+  gatewayStats: GatewayStats | undefined;
   dispatcherStats: DispatcherStats | undefined;
   clusterStats: ClusterStats | undefined;
+  /** Every link of the node, both sides (gateway and dispatcher roles). */
+  linkStats: LinkStats | undefined;
   remote: RemoteDispatcherClient | undefined;
   /** This process's metrics; `metricsSource`, when set, is what /metrics answers instead. */
   registry!: Registry;
@@ -88,6 +96,7 @@ export class TroupeNode {
     const metrics = () => node.metricsSource?.() ?? registry.metrics();
     let client: DispatcherClient | undefined;
     let ingress: ActorRef<PublishRequest> | undefined;
+    if (cfg.role !== 'standalone') node.linkStats = newLinkStats();
 
     if (cfg.role !== 'gateway') {
       const dstats = (node.dispatcherStats = newDispatcherStats());
@@ -141,6 +150,7 @@ export class TroupeNode {
         httpPublish: cfg.httpPublish,
         metrics,
         log: logFn,
+        stats: (node.gatewayStats = newGatewayStats()),
       }));
       print(`listening ws ${cfg.host}:${await gateway.listen(cfg.host, cfg.port)}`);
       node.closers.push(() => gateway.close());
@@ -164,10 +174,10 @@ export class TroupeNode {
 
     const registry = (node.registry = createMetrics({
       system,
-      gateway: node.gateway?.stats,
+      gateway: node.gatewayStats,
       dispatcher: node.dispatcherStats,
       cluster: node.clusterStats,
-      links: cfg.role === 'standalone' ? undefined : linkStats(),
+      links: node.linkStats,
     }));
 
     // A dispatcher has no client port, so its HTTP endpoints take that port unless told otherwise.
@@ -199,6 +209,7 @@ export class TroupeNode {
       secret: this.cfg.clusterSecret,
       maxFrame: this.cfg.maxPublishFrame,
       log: levelLog(this.log),
+      stats: this.linkStats!,
     };
   }
 
@@ -272,7 +283,7 @@ export class TroupeNode {
         ...(this.gateway
           ? {
               gateway: {
-                ...this.gateway.stats,
+                ...this.gatewayStats,
                 latencySamples: undefined,
                 routeSamples: undefined,
                 topics: this.gateway.topics,
@@ -281,7 +292,7 @@ export class TroupeNode {
           : {}),
         ...(this.remote ? { dispatchers: this.remote.live } : {}),
         ...(this.dispatcherStats ? { dispatcher: this.dispatcherStats } : {}),
-        ...(this.clusterStats ? { cluster: this.clusterStats, links: linkStats() } : {}),
+        ...(this.clusterStats ? { cluster: this.clusterStats, links: { ...this.linkStats! } } : {}),
         memory: process.memoryUsage(),
       }),
       inspect: (path) => {

@@ -1,7 +1,7 @@
 import { encodeFrame } from '../../protocol';
 import { authFrame, newNonce, parseHello, serverMac } from './handshake';
 import { LinkServer } from './link-server';
-import { linkStats } from './link-stats';
+import { newLinkStats, type LinkStats } from './link-stats';
 import type { ActorSystem } from '../../actors';
 import {
   eventually,
@@ -23,13 +23,15 @@ describe('acceptedLinkBehavior', () => {
   let rec: Recorder;
   let logs: LogLine[];
   let port: number;
+  let stats: LinkStats;
   const peers: RawPeer[] = [];
 
   async function start(over: Partial<LinkOptions> = {}): Promise<void> {
     rec = new Recorder();
     logs = [];
     system = newSystem();
-    server = new LinkServer(system, linkOptions('disp-1', over, logs), rec);
+    stats = newLinkStats();
+    server = new LinkServer(system, linkOptions('disp-1', { stats, ...over }, logs), rec);
     port = await server.listen('127.0.0.1', 0);
   }
   async function connect(): Promise<RawPeer> {
@@ -197,12 +199,12 @@ describe('acceptedLinkBehavior', () => {
       const p = await RawPeer.handshake(port, { ...GATEWAY, role: 'dispatcher' }, SECRET);
       peers.push(p);
       await eventually(() => rec.ups.length === 1);
-      const before = linkStats().protocolDrops;
+      const before = stats.protocolDrops;
       p.send({ op: 'fwd', items: [null] });
       await eventually(() => rec.downs.length === 1);
       expect(rec.msgs).toEqual([]);
       expect(rec.downs[0]!.reason).toBe('bad-frame');
-      expect(linkStats().protocolDrops).toBe(before + 1);
+      expect(stats.protocolDrops).toBe(before + 1);
       const line = logs.find((l) => l.meta?.why === 'bad-frame');
       expect(line?.meta?.detail).toBe("fwd: 'items[0]' must be a map");
     });

@@ -24,7 +24,6 @@ import type { LinkPeerInfo } from '../link-messages';
 import { guard, LinkChannel, WireCounters, writeFrame } from './channel';
 import { helloFrame, newNonce, parseAuth, serverMac, verifyAuth } from './handshake';
 import { decodeFrameValue, parseLinkFrame } from './link-frame';
-import { mutableLinkStats as stats } from './link-stats';
 import { LinkDrop, type LinkHandlers, type ResolvedLinkOptions } from './types';
 
 export type AcceptedLinkMsg =
@@ -73,7 +72,7 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
   private readonly startedAt = performance.now();
   private readonly nonce = newNonce();
   private readonly decoder: FrameDecoder;
-  private readonly counters = new WireCounters();
+  private readonly counters: WireCounters;
   private ctx!: ActorContext<AcceptedLinkMsg>;
   private channel: LinkChannel | undefined;
   private peer: LinkPeerInfo | undefined;
@@ -86,6 +85,7 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
     private readonly env: AcceptedLinkEnv,
   ) {
     this.o = env.o;
+    this.counters = new WireCounters(this.o.stats);
     this.decoder = new FrameDecoder(this.o.maxFrame);
   }
 
@@ -147,8 +147,8 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
 
   /** A drop the peer caused: counted and logged as a warning. */
   private fail(reason: LinkDrop, detail: string): void {
-    if (reason === LinkDrop.AuthFailed) stats.authFailures++;
-    else stats.protocolDrops++;
+    if (reason === LinkDrop.AuthFailed) this.o.stats.authFailures++;
+    else this.o.stats.protocolDrops++;
     this.o.log('warn', 'link dropped', {
       side: 'server',
       remote: this.remote,
@@ -172,7 +172,7 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
     const ch = this.channel!;
     ch.markClosed();
     this.env.up.delete(ch);
-    stats.up--;
+    this.o.stats.up--;
     this.o.log('info', 'link down', {
       side: 'server',
       remote: this.remote,
@@ -250,7 +250,7 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
     );
     this.channel = ch;
     up.add(ch);
-    stats.up++;
+    this.o.stats.up++;
     this.o.log('info', 'link up', {
       side: 'server',
       remote: this.remote,

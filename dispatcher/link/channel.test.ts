@@ -2,7 +2,7 @@ import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { decodePayload, FrameDecoder } from '../../protocol';
 import { LinkChannel, tickInterval, WireCounters } from './channel';
-import { linkStats } from './link-stats';
+import { newLinkStats, type LinkStats } from './link-stats';
 import { eventually, linkOptions, pub, socketPair, type LogLine } from './test-kit';
 import { resolveLinkOptions, type LinkOptions } from './types';
 
@@ -13,9 +13,11 @@ describe('LinkChannel', () => {
   let received: unknown[];
   let drops: string[];
   let logs: LogLine[];
+  let stats: LinkStats;
 
   beforeEach(async () => {
     pair = await socketPair();
+    stats = newLinkStats();
     received = [];
     drops = [];
     logs = [];
@@ -27,14 +29,14 @@ describe('LinkChannel', () => {
   afterEach(() => pair.close());
 
   function channel(over: Partial<LinkOptions> = {}, socket: net.Socket = pair.a): LinkChannel {
-    const o = resolveLinkOptions(linkOptions('self', over, logs));
+    const o = resolveLinkOptions(linkOptions('self', { stats, ...over }, logs));
     const ch: LinkChannel = new LinkChannel(
       socket,
       PEER,
       'peer:1',
       'dialed',
       o,
-      new WireCounters(),
+      new WireCounters(o.stats),
       (reason) => {
         ch.markClosed();
         drops.push(reason);
@@ -55,7 +57,7 @@ describe('LinkChannel', () => {
     it('returns false and counts the drop when the peer stops reading and the queue is full', async () => {
       pair.b.pause();
       const ch = channel({ sendQueueLimit: 256 * 1024 });
-      const before = linkStats().droppedSends;
+      const before = stats.droppedSends;
       const big = { op: 'pub', rid: 0, topic: 't', data: Buffer.alloc(16 * 1024, 1) } as const;
       let refused = false;
       // Bounded: the kernel buffers a few MB at most before the socket's own queue fills.
@@ -66,7 +68,7 @@ describe('LinkChannel', () => {
       expect(refused).toBe(true);
       expect(pair.a.writableLength).toBeLessThanOrEqual(256 * 1024);
       expect(ch.counters.droppedSends).toBeGreaterThan(0);
-      expect(linkStats().droppedSends).toBeGreaterThan(before);
+      expect(stats.droppedSends).toBeGreaterThan(before);
     });
 
     it('refuses a message larger than maxFrame without writing it', () => {

@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { encodeFrame } from '../../protocol';
 import type { LinkMsg, LinkPeerInfo } from '../link-messages';
 import { HEARTBEAT } from './link-frame';
-import { mutableLinkStats as stats } from './link-stats';
+import type { LinkStats } from './link-stats';
 import type { LinkEndpoint, LinkSide, ResolvedLinkOptions } from './types';
 
 const HEADER_BYTES = 4;
@@ -42,21 +42,24 @@ export class WireCounters {
   bytesOut = 0;
   droppedSends = 0;
 
+  /** `total`: the node's counters, which every link adds to as well. */
+  constructor(private readonly total: LinkStats) {}
+
   countIn(bytes: number): void {
     this.bytesIn += bytes;
-    stats.bytesIn += bytes;
+    this.total.bytesIn += bytes;
   }
 
   countFrameIn(): void {
     this.framesIn++;
-    stats.framesIn++;
+    this.total.framesIn++;
   }
 
   countOut(bytes: number): void {
     this.framesOut++;
     this.bytesOut += bytes;
-    stats.framesOut++;
-    stats.bytesOut += bytes;
+    this.total.framesOut++;
+    this.total.bytesOut += bytes;
   }
 
   /** The counters as `inspect` shows them. */
@@ -120,7 +123,7 @@ export class LinkChannel implements LinkEndpoint {
     }
     if (this.socket.writableLength + this.posted + frame.length > this.o.sendQueueLimit) {
       this.counters.droppedSends++;
-      stats.droppedSends++;
+      this.o.stats.droppedSends++;
       return false;
     }
     if (this.post === undefined) {
@@ -194,7 +197,7 @@ export class LinkChannel implements LinkEndpoint {
 
   private refuse(why: string, meta: Record<string, unknown>): false {
     this.counters.droppedSends++;
-    stats.droppedSends++;
+    this.o.stats.droppedSends++;
     this.o.log('warn', `link send dropped: ${why}`, {
       remote: this.remote,
       peer: this.peer.node,

@@ -17,7 +17,7 @@ export {
   type LinkTarget,
 } from './link-client';
 export { DEFAULT_BACKOFF, type Backoff } from './backoff';
-export { linkStats, type LinkStats } from './link-stats';
+export { newLinkStats, type LinkStats } from './link-stats';
 export {
   LINK_DEFAULTS,
   LinkDrop,

@@ -29,7 +29,6 @@ import {
   verifyWelcome,
 } from './handshake';
 import { decodeFrameValue, HEARTBEAT, parseLinkFrame } from './link-frame';
-import { mutableLinkStats as stats } from './link-stats';
 import {
   LinkDrop,
   resolveLinkOptions,
@@ -98,7 +97,7 @@ class LinkClient implements Behavior<LinkClientMsg> {
   private gen = 0;
   private socket: net.Socket | undefined;
   private decoder: FrameDecoder | undefined;
-  private readonly counters = new WireCounters();
+  private readonly counters: WireCounters;
   private clientNonce = '';
   private hello: { nonce: string; peer: LinkPeerInfo } | undefined;
   private channel: LinkChannel | undefined;
@@ -113,6 +112,7 @@ class LinkClient implements Behavior<LinkClientMsg> {
     private readonly handlers: LinkHandlers,
   ) {
     this.o = resolveLinkOptions(opts);
+    this.counters = new WireCounters(this.o.stats);
     this.target = opts.target;
     this.remote = `${opts.target.host}:${opts.target.port}`;
     this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
@@ -182,7 +182,7 @@ class LinkClient implements Behavior<LinkClientMsg> {
 
   private connect(): void {
     const gen = (this.gen = ++lastGen);
-    if (this.connects++ > 0) stats.reconnects++;
+    if (this.connects++ > 0) this.o.stats.reconnects++;
     this.state = S.Connecting;
     this.hello = undefined;
     this.clientNonce = newNonce();
@@ -299,7 +299,7 @@ class LinkClient implements Behavior<LinkClientMsg> {
       },
     );
     this.channel = ch;
-    stats.up++;
+    this.o.stats.up++;
     this.o.log('info', 'link up', {
       side: 'client',
       remote: this.remote,
@@ -322,8 +322,9 @@ class LinkClient implements Behavior<LinkClientMsg> {
 
   /** A drop the peer (or the network) caused: counted, logged as a warning, retried. */
   private fail(reason: LinkDrop, detail: string): void {
-    if (reason === LinkDrop.AuthFailed || reason === LinkDrop.NotLoopback) stats.authFailures++;
-    else stats.protocolDrops++;
+    if (reason === LinkDrop.AuthFailed || reason === LinkDrop.NotLoopback)
+      this.o.stats.authFailures++;
+    else this.o.stats.protocolDrops++;
     this.o.log('warn', 'link dropped', {
       side: 'client',
       remote: this.remote,
@@ -348,7 +349,7 @@ class LinkClient implements Behavior<LinkClientMsg> {
     else this.state = S.Stopped;
     if (ch === undefined) return;
     ch.markClosed();
-    stats.up--;
+    this.o.stats.up--;
     this.o.log('info', 'link down', {
       side: 'client',
       remote: this.remote,

@@ -27,7 +27,6 @@ import { acceptedLinkBehavior, type AcceptedLinkEnv } from './accepted-link';
 import { tickInterval, type LinkChannel } from './channel';
 import { isLoopback } from './handshake';
 import { linkActorName } from './link-client';
-import { mutableLinkStats as stats } from './link-stats';
 import {
   resolveLinkOptions,
   LinkDrop,
@@ -184,7 +183,7 @@ function linkServerBehavior(
       const { socket } = msg;
       const remote = formatRemote(socket.remoteAddress, socket.remotePort);
       if (o.secret === undefined && !isLoopback(socket.remoteAddress)) {
-        stats.authFailures++;
+        o.stats.authFailures++;
         return refuse(socket, 'link dropped', {
           side: 'server',
           remote,
@@ -195,7 +194,7 @@ function linkServerBehavior(
       const address = socket.remoteAddress ?? '?';
       const fromAddress = pending.get(address) ?? 0;
       if (fromAddress >= o.maxPendingPerAddress || pendingTotal >= MAX_PENDING) {
-        stats.refused++;
+        o.stats.refused++;
         return refuse(socket, 'link refused', {
           side: 'server',
           remote,

@@ -1,6 +1,7 @@
 /**
- * Process-wide link counters for /metrics. Links of both sides add to the same counters: a
- * process is one node, and its operators want one number per question.
+ * Link counters for /metrics. The node owns one set and hands it to every link through
+ * `LinkOptions.stats`: links of both sides add to the same counters, because a process is one
+ * node and its operators want one number per question.
  */
 export interface LinkStats {
   /** Links up right now (gauge). */
@@ -21,23 +22,17 @@ export interface LinkStats {
   droppedSends: number;
 }
 
-const stats: LinkStats = {
-  up: 0,
-  reconnects: 0,
-  authFailures: 0,
-  refused: 0,
-  protocolDrops: 0,
-  framesIn: 0,
-  framesOut: 0,
-  bytesIn: 0,
-  bytesOut: 0,
-  droppedSends: 0,
-};
-
-/** A snapshot of the counters. */
-export function linkStats(): LinkStats {
-  return { ...stats };
+export function newLinkStats(): LinkStats {
+  return {
+    up: 0,
+    reconnects: 0,
+    authFailures: 0,
+    refused: 0,
+    protocolDrops: 0,
+    framesIn: 0,
+    framesOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    droppedSends: 0,
+  };
 }
-
-/** For the links of this folder only. */
-export const mutableLinkStats: LinkStats = stats;

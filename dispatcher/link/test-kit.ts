@@ -5,6 +5,7 @@ import { eventually } from '../../actors/test-kit';
 import { decodePayload, encodeFrame, FrameDecoder } from '../../protocol';
 import type { LinkMsg, LinkPeerInfo } from '../link-messages';
 import { authFrame, newNonce, parseHello } from './handshake';
+import { newLinkStats } from './link-stats';
 import type { LinkEndpoint, LinkHandlers, LinkOptions } from './types';
 
 export { eventually } from '../../actors/test-kit';
@@ -31,6 +32,7 @@ export function linkOptions(
     sendQueueLimit: 8 * 1024 * 1024,
     handshakeTimeoutMs: 5000,
     log: (level, msg, meta) => logs.push({ level, msg, meta }),
+    stats: newLinkStats(),
     ...over,
   };
 }

@@ -1,3 +1,4 @@
+import { newLinkStats } from './link-stats';
 import { LINK_DEFAULTS, resolveLinkOptions } from './types';
 
 describe('resolveLinkOptions', () => {
@@ -6,6 +7,7 @@ describe('resolveLinkOptions', () => {
     secret: undefined,
     maxFrame: 1024,
     log: () => undefined,
+    stats: newLinkStats(),
   } as const;
 
   it('fills the defaults of the options not given', () => {

@@ -3,6 +3,7 @@
  * callbacks a node hands to a link, and the options both sides share.
  */
 import type { LinkMsg, LinkPeerInfo } from '../link-messages';
+import type { LinkStats } from './link-stats';
 
 /**
  * Which side opened the link: `dialed` links go to an address this node was configured with
@@ -60,6 +61,8 @@ export interface LinkOptions {
   /** Handshakes in flight from one remote address past which its connections are refused. */
   maxPendingPerAddress?: number;
   log: LinkLog;
+  /** Where every link of the node counts (the node owns it; /metrics reads it). */
+  stats: LinkStats;
 }
 
 export const LINK_DEFAULTS = {
@@ -88,6 +91,7 @@ export function resolveLinkOptions(o: LinkOptions): ResolvedLinkOptions {
     acceptTimeoutMs: o.acceptTimeoutMs ?? LINK_DEFAULTS.acceptTimeoutMs,
     maxPendingPerAddress: o.maxPendingPerAddress ?? LINK_DEFAULTS.maxPendingPerAddress,
     log: o.log,
+    stats: o.stats,
   };
 }
 
