@@ -1,7 +1,8 @@
 import { ActorNameTakenError, InvalidActorNameError } from './errors';
 import { Overflow } from './mailbox';
-import { deferred, eventually, flush, testSystem } from './test-kit';
+import { deferred, flush, testSystem } from '../testing/actor-system';
 import type { ActorRef, Behavior } from './types';
+import { eventually } from '../testing/eventually';
 
 function recorder<M>(log: M[]): () => Behavior<M> {
   return () => ({ receive: (msg) => void log.push(msg) });

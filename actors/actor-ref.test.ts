@@ -1,5 +1,5 @@
 import { cellOf } from './actor-ref';
-import { testSystem } from './test-kit';
+import { testSystem } from '../testing/actor-system';
 import type { ActorRef } from './types';
 
 describe('ActorRef (the cell)', () => {

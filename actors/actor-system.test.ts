@@ -1,6 +1,7 @@
 import { ActorSystem } from './actor-system';
-import { deferred, eventually, flush, recordsStop, testSystem } from './test-kit';
+import { deferred, flush, recordsStop, testSystem } from '../testing/actor-system';
 import type { ActorContext, Behavior } from './types';
+import { eventually } from '../testing/eventually';
 
 const idle = (): Behavior<unknown> => ({ receive: () => undefined });
 

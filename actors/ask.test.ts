@@ -1,8 +1,9 @@
 import { ask } from './ask';
 import { ActorStoppedError, AskTimeoutError, MailboxOverflowError } from './errors';
 import { Overflow } from './mailbox';
-import { deferred, eventually, sleep, testSystem } from './test-kit';
+import { deferred, sleep, testSystem } from '../testing/actor-system';
 import type { ActorRef, Behavior } from './types';
+import { eventually } from '../testing/eventually';
 
 type Req = { kind: 'echo' | 'slow' | 'silent'; text: string; replyTo: ActorRef<string> };
 

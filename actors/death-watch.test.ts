@@ -1,5 +1,6 @@
-import { deferred, eventually, flush, testSystem } from './test-kit';
+import { deferred, flush, testSystem } from '../testing/actor-system';
 import type { ActorContext, ActorRef, Behavior } from './types';
+import { eventually } from '../testing/eventually';
 
 type Cmd = { watch: ActorRef<unknown> } | { unwatch: ActorRef<unknown> };
 

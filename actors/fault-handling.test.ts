@@ -1,6 +1,7 @@
 import { Directive, oneForOne } from './supervision';
-import { deferred, eventually, flush, testSystem } from './test-kit';
+import { deferred, flush, testSystem } from '../testing/actor-system';
 import type { ActorContext, ActorRef, Behavior, SpawnOptions } from './types';
+import { eventually } from '../testing/eventually';
 
 class Recoverable extends Error {}
 class Fatal extends Error {}

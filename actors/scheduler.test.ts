@@ -1,5 +1,5 @@
 import { Scheduler, type Runnable } from './scheduler';
-import { flush } from './test-kit';
+import { flush } from '../testing/actor-system';
 
 function busyWait(ms: number): void {
   const end = performance.now() + ms;

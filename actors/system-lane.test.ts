@@ -1,5 +1,6 @@
-import { eventually, flush, testSystem } from './test-kit';
+import { flush, testSystem } from '../testing/actor-system';
 import type { ActorContext, Behavior } from './types';
+import { eventually } from '../testing/eventually';
 
 function recorder<M>(log: M[]): () => Behavior<M> {
   return () => ({ receive: (msg) => void log.push(msg) });

@@ -1,4 +1,5 @@
-import { eventually, flush, recordsStop, testSystem } from './test-kit';
+import { flush, recordsStop, testSystem } from '../testing/actor-system';
+import { eventually } from '../testing/eventually';
 
 describe('termination', () => {
   describe('stop', () => {

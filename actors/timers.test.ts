@@ -1,5 +1,6 @@
-import { deferred, eventually, flush, sleep, testSystem } from './test-kit';
+import { deferred, flush, sleep, testSystem } from '../testing/actor-system';
 import type { ActorContext, Behavior } from './types';
+import { eventually } from '../testing/eventually';
 
 type Msg = 'tick' | 'start-single' | 'start-periodic' | 'cancel' | 'boom' | 'stop';
 

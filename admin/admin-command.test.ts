@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { ADMIN_USAGE, runAdminCommand } from './admin-command';
 import { AdminServer } from './admin-server';
-import { FakeAdminTarget } from './fake-admin-target';
+import { FakeAdminTarget } from '../testing/fake-admin-target';
 
 let dir: string;
 let path: string;

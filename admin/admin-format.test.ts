@@ -1,5 +1,5 @@
 import { formatStats, formatTree } from './admin-format';
-import { actor } from './fake-admin-target';
+import { actor } from '../testing/fake-admin-target';
 
 describe(formatTree, () => {
   it('draws the root by path and children by name with aligned columns', () => {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pino from 'pino';
 import { AdminServer, type AdminLog } from './admin-server';
-import { RawAdminClient } from './admin-test-client';
-import { FakeAdminTarget, actor } from './fake-admin-target';
+import { RawAdminClient } from '../testing/admin-client';
+import { FakeAdminTarget, actor } from '../testing/fake-admin-target';
 
 // A pino logger must fit where the admin server takes a logger (checked by tsc).
 const pinoFits: AdminLog = pino({ level: 'silent' });

@@ -1,4 +1,4 @@
-import { actor } from './fake-admin-target';
+import { actor } from '../testing/fake-admin-target';
 import { pruneTree } from './prune-tree';
 
 describe(pruneTree, () => {

@@ -11,7 +11,7 @@ import {
   sign,
   TempDir,
   type TestKeyPair,
-} from './test-kit';
+} from '../testing/auth-keys';
 
 const T0 = 1_800_000_000_000;
 

@@ -10,7 +10,7 @@ import {
   TempDir,
   unsigned,
   type TestKeyPair,
-} from './test-kit';
+} from '../testing/auth-keys';
 
 const SECRET = 'a-shared-secret-of-at-least-32-bytes!';
 const T0 = 1_800_000_000_000;

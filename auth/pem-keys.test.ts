@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { parsePemKeys, MAX_PEM_KEYS } from './pem-keys';
-import { ecPair, pemOf, rsaPair } from './test-kit';
+import { ecPair, pemOf, rsaPair } from '../testing/auth-keys';
 
 describe('parsePemKeys', () => {
   it('reads every public key block of a file, with the algorithms of its kind', () => {

@@ -1,5 +1,5 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { ecPair, edPair } from './test-kit';
+import { ecPair, edPair } from '../testing/auth-keys';
 import { pickKeys, thumbprint, toVerifyKey, UNKNOWN_KID } from './verify-keys';
 
 const ec1 = toVerifyKey(ecPair().publicKey, 'ec1', { kid: 'k1' });

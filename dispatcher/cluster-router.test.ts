@@ -1,5 +1,5 @@
 import { ActorSystem, type ActorRef } from '../actors';
-import { eventually } from '../actors/test-kit';
+
 import { ErrorCode } from '../protocol';
 import {
   CLUSTER_ROUTER_SPAWN,
@@ -19,6 +19,7 @@ import type { LinkEndpoint, LinkSide } from './link';
 import type { LinkMsg, LinkPeerInfo, LinkRole } from './link-messages';
 import { ownerOf } from './rendezvous';
 import { isFailure, type PublishOutcome, type PublishResult, type TopicEvent } from './types';
+import { eventually } from '../testing/eventually';
 
 const SELF = 'd1';
 const PEER = 'd2';

@@ -11,6 +11,7 @@ import {
 import type { PublishItem } from './publish-request';
 import { eventBytes } from './history-budget';
 import type { HistoryAnswer, PublishResult, TopicEvent } from './types';
+import { eventually } from '../testing/eventually';
 
 interface Harness {
   system: ActorSystem;
@@ -69,15 +70,6 @@ function interest(ref: ActorRef<DispatcherMsg>, gateway: string, topic: string, 
 
 function brief(events: readonly TopicEvent[]): string[] {
   return events.map((e) => `${e.topic}#${e.seq}=${String(e.data)}`);
-}
-
-/** Polls `cond` once per macrotask until it holds; throws after `timeoutMs`. */
-async function eventually(cond: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
 }
 
 const pub = (topic: string, data: unknown): PublishItem => ({ topic, data });

@@ -4,6 +4,7 @@ import { decodePayload, encodeFrame, FrameDecoder } from '../protocol';
 import { newDispatcherStats, type DispatcherMsg, type DispatcherStats } from './dispatcher-actor';
 import type { PublishItem } from './publish-request';
 import { PublisherServer, type PublisherServerOptions } from './publisher-server';
+import { eventually } from '../testing/eventually';
 
 const MAX_FRAME = 4096;
 /** Deadlines in these tests are short; the sweep that enforces them runs this often. */
@@ -173,14 +174,6 @@ function isReply(v: unknown): v is Record<string, unknown> {
 
 function withoutBarrier(items: PublishItem[]): PublishItem[] {
   return items.filter((i) => i.topic !== 'barrier');
-}
-
-async function eventually(cond: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
 }
 
 describe(PublisherServer, () => {

@@ -1,12 +1,13 @@
 import { ActorSystem, clockMs, type ActorRef, type SpawnOptions } from '../actors';
-import { eventually } from '../actors/test-kit';
+
 import { msgpackCodec } from '../protocol';
 import { packMsgpack } from '../protocol/msgpack';
 import { ConnectionActor, type ConnectionLimits } from './connection-actor';
 import { newGatewayStats, type GatewayStats } from './gateway-stats';
 import type { ConnMsg, RouterMsg } from './messages';
-import { NullConn, stubDispatcher } from './test-doubles';
+import { NullConn, stubDispatcher } from '../testing/doubles';
 import type { SendResult } from './transport';
+import { eventually } from '../testing/eventually';
 
 const limits: ConnectionLimits = {
   heartbeatMs: 1000,

@@ -9,7 +9,7 @@ import { newGatewayStats } from './gateway-stats';
 import { InterestTable } from './interest-table';
 import type { RouterMsg } from './messages';
 import { routerBehavior } from './topic-router';
-import { NullConn, stubDispatcher } from './test-doubles';
+import { NullConn, stubDispatcher } from '../testing/doubles';
 import type { SendResult } from './transport';
 
 const limits: ConnectionLimits = {

@@ -2,7 +2,8 @@
  * PROTOCOL.md section 2 against the real `troupe start`, on both transports.
  */
 import { pack } from 'msgpackr';
-import { metric, startNode, TestClient, TestPublisher, until, type Node } from './harness';
+import { metric, startNode, TestClient, TestPublisher, type Node } from './harness';
+import { eventually } from '../testing/eventually';
 
 describe.each(['uws', 'ws'])('client protocol over %s', (transport) => {
   let node: Node;
@@ -219,7 +220,7 @@ describe.each(['uws', 'ws'])('client protocol over %s', (transport) => {
       const c = await TestClient.connect(node.ws);
       c.sendRaw(pack({ op: 'pub', id: 1, topic: 'big', data: 'x'.repeat(8000) }));
       expect((await c.closed).code).toBe(1009);
-      await until(async () => (await metric(node, 'troupe_disconnects_total')) > 0);
+      await eventually(async () => (await metric(node, 'troupe_disconnects_total')) > 0);
     });
 
     it('answers err 400 per bad message of a batch and serves the good ones', async () => {

@@ -9,10 +9,10 @@ import {
   startNode,
   TestClient,
   TestPublisher,
-  until,
   type Msg,
   type Node,
 } from './harness';
+import { eventually } from '../testing/eventually';
 
 const SECRET = 'cluster-s3cret';
 
@@ -66,7 +66,7 @@ async function acceptedPeers(n: Node): Promise<string[]> {
 }
 
 async function linkedTo(n: Node, count: number): Promise<void> {
-  await until(async () => ((await stats(n)).dispatchers as string[]).length === count, 10_000);
+  await eventually(async () => ((await stats(n)).dispatchers as string[]).length === count, 10_000);
 }
 
 describe('dispatcher tier', () => {
@@ -105,7 +105,7 @@ describe('dispatcher tier', () => {
     nodes.push(dWest, d1, d2, ...gws, gWest);
     for (const g of gws) await linkedTo(g, 2);
     await linkedTo(gWest, 1);
-    await until(
+    await eventually(
       async () => ((await stats(d1)).cluster as { ownershipChanges: number }).ownershipChanges > 0,
       10_000,
     );
@@ -198,7 +198,7 @@ describe('dispatcher tier', () => {
   it('refuses a gateway with the wrong secret and keeps serving', async () => {
     const rogue = await gateway([d1Port], ['--node-id', 'rogue'], 'wrong');
     nodes.push(rogue);
-    await until(async () => {
+    await eventually(async () => {
       const text = await (await fetch(`${rogue.http}/metrics`)).text();
       return /troupe_link_auth_failures_total [1-9]/.test(text) || /troupe_links_up 0/.test(text);
     });
@@ -312,11 +312,11 @@ describe('dispatcher tier', () => {
     nodes.push(g);
     const victim = await TestClient.connect(g.ws);
     await victim.request({ op: 'sub', id: 1, topic: 'gw-kill' });
-    await until(async () => (await acceptedPeers(d1)).includes('g-temp'), 10_000);
+    await eventually(async () => (await acceptedPeers(d1)).includes('g-temp'), 10_000);
     await g.stop('SIGKILL');
     expect((await victim.closed).code).toBe(1006);
     // Its accepted link actor on the dispatcher stops with the socket.
-    await until(async () => !(await acceptedPeers(d1)).includes('g-temp'), 10_000);
+    await eventually(async () => !(await acceptedPeers(d1)).includes('g-temp'), 10_000);
     const p = await TestPublisher.connect(d1.publishPort);
     p.send({ op: 'pub', topic: 'gw-kill', data: 'still' });
     expect((await survivor.events('gw-kill', 1))[0]!.data).toBe('still');

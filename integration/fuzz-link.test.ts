@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { encodeFrame } from '../protocol';
 import { parseLinkFrame } from '../dispatcher/link/link-frame';
-import { RawPeer } from '../dispatcher/link/test-kit';
+import { RawPeer } from '../testing/link-peers';
 import { Bystander, dataArb, FUZZ_SEED, idArb, runs, topicArb } from './fuzz-kit';
 import { LISTENERS, startNode, type Node } from './harness';
 

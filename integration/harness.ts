@@ -271,17 +271,6 @@ export class TestPublisher {
   }
 }
 
-export async function until(
-  cond: () => boolean | Promise<boolean>,
-  timeoutMs = 5000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** One request on the admin socket. */
 export function adminCall(socketPath: string, req: unknown): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {

@@ -5,16 +5,8 @@
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { promisify } from 'node:util';
-import {
-  adminCall,
-  BIN,
-  metric,
-  startNode,
-  TestClient,
-  TestPublisher,
-  until,
-  type Node,
-} from './harness';
+import { adminCall, BIN, metric, startNode, TestClient, TestPublisher, type Node } from './harness';
+import { eventually } from '../testing/eventually';
 
 const run = promisify(execFile);
 
@@ -186,7 +178,7 @@ describe('connection bounds', () => {
     }
     const evs = await fast.events('flood', 2000, 20_000);
     expect(evs[1999]!.data).toMatchObject({ i: 1999 });
-    await until(async () => (await metric(node, 'troupe_drops_total')) > 0, 10_000);
+    await eventually(async () => (await metric(node, 'troupe_drops_total')) > 0, 10_000);
     const text = await (await fetch(`${node.http}/metrics`)).text();
     expect(text).toMatch(/troupe_disconnects_total\{reason="slow_consumer"\} 1/);
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { decodePayload, encodeFrame, FrameDecoder } from '../protocol';
-import { freePort, metric, startNode, TestClient, until, type Node } from './harness';
+import { freePort, metric, startNode, TestClient, type Node } from './harness';
+import { eventually } from '../testing/eventually';
 
 const MAX = 2;
 
@@ -31,7 +32,7 @@ describe.each(['uws', 'ws'])('limits over %s', (transport) => {
     expect(await metric(node, 'troupe_bad_input_total{kind="max_connections"}')).toBe(1);
 
     clients[0]!.close();
-    await until(async () => {
+    await eventually(async () => {
       try {
         clients.push(await TestClient.connect(node.ws));
         return true;
@@ -98,7 +99,7 @@ describe('out of file descriptors (uws, ulimit -n 300)', () => {
     expect(cpuMs(node.proc.pid!) - before).toBeLessThan(300);
 
     for (const s of raw) s.destroy();
-    await until(async () => (await healthz(node)) === 200, 5000);
+    await eventually(async () => (await healthz(node)) === 200, 5000);
     const c = await TestClient.connect(node.ws);
     c.close();
   });

@@ -4,18 +4,11 @@
  * answers the whole node.
  */
 import http from 'node:http';
-import {
-  adminCall,
-  startNode,
-  TestClient,
-  TestPublisher,
-  until,
-  type Msg,
-  type Node,
-} from './harness';
+import { adminCall, startNode, TestClient, TestPublisher, type Msg, type Node } from './harness';
 import { authFrame, newNonce, parseHello } from '../dispatcher/link/handshake';
-import { eventually, RawPeer } from '../dispatcher/link/test-kit';
+import { RawPeer } from '../testing/link-peers';
 import { processAlive as alive } from '../workers/process-alive';
+import { eventually } from '../testing/eventually';
 
 interface WorkerStats {
   index: number;
@@ -213,7 +206,7 @@ describe('troupe start --workers 2', () => {
     process.kill(victim.pid, 'SIGKILL');
 
     for (const c of victims) expect((await c.closed).code).toBe(1006);
-    await until(async () => {
+    await eventually(async () => {
       const w = (await workerStats(node))[0]!;
       return w.up && w.pid !== victim.pid;
     }, 10_000);
@@ -250,6 +243,6 @@ describe('troupe start --workers 2', () => {
       expect((await c.closed).code).toBe(1001);
     }
     expect(code).toBe(0);
-    await until(() => !pids.some(alive), 5_000);
+    await eventually(() => !pids.some(alive), 5_000);
   });
 });

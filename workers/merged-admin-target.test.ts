@@ -1,5 +1,5 @@
 import type { TreeNode } from '../admin/admin-target';
-import { actor, FakeAdminTarget } from '../admin/fake-admin-target';
+import { actor, FakeAdminTarget } from '../testing/fake-admin-target';
 import { mergedAdminTarget, type MergedAdminOptions } from './merged-admin-target';
 import type { WorkerSlot } from './worker-pool';
 import { WorkerTopic, type PathRequest, type TreeRequest } from './worker-protocol';

@@ -1,4 +1,4 @@
-import { actor, sampleTree } from '../admin/fake-admin-target';
+import { actor, sampleTree } from '../testing/fake-admin-target';
 import {
   fromWorkerInspect,
   fromWorkerPath,

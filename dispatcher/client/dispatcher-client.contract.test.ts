@@ -24,11 +24,12 @@ import {
   type DispatcherMsg,
 } from '../dispatcher-actor';
 import { LinkServer, type LinkHandlers } from '../link';
-import { eventually, linkOptions } from '../link/test-kit';
+import { linkOptions } from '../../testing/link-peers';
 import type { TopicEvent } from '../types';
 import { InProcessDispatcherClient } from './in-process-client';
 import { RemoteDispatcherClient } from './remote-client';
 import type { DispatcherClient } from './types';
+import { eventually } from '../../testing/eventually';
 
 /** Generous bound for a link to come up over loopback. */
 const LINK_WAIT_MS = 10_000;

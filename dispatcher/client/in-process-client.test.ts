@@ -1,5 +1,5 @@
 import { ActorSystem, type ActorRef } from '../../actors';
-import { eventually } from '../../actors/test-kit';
+
 import {
   dispatcherBehavior,
   newDispatcherStats,
@@ -9,6 +9,7 @@ import {
 import { DispatcherUnavailableError } from '../errors';
 import type { TopicEvent } from '../types';
 import { InProcessDispatcherClient } from './in-process-client';
+import { eventually } from '../../testing/eventually';
 
 interface Harness {
   system: ActorSystem;

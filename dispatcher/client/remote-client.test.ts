@@ -2,11 +2,12 @@ import { ActorSystem } from '../../actors';
 import { InterestTable } from '../../gateway/interest-table';
 import { DispatcherUnavailableError } from '../errors';
 import { LinkServer, type LinkEndpoint, type LinkHandlers } from '../link';
-import { eventually, linkOptions } from '../link/test-kit';
+import { linkOptions } from '../../testing/link-peers';
 import type { LinkMsg } from '../link-messages';
 import { ownerOf } from '../rendezvous';
 import type { TopicEvent } from '../types';
 import { RemoteDispatcherClient, type RemoteClientOptions } from './remote-client';
+import { eventually } from '../../testing/eventually';
 
 /** Generous bound for a link to come up, including a reconnect after backoff. */
 const LINK_WAIT_MS = 10_000;

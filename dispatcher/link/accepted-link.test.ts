@@ -4,7 +4,6 @@ import { LinkServer } from './link-server';
 import { newLinkStats, type LinkStats } from './link-stats';
 import type { ActorSystem } from '../../actors';
 import {
-  eventually,
   linkOptions,
   newSystem,
   pub,
@@ -12,8 +11,9 @@ import {
   Recorder,
   SECRET,
   type LogLine,
-} from './test-kit';
+} from '../../testing/link-peers';
 import type { LinkOptions } from './types';
+import { eventually } from '../../testing/eventually';
 
 const GATEWAY = { node: 'gw-1', role: 'gateway', dc: 'local' } as const;
 

@@ -3,8 +3,9 @@ import { performance } from 'node:perf_hooks';
 import { decodePayload, FrameDecoder } from '../../protocol';
 import { LinkChannel, tickInterval, WireCounters } from './channel';
 import { newLinkStats, type LinkStats } from './link-stats';
-import { eventually, linkOptions, pub, socketPair, type LogLine } from './test-kit';
+import { linkOptions, pub, socketPair, type LogLine } from '../../testing/link-peers';
 import { resolveLinkOptions, type LinkOptions } from './types';
+import { eventually } from '../../testing/eventually';
 
 const PEER = { node: 'peer', role: 'gateway', dc: 'local' } as const;
 

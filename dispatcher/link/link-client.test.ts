@@ -2,7 +2,6 @@ import type { ActorRef, ActorSystem } from '../../actors';
 import { linkActorName, linkClientBehavior, type LinkClientMsg } from './link-client';
 import { LinkServer } from './link-server';
 import {
-  eventually,
   linkOptions,
   newSystem,
   fail,
@@ -12,8 +11,9 @@ import {
   recordingProxy,
   SECRET,
   type LogLine,
-} from './test-kit';
+} from '../../testing/link-peers';
 import type { LinkOptions } from './types';
+import { eventually } from '../../testing/eventually';
 
 describe('linkClientBehavior', () => {
   let system: ActorSystem;

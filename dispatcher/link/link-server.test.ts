@@ -2,14 +2,14 @@ import net from 'node:net';
 import { formatRemote, LinkServer } from './link-server';
 import type { ActorSystem } from '../../actors';
 import {
-  eventually,
   linkOptions,
   newSystem,
   pub,
   RawPeer,
   Recorder,
   type LogLine,
-} from './test-kit';
+} from '../../testing/link-peers';
+import { eventually } from '../../testing/eventually';
 
 const GATEWAY = { node: 'gw-1', role: 'gateway', dc: 'local' } as const;
 

@@ -20,11 +20,11 @@ import {
   slowHandshake,
   start,
   stopAll,
-  waitFor,
   writeUntilReset,
-} from './contract-kit';
+} from '../../testing/transport-contract';
 import { TransportListenError } from './errors';
 import { UWS_MAX_PAYLOAD } from './uws';
+import { eventually } from '../../testing/eventually';
 
 afterEach(stopAll);
 
@@ -72,7 +72,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       await h.transport.close();
       await expect(h.connect()).rejects.toThrow();
       client.send('still here');
-      await waitFor('message after close()', () => h.events.messages.length === 1);
+      await eventually(() => h.events.messages.length === 1, 3000, 'message after close()');
       expect(h.transport.connections).toBe(1);
     });
   });
@@ -103,7 +103,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       });
       const client = await h.connect(['troupe.v1.msgpack', 'troupe.v1.json']);
       expect(client.protocol).toBe('troupe.v1.json');
-      await waitFor('open', () => userDataAtOpen !== undefined);
+      await eventually(() => userDataAtOpen !== undefined, 3000, 'open');
       expect(userDataAtOpen).toBe(actor);
       expect(h.transport.connections).toBe(1);
     });
@@ -130,7 +130,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       });
       const client = await h.connect(['troupe.v1.json']);
       expect(client.protocol).toBe('troupe.v1.json');
-      await waitFor('open', () => h.events.opened.length === 1);
+      await eventually(() => h.events.opened.length === 1, 3000, 'open');
       expect(h.events.opened[0]!.userData).toBe('late');
     });
 
@@ -190,7 +190,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
     it('reports IPv6 peers the way Node does', async () => {
       const h = await start(kind, {}, {}, '::1');
       await h.connect();
-      await waitFor('open', () => h.events.opened.length === 1);
+      await eventually(() => h.events.opened.length === 1, 3000, 'open');
       expect(h.events.upgrades[0]!.remoteAddress).toBe('::1');
       expect(h.events.opened[0]!.remoteAddress).toBe('::1');
     });
@@ -204,7 +204,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       const h = await start(kind, { refused: () => refused++ }, { maxConnections: MAX });
       const clients: WebSocket[] = [];
       for (let i = 0; i < MAX; i++) clients.push(await h.connect());
-      await waitFor(`${MAX} opens`, () => h.transport.connections === MAX);
+      await eventually(() => h.transport.connections === MAX, 3000, `${MAX} opens`);
 
       const res = await rejectedUpgrade(h.url());
       expect(res.status).toBe(503);
@@ -215,9 +215,9 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       const gone = closed(clients[0]!);
       clients[0]!.close(1000, 'leaving');
       await gone;
-      await waitFor('count drops', () => h.transport.connections === MAX - 1);
+      await eventually(() => h.transport.connections === MAX - 1, 3000, 'count drops');
       await h.connect();
-      await waitFor('reopened', () => h.transport.connections === MAX);
+      await eventually(() => h.transport.connections === MAX, 3000, 'reopened');
       expect(refused).toBe(1);
     });
 
@@ -237,12 +237,12 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
         { maxConnections: 1 },
       );
       const first = h.connect();
-      await waitFor('deciding', () => deciding === 1);
+      await eventually(() => deciding === 1, 3000, 'deciding');
       expect((await rejectedUpgrade(h.url())).status).toBe(503);
       expect(deciding).toBe(1);
       release();
       await first;
-      await waitFor('open', () => h.transport.connections === 1);
+      await eventually(() => h.transport.connections === 1, 3000, 'open');
     });
   });
 
@@ -280,7 +280,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       expect(Buffer.compare(got.data, first)).toBe(0);
 
       client.send(Buffer.alloc(16, 0xee));
-      await waitFor('second message', () => h.events.messages.length === 2);
+      await eventually(() => h.events.messages.length === 2, 3000, 'second message');
       await new Promise((r) => setTimeout(r, 10));
       const kept = h.events.messages[0]!.data;
       expect(kept).toBeInstanceOf(Uint8Array);
@@ -307,7 +307,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       const h = await start(kind);
       const client = await h.connect();
       client.send('x'.repeat(MAX_PAYLOAD));
-      await waitFor('message', () => h.events.messages.length === 1);
+      await eventually(() => h.events.messages.length === 1, 3000, 'message');
       expect(h.events.closes).toHaveLength(0);
     });
 
@@ -460,7 +460,7 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
         for (let i = 0; i < 5; i++) results.push(conn.send(`m${i}`, false));
       });
       expect(results).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
-      await waitFor('5 messages', () => got.length === 5);
+      await eventually(() => got.length === 5, 3000, '5 messages');
       expect(got).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
     });
 
@@ -482,8 +482,8 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
       expect(conn.bufferedAmount()).toBeLessThanOrEqual(MAX_BACKPRESSURE + chunk.length);
 
       socket.resume();
-      await waitFor('drain', () => h.events.drains.length > 0, 10_000);
-      await waitFor('buffer empty', () => conn.bufferedAmount() === 0, 10_000);
+      await eventually(() => h.events.drains.length > 0, 10_000, 'drain');
+      await eventually(() => conn.bufferedAmount() === 0, 10_000, 'buffer empty');
       expect(conn.send('after', false)).toBe('ok');
     });
     it('destroys the socket of a client that does not read within 2 s of a 4008 close', async () => {
@@ -607,20 +607,20 @@ describe.each(Object.values(TransportKind))('Transport (%s)', (kind) => {
     it('counts open connections and closes them all with code and reason', async () => {
       const h = await start(kind);
       const clients = await Promise.all([h.connect(), h.connect(), h.connect()]);
-      await waitFor('3 opens', () => h.events.opened.length === 3);
+      await eventually(() => h.events.opened.length === 3, 3000, '3 opens');
       expect(h.transport.connections).toBe(3);
 
       const first = closed(clients[0]!);
       clients[0]!.close(1000, 'leaving');
       await first;
-      await waitFor('count drops', () => h.transport.connections === 2);
+      await eventually(() => h.transport.connections === 2, 3000, 'count drops');
 
       const rest = clients.slice(1).map(closed);
       h.transport.closeAll(1001, 'going away');
       expect(h.transport.connections).toBe(0);
       for (const got of await Promise.all(rest))
         expect(got).toEqual({ code: 1001, reason: 'going away' });
-      await waitFor('3 close reports', () => h.events.closes.length === 3);
+      await eventually(() => h.events.closes.length === 3, 3000, '3 close reports');
       expect(h.events.closes.slice(1).map((c) => c.code)).toEqual([1001, 1001]);
     });
   });

@@ -3,7 +3,7 @@
  * micro-benchmark: nothing here is used by the server itself.
  */
 import type { DispatcherClient } from '../dispatcher/client';
-import type { SendResult, TransportConnection } from './transport';
+import type { SendResult, TransportConnection } from '../gateway/transport';
 
 /** A socket that accepts every frame; subclasses record what they need. */
 export class NullConn implements TransportConnection {

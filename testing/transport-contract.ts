@@ -15,7 +15,8 @@ import {
   type TransportKind,
   type TransportOptions,
   type UpgradeRequest,
-} from '.';
+} from '../gateway/transport';
+import { eventually } from './eventually';
 
 export const WS_PATH = '/v1/ws';
 export const MAX_PAYLOAD = 1024;
@@ -115,10 +116,11 @@ export async function start(
     pair: async () => {
       const opened = events.opened.length;
       const client = await harness.connect();
-      await waitFor('open', () => events.opened.length > opened);
+      await eventually(() => events.opened.length > opened, 3000, 'open');
       return { client, conn: events.opened[opened]! };
     },
-    closeReports: (n = 1) => waitFor(`${n} close reports`, () => events.closes.length >= n),
+    closeReports: (n = 1) =>
+      eventually(() => events.closes.length >= n, 3000, `${n} close reports`),
     connect: (protocols = [], path = WS_PATH, headers = {}) => {
       const client = new WebSocket(url(path), protocols, { headers, perMessageDeflate: false });
       clients.push(client);
@@ -140,18 +142,6 @@ export async function stopAll(): Promise<void> {
     for (const client of clients) client.terminate();
     transport.closeAll(1001, 'test over');
     await transport.close();
-  }
-}
-
-export async function waitFor(
-  what: string,
-  predicate: () => boolean,
-  timeoutMs = 3000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
   }
 }
 

@@ -1,14 +1,13 @@
 /** Helpers shared by the link tests (not part of the public surface). */
 import net from 'node:net';
-import { ActorSystem } from '../../actors';
-import { eventually } from '../../actors/test-kit';
-import { decodePayload, encodeFrame, FrameDecoder } from '../../protocol';
-import type { LinkMsg, LinkPeerInfo } from '../link-messages';
-import { authFrame, newNonce, parseHello } from './handshake';
-import { newLinkStats } from './link-stats';
-import type { LinkEndpoint, LinkHandlers, LinkOptions } from './types';
+import { ActorSystem } from '../actors';
 
-export { eventually } from '../../actors/test-kit';
+import { decodePayload, encodeFrame, FrameDecoder } from '../protocol';
+import type { LinkMsg, LinkPeerInfo } from '../dispatcher/link-messages';
+import { authFrame, newNonce, parseHello } from '../dispatcher/link/handshake';
+import { newLinkStats } from '../dispatcher/link/link-stats';
+import type { LinkEndpoint, LinkHandlers, LinkOptions } from '../dispatcher/link/types';
+import { eventually } from './eventually';
 
 export const SECRET = 's3cr3t-cluster-key';
 

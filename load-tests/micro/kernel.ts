@@ -1,9 +1,9 @@
 /**
  * Kernel micro-benchmark (not a test): ns per tell+process, and heap bytes per idle actor.
  *
- *   npx tsc -p tsconfig.build.json && node --expose-gc dist/actors/bench-kernel.js
+ *   npx tsc -p tsconfig.build.json && node --expose-gc dist/load-tests/micro/kernel.js
  */
-import { ActorSystem, type ActorRef, type Behavior } from './index';
+import { ActorSystem, type ActorRef, type Behavior } from '../../actors';
 
 const ACTORS = 100_000;
 const MESSAGES = 2_000_000;

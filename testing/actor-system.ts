@@ -1,7 +1,7 @@
 /** Helpers shared by the kernel's unit tests (not part of the public surface). */
-import { ActorSystem } from './actor-system';
-import type { LogFn } from './runtime';
-import type { Behavior } from './types';
+import { ActorSystem } from '../actors/actor-system';
+import type { LogFn } from '../actors/runtime';
+import type { Behavior } from '../actors/types';
 
 export interface TestSystem {
   system: ActorSystem;
@@ -27,15 +27,6 @@ export async function flush(turns = 10): Promise<void> {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `cond` every macrotask until it holds or `timeoutMs` passes. */
-export async function eventually(cond: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 /** A promise with its resolvers exposed, for async handlers a test settles by hand. */

@@ -2,7 +2,7 @@
  * An in-memory AdminTarget for tests: a fixed actor tree, recorded calls, and switches to
  * make each method throw or hang.
  */
-import type { AdminTarget, TreeNode } from './admin-target';
+import type { AdminTarget, TreeNode } from '../admin/admin-target';
 
 export function actor(path: string, kind: string, children?: TreeNode[]): TreeNode {
   const name = path.slice(path.lastIndexOf('/') + 1) || '/';

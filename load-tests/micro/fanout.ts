@@ -3,26 +3,26 @@
  * router's `events` message to the connection actor's socket write, with sockets that only
  * count (no syscalls), so the figure is the part of a delivery this code owns.
  *
- *   npm run build && node dist/gateway/bench-fanout.js [rounds]
+ *   npm run build && node dist/load-tests/micro/fanout.js [rounds]
  *
  * Shapes: `hot` (one topic, 2,000 subscribers, one event per turn) and `many` (2,000 topics,
  * 2,000 connections each subscribed to 3 consecutive topics, 64 events of random topics per
  * turn, as the many-topics scenario's publisher ticks are). Each shape runs `rounds` times,
  * interleaved, and the median is printed: compare builds with runs on the same machine.
  */
-import { ActorSystem, type ActorRef } from '../actors';
-import { msgpackCodec } from '../protocol';
-import { packMsgpack } from '../protocol/msgpack';
-import type { TopicEvent } from '../dispatcher/types';
-import { ConnSlot } from './conn-slot';
-import type { ConnectionLimits } from './connection-actor';
-import { toBatches } from './event-batch';
-import { newGatewayStats } from './gateway-stats';
-import { InterestTable } from './interest-table';
-import type { RouterMsg } from './messages';
-import { routerBehavior } from './topic-router';
-import { NullConn, stubDispatcher } from './test-doubles';
-import type { SendResult } from './transport';
+import { ActorSystem, type ActorRef } from '../../actors';
+import { msgpackCodec } from '../../protocol';
+import { packMsgpack } from '../../protocol/msgpack';
+import type { TopicEvent } from '../../dispatcher/types';
+import { ConnSlot } from '../../gateway/conn-slot';
+import type { ConnectionLimits } from '../../gateway/connection-actor';
+import { toBatches } from '../../gateway/event-batch';
+import { newGatewayStats } from '../../gateway/gateway-stats';
+import { InterestTable } from '../../gateway/interest-table';
+import type { RouterMsg } from '../../gateway/messages';
+import { routerBehavior } from '../../gateway/topic-router';
+import { NullConn, stubDispatcher } from '../../testing/doubles';
+import type { SendResult } from '../../gateway/transport';
 
 const CONNS = 2000;
 const TOPICS = 2000;
