@@ -1,4 +1,4 @@
-import { DEFAULT_RATES, FULL, parseBenchArgs, QUICK, SCENARIOS } from './cli-args';
+import { ATTACKS, DEFAULT_RATES, FULL, parseBenchArgs, QUICK, SCENARIOS } from './cli-args';
 
 describe('parseBenchArgs', () => {
   it('runs every scenario with the full profile when no flag is given', () => {
@@ -12,6 +12,7 @@ describe('parseBenchArgs', () => {
       workers: 1,
       sampleEvery: 64,
       out: null,
+      attacks: [...ATTACKS],
     });
   });
 
@@ -58,5 +59,16 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs(['--refine-steps', '2.7']).refineSteps).toBe(2);
     expect(() => parseBenchArgs(['--refine-steps', '-1'])).toThrow(/0 or more/);
     expect(() => parseBenchArgs(['--subs', '0'])).toThrow(/positive/);
+  });
+});
+
+describe('parseBenchArgs --attacks', () => {
+  it('runs all three attacks by default and takes a subset', () => {
+    expect(parseBenchArgs([]).attacks).toEqual(['poison', 'flood', 'link']);
+    expect(parseBenchArgs(['--attacks', 'flood']).attacks).toEqual(['flood']);
+  });
+
+  it('rejects an unknown attack', () => {
+    expect(() => parseBenchArgs(['--attacks', 'ddos'])).toThrow(/unknown attack: ddos/);
   });
 });

@@ -26,6 +26,8 @@ export interface BenchArgs {
   readonly idleConns: number;
   /** hostile: bystander connections kept while the node is attacked. */
   readonly hostileSubs: number;
+  /** hostile: which attacks run together in the attacked step (default all three). */
+  readonly attacks: readonly Attack[];
   readonly stepSeconds: number;
   /** Extra steps that bisect between the highest passing and the first failing rate. */
   readonly refineSteps: number;
@@ -36,10 +38,16 @@ export interface BenchArgs {
   readonly out: string | null;
 }
 
+export const ATTACKS = ['poison', 'flood', 'link'] as const;
+export type Attack = (typeof ATTACKS)[number];
+
 export const DEFAULT_RATES = [25, 100, 500, 1000, 1500, 2000, 3000, 4000, 6000] as const;
 export const DEFAULT_TOPIC_RATES = [8000, 16000, 32000, 64000, 128000] as const;
 
-type Profile = Omit<BenchArgs, 'scenarios' | 'only' | 'out' | 'quick' | 'workers' | 'sampleEvery'>;
+type Profile = Omit<
+  BenchArgs,
+  'scenarios' | 'only' | 'out' | 'quick' | 'workers' | 'sampleEvery' | 'attacks'
+>;
 
 export const FULL: Profile = {
   subs: 2000,
@@ -79,6 +87,7 @@ const VALUE_FLAGS = new Set([
   'storm-conns',
   'idle-conns',
   'hostile-subs',
+  'attacks',
   'step-seconds',
   'refine-steps',
   'only',
@@ -129,6 +138,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     stormConns: num('storm-conns', p.stormConns),
     idleConns: num('idle-conns', p.idleConns),
     hostileSubs: num('hostile-subs', p.hostileSubs),
+    attacks: parseAttacks(flags.get('attacks') ?? ATTACKS.join(',')),
     stepSeconds: num('step-seconds', p.stepSeconds),
     refineSteps: flags.has('refine-steps')
       ? Math.floor(positive('refine-steps', flags.get('refine-steps')!, true))
@@ -138,6 +148,14 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     sampleEvery: num('sample-every', 64),
     out: flags.get('out') ?? null,
   };
+}
+
+function parseAttacks(v: string): Attack[] {
+  const names = v.split(',').map((s) => s.trim());
+  for (const n of names)
+    if (!(ATTACKS as readonly string[]).includes(n))
+      throw new Error(`unknown attack: ${n} (known: ${ATTACKS.join(', ')})`);
+  return names as Attack[];
 }
 
 function parseScenarios(v: string): ScenarioName[] {

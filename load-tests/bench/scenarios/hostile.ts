@@ -70,19 +70,25 @@ export const hostile: Scenario = {
         });
       const quiet = await step('quiet');
 
-      const poison = await PoisonPublisher.connect(pub.host, pub.port);
-      const flood = await HistoryFlood.connect(pub.host, pub.port);
-      const link = new LinkGarbage(d.endpoint('link').host, d.endpoint('link').port);
-      poison.start(pool.topics(), POISON_PER_SEC);
-      flood.start(FLOOD_BYTES_PER_SEC);
-      link.start(LINK_IDLE, LINK_NOISY);
+      const on = new Set(args.attacks);
+      const poison = on.has('poison') ? await PoisonPublisher.connect(pub.host, pub.port) : null;
+      const flood = on.has('flood') ? await HistoryFlood.connect(pub.host, pub.port) : null;
+      const link = on.has('link')
+        ? new LinkGarbage(d.endpoint('link').host, d.endpoint('link').port)
+        : null;
+      poison?.start(pool.topics(), POISON_PER_SEC);
+      flood?.start(FLOOD_BYTES_PER_SEC);
+      link?.start(LINK_IDLE, LINK_NOISY);
       await sleep(1000); // let every attack reach full strength before measuring
       let attacked: StepResult;
       let counts: Record<string, Record<string, number>>;
       try {
         attacked = await step('hostile');
       } finally {
-        counts = { poison: poison.stop(), flood: flood.stop(), link: link.stop() };
+        counts = {};
+        if (poison !== null) counts.poison = poison.stop();
+        if (flood !== null) counts.flood = flood.stop();
+        if (link !== null) counts.link = link.stop();
       }
       const rss = sampleProc(d.pid)?.rssBytes ?? null;
       const pct = (s: StepResult): string => `${(s.deliveredRatio * 100).toFixed(1)}%`;
@@ -104,7 +110,13 @@ export const hostile: Scenario = {
           hostileDelivered: attacked.deliveredRatio,
           dispatcherRssMiB: rss === null ? null : Math.round(rss / (1 << 20)),
         },
-        notes: { rate: RATE, topics: TOPICS, subscribers: args.hostileSubs, attacks: counts },
+        notes: {
+          rate: RATE,
+          topics: TOPICS,
+          subscribers: args.hostileSubs,
+          attacks: counts,
+          attacksRun: [...on],
+        },
       };
     } finally {
       publisher?.close();
