@@ -52,8 +52,11 @@ export interface AcceptedLinkEnv {
   readonly up: Set<LinkChannel>;
   /** True once the server is closing: a stop is then reported as `server-closing`. */
   closing(): boolean;
-  /** Called once when this link leaves its handshake (up, or dropped before): frees its slot. */
-  settled(): void;
+  /**
+   * Called once when this link leaves its handshake: up (true), or dropped before (false, which
+   * counts against its address). Frees its handshake slot.
+   */
+  settled(up: boolean): void;
 }
 
 export function acceptedLinkBehavior(
@@ -163,7 +166,7 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
   private drop(reason: string, detail?: string): void {
     if (this.state === S.Closed) return;
     const wasUp = this.state === S.Up;
-    if (!wasUp) this.env.settled();
+    if (!wasUp) this.env.settled(false);
     this.state = S.Closed;
     this.lastError = detail === undefined ? reason : `${reason}: ${detail}`;
     this.socket.destroy();
@@ -229,7 +232,7 @@ class AcceptedLink implements Behavior<AcceptedLinkMsg> {
 
   private becomeUp(): void {
     this.state = S.Up;
-    this.env.settled();
+    this.env.settled(true);
     this.upSince = new Date().toISOString();
     const self = this.ctx.self;
     const up = this.env.up;

@@ -244,6 +244,30 @@ describe('LinkServer', () => {
       }
     });
 
+    it('refuses at accept an address whose handshakes kept failing, and nobody else', async () => {
+      const port = await server.listen('127.0.0.1', 0);
+      // 12 peers from 127.0.0.3 that send garbage instead of `auth`: each failure spends.
+      for (let i = 0; i < 12; i++) {
+        const s = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.0.3' });
+        s.on('error', () => undefined);
+        s.resume(); // read the hello, so the server's close reaches us
+        await new Promise<void>((resolve) => s.once('connect', () => resolve()));
+        s.write(Buffer.from([0, 0, 0, 1, 0xc1]));
+        await new Promise<void>((resolve) => s.once('close', () => resolve()));
+      }
+      const before = state().accepted as number;
+      const late = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.0.3' });
+      late.on('error', () => undefined);
+      late.resume();
+      await new Promise<void>((resolve) => late.once('close', () => resolve()));
+      // Refused before any actor: nothing accepted, one more refused, logged as throttled.
+      expect(state().accepted).toBe(before);
+      expect(logs.some((l) => l.meta?.why === 'throttled')).toBe(true);
+      // A peer from another address, and many good handshakes from one, are never throttled.
+      for (let i = 0; i < 12; i++) (await handshake(port)).destroy();
+      await eventually(() => rec.ups.length === 12);
+    });
+
     it('drops an accepted connection that does not finish its handshake in acceptTimeoutMs', async () => {
       await server.close();
       server = new LinkServer(system, linkOptions('disp-1', { acceptTimeoutMs: 100 }, logs), rec);

@@ -17,6 +17,12 @@
  * `too-many-handshakes`), so idle connections from one address cannot lock out a real peer
  * from another; they only hold their own address's slots, for 2 s each.
  *
+ * Handshakes that fail (bad mac, garbage, silence) are counted per address in an AuthThrottle
+ * (a burst of 10, then 1 a second): past it, that address's connections are refused at accept,
+ * before any actor, nonce or HMAC is spent on them (`throttled`, logged at most once a second).
+ * A peer that completes its handshakes never spends from it, so a flood of garbage from one
+ * address costs an accept and a close per connection, and a real peer elsewhere nothing.
+ *
  *   new ──listen()──► listening ──close()──► closed (every link dropped, onDown for each up one)
  *
  * Stopping the server actor (the admin `stop /user/links`) also stops listening.
@@ -25,6 +31,7 @@ import net from 'node:net';
 import { Directive, oneForOne, type ActorRef, type ActorSystem, type Behavior } from '../../actors';
 import { acceptedLinkBehavior, type AcceptedLinkEnv } from './accepted-link';
 import { tickInterval, type LinkChannel } from './channel';
+import { AuthThrottle } from '../../auth';
 import { isLoopback } from './handshake';
 import { linkActorName } from './link-client';
 import {
@@ -152,19 +159,24 @@ function linkServerBehavior(
   /** Handshakes in flight, by remote address, and their sum. */
   const pending = new Map<string, number>();
   let pendingTotal = 0;
+  /** Failed handshakes per address; an address out of budget is refused at accept. */
+  const failures = new AuthThrottle();
+  let throttledSinceLog = 0;
+  let throttleLoggedAt = 0;
   const refuse = (socket: net.Socket, msg: string, meta: Record<string, unknown>): void => {
     refused++;
     o.log('warn', msg, meta);
     socket.destroy();
   };
   /** Takes a handshake slot of `address`; the returned function gives it back, once. */
-  const hold = (address: string): (() => void) => {
+  const hold = (address: string): ((up: boolean) => void) => {
     pending.set(address, (pending.get(address) ?? 0) + 1);
     pendingTotal++;
     let held = true;
-    return () => {
+    return (up) => {
       if (!held) return;
       held = false;
+      if (!up) failures.fail(address, Date.now());
       pendingTotal--;
       const n = pending.get(address)! - 1;
       if (n === 0) pending.delete(address);
@@ -192,6 +204,23 @@ function linkServerBehavior(
         });
       }
       const address = socket.remoteAddress ?? '?';
+      const now = Date.now();
+      if (!failures.allow(address, now)) {
+        o.stats.refused++;
+        refused++;
+        throttledSinceLog++;
+        socket.destroy();
+        if (now - throttleLoggedAt < 1000) return;
+        o.log('warn', 'link refused', {
+          side: 'server',
+          remote,
+          why: LinkDrop.Throttled,
+          detail: `${throttledSinceLog} connections refused since the last such line: their addresses failed too many handshakes`,
+        });
+        throttleLoggedAt = now;
+        throttledSinceLog = 0;
+        return;
+      }
       const fromAddress = pending.get(address) ?? 0;
       if (fromAddress >= o.maxPendingPerAddress || pendingTotal >= MAX_PENDING) {
         o.stats.refused++;

@@ -110,6 +110,8 @@ export const LinkDrop = {
   HandshakeTimeout: 'handshake-timeout',
   /** Refused at accept: too many handshakes in flight from its address, or overall. */
   TooManyHandshakes: 'too-many-handshakes',
+  /** Refused at accept: its address failed too many handshakes lately (link-server.ts). */
+  Throttled: 'throttled',
   /** Nothing received for deadAfterMs. */
   PeerDead: 'peer-dead',
   /** The socket ended or failed. */
