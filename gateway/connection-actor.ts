@@ -24,6 +24,7 @@ import {
   type ServerMessage,
   type SkipHandler,
 } from '../protocol';
+import type { Identity } from '../auth';
 import type { DispatcherClient } from '../dispatcher/client';
 import type { TopicEvent } from '../dispatcher/types';
 import type { TransportConnection } from './transport';
@@ -91,6 +92,8 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     private readonly id: string,
     private readonly conn: TransportConnection,
     private readonly codec: Codec,
+    /** What the client's token grants (JWT auth); undefined otherwise. The token is not kept. */
+    private identity: Identity | undefined = undefined,
   ) {
     this.rate = new RateLimit(env.limits, this.lastSeen);
   }
@@ -186,6 +189,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       conn: this.id,
       remote: this.conn.remoteAddress,
       subprotocol: this.codec.subprotocol,
+      ...(this.identity && { member: this.identity.member, expMs: this.identity.expMs }),
       state: ['open', 'closing', 'closed'][this.state],
       subscriptions: this.subs.toObject(),
       bufferedBytes: this.state === State.Open ? this.conn.bufferedAmount() : 0,

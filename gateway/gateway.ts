@@ -4,11 +4,36 @@
  *   transport ──open──► ConnSlot ──► topic router (round robin) ──spawn──► connection actor
  *   dispatcher client ──events──► TurnBatcher ──per topic batch──► routers with interest ──► actors
  *
+ * Client auth at the upgrade (PROTOCOL.md §6), decided before any actor exists:
+ *
+ *   --auth-token T   token == T (constant time) ──► open  |  else ──► open, closed at once 4001
+ *   JWT flags        address throttled ──► HTTP 429, nothing verified
+ *                    token verified ──► open with its Identity on the slot
+ *                    token refused ──► failure counted for the address; open, closed at once 4001
+ *
+ * A refused client is accepted and then closed (not answered 401) so that a browser, which
+ * cannot read an upgrade's HTTP status, sees the 4001. The token string itself is dropped here:
+ * only the Identity it granted travels to the connection actor.
+ *
  * Lifecycle: created ──listen()──► serving ──drain()──► draining (readyz 503, bye + 1001 to every
  * client) ──close()──► closed. The actor tree is /user/gateway/router-N/conn-ID.
  */
 import { Directive, nowMs, oneForOne, type ActorRef, type ActorSystem } from '../actors';
-import { chooseSubprotocol, codecFor, Disconnect, type SkipHandler } from '../protocol';
+import {
+  AuthError,
+  AuthThrottle,
+  staticToken,
+  type Identity,
+  type JwtVerifier,
+  type StaticToken,
+} from '../auth';
+import {
+  chooseSubprotocol,
+  codecFor,
+  Disconnect,
+  type SkipHandler,
+  type Subprotocol,
+} from '../protocol';
 import type { DispatcherClient } from '../dispatcher/client';
 import type { TopicEvent } from '../dispatcher/types';
 import { bearer } from './bearer';
@@ -51,6 +76,10 @@ export interface GatewayOptions {
   readonly mailboxCapacity: number;
   /** When set, clients and HTTP publishers must present this token. */
   readonly authToken: string | undefined;
+  /** When set, clients must present a JWT it accepts (and `authToken` is not asked of them). */
+  readonly jwt?: JwtVerifier;
+  /** Failed client authentications per source address (default: the AuthThrottle defaults). */
+  readonly authThrottle?: AuthThrottle;
   readonly httpPublish: boolean;
   readonly metrics: () => Promise<string>;
   readonly log: GatewayLog;
@@ -84,10 +113,14 @@ export class Gateway {
   private draining = false;
   private serving = false;
   private readonly started: Promise<void>;
+  private readonly clientToken: StaticToken | undefined;
+  private readonly throttle: AuthThrottle;
 
   constructor(private readonly o: GatewayOptions) {
     if (o.routers > MAX_ROUTERS) throw new RangeError(`at most ${MAX_ROUTERS} routers`);
     this.stats = o.stats ?? newGatewayStats();
+    this.clientToken = o.authToken === undefined ? undefined : staticToken(o.authToken);
+    this.throttle = o.authThrottle ?? new AuthThrottle();
     this.interest = new InterestTable(o.dispatcher);
     const routerFactory = (i: number) => () =>
       routerBehavior({
@@ -231,7 +264,7 @@ export class Gateway {
     await this.transport.close();
   }
 
-  private upgrade(req: UpgradeRequest): UpgradeDecision {
+  private upgrade(req: UpgradeRequest): UpgradeDecision | Promise<UpgradeDecision> {
     const protocol = chooseSubprotocol(req.protocols);
     if (protocol === null) {
       bump(this.stats.badInput, 'bad_subprotocol');
@@ -242,13 +275,52 @@ export class Gateway {
       };
     }
     const token = req.query.get('token') ?? bearer(req.headers['authorization']);
-    const authFailed = this.o.authToken !== undefined && token !== this.o.authToken;
-    if (authFailed) bump(this.stats.badInput, 'auth_failed');
+    const { jwt } = this.o;
+    if (jwt !== undefined || this.clientToken !== undefined) {
+      if (!this.throttle.allow(req.remoteAddress, Date.now())) {
+        bump(this.stats.badInput, 'auth_throttled');
+        return { accept: false, status: 429, body: 'too many failed authentications' };
+      }
+    }
+    if (jwt !== undefined) return this.verifyUpgrade(jwt, token, req, protocol);
+    const failed = this.clientToken !== undefined && !this.clientToken.matches(token);
+    if (failed) this.authFailed(req.remoteAddress);
+    return this.accept(req, protocol, failed, undefined);
+  }
+
+  private async verifyUpgrade(
+    jwt: JwtVerifier,
+    token: string | undefined,
+    req: UpgradeRequest,
+    protocol: Subprotocol,
+  ): Promise<UpgradeDecision> {
+    let identity: Identity;
+    try {
+      identity = await jwt.verify(token);
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      this.authFailed(req.remoteAddress);
+      return this.accept(req, protocol, true, undefined);
+    }
+    return this.accept(req, protocol, false, identity);
+  }
+
+  private authFailed(address: string): void {
+    bump(this.stats.badInput, 'auth_failed');
+    this.throttle.fail(address, Date.now());
+  }
+
+  private accept(
+    req: UpgradeRequest,
+    protocol: Subprotocol,
+    authFailed: boolean,
+    identity: Identity | undefined,
+  ): UpgradeDecision {
     const id = `${this.o.node.slice(-4)}${(this.nextConn++).toString(36)}`;
     return {
       accept: true,
       protocol: req.protocols.length > 0 ? protocol : null,
-      userData: new ConnSlot(id, codecFor(protocol), authFailed),
+      userData: new ConnSlot(id, codecFor(protocol), authFailed, identity),
     };
   }
 

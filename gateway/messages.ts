@@ -5,6 +5,7 @@
  * `conn-slot.ts`, which tells `ConnMsg`s: no file of the three imports another in a circle.
  */
 import type { ActorRef } from '../actors';
+import type { Identity } from '../auth';
 import type { Codec } from '../protocol';
 import type { EventBatch } from './event-batch';
 import type { TransportConnection } from './transport';
@@ -22,6 +23,8 @@ export interface OpeningSlot {
   readonly id: string;
   readonly codec: Codec;
   readonly conn: TransportConnection;
+  /** The identity verified at the upgrade (JWT auth), if any. */
+  readonly identity: Identity | undefined;
   /** Hands the messages that came early to the actor, which from then on owns the socket. */
   attach(ref: ActorRef<ConnMsg>): void;
 }

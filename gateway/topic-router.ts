@@ -136,8 +136,8 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
  * actor), not the slot: once attached, the slot is released (the socket keeps the actor ref).
  */
 function connectionFactory(env: ConnectionEnv, slot: OpeningSlot): () => ConnectionActor {
-  const { id, conn, codec } = slot;
-  return () => new ConnectionActor(env, id, conn, codec);
+  const { id, conn, codec, identity } = slot;
+  return () => new ConnectionActor(env, id, conn, codec, identity);
 }
 
 /** How a router treats its failing connection actors. */

@@ -1,0 +1,112 @@
+/**
+ * Client JWT auth (PROTOCOL.md §6) against the real `troupe start`: tokens signed in the test
+ * with jose (an HS256 secret and an ES256 key pair made here, the public key in a PEM file).
+ */
+import { randomBytes } from 'node:crypto';
+import type { JWTPayload } from 'jose';
+import { ecPair, pemOf, seconds, sign, TempDir, type TestKeyPair } from '../auth/test-kit';
+import { startNode, TestClient, type Node } from './harness';
+
+const SECRET = randomBytes(32).toString('hex');
+const AUD = 'troupe-it';
+
+describe('client JWT auth', () => {
+  let dir: TempDir;
+  let es: TestKeyPair;
+  let node: Node;
+
+  const hs = (claims: JWTPayload) =>
+    sign({ aud: AUD, exp: seconds(Date.now()) + 60, ...claims }, Buffer.from(SECRET), 'HS256');
+  const es256 = (claims: JWTPayload) =>
+    sign({ aud: AUD, exp: seconds(Date.now()) + 60, ...claims }, es.privateKey, 'ES256');
+
+  beforeAll(async () => {
+    dir = new TempDir();
+    es = ecPair();
+    const pem = dir.write('jwt.pem', pemOf(es.publicKey));
+    node = await startNode([
+      '--jwt-secret',
+      SECRET,
+      '--jwt-public-key',
+      pem,
+      '--jwt-audience',
+      AUD,
+      '--heartbeat-ms',
+      '500',
+    ]);
+  });
+  afterAll(async () => {
+    await node.stop();
+    dir.remove();
+  });
+
+  describe('at the upgrade', () => {
+    it('accepts an HS256 token in the query and an ES256 token as a Bearer header', async () => {
+      const q = await TestClient.connect(`${node.ws}?token=${await hs({ sub: 'ann' })}`);
+      expect(q.hello.op).toBe('hello');
+      const h = await TestClient.connect(node.ws, {
+        headers: { authorization: `Bearer ${await es256({ sub: 'bob' })}` },
+      });
+      expect(h.hello.op).toBe('hello');
+      q.close();
+      h.close();
+    });
+
+    it('closes with 4001 a bad signature, an expired token and a wrong audience', async () => {
+      const other = ecPair();
+      const tokens = [
+        await sign(
+          { aud: AUD, sub: 'x', exp: seconds(Date.now()) + 60 },
+          other.privateKey,
+          'ES256',
+        ),
+        await hs({ sub: 'x', exp: seconds(Date.now()) - 60 }),
+        await hs({ sub: 'x', aud: 'someone-else' }),
+        'not.a.jwt',
+        '',
+      ];
+      for (const token of tokens) {
+        const c = await TestClient.connect(`${node.ws}?token=${token}`, { skipHello: true });
+        expect(await c.closed).toEqual({ code: 4001, reason: 'authentication failed' });
+        expect(c.messages).toEqual([]);
+      }
+    });
+  });
+});
+
+describe('client JWT configuration', () => {
+  it('stops troupe start with exit 2 and a message when the key file is unusable', async () => {
+    await expect(startNode(['--jwt-public-key', '/nonexistent/jwt.pem'])).rejects.toThrow(
+      /exited with 2: troupe: JWT configuration: cannot read the public key file/,
+    );
+  });
+});
+
+describe('client JWT auth throttle', () => {
+  let node: Node;
+  beforeAll(async () => {
+    node = await startNode(['--jwt-secret', SECRET]);
+  });
+  afterAll(async () => {
+    await node.stop();
+  });
+
+  it('answers 429 without verifying once an address spent its failures', async () => {
+    const bad = await sign(
+      { sub: 'x', exp: seconds(Date.now()) + 60 },
+      Buffer.from('y'.repeat(32)),
+      'HS256',
+    );
+    for (let i = 0; i < 10; i++) {
+      const c = await TestClient.connect(`${node.ws}?token=${bad}`, { skipHello: true });
+      expect((await c.closed).code).toBe(4001);
+    }
+    await expect(TestClient.connect(`${node.ws}?token=${bad}`)).rejects.toThrow('HTTP 429');
+    const good = await sign(
+      { sub: 'x', exp: seconds(Date.now()) + 60 },
+      Buffer.from(SECRET),
+      'HS256',
+    );
+    await expect(TestClient.connect(`${node.ws}?token=${good}`)).rejects.toThrow('HTTP 429');
+  });
+});
