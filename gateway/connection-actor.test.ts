@@ -1,5 +1,6 @@
 import { ActorSystem, clockMs, type ActorRef, type SpawnOptions } from '../actors';
 import { eventually } from '../actors/test-kit';
+import { identityFromClaims, type Identity } from '../auth';
 import { msgpackCodec } from '../protocol';
 import { packMsgpack } from '../protocol/msgpack';
 import { ConnectionActor, type ConnectionLimits } from './connection-actor';
@@ -146,6 +147,88 @@ describe('ConnectionActor', () => {
       await eventually(() => other.closed !== undefined);
       expect(other.closed).toEqual({ code: 4008, reason: 'slow consumer' });
       expect(stats.drops['mailbox_overflow']).toBeGreaterThan(0);
+    });
+  });
+
+  describe('permissions', () => {
+    const publishing = {
+      ...stubDispatcher,
+      publish: () => Promise.resolve({ seq: 1, epoch: 'e' }),
+    };
+    const burst = { ...limits, rateBurst: 100, ratePerSec: 100 };
+
+    function spawnWith(
+      socket: FakeConn,
+      identity: Identity | undefined,
+      allowPublish = false,
+    ): ActorRef<ConnMsg> {
+      const env = {
+        node: 'n1',
+        router,
+        dispatcher: publishing,
+        limits: { ...burst, allowPublish },
+        stats,
+      };
+      return system.spawn<ConnMsg>(
+        'conn-p',
+        () => new ConnectionActor(env, 'p', socket, msgpackCodec, identity),
+      );
+    }
+
+    const ann = identityFromClaims({
+      sub: 'ann',
+      exp: 2e9,
+      topics: ['live:*', 'inbox:{sub}'],
+      pub: ['chat:{sub}'],
+    });
+    const replies = (socket: FakeConn) => socket.sent.slice(1);
+
+    it('answers sub with 403 for a topic the token does not allow, and stays open', async () => {
+      const socket = new FakeConn();
+      const a = spawnWith(socket, ann);
+      a.tell(frame({ op: 'sub', id: 1, topic: 'inbox:bob' }));
+      a.tell(frame({ op: 'sub', id: 2, topic: 'inbox:ann' }));
+      a.tell(frame({ op: 'sub', id: 3, topic: 'live:v1' }));
+      await eventually(() => socket.sent.length === 4);
+      expect(replies(socket)).toEqual([
+        { op: 'err', id: 1, code: 403, msg: 'not allowed to subscribe to this topic' },
+        { op: 'ack', id: 2, epoch: 'e', seq: 0, recovered: false },
+        { op: 'ack', id: 3, epoch: 'e', seq: 0, recovered: false },
+      ]);
+      expect(socket.closed).toBeUndefined();
+      expect(stats.badInput['forbidden']).toBe(1);
+    });
+
+    it('lets pub through only where the pub claim covers the topic', async () => {
+      const socket = new FakeConn();
+      const a = spawnWith(socket, ann);
+      a.tell(frame({ op: 'pub', id: 1, topic: 'chat:bob', data: 1 }));
+      a.tell(frame({ op: 'pub', id: 2, topic: 'chat:ann', data: 1 }));
+      await eventually(() => socket.sent.length === 3);
+      expect(replies(socket)).toEqual([
+        { op: 'err', id: 1, code: 403, msg: 'not allowed to publish to this topic' },
+        { op: 'ack', id: 2, seq: 1, epoch: 'e' },
+      ]);
+    });
+
+    it('lets any pub through with allowPublish (no client auth, or --client-publish)', async () => {
+      const socket = new FakeConn();
+      const a = spawnWith(socket, ann, true);
+      a.tell(frame({ op: 'pub', id: 1, topic: 'chat:bob', data: 1 }));
+      await eventually(() => socket.sent.length === 2);
+      expect(replies(socket)).toEqual([{ op: 'ack', id: 1, seq: 1, epoch: 'e' }]);
+    });
+
+    it('refuses pub without an identity unless allowPublish (static --auth-token)', async () => {
+      const socket = new FakeConn();
+      const a = spawnWith(socket, undefined);
+      a.tell(frame({ op: 'pub', id: 1, topic: 'chat:ann', data: 1 }));
+      a.tell(frame({ op: 'sub', id: 2, topic: 'anything' }));
+      await eventually(() => socket.sent.length === 3);
+      expect(replies(socket)).toEqual([
+        { op: 'err', id: 1, code: 403, msg: 'not allowed to publish to this topic' },
+        { op: 'ack', id: 2, epoch: 'e', seq: 0, recovered: false },
+      ]);
     });
   });
 });

@@ -43,6 +43,10 @@ export interface ConnectionLimits extends RateLimits {
   readonly outboundLimit: number;
   readonly maxSubscriptions: number;
   readonly requestTimeoutMs: number;
+  /**
+   * Whether `pub` needs no permission: true with no client auth at all or with
+   * --client-publish; otherwise only a token whose `pub` claim covers the topic may publish.
+   */
   readonly allowPublish: boolean;
 }
 
@@ -267,6 +271,10 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   ): Promise<void> {
     const { subs, env } = this;
     const { limits, stats } = env;
+    if (this.identity !== undefined && !this.identity.canSub(m.topic)) {
+      bump(stats.badInput, 'forbidden');
+      return this.err(m.id, ErrorCode.Forbidden, 'not allowed to subscribe to this topic');
+    }
     const known = subs.has(m.topic);
     if (!known && subs.size >= limits.maxSubscriptions) {
       return this.err(
@@ -318,9 +326,12 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   }
 
   private async publish(m: Extract<ClientMessage, { op: 'pub' }>): Promise<void> {
-    const { limits, dispatcher } = this.env;
-    if (!limits.allowPublish)
-      return this.err(m.id, ErrorCode.Forbidden, 'publishing is not allowed');
+    const { limits, dispatcher, stats } = this.env;
+    // allowPublish: no client auth, or --client-publish; otherwise the token's `pub` claim.
+    if (!limits.allowPublish && !(this.identity?.canPub(m.topic) ?? false)) {
+      bump(stats.badInput, 'forbidden');
+      return this.err(m.id, ErrorCode.Forbidden, 'not allowed to publish to this topic');
+    }
     this.flush();
     try {
       const r = await withTimeout(

@@ -72,6 +72,79 @@ describe('client JWT auth', () => {
       }
     });
   });
+
+  describe('permissions', () => {
+    let c: TestClient;
+    beforeAll(async () => {
+      const token = await es256({
+        sub: 'ann',
+        topics: ['live:*', 'inbox:{sub}', 'news'],
+        pub: ['chat:*', 'status:{sub}'],
+      });
+      c = await TestClient.connect(`${node.ws}?token=${token}`);
+    });
+    afterAll(() => c.close());
+
+    it.each([
+      ['live:video-1', 'ack'],
+      ['inbox:ann', 'ack'],
+      ['news', 'ack'],
+      ['inbox:bob', 403],
+      ['newsroom', 403],
+      ['other', 403],
+    ])('sub %s: %s', async (topic, outcome) => {
+      const r = await c.request({ op: 'sub', id: 1, topic });
+      if (outcome === 'ack') expect(r.op).toBe('ack');
+      else expect(r).toMatchObject({ op: 'err', id: 1, code: 403 });
+    });
+
+    it.each([
+      ['chat:room-1', 'ack'],
+      ['status:ann', 'ack'],
+      ['status:bob', 403],
+      ['live:video-1', 403],
+    ])('pub %s: %s', async (topic, outcome) => {
+      const r = await c.request({ op: 'pub', id: 2, topic, data: 'hi' });
+      if (outcome === 'ack') expect(r.op).toBe('ack');
+      else expect(r).toMatchObject({ op: 'err', id: 2, code: 403 });
+    });
+
+    it('keeps the connection open after a 403', async () => {
+      c.send({ op: 'ping', id: 3 });
+      expect(await c.next((m) => m.op === 'pong')).toEqual({ op: 'pong', id: 3 });
+    });
+
+    it('delivers what an allowed publisher sends to an allowed subscriber', async () => {
+      const token = await hs({ sub: 'bob', topics: ['chat:*'], pub: ['chat:*'] });
+      const bob = await TestClient.connect(`${node.ws}?token=${token}`);
+      expect((await bob.request({ op: 'sub', id: 1, topic: 'chat:room-2' })).op).toBe('ack');
+      expect((await c.request({ op: 'pub', id: 4, topic: 'chat:room-2', data: 'yo' })).op).toBe(
+        'ack',
+      );
+      expect((await bob.events('chat:room-2', 1))[0]).toMatchObject({ data: 'yo' });
+      bob.close();
+    });
+  });
+});
+
+describe('static --auth-token clients', () => {
+  const nodes: Node[] = [];
+  afterAll(async () => {
+    for (const n of nodes) await n.stop();
+  });
+
+  it('cannot publish without --client-publish, and can with it', async () => {
+    for (const [flags, expected] of [
+      [[], { op: 'err', id: 1, code: 403 }],
+      [['--client-publish'], { op: 'ack', id: 1, seq: 1 }],
+    ] as const) {
+      const node = await startNode(['--auth-token', 's3cret', ...flags]);
+      nodes.push(node);
+      const c = await TestClient.connect(`${node.ws}?token=s3cret`);
+      expect(await c.request({ op: 'pub', id: 1, topic: 't', data: 1 })).toMatchObject(expected);
+      c.close();
+    }
+  });
 });
 
 describe('client JWT configuration', () => {

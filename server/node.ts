@@ -49,7 +49,7 @@ import { PublisherServer } from '../dispatcher/publisher-server';
 import { isFailure, type PublishResult } from '../dispatcher/types';
 import { Gateway } from '../gateway/gateway';
 import { newGatewayStats, type GatewayStats } from '../gateway/gateway-stats';
-import { jwtVerifierOf } from './client-auth';
+import { clientMayPublish, jwtVerifierOf } from './client-auth';
 import { linkSecurityProblem, type TroupeConfig } from './config';
 import { HttpServer } from './http-server';
 import { Limits } from './limits';
@@ -144,7 +144,7 @@ export class TroupeNode {
           rateBurst: Limits.rateBurst,
           rateStrikes: Limits.rateStrikes,
           requestTimeoutMs: Limits.requestTimeoutMs,
-          allowPublish: true,
+          allowPublish: clientMayPublish(cfg),
         },
         maxFrame: cfg.maxFrame,
         maxConnections: cfg.maxConnections,
