@@ -1,6 +1,7 @@
 import { ActorSystem, clockMs, type ActorRef, type SpawnOptions } from '../actors';
 import { eventually } from '../actors/test-kit';
-import { identityFromClaims, type Identity } from '../auth';
+import { AuthThrottle, identityFromClaims, JwtVerifier, type Identity } from '../auth';
+import { seconds, sign } from '../auth/test-kit';
 import { msgpackCodec } from '../protocol';
 import { packMsgpack } from '../protocol/msgpack';
 import { ConnectionActor, type ConnectionLimits } from './connection-actor';
@@ -229,6 +230,103 @@ describe('ConnectionActor', () => {
         { op: 'err', id: 1, code: 403, msg: 'not allowed to publish to this topic' },
         { op: 'ack', id: 2, epoch: 'e', seq: 0, recovered: false },
       ]);
+    });
+  });
+
+  describe('expiry and refresh', () => {
+    const SECRET = 'k'.repeat(32);
+    const auth = {
+      verifier: new JwtVerifier({ secret: SECRET }),
+      throttle: new AuthThrottle(),
+    };
+    const token = (claims: object) =>
+      sign({ exp: seconds(Date.now()) + 60, ...claims }, Buffer.from(SECRET), 'HS256');
+    /** An identity expiring in `ms` (claims may carry fractional seconds). */
+    const expiringIn = (ms: number, sub = 'ann') =>
+      identityFromClaims({ sub, exp: (Date.now() + ms) / 1000, topics: ['*'] });
+
+    function spawnWith(socket: FakeConn, identity: Identity | undefined): ActorRef<ConnMsg> {
+      const env = {
+        node: 'n1',
+        router,
+        dispatcher: stubDispatcher,
+        limits: { ...limits, rateBurst: 100, ratePerSec: 100 },
+        stats,
+        auth,
+      };
+      return system.spawn<ConnMsg>(
+        'conn-e',
+        () => new ConnectionActor(env, 'e', socket, msgpackCodec, identity),
+      );
+    }
+
+    it('sends bye and closes 4001 "token expired" at exp, by its own timer', async () => {
+      const socket = new FakeConn();
+      const at = Date.now() + 150;
+      spawnWith(socket, expiringIn(150));
+      await eventually(() => socket.closed !== undefined);
+      expect(Date.now()).toBeGreaterThanOrEqual(at);
+      expect(socket.closed).toEqual({ code: 4001, reason: 'token expired' });
+      expect(socket.sent.slice(1)).toEqual([
+        { op: 'bye', code: 4001, reason: 'token expired', retryMs: 0 },
+      ]);
+      expect(stats.disconnects['token_expired']).toBe(1);
+    });
+
+    it('closes on a tick once exp has passed', async () => {
+      const socket = new FakeConn();
+      const a = spawnWith(socket, expiringIn(60_000));
+      await eventually(() => socket.sent.length === 1);
+      jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 61_000);
+      a.tell({ type: 'tick', now: clockMs() });
+      await eventually(() => socket.closed !== undefined);
+      jest.restoreAllMocks();
+      expect(socket.closed).toEqual({ code: 4001, reason: 'token expired' });
+    });
+
+    it('replaces the identity on refresh and acks with the new exp in seconds', async () => {
+      const socket = new FakeConn();
+      const a = spawnWith(socket, expiringIn(300));
+      const exp = seconds(Date.now()) + 60;
+      a.tell(frame({ op: 'refresh', id: 1, token: await token({ sub: 'ann', exp, topics: [] }) }));
+      await eventually(() => socket.sent.length === 2);
+      expect(socket.sent[1]).toEqual({ op: 'ack', id: 1, exp });
+      await new Promise((r) => setTimeout(r, 400));
+      expect(socket.closed).toBeUndefined();
+      // The new token's permissions hold from now on.
+      a.tell(frame({ op: 'sub', id: 2, topic: 'news' }));
+      await eventually(() => socket.sent.length === 3);
+      expect(socket.sent[2]).toMatchObject({ op: 'err', id: 2, code: 403 });
+    });
+
+    it('refuses a token for another sub with 403 and keeps the old identity', async () => {
+      const socket = new FakeConn();
+      const a = spawnWith(socket, expiringIn(60_000));
+      a.tell(frame({ op: 'refresh', id: 1, token: await token({ sub: 'bob' }) }));
+      a.tell(frame({ op: 'sub', id: 2, topic: 'news' }));
+      await eventually(() => socket.sent.length === 3);
+      expect(socket.sent[1]).toEqual({
+        op: 'err',
+        id: 1,
+        code: 403,
+        msg: "the token is for another 'sub'",
+      });
+      expect(socket.sent[2]).toMatchObject({ op: 'ack', id: 2 });
+    });
+
+    it('answers a token that fails verification with 401, the connection open', async () => {
+      const socket = new FakeConn();
+      const a = spawnWith(socket, expiringIn(60_000));
+      a.tell(frame({ op: 'refresh', id: 1, token: 'not-a-jwt' }));
+      await eventually(() => socket.sent.length === 2);
+      expect(socket.sent[1]).toEqual({ op: 'err', id: 1, code: 401, msg: 'malformed token' });
+      expect(socket.closed).toBeUndefined();
+    });
+
+    it('answers refresh with 400 where JWT auth is not configured', async () => {
+      actor.tell(frame({ op: 'refresh', id: 1, token: 'a.b.c' }));
+      await eventually(() => conn.sent.length === 2);
+      expect(conn.sent[1]).toMatchObject({ op: 'err', id: 1, code: 400 });
     });
   });
 });

@@ -8,6 +8,14 @@
  * (`open`, `closing`, `closed`) is checked first at every entry, so a late frame or batch for a
  * closing connection is a no-op and close is idempotent.
  *
+ * Identity (JWT auth, PROTOCOL.md §6): `identity` is what the token grants, undefined without
+ * JWT auth (one field, so a connection without one costs nothing more). Its expiry is checked
+ * on the router's heartbeat `tick`, which every connection gets anyway; only a token due to
+ * expire before the tick after next gets a timer of its own (`ctx.timers`, dying with the
+ * actor), so 100k connections with hour-long tokens hold no timers. At `exp` (exactly: the
+ * verifier's clock tolerance is for accepting a token, not for keeping one) the client gets
+ * `bye` and 4001 "token expired"; a `refresh` before it replaces the identity in place.
+ *
  * Order per topic: a `sub` registers with the router before it reads the topic's history, and
  * the handler is async, so every batch that arrives meanwhile waits in the mailbox; the
  * subscription's last seq then filters out what the replay already covered.
@@ -35,6 +43,7 @@ import { peerCloseLabel, requestId } from './close-reason';
 import { RateLimit, type RateLimits } from './rate-limit';
 import { withTimeout } from './request-timeout';
 import { Subscriptions } from './subscriptions';
+import { checkToken, type ClientAuth } from './token-check';
 
 export interface ConnectionLimits extends RateLimits {
   readonly heartbeatMs: number;
@@ -57,6 +66,8 @@ export interface ConnectionEnv {
   readonly dispatcher: DispatcherClient;
   readonly limits: ConnectionLimits;
   readonly stats: GatewayStats;
+  /** Where JWT auth is configured: what `auth` and `refresh` check tokens with. */
+  readonly auth?: ClientAuth;
   /** Told of an event that could not be encoded (it is left out; see `encodeEvents`). */
   readonly onSkip?: SkipHandler;
 }
@@ -70,6 +81,9 @@ const REPLAY_CHUNK = 100;
 export const MAX_HELD = 64;
 /** Bye's `retryMs` to a client whose actor was stopped from outside: it comes back after it. */
 const STOPPED_RETRY_MS = 1000;
+/** The timer key of a token's expiry, and its one message (shared by every connection). */
+const EXPIRY = 'expiry';
+const EXPIRE: ConnMsg = { type: 'expire' };
 
 /** Batches that will not be written here still count as handled by this connection. */
 function discard(batches: readonly EventBatch[]): void {
@@ -102,7 +116,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     this.rate = new RateLimit(env.limits, this.lastSeen);
   }
 
-  preStart(): void {
+  preStart(ctx: ActorContext<ConnMsg>): void {
     const { env } = this;
     env.stats.connections++;
     this.reply({
@@ -113,6 +127,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       hb: env.limits.heartbeatMs,
     });
     this.flush();
+    this.watchExpiry(ctx);
   }
 
   receive(msg: ConnMsg, ctx: ActorContext<ConnMsg>): void | Promise<void> {
@@ -136,7 +151,10 @@ export class ConnectionActor implements Behavior<ConnMsg> {
         if (this.state === State.Open && msg.now - this.lastSeen > this.env.limits.idleTimeoutMs) {
           this.close(Disconnect.IdleTimeout);
         }
+        if (this.identity !== undefined) this.watchExpiry(ctx);
         return;
+      case 'expire':
+        return this.watchExpiry(ctx);
       case 'drain':
         if (this.state !== State.Open) return;
         this.reply({
@@ -381,9 +399,66 @@ export class ConnectionActor implements Behavior<ConnMsg> {
         case 'pub':
           await this.publish(m);
           break;
+        case 'refresh':
+          await this.refresh(m, ctx);
+          break;
+        case 'auth':
+          this.err(m.id, ErrorCode.BadRequest, 'auth is only the first message of a connection');
+          break;
       }
     }
     this.flush();
+  }
+
+  /**
+   * Closes the connection once its token's `exp` has come; before that, sets the expiry timer
+   * when `exp` comes before the tick after next (ticks may run late by a busy turn).
+   */
+  private watchExpiry(ctx: ActorContext<ConnMsg>): void {
+    const { identity } = this;
+    if (identity === undefined || this.state !== State.Open) return;
+    const left = identity.expMs - Date.now();
+    if (left <= 0) {
+      this.reply({
+        op: 'bye',
+        code: Disconnect.TokenExpired.code,
+        reason: Disconnect.TokenExpired.reason,
+        retryMs: 0,
+      });
+      return this.close(Disconnect.TokenExpired);
+    }
+    if (left < 2 * this.env.limits.heartbeatMs && !ctx.timers.isActive(EXPIRY)) {
+      ctx.timers.startSingle(EXPIRY, EXPIRE, left);
+    }
+  }
+
+  /**
+   * A new token for the same member replaces the identity (and its expiry) in place. A token
+   * that fails leaves the connection as it was, with the identity it had until its `exp`.
+   */
+  private async refresh(
+    m: Extract<ClientMessage, { op: 'refresh' }>,
+    ctx: ActorContext<ConnMsg>,
+  ): Promise<void> {
+    const { auth, stats } = this.env;
+    if (auth === undefined || this.identity === undefined) {
+      return this.err(m.id, ErrorCode.BadRequest, 'refresh needs JWT auth, not configured here');
+    }
+    this.flush();
+    const check = await checkToken(auth, m.token, this.conn.remoteAddress);
+    if (this.state !== State.Open) return;
+    if (!check.ok) {
+      bump(stats.badInput, 'auth_failed');
+      return this.err(m.id, check.code, check.msg);
+    }
+    if (check.identity.member !== this.identity.member) {
+      bump(stats.badInput, 'forbidden');
+      return this.err(m.id, ErrorCode.Forbidden, "the token is for another 'sub'");
+    }
+    this.identity = check.identity;
+    ctx.timers.cancel(EXPIRY);
+    this.reply({ op: 'ack', id: m.id, exp: check.identity.expMs / 1000 });
+    this.watchExpiry(ctx);
   }
 
   private onBatches(batches: readonly EventBatch[]): void {

@@ -20,7 +20,6 @@
  */
 import { Directive, nowMs, oneForOne, type ActorRef, type ActorSystem } from '../actors';
 import {
-  AuthError,
   AuthThrottle,
   staticToken,
   type Identity,
@@ -31,6 +30,7 @@ import {
   chooseSubprotocol,
   codecFor,
   Disconnect,
+  ErrorCode,
   type SkipHandler,
   type Subprotocol,
 } from '../protocol';
@@ -52,6 +52,7 @@ import {
   type UpgradeDecision,
   type UpgradeRequest,
 } from './transport';
+import { checkToken, THROTTLED, type ClientAuth } from './token-check';
 import { TurnBatcher } from './turn-batcher';
 
 export type GatewayLog = (
@@ -115,12 +116,15 @@ export class Gateway {
   private readonly started: Promise<void>;
   private readonly clientToken: StaticToken | undefined;
   private readonly throttle: AuthThrottle;
+  /** Set where JWT auth is configured; shared with every connection actor (auth, refresh). */
+  private readonly auth: ClientAuth | undefined;
 
   constructor(private readonly o: GatewayOptions) {
     if (o.routers > MAX_ROUTERS) throw new RangeError(`at most ${MAX_ROUTERS} routers`);
     this.stats = o.stats ?? newGatewayStats();
     this.clientToken = o.authToken === undefined ? undefined : staticToken(o.authToken);
     this.throttle = o.authThrottle ?? new AuthThrottle();
+    this.auth = o.jwt === undefined ? undefined : { verifier: o.jwt, throttle: this.throttle };
     this.interest = new InterestTable(o.dispatcher);
     const routerFactory = (i: number) => () =>
       routerBehavior({
@@ -131,6 +135,7 @@ export class Gateway {
         limits: o.limits,
         stats: this.stats,
         mailboxCapacity: o.mailboxCapacity,
+        auth: this.auth,
         onSkip: this.onSkip,
         log: o.log,
       });
@@ -275,39 +280,36 @@ export class Gateway {
       };
     }
     const token = req.query.get('token') ?? bearer(req.headers['authorization']);
-    const { jwt } = this.o;
-    if (jwt !== undefined || this.clientToken !== undefined) {
-      if (!this.throttle.allow(req.remoteAddress, Date.now())) {
-        bump(this.stats.badInput, 'auth_throttled');
-        return { accept: false, status: 429, body: 'too many failed authentications' };
+    if (this.auth !== undefined) return this.verifyUpgrade(this.auth, token, req, protocol);
+    let failed = false;
+    if (this.clientToken !== undefined) {
+      if (!this.throttle.allow(req.remoteAddress, Date.now())) return this.throttled();
+      failed = !this.clientToken.matches(token);
+      if (failed) {
+        bump(this.stats.badInput, 'auth_failed');
+        this.throttle.fail(req.remoteAddress, Date.now());
       }
     }
-    if (jwt !== undefined) return this.verifyUpgrade(jwt, token, req, protocol);
-    const failed = this.clientToken !== undefined && !this.clientToken.matches(token);
-    if (failed) this.authFailed(req.remoteAddress);
     return this.accept(req, protocol, failed, undefined);
   }
 
   private async verifyUpgrade(
-    jwt: JwtVerifier,
+    auth: ClientAuth,
     token: string | undefined,
     req: UpgradeRequest,
     protocol: Subprotocol,
   ): Promise<UpgradeDecision> {
-    let identity: Identity;
-    try {
-      identity = await jwt.verify(token);
-    } catch (err) {
-      if (!(err instanceof AuthError)) throw err;
-      this.authFailed(req.remoteAddress);
-      return this.accept(req, protocol, true, undefined);
-    }
-    return this.accept(req, protocol, false, identity);
+    const check = await checkToken(auth, token, req.remoteAddress);
+    if (check.ok) return this.accept(req, protocol, false, check.identity);
+    if (check.code === ErrorCode.RateLimited) return this.throttled();
+    bump(this.stats.badInput, 'auth_failed');
+    return this.accept(req, protocol, true, undefined);
   }
 
-  private authFailed(address: string): void {
-    bump(this.stats.badInput, 'auth_failed');
-    this.throttle.fail(address, Date.now());
+  /** Past its failure budget an address is refused before anything is verified. */
+  private throttled(): UpgradeDecision {
+    bump(this.stats.badInput, 'auth_throttled');
+    return { accept: false, status: 429, body: THROTTLED };
   }
 
   private accept(

@@ -16,6 +16,8 @@ export type ConnMsg =
   | { type: 'event'; batch: EventBatch }
   | { type: 'closed'; code: number }
   | { type: 'tick'; now: number }
+  /** The token's `exp` may have come (a timer set only when it is due before the next tick). */
+  | { type: 'expire' }
   | { type: 'drain'; retryMs: number };
 
 /** A socket waiting for its connection actor (a `ConnSlot`): what its router spawns it from. */

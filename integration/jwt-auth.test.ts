@@ -31,8 +31,6 @@ describe('client JWT auth', () => {
       pem,
       '--jwt-audience',
       AUD,
-      '--heartbeat-ms',
-      '500',
     ]);
   });
   afterAll(async () => {
@@ -124,6 +122,58 @@ describe('client JWT auth', () => {
       expect((await bob.events('chat:room-2', 1))[0]).toMatchObject({ data: 'yo' });
       bob.close();
     });
+  });
+});
+
+describe('client JWT expiry and refresh', () => {
+  let node: Node;
+  const token = (claims: JWTPayload) => sign(claims, Buffer.from(SECRET), 'HS256');
+  beforeAll(async () => {
+    node = await startNode(['--jwt-secret', SECRET]);
+  });
+  afterAll(async () => {
+    await node.stop();
+  });
+
+  // Both clients hold a token expiring in 2 s, run side by side to keep the file short.
+  it('closes at exp without a refresh, keeps the connection with one', async () => {
+    const exp = seconds(Date.now()) + 2;
+    const [lapsing, refreshing] = await Promise.all(
+      ['ann', 'bob'].map(async (sub) =>
+        TestClient.connect(`${node.ws}?token=${await token({ sub, exp })}`),
+      ),
+    );
+    const later = seconds(Date.now()) + 60;
+    expect(
+      await refreshing!.request({
+        op: 'refresh',
+        id: 1,
+        token: await token({ sub: 'bob', exp: later }),
+      }),
+    ).toEqual({ op: 'ack', id: 1, exp: later });
+    const other = await refreshing!.request({
+      op: 'refresh',
+      id: 2,
+      token: await token({ sub: 'ann', exp: later }),
+    });
+    expect(other).toMatchObject({ op: 'err', id: 2, code: 403 });
+
+    const closed = await lapsing!.closed;
+    // At exp itself, not within the verifier's 5 s clock tolerance.
+    expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000);
+    expect(Date.now()).toBeLessThan(exp * 1000 + 1000);
+    expect(closed).toEqual({ code: 4001, reason: 'token expired' });
+    expect(lapsing!.messages).toContainEqual({
+      op: 'bye',
+      code: 4001,
+      reason: 'token expired',
+      retryMs: 0,
+    });
+
+    await new Promise((r) => setTimeout(r, 300));
+    refreshing!.send({ op: 'ping', id: 3 });
+    expect(await refreshing!.next((m) => m.op === 'pong')).toEqual({ op: 'pong', id: 3 });
+    refreshing!.close();
   });
 });
 
