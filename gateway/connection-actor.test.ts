@@ -238,6 +238,7 @@ describe('ConnectionActor', () => {
     const auth = {
       verifier: new JwtVerifier({ secret: SECRET }),
       throttle: new AuthThrottle(),
+      timeoutMs: 200,
     };
     const token = (claims: object) =>
       sign({ exp: seconds(Date.now()) + 60, ...claims }, Buffer.from(SECRET), 'HS256');
@@ -327,6 +328,48 @@ describe('ConnectionActor', () => {
       actor.tell(frame({ op: 'refresh', id: 1, token: 'a.b.c' }));
       await eventually(() => conn.sent.length === 2);
       expect(conn.sent[1]).toMatchObject({ op: 'err', id: 1, code: 400 });
+    });
+
+    describe('first-message auth', () => {
+      it('answers other ops 401 until auth, then acks auth with exp and serves', async () => {
+        const socket = new FakeConn();
+        const a = spawnWith(socket, undefined);
+        const exp = seconds(Date.now()) + 60;
+        a.tell(frame({ op: 'sub', id: 1, topic: 'news' }));
+        a.tell(
+          frame({ op: 'auth', id: 2, token: await token({ sub: 'ann', exp, topics: ['*'] }) }),
+        );
+        a.tell(frame({ op: 'sub', id: 3, topic: 'news' }));
+        a.tell(frame({ op: 'auth', id: 4, token: 'again' }));
+        await eventually(() => socket.sent.length === 5);
+        expect(socket.sent.slice(1)).toEqual([
+          { op: 'err', id: 1, code: 401, msg: 'authenticate first with auth' },
+          { op: 'ack', id: 2, exp },
+          { op: 'ack', id: 3, epoch: 'e', seq: 0, recovered: false },
+          { op: 'err', id: 4, code: 400, msg: 'auth is only the first message of a connection' },
+        ]);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(socket.closed).toBeUndefined();
+      });
+
+      it('closes with 4001 after err 401 when the token is refused', async () => {
+        const socket = new FakeConn();
+        const a = spawnWith(socket, undefined);
+        a.tell(frame({ op: 'auth', id: 1, token: 'nope' }));
+        await eventually(() => socket.closed !== undefined);
+        expect(socket.closed).toEqual({ code: 4001, reason: 'authentication failed' });
+        expect(socket.sent[1]).toEqual({ op: 'err', id: 1, code: 401, msg: 'malformed token' });
+      });
+
+      it('closes with 4001 when no auth came within the deadline', async () => {
+        const socket = new FakeConn();
+        const started = Date.now();
+        spawnWith(socket, undefined);
+        await eventually(() => socket.closed !== undefined);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+        expect(socket.closed).toEqual({ code: 4001, reason: 'authentication failed' });
+        expect(stats.badInput['auth_timeout']).toBe(1);
+      });
     });
   });
 });

@@ -15,6 +15,10 @@
  * actor), so 100k connections with hour-long tokens hold no timers. At `exp` (exactly: the
  * verifier's clock tolerance is for accepting a token, not for keeping one) the client gets
  * `bye` and 4001 "token expired"; a `refresh` before it replaces the identity in place.
+ * Where JWT auth is on and the upgrade brought no token, the connection is unauthenticated
+ * (`env.auth` set, `identity` undefined: no extra field): its first message must be `auth`
+ * within `auth.timeoutMs`, every other op gets `err` 401 until then, and a refused token or
+ * the deadline closes it with 4001.
  *
  * Order per topic: a `sub` registers with the router before it reads the topic's history, and
  * the handler is async, so every batch that arrives meanwhile waits in the mailbox; the
@@ -84,6 +88,8 @@ const STOPPED_RETRY_MS = 1000;
 /** The timer key of a token's expiry, and its one message (shared by every connection). */
 const EXPIRY = 'expiry';
 const EXPIRE: ConnMsg = { type: 'expire' };
+const AUTH_DEADLINE_KEY = 'auth';
+const AUTH_DEADLINE: ConnMsg = { type: 'auth-deadline' };
 
 /** Batches that will not be written here still count as handled by this connection. */
 function discard(batches: readonly EventBatch[]): void {
@@ -127,7 +133,9 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       hb: env.limits.heartbeatMs,
     });
     this.flush();
-    this.watchExpiry(ctx);
+    if (this.unauthenticated) {
+      ctx.timers.startSingle(AUTH_DEADLINE_KEY, AUTH_DEADLINE, env.auth!.timeoutMs);
+    } else this.watchExpiry(ctx);
   }
 
   receive(msg: ConnMsg, ctx: ActorContext<ConnMsg>): void | Promise<void> {
@@ -155,6 +163,11 @@ export class ConnectionActor implements Behavior<ConnMsg> {
         return;
       case 'expire':
         return this.watchExpiry(ctx);
+      case 'auth-deadline':
+        if (this.state !== State.Open || !this.unauthenticated) return;
+        bump(this.env.stats.badInput, 'auth_timeout');
+        this.err(undefined, ErrorCode.Unauthorized, 'no auth in time');
+        return this.close(Disconnect.AuthFailed);
       case 'drain':
         if (this.state !== State.Open) return;
         this.reply({
@@ -386,6 +399,11 @@ export class ConnectionActor implements Behavior<ConnMsg> {
         continue;
       }
       const m = item.msg;
+      if (this.unauthenticated) {
+        if (m.op === 'auth') await this.authenticate(m, ctx);
+        else this.err(requestId(m), ErrorCode.Unauthorized, 'authenticate first with auth');
+        continue;
+      }
       switch (m.op) {
         case 'ping':
           this.reply(m.id === undefined ? { op: 'pong' } : { op: 'pong', id: m.id });
@@ -408,6 +426,30 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       }
     }
     this.flush();
+  }
+
+  /** JWT auth is on and no token has been verified yet (first-message `auth` pending). */
+  private get unauthenticated(): boolean {
+    return this.identity === undefined && this.env.auth !== undefined;
+  }
+
+  /** First-message `auth`: a refused token closes the connection, as at the upgrade. */
+  private async authenticate(
+    m: Extract<ClientMessage, { op: 'auth' }>,
+    ctx: ActorContext<ConnMsg>,
+  ): Promise<void> {
+    this.flush();
+    const check = await checkToken(this.env.auth!, m.token, this.conn.remoteAddress);
+    if (this.state !== State.Open) return;
+    if (!check.ok) {
+      bump(this.env.stats.badInput, 'auth_failed');
+      this.err(m.id, check.code, check.msg);
+      return this.close(Disconnect.AuthFailed);
+    }
+    this.identity = check.identity;
+    ctx.timers.cancel(AUTH_DEADLINE_KEY);
+    this.reply({ op: 'ack', id: m.id, exp: check.identity.expMs / 1000 });
+    this.watchExpiry(ctx);
   }
 
   /**

@@ -7,7 +7,8 @@
  * Client auth at the upgrade (PROTOCOL.md §6), decided before any actor exists:
  *
  *   --auth-token T   token == T (constant time) ──► open  |  else ──► open, closed at once 4001
- *   JWT flags        address throttled ──► HTTP 429, nothing verified
+ *   JWT flags        no token ──► open; the connection actor waits 5 s for `auth`
+ *                    address throttled ──► HTTP 429, nothing verified
  *                    token verified ──► open with its Identity on the slot
  *                    token refused ──► failure counted for the address; open, closed at once 4001
  *
@@ -52,7 +53,7 @@ import {
   type UpgradeDecision,
   type UpgradeRequest,
 } from './transport';
-import { checkToken, THROTTLED, type ClientAuth } from './token-check';
+import { AUTH_TIMEOUT_MS, checkToken, THROTTLED, type ClientAuth } from './token-check';
 import { TurnBatcher } from './turn-batcher';
 
 export type GatewayLog = (
@@ -124,7 +125,10 @@ export class Gateway {
     this.stats = o.stats ?? newGatewayStats();
     this.clientToken = o.authToken === undefined ? undefined : staticToken(o.authToken);
     this.throttle = o.authThrottle ?? new AuthThrottle();
-    this.auth = o.jwt === undefined ? undefined : { verifier: o.jwt, throttle: this.throttle };
+    this.auth =
+      o.jwt === undefined
+        ? undefined
+        : { verifier: o.jwt, throttle: this.throttle, timeoutMs: AUTH_TIMEOUT_MS };
     this.interest = new InterestTable(o.dispatcher);
     const routerFactory = (i: number) => () =>
       routerBehavior({
@@ -280,7 +284,11 @@ export class Gateway {
       };
     }
     const token = req.query.get('token') ?? bearer(req.headers['authorization']);
-    if (this.auth !== undefined) return this.verifyUpgrade(this.auth, token, req, protocol);
+    if (this.auth !== undefined) {
+      // No token at all: the client may still send `auth` as its first message (the actor waits).
+      if (token === undefined) return this.accept(req, protocol, false, undefined);
+      return this.verifyUpgrade(this.auth, token, req, protocol);
+    }
     let failed = false;
     if (this.clientToken !== undefined) {
       if (!this.throttle.allow(req.remoteAddress, Date.now())) return this.throttled();
@@ -295,7 +303,7 @@ export class Gateway {
 
   private async verifyUpgrade(
     auth: ClientAuth,
-    token: string | undefined,
+    token: string,
     req: UpgradeRequest,
     protocol: Subprotocol,
   ): Promise<UpgradeDecision> {

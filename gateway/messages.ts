@@ -18,6 +18,8 @@ export type ConnMsg =
   | { type: 'tick'; now: number }
   /** The token's `exp` may have come (a timer set only when it is due before the next tick). */
   | { type: 'expire' }
+  /** First-message `auth` did not come in time. */
+  | { type: 'auth-deadline' }
   | { type: 'drain'; retryMs: number };
 
 /** A socket waiting for its connection actor (a `ConnSlot`): what its router spawns it from. */

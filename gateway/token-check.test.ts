@@ -13,6 +13,7 @@ describe(checkToken, () => {
     auth = {
       verifier: new JwtVerifier({ secret: SECRET }),
       throttle: new AuthThrottle({ burst: 2, refillPerSec: 0.001 }),
+      timeoutMs: 5000,
     };
   });
 

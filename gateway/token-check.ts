@@ -12,10 +12,15 @@
 import { AuthError, type AuthThrottle, type Identity, type JwtVerifier } from '../auth';
 import { ErrorCode } from '../protocol';
 
+/** A client that brought no token to the upgrade has this long to send `auth` (PROTOCOL.md §6). */
+export const AUTH_TIMEOUT_MS = 5_000;
+
 /** What every connection of a node shares to check tokens (one per gateway). */
 export interface ClientAuth {
   readonly verifier: JwtVerifier;
   readonly throttle: AuthThrottle;
+  /** The deadline of first-message `auth`; AUTH_TIMEOUT_MS but in tests. */
+  readonly timeoutMs: number;
 }
 
 export type TokenCheck =

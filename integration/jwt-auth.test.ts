@@ -71,6 +71,35 @@ describe('client JWT auth', () => {
     });
   });
 
+  describe('first-message auth', () => {
+    it('answers 401 until auth, then serves the identity of the token sent', async () => {
+      const c = await TestClient.connect(node.ws);
+      expect(await c.request({ op: 'sub', id: 1, topic: 'news' })).toMatchObject({
+        op: 'err',
+        code: 401,
+      });
+      const exp = seconds(Date.now()) + 60;
+      const token = await es256({ sub: 'cy', exp, topics: ['news'] });
+      expect(await c.request({ op: 'auth', id: 2, token })).toEqual({ op: 'ack', id: 2, exp });
+      expect((await c.request({ op: 'sub', id: 3, topic: 'news' })).op).toBe('ack');
+      expect(await c.request({ op: 'sub', id: 4, topic: 'other' })).toMatchObject({ code: 403 });
+      c.close();
+    });
+
+    it('closes with 4001 a refused auth, and a client that sends none within 5 s', async () => {
+      const refused = await TestClient.connect(node.ws);
+      const silent = await TestClient.connect(node.ws);
+      const started = Date.now();
+      const bad = await hs({ sub: 'x', aud: 'someone-else' });
+      expect(await refused.request({ op: 'auth', id: 1, token: bad })).toMatchObject({
+        code: 401,
+      });
+      expect((await refused.closed).code).toBe(4001);
+      expect(await silent.closed).toEqual({ code: 4001, reason: 'authentication failed' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(4900);
+    });
+  });
+
   describe('permissions', () => {
     let c: TestClient;
     beforeAll(async () => {
