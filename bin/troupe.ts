@@ -12,6 +12,8 @@
  * slower with 4 (load-tests/profiles/RESULTS.md).
  */
 import { runAdminCommand } from '../admin/admin-client';
+import { AuthConfigError } from '../auth';
+import { jwtVerifierOf } from '../server/client-auth';
 import { ConfigError, parseConfig, USAGE, wantsHelp } from '../server/config';
 import { createLogger } from '../server/logger';
 import { TroupeNode } from '../server/node';
@@ -20,6 +22,20 @@ import { MultiProcessNode, workersConfigProblem } from '../workers/multi-process
 const TOP_USAGE = `usage: troupe start [flags]     start a node (standalone: gateway + dispatcher)
        troupe admin <cmd> [...]  tree | stats | inspect <path> | stop <path> | drain
        troupe --help`;
+
+/**
+ * Reads the JWT key files once before starting, so an unusable key stops the command with a
+ * message (worker processes build their own verifier and would only crash-loop on it).
+ */
+function jwtConfigProblem(cfg: Parameters<typeof jwtVerifierOf>[0]): string | undefined {
+  try {
+    jwtVerifierOf(cfg);
+    return undefined;
+  } catch (e) {
+    if (e instanceof AuthConfigError) return `JWT configuration: ${e.message}`;
+    throw e;
+  }
+}
 
 async function start(argv: string[]): Promise<number> {
   if (wantsHelp(argv)) {
@@ -36,7 +52,7 @@ async function start(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  const problem = workersConfigProblem(cfg);
+  const problem = workersConfigProblem(cfg) ?? jwtConfigProblem(cfg);
   if (problem !== undefined) {
     process.stderr.write(`troupe: ${problem}\n`);
     return 2;

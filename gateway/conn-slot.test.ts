@@ -1,4 +1,5 @@
 import type { ActorRef } from '../actors';
+import { identityFromClaims } from '../auth';
 import { jsonCodec } from '../protocol';
 import type { ConnMsg } from './messages';
 import { ConnSlot } from './conn-slot';
@@ -31,6 +32,12 @@ describe(ConnSlot, () => {
       expect(slot.codec).toBe(jsonCodec);
       expect(slot.authFailed).toBe(true);
       expect(slot.ref).toBeUndefined();
+      expect(slot.identity).toBeUndefined();
+    });
+
+    it('carries the identity verified at the upgrade', () => {
+      const identity = identityFromClaims({ sub: 'ann', exp: 2e9 });
+      expect(new ConnSlot('c1', jsonCodec, false, identity).identity).toBe(identity);
     });
   });
 

@@ -6,6 +6,7 @@
  * in order once the actor exists. After that the socket's userData is the actor ref itself.
  */
 import type { ActorRef } from '../actors';
+import type { Identity } from '../auth';
 import type { Codec } from '../protocol';
 import type { ConnMsg, OpeningSlot } from './messages';
 import type { TransportConnection } from './transport';
@@ -24,6 +25,8 @@ export class ConnSlot implements OpeningSlot {
     readonly id: string,
     readonly codec: Codec,
     readonly authFailed: boolean,
+    /** What the token verified at the upgrade grants; undefined without JWT auth. */
+    readonly identity: Identity | undefined = undefined,
   ) {}
 
   get ref(): ActorRef<ConnMsg> | undefined {

@@ -1,5 +1,6 @@
 import { ActorSystem, clockMs, type ActorRef, type SpawnOptions } from '../actors';
-
+import { AuthThrottle, identityFromClaims, JwtVerifier, type Identity } from '../auth';
+import { seconds, sign } from '../testing/auth-keys';
 import { msgpackCodec } from '../protocol';
 import { packMsgpack } from '../protocol/msgpack';
 import { ConnectionActor, type ConnectionLimits } from './connection-actor';
@@ -147,6 +148,228 @@ describe('ConnectionActor', () => {
       await eventually(() => other.closed !== undefined);
       expect(other.closed).toEqual({ code: 4008, reason: 'slow consumer' });
       expect(stats.drops['mailbox_overflow']).toBeGreaterThan(0);
+    });
+  });
+
+  describe('permissions', () => {
+    const publishing = {
+      ...stubDispatcher,
+      publish: () => Promise.resolve({ seq: 1, epoch: 'e' }),
+    };
+    const burst = { ...limits, rateBurst: 100, ratePerSec: 100 };
+
+    function spawnWith(
+      socket: FakeConn,
+      identity: Identity | undefined,
+      allowPublish = false,
+    ): ActorRef<ConnMsg> {
+      const env = {
+        node: 'n1',
+        router,
+        dispatcher: publishing,
+        limits: { ...burst, allowPublish },
+        stats,
+      };
+      return system.spawn<ConnMsg>(
+        'conn-p',
+        () => new ConnectionActor(env, 'p', socket, msgpackCodec, identity),
+      );
+    }
+
+    const ann = identityFromClaims({
+      sub: 'ann',
+      exp: 2e9,
+      topics: ['live:*', 'inbox:{sub}'],
+      pub: ['chat:{sub}'],
+    });
+    const replies = (socket: FakeConn) => socket.sent.slice(1);
+
+    it('answers sub with 403 for a topic the token does not allow, and stays open', async () => {
+      const socket = new FakeConn();
+      const a = spawnWith(socket, ann);
+      a.tell(frame({ op: 'sub', id: 1, topic: 'inbox:bob' }));
+      a.tell(frame({ op: 'sub', id: 2, topic: 'inbox:ann' }));
+      a.tell(frame({ op: 'sub', id: 3, topic: 'live:v1' }));
+      await eventually(() => socket.sent.length === 4);
+      expect(replies(socket)).toEqual([
+        { op: 'err', id: 1, code: 403, msg: 'not allowed to subscribe to this topic' },
+        { op: 'ack', id: 2, epoch: 'e', seq: 0, recovered: false },
+        { op: 'ack', id: 3, epoch: 'e', seq: 0, recovered: false },
+      ]);
+      expect(socket.closed).toBeUndefined();
+      expect(stats.badInput['forbidden']).toBe(1);
+    });
+
+    it('lets pub through only where the pub claim covers the topic', async () => {
+      const socket = new FakeConn();
+      const a = spawnWith(socket, ann);
+      a.tell(frame({ op: 'pub', id: 1, topic: 'chat:bob', data: 1 }));
+      a.tell(frame({ op: 'pub', id: 2, topic: 'chat:ann', data: 1 }));
+      await eventually(() => socket.sent.length === 3);
+      expect(replies(socket)).toEqual([
+        { op: 'err', id: 1, code: 403, msg: 'not allowed to publish to this topic' },
+        { op: 'ack', id: 2, seq: 1, epoch: 'e' },
+      ]);
+    });
+
+    it('lets any pub through with allowPublish (no client auth, or --client-publish)', async () => {
+      const socket = new FakeConn();
+      const a = spawnWith(socket, ann, true);
+      a.tell(frame({ op: 'pub', id: 1, topic: 'chat:bob', data: 1 }));
+      await eventually(() => socket.sent.length === 2);
+      expect(replies(socket)).toEqual([{ op: 'ack', id: 1, seq: 1, epoch: 'e' }]);
+    });
+
+    it('refuses pub without an identity unless allowPublish (static --auth-token)', async () => {
+      const socket = new FakeConn();
+      const a = spawnWith(socket, undefined);
+      a.tell(frame({ op: 'pub', id: 1, topic: 'chat:ann', data: 1 }));
+      a.tell(frame({ op: 'sub', id: 2, topic: 'anything' }));
+      await eventually(() => socket.sent.length === 3);
+      expect(replies(socket)).toEqual([
+        { op: 'err', id: 1, code: 403, msg: 'not allowed to publish to this topic' },
+        { op: 'ack', id: 2, epoch: 'e', seq: 0, recovered: false },
+      ]);
+    });
+  });
+
+  describe('expiry and refresh', () => {
+    const SECRET = 'k'.repeat(32);
+    const auth = {
+      verifier: new JwtVerifier({ secret: SECRET }),
+      throttle: new AuthThrottle(),
+      timeoutMs: 200,
+    };
+    const token = (claims: object) =>
+      sign({ exp: seconds(Date.now()) + 60, ...claims }, Buffer.from(SECRET), 'HS256');
+    /** An identity expiring in `ms` (claims may carry fractional seconds). */
+    const expiringIn = (ms: number, sub = 'ann') =>
+      identityFromClaims({ sub, exp: (Date.now() + ms) / 1000, topics: ['*'] });
+
+    function spawnWith(socket: FakeConn, identity: Identity | undefined): ActorRef<ConnMsg> {
+      const env = {
+        node: 'n1',
+        router,
+        dispatcher: stubDispatcher,
+        limits: { ...limits, rateBurst: 100, ratePerSec: 100 },
+        stats,
+        auth,
+      };
+      return system.spawn<ConnMsg>(
+        'conn-e',
+        () => new ConnectionActor(env, 'e', socket, msgpackCodec, identity),
+      );
+    }
+
+    it('sends bye and closes 4001 "token expired" at exp, by its own timer', async () => {
+      const socket = new FakeConn();
+      const at = Date.now() + 150;
+      spawnWith(socket, expiringIn(150));
+      await eventually(() => socket.closed !== undefined);
+      expect(Date.now()).toBeGreaterThanOrEqual(at);
+      expect(socket.closed).toEqual({ code: 4001, reason: 'token expired' });
+      expect(socket.sent.slice(1)).toEqual([
+        { op: 'bye', code: 4001, reason: 'token expired', retryMs: 0 },
+      ]);
+      expect(stats.disconnects['token_expired']).toBe(1);
+    });
+
+    it('closes on a tick once exp has passed', async () => {
+      const socket = new FakeConn();
+      const a = spawnWith(socket, expiringIn(60_000));
+      await eventually(() => socket.sent.length === 1);
+      jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 61_000);
+      a.tell({ type: 'tick', now: clockMs() });
+      await eventually(() => socket.closed !== undefined);
+      jest.restoreAllMocks();
+      expect(socket.closed).toEqual({ code: 4001, reason: 'token expired' });
+    });
+
+    it('replaces the identity on refresh and acks with the new exp in seconds', async () => {
+      const socket = new FakeConn();
+      const a = spawnWith(socket, expiringIn(300));
+      const exp = seconds(Date.now()) + 60;
+      a.tell(frame({ op: 'refresh', id: 1, token: await token({ sub: 'ann', exp, topics: [] }) }));
+      await eventually(() => socket.sent.length === 2);
+      expect(socket.sent[1]).toEqual({ op: 'ack', id: 1, exp });
+      await new Promise((r) => setTimeout(r, 400));
+      expect(socket.closed).toBeUndefined();
+      // The new token's permissions hold from now on.
+      a.tell(frame({ op: 'sub', id: 2, topic: 'news' }));
+      await eventually(() => socket.sent.length === 3);
+      expect(socket.sent[2]).toMatchObject({ op: 'err', id: 2, code: 403 });
+    });
+
+    it('refuses a token for another sub with 403 and keeps the old identity', async () => {
+      const socket = new FakeConn();
+      const a = spawnWith(socket, expiringIn(60_000));
+      a.tell(frame({ op: 'refresh', id: 1, token: await token({ sub: 'bob' }) }));
+      a.tell(frame({ op: 'sub', id: 2, topic: 'news' }));
+      await eventually(() => socket.sent.length === 3);
+      expect(socket.sent[1]).toEqual({
+        op: 'err',
+        id: 1,
+        code: 403,
+        msg: "the token is for another 'sub'",
+      });
+      expect(socket.sent[2]).toMatchObject({ op: 'ack', id: 2 });
+    });
+
+    it('answers a token that fails verification with 401, the connection open', async () => {
+      const socket = new FakeConn();
+      const a = spawnWith(socket, expiringIn(60_000));
+      a.tell(frame({ op: 'refresh', id: 1, token: 'not-a-jwt' }));
+      await eventually(() => socket.sent.length === 2);
+      expect(socket.sent[1]).toEqual({ op: 'err', id: 1, code: 401, msg: 'malformed token' });
+      expect(socket.closed).toBeUndefined();
+    });
+
+    it('answers refresh with 400 where JWT auth is not configured', async () => {
+      actor.tell(frame({ op: 'refresh', id: 1, token: 'a.b.c' }));
+      await eventually(() => conn.sent.length === 2);
+      expect(conn.sent[1]).toMatchObject({ op: 'err', id: 1, code: 400 });
+    });
+
+    describe('first-message auth', () => {
+      it('answers other ops 401 until auth, then acks auth with exp and serves', async () => {
+        const socket = new FakeConn();
+        const a = spawnWith(socket, undefined);
+        const exp = seconds(Date.now()) + 60;
+        a.tell(frame({ op: 'sub', id: 1, topic: 'news' }));
+        a.tell(
+          frame({ op: 'auth', id: 2, token: await token({ sub: 'ann', exp, topics: ['*'] }) }),
+        );
+        a.tell(frame({ op: 'sub', id: 3, topic: 'news' }));
+        a.tell(frame({ op: 'auth', id: 4, token: 'again' }));
+        await eventually(() => socket.sent.length === 5);
+        expect(socket.sent.slice(1)).toEqual([
+          { op: 'err', id: 1, code: 401, msg: 'authenticate first with auth' },
+          { op: 'ack', id: 2, exp },
+          { op: 'ack', id: 3, epoch: 'e', seq: 0, recovered: false },
+          { op: 'err', id: 4, code: 400, msg: 'auth is only the first message of a connection' },
+        ]);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(socket.closed).toBeUndefined();
+      });
+
+      it('closes with 4001 after err 401 when the token is refused', async () => {
+        const socket = new FakeConn();
+        const a = spawnWith(socket, undefined);
+        a.tell(frame({ op: 'auth', id: 1, token: 'nope' }));
+        await eventually(() => socket.closed !== undefined);
+        expect(socket.closed).toEqual({ code: 4001, reason: 'authentication failed' });
+        expect(socket.sent[1]).toEqual({ op: 'err', id: 1, code: 401, msg: 'malformed token' });
+      });
+
+      it('closes with 4001 when no auth came within the deadline', async () => {
+        const socket = new FakeConn();
+        const started = Date.now();
+        spawnWith(socket, undefined);
+        await eventually(() => socket.closed !== undefined);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+        expect(socket.closed).toEqual({ code: 4001, reason: 'authentication failed' });
+        expect(stats.badInput['auth_timeout']).toBe(1);
+      });
     });
   });
 });

@@ -8,6 +8,18 @@
  * (`open`, `closing`, `closed`) is checked first at every entry, so a late frame or batch for a
  * closing connection is a no-op and close is idempotent.
  *
+ * Identity (JWT auth, PROTOCOL.md §6): `identity` is what the token grants, undefined without
+ * JWT auth (one field, so a connection without one costs nothing more). Its expiry is checked
+ * on the router's heartbeat `tick`, which every connection gets anyway; only a token due to
+ * expire before the tick after next gets a timer of its own (`ctx.timers`, dying with the
+ * actor), so 100k connections with hour-long tokens hold no timers. At `exp` (exactly: the
+ * verifier's clock tolerance is for accepting a token, not for keeping one) the client gets
+ * `bye` and 4001 "token expired"; a `refresh` before it replaces the identity in place.
+ * Where JWT auth is on and the upgrade brought no token, the connection is unauthenticated
+ * (`env.auth` set, `identity` undefined: no extra field): its first message must be `auth`
+ * within `auth.timeoutMs`, every other op gets `err` 401 until then, and a refused token or
+ * the deadline closes it with 4001.
+ *
  * Order per topic: a `sub` registers with the router before it reads the topic's history, and
  * the handler is async, so every batch that arrives meanwhile waits in the mailbox; the
  * subscription's last seq then filters out what the replay already covered.
@@ -24,6 +36,7 @@ import {
   type ServerMessage,
   type SkipHandler,
 } from '../protocol';
+import type { Identity } from '../auth';
 import type { DispatcherClient } from '../dispatcher/client';
 import type { TopicEvent } from '../dispatcher/types';
 import type { TransportConnection } from './transport';
@@ -34,6 +47,7 @@ import { peerCloseLabel, requestId } from './close-reason';
 import { RateLimit, type RateLimits } from './rate-limit';
 import { withTimeout } from './request-timeout';
 import { Subscriptions } from './subscriptions';
+import { checkToken, type ClientAuth } from './token-check';
 
 export interface ConnectionLimits extends RateLimits {
   readonly heartbeatMs: number;
@@ -42,6 +56,10 @@ export interface ConnectionLimits extends RateLimits {
   readonly outboundLimit: number;
   readonly maxSubscriptions: number;
   readonly requestTimeoutMs: number;
+  /**
+   * Whether `pub` needs no permission: true with no client auth at all or with
+   * --client-publish; otherwise only a token whose `pub` claim covers the topic may publish.
+   */
   readonly allowPublish: boolean;
 }
 
@@ -52,6 +70,8 @@ export interface ConnectionEnv {
   readonly dispatcher: DispatcherClient;
   readonly limits: ConnectionLimits;
   readonly stats: GatewayStats;
+  /** Where JWT auth is configured: what `auth` and `refresh` check tokens with. */
+  readonly auth?: ClientAuth;
   /** Told of an event that could not be encoded (it is left out; see `encodeEvents`). */
   readonly onSkip?: SkipHandler;
 }
@@ -65,6 +85,11 @@ const REPLAY_CHUNK = 100;
 export const MAX_HELD = 64;
 /** Bye's `retryMs` to a client whose actor was stopped from outside: it comes back after it. */
 const STOPPED_RETRY_MS = 1000;
+/** The timer key of a token's expiry, and its one message (shared by every connection). */
+const EXPIRY = 'expiry';
+const EXPIRE: ConnMsg = { type: 'expire' };
+const AUTH_DEADLINE_KEY = 'auth';
+const AUTH_DEADLINE: ConnMsg = { type: 'auth-deadline' };
 
 /** Batches that will not be written here still count as handled by this connection. */
 function discard(batches: readonly EventBatch[]): void {
@@ -91,11 +116,13 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     private readonly id: string,
     private readonly conn: TransportConnection,
     private readonly codec: Codec,
+    /** What the client's token grants (JWT auth); undefined otherwise. The token is not kept. */
+    private identity: Identity | undefined = undefined,
   ) {
     this.rate = new RateLimit(env.limits, this.lastSeen);
   }
 
-  preStart(): void {
+  preStart(ctx: ActorContext<ConnMsg>): void {
     const { env } = this;
     env.stats.connections++;
     this.reply({
@@ -106,6 +133,9 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       hb: env.limits.heartbeatMs,
     });
     this.flush();
+    if (this.unauthenticated) {
+      ctx.timers.startSingle(AUTH_DEADLINE_KEY, AUTH_DEADLINE, env.auth!.timeoutMs);
+    } else this.watchExpiry(ctx);
   }
 
   receive(msg: ConnMsg, ctx: ActorContext<ConnMsg>): void | Promise<void> {
@@ -129,7 +159,15 @@ export class ConnectionActor implements Behavior<ConnMsg> {
         if (this.state === State.Open && msg.now - this.lastSeen > this.env.limits.idleTimeoutMs) {
           this.close(Disconnect.IdleTimeout);
         }
+        if (this.identity !== undefined) this.watchExpiry(ctx);
         return;
+      case 'expire':
+        return this.watchExpiry(ctx);
+      case 'auth-deadline':
+        if (this.state !== State.Open || !this.unauthenticated) return;
+        bump(this.env.stats.badInput, 'auth_timeout');
+        this.err(undefined, ErrorCode.Unauthorized, 'no auth in time');
+        return this.close(Disconnect.AuthFailed);
       case 'drain':
         if (this.state !== State.Open) return;
         this.reply({
@@ -186,6 +224,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       conn: this.id,
       remote: this.conn.remoteAddress,
       subprotocol: this.codec.subprotocol,
+      ...(this.identity && { member: this.identity.member, expMs: this.identity.expMs }),
       state: ['open', 'closing', 'closed'][this.state],
       subscriptions: this.subs.toObject(),
       bufferedBytes: this.state === State.Open ? this.conn.bufferedAmount() : 0,
@@ -263,6 +302,10 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   ): Promise<void> {
     const { subs, env } = this;
     const { limits, stats } = env;
+    if (this.identity !== undefined && !this.identity.canSub(m.topic)) {
+      bump(stats.badInput, 'forbidden');
+      return this.err(m.id, ErrorCode.Forbidden, 'not allowed to subscribe to this topic');
+    }
     const known = subs.has(m.topic);
     if (!known && subs.size >= limits.maxSubscriptions) {
       return this.err(
@@ -314,9 +357,12 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   }
 
   private async publish(m: Extract<ClientMessage, { op: 'pub' }>): Promise<void> {
-    const { limits, dispatcher } = this.env;
-    if (!limits.allowPublish)
-      return this.err(m.id, ErrorCode.Forbidden, 'publishing is not allowed');
+    const { limits, dispatcher, stats } = this.env;
+    // allowPublish: no client auth, or --client-publish; otherwise the token's `pub` claim.
+    if (!limits.allowPublish && !(this.identity?.canPub(m.topic) ?? false)) {
+      bump(stats.badInput, 'forbidden');
+      return this.err(m.id, ErrorCode.Forbidden, 'not allowed to publish to this topic');
+    }
     this.flush();
     try {
       const r = await withTimeout(
@@ -353,6 +399,11 @@ export class ConnectionActor implements Behavior<ConnMsg> {
         continue;
       }
       const m = item.msg;
+      if (this.unauthenticated) {
+        if (m.op === 'auth') await this.authenticate(m, ctx);
+        else this.err(requestId(m), ErrorCode.Unauthorized, 'authenticate first with auth');
+        continue;
+      }
       switch (m.op) {
         case 'ping':
           this.reply(m.id === undefined ? { op: 'pong' } : { op: 'pong', id: m.id });
@@ -366,9 +417,90 @@ export class ConnectionActor implements Behavior<ConnMsg> {
         case 'pub':
           await this.publish(m);
           break;
+        case 'refresh':
+          await this.refresh(m, ctx);
+          break;
+        case 'auth':
+          this.err(m.id, ErrorCode.BadRequest, 'auth is only the first message of a connection');
+          break;
       }
     }
     this.flush();
+  }
+
+  /** JWT auth is on and no token has been verified yet (first-message `auth` pending). */
+  private get unauthenticated(): boolean {
+    return this.identity === undefined && this.env.auth !== undefined;
+  }
+
+  /** First-message `auth`: a refused token closes the connection, as at the upgrade. */
+  private async authenticate(
+    m: Extract<ClientMessage, { op: 'auth' }>,
+    ctx: ActorContext<ConnMsg>,
+  ): Promise<void> {
+    this.flush();
+    const check = await checkToken(this.env.auth!, m.token, this.conn.remoteAddress);
+    if (this.state !== State.Open) return;
+    if (!check.ok) {
+      bump(this.env.stats.badInput, 'auth_failed');
+      this.err(m.id, check.code, check.msg);
+      return this.close(Disconnect.AuthFailed);
+    }
+    this.identity = check.identity;
+    ctx.timers.cancel(AUTH_DEADLINE_KEY);
+    this.reply({ op: 'ack', id: m.id, exp: check.identity.expMs / 1000 });
+    this.watchExpiry(ctx);
+  }
+
+  /**
+   * Closes the connection once its token's `exp` has come; before that, sets the expiry timer
+   * when `exp` comes before the tick after next (ticks may run late by a busy turn).
+   */
+  private watchExpiry(ctx: ActorContext<ConnMsg>): void {
+    const { identity } = this;
+    if (identity === undefined || this.state !== State.Open) return;
+    const left = identity.expMs - Date.now();
+    if (left <= 0) {
+      this.reply({
+        op: 'bye',
+        code: Disconnect.TokenExpired.code,
+        reason: Disconnect.TokenExpired.reason,
+        retryMs: 0,
+      });
+      return this.close(Disconnect.TokenExpired);
+    }
+    if (left < 2 * this.env.limits.heartbeatMs && !ctx.timers.isActive(EXPIRY)) {
+      ctx.timers.startSingle(EXPIRY, EXPIRE, left);
+    }
+  }
+
+  /**
+   * A new token for the same member replaces the identity (and its expiry) in place. A token
+   * that fails leaves the connection as it was, with the identity it had until its `exp`.
+   */
+  private async refresh(
+    m: Extract<ClientMessage, { op: 'refresh' }>,
+    ctx: ActorContext<ConnMsg>,
+  ): Promise<void> {
+    const { auth, stats } = this.env;
+    if (auth === undefined || this.identity === undefined) {
+      return this.err(m.id, ErrorCode.BadRequest, 'refresh needs JWT auth, not configured here');
+    }
+    this.flush();
+    const check = await checkToken(auth, m.token, this.conn.remoteAddress);
+    if (this.state !== State.Open) return;
+    if (!check.ok) {
+      bump(stats.badInput, 'auth_failed');
+      return this.err(m.id, check.code, check.msg);
+    }
+    if (check.identity.member !== this.identity.member) {
+      bump(stats.badInput, 'forbidden');
+      return this.err(m.id, ErrorCode.Forbidden, "the token is for another 'sub'");
+    }
+    this.identity = check.identity;
+    ctx.timers.cancel(EXPIRY);
+    this.reply({ op: 'ack', id: m.id, exp: check.identity.expMs / 1000 });
+    this.watchExpiry(ctx);
   }
 
   private onBatches(batches: readonly EventBatch[]): void {

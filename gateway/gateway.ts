@@ -4,11 +4,37 @@
  *   transport ──open──► ConnSlot ──► topic router (round robin) ──spawn──► connection actor
  *   dispatcher client ──events──► TurnBatcher ──per topic batch──► routers with interest ──► actors
  *
+ * Client auth at the upgrade (PROTOCOL.md §6), decided before any actor exists:
+ *
+ *   --auth-token T   token == T (constant time) ──► open  |  else ──► open, closed at once 4001
+ *   JWT flags        no token ──► open; the connection actor waits 5 s for `auth`
+ *                    address throttled ──► HTTP 429, nothing verified
+ *                    token verified ──► open with its Identity on the slot
+ *                    token refused ──► failure counted for the address; open, closed at once 4001
+ *
+ * A refused client is accepted and then closed (not answered 401) so that a browser, which
+ * cannot read an upgrade's HTTP status, sees the 4001. The token string itself is dropped here:
+ * only the Identity it granted travels to the connection actor.
+ *
  * Lifecycle: created ──listen()──► serving ──drain()──► draining (readyz 503, bye + 1001 to every
  * client) ──close()──► closed. The actor tree is /user/gateway/router-N/conn-ID.
  */
 import { Directive, nowMs, oneForOne, type ActorRef, type ActorSystem } from '../actors';
-import { chooseSubprotocol, codecFor, Disconnect, type SkipHandler } from '../protocol';
+import {
+  AuthThrottle,
+  staticToken,
+  type Identity,
+  type JwtVerifier,
+  type StaticToken,
+} from '../auth';
+import {
+  chooseSubprotocol,
+  codecFor,
+  Disconnect,
+  ErrorCode,
+  type SkipHandler,
+  type Subprotocol,
+} from '../protocol';
 import type { DispatcherClient } from '../dispatcher/client';
 import type { TopicEvent } from '../dispatcher/types';
 import { bearer } from './bearer';
@@ -27,6 +53,7 @@ import {
   type UpgradeDecision,
   type UpgradeRequest,
 } from './transport';
+import { AUTH_TIMEOUT_MS, checkToken, THROTTLED, type ClientAuth } from './token-check';
 import { TurnBatcher } from './turn-batcher';
 
 export type GatewayLog = (
@@ -51,6 +78,10 @@ export interface GatewayOptions {
   readonly mailboxCapacity: number;
   /** When set, clients and HTTP publishers must present this token. */
   readonly authToken: string | undefined;
+  /** When set, clients must present a JWT it accepts (and `authToken` is not asked of them). */
+  readonly jwt?: JwtVerifier;
+  /** Failed client authentications per source address (default: the AuthThrottle defaults). */
+  readonly authThrottle?: AuthThrottle;
   readonly httpPublish: boolean;
   readonly metrics: () => Promise<string>;
   readonly log: GatewayLog;
@@ -84,10 +115,20 @@ export class Gateway {
   private draining = false;
   private serving = false;
   private readonly started: Promise<void>;
+  private readonly clientToken: StaticToken | undefined;
+  private readonly throttle: AuthThrottle;
+  /** Set where JWT auth is configured; shared with every connection actor (auth, refresh). */
+  private readonly auth: ClientAuth | undefined;
 
   constructor(private readonly o: GatewayOptions) {
     if (o.routers > MAX_ROUTERS) throw new RangeError(`at most ${MAX_ROUTERS} routers`);
     this.stats = o.stats ?? newGatewayStats();
+    this.clientToken = o.authToken === undefined ? undefined : staticToken(o.authToken);
+    this.throttle = o.authThrottle ?? new AuthThrottle();
+    this.auth =
+      o.jwt === undefined
+        ? undefined
+        : { verifier: o.jwt, throttle: this.throttle, timeoutMs: AUTH_TIMEOUT_MS };
     this.interest = new InterestTable(o.dispatcher);
     const routerFactory = (i: number) => () =>
       routerBehavior({
@@ -98,6 +139,7 @@ export class Gateway {
         limits: o.limits,
         stats: this.stats,
         mailboxCapacity: o.mailboxCapacity,
+        auth: this.auth,
         onSkip: this.onSkip,
         log: o.log,
       });
@@ -231,7 +273,7 @@ export class Gateway {
     await this.transport.close();
   }
 
-  private upgrade(req: UpgradeRequest): UpgradeDecision {
+  private upgrade(req: UpgradeRequest): UpgradeDecision | Promise<UpgradeDecision> {
     const protocol = chooseSubprotocol(req.protocols);
     if (protocol === null) {
       bump(this.stats.badInput, 'bad_subprotocol');
@@ -242,13 +284,53 @@ export class Gateway {
       };
     }
     const token = req.query.get('token') ?? bearer(req.headers['authorization']);
-    const authFailed = this.o.authToken !== undefined && token !== this.o.authToken;
-    if (authFailed) bump(this.stats.badInput, 'auth_failed');
+    if (this.auth !== undefined) {
+      // No token at all: the client may still send `auth` as its first message (the actor waits).
+      if (token === undefined) return this.accept(req, protocol, false, undefined);
+      return this.verifyUpgrade(this.auth, token, req, protocol);
+    }
+    let failed = false;
+    if (this.clientToken !== undefined) {
+      if (!this.throttle.allow(req.remoteAddress, Date.now())) return this.throttled();
+      failed = !this.clientToken.matches(token);
+      if (failed) {
+        bump(this.stats.badInput, 'auth_failed');
+        this.throttle.fail(req.remoteAddress, Date.now());
+      }
+    }
+    return this.accept(req, protocol, failed, undefined);
+  }
+
+  private async verifyUpgrade(
+    auth: ClientAuth,
+    token: string,
+    req: UpgradeRequest,
+    protocol: Subprotocol,
+  ): Promise<UpgradeDecision> {
+    const check = await checkToken(auth, token, req.remoteAddress);
+    if (check.ok) return this.accept(req, protocol, false, check.identity);
+    if (check.code === ErrorCode.RateLimited) return this.throttled();
+    bump(this.stats.badInput, 'auth_failed');
+    return this.accept(req, protocol, true, undefined);
+  }
+
+  /** Past its failure budget an address is refused before anything is verified. */
+  private throttled(): UpgradeDecision {
+    bump(this.stats.badInput, 'auth_throttled');
+    return { accept: false, status: 429, body: THROTTLED };
+  }
+
+  private accept(
+    req: UpgradeRequest,
+    protocol: Subprotocol,
+    authFailed: boolean,
+    identity: Identity | undefined,
+  ): UpgradeDecision {
     const id = `${this.o.node.slice(-4)}${(this.nextConn++).toString(36)}`;
     return {
       accept: true,
       protocol: req.protocols.length > 0 ? protocol : null,
-      userData: new ConnSlot(id, codecFor(protocol), authFailed),
+      userData: new ConnSlot(id, codecFor(protocol), authFailed, identity),
     };
   }
 

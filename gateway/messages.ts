@@ -5,6 +5,7 @@
  * `conn-slot.ts`, which tells `ConnMsg`s: no file of the three imports another in a circle.
  */
 import type { ActorRef } from '../actors';
+import type { Identity } from '../auth';
 import type { Codec } from '../protocol';
 import type { EventBatch } from './event-batch';
 import type { TransportConnection } from './transport';
@@ -15,6 +16,10 @@ export type ConnMsg =
   | { type: 'event'; batch: EventBatch }
   | { type: 'closed'; code: number }
   | { type: 'tick'; now: number }
+  /** The token's `exp` may have come (a timer set only when it is due before the next tick). */
+  | { type: 'expire' }
+  /** First-message `auth` did not come in time. */
+  | { type: 'auth-deadline' }
   | { type: 'drain'; retryMs: number };
 
 /** A socket waiting for its connection actor (a `ConnSlot`): what its router spawns it from. */
@@ -22,6 +27,8 @@ export interface OpeningSlot {
   readonly id: string;
   readonly codec: Codec;
   readonly conn: TransportConnection;
+  /** The identity verified at the upgrade (JWT auth), if any. */
+  readonly identity: Identity | undefined;
   /** Hands the messages that came early to the actor, which from then on owns the socket. */
   attach(ref: ActorRef<ConnMsg>): void;
 }

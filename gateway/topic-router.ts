@@ -27,6 +27,7 @@ import type { EventBatch } from './event-batch';
 import type { GatewayStats } from './gateway-stats';
 import type { InterestTable } from './interest-table';
 import type { ConnMsg, OpeningSlot, RouterMsg } from './messages';
+import type { ClientAuth } from './token-check';
 
 export interface RouterDeps {
   readonly index: number;
@@ -36,6 +37,8 @@ export interface RouterDeps {
   readonly limits: ConnectionLimits;
   readonly stats: GatewayStats;
   readonly mailboxCapacity: number;
+  /** Where JWT auth is configured: what `auth` and `refresh` check tokens with. */
+  readonly auth?: ClientAuth;
   /** Told of an event left out because it could not be encoded. */
   readonly onSkip?: SkipHandler;
   readonly log: (level: 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
@@ -63,6 +66,7 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
       dispatcher: d.dispatcher,
       limits: d.limits,
       stats: d.stats,
+      auth: d.auth,
       onSkip: d.onSkip,
     };
     slot.attach(ctx.spawn<ConnMsg>(`conn-${slot.id}`, connectionFactory(env, slot), spawnOpts));
@@ -136,8 +140,8 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
  * actor), not the slot: once attached, the slot is released (the socket keeps the actor ref).
  */
 function connectionFactory(env: ConnectionEnv, slot: OpeningSlot): () => ConnectionActor {
-  const { id, conn, codec } = slot;
-  return () => new ConnectionActor(env, id, conn, codec);
+  const { id, conn, codec, identity } = slot;
+  return () => new ConnectionActor(env, id, conn, codec, identity);
 }
 
 /** How a router treats its failing connection actors. */

@@ -2,7 +2,14 @@ import { ClientOp, PROTOCOL_VERSION, ServerOp } from './messages';
 
 describe('ClientOp', () => {
   it('lists the client ops of the contract', () => {
-    expect(Object.values(ClientOp).sort()).toEqual(['ping', 'pub', 'sub', 'unsub']);
+    expect(Object.values(ClientOp).sort()).toEqual([
+      'auth',
+      'ping',
+      'pub',
+      'refresh',
+      'sub',
+      'unsub',
+    ]);
   });
 });
 

@@ -8,7 +8,14 @@ import type { ErrorCode } from './codes';
 
 export const PROTOCOL_VERSION = 1;
 
-export const ClientOp = { Sub: 'sub', Unsub: 'unsub', Pub: 'pub', Ping: 'ping' } as const;
+export const ClientOp = {
+  Sub: 'sub',
+  Unsub: 'unsub',
+  Pub: 'pub',
+  Ping: 'ping',
+  Auth: 'auth',
+  Refresh: 'refresh',
+} as const;
 export type ClientOp = (typeof ClientOp)[keyof typeof ClientOp];
 
 export const ServerOp = {
@@ -30,7 +37,12 @@ export type SubMessage = { op: 'sub'; id: number; topic: string; since?: Since }
 export type UnsubMessage = { op: 'unsub'; id: number; topic: string };
 export type PubMessage = { op: 'pub'; id: number; topic: string; data: unknown };
 export type PingMessage = { op: 'ping'; id?: number };
-export type ClientMessage = SubMessage | UnsubMessage | PubMessage | PingMessage;
+/** The first message of a client that brought no token to the upgrade (PROTOCOL.md §6). */
+export type AuthMessage = { op: 'auth'; id: number; token: string };
+/** Replaces the connection's token before it expires (PROTOCOL.md §6). */
+export type RefreshMessage = { op: 'refresh'; id: number; token: string };
+export type ClientMessage =
+  SubMessage | UnsubMessage | PubMessage | PingMessage | AuthMessage | RefreshMessage;
 
 export type HelloMessage = { op: 'hello'; v: 1; conn: string; node: string; hb: number };
 export type AckMessage = {
@@ -39,6 +51,8 @@ export type AckMessage = {
   epoch?: string;
   seq?: number;
   recovered?: boolean;
+  /** The new token's `exp` (seconds since the epoch, as in the JWT) on `auth` and `refresh`. */
+  exp?: number;
 };
 export type ErrMessage = { op: 'err'; id?: number; code: ErrorCode; msg: string };
 export type EvMessage = { op: 'ev'; topic: string; seq: number; epoch: string; data: unknown };

@@ -240,6 +240,30 @@ describe('parseClientMessage', () => {
     });
   });
 
+  describe.each(['auth', 'refresh'] as const)('#%s', (op) => {
+    it('parses the id and the token, and nothing else', () => {
+      expect(parseClientMessage({ op, id: 3, token: 'a.b.c', extra: 1 })).toEqual({
+        ok: true,
+        msg: { op, id: 3, token: 'a.b.c' },
+      });
+    });
+
+    it('answers 400 without id when the id is missing', () => {
+      expect(parseClientMessage({ op, token: 'a.b.c' })).toEqual(bad("missing field 'id'"));
+    });
+
+    it.each([
+      ['missing', undefined],
+      ['empty', ''],
+      ['a number', 1],
+      ['null', null],
+    ])('answers 400 carrying the id when the token is %s', (_name, token) => {
+      expect(parseClientMessage({ op, id: 4, token })).toEqual(
+        bad("field 'token' must be a non-empty string", 4),
+      );
+    });
+  });
+
   describe('#forward compatibility', () => {
     it('ignores unknown fields and leaves them out of the parsed message', () => {
       const res = parseClientMessage({ op: 'unsub', id: 1, topic: 't', future: { x: 1 } });

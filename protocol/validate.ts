@@ -10,7 +10,9 @@
  * 4. `sub`, `unsub` and `pub` require `id`; `ping` may omit it.
  * 5. `topic` (sub, unsub, pub) is a valid topic (`topic.ts`); the error names the field.
  * 6. `since` (sub, optional) is a map `{epoch: string, seq: unsigned safe integer}`.
- * 7. `data` (pub) must be present, `null` included. `undefined` (msgpack fixext 0, which msgpackr
+ * 7. `token` (auth, refresh; both require `id`) is a non-empty string; what it holds is the
+ *    verifier's business, not the codec's.
+ * 8. `data` (pub) must be present, `null` included. `undefined` (msgpack fixext 0, which msgpackr
  *    reads as undefined) counts as absent: JSON cannot carry it and the event would reach JSON
  *    subscribers without `data`. It must be a value both subprotocols carry (`payload.ts`).
  *
@@ -37,6 +39,8 @@ import { isValidTopic } from './topic';
 
 export type { Parsed } from './fields';
 
+const BAD_TOKEN = "field 'token' must be a non-empty string";
+
 export function parseClientMessage(raw: unknown): Parsed<ClientMessage> {
   const envelope = readEnvelope(raw);
   if (!envelope.ok) return envelope;
@@ -48,6 +52,13 @@ export function parseClientMessage(raw: unknown): Parsed<ClientMessage> {
     case 'unsub':
     case 'pub':
       return id === undefined ? badRequest(MISSING_ID) : parseTopicOp(op, id, fields);
+    case 'auth':
+    case 'refresh': {
+      if (id === undefined) return badRequest(MISSING_ID);
+      const token = fields.token;
+      if (typeof token !== 'string' || token === '') return badRequest(BAD_TOKEN, id);
+      return { ok: true, msg: { op, id, token } };
+    }
     default:
       return badRequest(`unknown op ${quoteOp(op)}`, id);
   }

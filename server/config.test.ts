@@ -45,6 +45,7 @@ describe(parseConfig, () => {
         logLevel: 'info',
         maxFrame: 65536,
         maxPublishFrame: 1048576,
+        clientPublish: false,
         historySize: 1000,
         historyTtlMs: 300000,
         historyMaxBytes: 268435456,
@@ -61,6 +62,8 @@ describe(parseConfig, () => {
 
     it('leaves httpPort, clusterSecret and authToken unset', () => {
       const c = parseConfig([], {});
+      expect(c.jwtSecret).toBeUndefined();
+      expect(c.clientPublish).toBe(false);
       expect(c.httpPort).toBeUndefined();
       expect(c.clusterSecret).toBeUndefined();
       expect(c.authToken).toBeUndefined();
@@ -103,6 +106,10 @@ describe(parseConfig, () => {
       ['--max-frame', '128KiB', { maxFrame: 131072 }],
       ['--max-publish-frame', '2MiB', { maxPublishFrame: 2097152 }],
       ['--auth-token', 'tok', { authToken: 'tok' }],
+      ['--jwt-secret', 'k'.repeat(32), { jwtSecret: 'k'.repeat(32) }],
+      ['--jwt-public-key', '/etc/troupe/jwt.pem', { jwtPublicKey: '/etc/troupe/jwt.pem' }],
+      ['--jwks-file', '/etc/troupe/jwks.json', { jwksFile: '/etc/troupe/jwks.json' }],
+      ['--client-publish', 'true', { clientPublish: true }],
       ['--http-publish', 'false', { httpPublish: false }],
       ['--history-size', '0', { historySize: 0 }],
       ['--history-ttl-ms', '1500', { historyTtlMs: 1500 }],
@@ -174,6 +181,10 @@ describe(parseConfig, () => {
         TROUPE_DC: 'eu',
         TROUPE_PEER_DCS: 'us=u:7',
         TROUPE_CLUSTER_SECRET: 'cs',
+        TROUPE_JWT_SECRET: 'j'.repeat(32),
+        TROUPE_JWT_ISSUER: 'iss',
+        TROUPE_JWT_AUDIENCE: 'aud',
+        TROUPE_CLIENT_PUBLISH: '1',
         TROUPE_INSECURE_LOOPBACK_LINKS: 'true',
         TROUPE_WORKERS: '3',
         TROUPE_TRANSPORT: 'ws',
@@ -181,6 +192,8 @@ describe(parseConfig, () => {
         TROUPE_MAX_FRAME: '1KiB',
         TROUPE_MAX_PUBLISH_FRAME: '2KiB',
         TROUPE_AUTH_TOKEN: 'at',
+        TROUPE_JWT_PUBLIC_KEY: '/k.pem',
+        TROUPE_JWKS_FILE: '/jwks.json',
         TROUPE_HTTP_PUBLISH: 'true',
         TROUPE_HISTORY_SIZE: '10',
         TROUPE_HISTORY_TTL_MS: '20',
@@ -213,6 +226,12 @@ describe(parseConfig, () => {
         maxFrame: 1024,
         maxPublishFrame: 2048,
         authToken: 'at',
+        jwtSecret: 'j'.repeat(32),
+        jwtPublicKey: '/k.pem',
+        jwksFile: '/jwks.json',
+        jwtIssuer: 'iss',
+        jwtAudience: 'aud',
+        clientPublish: true,
         httpPublish: true,
         historySize: 10,
         historyTtlMs: 20,
@@ -268,6 +287,9 @@ describe(parseConfig, () => {
       [['--role', 'king'], '--role', /one of standalone\|gateway\|dispatcher, got "king"/],
       [['--host', 'bad host'], '--host', /IP address or host name/],
       [['--host', '300.1.1.1'], '--host', /IP address or host name/],
+      [['--jwt-audience', 'a'], '--jwt-audience', /needs a key to verify tokens with/],
+      [['--jwt-issuer', 'i'], '--jwt-issuer', /--jwt-secret, --jwt-public-key or --jwks-file/],
+      [['--jwt-secret', ''], '--jwt-secret', /must not be empty/],
       [['--dispatchers', 'a:1,b', ...GW.slice(0, 2)], '--dispatchers', /host:port.*"b"/],
       [['--peers', 'a:0'], '--peers', /port 1\.\.65535, got "a:0"/],
       [['--peers', 'a:1,,b:2'], '--peers', /empty item 2/],
@@ -409,7 +431,7 @@ describe('USAGE', () => {
       expect(USAGE.slice(at).split('\n')[1]).toContain(`env ${env}`);
     }
     expect(USAGE).toContain('default 64KiB; env TROUPE_MAX_FRAME');
-    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(30);
+    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(36);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Node configuration: CLI flags and environment of PROTOCOL.md section 1, plus troupe's own
- * settings (auth token, HTTP publish, history, heartbeat, outbound bound, node id).
+ * settings (auth token, client JWTs, HTTP publish, history, heartbeat, outbound bound, node id).
  *
  * Every setting `fooBar` has the flag `--foo-bar` and the env var `TROUPE_FOO_BAR`; a flag
  * overrides its env var, which overrides the default. Names are derived from one table so the
@@ -60,6 +60,18 @@ export interface TroupeConfig {
   maxPublishFrame: number;
   /** When set, clients and publishers must present this token. */
   authToken?: string;
+  /** HMAC key: clients may present HS256/384/512 JWTs (PROTOCOL.md §6). */
+  jwtSecret?: string;
+  /** A PEM file of one or more public keys: RS/PS/ES/EdDSA JWTs. */
+  jwtPublicKey?: string;
+  /** A JWKS document; tokens pick a key by `kid`; re-read when it changes. */
+  jwksFile?: string;
+  /** When set, a JWT's `iss` must equal it. */
+  jwtIssuer?: string;
+  /** When set, a JWT's `aud` must hold it. */
+  jwtAudience?: string;
+  /** Clients may `pub` without a `pub` claim where client auth is configured. */
+  clientPublish: boolean;
   httpPublish: boolean;
   historySize: number;
   historyTtlMs: number;
@@ -206,6 +218,11 @@ function parseSecret(raw: string): string {
   return raw;
 }
 
+function parsePath(raw: string): string {
+  if (raw === '' || raw.includes('\0')) throw new Error(`expected a file path, got ${q(raw)}`);
+  return raw;
+}
+
 function parseAdmin(raw: string): string {
   if (raw.startsWith('tcp://')) {
     throw new Error('a TCP admin endpoint is not supported yet; give a Unix socket path');
@@ -270,6 +287,26 @@ const OPTIONS: { [K in Key]-?: Option<NonNullable<TroupeConfig[K]>> } = {
     ...opt('TOKEN', parseSecret, 'token clients and publishers need'),
     shown: 'none: open',
   },
+  jwtSecret: { ...opt('S', parseSecret, 'HMAC key of client JWTs (HS256/384/512)'), shown: 'none' },
+  jwtPublicKey: {
+    ...opt('FILE', parsePath, 'PEM public key(s) of client JWTs (RS/PS/ES/EdDSA)'),
+    shown: 'none',
+  },
+  jwksFile: {
+    ...opt('FILE', parsePath, 'JWKS of client JWTs (key by kid, re-read)'),
+    shown: 'none',
+  },
+  jwtIssuer: { ...opt('I', parseSecret, "a JWT's iss must equal it"), shown: 'any' },
+  jwtAudience: { ...opt('A', parseSecret, "a JWT's aud must hold it"), shown: 'any' },
+  clientPublish: {
+    ...opt(
+      '[true|false]',
+      parseBoolean,
+      'clients pub without a pub claim where auth is on',
+      'false',
+    ),
+    boolean: true,
+  },
   httpPublish: {
     ...opt('[true|false]', parseBoolean, 'POST /v1/publish; --no-http-publish disables'),
     shown: 'true in standalone, else false',
@@ -311,6 +348,16 @@ const OPTIONS: { [K in Key]-?: Option<NonNullable<TroupeConfig[K]>> } = {
 };
 
 const KEYS = Object.keys(OPTIONS) as Key[];
+
+/** Whether any JWT flag is set: then every client connection needs a valid token (§6). */
+export const jwtConfigured = (
+  c: Pick<TroupeConfig, 'jwtSecret' | 'jwtPublicKey' | 'jwksFile' | 'jwtIssuer' | 'jwtAudience'>,
+): boolean =>
+  c.jwtSecret !== undefined ||
+  c.jwtPublicKey !== undefined ||
+  c.jwksFile !== undefined ||
+  c.jwtIssuer !== undefined ||
+  c.jwtAudience !== undefined;
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 export const flagOf = (key: Key): string => `--${kebab(key)}`;
 export const envOf = (key: Key): string => `TROUPE_${kebab(key).replace(/-/g, '_').toUpperCase()}`;
@@ -424,6 +471,18 @@ function checkConsistency(c: TroupeConfig): void {
     if (other !== undefined)
       throw new ConfigError(`${flag}: port ${port} is already used by ${other}`, flag);
     seen.set(port, flag);
+  }
+  if (
+    (c.jwtIssuer !== undefined || c.jwtAudience !== undefined) &&
+    c.jwtSecret === undefined &&
+    c.jwtPublicKey === undefined &&
+    c.jwksFile === undefined
+  ) {
+    const flag = c.jwtIssuer !== undefined ? '--jwt-issuer' : '--jwt-audience';
+    throw new ConfigError(
+      `${flag}: needs a key to verify tokens with (--jwt-secret, --jwt-public-key or --jwks-file)`,
+      flag,
+    );
   }
   const problem = linkSecurityProblem(c);
   if (problem !== undefined) throw new ConfigError(problem, '--cluster-secret');

@@ -49,6 +49,7 @@ import { PublisherServer } from '../dispatcher/publisher-server';
 import { isFailure, type PublishResult } from '../dispatcher/types';
 import { Gateway } from '../gateway/gateway';
 import { newGatewayStats, type GatewayStats } from '../gateway/gateway-stats';
+import { clientMayPublish, jwtVerifierOf } from './client-auth';
 import { linkSecurityProblem, type TroupeConfig } from './config';
 import { HttpServer } from './http-server';
 import { Limits } from './limits';
@@ -126,6 +127,8 @@ export class TroupeNode {
     }
 
     if (client !== undefined) {
+      // Reads the key files: an unusable one throws AuthConfigError and the node does not start.
+      const jwt = jwtVerifierOf(cfg, log);
       const gateway = (node.gateway = new Gateway({
         system,
         node: cfg.nodeId,
@@ -141,12 +144,13 @@ export class TroupeNode {
           rateBurst: Limits.rateBurst,
           rateStrikes: Limits.rateStrikes,
           requestTimeoutMs: Limits.requestTimeoutMs,
-          allowPublish: true,
+          allowPublish: clientMayPublish(cfg),
         },
         maxFrame: cfg.maxFrame,
         maxConnections: cfg.maxConnections,
         mailboxCapacity: Limits.mailboxCapacity,
         authToken: cfg.authToken,
+        jwt,
         httpPublish: cfg.httpPublish,
         metrics,
         log: logFn,
