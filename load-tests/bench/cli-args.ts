@@ -4,6 +4,7 @@ export const SCENARIOS = [
   'hot-topic',
   'many-topics',
   'connect-storm',
+  'connect-storm-jwt',
   'idle-memory',
   'cross-node',
   'hostile',

@@ -7,7 +7,7 @@ import { bytesEq } from './msgpack-scan';
 import { observeSeq } from './seq-tracker';
 import { RawWsClient } from './ws-client';
 import { settleOnce, type TopicCounter, type WorkerStats } from './worker-stats';
-import { topicsOf, type SubscriberPlan } from './worker-messages';
+import { topicsOf, upgradePath, type SubscriberPlan } from './worker-messages';
 
 export const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -42,26 +42,29 @@ export abstract class SubscriberBase {
     this.pendingAcks = this.subs.length;
     const settle = settleOnce(done, CONNECT_TIMEOUT_MS);
     stats.connectStarted();
-    this.client = new RawWsClient(plan, {
-      onOpen: () => {
-        this.upgraded = true;
-        stats.connected++;
+    this.client = new RawWsClient(
+      { ...plan, path: upgradePath(plan, index) },
+      {
+        onOpen: () => {
+          this.upgraded = true;
+          stats.connected++;
+        },
+        onMessage: (buf, start, end) => {
+          stats.frames++;
+          try {
+            this.onFrame(buf, start, end);
+          } catch {
+            stats.errors++;
+          }
+          if (this.pendingAcks === 0) settle();
+        },
+        onClose: (reason) => {
+          stats.connectionClosed(reason, this.upgraded);
+          onGone(this.client);
+          settle();
+        },
       },
-      onMessage: (buf, start, end) => {
-        stats.frames++;
-        try {
-          this.onFrame(buf, start, end);
-        } catch {
-          stats.errors++;
-        }
-        if (this.pendingAcks === 0) settle();
-      },
-      onClose: (reason) => {
-        stats.connectionClosed(reason, this.upgraded);
-        onGone(this.client);
-        settle();
-      },
-    });
+    );
   }
 
   /** One server message in buf[start, end); a throw counts as an error. */

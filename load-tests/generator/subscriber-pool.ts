@@ -36,6 +36,8 @@ export interface PoolOptions {
   readonly workers?: number;
   readonly connectConcurrency?: number;
   readonly readyTimeoutMs?: number;
+  /** One token per connection, by global index (each sent as `?token=` of its upgrade URL). */
+  readonly tokens?: readonly string[];
 }
 
 interface WorkerState {
@@ -114,6 +116,7 @@ export class SubscriberPool {
         topicsPerConnection: opts.topicsPerConnection ?? 1,
         sampleEvery: opts.sampleEvery ?? 64,
         connectConcurrency: opts.connectConcurrency ?? 64,
+        ...(opts.tokens === undefined ? {} : { tokens: opts.tokens.slice(first, first + n) }),
       };
       first += n;
       // Own execArgv so a profiled coordinator (--cpu-prof) does not profile every worker too;

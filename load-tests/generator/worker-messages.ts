@@ -22,6 +22,17 @@ export interface SubscriberPlan {
   readonly sampleEvery: number;
   /** Connection attempts in flight at once. */
   readonly connectConcurrency: number;
+  /**
+   * One token per connection of this worker (`tokens[index - firstIndex]`), sent as `?token=`
+   * of the upgrade URL; absent: no token.
+   */
+  readonly tokens?: readonly string[];
+}
+
+/** The upgrade path of global connection `index`: the plan's path, with its token if it has one. */
+export function upgradePath(plan: SubscriberPlan, index: number): string {
+  const token = plan.tokens?.[index - plan.firstIndex];
+  return token === undefined ? plan.path : `${plan.path}?token=${encodeURIComponent(token)}`;
 }
 
 /** Topic names of global connection `index`: spread evenly, deterministic. */

@@ -1,5 +1,6 @@
 import type { ScenarioName } from '../cli-args';
 import { connectStorm } from './connect-storm';
+import { connectStormJwt } from './connect-storm-jwt';
 import { crossNode } from './cross-node';
 import { hotTopic } from './hot-topic';
 import { hostile } from './hostile';
@@ -11,6 +12,7 @@ export const SCENARIO_REGISTRY: Record<ScenarioName, Scenario> = {
   'hot-topic': hotTopic,
   'many-topics': manyTopics,
   'connect-storm': connectStorm,
+  'connect-storm-jwt': connectStormJwt,
   'idle-memory': idleMemory,
   'cross-node': crossNode,
   hostile,
