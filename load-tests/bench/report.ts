@@ -148,9 +148,17 @@ export function formatSummary(summary: Summary): string {
             `delivered ${pct(s.hostile.hostileDelivered)} vs ${pct(s.hostile.quietDelivered)} quiet`,
         ],
   );
+  const jwt = summary.systems.flatMap((s) =>
+    s.connectJwtPerSec === null
+      ? []
+      : [
+          `${s.system} connect/s with JWT: ${s.connectJwtPerSec} (${s.connectJwtOverPlain === null ? 'no connect-storm before it' : `${s.connectJwtOverPlain}x without`})`,
+        ],
+  );
   return [
     line(header),
     ...rows.map(line),
+    ...(jwt.length > 0 ? ['', ...jwt] : []),
     ...(hostile.length > 0 ? ['', ...hostile] : []),
     '',
     'deliveries/s at capacity, same run:',

@@ -88,6 +88,8 @@ describe('summarize', () => {
       halfCapacity: { 'hot-topic': { rate: 750, p50Ms: 20, p99Ms: 45, p99Runs: [45] } },
       connectPerSec: 6000,
       connectP99Ms: 40,
+      connectJwtPerSec: null,
+      connectJwtOverPlain: null,
       idleBytesPerConnection: 1900,
       idleBytesPerConnectionSettled: 900,
       hostile: { quietP99Ms: 12, hostileP99Ms: 30, quietDelivered: 1, hostileDelivered: 0.995 },
@@ -149,6 +151,36 @@ describe('summarize with cross-node', () => {
       scenario: 'hot-topic',
       value: 0.67,
     });
+  });
+});
+
+describe('summarize with connect-storm-jwt', () => {
+  const jwtRun = (metrics: Record<string, number | null>): ScenarioRun => ({
+    scenario: 'connect-storm-jwt',
+    systems: [
+      { system: 'uws-native', status: 'skipped', reason: 'no JWT auth in this baseline' },
+      { system: 'troupe', status: 'ok', result: oneShot(metrics) },
+    ],
+  });
+
+  it('keeps connects/s with JWT next to the ratio the scenario computed, and prints both', () => {
+    const s = summarize([...runs, jwtRun({ acceptedPerSec: 4800, jwtOverPlain: 0.8 })]);
+    const troupe = s.systems.find((x) => x.system === 'troupe');
+    expect(troupe?.connectPerSec).toBe(6000);
+    expect(troupe?.connectJwtPerSec).toBe(4800);
+    expect(troupe?.connectJwtOverPlain).toBe(0.8);
+    expect(s.systems.find((x) => x.system === 'uws-native')?.connectJwtPerSec).toBeNull();
+    const text = formatSummary(s);
+    expect(text).toContain('troupe connect/s with JWT: 4800 (0.8x without)');
+    expect(text).not.toMatch(/uws-native connect\/s with JWT/);
+  });
+
+  it('says so when connect-storm did not run before it, and prints nothing when it did not run', () => {
+    const s = summarize([jwtRun({ acceptedPerSec: 4800, jwtOverPlain: null })]);
+    expect(formatSummary(s)).toContain(
+      'troupe connect/s with JWT: 4800 (no connect-storm before it)',
+    );
+    expect(formatSummary(summarize(runs))).not.toMatch(/with JWT/);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Aggregation of one bench run into the headline figures: capacity per system per rate-ladder
- * scenario, connect-storm rate, idle memory per connection, and the ratios the issue's targets
+ * scenario, connect-storm rate (without and with JWT auth), idle memory per connection, and the ratios the issue's targets
  * are stated in (troupe / uws-native, troupe / socketio), all from the same run.
  */
 import type { Capacity, HalfCapacity } from './capacity';
@@ -30,6 +30,10 @@ export interface SystemSummary {
   readonly halfCapacity: Readonly<Record<string, HalfCapacity>>;
   readonly connectPerSec: number | null;
   readonly connectP99Ms: number | null;
+  /** connect-storm-jwt: connects/s with one distinct HS256 token per connection (no cache hit). */
+  readonly connectJwtPerSec: number | null;
+  /** That over connect-storm's connects/s of the same run (null: connect-storm did not run first). */
+  readonly connectJwtOverPlain: number | null;
   readonly idleBytesPerConnection: number | null;
   /** The same 35 s after the last subscription, once the server's heap has settled. */
   readonly idleBytesPerConnectionSettled: number | null;
@@ -84,6 +88,7 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
         halfCapacity[sc] = r.halfCapacity;
     }
     const storm = okResult(runs, 'connect-storm', system);
+    const jwt = okResult(runs, 'connect-storm-jwt', system);
     const h = okResult(runs, 'hostile', system);
     return {
       system,
@@ -91,6 +96,8 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
       halfCapacity,
       connectPerSec: metric(storm, 'acceptedPerSec'),
       connectP99Ms: metric(storm, 'connectP99Ms'),
+      connectJwtPerSec: metric(jwt, 'acceptedPerSec'),
+      connectJwtOverPlain: metric(jwt, 'jwtOverPlain'),
       idleBytesPerConnection: metric(okResult(runs, 'idle-memory', system), 'bytesPerConnection'),
       idleBytesPerConnectionSettled: metric(
         okResult(runs, 'idle-memory', system),
