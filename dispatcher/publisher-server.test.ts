@@ -464,6 +464,23 @@ describe(PublisherServer, () => {
         expect(dispatcher.items()).toEqual([]);
       });
 
+      it('answers err 401 to each publish after the JWT expired, the connection staying', async () => {
+        const { port, dispatcher } = await start({ auth: jwtAuth() });
+        const c = await Client.connect(port);
+        // Within the verifier's clock tolerance: accepted, yet already past its exp.
+        c.send([
+          { op: 'auth', token: await token({ pub: ['live:*'], exp: seconds(Date.now()) - 2 }) },
+          { op: 'pub', topic: 'live:1', data: 1, id: 1 },
+        ]);
+        expect(await c.reply(1)).toMatchObject({ op: 'err', code: 401 });
+        c.send([
+          { op: 'auth', token: await token({ pub: ['live:*'] }) },
+          { op: 'pub', topic: 'live:1', data: 2, id: 2 },
+        ]);
+        expect(await c.reply(2)).toMatchObject({ op: 'ack' });
+        expect(dispatcher.items()).toEqual([{ topic: 'live:1', data: 2 }]);
+      });
+
       it('publishes anywhere with the publisher token', async () => {
         const { port } = await start({ auth: jwtAuth() });
         const c = await Client.connect(port);

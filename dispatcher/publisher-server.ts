@@ -8,10 +8,14 @@
  * that writes fast is stamped in batches. Replies (`ack` with the seq, `err` with a code) go
  * only to publishes that carried an `id`, each its own frame, coalesced into one write.
  * A bad message gets an `err` and the connection goes on; a frame over the limit, an
- * unauthenticated publish, a refused token (`auth` is checked by PublisherAuth: a static token,
- * or a JWT whose `pub` claim then decides topic by topic, a publish outside it getting `err`
- * 403 while the connection goes on), a throttled address or a passed deadline (`publisher-deadlines.ts`: auth,
- * partial frame, idle) closes the connection with an `err` naming why.
+ * unauthenticated publish, a refused token, a throttled address or a passed deadline
+ * (`publisher-deadlines.ts`: auth, partial frame, idle) closes the connection with an `err`
+ * naming why.
+ *
+ * `auth` is checked by PublisherAuth (PROTOCOL.md §6), asynchronously: the messages after it
+ * wait, in order, until it is decided. A static token allows every topic; a JWT allows the
+ * topics of its `pub` claim until its `exp`, and a publish outside them gets `err` 403 (401
+ * once expired) while the connection goes on.
  */
 import net from 'node:net';
 import type { ActorRef } from '../actors';
@@ -236,19 +240,30 @@ export class PublisherServer {
           socket.pause();
           send(replies);
           dispatch(items, ids);
-          void o.auth.check(m.token, socket.remoteAddress ?? '').then((check) => {
-            checking = false;
-            if (dropped) return;
-            if (!check.ok) {
-              this.bad(check.throttled ? 'auth_throttled' : 'auth_failed');
-              const code = check.throttled ? ErrorCode.RateLimited : ErrorCode.Unauthorized;
-              return fatal({ op: 'err', code, msg: check.msg }, check.msg);
-            }
-            access = check.access;
-            clock.authed = true;
-            if (inflight < MAX_INFLIGHT_BATCHES) socket.resume();
-            work();
-          });
+          o.auth.check(m.token, socket.remoteAddress ?? '').then(
+            (check) => {
+              checking = false;
+              if (dropped) return;
+              if (!check.ok) {
+                this.bad(check.throttled ? 'auth_throttled' : 'auth_failed');
+                const code = check.throttled ? ErrorCode.RateLimited : ErrorCode.Unauthorized;
+                return fatal({ op: 'err', code, msg: check.msg }, check.msg);
+              }
+              access = check.access;
+              clock.authed = true;
+              if (inflight < MAX_INFLIGHT_BATCHES) socket.resume();
+              work();
+            },
+            (err: unknown) => {
+              // A bug in verification, not the publisher's fault: this connection only, loudly.
+              checking = false;
+              this.bad('internal');
+              o.log('error', 'publisher auth failed', { err: String(err) });
+              if (!dropped) {
+                fatal({ op: 'err', code: ErrorCode.Internal, msg: 'internal error' }, 'internal');
+              }
+            },
+          );
           return;
         }
         if (!clock.authed) {
