@@ -220,3 +220,24 @@ describe('a dispatcher role node (no gateway)', () => {
     p.close();
   });
 });
+
+describe('origins over the ws transport', () => {
+  let node: Node;
+  beforeAll(async () => {
+    node = await startNode(['--transport', 'ws', '--allowed-origins', APP]);
+  });
+  afterAll(() => node.stop());
+
+  it('answers 403 to an upgrade and a POST from an origin not allowed, 204 to an allowed preflight', async () => {
+    await expect(TestClient.connect(node.ws, { headers: { origin: EVIL } })).rejects.toThrow(
+      /HTTP 403/,
+    );
+    expect((await post(node, { topic: 't', data: 1 }, { origin: EVIL })).status).toBe(403);
+    const pre = await fetch(`${node.http}/v1/publish`, {
+      method: 'OPTIONS',
+      headers: { origin: APP, 'access-control-request-method': 'POST' },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe(APP);
+  });
+});
