@@ -28,3 +28,11 @@ export {
   DEFAULT_AUTH_REFILL_PER_SEC,
   type AuthThrottleOptions,
 } from './auth-throttle';
+export {
+  PUBLISH_ANYWHERE,
+  PUBLISHER_THROTTLED,
+  PublisherAuth,
+  type PublisherAccess,
+  type PublisherAuthOptions,
+  type PublisherCheck,
+} from './publisher-auth';

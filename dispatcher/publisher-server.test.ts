@@ -1,3 +1,5 @@
+import { AuthThrottle, JwtVerifier, PublisherAuth } from '../auth';
+import { seconds, sign } from '../testing/auth-keys';
 import net from 'node:net';
 import type { ActorRef } from '../actors';
 import { decodePayload, encodeFrame, FrameDecoder } from '../protocol';
@@ -66,14 +68,18 @@ const servers: PublisherServer[] = [];
 const sockets: net.Socket[] = [];
 
 async function start(
-  opts: Partial<Pick<PublisherServerOptions, 'authToken' | 'maxFrame' | 'deadlines'>> = {},
+  opts: Partial<Pick<PublisherServerOptions, 'maxFrame' | 'deadlines'>> & {
+    authToken?: string;
+    auth?: PublisherAuth;
+  } = {},
 ): Promise<Harness> {
   const dispatcher = new FakeDispatcher();
   const stats = newDispatcherStats();
   const server = new PublisherServer({
     dispatcher,
     maxFrame: opts.maxFrame ?? MAX_FRAME,
-    authToken: opts.authToken,
+    auth:
+      opts.auth ?? new PublisherAuth({ authToken: opts.authToken, throttle: new AuthThrottle() }),
     stats,
     deadlines: opts.deadlines,
     sweepMs: SWEEP_MS,
@@ -152,6 +158,13 @@ class Client {
   async replyCount(n: number): Promise<unknown[]> {
     await this.until(() => this.replies.length >= n);
     return this.replies;
+  }
+
+  /** The reply carrying `id`, once it came. */
+  async reply(id: number): Promise<unknown> {
+    const find = () => this.replies.find((r) => isReply(r) && r['id'] === id);
+    await this.until(() => find() !== undefined);
+    return find();
   }
 
   async closedByServer(): Promise<void> {
@@ -408,6 +421,89 @@ describe(PublisherServer, () => {
       ]);
       expect(await c.replyCount(1)).toEqual([{ op: 'ack', id: 1, seq: 1 }]);
       expect(dispatcher.items()).toEqual([{ topic: 't', data: 1 }]);
+    });
+
+    describe('with a JWT', () => {
+      const SECRET = 'a-secret-of-at-least-thirty-two-bytes!!';
+      const jwtAuth = () =>
+        new PublisherAuth({
+          jwt: new JwtVerifier({ secret: SECRET }),
+          publisherToken: 'pub-token',
+          throttle: new AuthThrottle({ burst: 1 }),
+        });
+      const token = (claims: Record<string, unknown>) =>
+        sign(
+          { sub: 'svc', exp: seconds(Date.now()) + 60, ...claims },
+          new TextEncoder().encode(SECRET),
+          'HS256',
+        );
+
+      it('publishes to the topics of its pub claim and answers err 403 to others, the connection staying', async () => {
+        const { port, dispatcher } = await start({ auth: jwtAuth() });
+        const c = await Client.connect(port);
+        c.send([
+          { op: 'auth', token: await token({ pub: ['live:*'] }) },
+          { op: 'pub', topic: 'other', data: 0, id: 1 },
+          { op: 'pub', topic: 'live:1', data: 1, id: 2 },
+        ]);
+        expect(await c.reply(1)).toMatchObject({ op: 'err', code: 403 });
+        expect(await c.reply(2)).toMatchObject({ op: 'ack' });
+        c.send({ op: 'pub', topic: 'live:2', data: 2, id: 3 });
+        expect(await c.reply(3)).toMatchObject({ op: 'ack' });
+        expect(dispatcher.items().map((i) => i.topic)).toEqual(['live:1', 'live:2']);
+      });
+
+      it('answers err 403 to every topic of a JWT without a pub claim', async () => {
+        const { port, dispatcher } = await start({ auth: jwtAuth() });
+        const c = await Client.connect(port);
+        c.send([
+          { op: 'auth', token: await token({}) },
+          { op: 'pub', topic: 'live:1', data: 1, id: 1 },
+        ]);
+        expect(await c.reply(1)).toMatchObject({ op: 'err', code: 403 });
+        expect(dispatcher.items()).toEqual([]);
+      });
+
+      it('answers err 401 to each publish after the JWT expired, the connection staying', async () => {
+        const { port, dispatcher } = await start({ auth: jwtAuth() });
+        const c = await Client.connect(port);
+        // Within the verifier's clock tolerance: accepted, yet already past its exp.
+        c.send([
+          { op: 'auth', token: await token({ pub: ['live:*'], exp: seconds(Date.now()) - 2 }) },
+          { op: 'pub', topic: 'live:1', data: 1, id: 1 },
+        ]);
+        expect(await c.reply(1)).toMatchObject({ op: 'err', code: 401 });
+        c.send([
+          { op: 'auth', token: await token({ pub: ['live:*'] }) },
+          { op: 'pub', topic: 'live:1', data: 2, id: 2 },
+        ]);
+        expect(await c.reply(2)).toMatchObject({ op: 'ack' });
+        expect(dispatcher.items()).toEqual([{ topic: 'live:1', data: 2 }]);
+      });
+
+      it('publishes anywhere with the publisher token', async () => {
+        const { port } = await start({ auth: jwtAuth() });
+        const c = await Client.connect(port);
+        c.send([
+          { op: 'auth', token: 'pub-token' },
+          { op: 'pub', topic: 'anything', data: 1, id: 1 },
+        ]);
+        expect(await c.reply(1)).toMatchObject({ op: 'ack' });
+      });
+
+      it('closes with err 401 on a bad JWT, then 429 while the address is throttled', async () => {
+        const auth = jwtAuth();
+        const { port, stats } = await start({ auth });
+        const first = await Client.connect(port);
+        first.send({ op: 'auth', token: 'not.a.jwt' });
+        await first.closedByServer();
+        expect(first.replies).toEqual([expect.objectContaining({ op: 'err', code: 401 })]);
+        const second = await Client.connect(port);
+        second.send({ op: 'auth', token: 'pub-token' });
+        await second.closedByServer();
+        expect(second.replies).toEqual([expect.objectContaining({ op: 'err', code: 429 })]);
+        expect(stats.badInput).toMatchObject({ auth_failed: 1, auth_throttled: 1 });
+      });
     });
 
     it('ignores an auth message when no auth is configured', async () => {

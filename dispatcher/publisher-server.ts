@@ -8,11 +8,18 @@
  * that writes fast is stamped in batches. Replies (`ack` with the seq, `err` with a code) go
  * only to publishes that carried an `id`, each its own frame, coalesced into one write.
  * A bad message gets an `err` and the connection goes on; a frame over the limit, an
- * unauthenticated publish, a wrong token or a passed deadline (`publisher-deadlines.ts`: auth,
- * partial frame, idle) closes the connection with an `err` naming why.
+ * unauthenticated publish, a refused token, a throttled address or a passed deadline
+ * (`publisher-deadlines.ts`: auth, partial frame, idle) closes the connection with an `err`
+ * naming why.
+ *
+ * `auth` is checked by PublisherAuth (PROTOCOL.md §6), asynchronously: the messages after it
+ * wait, in order, until it is decided. A static token allows every topic; a JWT allows the
+ * topics of its `pub` claim until its `exp`, and a publish outside them gets `err` 403 (401
+ * once expired) while the connection goes on.
  */
 import net from 'node:net';
 import type { ActorRef } from '../actors';
+import { PUBLISH_ANYWHERE, type PublisherAccess, type PublisherAuth } from '../auth';
 import {
   decodePayload,
   encodeFrame,
@@ -39,7 +46,8 @@ export interface PublisherServerOptions {
   /** Where publishes go: the dispatcher actor, or the cluster router in front of it. */
   readonly dispatcher: ActorRef<PublishRequest>;
   readonly maxFrame: number;
-  readonly authToken: string | undefined;
+  /** Who may publish where (PROTOCOL.md §6); its throttle counts failed `auth`s per address. */
+  readonly auth: PublisherAuth;
   readonly stats: DispatcherStats;
   /** Defaults: DEFAULT_PUBLISHER_DEADLINES; the frame deadline is capped at 30 s. */
   readonly deadlines?: Partial<PublisherDeadlines>;
@@ -141,7 +149,11 @@ export class PublisherServer {
     socket.setNoDelay(true);
     o.stats.publishers++;
     const decoder = new FrameDecoder(o.maxFrame);
-    const clock = new PublisherClock(Date.now(), o.authToken === undefined);
+    const clock = new PublisherClock(Date.now(), !o.auth.required);
+    let access: PublisherAccess = PUBLISH_ANYWHERE;
+    // Parsed messages not yet acted on: they wait here while an `auth` is being checked.
+    let queue: ReturnType<typeof parsePublisherFrame> = [];
+    let checking = false;
     // Set once the connection is being dropped: later reads are ignored, never acted on.
     let dropped = false;
     /** Batches handed to the dispatcher and not yet answered. */
@@ -189,8 +201,6 @@ export class PublisherServer {
         return fatal({ op: 'err', code: ErrorCode.Internal, msg: 'internal error' }, 'internal');
       }
       clock.onRead(Date.now(), payloads.length, decoder.buffered);
-      const items: PublishItem[] = [];
-      const ids: (number | undefined)[] = [];
       const replies: PublisherReply[] = [];
       for (const payload of payloads) {
         let value: unknown;
@@ -201,47 +211,86 @@ export class PublisherServer {
           replies.push({ op: 'err', code: ErrorCode.BadRequest, msg: 'undecodable frame' });
           continue;
         }
-        for (const p of parsePublisherFrame(value)) {
-          if (!p.ok) {
-            this.bad('invalid');
-            replies.push(
-              p.id === undefined
-                ? { op: 'err', code: p.code, msg: p.msg }
-                : { op: 'err', id: p.id, code: p.code, msg: p.msg },
-            );
-            continue;
-          }
-          const m = p.msg;
-          if (m.op === 'auth') {
-            if (o.authToken !== undefined && m.token !== o.authToken) {
-              this.bad('auth_failed');
-              send(replies);
-              return fatal(
-                { op: 'err', code: ErrorCode.Unauthorized, msg: 'wrong token' },
-                'wrong token',
-              );
-            }
-            clock.authed = true;
-            continue;
-          }
-          if (!clock.authed) {
-            this.bad('unauthenticated');
-            send(replies);
-            const reply: PublisherReply = {
-              op: 'err',
-              code: ErrorCode.Unauthorized,
-              msg: 'send auth first',
-            };
-            return fatal(
-              m.id === undefined ? reply : { ...reply, id: m.id },
-              'publish before auth',
-            );
-          }
-          items.push({ topic: m.topic, data: m.data });
-          ids.push(m.id);
-        }
+        for (const p of parsePublisherFrame(value)) queue.push(p);
       }
       send(replies);
+      if (!checking) work();
+    });
+
+    /** Acts on the queued messages in order, up to an `auth` (resumed when it is checked). */
+    const work = (): void => {
+      const items: PublishItem[] = [];
+      const ids: (number | undefined)[] = [];
+      const replies: PublisherReply[] = [];
+      for (let i = 0; i < queue.length && !dropped; i++) {
+        const p = queue[i]!;
+        if (!p.ok) {
+          this.bad('invalid');
+          replies.push(
+            p.id === undefined
+              ? { op: 'err', code: p.code, msg: p.msg }
+              : { op: 'err', id: p.id, code: p.code, msg: p.msg },
+          );
+          continue;
+        }
+        const m = p.msg;
+        if (m.op === 'auth') {
+          queue = queue.slice(i + 1);
+          checking = true;
+          socket.pause();
+          send(replies);
+          dispatch(items, ids);
+          o.auth.check(m.token, socket.remoteAddress ?? '').then(
+            (check) => {
+              checking = false;
+              if (dropped) return;
+              if (!check.ok) {
+                this.bad(check.throttled ? 'auth_throttled' : 'auth_failed');
+                const code = check.throttled ? ErrorCode.RateLimited : ErrorCode.Unauthorized;
+                return fatal({ op: 'err', code, msg: check.msg }, check.msg);
+              }
+              access = check.access;
+              clock.authed = true;
+              if (inflight < MAX_INFLIGHT_BATCHES) socket.resume();
+              work();
+            },
+            (err: unknown) => {
+              // A bug in verification, not the publisher's fault: this connection only, loudly.
+              checking = false;
+              this.bad('internal');
+              o.log('error', 'publisher auth failed', { err: String(err) });
+              if (!dropped) {
+                fatal({ op: 'err', code: ErrorCode.Internal, msg: 'internal error' }, 'internal');
+              }
+            },
+          );
+          return;
+        }
+        if (!clock.authed) {
+          this.bad('unauthenticated');
+          send(replies);
+          const reply: PublisherReply = {
+            op: 'err',
+            code: ErrorCode.Unauthorized,
+            msg: 'send auth first',
+          };
+          return fatal(m.id === undefined ? reply : { ...reply, id: m.id }, 'publish before auth');
+        }
+        const refused = refusal(access, m.topic);
+        if (refused !== undefined) {
+          this.bad(refused.code === ErrorCode.Forbidden ? 'forbidden' : 'token_expired');
+          replies.push(m.id === undefined ? refused : { ...refused, id: m.id });
+          continue;
+        }
+        items.push({ topic: m.topic, data: m.data });
+        ids.push(m.id);
+      }
+      queue = [];
+      send(replies);
+      dispatch(items, ids);
+    };
+
+    const dispatch = (items: PublishItem[], ids: (number | undefined)[]): void => {
       if (items.length === 0) return;
       const wantsReply = ids.some((id) => id !== undefined);
       // Bounded ingress: a publisher that writes faster than the dispatcher stamps is paused
@@ -251,7 +300,7 @@ export class PublisherServer {
         type: 'publish',
         items,
         reply: (results) => {
-          if (inflight-- === MAX_INFLIGHT_BATCHES) socket.resume();
+          if (inflight-- === MAX_INFLIGHT_BATCHES && !checking) socket.resume();
           if (inflight === 0) clock.resumed(Date.now());
           if (!wantsReply) return;
           const acks: PublisherReply[] = [];
@@ -269,7 +318,7 @@ export class PublisherServer {
         },
       });
       if (!ok) {
-        if (inflight-- === MAX_INFLIGHT_BATCHES) socket.resume();
+        if (inflight-- === MAX_INFLIGHT_BATCHES && !checking) socket.resume();
         send(
           ids.flatMap((id) =>
             id === undefined
@@ -285,11 +334,25 @@ export class PublisherServer {
           ),
         );
       }
-    });
+    };
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.sockets.delete(socket);
       o.stats.publishers--;
     });
   }
+}
+
+/** Why a publisher with `access` may not publish to `topic` now, if it may not. */
+function refusal(
+  access: PublisherAccess,
+  topic: string,
+): Extract<PublisherReply, { op: 'err' }> | undefined {
+  if (Date.now() >= access.expMs) {
+    return { op: 'err', code: ErrorCode.Unauthorized, msg: 'token expired; send auth again' };
+  }
+  if (!access.canPub(topic)) {
+    return { op: 'err', code: ErrorCode.Forbidden, msg: `not allowed to publish to ${topic}` };
+  }
+  return undefined;
 }

@@ -6,6 +6,7 @@
  *
  * Client auth at the upgrade (PROTOCOL.md §6), decided before any actor exists:
  *
+ *   Origin header not allowed (--allowed-origins) ──► HTTP 403, before any token check
  *   --auth-token T   token == T (constant time) ──► open  |  else ──► open, closed at once 4001
  *   JWT flags        no token ──► open; the connection actor waits 5 s for `auth`
  *                    address throttled ──► HTTP 429, nothing verified
@@ -23,6 +24,7 @@ import { Directive, nowMs, oneForOne, type ActorRef, type ActorSystem } from '..
 import {
   AuthThrottle,
   staticToken,
+  type PublisherAuth,
   type Identity,
   type JwtVerifier,
   type StaticToken,
@@ -44,6 +46,7 @@ import { toBatches, type EventBatch } from './event-batch';
 import { bump, newGatewayStats, recordRoute, type GatewayStats } from './gateway-stats';
 import { handleHttp, type HttpDeps } from './http-routes';
 import { InterestTable, MAX_ROUTERS } from './interest-table';
+import type { OriginPolicy } from './origins';
 import type { RouterMsg } from './messages';
 import { connectionSupervisor, routerBehavior } from './topic-router';
 import {
@@ -76,8 +79,12 @@ export interface GatewayOptions {
   /** Client connections at once; past it an upgrade gets 503 (counted as max_connections). */
   readonly maxConnections: number;
   readonly mailboxCapacity: number;
-  /** When set, clients and HTTP publishers must present this token. */
+  /** When set, clients must present this token. */
   readonly authToken: string | undefined;
+  /** Who may `POST /v1/publish` where (PROTOCOL.md §6). */
+  readonly publisherAuth: PublisherAuth;
+  /** Browser origins allowed to upgrade and to call the HTTP endpoints. */
+  readonly origins: OriginPolicy;
   /** When set, clients must present a JWT it accepts (and `authToken` is not asked of them). */
   readonly jwt?: JwtVerifier;
   /** Failed client authentications per source address (default: the AuthThrottle defaults). */
@@ -197,7 +204,8 @@ export class Gateway {
       metrics: o.metrics,
       dispatcher: o.dispatcher,
       httpPublish: o.httpPublish,
-      authToken: o.authToken,
+      publisherAuth: o.publisherAuth,
+      origins: o.origins,
     };
     this.transport = createTransport(o.transport, {
       wsPath: '/v1/ws',
@@ -274,6 +282,11 @@ export class Gateway {
   }
 
   private upgrade(req: UpgradeRequest): UpgradeDecision | Promise<UpgradeDecision> {
+    // A page of an origin not allowed: refused before any token is looked at.
+    if (!this.o.origins.allows(req.headers['origin'])) {
+      bump(this.stats.badInput, 'origin_refused');
+      return { accept: false, status: 403, body: 'origin not allowed' };
+    }
     const protocol = chooseSubprotocol(req.protocols);
     if (protocol === null) {
       bump(this.stats.badInput, 'bad_subprotocol');

@@ -1,3 +1,6 @@
+import { AuthThrottle, JwtVerifier, PublisherAuth } from '../auth';
+import { seconds, sign } from '../testing/auth-keys';
+import { OriginPolicy } from './origins';
 import { pack } from 'msgpackr';
 import type { DispatcherClient } from '../dispatcher/client';
 import type { HistoryAnswer, PublishResult, TopicEvent } from '../dispatcher/types';
@@ -34,6 +37,14 @@ interface Setup {
   setReady(v: boolean): void;
 }
 
+const APP_ONLY = new OriginPolicy(['https://app.example']);
+
+/** A CORS preflight of `POST /v1/publish` from `origin`, to a node allowing APP_ONLY. */
+function preflight(origin: string): Promise<HttpResponse> {
+  const { deps } = setup({ origins: APP_ONLY });
+  return handleHttp(deps, req('/v1/publish', { method: 'OPTIONS', headers: { origin } }));
+}
+
 function setup(over: Partial<Omit<HttpDeps, 'dispatcher'>> = {}): Setup {
   const d = new FakeDispatcher();
   let ready = true;
@@ -42,7 +53,8 @@ function setup(over: Partial<Omit<HttpDeps, 'dispatcher'>> = {}): Setup {
     metrics: () => Promise.resolve('# HELP troupe_up 1\ntroupe_up 1\n'),
     dispatcher: d,
     httpPublish: true,
-    authToken: undefined,
+    publisherAuth: new PublisherAuth({ throttle: new AuthThrottle() }),
+    origins: new OriginPolicy(['*']),
     ...over,
   };
   return { deps, d, setReady: (v) => (ready = v) };
@@ -134,14 +146,100 @@ describe('handleHttp', () => {
       expect(d.published).toEqual([{ topic: 'room:1', data: { text: 'hi' } }]);
     });
 
-    it('reads a JSON body without a content type', async () => {
+    it.each([undefined, 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data'])(
+      'answers 415 to a body of content type %s and publishes nothing',
+      async (type) => {
+        const { deps, d } = setup();
+        const headers: Record<string, string> = type === undefined ? {} : { 'content-type': type };
+        const res = await handleHttp(
+          deps,
+          req('/v1/publish', { method: 'POST', headers, body: '{"topic":"t","data":1}' }),
+        );
+        expect(res.status).toBe(415);
+        expect(d.published).toEqual([]);
+      },
+    );
+
+    it('takes application/json with parameters', async () => {
       const { deps, d } = setup();
       const res = await handleHttp(
         deps,
-        req('/v1/publish', { method: 'POST', body: '{"topic":"t","data":1}' }),
+        post({ topic: 't', data: 1 }, { 'content-type': 'Application/JSON; charset=utf-8' }),
       );
       expect(res.status).toBe(200);
       expect(d.published).toEqual([{ topic: 't', data: 1 }]);
+    });
+
+    it("answers 403 to a topic the JWT's pub claim does not cover, 200 to one it does", async () => {
+      const secret = 'a-secret-of-at-least-thirty-two-bytes!!';
+      const jwt = new JwtVerifier({ secret });
+      const { deps, d } = setup({
+        publisherAuth: new PublisherAuth({ jwt, throttle: new AuthThrottle() }),
+      });
+      const token = await sign(
+        { sub: 'svc', exp: seconds(Date.now()) + 60, pub: ['live:*'] },
+        new TextEncoder().encode(secret),
+        'HS256',
+      );
+      const authorization = `Bearer ${token}`;
+      expect(
+        (await handleHttp(deps, post({ topic: 'x', data: 1 }, { authorization }))).status,
+      ).toBe(403);
+      const ok = await handleHttp(deps, post({ topic: 'live:1', data: 1 }, { authorization }));
+      expect(ok.status).toBe(200);
+      expect(d.published).toEqual([{ topic: 'live:1', data: 1 }]);
+    });
+
+    it('answers 429 once an address has failed too often', async () => {
+      const throttle = new AuthThrottle({ burst: 1 });
+      const { deps } = setup({ publisherAuth: new PublisherAuth({ authToken: 'k', throttle }) });
+      const guess = () =>
+        handleHttp(deps, {
+          ...post({ topic: 't', data: 1 }, { authorization: 'Bearer guess' }),
+          remoteAddress: '10.0.0.9',
+        });
+      expect((await guess()).status).toBe(401);
+      expect((await guess()).status).toBe(429);
+    });
+
+    it('answers 403 to an origin not allowed, on any path', async () => {
+      const { deps, d } = setup({ origins: APP_ONLY });
+      const headers = { origin: 'https://evil.example' };
+      expect((await handleHttp(deps, post({ topic: 't', data: 1 }, headers))).status).toBe(403);
+      expect((await handleHttp(deps, req('/healthz', { headers }))).status).toBe(403);
+      expect(d.published).toEqual([]);
+    });
+
+    it('serves a request without an Origin header', async () => {
+      const { deps } = setup({ origins: new OriginPolicy([]) });
+      const res = await handleHttp(deps, post({ topic: 't', data: 1 }));
+      expect(res.status).toBe(200);
+      expect(res.headers?.['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('answers a preflight of an allowed origin with 204 and the CORS headers', async () => {
+      const res = await preflight('https://app.example');
+      expect(res.status).toBe(204);
+      expect(res.headers).toMatchObject({
+        'access-control-allow-origin': 'https://app.example',
+        'access-control-allow-methods': 'POST',
+        'access-control-allow-headers': 'authorization, content-type',
+        'access-control-max-age': '600',
+      });
+    });
+
+    it('answers a preflight of another origin with 403', async () => {
+      expect((await preflight('https://evil.example')).status).toBe(403);
+    });
+
+    it('names an allowed origin in access-control-allow-origin', async () => {
+      const { deps } = setup({ origins: APP_ONLY });
+      const res = await handleHttp(
+        deps,
+        post({ topic: 't', data: 1 }, { origin: 'https://app.example' }),
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers?.['access-control-allow-origin']).toBe('https://app.example');
     });
 
     it('publishes a msgpack body sent with content-type application/msgpack', async () => {
@@ -189,7 +287,7 @@ describe('handleHttp', () => {
     });
 
     it('answers 401 without a bearer token when auth is configured', async () => {
-      const { deps, d } = setup({ authToken: 'sekrit' });
+      const { deps, d } = setup({ publisherAuth: tokenAuth('sekrit') });
       const res = await handleHttp(deps, post({ topic: 't', data: 1 }));
       expect(res.status).toBe(401);
       expect(jsonBody(res)).toMatchObject({ code: 401 });
@@ -197,7 +295,7 @@ describe('handleHttp', () => {
     });
 
     it('answers 401 with a wrong bearer token', async () => {
-      const { deps, d } = setup({ authToken: 'sekrit' });
+      const { deps, d } = setup({ publisherAuth: tokenAuth('sekrit') });
       const res = await handleHttp(
         deps,
         post({ topic: 't', data: 1 }, { authorization: 'Bearer guess' }),
@@ -207,7 +305,7 @@ describe('handleHttp', () => {
     });
 
     it('publishes with the right bearer token', async () => {
-      const { deps, d } = setup({ authToken: 'sekrit' });
+      const { deps, d } = setup({ publisherAuth: tokenAuth('sekrit') });
       const res = await handleHttp(
         deps,
         post({ topic: 't', data: 1 }, { authorization: 'Bearer sekrit' }),
@@ -321,3 +419,7 @@ describe('handleHttp', () => {
     });
   });
 });
+
+function tokenAuth(authToken: string): PublisherAuth {
+  return new PublisherAuth({ authToken, throttle: new AuthThrottle() });
+}

@@ -1,11 +1,23 @@
 /**
  * Plain HTTP on the client port: health, readiness, Prometheus metrics and `POST /v1/publish`.
  *
+ * Browser safety (PROTOCOL.md §6), before any route:
+ *
+ *   Origin not allowed ──► 403        OPTIONS from an allowed origin ──► 204 + CORS preflight headers
+ *
+ * then a publish: 415 unless the body is application/json or application/msgpack (so a
+ * cross-site form or `text/plain` fetch, which needs no preflight, cannot publish; checked
+ * before the token, so it costs no verification), 401 without a token the publisher auth
+ * accepts (429 while the address is throttled), 403 for a topic its JWT's `pub` does not cover.
+ * Responses to an allowed browser origin carry `access-control-allow-origin`.
+ *
  * Errors answer JSON `{"error": "...", "code": N}` with the status of PROTOCOL.md's error table.
  */
+import type { PublisherAuth } from '../auth';
 import { checkPayload, decodePayload, isValidTopic } from '../protocol';
 import type { DispatcherClient } from '../dispatcher/client';
 import { bearer } from './bearer';
+import type { OriginPolicy } from './origins';
 import type { HttpRequest, HttpResponse } from './transport';
 
 export interface HttpDeps {
@@ -13,8 +25,12 @@ export interface HttpDeps {
   readonly metrics: () => Promise<string>;
   readonly dispatcher: Pick<DispatcherClient, 'publish'>;
   readonly httpPublish: boolean;
-  readonly authToken: string | undefined;
+  readonly publisherAuth: PublisherAuth;
+  readonly origins: OriginPolicy;
 }
+
+/** The body types a publish accepts: both need a CORS preflight from a browser page. */
+const PUBLISH_TYPES = ['application/json', 'application/msgpack'];
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
@@ -27,6 +43,19 @@ function fail(status: number, error: string): HttpResponse {
 }
 
 export async function handleHttp(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
+  const origin = req.headers['origin'];
+  if (!d.origins.allows(origin)) return fail(403, 'origin not allowed');
+  if (req.method === 'OPTIONS') {
+    return origin === undefined
+      ? { status: 204, headers: { allow: 'GET, POST, OPTIONS' }, body: '' }
+      : { status: 204, headers: d.origins.preflightHeaders(origin), body: '' };
+  }
+  const res = await route(d, req);
+  const cors = d.origins.corsHeaders(origin);
+  return origin === undefined ? res : { ...res, headers: { ...res.headers, ...cors } };
+}
+
+async function route(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
   switch (req.path) {
     case '/healthz':
       return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok\n' };
@@ -50,15 +79,21 @@ export async function handleHttp(d: HttpDeps, req: HttpRequest): Promise<HttpRes
 
 async function publish(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
   if (!d.httpPublish) return fail(404, 'publishing over HTTP is disabled');
-  if (d.authToken !== undefined && bearer(req.headers['authorization']) !== d.authToken) {
-    return fail(401, 'missing or wrong bearer token');
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!PUBLISH_TYPES.includes(type)) {
+    return fail(415, 'content-type must be application/json or application/msgpack');
   }
+  const check = await d.publisherAuth.check(
+    bearer(req.headers['authorization']),
+    req.remoteAddress ?? '',
+  );
+  if (!check.ok) return check.throttled ? fail(429, check.msg) : fail(401, check.msg);
   let body: unknown;
   try {
-    const type = (req.headers['content-type'] ?? '').toLowerCase();
-    body = type.startsWith('application/msgpack')
-      ? decodePayload(req.body)
-      : (JSON.parse(req.body.toString('utf8')) as unknown);
+    body =
+      type === 'application/msgpack'
+        ? decodePayload(req.body)
+        : (JSON.parse(req.body.toString('utf8')) as unknown);
   } catch {
     return fail(400, 'body is not valid JSON (or msgpack with content-type application/msgpack)');
   }
@@ -68,8 +103,10 @@ async function publish(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
   const { topic, data } = body as { topic?: unknown; data?: unknown };
   if (!isValidTopic(topic)) return fail(400, 'topic: 1 to 200 bytes of A-Z a-z 0-9 _ - . : / @');
   if (!('data' in body) || data === undefined) return fail(400, "missing field 'data'");
-  const check = checkPayload(data);
-  if (!check.ok) return fail(400, check.msg);
+  if (Date.now() >= check.access.expMs) return fail(401, 'token expired');
+  if (!check.access.canPub(topic)) return fail(403, `not allowed to publish to ${topic}`);
+  const payload = checkPayload(data);
+  if (!payload.ok) return fail(400, payload.msg);
   try {
     const r = await d.dispatcher.publish(topic, data);
     return json(200, { seq: r.seq, epoch: r.epoch });

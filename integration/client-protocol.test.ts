@@ -273,14 +273,22 @@ describe.each(['uws', 'ws'])('client protocol over %s', (transport) => {
       c.close();
     });
 
-    it('answers 400 to a bad publish body and 404 to an unknown path', async () => {
+    it('answers 400 to a bad publish body, 415 without a JSON or msgpack type, 404 elsewhere', async () => {
+      const headers = { 'content-type': 'application/json' };
       const bad = await fetch(`${node.http}/v1/publish`, {
         method: 'POST',
+        headers,
         body: '{"topic": "no spaces"}',
       });
       expect(bad.status).toBe(400);
-      const nojson = await fetch(`${node.http}/v1/publish`, { method: 'POST', body: 'nope' });
+      const nojson = await fetch(`${node.http}/v1/publish`, {
+        method: 'POST',
+        headers,
+        body: 'nope',
+      });
       expect(nojson.status).toBe(400);
+      const untyped = await fetch(`${node.http}/v1/publish`, { method: 'POST', body: '{}' });
+      expect(untyped.status).toBe(415);
       expect((await fetch(`${node.http}/nowhere`)).status).toBe(404);
     });
   });

@@ -136,7 +136,9 @@ describe('auth with --auth-token', () => {
 
   it('refuses POST /v1/publish without the bearer token', async () => {
     const body = JSON.stringify({ topic: 't', data: 1 });
-    expect((await fetch(`${node.http}/v1/publish`, { method: 'POST', body })).status).toBe(401);
+    const headers = { 'content-type': 'application/json' };
+    const refused = await fetch(`${node.http}/v1/publish`, { method: 'POST', body, headers });
+    expect(refused.status).toBe(401);
     const ok = await fetch(`${node.http}/v1/publish`, {
       method: 'POST',
       body,

@@ -1,6 +1,6 @@
 import { AuthConfigError, JwtVerifier } from '../auth';
 import { ecPair, pemOf, TempDir } from '../testing/auth-keys';
-import { clientMayPublish, jwtVerifierOf } from './client-auth';
+import { allowedOriginsOf, authConfigured, clientMayPublish, jwtVerifierOf } from './client-auth';
 
 const SECRET = 'x'.repeat(32);
 
@@ -41,8 +41,39 @@ describe('clientMayPublish', () => {
     expect(clientMayPublish({ clientPublish: false, jwtSecret: SECRET })).toBe(false);
   });
 
+  it('refuses clients without a pub claim where --publisher-token is set (decided)', () => {
+    expect(clientMayPublish({ clientPublish: false, publisherToken: 'p' })).toBe(false);
+  });
+
   it('lets them publish with --client-publish', () => {
     expect(clientMayPublish({ clientPublish: true, authToken: 't' })).toBe(true);
     expect(clientMayPublish({ clientPublish: true, jwtSecret: SECRET })).toBe(true);
+  });
+});
+
+describe('authConfigured', () => {
+  it('is true for any token flag and false for none', () => {
+    expect(authConfigured({})).toBe(false);
+    expect(authConfigured({ authToken: 't' })).toBe(true);
+    expect(authConfigured({ publisherToken: 'p' })).toBe(true);
+    expect(authConfigured({ jwtSecret: SECRET })).toBe(true);
+  });
+});
+
+describe('allowedOriginsOf', () => {
+  it('allows any origin by default where no auth is configured', () => {
+    expect(allowedOriginsOf({})).toEqual(['*']);
+  });
+
+  it('allows no browser origin by default where auth is configured', () => {
+    expect(allowedOriginsOf({ jwtSecret: SECRET })).toEqual([]);
+    expect(allowedOriginsOf({ publisherToken: 'p' })).toEqual([]);
+  });
+
+  it('takes --allowed-origins as given', () => {
+    expect(allowedOriginsOf({ jwtSecret: SECRET, allowedOrigins: ['https://a.example'] })).toEqual([
+      'https://a.example',
+    ]);
+    expect(allowedOriginsOf({ allowedOrigins: [] })).toEqual([]);
   });
 });

@@ -106,6 +106,13 @@ describe(parseConfig, () => {
       ['--max-frame', '128KiB', { maxFrame: 131072 }],
       ['--max-publish-frame', '2MiB', { maxPublishFrame: 2097152 }],
       ['--auth-token', 'tok', { authToken: 'tok' }],
+      ['--publisher-token', 'ptok', { publisherToken: 'ptok' }],
+      [
+        '--allowed-origins',
+        'https://A.example,http://localhost:3000',
+        { allowedOrigins: ['https://a.example', 'http://localhost:3000'] },
+      ],
+      ['--allowed-origins', '*', { allowedOrigins: ['*'] }],
       ['--jwt-secret', 'k'.repeat(32), { jwtSecret: 'k'.repeat(32) }],
       ['--jwt-public-key', '/etc/troupe/jwt.pem', { jwtPublicKey: '/etc/troupe/jwt.pem' }],
       ['--jwks-file', '/etc/troupe/jwks.json', { jwksFile: '/etc/troupe/jwks.json' }],
@@ -312,6 +319,7 @@ describe(parseConfig, () => {
       [['--publisher-idle-timeout-ms', '-1'], '--publisher-idle-timeout-ms', />= 0/],
       [['--cluster-secret='], '--cluster-secret', /must not be empty/],
       [['--auth-token='], '--auth-token', /must not be empty/],
+      [['--allowed-origins', 'example.com'], '--allowed-origins', /scheme:\/\/host/],
       [['--http-publish=maybe'], '--http-publish', /true or false/],
       [['--history-size', '-5'], '--history-size', />= 0/],
       [['--history-ttl-ms', 'x'], '--history-ttl-ms', />= 0/],
@@ -431,7 +439,7 @@ describe('USAGE', () => {
       expect(USAGE.slice(at).split('\n')[1]).toContain(`env ${env}`);
     }
     expect(USAGE).toContain('default 64KiB; env TROUPE_MAX_FRAME');
-    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(36);
+    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(38);
   });
 });
 

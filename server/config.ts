@@ -12,6 +12,7 @@
  */
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
+import { parseOrigin } from '../gateway/origins';
 import { TransportKind } from '../gateway/transport';
 import { Limits } from './limits';
 import { defaultMaxConnections } from './open-file-limit';
@@ -60,6 +61,10 @@ export interface TroupeConfig {
   maxPublishFrame: number;
   /** When set, clients and publishers must present this token. */
   authToken?: string;
+  /** When set, publishers presenting it may publish to any topic (PROTOCOL.md §6). */
+  publisherToken?: string;
+  /** Browser origins allowed on the client and HTTP ports; unset: see allowedOriginsOf. */
+  allowedOrigins?: string[];
   /** HMAC key: clients may present HS256/384/512 JWTs (PROTOCOL.md §6). */
   jwtSecret?: string;
   /** A PEM file of one or more public keys: RS/PS/ES/EdDSA JWTs. */
@@ -286,6 +291,14 @@ const OPTIONS: { [K in Key]-?: Option<NonNullable<TroupeConfig[K]>> } = {
   authToken: {
     ...opt('TOKEN', parseSecret, 'token clients and publishers need'),
     shown: 'none: open',
+  },
+  publisherToken: {
+    ...opt('TOKEN', parseSecret, 'token publishers need (any topic)'),
+    shown: 'none',
+  },
+  allowedOrigins: {
+    ...opt('O,O', listOf(parseOrigin), "browser origins allowed ('*': any)"),
+    shown: '* without auth, none with auth',
   },
   jwtSecret: { ...opt('S', parseSecret, 'HMAC key of client JWTs (HS256/384/512)'), shown: 'none' },
   jwtPublicKey: {

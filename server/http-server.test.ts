@@ -1,3 +1,5 @@
+import { AuthThrottle, PublisherAuth } from '../auth';
+import { OriginPolicy } from '../gateway/origins';
 import http from 'node:http';
 import net from 'node:net';
 import { pack } from 'msgpackr';
@@ -41,7 +43,8 @@ async function start(over: Partial<HttpDeps> = {}): Promise<Setup> {
       },
     },
     httpPublish: true,
-    authToken: undefined,
+    publisherAuth: new PublisherAuth({ throttle: new AuthThrottle() }),
+    origins: new OriginPolicy(['*']),
     ...over,
   });
   servers.push(server);
@@ -118,7 +121,8 @@ describe('HttpServer', () => {
         metrics: () => Promise.resolve(''),
         dispatcher: { publish: () => Promise.reject(new Error('unused')) },
         httpPublish: false,
-        authToken: undefined,
+        publisherAuth: new PublisherAuth({ throttle: new AuthThrottle() }),
+        origins: new OriginPolicy(['*']),
       });
       await expect(second.listen('127.0.0.1', port)).rejects.toMatchObject({ code: 'EADDRINUSE' });
     });

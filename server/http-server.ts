@@ -34,6 +34,7 @@ export class HttpServer {
           query: url.searchParams,
           headers,
           body: Buffer.concat(chunks),
+          remoteAddress: req.socket.remoteAddress ?? '',
         }).then(
           (r) => res.writeHead(r.status, r.headers).end(r.body),
           () => res.writeHead(500).end(),

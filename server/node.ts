@@ -47,9 +47,11 @@ import {
 import type { PublishRequest } from '../dispatcher/publish-request';
 import { PublisherServer } from '../dispatcher/publisher-server';
 import { isFailure, type PublishResult } from '../dispatcher/types';
+import { AuthThrottle, PublisherAuth } from '../auth';
 import { Gateway } from '../gateway/gateway';
+import { OriginPolicy } from '../gateway/origins';
 import { newGatewayStats, type GatewayStats } from '../gateway/gateway-stats';
-import { clientMayPublish, jwtVerifierOf } from './client-auth';
+import { allowedOriginsOf, clientMayPublish, jwtVerifierOf } from './client-auth';
 import { linkSecurityProblem, type TroupeConfig } from './config';
 import { HttpServer } from './http-server';
 import { Limits } from './limits';
@@ -98,6 +100,18 @@ export class TroupeNode {
     let client: DispatcherClient | undefined;
     let ingress: ActorRef<PublishRequest> | undefined;
     if (cfg.role !== 'standalone') node.linkStats = newLinkStats();
+    // One verifier and one throttle per process, shared by clients and publishers (any role: a
+    // dispatcher has no gateway but verifies its publishers' JWTs). Reads the key files: an
+    // unusable one throws AuthConfigError and the node does not start.
+    const jwt = jwtVerifierOf(cfg, log);
+    const throttle = new AuthThrottle();
+    const publisherAuth = new PublisherAuth({
+      publisherToken: cfg.publisherToken,
+      authToken: cfg.authToken,
+      jwt,
+      throttle,
+    });
+    const origins = new OriginPolicy(allowedOriginsOf(cfg));
 
     if (cfg.role !== 'gateway') {
       const dstats = (node.dispatcherStats = newDispatcherStats());
@@ -127,8 +141,6 @@ export class TroupeNode {
     }
 
     if (client !== undefined) {
-      // Reads the key files: an unusable one throws AuthConfigError and the node does not start.
-      const jwt = jwtVerifierOf(cfg, log);
       const gateway = (node.gateway = new Gateway({
         system,
         node: cfg.nodeId,
@@ -151,6 +163,9 @@ export class TroupeNode {
         mailboxCapacity: Limits.mailboxCapacity,
         authToken: cfg.authToken,
         jwt,
+        authThrottle: throttle,
+        publisherAuth,
+        origins,
         httpPublish: cfg.httpPublish,
         metrics,
         log: logFn,
@@ -164,7 +179,7 @@ export class TroupeNode {
       const publisher = (node.publisher = new PublisherServer({
         dispatcher: ingress,
         maxFrame: cfg.maxPublishFrame,
-        authToken: cfg.authToken,
+        auth: publisherAuth,
         stats: node.dispatcherStats!,
         deadlines: {
           authMs: cfg.publisherAuthTimeoutMs,
@@ -192,7 +207,8 @@ export class TroupeNode {
         metrics,
         dispatcher: { publish: (topic, data) => node.publishVia(ingress, client, topic, data) },
         httpPublish: cfg.httpPublish,
-        authToken: cfg.authToken,
+        publisherAuth,
+        origins,
       });
       print(`listening http ${cfg.host}:${await http.listen(cfg.host, httpPort)}`);
       node.closers.push(() => http.close());

@@ -70,6 +70,8 @@ export interface HttpRequest {
   query: URLSearchParams;
   headers: Record<string, string>;
   body: Buffer;
+  /** The peer's address (per-address auth throttling); '' where unknown. */
+  remoteAddress?: string;
 }
 
 export interface HttpResponse {

@@ -378,6 +378,7 @@ export class UwsTransport implements Transport {
       return;
     }
     const method = req.getMethod().toUpperCase();
+    const remoteAddress = formatAddress(res.getRemoteAddress());
     const query = new URLSearchParams(req.getQuery() ?? '');
     let aborted = false;
     let done = false;
@@ -400,7 +401,7 @@ export class UwsTransport implements Transport {
       done = true;
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
       settle(
-        () => this.handlers.http({ method, path, query, headers, body }),
+        () => this.handlers.http({ method, path, query, headers, body, remoteAddress }),
         internalErrorResponse,
         this.handlers.error,
         (response) => {

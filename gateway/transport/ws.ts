@@ -304,6 +304,7 @@ export class WsTransport implements Transport {
       return;
     }
     const method = req.method ?? 'GET';
+    const remoteAddress = req.socket.remoteAddress ?? '';
     const { path, query } = splitUrl(req.url ?? '/');
     const headers = readHeaders(req);
     const chunks: Buffer[] = [];
@@ -324,7 +325,7 @@ export class WsTransport implements Transport {
       if (tooLarge) return;
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
       settle(
-        () => this.handlers.http({ method, path, query, headers, body }),
+        () => this.handlers.http({ method, path, query, headers, body, remoteAddress }),
         internalErrorResponse,
         this.handlers.error,
         (response) => writeResponse(res, response, false),
