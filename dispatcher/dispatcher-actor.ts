@@ -29,6 +29,7 @@
  * - Every held event counts against one node-wide byte cap (`historyMaxBytes`), evicting the
  *   node's oldest events first (HistoryBudget).
  */
+import { Limits } from '../server/limits';
 import { resumeOnFailure, type ActorContext, type Behavior, type SpawnOptions } from '../actors';
 import { nowMs } from '../actors/clock';
 import type { Since } from '../protocol';
@@ -97,8 +98,7 @@ export function newDispatcherStats(): DispatcherStats {
   };
 }
 
-/** Positions of topics nobody has interest in, kept at most (oldest let go first). */
-export const MAX_IDLE_POSITIONS = 100_000;
+export const MAX_IDLE_POSITIONS = Limits.maxIdlePositions;
 
 /** Where a topic without a log stands. `idleSince` is set while no gateway has interest. */
 interface Position {
@@ -268,7 +268,11 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
 
   return {
     preStart(ctx: ActorContext<DispatcherMsg>) {
-      ctx.timers.startPeriodic('sweep', { type: 'sweep' }, opts.sweepMs ?? 1_000);
+      ctx.timers.startPeriodic(
+        'sweep',
+        { type: 'sweep' },
+        opts.sweepMs ?? Limits.dispatcherSweepMs,
+      );
     },
     receive(msg) {
       switch (msg.type) {

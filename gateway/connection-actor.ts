@@ -24,6 +24,7 @@
  * the handler is async, so every batch that arrives meanwhile waits in the mailbox; the
  * subscription's last seq then filters out what the replay already covered.
  */
+import { Limits } from '../server/limits';
 import { ask, clockMs, nowMs, type ActorContext, type ActorRef, type Behavior } from '../actors';
 import {
   decodeClientFrame,
@@ -79,12 +80,8 @@ export interface ConnectionEnv {
 const State = { Open: 0, Closing: 1, Closed: 2 } as const;
 type State = (typeof State)[keyof typeof State];
 
-/** Replayed events per frame; a longer history goes out in several frames. */
-const REPLAY_CHUNK = 100;
-/** Queued batches folded into one write at most; at it the run is written and a new one starts. */
-export const MAX_HELD = 64;
-/** Bye's `retryMs` to a client whose actor was stopped from outside: it comes back after it. */
-const STOPPED_RETRY_MS = 1000;
+const { replayChunk: REPLAY_CHUNK, stoppedRetryMs: STOPPED_RETRY_MS } = Limits;
+export const MAX_HELD = Limits.maxHeldBatches;
 /** The timer key of a token's expiry, and its one message (shared by every connection). */
 const EXPIRY = 'expiry';
 const EXPIRE: ConnMsg = { type: 'expire' };

@@ -2,6 +2,8 @@
  * Plain counters written on the hot path (a property increment, no label lookup) and read by
  * /metrics and the admin socket at scrape time.
  */
+import { Limits } from '../server/limits';
+
 export interface GatewayStats {
   connections: number;
   subscriptions: number;
@@ -41,8 +43,7 @@ export function bump(table: Record<string, number>, key: string, by = 1): void {
   table[key] = (table[key] ?? 0) + by;
 }
 
-/** Latency samples held between scrapes; past it new ones are not recorded until the next scrape. */
-const MAX_SAMPLES = 10_000;
+const MAX_SAMPLES = Limits.maxLatencySamples;
 
 /** Bounded so a scrape that never comes cannot grow memory. */
 export function recordLatency(stats: GatewayStats, ms: number): void {

@@ -20,6 +20,7 @@
  * Lifecycle: created ──listen()──► serving ──drain()──► draining (readyz 503, bye + 1001 to every
  * client) ──close()──► closed. The actor tree is /user/gateway/router-N/conn-ID.
  */
+import { Limits } from '../server/limits';
 import { Directive, nowMs, oneForOne, type ActorRef, type ActorSystem } from '../actors';
 import {
   AuthThrottle,
@@ -96,12 +97,11 @@ export interface GatewayOptions {
   readonly stats?: GatewayStats;
 }
 
-/** Distinct topics whose unencodable events are logged; past it they are only counted. */
-const SKIP_LOG_TOPICS = 100;
-/** Smallest HTTP body accepted (a publish), even when client frames are capped lower; then 413. */
-const MIN_HTTP_BODY = 1024 * 1024;
-/** How often a drain looks whether every client has left; it ends then or at its timeout. */
-const DRAIN_POLL_MS = 20;
+const {
+  skipLogTopics: SKIP_LOG_TOPICS,
+  minHttpBody: MIN_HTTP_BODY,
+  drainPollMs: DRAIN_POLL_MS,
+} = Limits;
 
 /** The gateway actor's one message: route the events of the turn that just ended. */
 type GatewayMsg = { type: 'route'; run: () => void };

@@ -1,9 +1,11 @@
 /**
  * The node's bounds and timings, each named once with what happens at it. `node.ts` builds the
- * gateway and dispatcher from these; `config.ts` reads them as the defaults of its flags.
+ * gateway and dispatcher from these; `config.ts` reads them as the defaults of its flags; the
+ * bounds internal to a tier (replay chunks, drain polling, idle positions) are read by that
+ * tier directly.
  *
- * Only server/ and workers/ import this file: gateway/ and dispatcher/ sit below server/ in the
- * import direction, so the bounds internal to them stay named in their own files.
+ * A leaf module: it imports nothing, so gateway/ and dispatcher/ may import it without turning
+ * the import direction (server/ builds them) into a cycle.
  */
 export const Limits = {
   /** Topic routers (connection shards) per gateway; each owns a share of the connections. */
@@ -30,4 +32,22 @@ export const Limits = {
   drainTimeoutMs: 5_000,
   /** A worker's drain as the main waits for it: longer than `drainTimeoutMs`, so it can finish. */
   workerDrainTimeoutMs: 8_000,
+  /** How often a drain looks whether every client has left; it ends then or at its timeout. */
+  drainPollMs: 20,
+  /** Smallest HTTP body accepted (a publish), even when client frames are capped lower; then 413. */
+  minHttpBody: 1024 * 1024,
+  /** Distinct topics whose unencodable events are logged; past it they are only counted. */
+  skipLogTopics: 100,
+  /** Replayed events per frame; a longer history goes out in several frames. */
+  replayChunk: 100,
+  /** Queued batches a connection folds into one write at most; then the run is written. */
+  maxHeldBatches: 64,
+  /** Bye's `retryMs` to a client whose actor was stopped from outside: it comes back after it. */
+  stoppedRetryMs: 1_000,
+  /** Latency samples held between scrapes; past it new ones wait for the next scrape. */
+  maxLatencySamples: 10_000,
+  /** How often the dispatcher lets expired events and idle positions go. */
+  dispatcherSweepMs: 1_000,
+  /** Positions of topics nobody has interest in, kept at most (oldest let go first). */
+  maxIdlePositions: 100_000,
 } as const;
