@@ -84,6 +84,8 @@ export interface GatewayOptions {
   readonly authToken: string | undefined;
   /** Who may `POST /v1/publish` where (PROTOCOL.md §6). */
   readonly publisherAuth: PublisherAuth;
+  /** --metrics-token: what `GET /metrics` needs as its bearer token. */
+  readonly metricsToken?: StaticToken;
   /** Browser origins allowed to upgrade and to call the HTTP endpoints. */
   readonly origins: OriginPolicy;
   /** When set, clients must present a JWT it accepts (and `authToken` is not asked of them). */
@@ -206,6 +208,7 @@ export class Gateway {
       httpPublish: o.httpPublish,
       publisherAuth: o.publisherAuth,
       origins: o.origins,
+      metricsToken: o.metricsToken,
     };
     this.transport = createTransport(o.transport, {
       wsPath: '/v1/ws',

@@ -1,4 +1,4 @@
-import { AuthThrottle, JwtVerifier, PublisherAuth } from '../auth';
+import { AuthThrottle, JwtVerifier, PublisherAuth, staticToken } from '../auth';
 import { seconds, sign } from '../testing/auth-keys';
 import { OriginPolicy } from './origins';
 import { pack } from 'msgpackr';
@@ -124,6 +124,31 @@ describe('handleHttp', () => {
       expect(res.status).toBe(200);
       expect(text(res)).toBe('# HELP troupe_up 1\ntroupe_up 1\n');
       expect(res.headers?.['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    });
+  });
+
+  describe('GET /metrics with --metrics-token', () => {
+    it('answers 401 with a Bearer challenge without the token or with a wrong one', async () => {
+      const { deps } = setup({ metricsToken: staticToken('m-secret') });
+      const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer nope' }];
+      for (const headers of attempts) {
+        const res = await handleHttp(deps, req('/metrics', { headers }));
+        expect(res.status).toBe(401);
+        expect(res.headers?.['www-authenticate']).toMatch(/^Bearer/);
+        expect(text(res)).not.toContain('troupe_up');
+      }
+    });
+
+    it('answers the metrics with the token, and leaves the health checks open', async () => {
+      const { deps } = setup({ metricsToken: staticToken('m-secret') });
+      const ok = await handleHttp(
+        deps,
+        req('/metrics', { headers: { authorization: 'Bearer m-secret' } }),
+      );
+      expect(ok.status).toBe(200);
+      expect(text(ok)).toContain('troupe_up');
+      expect((await handleHttp(deps, req('/healthz'))).status).toBe(200);
+      expect((await handleHttp(deps, req('/readyz'))).status).toBe(200);
     });
   });
 

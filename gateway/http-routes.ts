@@ -13,7 +13,7 @@
  *
  * Errors answer JSON `{"error": "...", "code": N}` with the status of PROTOCOL.md's error table.
  */
-import type { PublisherAuth } from '../auth';
+import type { PublisherAuth, StaticToken } from '../auth';
 import { checkPayload, decodePayload, isValidTopic } from '../protocol';
 import type { DispatcherClient } from '../dispatcher/client';
 import { bearer } from './bearer';
@@ -27,12 +27,15 @@ export interface HttpDeps {
   readonly httpPublish: boolean;
   readonly publisherAuth: PublisherAuth;
   readonly origins: OriginPolicy;
+  /** Where set (--metrics-token), `GET /metrics` answers 401 without this bearer token. */
+  readonly metricsToken?: StaticToken;
 }
 
 /** The body types a publish accepts: both need a CORS preflight from a browser page. */
 const PUBLISH_TYPES = ['application/json', 'application/msgpack'];
 
 const JSON_TYPE = { 'content-type': 'application/json' };
+const METRICS_CHALLENGE = { ...JSON_TYPE, 'www-authenticate': 'Bearer realm="troupe metrics"' };
 
 function json(status: number, body: unknown): HttpResponse {
   return { status, headers: JSON_TYPE, body: JSON.stringify(body) };
@@ -64,6 +67,13 @@ async function route(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
         ? { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ready\n' }
         : { status: 503, headers: { 'content-type': 'text/plain' }, body: 'not ready\n' };
     case '/metrics':
+      // Operator data (connection counts, topics' traffic): not for anyone who can reach the port.
+      if (
+        d.metricsToken !== undefined &&
+        !d.metricsToken.matches(bearer(req.headers['authorization']))
+      ) {
+        return { ...fail(401, 'metrics need the bearer token'), headers: METRICS_CHALLENGE };
+      }
       return {
         status: 200,
         headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },

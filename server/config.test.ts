@@ -439,7 +439,7 @@ describe('USAGE', () => {
       expect(USAGE.slice(at).split('\n')[1]).toContain(`env ${env}`);
     }
     expect(USAGE).toContain('default 64KiB; env TROUPE_MAX_FRAME');
-    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(38);
+    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(39);
   });
 });
 

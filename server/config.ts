@@ -65,6 +65,8 @@ export interface TroupeConfig {
   publisherToken?: string;
   /** Browser origins allowed on the client and HTTP ports; unset: see allowedOriginsOf. */
   allowedOrigins?: string[];
+  /** When set, `GET /metrics` needs `Authorization: Bearer` with it. */
+  metricsToken?: string;
   /** HMAC key: clients may present HS256/384/512 JWTs (PROTOCOL.md §6). */
   jwtSecret?: string;
   /** A PEM file of one or more public keys: RS/PS/ES/EdDSA JWTs. */
@@ -299,6 +301,10 @@ const OPTIONS: { [K in Key]-?: Option<NonNullable<TroupeConfig[K]>> } = {
   allowedOrigins: {
     ...opt('O,O', listOf(parseOrigin), "browser origins allowed ('*': any)"),
     shown: '* without auth, none with auth',
+  },
+  metricsToken: {
+    ...opt('TOKEN', parseSecret, 'bearer token GET /metrics needs'),
+    shown: 'none: open',
   },
   jwtSecret: { ...opt('S', parseSecret, 'HMAC key of client JWTs (HS256/384/512)'), shown: 'none' },
   jwtPublicKey: {

@@ -47,7 +47,7 @@ import {
 import type { PublishRequest } from '../dispatcher/publish-request';
 import { PublisherServer } from '../dispatcher/publisher-server';
 import { isFailure, type PublishResult } from '../dispatcher/types';
-import { AuthThrottle, PublisherAuth } from '../auth';
+import { AuthThrottle, PublisherAuth, staticToken } from '../auth';
 import { Gateway } from '../gateway/gateway';
 import { OriginPolicy } from '../gateway/origins';
 import { newGatewayStats, type GatewayStats } from '../gateway/gateway-stats';
@@ -112,6 +112,7 @@ export class TroupeNode {
       throttle,
     });
     const origins = new OriginPolicy(allowedOriginsOf(cfg));
+    const metricsToken = cfg.metricsToken === undefined ? undefined : staticToken(cfg.metricsToken);
 
     if (cfg.role !== 'gateway') {
       const dstats = (node.dispatcherStats = newDispatcherStats());
@@ -166,6 +167,7 @@ export class TroupeNode {
         authThrottle: throttle,
         publisherAuth,
         origins,
+        metricsToken,
         httpPublish: cfg.httpPublish,
         metrics,
         log: logFn,
@@ -209,6 +211,7 @@ export class TroupeNode {
         httpPublish: cfg.httpPublish,
         publisherAuth,
         origins,
+        metricsToken,
       });
       print(`listening http ${cfg.host}:${await http.listen(cfg.host, httpPort)}`);
       node.closers.push(() => http.close());
