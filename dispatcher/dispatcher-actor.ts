@@ -29,6 +29,7 @@
  * - Every held event counts against one node-wide byte cap (`historyMaxBytes`), evicting the
  *   node's oldest events first (HistoryBudget).
  */
+import { RingQueue } from '../actors/ring-queue';
 import { Limits } from '../server/limits';
 import { resumeOnFailure, type ActorContext, type Behavior, type SpawnOptions } from '../actors';
 import { nowMs } from '../actors/clock';
@@ -112,7 +113,7 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
   /** Topics without a log: before their first publish, or after their log was let go. */
   const positions = new Map<string, Position>();
   /** Positions that became idle, oldest first: the sweep lets them go after the TTL. */
-  const idle = new IdleQueue();
+  const idle = new RingQueue<{ readonly topic: string; readonly at: number }>();
   const maxIdle = opts.maxIdlePositions ?? MAX_IDLE_POSITIONS;
   const interest = new SetMap<string, string>();
   const sinks = new Map<string, GatewaySink>();
@@ -120,8 +121,8 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
 
   const markIdle = (topic: string, pos: Position, now: number): void => {
     pos.idleSince = now;
-    idle.push(topic, now);
-    if (idle.length > maxIdle) dropIdle(idle.shift()!);
+    idle.push({ topic, at: now });
+    if (idle.size > maxIdle) dropIdle(idle.shift()!);
   };
   /** Lets go of a queued position that is still the idle one it was queued as. */
   const dropIdle = (entry: { topic: string; at: number }): void => {
@@ -258,7 +259,7 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
     const now = nowMs();
     budget.expire(now);
     const oldest = now - opts.ttlMs;
-    while (idle.length > 0 && idle.first!.at <= oldest) dropIdle(idle.shift()!);
+    while (idle.size > 0 && idle.peek()!.at <= oldest) dropIdle(idle.shift()!);
   };
 
   const retain = (owns: (topic: string) => boolean): void => {
@@ -318,33 +319,4 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
       };
     },
   };
-}
-
-/** A FIFO of (topic, time) with O(1) amortized shift (an array compacted now and then). */
-class IdleQueue {
-  private items: { topic: string; at: number }[] = [];
-  private head = 0;
-
-  get length(): number {
-    return this.items.length - this.head;
-  }
-
-  get first(): { topic: string; at: number } | undefined {
-    return this.items[this.head];
-  }
-
-  push(topic: string, at: number): void {
-    this.items.push({ topic, at });
-  }
-
-  shift(): { topic: string; at: number } | undefined {
-    const item = this.items[this.head];
-    if (item === undefined) return undefined;
-    this.items[this.head++] = undefined as never;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return item;
-  }
 }
