@@ -8,6 +8,7 @@ import { DispatcherUnavailableError } from '../dispatcher/errors';
 import { encodeFrame } from '../protocol';
 import { handleHttp, type HttpDeps } from './http-routes';
 import type { HttpRequest, HttpResponse } from './transport';
+import { WIDE_BIGINT, withRawData } from '../testing/poison';
 
 /** Records publishes and answers them with a rising seq, or rejects when told to. */
 class FakeDispatcher implements DispatcherClient {
@@ -395,12 +396,7 @@ describe('handleHttp', () => {
 
     it('answers 400 to a msgpack body holding a 128-bit bigint, and publishes nothing', async () => {
       const { deps, d } = setup();
-      const head = encodeFrame({ topic: 't', data: 0 }).subarray(4);
-      // Replace the trailing data value (0x00) with msgpack ext 0x42 of 16 bytes.
-      const body = Buffer.concat([
-        head.subarray(0, head.length - 1),
-        Buffer.from('d8427f' + '7f'.repeat(15), 'hex'),
-      ]);
+      const body = withRawData({ topic: 't' }, WIDE_BIGINT);
       const res = await handleHttp(
         deps,
         req('/v1/publish', {

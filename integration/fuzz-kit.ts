@@ -6,6 +6,7 @@
  * counts), so a failure names its seed and replays exactly: `FUZZ_SEED=<seed> npx jest fuzz`.
  */
 import fc from 'fast-check';
+import { nested } from '../testing/poison';
 import { TestClient, TestPublisher, type Node } from './harness';
 
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261202);
@@ -18,13 +19,6 @@ export function runs(n: number): number {
 
 /** The topic the bystander listens to; the generators never produce it. */
 export const BYSTANDER = 'bystander.fuzz-watch';
-
-/** `depth` arrays nested around `inner`. */
-export function nested(depth: number, inner: unknown = 0): unknown {
-  let v = inner;
-  for (let i = 0; i < depth; i++) v = [v];
-  return v;
-}
 
 /** Topic field values: valid names, names just past the limits, and values of the wrong type. */
 export const topicArb: fc.Arbitrary<unknown> = fc

@@ -8,6 +8,7 @@
  *   and a publish sent after the fuzz frame on the same connection is acknowledged.
  */
 import fc from 'fast-check';
+import { frameBody } from '../protocol';
 import { packMsgpack, unpackMsgpack } from '../protocol/msgpack';
 import { Bystander, frameValueArb, FUZZ_SEED, runs } from './fuzz-kit';
 import { startNode, TestPublisher, type Msg, type Node } from './harness';
@@ -16,12 +17,6 @@ const PROBE_ID = 2_000_000_002;
 const MAX_PUBLISH_FRAME = 1024 * 1024;
 
 type Input = { kind: 'payload'; bytes: Buffer } | { kind: 'oversized'; length: number };
-
-function framed(payload: Buffer): Buffer {
-  const head = Buffer.alloc(4);
-  head.writeUInt32BE(payload.length);
-  return Buffer.concat([head, payload]);
-}
 
 function validId(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -99,7 +94,7 @@ describe('publisher frames, fuzzed', () => {
             return;
           }
           const ids = idsOf(input.bytes);
-          p.socket.write(framed(input.bytes));
+          p.socket.write(frameBody(input.bytes));
           p.send({ op: 'pub', id: PROBE_ID, topic: 'fuzz.probe', data: 1 });
           expect(await p.reply((m) => m.id === PROBE_ID)).toMatchObject({ op: 'ack' });
           const replies: Msg[] = p.replies.splice(0);

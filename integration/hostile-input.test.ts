@@ -3,28 +3,12 @@
  * into a test (issue 8). Publishes whose `data` decodes but cannot be re-encoded used to close
  * every msgpack subscriber of the topic (1001) and stay in history.
  */
-import { pack } from 'msgpackr';
+import { frameBody } from '../protocol';
+import { DEEP_MSGPACK, WIDE_BIGINT, withRawData } from '../testing/poison';
 import { startNode, TestClient, TestPublisher, type Node } from './harness';
 
-/** msgpack ext 0x42 holding a 128-bit integer: decodes as a bigint msgpack cannot re-encode. */
-const WIDE_BIGINT = Buffer.from('d8427f' + '7f'.repeat(15), 'hex');
-
-/** A publisher frame: 4-byte big-endian length, then the msgpack bytes as they are. */
-function frame(payload: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(payload.length);
-  return Buffer.concat([len, payload]);
-}
-
-/** `msg` packed with its last field (which must be `data: 0`) replaced by the ext above. */
-function withWideBigint(msg: Record<string, unknown>): Buffer {
-  const bytes = pack({ ...msg, data: 0 });
-  if (bytes[bytes.length - 1] !== 0x00) throw new Error('data must pack last, as 0');
-  return Buffer.concat([bytes.subarray(0, bytes.length - 1), WIDE_BIGINT]);
-}
-
+const withWideBigint = (msg: Record<string, unknown>): Buffer => withRawData(msg, WIDE_BIGINT);
 const DEEP_JSON = '['.repeat(4000) + ']'.repeat(4000);
-const DEEP_MSGPACK = Buffer.concat([Buffer.alloc(2000, 0x91), Buffer.from([0x01])]);
 
 describe.each(['uws', 'ws'])('poisoned publishes (transport %s)', (transport) => {
   let node: Node;
@@ -45,13 +29,9 @@ describe.each(['uws', 'ws'])('poisoned publishes (transport %s)', (transport) =>
 
     // Publisher TCP: the bigint, and nesting msgpackr decodes but cannot re-encode.
     const pub = await TestPublisher.connect(node.publishPort);
-    pub.socket.write(frame(withWideBigint({ op: 'pub', id: 11, topic })));
+    pub.socket.write(frameBody(withWideBigint({ op: 'pub', id: 11, topic })));
     expect(await pub.reply((m) => m.id === 11)).toMatchObject({ op: 'err', code: 400 });
-    const deepPub = Buffer.concat([
-      pack({ op: 'pub', id: 12, topic, data: 0 }).subarray(0, -1),
-      DEEP_MSGPACK,
-    ]);
-    pub.socket.write(frame(deepPub));
+    pub.socket.write(frameBody(withRawData({ op: 'pub', id: 12, topic }, DEEP_MSGPACK)));
     expect(await pub.reply((m) => m.id === 12)).toMatchObject({ op: 'err', code: 400 });
 
     // HTTP: JSON nested 4,000 deep, and a msgpack body holding the bigint.

@@ -1,12 +1,11 @@
 import { DecodeError, FrameTooLargeError } from './errors';
-import { DEFAULT_MAX_PUBLISH_FRAME, decodePayload, encodeFrame, FrameDecoder } from './framing';
-
-/** A frame with an explicit header, for bodies that are not msgpack. */
-function rawFrame(body: Buffer): Buffer {
-  const header = Buffer.alloc(4);
-  header.writeUInt32BE(body.length, 0);
-  return Buffer.concat([header, body]);
-}
+import {
+  DEFAULT_MAX_PUBLISH_FRAME,
+  decodePayload,
+  encodeFrame,
+  FrameDecoder,
+  frameBody as rawFrame,
+} from './framing';
 
 describe('encodeFrame', () => {
   it('writes a 4-byte big-endian length, then the msgpack body', () => {

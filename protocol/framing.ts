@@ -24,7 +24,11 @@ const EMPTY = Buffer.alloc(0);
 
 /** One frame: header and msgpack body in a single buffer, ready for `socket.write`. */
 export function encodeFrame(value: unknown): Buffer {
-  const body = packMsgpack(value);
+  return frameBody(packMsgpack(value));
+}
+
+/** The frame of bytes already encoded (or, in tests and attacks, bytes that are not msgpack). */
+export function frameBody(body: Uint8Array): Buffer {
   if (body.length > MAX_LENGTH) throw new RangeError(`frame body of ${body.length} bytes`);
   const frame = Buffer.allocUnsafe(HEADER_BYTES + body.length);
   frame.writeUInt32BE(body.length, 0);

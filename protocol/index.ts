@@ -40,6 +40,12 @@ export {
   Subprotocol,
 } from './codec';
 export type { Codec, DecodedFrame, EventPayload, SkipHandler } from './codec';
-export { decodePayload, DEFAULT_MAX_PUBLISH_FRAME, encodeFrame, FrameDecoder } from './framing';
+export {
+  decodePayload,
+  DEFAULT_MAX_PUBLISH_FRAME,
+  encodeFrame,
+  FrameDecoder,
+  frameBody,
+} from './framing';
 export { parsePublisherFrame, parsePublisherMessage } from './publisher';
 export type { AuthMessage, PublisherMessage, PublisherReply, PublishMessage } from './publisher';

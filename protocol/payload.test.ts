@@ -1,16 +1,7 @@
 import { jsonCodec } from './json-codec';
 import { packMsgpack, unpackMsgpack } from './msgpack';
 import { checkPayload, MAX_DATA_DEPTH, payloadBytes } from './payload';
-
-/** `depth` arrays nested in each other around `inner`. */
-function nested(depth: number, inner: unknown = 1): unknown {
-  let v = inner;
-  for (let i = 0; i < depth; i++) v = [v];
-  return v;
-}
-
-/** The finding of the hostile-input probe: msgpack ext 0x42 holding a 128-bit integer. */
-const WIDE_BIGINT = Buffer.from('d8427f' + '7f'.repeat(15), 'hex');
+import { DEEP_MSGPACK, nested, WIDE_BIGINT } from '../testing/poison';
 
 describe('checkPayload', () => {
   it.each([
@@ -46,8 +37,7 @@ describe('checkPayload', () => {
   });
 
   it('refuses 2,000 levels of msgpack nesting (msgpackr decodes it, re-encoding overflows)', () => {
-    const bytes = Buffer.concat([Buffer.alloc(2000, 0x91), Buffer.from([0x01])]);
-    const value = unpackMsgpack(bytes);
+    const value = unpackMsgpack(DEEP_MSGPACK);
     expect(checkPayload(value).ok).toBe(false);
   });
 

@@ -11,22 +11,13 @@
  *   handshake slot, reopened as the server drops them.
  */
 import * as net from 'node:net';
-import { encodeFrame, FrameReader, packr, unpackr } from './framing';
+import { frameBody } from '../../protocol';
+import { DEEP_MSGPACK, WIDE_BIGINT, withRawData } from '../../testing/poison';
+import { encodeFrame, FrameReader, unpackr } from './framing';
 
-/** msgpack ext 0x42 holding a 128-bit integer: decodes, cannot be re-encoded as msgpack. */
-const WIDE_BIGINT = Buffer.from('d8427f' + '7f'.repeat(15), 'hex');
-const DEEP = Buffer.concat([Buffer.alloc(2000, 0x91), Buffer.from([0x01])]);
-
-function frameOf(body: Buffer): Buffer {
-  const head = Buffer.allocUnsafe(4);
-  head.writeUInt32BE(body.length, 0);
-  return Buffer.concat([head, body]);
-}
-
-/** `pub` with `id` and `topic`, whose data (packed last) is replaced by `poison`. */
+/** A framed `pub` with `id` and `topic` whose data is `poison`'s bytes as they are. */
 function poisoned(id: number, topic: string, poison: Buffer): Buffer {
-  const body = packr.pack({ op: 'pub', id, topic, data: 0 });
-  return frameOf(Buffer.concat([body.subarray(0, body.length - 1), poison]));
+  return frameBody(withRawData({ op: 'pub', id, topic }, poison));
 }
 
 interface Loop {
@@ -75,7 +66,7 @@ export class PoisonPublisher {
       const frames: Buffer[] = [];
       for (let i = 0; i < perTick; i++) {
         const topic = topics[this.sent % topics.length]!;
-        frames.push(poisoned(++this.sent, topic, this.sent % 2 === 0 ? WIDE_BIGINT : DEEP));
+        frames.push(poisoned(++this.sent, topic, this.sent % 2 === 0 ? WIDE_BIGINT : DEEP_MSGPACK));
       }
       this.socket.write(Buffer.concat(frames));
     });
