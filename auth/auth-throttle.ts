@@ -19,6 +19,9 @@ export interface AuthThrottleOptions {
   maxAddresses?: number;
 }
 
+/** What a throttled address is told, by every path that authenticates (clients, publishers). */
+export const THROTTLED = 'too many failed authentications';
+
 export const DEFAULT_AUTH_BURST = 10;
 export const DEFAULT_AUTH_REFILL_PER_SEC = 1;
 export const DEFAULT_AUTH_MAX_ADDRESSES = 10_000;

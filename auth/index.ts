@@ -26,11 +26,11 @@ export {
   DEFAULT_AUTH_BURST,
   DEFAULT_AUTH_MAX_ADDRESSES,
   DEFAULT_AUTH_REFILL_PER_SEC,
+  THROTTLED,
   type AuthThrottleOptions,
 } from './auth-throttle';
 export {
   PUBLISH_ANYWHERE,
-  PUBLISHER_THROTTLED,
   PublisherAuth,
   type PublisherAccess,
   type PublisherAuthOptions,

@@ -13,7 +13,7 @@
  * goes to the verifier when there is one.
  */
 import { AuthError } from './errors';
-import type { AuthThrottle } from './auth-throttle';
+import { THROTTLED, type AuthThrottle } from './auth-throttle';
 import type { JwtVerifier } from './jwt-verifier';
 import { staticToken, type StaticToken } from './static-token';
 
@@ -30,8 +30,6 @@ export const PUBLISH_ANYWHERE: PublisherAccess = { canPub: () => true, expMs: In
 export type PublisherCheck =
   | { readonly ok: true; readonly access: PublisherAccess }
   | { readonly ok: false; readonly throttled: boolean; readonly msg: string };
-
-export const PUBLISHER_THROTTLED = 'too many failed authentications';
 
 export interface PublisherAuthOptions {
   readonly publisherToken?: string;
@@ -60,7 +58,7 @@ export class PublisherAuth {
   async check(token: string | undefined, address: string): Promise<PublisherCheck> {
     if (!this.required) return { ok: true, access: PUBLISH_ANYWHERE };
     if (!this.o.throttle.allow(address, this.now())) {
-      return { ok: false, throttled: true, msg: PUBLISHER_THROTTLED };
+      return { ok: false, throttled: true, msg: THROTTLED };
     }
     // Every static token is compared, so the time taken does not tell which one matched.
     let matched = false;

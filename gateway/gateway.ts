@@ -25,6 +25,7 @@ import { Directive, nowMs, oneForOne, type ActorRef, type ActorSystem } from '..
 import {
   AuthThrottle,
   staticToken,
+  THROTTLED,
   type PublisherAuth,
   type Identity,
   type JwtVerifier,
@@ -57,7 +58,7 @@ import {
   type UpgradeDecision,
   type UpgradeRequest,
 } from './transport';
-import { AUTH_TIMEOUT_MS, checkToken, THROTTLED, type ClientAuth } from './token-check';
+import { AUTH_TIMEOUT_MS, checkToken, type ClientAuth } from './token-check';
 import { TurnBatcher } from './turn-batcher';
 
 export type GatewayLog = (

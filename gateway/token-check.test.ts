@@ -1,6 +1,7 @@
 import { AuthThrottle, JwtVerifier } from '../auth';
 import { seconds, sign } from '../testing/auth-keys';
-import { checkToken, THROTTLED, type ClientAuth } from './token-check';
+import { THROTTLED } from '../auth';
+import { checkToken, type ClientAuth } from './token-check';
 
 const SECRET = 's'.repeat(32);
 

@@ -9,7 +9,7 @@
  * The AuthError messages name what was wrong and never echo the token, so they may go to the
  * client as they are.
  */
-import { AuthError, type AuthThrottle, type Identity, type JwtVerifier } from '../auth';
+import { AuthError, THROTTLED, type AuthThrottle, type Identity, type JwtVerifier } from '../auth';
 import { ErrorCode } from '../protocol';
 
 /** A client that brought no token to the upgrade has this long to send `auth` (PROTOCOL.md §6). */
@@ -30,8 +30,6 @@ export type TokenCheck =
       readonly code: typeof ErrorCode.Unauthorized | typeof ErrorCode.RateLimited;
       readonly msg: string;
     };
-
-export const THROTTLED = 'too many failed authentications';
 
 export async function checkToken(
   auth: ClientAuth,
