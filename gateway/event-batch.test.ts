@@ -172,7 +172,7 @@ describe('EventBatch, when an event cannot be encoded', () => {
   it('leaves only that event out of the shared frame and reports it once per format', () => {
     const skipped: number[] = [];
     const events = [ev('t', 1, 'e1', 'a'), ev('t', 2, 'e1', 2n ** 100n), ev('t', 3, 'e1', 'c')];
-    const batch = new EventBatch('t', 'e1', events, (e) => skipped.push(e.seq));
+    const batch = new EventBatch('t', 'e1', events, (_topic, e) => skipped.push(e.seq));
     const frame = batch.frame(msgpackCodec)!;
     expect(batch.frame(msgpackCodec)).toBe(frame); // encoded once, shared
     expect((msgpackCodec.decode(frame) as { seq: number }[]).map((m) => m.seq)).toEqual([1, 3]);

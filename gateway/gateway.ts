@@ -355,8 +355,7 @@ export class Gateway {
    * An event no codec could encode (ingress should have refused it): it costs that event alone,
    * counted in `drops.unencodable` and logged once per topic (at most SKIP_LOG_TOPICS topics).
    */
-  private readonly onSkip: SkipHandler = (event, cause) => {
-    const topic = (event as TopicEvent).topic;
+  private readonly onSkip: SkipHandler = (topic, event, cause) => {
     bump(this.stats.drops, 'unencodable');
     if (this.skipLogged.has(topic) || this.skipLogged.size >= SKIP_LOG_TOPICS) return;
     this.skipLogged.add(topic);

@@ -258,7 +258,7 @@ describe('encodeEvents, when an event cannot be encoded', () => {
         { seq: 2, data: unencodable },
         { seq: 3, data: 'c' },
       ],
-      (e) => skipped.push(e.seq),
+      (_topic, e) => skipped.push(e.seq),
     );
     expect(skipped).toEqual([2]);
     expect(msgpackCodec.decode(frame!)).toEqual([
@@ -269,8 +269,12 @@ describe('encodeEvents, when an event cannot be encoded', () => {
 
   it('returns undefined when no event is left', () => {
     const skipped: number[] = [];
-    const frame = encodeEvents(msgpackCodec, 't', 'ep', [{ seq: 9, data: unencodable }], (e) =>
-      skipped.push(e.seq),
+    const frame = encodeEvents(
+      msgpackCodec,
+      't',
+      'ep',
+      [{ seq: 9, data: unencodable }],
+      (topic, e) => skipped.push(topic === 't' ? e.seq : -1),
     );
     expect(frame).toBeUndefined();
     expect(skipped).toEqual([9]);

@@ -93,7 +93,7 @@ function batchError(msg: string): Parsed<ClientMessage> {
 export type EventPayload = { readonly seq: number; readonly data: unknown };
 
 /** Told of an event that could not be encoded and was left out of its frame. */
-export type SkipHandler = (event: EventPayload, cause: unknown) => void;
+export type SkipHandler = (topic: string, event: EventPayload, cause: unknown) => void;
 
 /**
  * One frame holding `ev` messages for `events` of one topic: a single map for one event, an
@@ -149,7 +149,7 @@ function encodeEach(
       // msgpackr's output may be a view into its shared slab: copy before the next encode.
       parts.push(typeof part === 'string' ? part : Buffer.from(part));
     } catch (cause) {
-      onSkip?.(e, cause);
+      onSkip?.(topic, e, cause);
     }
   }
   if (parts.length === 0) return undefined;
