@@ -55,6 +55,12 @@ describe(parseConfig, () => {
         publisherAuthTimeoutMs: 5000,
         publisherFrameTimeoutMs: 10000,
         publisherIdleTimeoutMs: 300000,
+        presenceIntervalMs: 10000,
+        presenceGraceMs: 3000,
+        store: 'memory',
+        presencePrivate: false,
+        countIntervalMs: 1000,
+        demo: true,
         httpPublish: true,
         nodeId: `${hostname()}-${process.pid}`,
       });
@@ -211,6 +217,12 @@ describe(parseConfig, () => {
         TROUPE_PUBLISHER_AUTH_TIMEOUT_MS: '50',
         TROUPE_PUBLISHER_FRAME_TIMEOUT_MS: '60',
         TROUPE_PUBLISHER_IDLE_TIMEOUT_MS: '70',
+        TROUPE_PRESENCE_INTERVAL_MS: '2000',
+        TROUPE_PRESENCE_GRACE_MS: '500',
+        TROUPE_STORE: 'redis://r:6379/1',
+        TROUPE_PRESENCE_PRIVATE: 'true',
+        TROUPE_COUNT_INTERVAL_MS: '250',
+        TROUPE_DEMO: 'false',
         TROUPE_NODE_ID: 'n1',
       });
       expect(c).toEqual<TroupeConfig>({
@@ -249,6 +261,12 @@ describe(parseConfig, () => {
         publisherAuthTimeoutMs: 50,
         publisherFrameTimeoutMs: 60,
         publisherIdleTimeoutMs: 70,
+        presenceIntervalMs: 2000,
+        presenceGraceMs: 500,
+        store: 'redis://r:6379/1',
+        presencePrivate: true,
+        countIntervalMs: 250,
+        demo: false,
         nodeId: 'n1',
       });
     });
@@ -439,7 +457,7 @@ describe('USAGE', () => {
       expect(USAGE.slice(at).split('\n')[1]).toContain(`env ${env}`);
     }
     expect(USAGE).toContain('default 64KiB; env TROUPE_MAX_FRAME');
-    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(39);
+    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(45);
   });
 });
 
@@ -448,5 +466,42 @@ describe(wantsHelp, () => {
     expect(wantsHelp(['--port', '1', '--help'])).toBe(true);
     expect(wantsHelp(['-h'])).toBe(true);
     expect(wantsHelp(['--port', '1'])).toBe(false);
+  });
+});
+
+describe('presence and count flags', () => {
+  it('defaults to d = 10 s, e = 3 s, the memory store and 1 s counts', () => {
+    const c = parseConfig([], {});
+    expect([c.presenceIntervalMs, c.presenceGraceMs, c.store, c.countIntervalMs]).toEqual([
+      10000,
+      3000,
+      'memory',
+      1000,
+    ]);
+    expect(c.presencePrivate).toBe(false);
+    expect(c.demo).toBe(true);
+  });
+
+  it('accepts a redis URL with a database number', () => {
+    expect(parseConfig(['--store', 'redis://127.0.0.1:6390/2'], {}).store).toBe(
+      'redis://127.0.0.1:6390/2',
+    );
+  });
+
+  it.each(['mysql://x', 'redis://', 'redis://h:1/abc', 'nonsense'])(
+    'refuses --store %s naming the flag',
+    (raw) => {
+      expect(() => parseConfig(['--store', raw], {})).toThrow(/--store: /);
+    },
+  );
+
+  it('refuses a presence interval below 100 ms', () => {
+    expect(() => parseConfig(['--presence-interval-ms', '5'], {})).toThrow(
+      /--presence-interval-ms: expected an integer 100\.\.3600000/,
+    );
+  });
+
+  it('turns the demo off with --no-demo', () => {
+    expect(parseConfig(['--no-demo'], {}).demo).toBe(false);
   });
 });

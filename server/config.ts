@@ -96,6 +96,18 @@ export interface TroupeConfig {
   publisherFrameTimeoutMs: number;
   /** A publisher connection with no frame for this long is closed; 0: never. */
   publisherIdleTimeoutMs: number;
+  /** `d` (PROTOCOL.md §7): how often a gateway heartbeats each of its online members. */
+  presenceIntervalMs: number;
+  /** `ε`: an entry lives d + ε; the offline trigger fires at d + 2ε. */
+  presenceGraceMs: number;
+  /** Where presence entries live: `memory` or a `redis://host:port[/db]` URL. */
+  store: string;
+  /** Presence topics need a `topics` claim like any other topic. */
+  presencePrivate: boolean;
+  /** Counts (PROTOCOL.md §8): reported and published at most once per this. */
+  countIntervalMs: number;
+  /** `GET /` serves the demo page (standalone only); `--no-demo` turns it off. */
+  demo: boolean;
   nodeId: string;
 }
 
@@ -238,6 +250,26 @@ function parseAdmin(raw: string): string {
   return raw;
 }
 
+/** `memory`, or `redis://[user:pass@]host:port[/db]` (`rediss://` for TLS). */
+export function parseStore(raw: string): string {
+  if (raw === 'memory') return raw;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`expected memory or redis://host:port[/db], got ${q(raw)}`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new Error(`expected memory or redis://host:port[/db], got ${q(raw)}`);
+  }
+  if (url.hostname === '') throw new Error(`the Redis URL needs a host, got ${q(raw)}`);
+  const db = url.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d{1,2}$/.test(db)) {
+    throw new Error(`the Redis database is a number 0..99, got ${q(db)}`);
+  }
+  return raw;
+}
+
 function parseNodeId(raw: string): string {
   if (!/^[\x21-\x7e]{1,128}$/.test(raw)) {
     throw new Error(`expected 1..128 printable characters without spaces, got ${q(raw)}`);
@@ -363,6 +395,38 @@ const OPTIONS: { [K in Key]-?: Option<NonNullable<TroupeConfig[K]>> } = {
     'publisher connection without a frame (0: never)',
     '300000',
   ),
+  presenceIntervalMs: opt(
+    'MS',
+    (raw) => parseInteger(raw, 100, 3_600_000),
+    'd: presence heartbeat per online member',
+    '10000',
+  ),
+  presenceGraceMs: opt(
+    'MS',
+    (raw) => parseInteger(raw, 10, 600_000),
+    'e: entry lives d+e, offline fires at d+2e',
+    '3000',
+  ),
+  store: opt(
+    'memory|URL',
+    parseStore,
+    'presence store: memory or redis://host:port[/db]',
+    'memory',
+  ),
+  presencePrivate: {
+    ...opt('[true|false]', parseBoolean, 'presence topics need a topics claim', 'false'),
+    boolean: true,
+  },
+  countIntervalMs: opt(
+    'MS',
+    (raw) => parseInteger(raw, 10, 600_000),
+    'viewer counts: at most one per topic per this',
+    '1000',
+  ),
+  demo: {
+    ...opt('[true|false]', parseBoolean, 'GET / serves the demo page (standalone)', 'true'),
+    boolean: true,
+  },
   nodeId: { ...opt('ID', parseNodeId, 'node name in hello and logs'), shown: 'hostname-pid' },
 };
 
