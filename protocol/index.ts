@@ -49,3 +49,10 @@ export {
 } from './framing';
 export { parsePublisherFrame, parsePublisherMessage } from './publisher';
 export type { AuthMessage, PublisherMessage, PublisherReply, PublishMessage } from './publisher';
+export {
+  isPresenceTopic,
+  memberOfTopic,
+  PRESENCE_PREFIX,
+  PRESENCE_READ_ONLY,
+  presenceTopicOf,
+} from './presence-topic';

@@ -44,6 +44,12 @@ export const Limits = {
   maxHeldBatches: 64,
   /** Bye's `retryMs` to a client whose actor was stopped from outside: it comes back after it. */
   stoppedRetryMs: 1_000,
+  /** Online members (presence actors) one dispatcher tracks; past it new members are refused. */
+  maxPresenceMembers: 1_000_000,
+  /** Members per presence heartbeat or query message on a link. */
+  presenceChunk: 1_000,
+  /** Members one `GET /v1/presence` may ask about; more is 400. */
+  maxPresenceQuery: 1_000,
   /** Latency samples held between scrapes; past it new ones wait for the next scrape. */
   maxLatencySamples: 10_000,
   /** How often the dispatcher lets expired events and idle positions go. */
