@@ -33,7 +33,8 @@ import {
   type Behavior,
   type SpawnOptions,
 } from '../actors';
-import { ErrorCode } from '../protocol';
+import { ErrorCode, presenceTopicOf } from '../protocol';
+import type { PresenceMsg } from '../presence/presence-supervisor';
 import type { DispatcherMsg } from './dispatcher-actor';
 import type { LinkMsg } from './link-messages';
 import type { LinkEndpoint } from './link';
@@ -72,6 +73,8 @@ export interface ClusterRouterOptions {
    * member like one this node dialed. False (insecure loopback links): dialed peers only.
    */
   readonly trustClaims: boolean;
+  /** The node's presence supervisor (PROTOCOL.md §7); heartbeats and queries go to it. */
+  readonly presence?: ActorRef<PresenceMsg>;
   readonly log?: (level: 'warn', msg: string, meta: Record<string, unknown>) => void;
 }
 
@@ -158,7 +161,35 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
     members = next;
     o.stats.ownershipChanges++;
     const snapshot = members;
-    o.dispatcher.tell({ type: 'retain', owns: (t) => ownerOf(t, snapshot) === o.self });
+    const owns = (t: string): boolean => ownerOf(t, snapshot) === o.self;
+    o.dispatcher.tell({ type: 'retain', owns });
+    o.presence?.tell({ type: 'retain', owns });
+  };
+
+  /**
+   * Heartbeats of members this node owns go to its presence supervisor. A gateway that sees
+   * another owner (a dispatcher just joined or left) has the others relayed once to theirs, so
+   * a member is never tracked by two dispatchers (the second would announce a false offline);
+   * a peer's relay is never relayed again, and without a link to the owner it is kept here.
+   */
+  const heartbeat = (ep: LinkEndpoint, ids: readonly string[]): void => {
+    const mine: string[] = [];
+    const relay = new Map<LinkEndpoint, string[]>();
+    for (const m of ids) {
+      const owner = ownerOf(presenceTopicOf(m)!, members);
+      const via = owner === o.self || ep.peer.role !== 'gateway' ? undefined : toOwner(owner!);
+      if (via === undefined) {
+        mine.push(m);
+        continue;
+      }
+      let list = relay.get(via);
+      if (list === undefined) relay.set(via, (list = []));
+      list.push(m);
+    }
+    for (const [via, list] of relay) {
+      if (!via.send({ op: 'presence-hb', members: list })) mine.push(...list);
+    }
+    if (mine.length > 0) o.presence?.tell({ type: 'heartbeat', members: mine });
   };
 
   const tableFor = (ep: LinkEndpoint): Map<string, Set<LinkEndpoint>> =>
@@ -335,6 +366,27 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
         o.stats.xdcIn += msg.items.length;
         publish({ type: 'publish', items: msg.items, fromDc: msg.origin });
         return;
+      case 'presence-hb':
+        return heartbeat(ep, msg.members);
+      case 'presence-q': {
+        // Answered from this node's store: the asker chose us as the owner, and with the Redis
+        // store any dispatcher reads the same entries.
+        const rid = msg.rid;
+        const ok = o.presence?.tell({
+          type: 'query',
+          members: msg.members,
+          reply: (r) =>
+            ep.send(
+              r instanceof Error
+                ? { op: 'fail', rid, code: ErrorCode.Unavailable, msg: r.message.slice(0, 200) }
+                : { op: 'presence-r', rid, states: r.map((x) => ({ ...x })) },
+            ),
+        });
+        if (ok !== true) {
+          ep.send({ op: 'fail', rid, code: ErrorCode.Unavailable, msg: 'presence is not running' });
+        }
+        return;
+      }
       default:
         return;
     }

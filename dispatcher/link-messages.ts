@@ -44,4 +44,8 @@ export type LinkMsg =
   | { op: 'fwd'; items: ForwardedPublish[]; rids?: (number | null)[] }
   | { op: 'fwd-r'; results: { rid: number; seq: number; epoch: string }[] }
   // dispatcher -> dispatcher (other dc): publishes received from publishers of `origin`
-  | { op: 'xdc'; origin: string; items: ForwardedPublish[] };
+  | { op: 'xdc'; origin: string; items: ForwardedPublish[] }
+  // gateway -> dispatcher (and relayed to the owner): one heartbeat per member (PROTOCOL.md §7)
+  | { op: 'presence-hb'; members: string[] }
+  | { op: 'presence-q'; rid: number; members: string[] }
+  | { op: 'presence-r'; rid: number; states: { online: boolean; lastSeen: number | null }[] };

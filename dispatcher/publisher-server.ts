@@ -29,6 +29,8 @@ import {
   FrameTooLargeError,
   parsePublisherFrame,
   type PublisherReply,
+  isPresenceTopic,
+  PRESENCE_READ_ONLY,
 } from '../protocol';
 import type { DispatcherStats } from './dispatcher-actor';
 import {
@@ -350,6 +352,9 @@ function refusal(
 ): Extract<PublisherReply, { op: 'err' }> | undefined {
   if (Date.now() >= access.expMs) {
     return { op: 'err', code: ErrorCode.Unauthorized, msg: 'token expired; send auth again' };
+  }
+  if (isPresenceTopic(topic)) {
+    return { op: 'err', code: ErrorCode.Forbidden, msg: PRESENCE_READ_ONLY };
   }
   if (!access.canPub(topic)) {
     return { op: 'err', code: ErrorCode.Forbidden, msg: `not allowed to publish to ${topic}` };

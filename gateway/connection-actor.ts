@@ -36,7 +36,10 @@ import {
   type DisconnectReason,
   type ServerMessage,
   type SkipHandler,
+  isPresenceTopic,
+  PRESENCE_READ_ONLY,
 } from '../protocol';
+import type { MembersMsg } from '../presence/member-heartbeats';
 import type { Identity } from '../auth';
 import type { DispatcherClient } from '../dispatcher/client';
 import type { TopicEvent } from '../dispatcher/types';
@@ -49,6 +52,7 @@ import { RateLimit, type RateLimits } from './rate-limit';
 import { withTimeout } from './request-timeout';
 import { Subscriptions } from './subscriptions';
 import { checkToken, type ClientAuth } from './token-check';
+import { maySubscribe, presenceAckFields, presenceMemberOf } from './presence-hooks';
 
 export interface ConnectionLimits extends RateLimits {
   readonly heartbeatMs: number;
@@ -62,6 +66,8 @@ export interface ConnectionLimits extends RateLimits {
    * --client-publish; otherwise only a token whose `pub` claim covers the topic may publish.
    */
   readonly allowPublish: boolean;
+  /** --presence-private: presence topics need a `topics` claim like any other. */
+  readonly presencePrivate?: boolean;
 }
 
 /** What every connection actor of one router shares: one object per router, not per client. */
@@ -75,6 +81,8 @@ export interface ConnectionEnv {
   readonly auth?: ClientAuth;
   /** Told of an event that could not be encoded (it is left out; see `encodeEvents`). */
   readonly onSkip?: SkipHandler;
+  /** The gateway's member table: a connection with a member joins it while open (§7). */
+  readonly members?: ActorRef<MembersMsg>;
 }
 
 const State = { Open: 0, Closing: 1, Closed: 2 } as const;
@@ -132,7 +140,10 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     this.flush();
     if (this.unauthenticated) {
       ctx.timers.startSingle(AUTH_DEADLINE_KEY, AUTH_DEADLINE, env.auth!.timeoutMs);
-    } else this.watchExpiry(ctx);
+    } else {
+      this.watchExpiry(ctx);
+      this.presenceOf(this.identity, 'join');
+    }
   }
 
   receive(msg: ConnMsg, ctx: ActorContext<ConnMsg>): void | Promise<void> {
@@ -201,6 +212,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     const { subs } = this;
     stats.connections--;
     stats.subscriptions -= subs.size;
+    this.presenceOf(this.identity, 'leave');
     if (subs.size > 0) router.tell({ type: 'gone', conn: ctx.self, topics: subs.topics() });
     subs.clear();
     if (this.state === State.Open) {
@@ -299,7 +311,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   ): Promise<void> {
     const { subs, env } = this;
     const { limits, stats } = env;
-    if (this.identity !== undefined && !this.identity.canSub(m.topic)) {
+    if (!maySubscribe(this.identity, m.topic, limits.presencePrivate ?? false)) {
       bump(stats.badInput, 'forbidden');
       return this.err(m.id, ErrorCode.Forbidden, 'not allowed to subscribe to this topic');
     }
@@ -328,12 +340,22 @@ export class ConnectionActor implements Behavior<ConnMsg> {
         limits.requestTimeoutMs,
         'history',
       );
+      const presence = isPresenceTopic(m.topic)
+        ? await presenceAckFields(env.dispatcher, m.topic, limits.requestTimeoutMs)
+        : undefined;
       if (this.state !== State.Open) return;
       const pos = subs.get(m.topic);
       if (pos === undefined) return;
       pos.epoch = h.epoch;
       pos.seq = h.seq;
-      this.reply({ op: 'ack', id: m.id, epoch: h.epoch, seq: h.seq, recovered: h.recovered });
+      this.reply({
+        op: 'ack',
+        id: m.id,
+        epoch: h.epoch,
+        seq: h.seq,
+        recovered: h.recovered,
+        ...presence,
+      });
       this.flush();
       if (h.events.length > 0) this.sendEvents(m.topic, h.epoch, h.events);
     } catch (e) {
@@ -355,6 +377,10 @@ export class ConnectionActor implements Behavior<ConnMsg> {
 
   private async publish(m: Extract<ClientMessage, { op: 'pub' }>): Promise<void> {
     const { limits, dispatcher, stats } = this.env;
+    if (isPresenceTopic(m.topic)) {
+      bump(stats.badInput, 'forbidden');
+      return this.err(m.id, ErrorCode.Forbidden, PRESENCE_READ_ONLY);
+    }
     // allowPublish: no client auth, or --client-publish; otherwise the token's `pub` claim.
     if (!limits.allowPublish && !(this.identity?.canPub(m.topic) ?? false)) {
       bump(stats.badInput, 'forbidden');
@@ -444,6 +470,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       return this.close(Disconnect.AuthFailed);
     }
     this.identity = check.identity;
+    this.presenceOf(check.identity, 'join');
     ctx.timers.cancel(AUTH_DEADLINE_KEY);
     this.reply({ op: 'ack', id: m.id, exp: check.identity.expMs / 1000 });
     this.watchExpiry(ctx);
@@ -494,10 +521,21 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       bump(stats.badInput, 'forbidden');
       return this.err(m.id, ErrorCode.Forbidden, "the token is for another 'sub'");
     }
+    // A token may turn `presence` on or off; the member itself cannot change (checked above).
+    if (check.identity.presence !== this.identity.presence) {
+      this.presenceOf(this.identity, 'leave');
+      this.presenceOf(check.identity, 'join');
+    }
     this.identity = check.identity;
     ctx.timers.cancel(EXPIRY);
     this.reply({ op: 'ack', id: m.id, exp: check.identity.expMs / 1000 });
     this.watchExpiry(ctx);
+  }
+
+  /** Joins or leaves the gateway's member table for `identity`'s member, if it has one. */
+  private presenceOf(identity: Identity | undefined, type: 'join' | 'leave'): void {
+    const member = presenceMemberOf(identity);
+    if (member !== undefined) this.env.members?.tell({ type, member });
   }
 
   private onBatches(batches: readonly EventBatch[]): void {

@@ -60,6 +60,8 @@ import {
 } from './transport';
 import { AUTH_TIMEOUT_MS, checkToken, type ClientAuth } from './token-check';
 import { TurnBatcher } from './turn-batcher';
+import { MEMBERS_SPAWN, MemberHeartbeats, type MembersMsg } from '../presence/member-heartbeats';
+import { namedMember } from './presence-hooks';
 
 export type GatewayLog = (
   level: 'warn' | 'error',
@@ -98,6 +100,11 @@ export interface GatewayOptions {
   readonly log: GatewayLog;
   /** Counters the node exports through /metrics and the admin socket (default: a fresh set). */
   readonly stats?: GatewayStats;
+  /**
+   * Presence (PROTOCOL.md §7): `d`, and --presence-private. Without it the gateway keeps no
+   * member table and sends no heartbeats.
+   */
+  readonly presence?: { readonly intervalMs: number; readonly private: boolean };
 }
 
 const {
@@ -140,6 +147,18 @@ export class Gateway {
         ? undefined
         : { verifier: o.jwt, throttle: this.throttle, timeoutMs: AUTH_TIMEOUT_MS };
     this.interest = new InterestTable(o.dispatcher);
+    const members =
+      o.presence === undefined
+        ? undefined
+        : o.system.spawn<MembersMsg>(
+            'members',
+            () =>
+              new MemberHeartbeats({
+                intervalMs: o.presence!.intervalMs,
+                heartbeat: (m) => o.dispatcher.heartbeat(m),
+              }),
+            MEMBERS_SPAWN,
+          );
     const routerFactory = (i: number) => () =>
       routerBehavior({
         index: i,
@@ -151,6 +170,7 @@ export class Gateway {
         mailboxCapacity: o.mailboxCapacity,
         auth: this.auth,
         onSkip: this.onSkip,
+        members,
         log: o.log,
       });
     this.started = new Promise<void>((resolve) => {
@@ -210,6 +230,10 @@ export class Gateway {
       publisherAuth: o.publisherAuth,
       origins: o.origins,
       metricsToken: o.metricsToken,
+      presence:
+        o.presence === undefined
+          ? undefined
+          : { dispatcher: o.dispatcher, private: o.presence.private, auth: this.auth },
     };
     this.transport = createTransport(o.transport, {
       wsPath: '/v1/ws',
@@ -306,6 +330,17 @@ export class Gateway {
       if (token === undefined) return this.accept(req, protocol, false, undefined);
       return this.verifyUpgrade(this.auth, token, req, protocol);
     }
+    // Without JWT a client may name its member (§7): a name, not a proof.
+    const named = req.query.get('member');
+    let identity: Identity | undefined;
+    if (named !== null) {
+      const m = namedMember(named);
+      if (typeof m === 'string') {
+        bump(this.stats.badInput, 'bad_member');
+        return { accept: false, status: 400, body: m };
+      }
+      identity = m;
+    }
     let failed = false;
     if (this.clientToken !== undefined) {
       if (!this.throttle.allow(req.remoteAddress, Date.now())) return this.throttled();
@@ -315,7 +350,7 @@ export class Gateway {
         this.throttle.fail(req.remoteAddress, Date.now());
       }
     }
-    return this.accept(req, protocol, failed, undefined);
+    return this.accept(req, protocol, failed, identity);
   }
 
   private async verifyUpgrade(

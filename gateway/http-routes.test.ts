@@ -2,6 +2,7 @@ import { AuthThrottle, JwtVerifier, PublisherAuth, staticToken } from '../auth';
 import { seconds, sign } from '../testing/auth-keys';
 import { OriginPolicy } from './origins';
 import { pack } from 'msgpackr';
+import type { PresenceState } from '../presence/store';
 import type { DispatcherClient } from '../dispatcher/client';
 import type { HistoryAnswer, PublishResult, TopicEvent } from '../dispatcher/types';
 import { DispatcherUnavailableError } from '../dispatcher/errors';
@@ -28,6 +29,12 @@ class FakeDispatcher implements DispatcherClient {
   }
 
   onEvents(_sink: (events: readonly TopicEvent[]) => void): void {}
+
+  heartbeat(): void {}
+
+  presence(): Promise<PresenceState[]> {
+    return Promise.reject(new Error('not used'));
+  }
 
   close(): void {}
 }

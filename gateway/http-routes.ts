@@ -14,9 +14,16 @@
  * Errors answer JSON `{"error": "...", "code": N}` with the status of PROTOCOL.md's error table.
  */
 import type { PublisherAuth, StaticToken } from '../auth';
-import { checkPayload, decodePayload, isValidTopic } from '../protocol';
+import {
+  checkPayload,
+  decodePayload,
+  isPresenceTopic,
+  isValidTopic,
+  PRESENCE_READ_ONLY,
+} from '../protocol';
 import type { DispatcherClient } from '../dispatcher/client';
 import { bearer } from './bearer';
+import { presenceRoute, type PresenceRouteDeps } from './presence-route';
 import type { OriginPolicy } from './origins';
 import type { HttpRequest, HttpResponse } from './transport';
 
@@ -29,6 +36,8 @@ export interface HttpDeps {
   readonly origins: OriginPolicy;
   /** Where set (--metrics-token), `GET /metrics` answers 401 without this bearer token. */
   readonly metricsToken?: StaticToken;
+  /** `GET /v1/presence` where the node has a gateway (PROTOCOL.md §7). */
+  readonly presence?: PresenceRouteDeps;
 }
 
 /** The body types a publish accepts: both need a CORS preflight from a browser page. */
@@ -82,6 +91,8 @@ async function route(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
     case '/v1/publish':
       if (req.method !== 'POST') return fail(405, 'use POST');
       return publish(d, req);
+    case '/v1/presence':
+      return d.presence === undefined ? fail(404, 'not found') : presenceRoute(d.presence, req);
     default:
       return fail(404, 'not found');
   }
@@ -114,6 +125,7 @@ async function publish(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
   if (!isValidTopic(topic)) return fail(400, 'topic: 1 to 200 bytes of A-Z a-z 0-9 _ - . : / @');
   if (!('data' in body) || data === undefined) return fail(400, "missing field 'data'");
   if (Date.now() >= check.access.expMs) return fail(401, 'token expired');
+  if (isPresenceTopic(topic)) return fail(403, PRESENCE_READ_ONLY);
   if (!check.access.canPub(topic)) return fail(403, `not allowed to publish to ${topic}`);
   const payload = checkPayload(data);
   if (!payload.ok) return fail(400, payload.msg);

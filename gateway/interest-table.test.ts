@@ -1,3 +1,4 @@
+import type { PresenceState } from '../presence/store';
 import type { DispatcherClient, InterestSource } from '../dispatcher/client';
 import type { HistoryAnswer, PublishResult, TopicEvent } from '../dispatcher/types';
 import { InterestTable, MAX_ROUTERS } from './interest-table';
@@ -24,6 +25,12 @@ class FakeDispatcher implements DispatcherClient {
   }
 
   onEvents(_sink: (events: readonly TopicEvent[]) => void): void {}
+
+  heartbeat(): void {}
+
+  presence(): Promise<PresenceState[]> {
+    return Promise.reject(new Error('not used'));
+  }
 
   close(): void {}
 }

@@ -28,6 +28,7 @@ import type { GatewayStats } from './gateway-stats';
 import type { InterestTable } from './interest-table';
 import type { ConnMsg, OpeningSlot, RouterMsg } from './messages';
 import type { ClientAuth } from './token-check';
+import type { MembersMsg } from '../presence/member-heartbeats';
 
 export interface RouterDeps {
   readonly index: number;
@@ -41,6 +42,8 @@ export interface RouterDeps {
   readonly auth?: ClientAuth;
   /** Told of an event left out because it could not be encoded. */
   readonly onSkip?: SkipHandler;
+  /** The gateway's member table (presence heartbeats), where presence runs. */
+  readonly members?: ActorRef<MembersMsg>;
   readonly log: (level: 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
 }
 
@@ -68,6 +71,7 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
       stats: d.stats,
       auth: d.auth,
       onSkip: d.onSkip,
+      members: d.members,
     };
     slot.attach(ctx.spawn<ConnMsg>(`conn-${slot.id}`, connectionFactory(env, slot), spawnOpts));
   };

@@ -136,6 +136,44 @@ describe('decodeClientFrame', () => {
 
 describe('encodeEvents', () => {
   describe.each(codecs)('with %s', (_name, codec) => {
+    it('encodes the events of a presence topic as presence messages with their position', () => {
+      const frame = encodeEvents(codec, 'presence:ann', 'ep', [
+        { seq: 1, data: { user: 'ann', online: true, lastSeen: 1764650000000 } },
+        { seq: 2, data: { user: 'ann', online: false, lastSeen: null } },
+      ]);
+      expect(codec.decode(frame!)).toEqual([
+        {
+          op: 'presence',
+          topic: 'presence:ann',
+          user: 'ann',
+          online: true,
+          lastSeen: 1764650000000,
+          seq: 1,
+          epoch: 'ep',
+        },
+        {
+          op: 'presence',
+          topic: 'presence:ann',
+          user: 'ann',
+          online: false,
+          lastSeen: null,
+          seq: 2,
+          epoch: 'ep',
+        },
+      ]);
+    });
+
+    it('sends data on a presence topic that is no presence change as a plain ev', () => {
+      const frame = encodeEvents(codec, 'presence:ann', 'ep', [{ seq: 3, data: 'hi' }]);
+      expect(codec.decode(frame!)).toEqual({
+        op: 'ev',
+        topic: 'presence:ann',
+        seq: 3,
+        epoch: 'ep',
+        data: 'hi',
+      });
+    });
+
     it('encodes one event as a single ev map', () => {
       const frame = encodeEvents(codec, 'room/1', 'ep', [{ seq: 7, data: { like: 1 } }]);
       expect(codec.decode(frame!)).toEqual({

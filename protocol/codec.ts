@@ -18,6 +18,7 @@ import { jsonCodec, jsonData } from './json-codec';
 import type { ClientMessage, ServerMessage } from './messages';
 import { msgpackCodec } from './msgpack-codec';
 import { type Parsed, parseClientMessage } from './validate';
+import { isPresenceTopic } from './presence-topic';
 
 export { DecodeError } from './errors';
 export { jsonCodec } from './json-codec';
@@ -127,11 +128,32 @@ function encodeAll(
   events: ReadonlyArray<EventPayload>,
 ): Uint8Array | string {
   const n = events.length;
-  if (codec === jsonCodec) return jsonEvents(topic, epoch, events);
-  if (n === 1) return codec.encode(ev(topic, epoch, events[0]));
+  const presence = isPresenceTopic(topic);
+  if (codec === jsonCodec && !presence) return jsonEvents(topic, epoch, events);
+  const make = presence ? presenceMsg : ev;
+  if (n === 1) return codec.encode(make(topic, epoch, events[0]));
   const batch = new Array<ServerMessage>(n);
-  for (let i = 0; i < n; i++) batch[i] = ev(topic, epoch, events[i]);
+  for (let i = 0; i < n; i++) batch[i] = make(topic, epoch, events[i]);
   return codec.encode(batch);
+}
+
+/**
+ * An event of a presence topic goes out as `presence`. Only the server publishes there (a `pub`
+ * to a presence topic is refused at every ingress), so `data` is a PresenceChange; anything
+ * else still goes out, as a plain `ev`, rather than as a made-up presence.
+ */
+function presenceMsg(topic: string, epoch: string, e: EventPayload): ServerMessage {
+  const d = e.data as { user?: unknown; online?: unknown; lastSeen?: unknown } | null;
+  if (
+    d === null ||
+    typeof d !== 'object' ||
+    typeof d.user !== 'string' ||
+    typeof d.online !== 'boolean'
+  ) {
+    return ev(topic, epoch, e);
+  }
+  const lastSeen = typeof d.lastSeen === 'number' ? d.lastSeen : null;
+  return { op: 'presence', topic, user: d.user, online: d.online, lastSeen, seq: e.seq, epoch };
 }
 
 /** The slow path: every event alone, the ones that fail left out. */

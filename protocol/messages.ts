@@ -53,11 +53,28 @@ export type AckMessage = {
   recovered?: boolean;
   /** The new token's `exp` (seconds since the epoch, as in the JWT) on `auth` and `refresh`. */
   exp?: number;
+  /** `sub` to a presence topic (§7): whether the member is online, and since when it was seen. */
+  online?: boolean;
+  lastSeen?: number | null;
+  /** The presence store could not answer: `online` is not known (troupe's addition). */
+  unknown?: boolean;
 };
 export type ErrMessage = { op: 'err'; id?: number; code: ErrorCode; msg: string };
 export type EvMessage = { op: 'ev'; topic: string; seq: number; epoch: string; data: unknown };
 export type CountMessage = { op: 'count'; topic: string; n: number };
-export type PresenceMessage = { op: 'presence'; topic: string; user: string; online: boolean };
+/**
+ * A change on a presence topic (§7). It is an event of the topic like any other, so it also
+ * carries the `seq` and `epoch` a client resumes from (troupe's addition; v1 clients ignore them).
+ */
+export type PresenceMessage = {
+  op: 'presence';
+  topic: string;
+  user: string;
+  online: boolean;
+  lastSeen: number | null;
+  seq: number;
+  epoch: string;
+};
 export type PongMessage = { op: 'pong'; id?: number };
 export type ByeMessage = { op: 'bye'; code: number; reason: string; retryMs: number };
 export type ServerMessage =

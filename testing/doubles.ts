@@ -30,5 +30,7 @@ export const stubDispatcher: DispatcherClient = {
   history: () => Promise.resolve({ epoch: 'e', seq: 0, recovered: false, events: [] }),
   publish: () => Promise.reject(new Error('publishing is not part of this stub')),
   onEvents: () => undefined,
+  heartbeat: () => undefined,
+  presence: (members) => Promise.resolve(members.map(() => ({ online: false, lastSeen: null }))),
   close: () => undefined,
 };

@@ -6,6 +6,8 @@
  */
 import type { ActorRef } from '../../actors';
 import type { Since } from '../../protocol';
+import type { PresenceMsg } from '../../presence/presence-supervisor';
+import type { PresenceState } from '../../presence/store';
 import type { DispatcherMsg } from '../dispatcher-actor';
 import { DispatcherUnavailableError } from '../errors';
 import type { HistoryAnswer, PublishResult, TopicEvent } from '../types';
@@ -17,6 +19,8 @@ export class InProcessDispatcherClient implements DispatcherClient {
   constructor(
     private readonly dispatcher: ActorRef<DispatcherMsg>,
     private readonly gatewayId: string,
+    /** The node's presence supervisor; without one, presence is unavailable. */
+    private readonly presenceRef?: ActorRef<PresenceMsg>,
   ) {
     this.dispatcher.tell({
       type: 'attach',
@@ -44,6 +48,22 @@ export class InProcessDispatcherClient implements DispatcherClient {
         reply: (results) => resolve(results[0]!),
       });
       if (!ok) reject(new DispatcherUnavailableError('dispatcher is not running'));
+    });
+  }
+
+  heartbeat(members: readonly string[]): void {
+    this.presenceRef?.tell({ type: 'heartbeat', members });
+  }
+
+  presence(members: readonly string[]): Promise<PresenceState[]> {
+    return new Promise((resolve, reject) => {
+      const ok = this.presenceRef?.tell({
+        type: 'query',
+        members,
+        reply: (r) =>
+          r instanceof Error ? reject(new DispatcherUnavailableError(r.message)) : resolve(r),
+      });
+      if (ok !== true) reject(new DispatcherUnavailableError('presence is not running'));
     });
   }
 

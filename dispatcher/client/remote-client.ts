@@ -11,7 +11,9 @@
  * - Events arrive from whichever dispatcher owns their topic, each exactly once.
  */
 import type { ActorRef, ActorSystem } from '../../actors';
-import type { Since } from '../../protocol';
+import { presenceTopicOf, type Since } from '../../protocol';
+import type { PresenceState } from '../../presence/store';
+import { Limits } from '../../server/limits';
 import { DispatcherUnavailableError } from '../errors';
 import { linkActorName, linkClientBehavior, type LinkEndpoint, type LinkOptions } from '../link';
 import type { LinkMsg } from '../link-messages';
@@ -23,6 +25,8 @@ const HISTORY_RETRIES = 3;
 /** Topics per interest frame: 1,000 names of up to 200 bytes stay under 256 KiB. */
 const INTEREST_CHUNK = 1000;
 const HISTORY_RETRY_MS = 100;
+/** Members per presence heartbeat or query frame (200-byte ids: well under 256 KiB). */
+const PRESENCE_CHUNK = Limits.presenceChunk;
 /** Until a source is bound, the node has no interest to announce. */
 const NO_INTEREST: InterestSource = { all: () => [] };
 
@@ -108,8 +112,57 @@ export class RemoteDispatcherClient implements DispatcherClient {
     return { seq: r.seq, epoch: r.epoch };
   }
 
+  heartbeat(members: readonly string[]): void {
+    for (const [ep, group] of this.byPresenceOwner(members)) {
+      for (let i = 0; i < group.length; i += PRESENCE_CHUNK) {
+        ep.send({ op: 'presence-hb', members: group.slice(i, i + PRESENCE_CHUNK) });
+      }
+    }
+  }
+
+  async presence(members: readonly string[]): Promise<PresenceState[]> {
+    const byOwner = this.byPresenceOwner(members);
+    if (byOwner.size === 0 && members.length > 0) {
+      throw new DispatcherUnavailableError('no dispatcher is reachable');
+    }
+    const answers = new Map<string, PresenceState>();
+    await Promise.all(
+      [...byOwner].flatMap(([ep, group]) => {
+        const asks: Promise<void>[] = [];
+        for (let i = 0; i < group.length; i += PRESENCE_CHUNK) {
+          const chunk = group.slice(i, i + PRESENCE_CHUNK);
+          asks.push(
+            this.requestVia(ep, (rid) => ({ op: 'presence-q', rid, members: chunk })).then((r) => {
+              if (r.op !== 'presence-r' || r.states.length !== chunk.length) {
+                throw new DispatcherUnavailableError(`unexpected answer ${r.op}`);
+              }
+              for (let j = 0; j < chunk.length; j++) answers.set(chunk[j]!, r.states[j]!);
+            }),
+          );
+        }
+        return asks;
+      }),
+    );
+    return members.map((m) => answers.get(m) ?? { online: false, lastSeen: null });
+  }
+
   onEvents(sink: (events: readonly TopicEvent[]) => void): void {
     this.sink = sink;
+  }
+
+  /** Members grouped by the link of their presence topic's owner (invalid members left out). */
+  private byPresenceOwner(members: readonly string[]): Map<LinkEndpoint, string[]> {
+    const out = new Map<LinkEndpoint, string[]>();
+    for (const m of new Set(members)) {
+      const topic = presenceTopicOf(m);
+      const owner = topic === undefined ? undefined : ownerOf(topic, this.up.keys());
+      const ep = owner === undefined ? undefined : this.up.get(owner);
+      if (ep === undefined) continue;
+      let group = out.get(ep);
+      if (group === undefined) out.set(ep, (group = []));
+      group.push(m);
+    }
+    return out;
   }
 
   close(): void {
@@ -122,6 +175,10 @@ export class RemoteDispatcherClient implements DispatcherClient {
     const ep = owner === undefined ? undefined : this.up.get(owner);
     if (ep === undefined)
       return Promise.reject(new DispatcherUnavailableError('no dispatcher is reachable'));
+    return this.requestVia(ep, make);
+  }
+
+  private requestVia(ep: LinkEndpoint, make: (rid: number) => LinkMsg): Promise<LinkMsg> {
     const rid = this.nextRid++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -168,6 +225,7 @@ export class RemoteDispatcherClient implements DispatcherClient {
         return;
       case 'history-r':
       case 'pub-r':
+      case 'presence-r':
       case 'fail': {
         const p = this.pending.get(msg.rid);
         if (p === undefined) return;

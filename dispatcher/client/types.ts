@@ -7,6 +7,7 @@
  * nothing on either side knows which one it has.
  */
 import type { Since } from '../../protocol';
+import type { PresenceState } from '../../presence/store';
 import type { HistoryAnswer, PublishResult, TopicEvent } from '../types';
 
 /**
@@ -34,6 +35,17 @@ export interface DispatcherClient {
   bindInterest?(source: InterestSource): void;
   history(topic: string, since: Since | undefined): Promise<HistoryAnswer>;
   publish(topic: string, data: unknown): Promise<PublishResult>;
+  /**
+   * One presence heartbeat for each of `members` (PROTOCOL.md §7), routed to the owner of each
+   * member's presence topic. Fire and forget: a heartbeat lost with a link is made up by the
+   * next one, d later, well before the member's entry (d + ε) runs out.
+   */
+  heartbeat(members: readonly string[]): void;
+  /**
+   * Each member's presence, in order. Rejects (DispatcherUnavailableError) when no owner
+   * answers or its store cannot: presence is then unknown, never guessed.
+   */
+  presence(members: readonly string[]): Promise<PresenceState[]>;
   /** Where stamped events for topics of interest arrive; one call per turn may carry many. */
   onEvents(sink: (events: readonly TopicEvent[]) => void): void;
   close(): void;

@@ -42,6 +42,21 @@ const VALID: [string, LinkRole, LinkRole, Record<string, unknown>][] = [
     'dispatcher',
     { op: 'xdc', origin: 'dc2', items: [{ topic: 't', data: 'x' }] },
   ],
+  ['presence-hb', 'gateway', 'dispatcher', { op: 'presence-hb', members: ['a', 'org/b@c'] }],
+  ['presence-q', 'gateway', 'dispatcher', { op: 'presence-q', rid: 3, members: ['a'] }],
+  [
+    'presence-r',
+    'dispatcher',
+    'gateway',
+    {
+      op: 'presence-r',
+      rid: 3,
+      states: [
+        { online: true, lastSeen: 1764650000000 },
+        { online: false, lastSeen: null },
+      ],
+    },
+  ],
 ];
 
 describe('parseLinkMsg', () => {
@@ -67,6 +82,8 @@ describe('parseLinkMsg', () => {
       ['pub', 'dispatcher', 'dispatcher'],
       ['interest', 'dispatcher', 'gateway'],
       ['pub', 'gateway', 'gateway'],
+      ['presence-hb', 'dispatcher', 'gateway'],
+      ['presence-r', 'gateway', 'dispatcher'],
     ] as [string, LinkRole, LinkRole][])('refuses %s sent by a %s to a %s', (op, from, to) => {
       const msg = VALID.find((v) => v[0] === op)![3];
       expect(parseLinkMsg(msg, from, to)).toEqual({
@@ -135,6 +152,31 @@ describe('parseLinkMsg', () => {
         'a long fail msg',
         { op: 'fail', rid: 1, code: 503, msg: 'x'.repeat(MAX_FAIL_MSG + 1) },
         `fail: 'msg' must be a string of 0 to ${MAX_FAIL_MSG} characters`,
+      ],
+      [
+        'a member that makes no valid presence topic',
+        { op: 'presence-hb', members: ['a b'] },
+        "presence-hb: 'members[0]' must be a member id that makes a valid presence topic",
+      ],
+      [
+        'an empty member',
+        { op: 'presence-q', rid: 1, members: [''] },
+        "presence-q: 'members[0]' must be a member id that makes a valid presence topic",
+      ],
+      [
+        'a member too long for its topic',
+        { op: 'presence-hb', members: ['m'.repeat(192)] },
+        "presence-hb: 'members[0]' must be a member id that makes a valid presence topic",
+      ],
+      [
+        'a lastSeen that is not a time',
+        { op: 'presence-r', rid: 1, states: [{ online: true, lastSeen: -5 }] },
+        "presence-r: 'states[0].lastSeen' must be an unsigned safe integer",
+      ],
+      [
+        'an online that is not a boolean',
+        { op: 'presence-r', rid: 1, states: [{ online: 1, lastSeen: null }] },
+        "presence-r: 'states[0].online' must be a boolean",
       ],
     ])('refuses %s', (_what, msg, why) => {
       expect(bad(msg)).toBe(why);

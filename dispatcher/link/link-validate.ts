@@ -25,6 +25,7 @@ import {
   isUnsignedSafeInteger,
   isValidTopic,
   MAX_TOPIC_BYTES,
+  presenceTopicOf,
   type FieldMap,
   type Since,
 } from '../../protocol';
@@ -45,13 +46,23 @@ type Op = LinkMsg['op'];
 /** Which ops a peer of one role may send to a node of another (`sender` > `receiver`). */
 const MAY_SEND: Record<LinkRole, Record<LinkRole, ReadonlySet<Op>>> = {
   gateway: {
-    dispatcher: new Set<Op>(['interest', 'history', 'pub']),
+    dispatcher: new Set<Op>(['interest', 'history', 'pub', 'presence-hb', 'presence-q']),
     gateway: new Set<Op>(),
   },
   dispatcher: {
-    gateway: new Set<Op>(['ev', 'history-r', 'pub-r', 'fail']),
-    // Same dc: forwards and their answers, relayed reads; other dc: `xdc`.
-    dispatcher: new Set<Op>(['fwd', 'fwd-r', 'xdc', 'history', 'history-r', 'fail']),
+    gateway: new Set<Op>(['ev', 'history-r', 'pub-r', 'fail', 'presence-r']),
+    // Same dc: forwards and their answers, relayed reads and heartbeats; other dc: `xdc`.
+    dispatcher: new Set<Op>([
+      'fwd',
+      'fwd-r',
+      'xdc',
+      'history',
+      'history-r',
+      'fail',
+      'presence-hb',
+      'presence-q',
+      'presence-r',
+    ]),
   },
 };
 
@@ -66,6 +77,9 @@ const OPS: ReadonlySet<string> = new Set<Op>([
   'fwd',
   'fwd-r',
   'xdc',
+  'presence-hb',
+  'presence-q',
+  'presence-r',
 ] satisfies Op[]);
 
 export type LinkParse =
@@ -151,6 +165,12 @@ function read(op: Op, m: FieldMap): LinkMsg {
         origin: text(m.origin, 'origin', MAX_NAME, 1),
         items: list(m.items, 'items', item),
       };
+    case 'presence-hb':
+      return { op, members: list(m.members, 'members', member) };
+    case 'presence-q':
+      return { op, rid: uint(m.rid, 'rid'), members: list(m.members, 'members', member) };
+    case 'presence-r':
+      return { op, rid: uint(m.rid, 'rid'), states: list(m.states, 'states', presenceState) };
   }
 }
 
@@ -239,6 +259,20 @@ function event(v: unknown, field: string): TopicEvent {
     data: data(m.data, `${field}.data`),
     t0,
   };
+}
+
+/** A member id whose presence topic is valid (`presence:<member>`). */
+function member(v: unknown, field: string): string {
+  if (typeof v !== 'string' || presenceTopicOf(v) === undefined) {
+    throw new BadField(`'${field}' must be a member id that makes a valid presence topic`);
+  }
+  return v;
+}
+
+function presenceState(v: unknown, field: string): { online: boolean; lastSeen: number | null } {
+  const m = map(v, field);
+  const lastSeen = m.lastSeen === null ? null : uint(m.lastSeen, `${field}.lastSeen`);
+  return { online: bool(m.online, `${field}.online`), lastSeen };
 }
 
 function result(v: unknown, field: string): { rid: number; seq: number; epoch: string } {
