@@ -63,6 +63,7 @@ export class RedisStore implements PresenceStore {
   private readonly chunk: number;
   private readonly maxPending: number;
   private readonly onStateChange: RedisStoreOptions['onStateChange'];
+  private readonly closeTimeoutMs: number;
   private state: State = 'connecting';
   private lastError = '';
   private inFlight = 0;
@@ -74,6 +75,7 @@ export class RedisStore implements PresenceStore {
     this.maxPending = Math.max(2, opts.maxPending ?? Limits.storeMaxPending);
     this.onStateChange = opts.onStateChange;
     const timeout = opts.commandTimeoutMs ?? Limits.storeCommandTimeoutMs;
+    this.closeTimeoutMs = timeout;
     const base = opts.retryBaseMs ?? Limits.storeRetryBaseMs;
     const cap = opts.retryMaxMs ?? Limits.storeRetryMaxMs;
     this.redis = new Redis(opts.url, {
@@ -86,6 +88,9 @@ export class RedisStore implements PresenceStore {
       // No byte back for this long while commands wait: the socket is dropped and reconnected.
       socketTimeout: timeout,
       connectTimeout: timeout,
+      // close() drops the socket at once; a 2 s grace timer (the default) would also outlive a
+      // close between reconnect attempts, when there is no socket whose close could clear it.
+      disconnectTimeout: 0,
       retryStrategy: (attempt) => Math.min(base * 2 ** Math.min(attempt - 1, 16), cap),
       lazyConnect: false,
     });
@@ -152,9 +157,17 @@ export class RedisStore implements PresenceStore {
     if (this.state === 'closed') return;
     const wasReady = this.state === 'ready';
     this.state = 'closed';
-    const ended = new Promise<void>((resolve) => this.redis.once('end', () => resolve()));
+    // Between reconnect attempts there is no socket: disconnect() only cancels the next attempt
+    // and 'end' never comes. Otherwise the socket's close ends it; the timer guards the rest.
+    const waitForEnd = this.redis.status !== 'reconnecting' && this.redis.status !== 'end';
+    let timer: NodeJS.Timeout | undefined;
+    const ended = new Promise<void>((resolve) => {
+      this.redis.once('end', resolve);
+      timer = setTimeout(resolve, this.closeTimeoutMs);
+    });
     this.redis.disconnect();
-    if (this.redis.status !== 'end') await ended;
+    if (waitForEnd) await ended;
+    clearTimeout(timer);
     if (wasReady) this.notify(false, 'closed');
   }
 

@@ -37,16 +37,17 @@ const SETPRIV = '/usr/bin/setpriv';
 const live = new Set<ChildProcess>();
 let exitHookSet = false;
 
-export async function startRedisServer(): Promise<RedisServer> {
+/** Starts one on `port`, or on a free port when none is given. */
+export async function startRedisServer(port?: number): Promise<RedisServer> {
   const bin = findRedisServer();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'troupe-redis-'));
   let lastError: unknown;
-  // The port was free a moment ago; another process may take it before redis binds it.
-  for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-    const port = await freePort();
+  // A port free a moment ago may be taken before redis binds it: then another one is tried.
+  for (let attempt = 0; attempt < (port === undefined ? START_ATTEMPTS : 1); attempt++) {
+    const picked = port ?? (await freePort());
     try {
-      const proc = await launch(bin, dir, port);
-      return handle(bin, dir, port, proc);
+      const proc = await launch(bin, dir, picked);
+      return handle(bin, dir, picked, proc);
     } catch (err) {
       lastError = err;
     }
