@@ -299,14 +299,4 @@ export async function metric(node: Node, name: string): Promise<number> {
   return total;
 }
 
-/** A port that was free a moment ago (for nodes that must restart on the same address). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../testing/free-port';

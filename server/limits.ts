@@ -56,4 +56,24 @@ export const Limits = {
   dispatcherSweepMs: 1_000,
   /** Positions of topics nobody has interest in, kept at most (oldest let go first). */
   maxIdlePositions: 100_000,
+  /** How long a store remembers an offline member's lastSeen (the `sub` ack of its presence). */
+  presenceRetentionMs: 24 * 60 * 60 * 1000,
+  /** Live presence entries the memory store holds; past it the oldest-touched one is let go. */
+  presenceMaxEntries: 1_000_000,
+  /** Offline members whose lastSeen the memory store remembers; past it the oldest goes. */
+  presenceMaxRemembered: 1_000_000,
+  /** How often the memory store lets expired entries go (besides a little on every call). */
+  presenceSweepMs: 1_000,
+  /** Entries one sweep tick lets go at most, so a mass expiry never stalls the event loop. */
+  presenceSweepBatch: 20_000,
+  /** A Redis command (and a connect) without an answer; then the call rejects, Redis is down. */
+  storeCommandTimeoutMs: 1_000,
+  /** First Redis reconnect delay; it doubles per failed attempt up to `storeRetryMaxMs`. */
+  storeRetryBaseMs: 50,
+  /** Longest pause between two Redis reconnect attempts. */
+  storeRetryMaxMs: 2_000,
+  /** Members per Redis pipeline; a larger call is sent as several pipelines at once. */
+  storeChunkMembers: 1_000,
+  /** Redis key operations awaiting a reply; a call past it is refused (StoreUnavailableError). */
+  storeMaxPending: 100_000,
 } as const;
