@@ -55,8 +55,7 @@ export function namedMember(raw: string): Identity | string {
 
 /** What the `ack` of a `sub` to a presence topic carries besides the position. */
 export type PresenceAckFields =
-  | { online: boolean; lastSeen: number | null }
-  | { online: false; lastSeen: null; unknown: true };
+  { online: boolean; lastSeen: number | null } | { online: false; lastSeen: null; unknown: true };
 
 const UNKNOWN: PresenceAckFields = { online: false, lastSeen: null, unknown: true };
 

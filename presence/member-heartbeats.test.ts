@@ -22,7 +22,9 @@ async function advance(ms: number): Promise<void> {
 
 describe(MemberHeartbeats, () => {
   beforeEach(() =>
-    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask', 'performance'] }),
+    jest.useFakeTimers({
+      doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask', 'performance'],
+    }),
   );
   afterEach(() => jest.useRealTimers());
 
@@ -42,7 +44,11 @@ describe(MemberHeartbeats, () => {
       await flush(5);
       await advance(D);
       await advance(D);
-      expect(r.beats).toEqual([['a', 'b'], ['a', 'b'], ['a', 'b']]);
+      expect(r.beats).toEqual([
+        ['a', 'b'],
+        ['a', 'b'],
+        ['a', 'b'],
+      ]);
       expect(r.actor.sent).toBe(6);
     });
 

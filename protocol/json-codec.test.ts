@@ -51,7 +51,15 @@ describe('jsonCodec', () => {
         { op: 'err', id: 2, code: 403, msg: 'forbidden' },
         { op: 'ev', topic: 't', seq: 1, epoch: 'e', data: { x: [1, 'two', null] } },
         { op: 'count', topic: 't', n: 3 },
-        { op: 'presence', topic: 'presence:u', user: 'u', online: false, lastSeen: null, seq: 2, epoch: 'e' },
+        {
+          op: 'presence',
+          topic: 'presence:u',
+          user: 'u',
+          online: false,
+          lastSeen: null,
+          seq: 2,
+          epoch: 'e',
+        },
         { op: 'pong' },
         { op: 'bye', code: 1001, reason: 'server shutting down', retryMs: 500 },
       ];

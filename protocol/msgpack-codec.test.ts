@@ -38,7 +38,15 @@ describe('msgpackCodec', () => {
         // A bin decoded from a Buffer frame is a Buffer (msgpackr slices with the frame's species).
         { op: 'ev', topic: 't', seq: 1, epoch: 'e', data: Buffer.from([1, 2]) },
         { op: 'count', topic: 't', n: 0 },
-        { op: 'presence', topic: 'presence:u', user: 'u', online: true, lastSeen: 17, seq: 1, epoch: 'e' },
+        {
+          op: 'presence',
+          topic: 'presence:u',
+          user: 'u',
+          online: true,
+          lastSeen: 17,
+          seq: 1,
+          epoch: 'e',
+        },
         { op: 'pong', id: 3 },
         { op: 'bye', code: 1001, reason: 'r', retryMs: 0 },
       ];

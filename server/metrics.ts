@@ -16,12 +16,15 @@ import type { ClusterStats } from '../dispatcher/cluster-router';
 import type { DispatcherStats } from '../dispatcher/dispatcher-actor';
 import type { LinkStats } from '../dispatcher/link';
 import type { GatewayStats } from '../gateway/gateway-stats';
+import type { PresenceStats } from '../presence/presence-supervisor';
 
 export interface MetricSources {
   readonly system: ActorSystem;
   readonly gateway?: GatewayStats;
   readonly dispatcher?: DispatcherStats;
   readonly cluster?: ClusterStats;
+  /** The presence supervisor's counters (dispatcher tier). */
+  readonly presence?: PresenceStats;
   /** Every link of the node counts here (both sides). */
   readonly links?: LinkStats;
 }
@@ -209,6 +212,49 @@ export function createMetrics(src: MetricSources): Registry {
       'troupe_history_evictions_total',
       'Events let go because history was over --history-max-bytes',
       () => d.historyEvictions,
+    );
+  }
+  const p = src.presence;
+  if (p !== undefined) {
+    mirroredGauge(
+      reg,
+      'troupe_presence_online',
+      'Members with a presence actor here',
+      () => p.online,
+    );
+    mirroredGauge(
+      reg,
+      'troupe_presence_store_up',
+      '1 while the presence store answers, 0 during an outage (presence unknown)',
+      () => p.storeUp,
+    );
+    mirroredCounter(
+      reg,
+      'troupe_presence_heartbeats_total',
+      'Member heartbeats processed',
+      () => p.heartbeats,
+    );
+    mirroredLabeled(
+      reg,
+      'troupe_presence_changes_total',
+      'Presence changes published',
+      'to',
+      () => ({
+        online: p.announcedOnline,
+        offline: p.announcedOffline,
+      }),
+    );
+    mirroredCounter(
+      reg,
+      'troupe_presence_store_errors_total',
+      'Presence store calls that failed',
+      () => p.storeErrors,
+    );
+    mirroredCounter(
+      reg,
+      'troupe_presence_refused_total',
+      'Heartbeats of new members refused past the member bound',
+      () => p.refused,
     );
   }
   const c = src.cluster;

@@ -57,6 +57,15 @@ import { HttpServer } from './http-server';
 import { Limits } from './limits';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
+import { openStore } from '../presence/open-store';
+import {
+  newPresenceStats,
+  PRESENCE_SPAWN,
+  presenceBehavior,
+  type PresenceChange,
+  type PresenceMsg,
+  type PresenceStats,
+} from '../presence/presence-supervisor';
 
 type Print = (line: string) => void;
 
@@ -76,6 +85,7 @@ export class TroupeNode {
   gatewayStats: GatewayStats | undefined;
   dispatcherStats: DispatcherStats | undefined;
   clusterStats: ClusterStats | undefined;
+  presenceStats: PresenceStats | undefined;
   /** Every link of the node, both sides (gateway and dispatcher roles). */
   linkStats: LinkStats | undefined;
   remote: RemoteDispatcherClient | undefined;
@@ -128,8 +138,15 @@ export class TroupeNode {
         DISPATCHER_SPAWN,
       );
       ingress = dispatcher;
-      if (cfg.role === 'standalone') client = new InProcessDispatcherClient(dispatcher, cfg.nodeId);
-      else ingress = await node.startCluster(dispatcher, print);
+      // Presence changes are published like any event: through the cluster router where there
+      // is one (so they reach the other datacenters), else straight to the dispatcher.
+      let publishVia: ActorRef<PublishRequest> = dispatcher;
+      const presence = node.startPresence((topic, change) =>
+        publishVia.tell({ type: 'publish', items: [{ topic, data: change }] }),
+      );
+      if (cfg.role === 'standalone') {
+        client = new InProcessDispatcherClient(dispatcher, cfg.nodeId, presence);
+      } else ingress = publishVia = await node.startCluster(dispatcher, presence, print);
     } else {
       client = node.remote = new RemoteDispatcherClient({
         system,
@@ -158,6 +175,7 @@ export class TroupeNode {
           rateStrikes: Limits.rateStrikes,
           requestTimeoutMs: Limits.requestTimeoutMs,
           allowPublish: clientMayPublish(cfg),
+          presencePrivate: cfg.presencePrivate,
         },
         maxFrame: cfg.maxFrame,
         maxConnections: cfg.maxConnections,
@@ -172,6 +190,7 @@ export class TroupeNode {
         metrics,
         log: logFn,
         stats: (node.gatewayStats = newGatewayStats()),
+        presence: { intervalMs: cfg.presenceIntervalMs, private: cfg.presencePrivate },
       }));
       print(`listening ws ${cfg.host}:${await gateway.listen(cfg.host, cfg.port)}`);
       node.closers.push(() => gateway.close());
@@ -198,6 +217,7 @@ export class TroupeNode {
       gateway: node.gatewayStats,
       dispatcher: node.dispatcherStats,
       cluster: node.clusterStats,
+      presence: node.presenceStats,
       links: node.linkStats,
     }));
 
@@ -236,9 +256,43 @@ export class TroupeNode {
     };
   }
 
+  /**
+   * The presence supervisor (/user/presence) over the --store; a Redis store connects in the
+   * background and logs one line per outage (presence is unknown meanwhile, never a crash).
+   */
+  private startPresence(
+    publish: (topic: string, change: PresenceChange) => void,
+  ): ActorRef<PresenceMsg> {
+    const { cfg, log } = this;
+    const store = openStore(cfg.store, {
+      redis: {
+        onStateChange: (available, reason) =>
+          available
+            ? log.info({ store: 'redis' }, 'presence store connected')
+            : log.warn({ store: 'redis', reason }, 'presence store unavailable: presence unknown'),
+      },
+    });
+    this.closers.push(() => store.close());
+    const stats = (this.presenceStats = newPresenceStats());
+    return this.system.spawn<PresenceMsg>(
+      'presence',
+      () =>
+        presenceBehavior({
+          store,
+          intervalMs: cfg.presenceIntervalMs,
+          graceMs: cfg.presenceGraceMs,
+          publish,
+          stats,
+          log: levelLog(log),
+        }),
+      PRESENCE_SPAWN,
+    );
+  }
+
   /** Dispatcher role: the cluster router in front of the dispatcher actor, and its links. */
   private async startCluster(
     dispatcher: ActorRef<DispatcherMsg>,
+    presence: ActorRef<PresenceMsg>,
     print: Print,
   ): Promise<ActorRef<ClusterMsg>> {
     const { cfg, system } = this;
@@ -252,6 +306,7 @@ export class TroupeNode {
           dispatcher,
           stats,
           trustClaims: cfg.clusterSecret !== undefined,
+          presence,
           log: levelLog(this.log),
         }),
       CLUSTER_ROUTER_SPAWN,
@@ -315,6 +370,7 @@ export class TroupeNode {
           : {}),
         ...(this.remote ? { dispatchers: this.remote.live } : {}),
         ...(this.dispatcherStats ? { dispatcher: this.dispatcherStats } : {}),
+        ...(this.presenceStats ? { presence: this.presenceStats } : {}),
         ...(this.clusterStats ? { cluster: this.clusterStats, links: { ...this.linkStats! } } : {}),
         memory: process.memoryUsage(),
       }),
@@ -339,7 +395,12 @@ export class TroupeNode {
     this.drained ??= (async () => {
       this.log.info({}, 'draining');
       await this.publisher?.close();
-      await this.gateway?.drain(Limits.drainRetryMaxMs, Limits.drainTimeoutMs);
+      // Clients told to come back within d never flap offline (PROTOCOL.md §7).
+      const retryMaxMs = Math.min(
+        Limits.drainRetryMaxMs,
+        Math.floor(this.cfg.presenceIntervalMs / 2),
+      );
+      await this.gateway?.drain(retryMaxMs, Limits.drainTimeoutMs);
     })();
     return this.drained;
   }
