@@ -237,15 +237,22 @@ describe.each([
 
   it(
     useRedis
-      ? 'keeps members online when their owner dispatcher dies, and offline still fires after'
-      : 'loses the dead owner’s members: they are announced online again, and offline still fires after',
+      ? 'keeps members online when their owner dies, offline still fires, a leaver is not stuck online'
+      : 'loses the dead owner’s entries: online again for those connected, no offline for a leaver',
     async () => {
       const owner = ids[0]!;
       const member = memberOwnedBy(owner, ids, useRedis ? 'r' : 'm');
+      const leaver = memberOwnedBy(owner, ids, useRedis ? 'rl' : 'ml');
       const watcher = await connect(gws[1]!);
       await watch(watcher, member);
+      await watch(watcher, leaver, 2);
       const client = await connect(gws[0]!, `?member=${member}`);
+      const leaving = await connect(gws[0]!, `?member=${leaver}`);
       await seen(watcher, member, 1, 5000);
+      await seen(watcher, leaver, 1, 5000);
+      // One member leaves just before its owner dies: no heartbeat of it will reach the survivor.
+      leaving.close();
+      await sleep(50);
       await ds[0]!.stop('SIGKILL');
       // Heartbeats now go to the survivor; give it several d to settle.
       await sleep(4 * D + 3000);
@@ -253,6 +260,11 @@ describe.each([
       // Redis: the entry outlived its owner, the new owner finds it and announces nothing.
       // Memory: the survivor had no entry, so the member is announced online a second time.
       expect(before).toEqual(useRedis ? [true] : [true, true]);
+      // Redis: the survivor adopted the leaver's live entry and announced its offline.
+      // Memory: the entry died with its owner, so the leaver is never announced offline.
+      expect(presenceOf(watcher, leaver).map((m) => m.online)).toEqual(
+        useRedis ? [true, false] : [true],
+      );
       client.close();
       const after = await seen(watcher, member, before.length + 1);
       expect(after.map((m) => m.online)).toEqual([...before, false]);

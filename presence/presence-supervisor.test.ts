@@ -256,6 +256,25 @@ describe('presenceBehavior', () => {
     });
   });
 
+  describe('retain with a shared store', () => {
+    it('adopts the live entries it now owns and announces their offline when they lapse', async () => {
+      const r = rig();
+      const t = Date.now();
+      // Written by a dispatcher that died: nobody here ever got their heartbeats.
+      r.store.entries.set('gone', { lastSeen: t - 500, expiresAt: t - 500 + D + E });
+      r.store.entries.set('other', { lastSeen: t - 500, expiresAt: t - 500 + D + E });
+      const store = r.store as FakeStore & { liveEntries?: PresenceStore['liveEntries'] };
+      store.liveEntries = async () =>
+        [...r.store.entries].map(([member, e]) => ({ member, lastSeen: e.lastSeen }));
+      r.ref.tell({ type: 'retain', owns: (topic) => topic === 'presence:gone' });
+      await flush(5);
+      expect(r.stats.online).toBe(1);
+      expect(r.published).toEqual([]);
+      await advance(D + 2 * E - 500 + 100);
+      expect(r.published).toEqual([{ user: 'gone', online: false, lastSeen: t - 500 }]);
+    });
+  });
+
   describe('query', () => {
     it('answers online and lastSeen per member', async () => {
       const r = rig();

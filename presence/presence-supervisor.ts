@@ -19,6 +19,9 @@
  * online again either. With the Redis store, a dispatcher that takes over a member (its owner
  * died) finds the entry and announces nothing: no flap.
  *
+ * Ownership moves (`retain`): members owned elsewhere now are let go silently; with a shared
+ * store, live entries of members now owned here are adopted (see `adopt`).
+ *
  * Store down ("presence unknown"): heartbeats still reset the children's triggers (a gateway
  * just said the member is connected), checks re-arm instead of deciding, nothing is published,
  * queries fail with StoreUnavailableError; `stats.storeUp` says so and one log line per outage.
@@ -242,6 +245,38 @@ export function presenceBehavior(o: PresenceOptions): Behavior<PresenceMsg> {
     }
   };
 
+  /**
+   * After an ownership change, a shared store's live entries of members now owned here get a
+   * presence actor armed from their lastSeen: a member who left while its old owner was dying
+   * (no heartbeat will ever reach us) still goes offline at lastSeen + d + 2ε. Nothing is
+   * announced: they were online and still are, as far as anyone knows.
+   */
+  const adopt = async (
+    owns: (topic: string) => boolean,
+    ctx: ActorContext<PresenceMsg>,
+  ): Promise<void> => {
+    if (store.liveEntries === undefined) return;
+    let entries: { member: string; lastSeen: number }[];
+    try {
+      entries = await store.liveEntries(maxMembers);
+      storeAnswered();
+    } catch (err) {
+      return storeFailed(err);
+    }
+    const at = now();
+    for (const { member, lastSeen } of entries) {
+      const topic = presenceTopicOf(member);
+      if (topic === undefined || !owns(topic) || childOf(member) !== undefined) continue;
+      if (live.size >= maxMembers) {
+        stats.refused++;
+        continue;
+      }
+      spawnMember(ctx, member, lastSeen);
+      const left = lastSeen + triggerMs - at;
+      if (left < triggerMs) live.get(member)!.tell({ type: 'rearm', delayMs: Math.max(0, left) });
+    }
+  };
+
   return {
     async receive(msg, ctx) {
       switch (msg.type) {
@@ -274,7 +309,7 @@ export function presenceBehavior(o: PresenceOptions): Behavior<PresenceMsg> {
             const topic = presenceTopicOf(member);
             if (topic !== undefined && !msg.owns(topic)) stopMember(ctx, member);
           }
-          return;
+          return adopt(msg.owns, ctx);
       }
     },
     inspect() {

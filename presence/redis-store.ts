@@ -153,6 +153,40 @@ export class RedisStore implements PresenceStore {
     });
   }
 
+  /**
+   * SCANs the live entries (cursor batches of `chunk` keys, one MGET each) until `limit`: each
+   * round trip is bounded, and the walk as a whole by the number of online members.
+   */
+  async liveEntries(limit: number): Promise<{ member: string; lastSeen: number }[]> {
+    if (this.state !== 'ready') throw new StoreUnavailableError(`${this.kind} store unavailable`);
+    const head = this.prefix + 'presence:';
+    const out: { member: string; lastSeen: number }[] = [];
+    let cursor = '0';
+    try {
+      do {
+        const [next, keys] = await this.redis.scan(
+          cursor,
+          'MATCH',
+          `${head}*`,
+          'COUNT',
+          this.chunk,
+        );
+        cursor = next;
+        if (keys.length === 0) continue;
+        const values = await this.redis.mget(...keys);
+        for (let i = 0; i < keys.length && out.length < limit; i++) {
+          const at = Number(values[i]);
+          if (values[i] !== null && Number.isSafeInteger(at)) {
+            out.push({ member: keys[i]!.slice(head.length), lastSeen: at });
+          }
+        }
+      } while (cursor !== '0' && out.length < limit);
+    } catch (err) {
+      throw new StoreUnavailableError((err as Error).message);
+    }
+    return out;
+  }
+
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     const wasReady = this.state === 'ready';

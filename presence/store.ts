@@ -38,6 +38,12 @@ export interface PresenceStore {
   touch(members: readonly string[], ttlMs: number, now: number): Promise<boolean[]>;
   /** Each member's state, in the order of `members` (a member never seen: OFFLINE_UNKNOWN). */
   read(members: readonly string[], now: number): Promise<PresenceState[]>;
+  /**
+   * Members with an unexpired entry and their lastSeen, at most `limit` of them (any order).
+   * Only a shared store has it: a dispatcher that becomes the owner of members (a peer died)
+   * adopts their entries, so a member who left while its owner was dying still goes offline.
+   */
+  liveEntries?(limit: number): Promise<{ member: string; lastSeen: number }[]>;
   /** True while the store answers (a Redis store that lost its server: false until it is back). */
   readonly available: boolean;
   /** Releases connections and timers; later calls reject. Idempotent. */
