@@ -8,6 +8,7 @@
 import { ownerOf } from '../dispatcher/rendezvous';
 import { eventually } from '../testing/eventually';
 import { startRedisServer, type RedisServer } from '../testing/redis-server';
+import { seconds, sign } from '../testing/auth-keys';
 import { freePort, LISTENERS, startNode, TestClient, type Msg, type Node } from './harness';
 
 const D = 600;
@@ -271,4 +272,71 @@ describe.each([
     },
     40_000,
   );
+});
+
+describe('presence with JWT auth', () => {
+  const SECRET_KEY = 'presence-jwt-secret-0123456789abcdef';
+  const token = (claims: Record<string, unknown>) =>
+    sign(
+      { exp: seconds(Date.now()) + 60, topics: ['live:*'], ...claims },
+      Buffer.from(SECRET_KEY),
+      'HS256',
+    );
+  const clients: TestClient[] = [];
+  let open: Node;
+  let priv: Node;
+  const connect = async (node: Node, claims: Record<string, unknown>): Promise<TestClient> => {
+    const c = await TestClient.connect(`${node.ws}?token=${await token(claims)}`, {
+      protocol: 'troupe.v1.json',
+    });
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    [open, priv] = await Promise.all([
+      startNode(['--jwt-secret', SECRET_KEY, ...TIMING]),
+      startNode(['--jwt-secret', SECRET_KEY, '--presence-private', ...TIMING]),
+    ]);
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await Promise.all([open.stop(), priv.stop()]);
+  });
+
+  it('makes the token sub online, ignores ?member=, and skips a token with presence: false', async () => {
+    const watcher = await connect(open, { sub: 'w' });
+    // No `topics` claim covers presence topics: they are readable anyway without --presence-private.
+    expect(await watch(watcher, 'hal')).toMatchObject({ op: 'ack', online: false });
+    expect(await watch(watcher, 'ida', 2)).toMatchObject({ op: 'ack', online: false });
+    expect(await watch(watcher, 'mallory', 3)).toMatchObject({ op: 'ack' });
+    await connect(open, { sub: 'hal' });
+    await connect(open, { sub: 'ida', presence: false });
+    const named = await TestClient.connect(
+      `${open.ws}?token=${await token({ sub: 'jo' })}&member=mallory`,
+      { protocol: 'troupe.v1.json' },
+    );
+    clients.push(named);
+    await seen(watcher, 'hal', 1, 5000);
+    await sleep(3 * D);
+    expect(presenceOf(watcher, 'ida')).toEqual([]);
+    expect(presenceOf(watcher, 'mallory')).toEqual([]);
+  });
+
+  it('needs a topics claim for presence topics with --presence-private', async () => {
+    const c = await connect(priv, { sub: 'kim' });
+    expect(await watch(c, 'hal')).toMatchObject({ op: 'err', code: 403 });
+    const allowed = await connect(priv, { sub: 'lee', topics: ['presence:*'] });
+    expect(await watch(allowed, 'hal')).toMatchObject({ op: 'ack' });
+    const res = await fetch(`${priv.http}/v1/presence?member=hal`);
+    expect(res.status).toBe(401);
+    const ok = await fetch(`${priv.http}/v1/presence?member=hal`, {
+      headers: { authorization: `Bearer ${await token({ sub: 'lee', topics: ['presence:*'] })}` },
+    });
+    expect(ok.status).toBe(200);
+    const denied = await fetch(`${priv.http}/v1/presence?member=hal`, {
+      headers: { authorization: `Bearer ${await token({ sub: 'kim' })}` },
+    });
+    expect(denied.status).toBe(403);
+  });
 });
