@@ -1,5 +1,6 @@
 /**
- * Plain HTTP on the client port: health, readiness, Prometheus metrics and `POST /v1/publish`.
+ * Plain HTTP on the client port: health, readiness, Prometheus metrics, `POST /v1/publish` and
+ * `GET /v1/topics/<topic>` (viewer counts, `topic-count-route.ts`).
  *
  * Browser safety (PROTOCOL.md §6), before any route:
  *
@@ -17,7 +18,9 @@ import type { PublisherAuth, StaticToken } from '../auth';
 import { checkPayload, decodePayload, isValidTopic } from '../protocol';
 import type { DispatcherClient } from '../dispatcher/client';
 import { bearer } from './bearer';
+import { fail, json, JSON_TYPE } from './http-reply';
 import type { OriginPolicy } from './origins';
+import { topicCount, TOPICS_PATH, type TopicCountDeps } from './topic-count-route';
 import type { HttpRequest, HttpResponse } from './transport';
 
 export interface HttpDeps {
@@ -29,21 +32,14 @@ export interface HttpDeps {
   readonly origins: OriginPolicy;
   /** Where set (--metrics-token), `GET /metrics` answers 401 without this bearer token. */
   readonly metricsToken?: StaticToken;
+  /** `GET /v1/topics/<topic>`: viewer counts and who may read them (absent: 404). */
+  readonly topics?: TopicCountDeps;
 }
 
 /** The body types a publish accepts: both need a CORS preflight from a browser page. */
 const PUBLISH_TYPES = ['application/json', 'application/msgpack'];
 
-const JSON_TYPE = { 'content-type': 'application/json' };
 const METRICS_CHALLENGE = { ...JSON_TYPE, 'www-authenticate': 'Bearer realm="troupe metrics"' };
-
-function json(status: number, body: unknown): HttpResponse {
-  return { status, headers: JSON_TYPE, body: JSON.stringify(body) };
-}
-
-function fail(status: number, error: string): HttpResponse {
-  return json(status, { error, code: status });
-}
 
 export async function handleHttp(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
   const origin = req.headers['origin'];
@@ -83,6 +79,8 @@ async function route(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
       if (req.method !== 'POST') return fail(405, 'use POST');
       return publish(d, req);
     default:
+      if (d.topics !== undefined && req.path.startsWith(TOPICS_PATH))
+        return topicCount(d.topics, req);
       return fail(404, 'not found');
   }
 }

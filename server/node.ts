@@ -28,6 +28,7 @@ import {
   RemoteDispatcherClient,
   type DispatcherClient,
 } from '../dispatcher/client';
+import { COUNT_OWNER_SPAWN, countOwnerBehavior, type CountMsg } from '../dispatcher/count-owner';
 import {
   DISPATCHER_SPAWN,
   dispatcherBehavior,
@@ -127,9 +128,16 @@ export class TroupeNode {
           }),
         DISPATCHER_SPAWN,
       );
+      // Viewer counts of the topics this node owns (PROTOCOL.md §8), beside the dispatcher.
+      const counts = system.spawn<CountMsg>(
+        'counts',
+        () => countOwnerBehavior({ self: cfg.nodeId, dc: cfg.dc, intervalMs: cfg.countIntervalMs }),
+        COUNT_OWNER_SPAWN,
+      );
       ingress = dispatcher;
-      if (cfg.role === 'standalone') client = new InProcessDispatcherClient(dispatcher, cfg.nodeId);
-      else ingress = await node.startCluster(dispatcher, print);
+      if (cfg.role === 'standalone')
+        client = new InProcessDispatcherClient(dispatcher, cfg.nodeId, counts);
+      else ingress = await node.startCluster(dispatcher, counts, print);
     } else {
       client = node.remote = new RemoteDispatcherClient({
         system,
@@ -172,6 +180,7 @@ export class TroupeNode {
         metrics,
         log: logFn,
         stats: (node.gatewayStats = newGatewayStats()),
+        countIntervalMs: cfg.countIntervalMs,
       }));
       print(`listening ws ${cfg.host}:${await gateway.listen(cfg.host, cfg.port)}`);
       node.closers.push(() => gateway.close());
@@ -239,6 +248,7 @@ export class TroupeNode {
   /** Dispatcher role: the cluster router in front of the dispatcher actor, and its links. */
   private async startCluster(
     dispatcher: ActorRef<DispatcherMsg>,
+    counts: ActorRef<CountMsg>,
     print: Print,
   ): Promise<ActorRef<ClusterMsg>> {
     const { cfg, system } = this;
@@ -250,6 +260,7 @@ export class TroupeNode {
           self: cfg.nodeId,
           dc: cfg.dc,
           dispatcher,
+          counts,
           stats,
           trustClaims: cfg.clusterSecret !== undefined,
           log: levelLog(this.log),
