@@ -35,6 +35,7 @@ import {
 } from '../actors';
 import { ErrorCode, presenceTopicOf } from '../protocol';
 import type { PresenceMsg } from '../presence/presence-supervisor';
+import type { CountMsg } from './count-owner';
 import type { DispatcherMsg } from './dispatcher-actor';
 import type { LinkMsg } from './link-messages';
 import type { LinkEndpoint } from './link';
@@ -42,6 +43,7 @@ import { NodeClaims } from './node-claims';
 import type { PublishItem, PublishRequest } from './publish-request';
 import { ownerOf } from './rendezvous';
 import { isFailure, type PublishOutcome, type TopicEvent } from './types';
+import { countMsgOf, countSinkOf, countViewOf } from './count-link';
 
 export type ClusterMsg =
   | PublishRequest
@@ -75,6 +77,8 @@ export interface ClusterRouterOptions {
   readonly trustClaims: boolean;
   /** The node's presence supervisor (PROTOCOL.md §7); heartbeats and queries go to it. */
   readonly presence?: ActorRef<PresenceMsg>;
+  /** The node's count owner (viewer counts, count-owner.ts), told of links and count ops. */
+  readonly counts?: ActorRef<CountMsg>;
   readonly log?: (level: 'warn', msg: string, meta: Record<string, unknown>) => void;
 }
 
@@ -153,17 +157,23 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
     return o.trustClaims ? any(set) : undefined;
   };
 
+  /** The count owner's copy of who owns what and how to reach them (dispatcher links changed). */
+  const tellCountView = (): void =>
+    void o.counts?.tell({ type: 'view', view: countViewOf(o.self, members, toOwner, dcs) });
+
   const membershipChanged = (): void => {
     const owners: string[] = [];
     for (const node of peers.keys()) if (toOwner(node) !== undefined) owners.push(node);
     const next = [o.self, ...owners].sort();
-    if (next.join() === members.join()) return;
-    members = next;
-    o.stats.ownershipChanges++;
-    const snapshot = members;
-    const owns = (t: string): boolean => ownerOf(t, snapshot) === o.self;
-    o.dispatcher.tell({ type: 'retain', owns });
-    o.presence?.tell({ type: 'retain', owns });
+    if (next.join() !== members.join()) {
+      members = next;
+      o.stats.ownershipChanges++;
+      const snapshot = members;
+      const owns = (t: string): boolean => ownerOf(t, snapshot) === o.self;
+      o.dispatcher.tell({ type: 'retain', owns });
+      o.presence?.tell({ type: 'retain', owns });
+    }
+    tellCountView();
   };
 
   /**
@@ -387,6 +397,10 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
         }
         return;
       }
+      case 'count-report':
+      case 'count-q':
+      case 'xcount':
+        return void o.counts?.tell(countMsgOf(ep, msg, o.dc));
       default:
         return;
     }
@@ -398,6 +412,7 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
       gateway: ep.peer.node,
       sink: (events: readonly TopicEvent[]) => ep.send({ op: 'ev', events: [...events] }),
     });
+    o.counts?.tell({ type: 'attach', gateway: ep.peer.node, sink: countSinkOf(ep) });
   };
 
   return {
@@ -434,6 +449,7 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
           set.add(msg.ep);
           if (msg.ep.peer.role === 'gateway') attachGateway(msg.ep);
           else if (table === peers) membershipChanged();
+          else tellCountView();
           return;
         }
         case 'link-down': {
@@ -447,11 +463,14 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
           if (set.size === 0) table.delete(node);
           if (msg.ep.peer.role === 'gateway') {
             if (set.size > 0) attachGateway(any(set)!);
-            else o.dispatcher.tell({ type: 'detach', gateway: node });
+            else {
+              o.dispatcher.tell({ type: 'detach', gateway: node });
+              o.counts?.tell({ type: 'detach', gateway: node });
+            }
           } else if (table === peers) {
             // The dialed link of a pair may go first, leaving one that is not trusted alone.
             membershipChanged();
-          }
+          } else tellCountView();
           return;
         }
         case 'link-msg':

@@ -6,7 +6,9 @@
  * Request/response pairs carry a link-local `rid`; the answer names the same `rid`.
  */
 import type { Since } from '../protocol';
-import type { TopicEvent } from './types';
+import type { CountItem, TopicEvent } from './types';
+
+export type { CountItem } from './types';
 
 export type LinkRole = 'gateway' | 'dispatcher';
 
@@ -48,4 +50,13 @@ export type LinkMsg =
   // gateway -> dispatcher (and relayed to the owner): one heartbeat per member (PROTOCOL.md §7)
   | { op: 'presence-hb'; members: string[] }
   | { op: 'presence-q'; rid: number; members: string[] }
-  | { op: 'presence-r'; rid: number; states: { online: boolean; lastSeen: number | null }[] };
+  | { op: 'presence-r'; rid: number; states: { online: boolean; lastSeen: number | null }[] }
+  // viewer counts (dispatcher/count-owner.ts): gateway -> owner, its local counts that changed;
+  // `count-q` asks for the sum of every other gateway and datacenter (answer `count-r`)
+  | { op: 'count-report'; items: CountItem[] }
+  | { op: 'count-q'; rid: number; topic: string; n: number }
+  | { op: 'count-r'; rid: number; n: number }
+  // owner -> gateways with subscribers of the topics: cluster-wide counts that changed
+  | { op: 'counts'; items: CountItem[] }
+  // owner -> one dispatcher of another dc (which hands it to its own owner): `origin`'s sums
+  | { op: 'xcount'; origin: string; items: CountItem[] };

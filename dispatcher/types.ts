@@ -16,6 +16,9 @@ export interface TopicEvent {
   readonly t0: number;
 }
 
+/** One topic's viewer count, `[topic, n]` (PROTOCOL.md §8; count-table.ts). */
+export type CountItem = [topic: string, n: number];
+
 /** What `sub` with or without `since` needs from the topic's history. */
 export interface HistoryAnswer {
   readonly epoch: string;

@@ -45,6 +45,7 @@ import type { DispatcherClient } from '../dispatcher/client';
 import type { TopicEvent } from '../dispatcher/types';
 import type { TransportConnection } from './transport';
 import type { EventBatch } from './event-batch';
+import type { CountQuery } from './gateway-counts';
 import { bump, recordLatency, type GatewayStats } from './gateway-stats';
 import type { ConnMsg, RouterMsg } from './messages';
 import { peerCloseLabel, requestId } from './close-reason';
@@ -83,6 +84,8 @@ export interface ConnectionEnv {
   readonly onSkip?: SkipHandler;
   /** The gateway's member table: a connection with a member joins it while open (§7). */
   readonly members?: ActorRef<MembersMsg>;
+  /** Cluster-wide viewer counts, for the `ack` of a `sub` with `count: true` (PROTOCOL.md §8). */
+  readonly counts?: CountQuery;
 }
 
 const State = { Open: 0, Closing: 1, Closed: 2 } as const;
@@ -163,6 +166,12 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       case 'frame':
         if (this.state !== State.Open) return;
         return this.onFrame(msg.data, ctx);
+      case 'count':
+        // A count queued before an `unsub` was handled is not this client's any more.
+        if (this.state !== State.Open || !this.subs.has(msg.frame.topic)) return;
+        this.flush();
+        this.write(msg.frame.frame(this.codec));
+        return;
       case 'tick':
         if (this.state === State.Open && msg.now - this.lastSeen > this.env.limits.idleTimeoutMs) {
           this.close(Disconnect.IdleTimeout);
@@ -328,15 +337,21 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       if (!known) {
         await ask<RouterMsg, boolean>(
           env.router,
-          (replyTo) => ({ type: 'sub', topic: m.topic, conn: ctx.self, replyTo }),
+          (replyTo) => ({ type: 'sub', topic: m.topic, conn: ctx.self, replyTo, count: m.count }),
           limits.requestTimeoutMs,
         );
         // Batches may arrive from now on; until the history answers, they wait in the mailbox.
         subs.set(m.topic, { epoch: '', seq: Number.MAX_SAFE_INTEGER });
         stats.subscriptions++;
+      } else if (m.count !== undefined) {
+        env.router.tell({ type: 'watch', topic: m.topic, conn: ctx.self, on: m.count });
       }
-      const h = await withTimeout(
-        env.dispatcher.history(m.topic, m.since),
+      // The count is asked after the router counted this subscriber, so it includes it.
+      const [h, count] = await withTimeout(
+        Promise.all([
+          env.dispatcher.history(m.topic, m.since),
+          m.count === true ? env.counts?.total(m.topic) : undefined,
+        ]),
         limits.requestTimeoutMs,
         'history',
       );
@@ -348,14 +363,16 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       if (pos === undefined) return;
       pos.epoch = h.epoch;
       pos.seq = h.seq;
-      this.reply({
+      const ack: ServerMessage = {
         op: 'ack',
         id: m.id,
         epoch: h.epoch,
         seq: h.seq,
         recovered: h.recovered,
         ...presence,
-      });
+      };
+      if (count !== undefined) ack.count = count;
+      this.reply(ack);
       this.flush();
       if (h.events.length > 0) this.sendEvents(m.topic, h.epoch, h.events);
     } catch (e) {

@@ -47,9 +47,11 @@ import type { ConnectionLimits } from './connection-actor';
 import { toBatches, type EventBatch } from './event-batch';
 import { bump, newGatewayStats, recordRoute, type GatewayStats } from './gateway-stats';
 import { handleHttp, type HttpDeps } from './http-routes';
+import { GatewayCounts } from './gateway-counts';
 import { InterestTable, MAX_ROUTERS } from './interest-table';
 import type { OriginPolicy } from './origins';
 import type { RouterMsg } from './messages';
+import { topicReadAccess } from './topic-read-access';
 import { connectionSupervisor, routerBehavior } from './topic-router';
 import {
   createTransport,
@@ -105,6 +107,8 @@ export interface GatewayOptions {
    * member table and sends no heartbeats.
    */
   readonly presence?: { readonly intervalMs: number; readonly private: boolean };
+  /** --count-interval-ms: how often changed viewer counts are reported (default 1 s). */
+  readonly countIntervalMs?: number;
 }
 
 const {
@@ -119,6 +123,8 @@ type GatewayMsg = { type: 'route'; run: () => void };
 export class Gateway {
   readonly stats: GatewayStats;
   private readonly interest: InterestTable;
+  /** Local viewer counts, reported to the owners once per count interval (PROTOCOL.md §8). */
+  readonly counts: GatewayCounts;
   private readonly routers: ActorRef<RouterMsg>[] = [];
   private readonly transport: Transport;
   private readonly batcher: TurnBatcher<TopicEvent>;
@@ -159,11 +165,13 @@ export class Gateway {
               }),
             MEMBERS_SPAWN,
           );
+    this.counts = new GatewayCounts(o.dispatcher, Limits.countRefreshIntervals);
     const routerFactory = (i: number) => () =>
       routerBehavior({
         index: i,
         node: o.node,
         interest: this.interest,
+        counts: this.counts,
         dispatcher: o.dispatcher,
         limits: o.limits,
         stats: this.stats,
@@ -178,6 +186,12 @@ export class Gateway {
         'gateway',
         () => ({
           preStart: (ctx) => {
+            const flushCounts: GatewayMsg = { type: 'route', run: () => this.counts.flush() };
+            ctx.timers.startPeriodic(
+              'counts',
+              flushCounts,
+              o.countIntervalMs ?? Limits.countIntervalMs,
+            );
             this.routers.length = 0;
             this.perRouter.length = 0;
             for (let i = 0; i < o.routers; i++) {
@@ -222,6 +236,7 @@ export class Gateway {
       if (events.length > 0) recordRoute(this.stats, nowMs() - events[0]!.t0);
       this.batcher.push(events);
     });
+    o.dispatcher.onCounts((items) => this.counts.deliver(items, this.interest, this.routers));
     const http: HttpDeps = {
       ready: () => this.serving && !this.draining,
       metrics: o.metrics,
@@ -234,6 +249,10 @@ export class Gateway {
         o.presence === undefined
           ? undefined
           : { dispatcher: o.dispatcher, private: o.presence.private, auth: this.auth },
+      topics: {
+        counts: this.counts,
+        access: topicReadAccess(this.clientToken, this.auth, this.throttle),
+      },
     };
     this.transport = createTransport(o.transport, {
       wsPath: '/v1/ws',

@@ -2,9 +2,8 @@ import { AuthThrottle, JwtVerifier, PublisherAuth, staticToken } from '../auth';
 import { seconds, sign } from '../testing/auth-keys';
 import { OriginPolicy } from './origins';
 import { pack } from 'msgpackr';
-import type { PresenceState } from '../presence/store';
-import type { DispatcherClient } from '../dispatcher/client';
-import type { HistoryAnswer, PublishResult, TopicEvent } from '../dispatcher/types';
+import type { PublishResult } from '../dispatcher/types';
+import { NullDispatcher } from '../testing/doubles';
 import { DispatcherUnavailableError } from '../dispatcher/errors';
 import { encodeFrame } from '../protocol';
 import { handleHttp, type HttpDeps } from './http-routes';
@@ -12,31 +11,15 @@ import type { HttpRequest, HttpResponse } from './transport';
 import { WIDE_BIGINT, withRawData } from '../testing/poison';
 
 /** Records publishes and answers them with a rising seq, or rejects when told to. */
-class FakeDispatcher implements DispatcherClient {
+class FakeDispatcher extends NullDispatcher {
   readonly published: Array<{ topic: string; data: unknown }> = [];
   failWith: Error | undefined;
 
-  setInterest(): void {}
-
-  history(): Promise<HistoryAnswer> {
-    return Promise.reject(new Error('not used'));
-  }
-
-  publish(topic: string, data: unknown): Promise<PublishResult> {
+  override publish(topic: string, data: unknown): Promise<PublishResult> {
     if (this.failWith !== undefined) return Promise.reject(this.failWith);
     this.published.push({ topic, data });
     return Promise.resolve({ seq: this.published.length, epoch: 'ep1' });
   }
-
-  onEvents(_sink: (events: readonly TopicEvent[]) => void): void {}
-
-  heartbeat(): void {}
-
-  presence(): Promise<PresenceState[]> {
-    return Promise.reject(new Error('not used'));
-  }
-
-  close(): void {}
 }
 
 interface Setup {

@@ -1,5 +1,6 @@
 /**
- * Plain HTTP on the client port: health, readiness, Prometheus metrics and `POST /v1/publish`.
+ * Plain HTTP on the client port: health, readiness, Prometheus metrics, `POST /v1/publish` and
+ * `GET /v1/topics/<topic>` (viewer counts, `topic-count-route.ts`).
  *
  * Browser safety (PROTOCOL.md §6), before any route:
  *
@@ -24,7 +25,9 @@ import {
 import type { DispatcherClient } from '../dispatcher/client';
 import { bearer } from './bearer';
 import { presenceRoute, type PresenceRouteDeps } from './presence-route';
+import { fail, json, JSON_TYPE } from './http-reply';
 import type { OriginPolicy } from './origins';
+import { topicCount, TOPICS_PATH, type TopicCountDeps } from './topic-count-route';
 import type { HttpRequest, HttpResponse } from './transport';
 
 export interface HttpDeps {
@@ -38,21 +41,14 @@ export interface HttpDeps {
   readonly metricsToken?: StaticToken;
   /** `GET /v1/presence` where the node has a gateway (PROTOCOL.md §7). */
   readonly presence?: PresenceRouteDeps;
+  /** `GET /v1/topics/<topic>`: viewer counts and who may read them (absent: 404). */
+  readonly topics?: TopicCountDeps;
 }
 
 /** The body types a publish accepts: both need a CORS preflight from a browser page. */
 const PUBLISH_TYPES = ['application/json', 'application/msgpack'];
 
-const JSON_TYPE = { 'content-type': 'application/json' };
 const METRICS_CHALLENGE = { ...JSON_TYPE, 'www-authenticate': 'Bearer realm="troupe metrics"' };
-
-function json(status: number, body: unknown): HttpResponse {
-  return { status, headers: JSON_TYPE, body: JSON.stringify(body) };
-}
-
-function fail(status: number, error: string): HttpResponse {
-  return json(status, { error, code: status });
-}
 
 export async function handleHttp(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
   const origin = req.headers['origin'];
@@ -94,6 +90,8 @@ async function route(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
     case '/v1/presence':
       return d.presence === undefined ? fail(404, 'not found') : presenceRoute(d.presence, req);
     default:
+      if (d.topics !== undefined && req.path.startsWith(TOPICS_PATH))
+        return topicCount(d.topics, req);
       return fail(404, 'not found');
   }
 }

@@ -1,10 +1,9 @@
-import type { PresenceState } from '../presence/store';
-import type { DispatcherClient, InterestSource } from '../dispatcher/client';
-import type { HistoryAnswer, PublishResult, TopicEvent } from '../dispatcher/types';
+import type { InterestSource } from '../dispatcher/client';
+import { NullDispatcher } from '../testing/doubles';
 import { InterestTable, MAX_ROUTERS } from './interest-table';
 
 /** Records setInterest calls and the bound source; the rest is never used by the table. */
-class FakeDispatcher implements DispatcherClient {
+class FakeDispatcher extends NullDispatcher {
   readonly calls: Array<[string, boolean]> = [];
   source: InterestSource | undefined;
 
@@ -12,27 +11,9 @@ class FakeDispatcher implements DispatcherClient {
     this.source = source;
   }
 
-  setInterest(topic: string, on: boolean): void {
+  override setInterest(topic: string, on: boolean): void {
     this.calls.push([topic, on]);
   }
-
-  history(): Promise<HistoryAnswer> {
-    return Promise.reject(new Error('not used'));
-  }
-
-  publish(): Promise<PublishResult> {
-    return Promise.reject(new Error('not used'));
-  }
-
-  onEvents(_sink: (events: readonly TopicEvent[]) => void): void {}
-
-  heartbeat(): void {}
-
-  presence(): Promise<PresenceState[]> {
-    return Promise.reject(new Error('not used'));
-  }
-
-  close(): void {}
 }
 
 function setup(): { table: InterestTable; d: FakeDispatcher } {

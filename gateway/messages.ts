@@ -7,6 +7,8 @@
 import type { ActorRef } from '../actors';
 import type { Identity } from '../auth';
 import type { Codec } from '../protocol';
+import type { CountItem } from '../dispatcher/types';
+import type { CountFrame } from './count-frame';
 import type { EventBatch } from './event-batch';
 import type { TransportConnection } from './transport';
 
@@ -14,6 +16,8 @@ export type ConnMsg =
   | { type: 'frame'; data: Uint8Array | string }
   /** One batch of one of this connection's topics (shared by all its subscribers). */
   | { type: 'event'; batch: EventBatch }
+  /** The viewer count of one of this connection's topics (sent only where it asked for it). */
+  | { type: 'count'; frame: CountFrame }
   | { type: 'closed'; code: number }
   | { type: 'tick'; now: number }
   /** The token's `exp` may have come (a timer set only when it is due before the next tick). */
@@ -35,7 +39,18 @@ export interface OpeningSlot {
 
 export type RouterMsg =
   | { type: 'open'; slot: OpeningSlot }
-  | { type: 'sub'; topic: string; conn: ActorRef<ConnMsg>; replyTo: ActorRef<boolean> }
+  | {
+      type: 'sub';
+      topic: string;
+      conn: ActorRef<ConnMsg>;
+      replyTo: ActorRef<boolean>;
+      /** The subscription asked for the topic's viewer count. */
+      count?: boolean;
+    }
+  /** A subscribed connection turns the topic's viewer count on or off (a re-`sub`). */
+  | { type: 'watch'; topic: string; conn: ActorRef<ConnMsg>; on: boolean }
+  /** Cluster-wide viewer counts of topics this router's shard has subscribers of. */
+  | { type: 'counts'; items: readonly CountItem[] }
   | { type: 'unsub'; topic: string; conn: ActorRef<ConnMsg> }
   | { type: 'gone'; conn: ActorRef<ConnMsg>; topics: readonly string[] }
   /** Every batch of one turn whose topic has subscribers in this router's shard, in turn order. */

@@ -6,6 +6,7 @@ import { ConnSlot } from './conn-slot';
 import { MAX_HELD, type ConnectionLimits } from './connection-actor';
 import { EventBatch } from './event-batch';
 import { newGatewayStats } from './gateway-stats';
+import { GatewayCounts } from './gateway-counts';
 import { InterestTable } from './interest-table';
 import type { RouterMsg } from './messages';
 import { routerBehavior } from './topic-router';
@@ -58,14 +59,17 @@ function ev(topic: string, seq: number): TopicEvent {
 describe('routerBehavior', () => {
   let system: ActorSystem;
   let router: ActorRef<RouterMsg>;
+  let counts: GatewayCounts;
 
   beforeEach(() => {
     system = ActorSystem.create('test', { log: () => undefined });
+    counts = new GatewayCounts(stubDispatcher, 10);
     router = system.spawn<RouterMsg>('router-0', () =>
       routerBehavior({
         index: 0,
         node: 'n1',
         interest: new InterestTable(stubDispatcher),
+        counts,
         dispatcher: stubDispatcher,
         limits,
         stats: newGatewayStats(),
@@ -175,6 +179,56 @@ describe('routerBehavior', () => {
       });
       await settle();
       expect(c1.events()).toEqual([{ op: 'ev', topic: 'a', seq: 1, epoch: 'e', data: 1 }]);
+    });
+  });
+
+  describe('#counts', () => {
+    const sub = (slot: ConnSlot, id: number, topic: string, count?: boolean): void =>
+      void slot.tell({ type: 'frame', data: packMsgpack({ op: 'sub', id, topic, count }) });
+
+    it('tells a count only to the connections whose subscription asked for it', async () => {
+      const watching = new ConnSlot('w', msgpackCodec, false);
+      const w = await connect('w', [], watching);
+      const plain = await connect('p', ['a']);
+      sub(watching, 1, 'a', true);
+      await settle();
+      expect(w.events()).toEqual([expect.objectContaining({ op: 'ack', id: 1, count: 2 })]);
+      router.tell({
+        type: 'counts',
+        items: [
+          ['a', 7],
+          ['b', 1],
+        ],
+      });
+      await settle();
+      expect(w.events()[1]).toEqual({ op: 'count', topic: 'a', n: 7 });
+      expect(plain.events()).toEqual([]);
+    });
+
+    it('turns the count on with a re-sub carrying count: true, and off with count: false', async () => {
+      const slot = new ConnSlot('c', msgpackCodec, false);
+      const c = await connect('c', ['a'], slot);
+      sub(slot, 2, 'a', true);
+      await settle();
+      router.tell({ type: 'counts', items: [['a', 3]] });
+      sub(slot, 3, 'a', false);
+      await settle();
+      router.tell({ type: 'counts', items: [['a', 4]] });
+      await settle();
+      expect(c.events().filter((m) => (m as { op: string }).op === 'count')).toEqual([
+        { op: 'count', topic: 'a', n: 3 },
+      ]);
+    });
+
+    it("keeps the node's local count of each topic as connections come and go", async () => {
+      const slot = new ConnSlot('c1', msgpackCodec, false);
+      await connect('c1', ['a', 'b'], slot);
+      await connect('c2', ['a']);
+      expect([counts.of('a'), counts.of('b')]).toEqual([2, 1]);
+      slot.tell({ type: 'frame', data: packMsgpack({ op: 'unsub', id: 9, topic: 'b' }) });
+      slot.tell({ type: 'closed', code: 1000 });
+      await settle();
+      expect([counts.of('a'), counts.of('b')]).toEqual([1, 0]);
     });
   });
 });

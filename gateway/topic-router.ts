@@ -7,6 +7,11 @@
  * router tells the same immutable message to every subscriber: the bytes are encoded once per
  * format by the batch itself, never per connection.
  *
+ * Viewer counts (PROTOCOL.md §8): every subscription changes the node's local count of its
+ * topic (`GatewayCounts`); the connections that asked for the count are also in `watchers`, and
+ * a count of the topic is encoded once per format and told to them only. The watch is the
+ * router's (one set entry per watching subscription): a connection actor holds nothing for it.
+ *
  * A connection actor that throws is stopped (its client is told to come back); the router
  * itself is resumed by the gateway on failure, because its index is the shard's only copy.
  */
@@ -23,7 +28,9 @@ import { countOf, SetMap } from '../dispatcher/one-or-many';
 import type { DispatcherClient } from '../dispatcher/client';
 import type { SkipHandler } from '../protocol';
 import { ConnectionActor, type ConnectionEnv, type ConnectionLimits } from './connection-actor';
+import { CountFrame } from './count-frame';
 import type { EventBatch } from './event-batch';
+import type { GatewayCounts } from './gateway-counts';
 import type { GatewayStats } from './gateway-stats';
 import type { InterestTable } from './interest-table';
 import type { ConnMsg, OpeningSlot, RouterMsg } from './messages';
@@ -34,6 +41,8 @@ export interface RouterDeps {
   readonly index: number;
   readonly node: string;
   readonly interest: InterestTable;
+  /** The node's viewer counts (absent: nothing is counted, e.g. router unit tests). */
+  readonly counts?: GatewayCounts;
   readonly dispatcher: DispatcherClient;
   readonly limits: ConnectionLimits;
   readonly stats: GatewayStats;
@@ -47,12 +56,43 @@ export interface RouterDeps {
   readonly log: (level: 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
 }
 
+type RouterCounts = Extract<RouterMsg, { type: 'counts' }>['items'];
+
 export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
   // A topic's lone subscriber is held as itself, a Set only from the second (SetMap).
   const subscribers = new SetMap<string, ActorRef<ConnMsg>>();
+  /** The subscribers that asked for the topic's viewer count. */
+  const watchers = new SetMap<string, ActorRef<ConnMsg>>();
+  const sizeOf = (topic: string): number => {
+    const s = subscribers.get(topic);
+    return s === undefined ? 0 : countOf(s);
+  };
+
+  const add = (topic: string, conn: ActorRef<ConnMsg>, watch: boolean): void => {
+    const before = sizeOf(topic);
+    if (subscribers.add(topic, conn)) d.interest.add(topic, d.index);
+    const delta = sizeOf(topic) - before;
+    if (delta !== 0) d.counts?.change(topic, delta);
+    if (watch) watchers.add(topic, conn);
+  };
 
   const remove = (topic: string, conn: ActorRef<ConnMsg>): void => {
+    const before = sizeOf(topic);
+    watchers.remove(topic, conn);
     if (subscribers.remove(topic, conn)) d.interest.remove(topic, d.index);
+    const delta = sizeOf(topic) - before;
+    if (delta !== 0) d.counts?.change(topic, delta);
+  };
+
+  /** One frame per count, told to its topic's watchers only. */
+  const tellCounts = (items: RouterCounts): void => {
+    for (const [topic, n] of items) {
+      const w = watchers.get(topic);
+      if (w === undefined) continue;
+      const m: ConnMsg = { type: 'count', frame: new CountFrame(topic, n) };
+      if (w instanceof Set) for (const conn of w) conn.tell(m);
+      else w.tell(m);
+    }
   };
 
   // Shared by every connection actor of this shard, so a connection pays for none of it.
@@ -72,6 +112,7 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
       auth: d.auth,
       onSkip: d.onSkip,
       members: d.members,
+      counts: d.counts,
     };
     slot.attach(ctx.spawn<ConnMsg>(`conn-${slot.id}`, connectionFactory(env, slot), spawnOpts));
   };
@@ -107,9 +148,15 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
         case 'open':
           return open(msg.slot, ctx);
         case 'sub':
-          if (subscribers.add(msg.topic, msg.conn)) d.interest.add(msg.topic, d.index);
+          add(msg.topic, msg.conn, msg.count === true);
           msg.replyTo.tell(true);
           return;
+        case 'watch':
+          if (!msg.on) watchers.remove(msg.topic, msg.conn);
+          else if (subscribers.has(msg.topic)) watchers.add(msg.topic, msg.conn);
+          return;
+        case 'counts':
+          return tellCounts(msg.items);
         case 'unsub':
           return remove(msg.topic, msg.conn);
         case 'gone':
@@ -134,7 +181,12 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
     inspect() {
       let pairs = 0;
       for (const [, s] of subscribers.entries()) pairs += countOf(s);
-      return { shard: d.index, topics: subscribers.size, subscriptions: pairs };
+      return {
+        shard: d.index,
+        topics: subscribers.size,
+        subscriptions: pairs,
+        countedTopics: watchers.size,
+      };
     },
   };
 }

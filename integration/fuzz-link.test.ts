@@ -40,7 +40,29 @@ const goodArb: fc.Arbitrary<unknown> = fc.oneof(
     topic: goodTopic,
     data: fc.jsonValue({ maxDepth: 4 }),
   }),
+  fc.record({
+    op: fc.constant('count-report'),
+    items: fc.array(fc.tuple(goodTopic, fc.nat({ max: 1_000_000 })), { maxLength: 5 }),
+  }),
+  fc.record({
+    op: fc.constant('count-q'),
+    rid: fc.nat(),
+    topic: goodTopic,
+    n: fc.nat({ max: 1_000_000 }),
+  }),
 );
+
+/** Counts as a gateway would send them, any field possibly wrong (huge, negative, not a pair). */
+const countArb = fc.record({
+  op: fc.constantFrom('count-report', 'count-q'),
+  rid: idArb,
+  topic: topicArb,
+  n: fc.oneof(fc.nat(), fc.constant(Number.MAX_SAFE_INTEGER), fc.integer({ max: -1 })),
+  items: fc.oneof(
+    fc.array(fc.tuple(topicArb, fc.oneof(fc.nat(), fc.double())), { maxLength: 4 }),
+    fc.anything({ maxDepth: 2 }),
+  ),
+});
 
 /** Link messages as a gateway would send them, with any field wrong, and ops it may not send. */
 const linkValueArb: fc.Arbitrary<unknown> = fc.oneof(
@@ -67,10 +89,14 @@ const linkValueArb: fc.Arbitrary<unknown> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ op: fc.constant('pub'), rid: idArb, topic: topicArb, data: dataArb }),
   },
+  { weight: 1, arbitrary: countArb },
   {
     weight: 1,
     arbitrary: fc.record({
-      op: fc.constantFrom('fwd', 'xdc', 'ev', 'fwd-r', 'pub-r', 'history-r', 'fail', 'hb', 'nope'),
+      op: fc.constantFrom(
+        ...['fwd', 'xdc', 'ev', 'fwd-r', 'pub-r', 'history-r', 'fail', 'hb', 'nope'],
+        ...['counts', 'xcount', 'count-r'],
+      ),
       items: fc.anything({ maxDepth: 2 }),
       events: fc.anything({ maxDepth: 2 }),
       rid: idArb,

@@ -33,7 +33,8 @@ export type ServerOp = (typeof ServerOp)[keyof typeof ServerOp];
 /** Where a resuming subscriber left off: the last `epoch`/`seq` it saw on the topic. */
 export type Since = { epoch: string; seq: number };
 
-export type SubMessage = { op: 'sub'; id: number; topic: string; since?: Since };
+/** `count`: also deliver the topic's viewer count (PROTOCOL.md §8); absent leaves it as it was. */
+export type SubMessage = { op: 'sub'; id: number; topic: string; since?: Since; count?: boolean };
 export type UnsubMessage = { op: 'unsub'; id: number; topic: string };
 export type PubMessage = { op: 'pub'; id: number; topic: string; data: unknown };
 export type PingMessage = { op: 'ping'; id?: number };
@@ -58,6 +59,8 @@ export type AckMessage = {
   lastSeen?: number | null;
   /** The presence store could not answer: `online` is not known (troupe's addition). */
   unknown?: boolean;
+  /** Subscribers of the topic across the cluster, on a `sub` with `count: true`. */
+  count?: number;
 };
 export type ErrMessage = { op: 'err'; id?: number; code: ErrorCode; msg: string };
 export type EvMessage = { op: 'ev'; topic: string; seq: number; epoch: string; data: unknown };

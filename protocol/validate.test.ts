@@ -148,6 +148,29 @@ describe('parseClientMessage', () => {
       });
     });
 
+    it.each([[true], [false]])('parses a sub with count %p', (count) => {
+      expect(
+        parseClientMessage({ op: 'sub', id: 1, topic: 't', count, since: { epoch: 'e', seq: 2 } }),
+      ).toEqual({
+        ok: true,
+        msg: { op: 'sub', id: 1, topic: 't', count, since: { epoch: 'e', seq: 2 } },
+      });
+    });
+
+    it('treats a null count as absent', () => {
+      const res = parseClientMessage({ op: 'sub', id: 1, topic: 't', count: null });
+      expect(res).toEqual({ ok: true, msg: { op: 'sub', id: 1, topic: 't' } });
+    });
+
+    it.each([[1], ['true'], [{}], [[true]], [0]])(
+      'answers 400 naming count when it is %p',
+      (count) => {
+        expect(parseClientMessage({ op: 'sub', id: 7, topic: 't', count })).toEqual(
+          bad("field 'count' must be a boolean", 7),
+        );
+      },
+    );
+
     it('treats a null since as absent', () => {
       const res = parseClientMessage({ op: 'sub', id: 1, topic: 't', since: null });
       expect(res).toEqual({ ok: true, msg: { op: 'sub', id: 1, topic: 't' } });

@@ -10,6 +10,7 @@
  * 4. `sub`, `unsub` and `pub` require `id`; `ping` may omit it.
  * 5. `topic` (sub, unsub, pub) is a valid topic (`topic.ts`); the error names the field.
  * 6. `since` (sub, optional) is a map `{epoch: string, seq: unsigned safe integer}`.
+ * 6b. `count` (sub, optional) is a boolean: `true` asks for the topic's viewer count (§8).
  * 7. `token` (auth, refresh; both require `id`) is a non-empty string; what it holds is the
  *    verifier's business, not the codec's.
  * 8. `data` (pub) must be present, `null` included. `undefined` (msgpack fixext 0, which msgpackr
@@ -33,13 +34,14 @@ import {
   readEnvelope,
   topicProblem,
 } from './fields';
-import type { ClientMessage, Since } from './messages';
+import type { ClientMessage, Since, SubMessage } from './messages';
 import { checkPayload } from './payload';
 import { isValidTopic } from './topic';
 
 export type { Parsed } from './fields';
 
 const BAD_TOKEN = "field 'token' must be a non-empty string";
+const BAD_COUNT = "field 'count' must be a boolean";
 
 export function parseClientMessage(raw: unknown): Parsed<ClientMessage> {
   const envelope = readEnvelope(raw);
@@ -79,11 +81,18 @@ function parseTopicOp(
     if (!check.ok) return badRequest(check.msg, id);
     return { ok: true, msg: { op, id, topic: t, data } };
   }
+  const count = raw.count;
+  if (count !== undefined && count !== null && typeof count !== 'boolean') {
+    return badRequest(BAD_COUNT, id);
+  }
+  const msg: SubMessage = { op, id, topic: t };
+  if (typeof count === 'boolean') msg.count = count;
   const since = raw.since;
-  if (since === undefined || since === null) return { ok: true, msg: { op, id, topic: t } };
+  if (since === undefined || since === null) return { ok: true, msg };
   const parsed = parseSince(since);
   if (typeof parsed === 'string') return badRequest(parsed, id);
-  return { ok: true, msg: { op, id, topic: t, since: parsed } };
+  msg.since = parsed;
+  return { ok: true, msg };
 }
 
 /** The `since` value, or the error text. */

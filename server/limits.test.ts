@@ -12,4 +12,8 @@ describe('Limits', () => {
   it('allows a burst at least the rate, so a steady client at the rate is never refused', () => {
     expect(Limits.rateBurst).toBeGreaterThanOrEqual(Limits.ratePerSec);
   });
+
+  it('lets another datacenter miss at least two refreshes before its count sums go', () => {
+    expect(Limits.countDcExpiryIntervals).toBeGreaterThan(2 * Limits.countRefreshIntervals);
+  });
 });

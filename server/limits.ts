@@ -76,4 +76,20 @@ export const Limits = {
   storeChunkMembers: 1_000,
   /** Redis key operations awaiting a reply; a call past it is refused (StoreUnavailableError). */
   storeMaxPending: 100_000,
+  /** Viewer counts (PROTOCOL.md §8): the default of --count-interval-ms. */
+  countIntervalMs: 1_000,
+  /**
+   * Every this many count intervals a gateway re-reports all its non-zero counts to their
+   * owners and an owner re-sends its datacenter's sums to the other datacenters, so a new
+   * owner (or a peer datacenter) converges even if a report was lost in a change of ownership.
+   */
+  countRefreshIntervals: 10,
+  /** Count intervals without a refresh after which another datacenter's sum is let go. */
+  countDcExpiryIntervals: 35,
+  /** [topic, n] pairs per count link message (1,000 topics of 200 bytes stay under 256 KiB). */
+  countChunk: 1_000,
+  /** Topics one gateway (or one other datacenter) may hold counts for at an owner; more are dropped. */
+  countTopicsPerSource: 100_000,
+  /** The largest count a report may carry (a link that sends more is dropped as bad-frame). */
+  maxCount: 1_000_000_000,
 } as const;

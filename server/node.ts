@@ -28,6 +28,7 @@ import {
   RemoteDispatcherClient,
   type DispatcherClient,
 } from '../dispatcher/client';
+import { COUNT_OWNER_SPAWN, countOwnerBehavior, type CountMsg } from '../dispatcher/count-owner';
 import {
   DISPATCHER_SPAWN,
   dispatcherBehavior,
@@ -137,6 +138,12 @@ export class TroupeNode {
           }),
         DISPATCHER_SPAWN,
       );
+      // Viewer counts of the topics this node owns (PROTOCOL.md §8), beside the dispatcher.
+      const counts = system.spawn<CountMsg>(
+        'counts',
+        () => countOwnerBehavior({ self: cfg.nodeId, dc: cfg.dc, intervalMs: cfg.countIntervalMs }),
+        COUNT_OWNER_SPAWN,
+      );
       ingress = dispatcher;
       // Presence changes are published like any event: through the cluster router where there
       // is one (so they reach the other datacenters), else straight to the dispatcher.
@@ -145,8 +152,8 @@ export class TroupeNode {
         publishVia.tell({ type: 'publish', items: [{ topic, data: change }] }),
       );
       if (cfg.role === 'standalone') {
-        client = new InProcessDispatcherClient(dispatcher, cfg.nodeId, presence);
-      } else ingress = publishVia = await node.startCluster(dispatcher, presence, print);
+        client = new InProcessDispatcherClient(dispatcher, cfg.nodeId, counts, presence);
+      } else ingress = publishVia = await node.startCluster(dispatcher, presence, counts, print);
     } else {
       client = node.remote = new RemoteDispatcherClient({
         system,
@@ -191,6 +198,7 @@ export class TroupeNode {
         log: logFn,
         stats: (node.gatewayStats = newGatewayStats()),
         presence: { intervalMs: cfg.presenceIntervalMs, private: cfg.presencePrivate },
+        countIntervalMs: cfg.countIntervalMs,
       }));
       print(`listening ws ${cfg.host}:${await gateway.listen(cfg.host, cfg.port)}`);
       node.closers.push(() => gateway.close());
@@ -293,6 +301,7 @@ export class TroupeNode {
   private async startCluster(
     dispatcher: ActorRef<DispatcherMsg>,
     presence: ActorRef<PresenceMsg>,
+    counts: ActorRef<CountMsg>,
     print: Print,
   ): Promise<ActorRef<ClusterMsg>> {
     const { cfg, system } = this;
@@ -304,6 +313,7 @@ export class TroupeNode {
           self: cfg.nodeId,
           dc: cfg.dc,
           dispatcher,
+          counts,
           stats,
           trustClaims: cfg.clusterSecret !== undefined,
           presence,

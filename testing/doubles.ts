@@ -2,7 +2,10 @@
  * Stand-ins for a socket and a dispatcher, shared by the router tests and the fan-out
  * micro-benchmark: nothing here is used by the server itself.
  */
+import type { PresenceState } from '../presence/store';
 import type { DispatcherClient } from '../dispatcher/client';
+import type { CountItem, HistoryAnswer, PublishResult, TopicEvent } from '../dispatcher/types';
+import type { Since } from '../protocol';
 import type { SendResult, TransportConnection } from '../gateway/transport';
 
 /** A socket that accepts every frame; subclasses record what they need. */
@@ -24,7 +27,32 @@ export class NullConn implements TransportConnection {
   }
 }
 
-/** A dispatcher whose every topic is at seq 0 with no history, and that refuses publishes. */
+/**
+ * A dispatcher whose every topic is at seq 0 with no history, that refuses publishes and counts
+ * nobody else; test doubles extend it and override what they record.
+ */
+export class NullDispatcher implements DispatcherClient {
+  setInterest(_topic: string, _on: boolean): void {}
+  history(topic: string, since?: Since): Promise<HistoryAnswer> {
+    return stubDispatcher.history(topic, since);
+  }
+  publish(topic: string, data: unknown): Promise<PublishResult> {
+    return stubDispatcher.publish(topic, data);
+  }
+  onEvents(_sink: (events: readonly TopicEvent[]) => void): void {}
+  reportCounts(_items: readonly CountItem[]): void {}
+  countOthers(topic: string, local: number): Promise<number> {
+    return stubDispatcher.countOthers(topic, local);
+  }
+  onCounts(_sink: (items: readonly CountItem[]) => void): void {}
+  heartbeat(_members: readonly string[]): void {}
+  presence(members: readonly string[]): Promise<PresenceState[]> {
+    return stubDispatcher.presence(members);
+  }
+  close(): void {}
+}
+
+/** The same as a plain object, so a test may spread it and replace one method. */
 export const stubDispatcher: DispatcherClient = {
   setInterest: () => undefined,
   history: () => Promise.resolve({ epoch: 'e', seq: 0, recovered: false, events: [] }),
@@ -32,5 +60,8 @@ export const stubDispatcher: DispatcherClient = {
   onEvents: () => undefined,
   heartbeat: () => undefined,
   presence: (members) => Promise.resolve(members.map(() => ({ online: false, lastSeen: null }))),
+  reportCounts: () => undefined,
+  countOthers: () => Promise.resolve(0),
+  onCounts: () => undefined,
   close: () => undefined,
 };

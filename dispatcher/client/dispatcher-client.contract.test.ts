@@ -23,9 +23,10 @@ import {
   newDispatcherStats,
   type DispatcherMsg,
 } from '../dispatcher-actor';
+import { COUNT_OWNER_SPAWN, countOwnerBehavior, type CountMsg } from '../count-owner';
 import { LinkServer, type LinkHandlers } from '../link';
 import { linkOptions } from '../../testing/link-peers';
-import type { TopicEvent } from '../types';
+import type { CountItem, TopicEvent } from '../types';
 import { InProcessDispatcherClient } from './in-process-client';
 import { RemoteDispatcherClient } from './remote-client';
 import type { DispatcherClient } from './types';
@@ -41,6 +42,17 @@ interface Harness {
   stop(): Promise<void>;
 }
 
+/** Count interval of the tier under test: short, so a change goes out within a test's wait. */
+const COUNT_MS = 20;
+
+function spawnCounts(system: ActorSystem, node: string): ActorRef<CountMsg> {
+  return system.spawn<CountMsg>(
+    'counts',
+    () => countOwnerBehavior({ self: node, dc: 'local', intervalMs: COUNT_MS }),
+    COUNT_OWNER_SPAWN,
+  );
+}
+
 function spawnDispatcher(system: ActorSystem): ActorRef<DispatcherMsg> {
   return system.spawn<DispatcherMsg>(
     'dispatcher',
@@ -52,10 +64,11 @@ function spawnDispatcher(system: ActorSystem): ActorRef<DispatcherMsg> {
 async function inProcess(): Promise<Harness> {
   const system = ActorSystem.create('in-process-contract', { log: () => undefined });
   const dispatcher = spawnDispatcher(system);
+  const counts = spawnCounts(system, 'in-process');
   const clients: DispatcherClient[] = [];
   return {
     connect: async (node) => {
-      const c = new InProcessDispatcherClient(dispatcher, node);
+      const c = new InProcessDispatcherClient(dispatcher, node, counts);
       clients.push(c);
       return c;
     },
@@ -77,6 +90,7 @@ async function remote(): Promise<Harness> {
         self: node,
         dc: 'local',
         dispatcher,
+        counts: spawnCounts(dSystem, node),
         stats: newClusterStats(),
         trustClaims: true,
       }),
@@ -237,6 +251,53 @@ describe.each(Object.entries(IMPLEMENTATIONS))('DispatcherClient (%s)', (_name, 
       // The other gateway's copy is the barrier: the closed one had as long to arrive.
       await eventually(() => pub.got.length === 1);
       expect(sub.got).toEqual([]);
+    });
+  });
+
+  describe('counts', () => {
+    /** A client whose count sink records the last count of each topic. */
+    async function counter(
+      node: string,
+    ): Promise<{ c: DispatcherClient; seen: Map<string, number> }> {
+      const c = await harness!.connect(node);
+      const seen = new Map<string, number>();
+      c.onCounts((items: readonly CountItem[]) => {
+        for (const [t, n] of items) seen.set(t, n);
+      });
+      return { c, seen };
+    }
+
+    it('answers countOthers with the sum of every other gateway, taking the asker as a report', async () => {
+      const g1 = await counter('g1');
+      const g2 = await counter('g2');
+      g1.c.reportCounts([['t', 2]]);
+      await eventually(async () => (await g2.c.countOthers('t', 1)) === 2);
+      // g2's own count now counts for g1.
+      await eventually(async () => (await g1.c.countOthers('t', 2)) === 1);
+    });
+
+    it('hands every gateway with subscribers the total once it changed', async () => {
+      const g1 = await counter('g1');
+      const g2 = await counter('g2');
+      g1.c.reportCounts([['t', 2]]);
+      g2.c.reportCounts([
+        ['t', 3],
+        ['u', 1],
+      ]);
+      await eventually(() => g1.seen.get('t') === 5 && g2.seen.get('t') === 5);
+      expect(g1.seen.has('u')).toBe(false);
+      g2.c.reportCounts([['t', 0]]);
+      await eventually(() => g1.seen.get('t') === 2);
+    });
+
+    it("takes a closed client's counts out of the sums", async () => {
+      const g1 = await counter('g1');
+      const g2 = await counter('g2');
+      g1.c.reportCounts([['t', 2]]);
+      g2.c.reportCounts([['t', 3]]);
+      await eventually(() => g2.seen.get('t') === 5);
+      g1.c.close();
+      await eventually(() => g2.seen.get('t') === 3);
     });
   });
 });

@@ -7,4 +7,4 @@
  */
 export { InProcessDispatcherClient } from './in-process-client';
 export { RemoteDispatcherClient, type RemoteClientOptions } from './remote-client';
-export type { DispatcherClient, InterestSource } from './types';
+export type { CountSource, DispatcherClient, InterestSource } from './types';

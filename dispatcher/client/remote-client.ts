@@ -9,6 +9,10 @@
  * - History and publishes go straight to the topic's owner, chosen by rendezvous hashing over
  *   the dispatchers whose links are up (the same choice the dispatchers make).
  * - Events arrive from whichever dispatcher owns their topic, each exactly once.
+ * - Viewer counts go to each topic's owner, like history; when a link comes up its dispatcher
+ *   is sent every non-zero count of the topics it now owns, and when one goes down the topics
+ *   it owned are reported to their new owners (soft state, like interest). Read from the
+ *   gateway's counts (bound through `bindCounts`), never copied here.
  */
 import type { ActorRef, ActorSystem } from '../../actors';
 import { presenceTopicOf, type Since } from '../../protocol';
@@ -18,8 +22,10 @@ import { DispatcherUnavailableError } from '../errors';
 import { linkActorName, linkClientBehavior, type LinkEndpoint, type LinkOptions } from '../link';
 import type { LinkMsg } from '../link-messages';
 import { ownerOf } from '../rendezvous';
-import type { HistoryAnswer, PublishResult, TopicEvent } from '../types';
-import type { DispatcherClient, InterestSource } from './types';
+import type { CountItem, HistoryAnswer, PublishResult, TopicEvent } from '../types';
+import { groupByOwner } from './count-routing';
+import { inChunks } from '../count-owner';
+import type { CountSource, DispatcherClient, InterestSource } from './types';
 
 const HISTORY_RETRIES = 3;
 /** Topics per interest frame: 1,000 names of up to 200 bytes stay under 256 KiB. */
@@ -29,6 +35,8 @@ const HISTORY_RETRY_MS = 100;
 const PRESENCE_CHUNK = Limits.presenceChunk;
 /** Until a source is bound, the node has no interest to announce. */
 const NO_INTEREST: InterestSource = { all: () => [] };
+const NO_COUNTS: CountSource = { counts: () => [] };
+const COUNT_CHUNK = Limits.countChunk;
 
 interface Pending {
   ep: LinkEndpoint;
@@ -49,6 +57,8 @@ export interface RemoteClientOptions {
 export class RemoteDispatcherClient implements DispatcherClient {
   private readonly up = new Map<string, LinkEndpoint>();
   private interest: InterestSource = NO_INTEREST;
+  private countSource: CountSource = NO_COUNTS;
+  private countSink: ((items: readonly CountItem[]) => void) | undefined;
   private readonly pending = new Map<number, Pending>();
   private readonly links: ActorRef<unknown>[] = [];
   private sink: ((events: readonly TopicEvent[]) => void) | undefined;
@@ -165,9 +175,31 @@ export class RemoteDispatcherClient implements DispatcherClient {
     return out;
   }
 
+  reportCounts(items: readonly CountItem[], only?: (owner: string) => boolean): void {
+    for (const [owner, list] of groupByOwner(items, this.live, only)) {
+      const ep = this.up.get(owner)!;
+      inChunks(list, COUNT_CHUNK, (c) => void ep.send({ op: 'count-report', items: c }));
+    }
+  }
+
+  bindCounts(source: CountSource): void {
+    this.countSource = source;
+  }
+
+  async countOthers(topic: string, local: number): Promise<number> {
+    const r = await this.request(topic, (rid) => ({ op: 'count-q', rid, topic, n: local }));
+    if (r.op !== 'count-r') throw new DispatcherUnavailableError(`unexpected answer ${r.op}`);
+    return r.n;
+  }
+
+  onCounts(sink: (items: readonly CountItem[]) => void): void {
+    this.countSink = sink;
+  }
+
   close(): void {
     for (const l of this.links) this.o.system.stop(l);
     this.sink = undefined;
+    this.countSink = undefined;
   }
 
   private request(topic: string, make: (rid: number) => LinkMsg): Promise<LinkMsg> {
@@ -204,11 +236,21 @@ export class RemoteDispatcherClient implements DispatcherClient {
       ep.send({ op: 'interest', topics: chunk, on: true, ...(i === 0 ? { reset: true } : {}) });
       i += INTEREST_CHUNK;
     } while (i < topics.length);
+    // The topics this dispatcher owns from now on: their owner has none of this node's counts.
+    const node = ep.peer.node;
+    this.reportCounts([...this.countSource.counts()], (owner) => owner === node);
     this.o.onLinkChange?.(ep.peer.node, true);
   }
 
   private onDown(ep: LinkEndpoint): void {
+    const before = this.live;
     if (this.up.get(ep.peer.node) === ep) this.up.delete(ep.peer.node);
+    if (before.length !== this.up.size) {
+      // The topics it owned have new owners, which have none of this node's counts yet.
+      const gone = ep.peer.node;
+      const moved = [...this.countSource.counts()].filter(([t]) => ownerOf(t, before) === gone);
+      this.reportCounts(moved);
+    }
     for (const [rid, p] of this.pending) {
       if (p.ep !== ep) continue;
       clearTimeout(p.timer);
@@ -223,9 +265,13 @@ export class RemoteDispatcherClient implements DispatcherClient {
       case 'ev':
         this.sink?.(msg.events);
         return;
+      case 'counts':
+        this.countSink?.(msg.items);
+        return;
       case 'history-r':
       case 'pub-r':
       case 'presence-r':
+      case 'count-r':
       case 'fail': {
         const p = this.pending.get(msg.rid);
         if (p === undefined) return;

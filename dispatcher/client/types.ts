@@ -8,7 +8,7 @@
  */
 import type { Since } from '../../protocol';
 import type { PresenceState } from '../../presence/store';
-import type { HistoryAnswer, PublishResult, TopicEvent } from '../types';
+import type { CountItem, HistoryAnswer, PublishResult, TopicEvent } from '../types';
 
 /**
  * The node's interest set, kept by what tracks its local subscribers (the gateway's
@@ -17,6 +17,15 @@ import type { HistoryAnswer, PublishResult, TopicEvent } from '../types';
 export interface InterestSource {
   /** Every topic the node has subscribers of, right now. */
   all(): Iterable<string>;
+}
+
+/**
+ * The node's local viewer counts (gateway/gateway-counts.ts), read whole by a client that
+ * re-reports them when a dispatcher link comes up or goes down (the owners move).
+ */
+export interface CountSource {
+  /** Every topic with local subscribers, and how many. */
+  counts(): Iterable<CountItem>;
 }
 
 /** The gateway's view of the dispatcher tier. */
@@ -48,5 +57,20 @@ export interface DispatcherClient {
   presence(members: readonly string[]): Promise<PresenceState[]>;
   /** Where stamped events for topics of interest arrive; one call per turn may carry many. */
   onEvents(sink: (events: readonly TopicEvent[]) => void): void;
+  /**
+   * Viewer counts (PROTOCOL.md §8): this node's local counts that changed, each to its topic's
+   * owner. The caller conflates (at most one call per count interval) and sends a topic that
+   * dropped to 0 once.
+   */
+  reportCounts(items: readonly CountItem[]): void;
+  /** Where a client that re-reports counts on link changes reads them (cf. `bindInterest`). */
+  bindCounts?(source: CountSource): void;
+  /**
+   * Subscribers of `topic` on every other gateway and datacenter. `local` is this node's own
+   * count now: the owner takes it as a report, so the node gets the topic's counts from now on.
+   */
+  countOthers(topic: string, local: number): Promise<number>;
+  /** Where cluster-wide counts that changed arrive (topics this node has subscribers of). */
+  onCounts(sink: (items: readonly CountItem[]) => void): void;
   close(): void;
 }

@@ -1,6 +1,6 @@
 import { MAX_DATA_DEPTH } from '../../protocol';
 import type { LinkRole } from '../link-messages';
-import { MAX_FAIL_MSG, MAX_LINK_ITEMS, parseLinkMsg } from './link-validate';
+import { MAX_COUNT, MAX_FAIL_MSG, MAX_LINK_ITEMS, parseLinkMsg } from './link-validate';
 
 const ev = { topic: 't', seq: 1, epoch: 'e1', t0: 1.5, data: { n: 1 } };
 const deep = (n: number): unknown => (n === 0 ? 0 : [deep(n - 1)]);
@@ -57,6 +57,22 @@ const VALID: [string, LinkRole, LinkRole, Record<string, unknown>][] = [
       ],
     },
   ],
+  [
+    'count-report',
+    'gateway',
+    'dispatcher',
+    {
+      op: 'count-report',
+      items: [
+        ['t', 3],
+        ['u', 0],
+      ],
+    },
+  ],
+  ['count-q', 'gateway', 'dispatcher', { op: 'count-q', rid: 4, topic: 't', n: 1 }],
+  ['count-r', 'dispatcher', 'gateway', { op: 'count-r', rid: 4, n: MAX_COUNT }],
+  ['counts', 'dispatcher', 'gateway', { op: 'counts', items: [['t', 12]] }],
+  ['xcount', 'dispatcher', 'dispatcher', { op: 'xcount', origin: 'west', items: [['t', 2]] }],
 ];
 
 describe('parseLinkMsg', () => {
@@ -84,6 +100,11 @@ describe('parseLinkMsg', () => {
       ['pub', 'gateway', 'gateway'],
       ['presence-hb', 'dispatcher', 'gateway'],
       ['presence-r', 'gateway', 'dispatcher'],
+      ['counts', 'gateway', 'dispatcher'],
+      ['xcount', 'gateway', 'dispatcher'],
+      ['count-report', 'dispatcher', 'dispatcher'],
+      ['count-q', 'dispatcher', 'gateway'],
+      ['count-r', 'gateway', 'dispatcher'],
     ] as [string, LinkRole, LinkRole][])('refuses %s sent by a %s to a %s', (op, from, to) => {
       const msg = VALID.find((v) => v[0] === op)![3];
       expect(parseLinkMsg(msg, from, to)).toEqual({
@@ -178,6 +199,31 @@ describe('parseLinkMsg', () => {
         { op: 'presence-r', rid: 1, states: [{ online: 1, lastSeen: null }] },
         "presence-r: 'states[0].online' must be a boolean",
       ],
+      [
+        'a count item that is not a pair',
+        { op: 'xcount', origin: 'w', items: [['t', 1, 2]] },
+        "xcount: 'items[0]' must be [topic, n]",
+      ],
+      [
+        'a count item with a bad topic',
+        { op: 'xcount', origin: 'w', items: [['a b', 1]] },
+        "xcount: 'items[0][0]' must be 1 to 200 bytes of A-Z a-z 0-9 _ - . : / @",
+      ],
+      [
+        'a negative count',
+        { op: 'xcount', origin: 'w', items: [['t', -1]] },
+        `xcount: 'items[0][1]' must be an integer of 0 to ${MAX_COUNT}`,
+      ],
+      [
+        'a count over MAX_COUNT',
+        { op: 'xcount', origin: 'w', items: [['t', MAX_COUNT + 1]] },
+        `xcount: 'items[0][1]' must be an integer of 0 to ${MAX_COUNT}`,
+      ],
+      [
+        'an xcount without origin',
+        { op: 'xcount', items: [] },
+        "xcount: 'origin' must be a string of 1 to 200 characters",
+      ],
     ])('refuses %s', (_what, msg, why) => {
       expect(bad(msg)).toBe(why);
     });
@@ -192,6 +238,20 @@ describe('parseLinkMsg', () => {
       expect(bad({ op: 'interest', topics: [], on: 'yes' }, 'gateway')).toBe(
         "interest: 'on' must be a boolean",
       );
+    });
+
+    it('refuses count messages from a gateway with a bad field', () => {
+      expect(bad({ op: 'count-q', rid: 1, topic: 't', n: 1.5 }, 'gateway')).toBe(
+        `count-q: 'n' must be an integer of 0 to ${MAX_COUNT}`,
+      );
+      expect(bad({ op: 'count-q', rid: 1, topic: '', n: 1 }, 'gateway')).toMatch(/'topic'/);
+      expect(bad({ op: 'count-report', items: { t: 1 } }, 'gateway')).toBe(
+        "count-report: 'items' must be an array",
+      );
+      expect(bad({ op: 'count-report', items: [['t', '1']] }, 'gateway')).toMatch(
+        /'items\[0\]\[1\]'/,
+      );
+      expect(bad({ op: 'count-r', rid: 1, n: -2 }, 'dispatcher', 'gateway')).toMatch(/'n'/);
     });
 
     it('refuses data the subprotocols cannot carry', () => {

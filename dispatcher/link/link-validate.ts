@@ -14,6 +14,8 @@
  * 4. Strings the node stores or shows are bounded: epochs of events at `MAX_EPOCH`, `fail.msg`
  *    at `MAX_FAIL_MSG`, `xdc.origin` like a handshake's dc name. `since.epoch` is any string: it
  *    is a client's value relayed as it is, and a client must not be able to drop a gateway's link.
+ * 4b. Viewer counts (`count-*`, `counts`, `xcount`) are integers of 0 to `MAX_COUNT`, items are
+ *    `[topic, n]` pairs: a hostile gateway cannot make an owner's sums leave the safe integers.
  * 5. A `null` optional field counts as absent (`reset`, `since`, `rids`, as in `protocol/fields.ts`).
  *
  * The parsed message is a fresh object holding only the fields above, so nothing a peer adds
@@ -29,7 +31,8 @@ import {
   type FieldMap,
   type Since,
 } from '../../protocol';
-import type { ForwardedPublish, LinkMsg, LinkRole } from '../link-messages';
+import { Limits } from '../../server/limits';
+import type { CountItem, ForwardedPublish, LinkMsg, LinkRole } from '../link-messages';
 import type { TopicEvent } from '../types';
 
 /** Entries per array of one link message (items, events, topics, rids, results). */
@@ -38,6 +41,8 @@ export const MAX_LINK_ITEMS = 100_000;
 export const MAX_EPOCH = 64;
 /** Characters of a `fail` message. */
 export const MAX_FAIL_MSG = 1024;
+/** The largest viewer count a message may carry. */
+export const MAX_COUNT = Limits.maxCount;
 /** Characters of a datacenter name, as the handshake bounds it. */
 const MAX_NAME = 200;
 
@@ -46,12 +51,21 @@ type Op = LinkMsg['op'];
 /** Which ops a peer of one role may send to a node of another (`sender` > `receiver`). */
 const MAY_SEND: Record<LinkRole, Record<LinkRole, ReadonlySet<Op>>> = {
   gateway: {
-    dispatcher: new Set<Op>(['interest', 'history', 'pub', 'presence-hb', 'presence-q']),
+    dispatcher: new Set<Op>([
+      'interest',
+      'history',
+      'pub',
+      'presence-hb',
+      'presence-q',
+      'count-report',
+      'count-q',
+    ]),
     gateway: new Set<Op>(),
   },
   dispatcher: {
-    gateway: new Set<Op>(['ev', 'history-r', 'pub-r', 'fail', 'presence-r']),
-    // Same dc: forwards and their answers, relayed reads and heartbeats; other dc: `xdc`.
+    gateway: new Set<Op>(['ev', 'history-r', 'pub-r', 'fail', 'presence-r', 'counts', 'count-r']),
+    // Same dc: forwards and their answers, relayed reads, heartbeats and counts; other dc:
+    // `xdc`, `xcount`.
     dispatcher: new Set<Op>([
       'fwd',
       'fwd-r',
@@ -62,6 +76,7 @@ const MAY_SEND: Record<LinkRole, Record<LinkRole, ReadonlySet<Op>>> = {
       'presence-hb',
       'presence-q',
       'presence-r',
+      'xcount',
     ]),
   },
 };
@@ -80,6 +95,11 @@ const OPS: ReadonlySet<string> = new Set<Op>([
   'presence-hb',
   'presence-q',
   'presence-r',
+  'count-report',
+  'count-q',
+  'count-r',
+  'counts',
+  'xcount',
 ] satisfies Op[]);
 
 export type LinkParse =
@@ -171,6 +191,24 @@ function read(op: Op, m: FieldMap): LinkMsg {
       return { op, rid: uint(m.rid, 'rid'), members: list(m.members, 'members', member) };
     case 'presence-r':
       return { op, rid: uint(m.rid, 'rid'), states: list(m.states, 'states', presenceState) };
+    case 'count-report':
+    case 'counts':
+      return { op, items: list(m.items, 'items', countItem) };
+    case 'count-q':
+      return {
+        op,
+        rid: uint(m.rid, 'rid'),
+        topic: topic(m.topic, 'topic'),
+        n: count(m.n, 'n'),
+      };
+    case 'count-r':
+      return { op, rid: uint(m.rid, 'rid'), n: count(m.n, 'n') };
+    case 'xcount':
+      return {
+        op,
+        origin: text(m.origin, 'origin', MAX_NAME, 1),
+        items: list(m.items, 'items', countItem),
+      };
   }
 }
 
@@ -183,6 +221,19 @@ function optional<T>(v: unknown, field: string, r: Reader<T>): T | undefined {
 function uint(v: unknown, field: string): number {
   if (!isUnsignedSafeInteger(v)) throw new BadField(`'${field}' must be an unsigned safe integer`);
   return v;
+}
+
+/** A viewer count: bounded, so no sum of a cluster's counts leaves the safe integers. */
+function count(v: unknown, field: string): number {
+  if (!isUnsignedSafeInteger(v) || v > MAX_COUNT) {
+    throw new BadField(`'${field}' must be an integer of 0 to ${MAX_COUNT}`);
+  }
+  return v;
+}
+
+function countItem(v: unknown, field: string): CountItem {
+  if (!Array.isArray(v) || v.length !== 2) throw new BadField(`'${field}' must be [topic, n]`);
+  return [topic(v[0], `${field}[0]`), count(v[1], `${field}[1]`)];
 }
 
 function ridOrNull(v: unknown, field: string): number | null {

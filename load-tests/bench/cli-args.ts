@@ -8,6 +8,7 @@ export const SCENARIOS = [
   'idle-memory',
   'cross-node',
   'hostile',
+  'viewer-counts',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 

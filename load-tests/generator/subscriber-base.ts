@@ -25,6 +25,8 @@ export abstract class SubscriberBase {
   readonly client: RawWsClient;
   private pendingAcks: number;
   private upgraded = false;
+  /** Subscribe with `count: true` (troupe only). */
+  protected readonly wantsCount: boolean;
 
   constructor(
     plan: SubscriberPlan,
@@ -40,6 +42,7 @@ export abstract class SubscriberBase {
       acked: false,
     }));
     this.pendingAcks = this.subs.length;
+    this.wantsCount = plan.count === true;
     const settle = settleOnce(done, CONNECT_TIMEOUT_MS);
     stats.connectStarted();
     this.client = new RawWsClient(

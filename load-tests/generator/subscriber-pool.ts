@@ -38,6 +38,8 @@ export interface PoolOptions {
   readonly readyTimeoutMs?: number;
   /** One token per connection, by global index (each sent as `?token=` of its upgrade URL). */
   readonly tokens?: readonly string[];
+  /** troupe: subscribe with `count: true`, so every subscriber also gets the topic's count. */
+  readonly count?: boolean;
 }
 
 interface WorkerState {
@@ -117,6 +119,7 @@ export class SubscriberPool {
         sampleEvery: opts.sampleEvery ?? 64,
         connectConcurrency: opts.connectConcurrency ?? 64,
         ...(opts.tokens === undefined ? {} : { tokens: opts.tokens.slice(first, first + n) }),
+        ...(opts.count === true ? { count: true } : {}),
       };
       first += n;
       // Own execArgv so a profiled coordinator (--cpu-prof) does not profile every worker too;

@@ -22,8 +22,10 @@ export class TroupeSubscriber extends SubscriberBase implements ScanSink {
     const m = message as { op?: unknown; id?: unknown; seq?: unknown };
     switch (m.op) {
       case 'hello':
-        for (const s of this.subs)
-          this.client.send(packr.pack({ op: 'sub', id: s.id, topic: s.topic.name }));
+        for (const s of this.subs) {
+          const sub = { op: 'sub', id: s.id, topic: s.topic.name };
+          this.client.send(packr.pack(this.wantsCount ? { ...sub, count: true } : sub));
+        }
         return;
       case 'ack': {
         const s = this.pendingAck(m.id);

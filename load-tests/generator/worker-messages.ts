@@ -27,6 +27,8 @@ export interface SubscriberPlan {
    * of the upgrade URL; absent: no token.
    */
   readonly tokens?: readonly string[];
+  /** Subscribe with `count: true` (viewer counts, PROTOCOL.md §8). */
+  readonly count?: boolean;
 }
 
 /** The upgrade path of global connection `index`: the plan's path, with its token if it has one. */

@@ -7,6 +7,7 @@ import { hostile } from './hostile';
 import { idleMemory } from './idle-memory';
 import { manyTopics } from './many-topics';
 import type { Scenario } from './scenario';
+import { viewerCounts } from './viewer-counts';
 
 export const SCENARIO_REGISTRY: Record<ScenarioName, Scenario> = {
   'hot-topic': hotTopic,
@@ -16,4 +17,5 @@ export const SCENARIO_REGISTRY: Record<ScenarioName, Scenario> = {
   'idle-memory': idleMemory,
   'cross-node': crossNode,
   hostile,
+  'viewer-counts': viewerCounts,
 };

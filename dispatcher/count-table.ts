@@ -1,0 +1,225 @@
+/**
+ * The owner's viewer counts (PROTOCOL.md §8): per topic, the count each gateway of this
+ * datacenter reported and the sum each other datacenter sent, and what changed since the last
+ * flush. Pure and clock-free: the count owner actor (`count-owner.ts`) flushes it once per
+ * `--count-interval-ms` and passes the flush number as the time, so tests drive it by hand.
+ *
+ *   report(gw, topic, n) ─┐                       ┌─► [topic, total] to every gateway with n > 0
+ *   dcSum(dc, topic, n) ──┼─► dirty topics ─flush─┤   (only when the total changed: conflated)
+ *   dropGateway(gw) ──────┘                       └─► [topic, own dc's sum] for the other dcs
+ *                                                     (when it changed, and all of them on refresh)
+ *
+ * Bounds: an entry exists only while some gateway or datacenter reports the topic above 0, and
+ * each source (a gateway, another datacenter) holds at most `maxTopicsPerSource` topics here: a
+ * hostile gateway reporting millions of topics costs that many entries, no more (the rest is
+ * dropped and counted). Counts are bounded by the link validation (`MAX_COUNT`), so sums stay
+ * safe integers.
+ *
+ * The recipients of a topic's count are the gateways that report it above 0: a gateway has
+ * subscribers of a topic exactly when it has interest in it, so this is the dispatcher's
+ * interest set for the topic, without reading another actor's tables.
+ */
+import type { CountItem } from './link-messages';
+
+interface DcSum {
+  n: number;
+  /** The flush at which it was last sent (refreshes included). */
+  at: number;
+}
+
+interface TopicCounts {
+  /** Per gateway of this datacenter, above 0 only. */
+  readonly gws: Map<string, number>;
+  /** Sum of `gws`. */
+  local: number;
+  /** Other datacenters' sums, above 0 only; made for the first. */
+  dcs: Map<string, DcSum> | undefined;
+  /** Sum of `dcs`. */
+  remote: number;
+  /** The total last sent to gateways (-1: never). */
+  published: number;
+  /** The local sum last sent to the other datacenters. */
+  sentDc: number;
+}
+
+export interface CountFlush {
+  /** Per gateway, the totals that changed for the topics it has subscribers of. */
+  readonly toGateways: Map<string, CountItem[]>;
+  /** This datacenter's sums that changed (every non-zero one on a refresh). */
+  readonly toDcs: CountItem[];
+}
+
+export interface CountTableStats {
+  /** Reports dropped because their source holds `maxTopicsPerSource` topics already. */
+  dropped: number;
+}
+
+export class CountTable {
+  private readonly topics = new Map<string, TopicCounts>();
+  private readonly dirty = new Set<string>();
+  /** Topics held per source (gateway node, or `dc:` + datacenter name). */
+  private readonly perSource = new Map<string, number>();
+  readonly stats: CountTableStats = { dropped: 0 };
+
+  constructor(private readonly maxTopicsPerSource: number) {}
+
+  get size(): number {
+    return this.topics.size;
+  }
+
+  /** Gateways and datacenters holding at least one topic here. */
+  get sources(): number {
+    return this.perSource.size;
+  }
+
+  /** Gateway `gw` has `n` subscribers of `topic` now (0: none). */
+  report(gw: string, topic: string, n: number): void {
+    let t = this.topics.get(topic);
+    const had = t?.gws.get(gw) ?? 0;
+    if (n === had) return;
+    if (had === 0) {
+      if (!this.take(gw)) return;
+      t ??= this.entry(topic);
+    }
+    t = t!;
+    if (n === 0) {
+      t.gws.delete(gw);
+      this.release(gw);
+    } else t.gws.set(gw, n);
+    t.local += n - had;
+    this.dirty.add(topic);
+  }
+
+  /** Datacenter `dc` has `n` subscribers of `topic` (0: none), as of flush `at`. */
+  dcSum(dc: string, topic: string, n: number, at: number): void {
+    let t = this.topics.get(topic);
+    const cur = t?.dcs?.get(dc);
+    const had = cur?.n ?? 0;
+    if (cur !== undefined) cur.at = at;
+    if (n === had) return;
+    const source = `dc:${dc}`;
+    if (had === 0) {
+      if (!this.take(source)) return;
+      t ??= this.entry(topic);
+    }
+    t = t!;
+    if (n === 0) {
+      t.dcs!.delete(dc);
+      this.release(source);
+    } else if (cur !== undefined) cur.n = n;
+    else (t.dcs ??= new Map()).set(dc, { n, at });
+    t.remote += n - had;
+    this.dirty.add(topic);
+  }
+
+  /** Every subscriber of `topic` in the cluster, but those of gateway `gw`. */
+  othersOf(topic: string, gw: string): number {
+    const t = this.topics.get(topic);
+    return t === undefined ? 0 : t.local + t.remote - (t.gws.get(gw) ?? 0);
+  }
+
+  /** A gateway is gone (its link dropped): its counts leave every sum at the next flush. */
+  dropGateway(gw: string): void {
+    if (!this.perSource.has(gw)) return;
+    for (const topic of this.topics.keys()) this.report(gw, topic, 0);
+    this.perSource.delete(gw);
+  }
+
+  /** Lets go of the sums of other datacenters not refreshed since flush `before`. */
+  expireDcs(before: number): void {
+    for (const [topic, t] of this.topics) {
+      if (t.dcs === undefined) continue;
+      for (const [dc, s] of t.dcs) if (s.at < before) this.dcSum(dc, topic, 0, s.at);
+    }
+  }
+
+  /** Ownership moved: forget the topics this owner no longer owns (their gateways re-report). */
+  retain(owns: (topic: string) => boolean): void {
+    for (const [topic, t] of this.topics) {
+      if (owns(topic)) continue;
+      for (const gw of t.gws.keys()) this.release(gw);
+      if (t.dcs !== undefined) for (const dc of t.dcs.keys()) this.release(`dc:${dc}`);
+      this.topics.delete(topic);
+      this.dirty.delete(topic);
+    }
+  }
+
+  /**
+   * What to send now: each changed total once to the topic's gateways, and this datacenter's
+   * changed sums (all of them above 0 when `refresh`). Entries nobody reports any more go.
+   */
+  flush(refresh: boolean): CountFlush {
+    const toGateways = new Map<string, CountItem[]>();
+    const toDcs: CountItem[] = [];
+    /** On a refresh, the topics whose sum went out already in this flush. */
+    const sent = refresh ? new Set<string>() : undefined;
+    for (const topic of this.dirty) {
+      const t = this.topics.get(topic);
+      if (t === undefined) continue;
+      const total = t.local + t.remote;
+      if (total !== t.published) {
+        t.published = total;
+        for (const gw of t.gws.keys()) {
+          const list = toGateways.get(gw);
+          if (list === undefined) toGateways.set(gw, [[topic, total]]);
+          else list.push([topic, total]);
+        }
+      }
+      if (t.local !== t.sentDc) {
+        t.sentDc = t.local;
+        toDcs.push([topic, t.local]);
+        sent?.add(topic);
+      }
+      if (t.gws.size === 0 && t.remote === 0) this.topics.delete(topic);
+    }
+    if (refresh) {
+      for (const [topic, t] of this.topics) {
+        if (t.local > 0 && !sent!.has(topic)) toDcs.push([topic, t.local]);
+      }
+    }
+    this.dirty.clear();
+    return { toGateways, toDcs };
+  }
+
+  /** Per-topic view for `inspect` (at most `limit` topics). */
+  snapshot(limit: number): Record<string, { total: number; gateways: number; dcs: number }> {
+    const out: Record<string, { total: number; gateways: number; dcs: number }> = {};
+    let i = 0;
+    for (const [topic, t] of this.topics) {
+      if (i++ >= limit) break;
+      out[topic] = { total: t.local + t.remote, gateways: t.gws.size, dcs: t.dcs?.size ?? 0 };
+    }
+    return out;
+  }
+
+  private entry(topic: string): TopicCounts {
+    const t: TopicCounts = {
+      gws: new Map(),
+      local: 0,
+      dcs: undefined,
+      remote: 0,
+      published: -1,
+      sentDc: 0,
+    };
+    this.topics.set(topic, t);
+    return t;
+  }
+
+  /** One more topic for `source`, unless it holds its share already. */
+  private take(source: string): boolean {
+    const held = this.perSource.get(source) ?? 0;
+    if (held >= this.maxTopicsPerSource) {
+      this.stats.dropped++;
+      return false;
+    }
+    this.perSource.set(source, held + 1);
+    return true;
+  }
+
+  private release(source: string): void {
+    const held = this.perSource.get(source);
+    if (held === undefined) return;
+    if (held <= 1) this.perSource.delete(source);
+    else this.perSource.set(source, held - 1);
+  }
+}
