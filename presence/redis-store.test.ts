@@ -90,6 +90,7 @@ describe('RedisStore', () => {
       expect(ttl).toBeGreaterThan(4_000);
       expect(ttl).toBeLessThanOrEqual(5_000);
       expect(await r.pttl('troupe:lastseen:ann@x')).toBeGreaterThan(59_000);
+      expect(String(await r.client('LIST'))).toContain('name=troupe-presence');
     });
 
     it('keeps stores with different key prefixes apart on one Redis', async () => {
