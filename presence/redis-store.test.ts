@@ -70,7 +70,7 @@ beforeEach(() => {
 afterEach(async () => {
   for (const s of servers) s.resume();
   await Promise.all(stores.splice(0).map((s) => s.close()));
-  raw.splice(0).forEach((r) => r.disconnect());
+  await Promise.all(raw.splice(0).map((r) => r.quit()));
   await Promise.all(servers.splice(0).map((s) => s.stop()));
   process.off('unhandledRejection', onUnhandled);
   process.off('uncaughtException', onUnhandled);
@@ -90,6 +90,7 @@ describe('RedisStore', () => {
       expect(ttl).toBeGreaterThan(4_000);
       expect(ttl).toBeLessThanOrEqual(5_000);
       expect(await r.pttl('troupe:lastseen:ann@x')).toBeGreaterThan(59_000);
+      expect(String(await r.client('LIST'))).toContain('name=troupe-presence');
     });
 
     it('keeps stores with different key prefixes apart on one Redis', async () => {
@@ -197,7 +198,7 @@ describe('RedisStore', () => {
       await new Promise((r) => setTimeout(r, 500)); // several refused attempts
       expect(transitions).toEqual([[false, expect.stringContaining('ECONNREFUSED')]]);
       await expect(store.read(['ann'], 1)).rejects.toThrow(/redis unavailable: .*ECONNREFUSED/);
-      servers.push(await startRedisServer(port));
+      servers.push(await startRedisServer({ port }));
       await eventually(() => store.available, 5000, 'store connected');
       expect(transitions.map(([up]) => up)).toEqual([false, true]);
       expect(await store.touch(['ann'], 5_000, 1)).toEqual([false]);

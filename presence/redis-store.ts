@@ -93,6 +93,8 @@ export class RedisStore implements PresenceStore {
       disconnectTimeout: 0,
       retryStrategy: (attempt) => Math.min(base * 2 ** Math.min(attempt - 1, 16), cap),
       lazyConnect: false,
+      // Shown by CLIENT LIST, so an operator can tell troupe's connections apart.
+      connectionName: 'troupe-presence',
     });
     // Every event is listened to: an 'error' without a listener would only be printed, and a
     // reconnect loop would print one per attempt.

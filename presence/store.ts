@@ -11,7 +11,10 @@
  * default, held by the dispatcher that owns the member's presence topic) and Redis (every
  * dispatcher shares the entries, so any of them can process any heartbeat and the entries
  * outlive a dispatcher). A store never throws synchronously: a failure is a rejected promise
- * with `StoreUnavailableError`, and the caller degrades to "presence unknown".
+ * with `StoreUnavailableError`, and the caller degrades to "presence unknown" (arguments no
+ * heartbeat could carry, a `ttlMs` that is not a positive integer or a `now` that is not ms
+ * since the epoch, reject with a RangeError instead). docs/presence-store.md has the keys,
+ * bounds and outage behaviour of each store.
  *
  * Besides the live entry (TTL d + ε), a store keeps each member's last `lastSeen` for
  * `retentionMs` after it goes offline, so a `sub` to an offline member's presence topic can
@@ -33,7 +36,8 @@ export interface PresenceStore {
    * Writes (or refreshes) each member's entry with `lastSeen = now` and a TTL of `ttlMs`.
    * Answers, in the order of `members`, whether an unexpired entry existed before this call
    * (true: the member was already online). Atomic per member: of two concurrent touches of an
-   * offline member, exactly one answers false.
+   * offline member, exactly one answers false. The memory store expires entries by `now`; Redis
+   * by its own clock (`now` is then only the lastSeen written).
    */
   touch(members: readonly string[], ttlMs: number, now: number): Promise<boolean[]>;
   /** Each member's state, in the order of `members` (a member never seen: OFFLINE_UNKNOWN). */

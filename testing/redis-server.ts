@@ -20,7 +20,7 @@ export interface RedisServer {
   readonly url: string;
   /** SIGKILL, as a crash: clients see their connection drop and reconnects refused. */
   kill(): Promise<void>;
-  /** Starts it again on the same port (empty: persistence is off) and waits for PING. */
+  /** Starts it again on the same port (empty: persistence is off) and waits until it answers. */
   restart(): Promise<void>;
   /** SIGSTOP: connections stay open and commands get no answer. */
   pause(): void;
@@ -37,9 +37,17 @@ const SETPRIV = '/usr/bin/setpriv';
 const live = new Set<ChildProcess>();
 let exitHookSet = false;
 
-/** Starts one on `port`, or on a free port when none is given. */
-export async function startRedisServer(port?: number): Promise<RedisServer> {
-  const bin = findRedisServer();
+export interface RedisServerOptions {
+  /** The port to bind (an outage test restarting a store's server); a free one by default. */
+  port?: number;
+  /** The redis-server binary; found on PATH (or /usr/bin) by default. */
+  bin?: string;
+}
+
+export async function startRedisServer(opts: RedisServerOptions = {}): Promise<RedisServer> {
+  const { port } = opts;
+  const bin = opts.bin ?? findRedisServer();
+  if (!canExecute(bin)) throw missing(bin);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'troupe-redis-'));
   let lastError: unknown;
   // A port free a moment ago may be taken before redis binds it: then another one is tried.
@@ -95,9 +103,13 @@ function findRedisServer(): string {
       // not here
     }
   }
-  throw new Error(
-    'redis-server is not installed (Debian package redis-server): the Redis store tests need ' +
-      'it. .ci/run installs it; locally run: sudo apt-get install -y redis-server',
+  throw missing('redis-server');
+}
+
+function missing(bin: string): Error {
+  return new Error(
+    `${bin} is not installed (Debian package redis-server): the Redis store tests need it. ` +
+      '.ci/run installs it; locally run: sudo apt-get install -y redis-server',
   );
 }
 
@@ -138,7 +150,7 @@ async function launch(bin: string, dir: string, port: number): Promise<ChildProc
     );
   });
   try {
-    await Promise.race([waitForPong(port), exited]);
+    await Promise.race([waitForOwnServer(port, proc), exited]);
   } catch (err) {
     await killProcess(proc);
     throw err;
@@ -175,26 +187,35 @@ function killProcess(proc: ChildProcess): Promise<void> {
   });
 }
 
-/** Polls PING over a raw socket until `+PONG` comes back. */
-async function waitForPong(port: number): Promise<void> {
+/**
+ * Polls `INFO server` over a raw socket until the redis-server answering is `proc`: a PING could
+ * be answered by another server already on the port while this one is failing to bind it.
+ */
+async function waitForOwnServer(port: number, proc: ChildProcess): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (await ping(port)) return;
+  while (Date.now() < deadline && proc.exitCode === null && proc.signalCode === null) {
+    if ((await serverPid(port)) === proc.pid) return;
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms`);
+  throw new Error(`redis-server on port ${port} did not answer within ${READY_TIMEOUT_MS} ms`);
 }
 
-function ping(port: number): Promise<boolean> {
+function serverPid(port: number): Promise<number | null> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
-    const done = (ok: boolean): void => {
+    let reply = '';
+    const done = (pid: number | null): void => {
       s.destroy();
-      resolve(ok);
+      resolve(pid);
     };
-    s.setTimeout(500, () => done(false));
-    s.once('error', () => done(false));
-    s.once('connect', () => s.write('PING\r\n'));
-    s.once('data', (b) => done(b.toString().startsWith('+PONG')));
+    s.setTimeout(500, () => done(null));
+    s.once('error', () => done(null));
+    s.once('connect', () => s.write('INFO server\r\n'));
+    s.on('data', (b: Buffer) => {
+      reply += b.toString();
+      const m = /\r\nprocess_id:(\d+)\r\n/.exec(reply);
+      if (m !== null) done(Number(m[1]));
+      else if (reply.startsWith('-') || reply.length > 64 * 1024) done(null);
+    });
   });
 }
