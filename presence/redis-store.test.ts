@@ -105,6 +105,23 @@ describe('RedisStore', () => {
     });
   });
 
+  describe('#liveEntries', () => {
+    it('lists live entries of its own prefix only, up to the limit, with their lastSeen', async () => {
+      const srv = await server();
+      const store = await ready(srv.url, { keyPrefix: 'p[1]*:', chunkMembers: 7 });
+      const other = await ready(srv.url, { keyPrefix: 'p1x:' });
+      const members = Array.from({ length: 30 }, (_, i) => `m${i}`);
+      await store.touch(members, 5_000, 1_700_000_000_000);
+      await other.touch(['stranger'], 5_000, 5);
+      await store.touch(['gone'], 50, 1_700_000_000_000);
+      await new Promise((r) => setTimeout(r, 120));
+      const all = await store.liveEntries(1000);
+      expect(all.map((e) => e.member).sort()).toEqual([...members].sort());
+      expect(new Set(all.map((e) => e.lastSeen))).toEqual(new Set([1_700_000_000_000]));
+      expect(await store.liveEntries(10)).toHaveLength(10);
+    });
+  });
+
   describe('pipelining', () => {
     it('sends one pipeline per call, and one per chunkMembers for a larger one', async () => {
       const srv = await server();

@@ -162,6 +162,8 @@ export class RedisStore implements PresenceStore {
   async liveEntries(limit: number): Promise<{ member: string; lastSeen: number }[]> {
     if (this.state !== 'ready') throw new StoreUnavailableError(`${this.kind} store unavailable`);
     const head = this.prefix + 'presence:';
+    // A prefix is a literal: its glob characters are escaped so `p*:` never matches `px:`.
+    const pattern = `${head.replace(/[*?[\]\\]/g, '\\$&')}*`;
     const out: { member: string; lastSeen: number }[] = [];
     let cursor = '0';
     try {
@@ -169,7 +171,7 @@ export class RedisStore implements PresenceStore {
         const [next, keys] = await this.redis.scan(
           cursor,
           'MATCH',
-          `${head}*`,
+          pattern,
           'COUNT',
           this.chunk,
         );
