@@ -423,6 +423,30 @@ describe('clusterRouterBehavior', () => {
       expect(briefEvents(answer.events)).toEqual([`${mine}#2=y`, `${mine}#3=z`]);
     });
 
+    it('answers a read with last from the local dispatcher, the latest N events', async () => {
+      const h = start();
+      const g = up(h, new FakeEndpoint('g1', 'gateway'));
+      const mine = topicOwnedBy(SELF, [SELF]);
+      await publish(
+        h,
+        [1, 2, 3, 4].map((n) => ({ topic: mine, data: n })),
+      ).result;
+      recv(h, g, { op: 'history', rid: 42, topic: mine, last: 2 });
+      await eventually(() => g.of('history-r').length === 1);
+      const answer = g.of('history-r')[0]!;
+      expect(answer).toMatchObject({ rid: 42, seq: 4, recovered: true });
+      expect(briefEvents(answer.events)).toEqual([`${mine}#3=3`, `${mine}#4=4`]);
+    });
+
+    it("relays last with a read of another owner's topic", async () => {
+      const h = start();
+      const peer = up(h, new FakeEndpoint(PEER, 'dispatcher'));
+      const g = up(h, new FakeEndpoint('g1', 'gateway'));
+      recv(h, g, { op: 'history', rid: 5, topic: topicOwnedBy(PEER, both), last: 7 });
+      await eventually(() => peer.of('history').length === 1);
+      expect(peer.of('history')[0]).toMatchObject({ topic: topicOwnedBy(PEER, both), last: 7 });
+    });
+
     it("relays a gateway's read of another owner's topic to that owner and relays the answer back", async () => {
       const h = start();
       const peer = up(h, new FakeEndpoint(PEER, 'dispatcher'));

@@ -315,6 +315,7 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
           type: 'history',
           topic: msg.topic,
           since: msg.since,
+          last: msg.last,
           reply: (a) => ep.send({ op: 'history-r', rid, ...a, events: [...a.events] }),
         });
         return;

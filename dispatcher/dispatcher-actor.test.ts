@@ -50,9 +50,10 @@ function history(
   ref: ActorRef<DispatcherMsg>,
   topic: string,
   since?: Since,
+  last?: number,
 ): Promise<HistoryAnswer> {
   return new Promise((resolve, reject) => {
-    if (!ref.tell({ type: 'history', topic, since, reply: resolve }))
+    if (!ref.tell({ type: 'history', topic, since, last, reply: resolve }))
       reject(new Error('tell refused'));
   });
 }
@@ -265,6 +266,47 @@ describe('dispatcherBehavior', () => {
       const h = await history(ref, 'a', { epoch: `x${rs[0]!.epoch}`, seq: 0 });
       expect(h.recovered).toBe(false);
       expect(h.events).toEqual([]);
+    });
+  });
+
+  describe('#history (last)', () => {
+    it('answers the latest N held events, recovered true', async () => {
+      const { ref } = start();
+      const rs = await publish(
+        ref,
+        [1, 2, 3, 4, 5].map((n) => pub('a', n)),
+      );
+      const h = await history(ref, 'a', undefined, 3);
+      expect(h).toMatchObject({ epoch: rs[0]!.epoch, seq: 5, recovered: true });
+      expect(brief(h.events)).toEqual(['a#3=3', 'a#4=4', 'a#5=5']);
+    });
+
+    it('lets since win where both are given', async () => {
+      const { ref } = start();
+      const rs = await publish(
+        ref,
+        [1, 2, 3, 4, 5].map((n) => pub('a', n)),
+      );
+      const h = await history(ref, 'a', { epoch: rs[0]!.epoch, seq: 4 }, 3);
+      expect(brief(h.events)).toEqual(['a#5=5']);
+    });
+
+    it('answers no event and recovered true for a topic never published to', async () => {
+      const { ref } = start();
+      const h = await history(ref, 'never', undefined, 5);
+      expect(h).toMatchObject({ seq: 0, recovered: true, events: [] });
+      const [r] = await publish(ref, [pub('never', 1)]);
+      expect(r!.epoch).toBe(h.epoch);
+    });
+
+    it('answers recovered false from a position whose events are no longer held', async () => {
+      const { ref } = start({ capacity: 0 });
+      await publish(ref, [pub('a', 1), pub('a', 2)]);
+      expect(await history(ref, 'a', undefined, 5)).toMatchObject({
+        seq: 2,
+        recovered: false,
+        events: [],
+      });
     });
   });
 

@@ -37,7 +37,7 @@ import type { Since } from '../protocol';
 import { eventBytes, HistoryBudget, newHistoryStats, type HistoryStats } from './history-budget';
 import { membersOf, SetMap } from './one-or-many';
 import type { PublishItem, PublishRequest } from './publish-request';
-import { newEpoch, TopicLog, type TopicLogLimits } from './topic-log';
+import { lastRecovered, newEpoch, TopicLog, type TopicLogLimits } from './topic-log';
 import type { HistoryAnswer, PublishResult, TopicEvent } from './types';
 
 export type GatewaySink = (events: readonly TopicEvent[]) => void;
@@ -47,7 +47,14 @@ export type DispatcherMsg =
   | { type: 'attach'; gateway: string; sink: GatewaySink }
   | { type: 'detach'; gateway: string }
   | { type: 'interest'; gateway: string; topic: string; on: boolean }
-  | { type: 'history'; topic: string; since: Since | undefined; reply: (a: HistoryAnswer) => void }
+  | {
+      type: 'history';
+      topic: string;
+      since: Since | undefined;
+      /** Without `since`: the latest `last` held events (PROTOCOL.md §12). */
+      last?: number;
+      reply: (a: HistoryAnswer) => void;
+    }
   | { type: 'sweep' }
   /** Ownership moved: forget the logs of topics this dispatcher no longer owns, so a topic
    *  that comes back later starts a new epoch instead of resuming a stale seq space. */
@@ -169,10 +176,15 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
     return log;
   };
 
-  const read = (topic: string, since: Since | undefined, now: number): HistoryAnswer => {
+  const read = (
+    topic: string,
+    since: Since | undefined,
+    last: number | undefined,
+    now: number,
+  ): HistoryAnswer => {
     const log = logs.get(topic);
     if (log !== undefined) {
-      const answer = log.read(since, now);
+      const answer = log.read(since, now, last);
       if (log.held === 0) forgetIfIdle(topic, now);
       return answer;
     }
@@ -181,8 +193,12 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
       positions.set(topic, (pos = { epoch: newEpoch(), seq: 0, idleSince: undefined }));
       if (!interest.has(topic)) markIdle(topic, pos, now);
     }
-    // Nothing is held: only a client that saw the last seq has missed nothing.
-    const recovered = since !== undefined && since.epoch === pos.epoch && since.seq === pos.seq;
+    // Nothing is held: only a client that saw the last seq has missed nothing, and a `last`
+    // read only where nothing was stamped in this epoch.
+    const recovered =
+      since !== undefined
+        ? since.epoch === pos.epoch && since.seq === pos.seq
+        : last !== undefined && lastRecovered(0, last, pos.seq);
     return { epoch: pos.epoch, seq: pos.seq, recovered, events: [] };
   };
 
@@ -293,7 +309,7 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
           setInterest(msg.gateway, msg.topic, msg.on);
           return;
         case 'history':
-          msg.reply(read(msg.topic, msg.since, nowMs()));
+          msg.reply(read(msg.topic, msg.since, msg.last, nowMs()));
           return;
         case 'sweep':
           sweep();

@@ -28,7 +28,8 @@ export interface ForwardedPublish {
 export type LinkMsg =
   // gateway -> dispatcher: per-node interest; `reset` replaces the whole set (sent on link up)
   | { op: 'interest'; topics: string[]; on: boolean; reset?: boolean }
-  | { op: 'history'; rid: number; topic: string; since?: Since }
+  // `last` (1..MAX_LAST): without `since`, the latest `last` held events (PROTOCOL.md §12)
+  | { op: 'history'; rid: number; topic: string; since?: Since; last?: number }
   | {
       op: 'history-r';
       rid: number;

@@ -1,4 +1,10 @@
-import { newEpoch, TopicLog, type HistoryLedger, type TopicLogLimits } from './topic-log';
+import {
+  lastRecovered,
+  newEpoch,
+  TopicLog,
+  type HistoryLedger,
+  type TopicLogLimits,
+} from './topic-log';
 
 const TOPIC = 'room:1';
 const ROOMY: TopicLogLimits = { capacity: 100, ttlMs: 60_000 };
@@ -205,6 +211,84 @@ describe('TopicLog', () => {
       expect(log.held).toBe(1);
       log.read(undefined, 500);
       expect(log.held).toBe(0);
+    });
+  });
+
+  describe('#read (last)', () => {
+    it('returns the latest N held events, oldest first, and recovered true', () => {
+      const log = logWith(20);
+      const r = log.read(undefined, 0, 5);
+      expect(seqs(r.events)).toEqual([16, 17, 18, 19, 20]);
+      expect(r.events.map((e) => e.data)).toEqual([16, 17, 18, 19, 20]);
+      expect(r).toMatchObject({ epoch: log.epoch, seq: 20, recovered: true });
+    });
+
+    it('returns every event and recovered true when fewer than N were stamped', () => {
+      const r = logWith(20).read(undefined, 0, 1000);
+      expect(seqs(r.events)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(r.recovered).toBe(true);
+    });
+
+    it('returns no event and recovered true on a topic with no publish yet', () => {
+      const log = new TopicLog(TOPIC, ROOMY, 0, 'ep');
+      expect(log.read(undefined, 0, 5)).toEqual({
+        epoch: 'ep',
+        seq: 0,
+        recovered: true,
+        events: [],
+      });
+    });
+
+    it('returns what is held and recovered false when the capacity let some of the N go', () => {
+      const r = logWith(10, { capacity: 3, ttlMs: 60_000 }).read(undefined, 0, 5);
+      expect(seqs(r.events)).toEqual([8, 9, 10]);
+      expect(r.recovered).toBe(false);
+    });
+
+    it('returns recovered true when the capacity let go only events older than the N', () => {
+      const r = logWith(10, { capacity: 3, ttlMs: 60_000 }).read(undefined, 0, 3);
+      expect(seqs(r.events)).toEqual([8, 9, 10]);
+      expect(r.recovered).toBe(true);
+    });
+
+    it('leaves out expired events (recovered false)', () => {
+      const log = new TopicLog(TOPIC, { capacity: 10, ttlMs: 100 }, 0);
+      log.append('a', 0);
+      log.append('b', 80);
+      const r = log.read(undefined, 150, 2);
+      expect(r.events.map((e) => e.data)).toEqual(['b']);
+      expect(r.recovered).toBe(false);
+    });
+
+    it('reads the latest N across a ring wrapped around', () => {
+      const log = logWith(7, { capacity: 4, ttlMs: 60_000 });
+      expect(seqs(log.read(undefined, 0, 3).events)).toEqual([5, 6, 7]);
+      expect(seqs(log.read(undefined, 0, 4).events)).toEqual([4, 5, 6, 7]);
+    });
+
+    it('lets since win where both are given', () => {
+      const log = logWith(10);
+      const r = log.read({ epoch: log.epoch, seq: 8 }, 0, 5);
+      expect(seqs(r.events)).toEqual([9, 10]);
+      expect(r.recovered).toBe(true);
+    });
+
+    it('counts the events of a log made again from a position as not held (recovered false)', () => {
+      const log = new TopicLog(TOPIC, ROOMY, 0, 'ep', undefined, 10);
+      log.append('x', 0);
+      const r = log.read(undefined, 0, 5);
+      expect(seqs(r.events)).toEqual([11]);
+      expect(r.recovered).toBe(false);
+    });
+  });
+
+  describe('lastRecovered', () => {
+    it('is true exactly when the replay holds min(N, seq) events', () => {
+      expect(lastRecovered(5, 5, 20)).toBe(true);
+      expect(lastRecovered(4, 5, 20)).toBe(false);
+      expect(lastRecovered(3, 5, 3)).toBe(true);
+      expect(lastRecovered(0, 5, 0)).toBe(true);
+      expect(lastRecovered(0, 5, 1)).toBe(false);
     });
   });
 

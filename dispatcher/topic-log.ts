@@ -39,6 +39,15 @@ export interface HistoryLedger {
 const NO_LEDGER: HistoryLedger = { held: () => undefined, released: () => undefined };
 const FIRST_SLOTS = 4;
 
+/**
+ * `recovered` of a `last: N` read: true when the replay is the whole of the epoch's latest N
+ * events (all of them where fewer than N were stamped, none where none was), false when some of
+ * them were no longer held (count, age or the node's byte cap let them go).
+ */
+export function lastRecovered(replayed: number, last: number, seq: number): boolean {
+  return replayed === Math.min(last, seq);
+}
+
 export function newEpoch(): string {
   return randomBytes(6).toString('base64url');
 }
@@ -108,11 +117,18 @@ export class TopicLog {
     return ev;
   }
 
-  /** Answer a `sub`: the current position, and with `since` what the client missed. */
-  read(since: Since | undefined, now: number): HistoryAnswer {
+  /**
+   * Answer a `sub`: the current position, and with `since` what the client missed; without
+   * `since`, with `last`, the latest `last` held events (PROTOCOL.md §12; `since` wins).
+   */
+  read(since: Since | undefined, now: number, last?: number): HistoryAnswer {
     this.expire(now);
     const base = { epoch: this.epoch, seq: this.seq };
-    if (since === undefined) return { ...base, recovered: false, events: [] };
+    if (since === undefined) {
+      if (last === undefined) return { ...base, recovered: false, events: [] };
+      const events = this.latest(last);
+      return { ...base, recovered: lastRecovered(events.length, last, this.seq), events };
+    }
     // Another life of the topic (or a seq from the future): the client's position means nothing here.
     if (since.epoch !== this.epoch || since.seq > this.seq) {
       return { ...base, recovered: false, events: [] };
@@ -150,6 +166,16 @@ export class TopicLog {
     const before = this.size;
     while (this.size > 0 && this.ring[this.head]!.t0 < oldest) this.dropOldest();
     return this.size !== before;
+  }
+
+  /** The newest `n` held events, oldest first: held events are one run, so no scan is needed. */
+  private latest(n: number): TopicEvent[] {
+    const k = Math.min(n, this.size);
+    const out = new Array<TopicEvent>(k);
+    const cap = this.ring.length;
+    const start = this.head + this.size - k;
+    for (let i = 0; i < k; i++) out[i] = this.ring[(start + i) % cap]!;
+    return out;
   }
 
   private after(seq: number): TopicEvent[] {

@@ -19,14 +19,20 @@ export interface TopicEvent {
 /** One topic's viewer count, `[topic, n]` (PROTOCOL.md §8; count-table.ts). */
 export type CountItem = [topic: string, n: number];
 
-/** What `sub` with or without `since` needs from the topic's history. */
+/** What `sub` with or without `since` (or `last`) needs from the topic's history. */
 export interface HistoryAnswer {
   readonly epoch: string;
   /** The latest seq stamped for the topic (0 when nothing was published yet). */
   readonly seq: number;
-  /** True when `since` was given and every event after it is in `events`. */
+  /**
+   * With `since`: every event after it is in `events`. With `last` (no `since`): `events` is
+   * the whole of the epoch's latest `last` events (`lastRecovered`). Otherwise false.
+   */
   readonly recovered: boolean;
-  /** Events after `since.seq`, oldest first (empty without `since`). */
+  /**
+   * Events after `since.seq`, or without `since` the latest `last` held, oldest first (empty
+   * with neither).
+   */
   readonly events: readonly TopicEvent[];
 }
 

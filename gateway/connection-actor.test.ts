@@ -4,6 +4,7 @@ import { seconds, sign } from '../testing/auth-keys';
 import { msgpackCodec } from '../protocol';
 import { packMsgpack } from '../protocol/msgpack';
 import { ConnectionActor, type ConnectionLimits } from './connection-actor';
+import { EventBatch } from './event-batch';
 import { newGatewayStats, type GatewayStats } from './gateway-stats';
 import type { ConnMsg, RouterMsg } from './messages';
 import { NullConn, stubDispatcher } from '../testing/doubles';
@@ -148,6 +149,48 @@ describe('ConnectionActor', () => {
       await eventually(() => other.closed !== undefined);
       expect(other.closed).toEqual({ code: 4008, reason: 'slow consumer' });
       expect(stats.drops['mailbox_overflow']).toBeGreaterThan(0);
+    });
+  });
+
+  describe('#subscribe (last)', () => {
+    const held = Array.from({ length: 250 }, (_, i) => ({
+      topic: 't',
+      seq: i + 1,
+      epoch: 'E',
+      data: i + 1,
+      t0: 0,
+    }));
+
+    it('passes last to the history read, acks, replays in chunks, then only newer live events', async () => {
+      const asked: unknown[][] = [];
+      const dispatcher = {
+        ...stubDispatcher,
+        history: (...args: unknown[]) => {
+          asked.push(args);
+          return Promise.resolve({ epoch: 'E', seq: 250, recovered: true, events: held });
+        },
+      };
+      const socket = new FakeConn();
+      let frames = 0;
+      const send = socket.send.bind(socket);
+      socket.send = (data) => (frames++, send(data));
+      const env = { node: 'n1', router, dispatcher, limits, stats };
+      const a = system.spawn<ConnMsg>('conn-last', () => {
+        return new ConnectionActor(env, 'l', socket, msgpackCodec);
+      });
+      a.tell(frame({ op: 'sub', id: 1, topic: 't', last: 250 }));
+      await eventually(() => socket.sent.length === 252);
+      expect(asked).toEqual([['t', undefined, 250]]);
+      expect(socket.sent[1]).toEqual({ op: 'ack', id: 1, epoch: 'E', seq: 250, recovered: true });
+      expect(socket.sent.slice(2).map((m) => m['seq'])).toEqual(held.map((e) => e.seq));
+      // hello, ack, then 250 events in frames of REPLAY_CHUNK (100): 100 + 100 + 50.
+      expect(frames).toBe(5);
+      const live = [249, 250, 251].map((seq) => ({ ...held[0]!, seq, data: seq }));
+      const batch = new EventBatch('t', 'E', live);
+      batch.expect(1);
+      a.tell({ type: 'event', batch });
+      await eventually(() => socket.sent.length === 253);
+      expect(socket.sent[252]).toMatchObject({ op: 'ev', seq: 251, data: 251 });
     });
   });
 

@@ -349,7 +349,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       // The count is asked after the router counted this subscriber, so it includes it.
       const [h, count] = await withTimeout(
         Promise.all([
-          env.dispatcher.history(m.topic, m.since),
+          env.dispatcher.history(m.topic, m.since, m.last),
           m.count === true ? env.counts?.total(m.topic) : undefined,
         ]),
         limits.requestTimeoutMs,

@@ -27,6 +27,7 @@ export type {
 export { parseClientMessage } from './validate';
 export { isFieldMap, isUnsignedSafeInteger, type FieldMap } from './fields';
 export { checkPayload, MAX_DATA_DEPTH, payloadBytes } from './payload';
+export { badLast, isHistoryLast, MAX_LAST } from './history-last';
 export type { PayloadCheck } from './payload';
 export type { Parsed } from './validate';
 export {

@@ -33,8 +33,18 @@ export type ServerOp = (typeof ServerOp)[keyof typeof ServerOp];
 /** Where a resuming subscriber left off: the last `epoch`/`seq` it saw on the topic. */
 export type Since = { epoch: string; seq: number };
 
-/** `count`: also deliver the topic's viewer count (PROTOCOL.md §8); absent leaves it as it was. */
-export type SubMessage = { op: 'sub'; id: number; topic: string; since?: Since; count?: boolean };
+/**
+ * `count`: also deliver the topic's viewer count (PROTOCOL.md §8); absent leaves it as it was.
+ * `last`: replay the latest N held events after the ack (§12); `since` wins where both are given.
+ */
+export type SubMessage = {
+  op: 'sub';
+  id: number;
+  topic: string;
+  since?: Since;
+  count?: boolean;
+  last?: number;
+};
 export type UnsubMessage = { op: 'unsub'; id: number; topic: string };
 export type PubMessage = { op: 'pub'; id: number; topic: string; data: unknown };
 export type PingMessage = { op: 'ping'; id?: number };

@@ -171,6 +171,35 @@ describe('parseClientMessage', () => {
       },
     );
 
+    it.each([[1], [5], [1000]])('parses a sub with last %p', (last) => {
+      expect(parseClientMessage({ op: 'sub', id: 1, topic: 't', last })).toEqual({
+        ok: true,
+        msg: { op: 'sub', id: 1, topic: 't', last },
+      });
+    });
+
+    it('keeps both last and since (the connection lets since win)', () => {
+      const since = { epoch: 'e', seq: 2 };
+      expect(parseClientMessage({ op: 'sub', id: 1, topic: 't', last: 3, since })).toEqual({
+        ok: true,
+        msg: { op: 'sub', id: 1, topic: 't', last: 3, since },
+      });
+    });
+
+    it('treats a null last as absent', () => {
+      const res = parseClientMessage({ op: 'sub', id: 1, topic: 't', last: null });
+      expect(res).toEqual({ ok: true, msg: { op: 'sub', id: 1, topic: 't' } });
+    });
+
+    it.each([[0], [-1], [1001], [1.5], ['5'], [true], [{}], [[5]], [NaN], [Infinity], [2 ** 53]])(
+      'answers 400 naming last when it is %p',
+      (last) => {
+        expect(parseClientMessage({ op: 'sub', id: 9, topic: 't', last })).toEqual(
+          bad("field 'last' must be an integer of 1 to 1000", 9),
+        );
+      },
+    );
+
     it('treats a null since as absent', () => {
       const res = parseClientMessage({ op: 'sub', id: 1, topic: 't', since: null });
       expect(res).toEqual({ ok: true, msg: { op: 'sub', id: 1, topic: 't' } });

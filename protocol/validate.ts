@@ -11,6 +11,7 @@
  * 5. `topic` (sub, unsub, pub) is a valid topic (`topic.ts`); the error names the field.
  * 6. `since` (sub, optional) is a map `{epoch: string, seq: unsigned safe integer}`.
  * 6b. `count` (sub, optional) is a boolean: `true` asks for the topic's viewer count (§8).
+ * 6c. `last` (sub, optional) is an integer of 1 to 1000: the latest events to replay (§12).
  * 7. `token` (auth, refresh; both require `id`) is a non-empty string; what it holds is the
  *    verifier's business, not the codec's.
  * 8. `data` (pub) must be present, `null` included. `undefined` (msgpack fixext 0, which msgpackr
@@ -35,6 +36,7 @@ import {
   topicProblem,
 } from './fields';
 import type { ClientMessage, Since, SubMessage } from './messages';
+import { badLast, isHistoryLast } from './history-last';
 import { checkPayload } from './payload';
 import { isValidTopic } from './topic';
 
@@ -87,6 +89,11 @@ function parseTopicOp(
   }
   const msg: SubMessage = { op, id, topic: t };
   if (typeof count === 'boolean') msg.count = count;
+  const last = raw.last;
+  if (last !== undefined && last !== null) {
+    if (!isHistoryLast(last)) return badRequest(badLast('last'), id);
+    msg.last = last;
+  }
   const since = raw.since;
   if (since === undefined || since === null) return { ok: true, msg };
   const parsed = parseSince(since);

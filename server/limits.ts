@@ -38,6 +38,18 @@ export const Limits = {
   minHttpBody: 1024 * 1024,
   /** Distinct topics whose unencodable events are logged; past it they are only counted. */
   skipLogTopics: 100,
+  /**
+   * The most events a newcomer may ask for (`sub` with `last: N`, `GET /v1/history?limit=N`;
+   * PROTOCOL.md §12), so one request costs at most this many held events; more is 400.
+   */
+  maxHistoryLast: 1_000,
+  /** Events `GET /v1/history` answers when the request names no `limit`. */
+  historyDefaultLimit: 100,
+  /**
+   * JSON bytes of the events one `GET /v1/history` answer carries: past it the oldest of them
+   * are left out (`truncated: true`), so 1,000 large events cannot make one answer huge.
+   */
+  historyHttpMaxBytes: 4 * 1024 * 1024,
   /** Replayed events per frame; a longer history goes out in several frames. */
   replayChunk: 100,
   /** Queued batches a connection folds into one write at most; then the run is written. */

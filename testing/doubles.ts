@@ -33,8 +33,8 @@ export class NullConn implements TransportConnection {
  */
 export class NullDispatcher implements DispatcherClient {
   setInterest(_topic: string, _on: boolean): void {}
-  history(topic: string, since?: Since): Promise<HistoryAnswer> {
-    return stubDispatcher.history(topic, since);
+  history(topic: string, since?: Since, last?: number): Promise<HistoryAnswer> {
+    return stubDispatcher.history(topic, since, last);
   }
   publish(topic: string, data: unknown): Promise<PublishResult> {
     return stubDispatcher.publish(topic, data);

@@ -236,6 +236,35 @@ describe.each(Object.entries(IMPLEMENTATIONS))('DispatcherClient (%s)', (_name, 
         [3, 'c'],
       ]);
     });
+
+    it('resolves with the latest N held events, oldest first, when given last', async () => {
+      const { c } = await client('g1');
+      let r = await c.publish('t', 1);
+      for (let n = 2; n <= 20; n++) r = await c.publish('t', n);
+      const h = await c.history('t', undefined, 5);
+      expect(h).toMatchObject({ epoch: r.epoch, seq: 20, recovered: true });
+      expect(h.events.map((e) => [e.seq, e.data])).toEqual([16, 17, 18, 19, 20].map((n) => [n, n]));
+      const all = await c.history('t', undefined, 1000);
+      expect(all.events.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    });
+
+    it('lets since win over last', async () => {
+      const { c } = await client('g1');
+      const first = await c.publish('t', 'a');
+      await c.publish('t', 'b');
+      await c.publish('t', 'c');
+      const h = await c.history('t', { epoch: first.epoch, seq: 2 }, 3);
+      expect(h.events.map((e) => e.data)).toEqual(['c']);
+    });
+
+    it('resolves with no events and recovered true for last on a topic never published', async () => {
+      const { c } = await client('g1');
+      await expect(c.history('quiet', undefined, 5)).resolves.toMatchObject({
+        seq: 0,
+        recovered: true,
+        events: [],
+      });
+    });
   });
 
   describe('#close', () => {

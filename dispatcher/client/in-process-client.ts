@@ -38,9 +38,9 @@ export class InProcessDispatcherClient implements DispatcherClient {
     this.dispatcher.tell({ type: 'interest', gateway: this.gatewayId, topic, on });
   }
 
-  history(topic: string, since: Since | undefined): Promise<HistoryAnswer> {
+  history(topic: string, since: Since | undefined, last?: number): Promise<HistoryAnswer> {
     return new Promise((resolve, reject) => {
-      const ok = this.dispatcher.tell({ type: 'history', topic, since, reply: resolve });
+      const ok = this.dispatcher.tell({ type: 'history', topic, since, last, reply: resolve });
       if (!ok) reject(new DispatcherUnavailableError('dispatcher is not running'));
     });
   }

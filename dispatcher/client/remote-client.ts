@@ -98,7 +98,7 @@ export class RemoteDispatcherClient implements DispatcherClient {
    * History reads are idempotent, so they are retried a few times: right after a dispatcher
    * joins or leaves, this gateway and the dispatchers may briefly disagree on a topic's owner.
    */
-  async history(topic: string, since: Since | undefined): Promise<HistoryAnswer> {
+  async history(topic: string, since: Since | undefined, last?: number): Promise<HistoryAnswer> {
     for (let attempt = 0; ; attempt++) {
       try {
         const r = await this.request(topic, (rid) => ({
@@ -106,6 +106,7 @@ export class RemoteDispatcherClient implements DispatcherClient {
           rid,
           topic,
           ...(since ? { since } : {}),
+          ...(last !== undefined ? { last } : {}),
         }));
         if (r.op !== 'history-r') throw new DispatcherUnavailableError(`unexpected answer ${r.op}`);
         return { epoch: r.epoch, seq: r.seq, recovered: r.recovered, events: r.events };

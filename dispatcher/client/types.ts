@@ -42,7 +42,11 @@ export interface DispatcherClient {
    * Clients that never announce it whole (the in-process one) leave this out.
    */
   bindInterest?(source: InterestSource): void;
-  history(topic: string, since: Since | undefined): Promise<HistoryAnswer>;
+  /**
+   * The topic's position and, with `since`, the events after it still held; without `since`,
+   * with `last`, the latest `last` held events (1..MAX_LAST, PROTOCOL.md §12).
+   */
+  history(topic: string, since: Since | undefined, last?: number): Promise<HistoryAnswer>;
   publish(topic: string, data: unknown): Promise<PublishResult>;
   /**
    * One presence heartbeat for each of `members` (PROTOCOL.md §7), routed to the owner of each

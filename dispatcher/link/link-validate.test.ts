@@ -19,6 +19,7 @@ const VALID: [string, LinkRole, LinkRole, Record<string, unknown>][] = [
     'dispatcher',
     { op: 'history', rid: 1, topic: 't', since: { epoch: 'e', seq: 2 } },
   ],
+  ['history', 'gateway', 'dispatcher', { op: 'history', rid: 2, topic: 't', last: 1000 }],
   ['pub', 'gateway', 'dispatcher', { op: 'pub', rid: 1, topic: 't', data: null }],
   ['ev', 'dispatcher', 'gateway', { op: 'ev', events: [ev] }],
   [
@@ -169,6 +170,14 @@ describe('parseLinkMsg', () => {
         { op: 'history', rid: 1, topic: 't', since: { epoch: 'e', seq: '1' } },
         "history: 'since.seq' must be an unsigned safe integer",
       ],
+      ...[0, 1001, 1.5, '5', true, -1].map(
+        (last) =>
+          [
+            `a last of ${JSON.stringify(last)}`,
+            { op: 'history', rid: 1, topic: 't', last },
+            "history: field 'last' must be an integer of 1 to 1000",
+          ] as [string, Record<string, unknown>, string],
+      ),
       [
         'a long fail msg',
         { op: 'fail', rid: 1, code: 503, msg: 'x'.repeat(MAX_FAIL_MSG + 1) },
@@ -285,6 +294,20 @@ describe('parseLinkMsg', () => {
         parseLinkMsg({ op: 'interest', topics: topics.slice(1), on: true }, 'gateway', 'dispatcher')
           .ok,
       ).toBe(true);
+    });
+
+    it('reads a null last as absent and keeps last beside since', () => {
+      const since = { epoch: 'e', seq: 1 };
+      expect(
+        parseLinkMsg({ op: 'history', rid: 1, topic: 't', last: null }, 'gateway', 'dispatcher'),
+      ).toEqual({ ok: true, msg: { op: 'history', rid: 1, topic: 't' } });
+      expect(
+        parseLinkMsg(
+          { op: 'history', rid: 1, topic: 't', since, last: 3 },
+          'dispatcher',
+          'dispatcher',
+        ),
+      ).toEqual({ ok: true, msg: { op: 'history', rid: 1, topic: 't', since, last: 3 } });
     });
 
     it('accepts any since.epoch a client sent (a client must not drop its gateway)', () => {

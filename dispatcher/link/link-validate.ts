@@ -16,13 +16,17 @@
  *    is a client's value relayed as it is, and a client must not be able to drop a gateway's link.
  * 4b. Viewer counts (`count-*`, `counts`, `xcount`) are integers of 0 to `MAX_COUNT`, items are
  *    `[topic, n]` pairs: a hostile gateway cannot make an owner's sums leave the safe integers.
- * 5. A `null` optional field counts as absent (`reset`, `since`, `rids`, as in `protocol/fields.ts`).
+ * 4c. `last` of `history` is an integer of 1 to `MAX_LAST`, the client's bound (PROTOCOL.md §12).
+ * 5. A `null` optional field counts as absent (`reset`, `since`, `last`, `rids`, as in
+ *    `protocol/fields.ts`).
  *
  * The parsed message is a fresh object holding only the fields above, so nothing a peer adds
  * travels further. A failure is a value naming the op and the field, never an exception.
  */
 import {
+  badLast,
   checkPayload,
+  isHistoryLast,
   isFieldMap,
   isUnsignedSafeInteger,
   isValidTopic,
@@ -135,8 +139,15 @@ function read(op: Op, m: FieldMap): LinkMsg {
     }
     case 'history': {
       const since = optional(m.since, 'since', sinceOf);
-      const base = { op, rid: uint(m.rid, 'rid'), topic: topic(m.topic, 'topic') };
-      return since === undefined ? base : { ...base, since };
+      const last = optional(m.last, 'last', lastOf);
+      const msg: Extract<LinkMsg, { op: 'history' }> = {
+        op,
+        rid: uint(m.rid, 'rid'),
+        topic: topic(m.topic, 'topic'),
+      };
+      if (since !== undefined) msg.since = since;
+      if (last !== undefined) msg.last = last;
+      return msg;
     }
     case 'history-r':
       return {
@@ -285,6 +296,12 @@ function list<T>(v: unknown, field: string, r: Reader<T>): T[] {
   const out = new Array<T>(v.length);
   for (let i = 0; i < v.length; i++) out[i] = r(v[i], `${field}[${i}]`);
   return out;
+}
+
+/** `last` of a history read: bounded like a client's, so a peer cannot ask for more. */
+function lastOf(v: unknown, field: string): number {
+  if (!isHistoryLast(v)) throw new BadField(badLast(field));
+  return v;
 }
 
 function sinceOf(v: unknown, field: string): Since {
