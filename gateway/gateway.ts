@@ -253,6 +253,17 @@ export class Gateway {
         counts: this.counts,
         access: topicReadAccess(this.clientToken, this.auth, this.throttle),
       },
+      history: {
+        dispatcher: o.dispatcher,
+        access: topicReadAccess(
+          this.clientToken,
+          this.auth,
+          this.throttle,
+          o.limits.presencePrivate ?? false,
+        ),
+        timeoutMs: o.limits.requestTimeoutMs,
+        onSkip: this.onSkip,
+      },
     };
     this.transport = createTransport(o.transport, {
       wsPath: '/v1/ws',

@@ -1,6 +1,7 @@
 /**
- * Plain HTTP on the client port: health, readiness, Prometheus metrics, `POST /v1/publish` and
- * `GET /v1/topics/<topic>` (viewer counts, `topic-count-route.ts`).
+ * Plain HTTP on the client port: health, readiness, Prometheus metrics, `POST /v1/publish`,
+ * `GET /v1/topics/<topic>` (viewer counts, `topic-count-route.ts`) and `GET /v1/history`
+ * (a topic's latest events, `history-route.ts`).
  *
  * Browser safety (PROTOCOL.md §6), before any route:
  *
@@ -24,6 +25,7 @@ import {
 } from '../protocol';
 import type { DispatcherClient } from '../dispatcher/client';
 import { bearer } from './bearer';
+import { HISTORY_PATH, historyRoute, type HistoryRouteDeps } from './history-route';
 import { presenceRoute, type PresenceRouteDeps } from './presence-route';
 import { fail, json, JSON_TYPE } from './http-reply';
 import type { OriginPolicy } from './origins';
@@ -43,6 +45,8 @@ export interface HttpDeps {
   readonly presence?: PresenceRouteDeps;
   /** `GET /v1/topics/<topic>`: viewer counts and who may read them (absent: 404). */
   readonly topics?: TopicCountDeps;
+  /** `GET /v1/history`: a topic's latest held events (absent: 404). */
+  readonly history?: HistoryRouteDeps;
 }
 
 /** The body types a publish accepts: both need a CORS preflight from a browser page. */
@@ -89,6 +93,8 @@ async function route(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
       return publish(d, req);
     case '/v1/presence':
       return d.presence === undefined ? fail(404, 'not found') : presenceRoute(d.presence, req);
+    case HISTORY_PATH:
+      return d.history === undefined ? fail(404, 'not found') : historyRoute(d.history, req);
     default:
       if (d.topics !== undefined && req.path.startsWith(TOPICS_PATH))
         return topicCount(d.topics, req);

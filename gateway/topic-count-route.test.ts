@@ -1,5 +1,5 @@
-import { AuthThrottle, PublisherAuth, staticToken } from '../auth';
-import { stubDispatcher } from '../testing/doubles';
+import { AuthThrottle, staticToken } from '../auth';
+import { httpDeps } from '../testing/http-deps';
 import { handleHttp, type HttpDeps } from './http-routes';
 import { OriginPolicy } from './origins';
 import type { TopicCountDeps } from './topic-count-route';
@@ -11,15 +11,7 @@ function request(path: string, method = 'GET', headers: Record<string, string> =
 }
 
 function deps(topics: TopicCountDeps, origins = new OriginPolicy(['*'])): HttpDeps {
-  return {
-    ready: () => true,
-    metrics: () => Promise.resolve(''),
-    dispatcher: stubDispatcher,
-    httpPublish: true,
-    publisherAuth: new PublisherAuth({ throttle: new AuthThrottle() }),
-    origins,
-    topics,
-  };
+  return httpDeps({ origins, topics });
 }
 
 const open = topicReadAccess(undefined, undefined, new AuthThrottle());

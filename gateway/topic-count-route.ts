@@ -7,10 +7,9 @@
  * token otherwise). A dispatcher that does not answer: 503.
  */
 import { isValidTopic } from '../protocol';
-import { bearer } from './bearer';
 import type { CountQuery } from './gateway-counts';
 import { fail, json } from './http-reply';
-import type { TopicReadAccess } from './topic-read-access';
+import { checkRead, type TopicReadAccess } from './topic-read-access';
 import type { HttpRequest, HttpResponse } from './transport';
 
 export const TOPICS_PATH = '/v1/topics/';
@@ -29,8 +28,7 @@ export async function topicCount(d: TopicCountDeps, req: HttpRequest): Promise<H
     return fail(400, 'topic is not valid percent-encoding');
   }
   if (!isValidTopic(topic)) return fail(400, 'topic: 1 to 200 bytes of A-Z a-z 0-9 _ - . : / @');
-  const token = req.query.get('token') ?? bearer(req.headers['authorization']);
-  const access = await d.access(token, req.remoteAddress ?? '', topic);
+  const access = await checkRead(d.access, req, topic);
   if (!access.ok) return fail(access.status, access.msg);
   try {
     return json(200, { topic, subscribers: await d.counts.total(topic) });

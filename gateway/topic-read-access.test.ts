@@ -1,5 +1,5 @@
 import { AuthThrottle, JwtVerifier, staticToken } from '../auth';
-import { seconds, sign } from '../testing/auth-keys';
+import { hmacClientAuth, seconds, sign } from '../testing/auth-keys';
 import { topicReadAccess } from './topic-read-access';
 
 const SECRET = 's'.repeat(32);
@@ -35,5 +35,15 @@ describe(topicReadAccess, () => {
       ok: false,
       status: 401,
     });
+  });
+
+  it('lets a verified JWT read presence topics without a claim only where they are not private', async () => {
+    const { auth, token } = hmacClientAuth();
+    const none = await token({ topics: [] });
+    const byDefault = topicReadAccess(undefined, auth, auth.throttle);
+    await expect(byDefault(none, 'a', 'presence:bob')).resolves.toMatchObject({ status: 403 });
+    const shared = topicReadAccess(undefined, auth, auth.throttle, false);
+    await expect(shared(none, 'a', 'presence:bob')).resolves.toEqual({ ok: true });
+    await expect(shared(none, 'a', 'live:1')).resolves.toMatchObject({ status: 403 });
   });
 });

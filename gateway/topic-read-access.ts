@@ -1,5 +1,6 @@
 /**
- * Who may read facts about a topic over HTTP (its viewer count: `GET /v1/topics/<topic>`).
+ * Who may read facts about a topic over HTTP (its viewer count: `GET /v1/topics/<topic>`; its
+ * latest events: `GET /v1/history`).
  *
  * With no client auth configured (the loopback development default) anyone may, as anyone may
  * subscribe. With client auth on, a topic's size is not for anonymous callers (an audience
@@ -10,11 +11,16 @@
  *   JWT flags        verified and its `topics` claim covers the topic ──► allowed
  *                    verified, topic not covered ──► 403  |  refused ──► 401  |  throttled ──► 429
  *
- * Failures count against the address in the same throttle as the upgrade's.
+ * Failures count against the address in the same throttle as the upgrade's. With
+ * `presencePrivate: false` (what `GET /v1/history` passes from --presence-private), a verified
+ * JWT may read presence topics without a `topics` claim, exactly as it may `sub` to them.
  */
 import { THROTTLED, type AuthThrottle, type StaticToken } from '../auth';
 import { ErrorCode } from '../protocol';
+import { bearer } from './bearer';
+import { maySubscribe } from './presence-hooks';
 import { checkToken, type ClientAuth } from './token-check';
+import type { HttpRequest } from './transport';
 
 export type ReadAccess =
   { readonly ok: true } | { readonly ok: false; readonly status: number; readonly msg: string };
@@ -31,12 +37,14 @@ export function topicReadAccess(
   clientToken: StaticToken | undefined,
   auth: ClientAuth | undefined,
   throttle: AuthThrottle,
+  /** Whether presence topics need a `topics` claim (default true: like any other topic). */
+  presencePrivate = true,
 ): TopicReadAccess {
   if (auth !== undefined) {
     return async (token, address, topic) => {
       const check = await checkToken(auth, token, address);
       if (!check.ok) return { ok: false, status: check.code, msg: check.msg };
-      return check.identity.canSub(topic)
+      return maySubscribe(check.identity, topic, presencePrivate)
         ? ALLOWED
         : { ok: false, status: ErrorCode.Forbidden, msg: `not allowed to read ${topic}` };
     };
@@ -52,4 +60,14 @@ export function topicReadAccess(
     };
   }
   return () => Promise.resolve(ALLOWED);
+}
+
+/** `access` for what `req` presents, as a client would: `?token=` or `Authorization: Bearer`. */
+export function checkRead(
+  access: TopicReadAccess,
+  req: HttpRequest,
+  topic: string,
+): Promise<ReadAccess> {
+  const token = req.query.get('token') ?? bearer(req.headers['authorization']);
+  return access(token, req.remoteAddress ?? '', topic);
 }

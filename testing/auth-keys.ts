@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, type JWTPayload } from 'jose';
+import { AuthThrottle, JwtVerifier } from '../auth';
 
 export interface TestKeyPair {
   alg: string;
@@ -44,6 +45,17 @@ export async function sign(
   header: { kid?: string } = {},
 ): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg, ...header }).sign(key);
+}
+
+/**
+ * Client JWT auth on an HMAC `secret`, shaped as the gateway's (a ClientAuth), and a signer of
+ * tokens for member `ann` valid for a minute, with `claims` on top.
+ */
+export function hmacClientAuth(secret = 's'.repeat(32), timeoutMs = 5000) {
+  const auth = { verifier: new JwtVerifier({ secret }), throttle: new AuthThrottle(), timeoutMs };
+  const token = (claims: object) =>
+    sign({ sub: 'ann', exp: seconds(Date.now()) + 60, ...claims }, Buffer.from(secret), 'HS256');
+  return { auth, token };
 }
 
 /** A token with `alg: none` and no signature, as an attacker would write it. */
