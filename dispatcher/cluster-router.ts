@@ -39,6 +39,7 @@ import type { CountMsg } from './count-owner';
 import type { DispatcherMsg } from './dispatcher-actor';
 import type { LinkMsg } from './link-messages';
 import type { LinkEndpoint } from './link';
+import { historyReply } from './history-reply';
 import { NodeClaims } from './node-claims';
 import type { PublishItem, PublishRequest } from './publish-request';
 import { ownerOf } from './rendezvous';
@@ -80,6 +81,8 @@ export interface ClusterRouterOptions {
   /** The node's count owner (viewer counts, count-owner.ts), told of links and count ops. */
   readonly counts?: ActorRef<CountMsg>;
   readonly log?: (level: 'warn', msg: string, meta: Record<string, unknown>) => void;
+  /** The links' frame limit: a history answer is trimmed to fit it (history-reply.ts). */
+  readonly maxFrame?: number;
 }
 
 /** Why a link claiming a node id that has a live link is closed. */
@@ -316,7 +319,7 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
           topic: msg.topic,
           since: msg.since,
           last: msg.last,
-          reply: (a) => ep.send({ op: 'history-r', rid, ...a, events: [...a.events] }),
+          reply: (a) => ep.send(historyReply(rid, a, o.maxFrame)),
         });
         return;
       }

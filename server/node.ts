@@ -318,6 +318,7 @@ export class TroupeNode {
           trustClaims: cfg.clusterSecret !== undefined,
           presence,
           log: levelLog(this.log),
+          maxFrame: cfg.maxPublishFrame,
         }),
       CLUSTER_ROUTER_SPAWN,
     );
