@@ -12,7 +12,7 @@ import { encodeFrame } from '../protocol';
 import { parseLinkFrame } from '../dispatcher/link/link-frame';
 import { RawPeer } from '../testing/link-peers';
 import { Bystander, dataArb, FUZZ_SEED, idArb, runs, topicArb } from './fuzz-kit';
-import { LISTENERS, startNode, type Node } from './harness';
+import { startPair, type Node } from './harness';
 
 const SECRET = 'fuzz-cluster-secret';
 const PROBE_RID = 2_000_000_003;
@@ -110,16 +110,7 @@ describe('link frames from an authenticated peer, fuzzed', () => {
   let g: Node;
   let bystander: Bystander;
   beforeAll(async () => {
-    d = await startNode(
-      ['--role', 'dispatcher', '--link-port', '0', '--cluster-secret', SECRET],
-      {},
-      LISTENERS.dispatcher,
-    );
-    g = await startNode(
-      ['--role', 'gateway', '--dispatchers', `127.0.0.1:${d.linkPort}`, '--cluster-secret', SECRET],
-      {},
-      LISTENERS.gateway,
-    );
+    ({ d, g } = await startPair(SECRET));
     bystander = await Bystander.start(g, d);
   });
   afterAll(async () => {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { pack, unpack } from 'msgpackr';
 import WebSocket from 'ws';
 import { encodeFrame, FrameDecoder, decodePayload } from '../protocol';
+import { eventually } from '../testing/eventually';
 
 export const BIN = path.resolve(__dirname, '..', 'dist', 'bin', 'troupe.js');
 
@@ -120,6 +121,28 @@ export async function startNode(
       return code;
     },
   };
+}
+
+/**
+ * A dispatcher and one gateway linked to it with `secret`, returned once the gateway counts the
+ * link as up (its admin `stats`), so a client's first request already reaches the dispatcher.
+ */
+export async function startPair(secret: string): Promise<{ d: Node; g: Node }> {
+  const d = await startNode(
+    ['--role', 'dispatcher', '--link-port', '0', '--cluster-secret', secret],
+    {},
+    LISTENERS.dispatcher,
+  );
+  const g = await startNode(
+    ['--role', 'gateway', '--dispatchers', `127.0.0.1:${d.linkPort}`, '--cluster-secret', secret],
+    {},
+    LISTENERS.gateway,
+  );
+  await eventually(async () => {
+    const a = await adminCall(g.admin, { cmd: 'stats' });
+    return ((a.stats as { dispatchers?: string[] }).dispatchers ?? []).length === 1;
+  }, 10_000);
+  return { d, g };
 }
 
 export interface Closed {
