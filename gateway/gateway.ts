@@ -46,6 +46,7 @@ import { ConnSlot } from './conn-slot';
 import type { ConnectionLimits } from './connection-actor';
 import { toBatches, type EventBatch } from './event-batch';
 import { bump, newGatewayStats, recordRoute, type GatewayStats } from './gateway-stats';
+import { InFlight } from './history-route';
 import { handleHttp, type HttpDeps } from './http-routes';
 import { GatewayCounts } from './gateway-counts';
 import { InterestTable, MAX_ROUTERS } from './interest-table';
@@ -263,6 +264,7 @@ export class Gateway {
         ),
         timeoutMs: o.limits.requestTimeoutMs,
         onSkip: this.onSkip,
+        inFlight: new InFlight(),
       },
     };
     this.transport = createTransport(o.transport, {

@@ -2,8 +2,9 @@ import { AuthThrottle, staticToken } from '../auth';
 import type { HistoryAnswer, TopicEvent } from '../dispatcher/types';
 import { DispatcherUnavailableError } from '../dispatcher/errors';
 import { hmacClientAuth } from '../testing/auth-keys';
+import { eventually } from '../testing/eventually';
 import { httpDeps } from '../testing/http-deps';
-import { historyBody, type HistoryRouteDeps } from './history-route';
+import { historyBody, InFlight, type HistoryRouteDeps } from './history-route';
 import { handleHttp, type HttpDeps } from './http-routes';
 import { OriginPolicy } from './origins';
 import { topicReadAccess } from './topic-read-access';
@@ -44,6 +45,7 @@ function deps(history: Partial<HistoryRouteDeps>, origins = new OriginPolicy(['*
       dispatcher: holding([]).dispatcher,
       access: open,
       timeoutMs: 1000,
+      inFlight: new InFlight(),
       ...history,
     },
   });
@@ -157,6 +159,30 @@ describe('GET /v1/history', () => {
     const silent = { history: () => new Promise<HistoryAnswer>(() => undefined) };
     const late = await handleHttp(deps({ dispatcher: silent, timeoutMs: 20 }), get('topic=t'));
     expect(late.status).toBe(503);
+  });
+
+  it('answers 503 past the requests in flight, and serves again once they are answered', async () => {
+    const waiting: ((a: HistoryAnswer) => void)[] = [];
+    const held = {
+      history: () => new Promise<HistoryAnswer>((resolve) => waiting.push(resolve)),
+    };
+    const inFlight = new InFlight(1);
+    const d = deps({ dispatcher: held, inFlight });
+    const answerNext = async (): Promise<void> => {
+      await eventually(() => waiting.length > 0);
+      waiting.shift()!({ epoch: 'E', seq: 0, recovered: true, events: [] });
+    };
+    const first = handleHttp(d, get('topic=t'));
+    await eventually(() => waiting.length === 1);
+    const refused = await handleHttp(d, get('topic=t'));
+    expect(refused.status).toBe(503);
+    expect(body(refused).error).toBe('too many history requests at once; retry');
+    await answerNext();
+    expect((await first).status).toBe(200);
+    expect(inFlight.n).toBe(0);
+    const again = handleHttp(d, get('topic=t'));
+    await answerNext();
+    expect((await again).status).toBe(200);
   });
 
   it('carries the CORS header of an allowed origin and refuses another origin with 403', async () => {

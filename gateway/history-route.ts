@@ -4,6 +4,7 @@
  *
  *   method not GET ──► 405     topic missing, repeated or bad; limit not 1..1000 ──► 400
  *   read access (topic-read-access.ts, the rules of `sub`) ──► 401 / 403 / 429
+ *   `historyHttpInFlight` requests already being answered ──► 503
  *   owner does not answer in time ──► 503
  *   otherwise ──► 200 {"topic": T, "epoch": E, "seq": S, "events": [ev, ...]}
  *
@@ -44,6 +45,14 @@ export interface HistoryRouteDeps {
   readonly onSkip?: SkipHandler;
   /** JSON bytes of the events of one answer (default `Limits.historyHttpMaxBytes`). */
   readonly maxBytes?: number;
+  /** The gateway's count of requests being answered (one per gateway, shared by its requests). */
+  readonly inFlight: InFlight;
+}
+
+/** Requests being answered now, and how many may be at once. */
+export class InFlight {
+  n = 0;
+  constructor(readonly max: number = Limits.historyHttpInFlight) {}
 }
 
 const BAD_TOPIC = 'topic: give one ?topic= of 1 to 200 bytes of A-Z a-z 0-9 _ - . : / @';
@@ -59,13 +68,18 @@ export async function historyRoute(d: HistoryRouteDeps, req: HttpRequest): Promi
   if (limit === undefined) return fail(400, badLast('limit'));
   const access = await checkRead(d.access, req, topic);
   if (!access.ok) return fail(access.status, access.msg);
-  let h: HistoryAnswer;
+  const { inFlight } = d;
+  if (inFlight.n >= inFlight.max) return fail(503, 'too many history requests at once; retry');
+  inFlight.n++;
   try {
-    h = await withTimeout(d.dispatcher.history(topic, undefined, limit), d.timeoutMs, 'history');
+    const read = d.dispatcher.history(topic, undefined, limit);
+    const h = await withTimeout(read, d.timeoutMs, 'history');
+    return { status: 200, headers: JSON_TYPE, body: historyBody(topic, h, d) };
   } catch (e) {
     return fail(503, `history failed: ${(e as Error).message}`);
+  } finally {
+    inFlight.n--;
   }
-  return { status: 200, headers: JSON_TYPE, body: historyBody(topic, h, d) };
 }
 
 /** `limit` as asked (absent: `Limits.historyDefaultLimit`), or undefined when it is bad. */

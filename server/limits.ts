@@ -50,6 +50,11 @@ export const Limits = {
    * are left out (`truncated: true`), so 1,000 large events cannot make one answer huge.
    */
   historyHttpMaxBytes: 4 * 1024 * 1024,
+  /**
+   * `GET /v1/history` requests one gateway answers at once (each may hold an owner's answer and
+   * its JSON); past it a request is answered 503 at once, so a flood holds at most this many.
+   */
+  historyHttpInFlight: 64,
   /** Replayed events per frame; a longer history goes out in several frames. */
   replayChunk: 100,
   /** Queued batches a connection folds into one write at most; then the run is written. */
