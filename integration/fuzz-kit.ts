@@ -80,6 +80,7 @@ export const messageArb: fc.Arbitrary<Record<string, unknown>> = fc.record(
       fc.record({ epoch: fc.anything({ maxDepth: 1 }), seq: fc.anything({ maxDepth: 1 }) }),
       fc.anything({ maxDepth: 2 }),
     ),
+    last: fc.oneof(fc.integer({ min: -2, max: 1002 }), idArb, fc.anything({ maxDepth: 1 })),
     extra: fc.anything({ maxDepth: 2 }),
   },
   { requiredKeys: ['op'] },
