@@ -9,6 +9,7 @@ export const SCENARIOS = [
   'cross-node',
   'hostile',
   'viewer-counts',
+  'newcomers',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 

@@ -6,6 +6,7 @@ import { hotTopic } from './hot-topic';
 import { hostile } from './hostile';
 import { idleMemory } from './idle-memory';
 import { manyTopics } from './many-topics';
+import { newcomers } from './newcomers';
 import type { Scenario } from './scenario';
 import { viewerCounts } from './viewer-counts';
 
@@ -18,4 +19,5 @@ export const SCENARIO_REGISTRY: Record<ScenarioName, Scenario> = {
   'cross-node': crossNode,
   hostile,
   'viewer-counts': viewerCounts,
+  newcomers,
 };
