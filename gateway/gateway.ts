@@ -46,6 +46,7 @@ import { ConnSlot } from './conn-slot';
 import type { ConnectionLimits } from './connection-actor';
 import { toBatches, type EventBatch } from './event-batch';
 import { bump, newGatewayStats, recordRoute, type GatewayStats } from './gateway-stats';
+import type { ClientBundle } from './client-bundle';
 import { handleHttp, type HttpDeps } from './http-routes';
 import { InterestTable, MAX_ROUTERS } from './interest-table';
 import type { OriginPolicy } from './origins';
@@ -94,6 +95,8 @@ export interface GatewayOptions {
   /** Failed client authentications per source address (default: the AuthThrottle defaults). */
   readonly authThrottle?: AuthThrottle;
   readonly httpPublish: boolean;
+  /** `GET /v1/client.js` (`client-bundle.ts`). */
+  readonly clientBundle?: ClientBundle;
   readonly metrics: () => Promise<string>;
   readonly log: GatewayLog;
   /** Counters the node exports through /metrics and the admin socket (default: a fresh set). */
@@ -210,6 +213,7 @@ export class Gateway {
       publisherAuth: o.publisherAuth,
       origins: o.origins,
       metricsToken: o.metricsToken,
+      clientBundle: o.clientBundle,
     };
     this.transport = createTransport(o.transport, {
       wsPath: '/v1/ws',

@@ -1,5 +1,6 @@
 /**
- * Plain HTTP on the client port: health, readiness, Prometheus metrics and `POST /v1/publish`.
+ * Plain HTTP on the client port: health, readiness, Prometheus metrics, `POST /v1/publish` and
+ * the client library's bundle (`GET /v1/client.js`, `client-bundle.ts`).
  *
  * Browser safety (PROTOCOL.md §6), before any route:
  *
@@ -17,6 +18,7 @@ import type { PublisherAuth, StaticToken } from '../auth';
 import { checkPayload, decodePayload, isValidTopic } from '../protocol';
 import type { DispatcherClient } from '../dispatcher/client';
 import { bearer } from './bearer';
+import { serveClientBundle, type ClientBundle } from './client-bundle';
 import type { OriginPolicy } from './origins';
 import type { HttpRequest, HttpResponse } from './transport';
 
@@ -29,6 +31,8 @@ export interface HttpDeps {
   readonly origins: OriginPolicy;
   /** Where set (--metrics-token), `GET /metrics` answers 401 without this bearer token. */
   readonly metricsToken?: StaticToken;
+  /** `GET /v1/client.js` (read once at start; 404 where not built). */
+  readonly clientBundle?: ClientBundle;
 }
 
 /** The body types a publish accepts: both need a CORS preflight from a browser page. */
@@ -79,6 +83,8 @@ async function route(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
         headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
         body: await d.metrics(),
       };
+    case '/v1/client.js':
+      return serveClientBundle(d.clientBundle, req);
     case '/v1/publish':
       if (req.method !== 'POST') return fail(405, 'use POST');
       return publish(d, req);
