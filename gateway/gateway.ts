@@ -46,6 +46,7 @@ import { ConnSlot } from './conn-slot';
 import type { ConnectionLimits } from './connection-actor';
 import { toBatches, type EventBatch } from './event-batch';
 import { bump, newGatewayStats, recordRoute, type GatewayStats } from './gateway-stats';
+import type { ClientBundle } from './client-bundle';
 import { handleHttp, type HttpDeps } from './http-routes';
 import { GatewayCounts } from './gateway-counts';
 import { InterestTable, MAX_ROUTERS } from './interest-table';
@@ -98,6 +99,8 @@ export interface GatewayOptions {
   /** Failed client authentications per source address (default: the AuthThrottle defaults). */
   readonly authThrottle?: AuthThrottle;
   readonly httpPublish: boolean;
+  /** `GET /v1/client.js` (`client-bundle.ts`). */
+  readonly clientBundle?: ClientBundle;
   readonly metrics: () => Promise<string>;
   readonly log: GatewayLog;
   /** Counters the node exports through /metrics and the admin socket (default: a fresh set). */
@@ -253,6 +256,7 @@ export class Gateway {
         counts: this.counts,
         access: topicReadAccess(this.clientToken, this.auth, this.throttle),
       },
+      clientBundle: o.clientBundle,
     };
     this.transport = createTransport(o.transport, {
       wsPath: '/v1/ws',

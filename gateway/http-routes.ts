@@ -1,6 +1,7 @@
 /**
  * Plain HTTP on the client port: health, readiness, Prometheus metrics, `POST /v1/publish` and
- * `GET /v1/topics/<topic>` (viewer counts, `topic-count-route.ts`).
+ * `GET /v1/topics/<topic>` (viewer counts, `topic-count-route.ts`), `GET /v1/presence`
+ * (`presence-route.ts`), the client library's bundle (`GET /v1/client.js`, `client-bundle.ts`).
  *
  * Browser safety (PROTOCOL.md §6), before any route:
  *
@@ -26,6 +27,7 @@ import type { DispatcherClient } from '../dispatcher/client';
 import { bearer } from './bearer';
 import { presenceRoute, type PresenceRouteDeps } from './presence-route';
 import { fail, json, JSON_TYPE } from './http-reply';
+import { serveClientBundle, type ClientBundle } from './client-bundle';
 import type { OriginPolicy } from './origins';
 import { topicCount, TOPICS_PATH, type TopicCountDeps } from './topic-count-route';
 import type { HttpRequest, HttpResponse } from './transport';
@@ -43,6 +45,8 @@ export interface HttpDeps {
   readonly presence?: PresenceRouteDeps;
   /** `GET /v1/topics/<topic>`: viewer counts and who may read them (absent: 404). */
   readonly topics?: TopicCountDeps;
+  /** `GET /v1/client.js` (read once at start; 404 where not built). */
+  readonly clientBundle?: ClientBundle;
 }
 
 /** The body types a publish accepts: both need a CORS preflight from a browser page. */
@@ -84,6 +88,8 @@ async function route(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
         headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
         body: await d.metrics(),
       };
+    case '/v1/client.js':
+      return serveClientBundle(d.clientBundle, req);
     case '/v1/publish':
       if (req.method !== 'POST') return fail(405, 'use POST');
       return publish(d, req);
