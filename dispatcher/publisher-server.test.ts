@@ -564,7 +564,8 @@ describe(PublisherServer, () => {
     });
 
     it('accepts a frame sent in pieces that completes within frameMs', async () => {
-      const { port, stats } = await start({ deadlines: { frameMs: 150 } });
+      // Pieces 15 ms apart (about 75 ms in all), well within the deadline even on a busy machine.
+      const { port, stats } = await start({ deadlines: { frameMs: 2000 } });
       const c = await Client.connect(port);
       const frame = encodeFrame({ op: 'pub', topic: 't', data: 'x'.repeat(64), id: 1 });
       for (let i = 0; i < frame.length; i += 20) {

@@ -46,6 +46,7 @@ import { ConnSlot } from './conn-slot';
 import type { ConnectionLimits } from './connection-actor';
 import { toBatches, type EventBatch } from './event-batch';
 import { bump, newGatewayStats, recordRoute, type GatewayStats } from './gateway-stats';
+import type { ClientBundle } from './client-bundle';
 import { InFlight } from './history-route';
 import { handleHttp, type HttpDeps } from './http-routes';
 import { GatewayCounts } from './gateway-counts';
@@ -65,6 +66,7 @@ import { AUTH_TIMEOUT_MS, checkToken, type ClientAuth } from './token-check';
 import { TurnBatcher } from './turn-batcher';
 import { MEMBERS_SPAWN, MemberHeartbeats, type MembersMsg } from '../presence/member-heartbeats';
 import { namedMember } from './presence-hooks';
+import { SSE_PATH, sseRoute, type SseRouteDeps } from './sse-route';
 
 export type GatewayLog = (
   level: 'warn' | 'error',
@@ -99,6 +101,8 @@ export interface GatewayOptions {
   /** Failed client authentications per source address (default: the AuthThrottle defaults). */
   readonly authThrottle?: AuthThrottle;
   readonly httpPublish: boolean;
+  /** `GET /v1/client.js` (`client-bundle.ts`). */
+  readonly clientBundle?: ClientBundle;
   readonly metrics: () => Promise<string>;
   readonly log: GatewayLog;
   /** Counters the node exports through /metrics and the admin socket (default: a fresh set). */
@@ -254,6 +258,7 @@ export class Gateway {
         counts: this.counts,
         access: topicReadAccess(this.clientToken, this.auth, this.throttle),
       },
+      clientBundle: o.clientBundle,
       history: {
         dispatcher: o.dispatcher,
         access: topicReadAccess(
@@ -267,8 +272,17 @@ export class Gateway {
         inFlight: new InFlight(),
       },
     };
+    // Server-Sent Events (§9): the same checks as an upgrade, then the same connection actor.
+    const sse: SseRouteDeps = {
+      upgrade: (req) => this.upgrade(req),
+      jwt: this.auth !== undefined,
+      limits: o.limits,
+      origins: o.origins,
+      stats: this.stats,
+    };
     this.transport = createTransport(o.transport, {
       wsPath: '/v1/ws',
+      ssePath: SSE_PATH,
       maxPayload: o.maxFrame,
       maxBackpressure: o.limits.outboundLimit,
       maxHttpBody: Math.max(o.maxFrame, MIN_HTTP_BODY),
@@ -297,6 +311,7 @@ export class Gateway {
         },
         http: (req) => handleHttp(http, req),
         refused: () => bump(this.stats.badInput, 'max_connections'),
+        stream: (req) => sseRoute(sse, req),
       },
     });
   }

@@ -6,6 +6,7 @@ import type { PublishResult } from '../dispatcher/types';
 import { NullDispatcher } from '../testing/doubles';
 import { DispatcherUnavailableError } from '../dispatcher/errors';
 import { encodeFrame } from '../protocol';
+import { asset } from './client-bundle';
 import { handleHttp, type HttpDeps } from './http-routes';
 import type { HttpRequest, HttpResponse } from './transport';
 import { WIDE_BIGINT, withRawData } from '../testing/poison';
@@ -105,6 +106,25 @@ describe('handleHttp', () => {
       expect(res.status).toBe(503);
       setReady(true);
       expect((await handleHttp(deps, req('/readyz'))).status).toBe(200);
+    });
+  });
+
+  describe('GET /v1/client.js', () => {
+    it('serves the client bundle, with CORS headers for an allowed origin', async () => {
+      const body = Buffer.from('export {};');
+      const { deps } = setup({ clientBundle: { module: asset(body), classic: asset(body) } });
+      const res = await handleHttp(
+        deps,
+        req('/v1/client.js', { headers: { origin: 'https://a.example' } }),
+      );
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(body);
+      expect(res.headers?.['access-control-allow-origin']).toBe('https://a.example');
+    });
+
+    it('answers 404 where the bundle was not built', async () => {
+      const { deps } = setup();
+      expect((await handleHttp(deps, req('/v1/client.js'))).status).toBe(404);
     });
   });
 
@@ -238,8 +258,8 @@ describe('handleHttp', () => {
       expect(res.status).toBe(204);
       expect(res.headers).toMatchObject({
         'access-control-allow-origin': 'https://app.example',
-        'access-control-allow-methods': 'POST',
-        'access-control-allow-headers': 'authorization, content-type',
+        'access-control-allow-methods': 'GET, POST',
+        'access-control-allow-headers': 'authorization, content-type, last-event-id',
         'access-control-max-age': '600',
       });
     });

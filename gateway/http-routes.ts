@@ -1,7 +1,8 @@
 /**
  * Plain HTTP on the client port: health, readiness, Prometheus metrics, `POST /v1/publish`,
- * `GET /v1/topics/<topic>` (viewer counts, `topic-count-route.ts`) and `GET /v1/history`
- * (a topic's latest events, `history-route.ts`).
+ * `GET /v1/topics/<topic>` (viewer counts, `topic-count-route.ts`), `GET /v1/presence`
+ * (`presence-route.ts`), `GET /v1/history` (a topic's latest events, `history-route.ts`), the
+ * client library's bundle (`GET /v1/client.js`, `client-bundle.ts`).
  *
  * Browser safety (PROTOCOL.md §6), before any route:
  *
@@ -28,6 +29,7 @@ import { bearer } from './bearer';
 import { HISTORY_PATH, historyRoute, type HistoryRouteDeps } from './history-route';
 import { presenceRoute, type PresenceRouteDeps } from './presence-route';
 import { fail, json, JSON_TYPE } from './http-reply';
+import { serveClientBundle, type ClientBundle } from './client-bundle';
 import type { OriginPolicy } from './origins';
 import { topicCount, TOPICS_PATH, type TopicCountDeps } from './topic-count-route';
 import type { HttpRequest, HttpResponse } from './transport';
@@ -45,6 +47,8 @@ export interface HttpDeps {
   readonly presence?: PresenceRouteDeps;
   /** `GET /v1/topics/<topic>`: viewer counts and who may read them (absent: 404). */
   readonly topics?: TopicCountDeps;
+  /** `GET /v1/client.js` (read once at start; 404 where not built). */
+  readonly clientBundle?: ClientBundle;
   /** `GET /v1/history`: a topic's latest held events (absent: 404). */
   readonly history?: HistoryRouteDeps;
 }
@@ -88,6 +92,8 @@ async function route(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
         headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
         body: await d.metrics(),
       };
+    case '/v1/client.js':
+      return serveClientBundle(d.clientBundle, req);
     case '/v1/publish':
       if (req.method !== 'POST') return fail(405, 'use POST');
       return publish(d, req);

@@ -49,6 +49,7 @@ import type { PublishRequest } from '../dispatcher/publish-request';
 import { PublisherServer } from '../dispatcher/publisher-server';
 import { isFailure, type PublishResult } from '../dispatcher/types';
 import { AuthThrottle, PublisherAuth, staticToken } from '../auth';
+import { loadClientBundle } from '../gateway/client-bundle';
 import { Gateway } from '../gateway/gateway';
 import { OriginPolicy } from '../gateway/origins';
 import { newGatewayStats, type GatewayStats } from '../gateway/gateway-stats';
@@ -194,6 +195,7 @@ export class TroupeNode {
         origins,
         metricsToken,
         httpPublish: cfg.httpPublish,
+        clientBundle: loadClientBundle(),
         metrics,
         log: logFn,
         stats: (node.gatewayStats = newGatewayStats()),

@@ -1,0 +1,43 @@
+/**
+ * The wire messages as the client sends and reads them (PROTOCOL.md §2, §6-§8). The shapes are
+ * the server's own (`protocol/messages.ts`, imported as types only, so nothing of the server
+ * reaches the browser bundle), widened by the v1.1 fields the client reads.
+ *
+ * Inbound messages are not trusted to have these shapes: `inbound.ts` checks every field the
+ * client uses before a message is read as one of these.
+ */
+import type {
+  AckMessage,
+  ByeMessage,
+  CountMessage,
+  ErrMessage,
+  EvMessage,
+  HelloMessage,
+  PingMessage,
+  PongMessage,
+  PresenceMessage,
+  PubMessage,
+  RefreshMessage,
+  Since,
+  SubMessage,
+  UnsubMessage,
+} from '../protocol/messages';
+
+export type { Since };
+
+export type ClientMsg =
+  (SubMessage & { count?: boolean }) | UnsubMessage | PubMessage | PingMessage | RefreshMessage;
+
+/** `ack` of a `sub` carries `count` (with `count: true`) and, on a presence topic, `online`/`lastSeen`. */
+export type AckMsg = AckMessage & { count?: number; online?: boolean; lastSeen?: number | null };
+export type PresenceMsg = PresenceMessage & { lastSeen?: number | null };
+
+export type ServerMsg =
+  | HelloMessage
+  | AckMsg
+  | ErrMessage
+  | EvMessage
+  | CountMessage
+  | PresenceMsg
+  | PongMessage
+  | ByeMessage;
