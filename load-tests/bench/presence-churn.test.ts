@@ -1,4 +1,4 @@
-import { ChurnSchedule, type ChurnOptions } from './presence-churn';
+import { ChurnSchedule, pickWatched, type ChurnOptions } from './presence-churn';
 
 const T0 = 1_000_000;
 
@@ -91,6 +91,18 @@ describe('ChurnSchedule', () => {
       expect(cycles).toBeGreaterThan(20);
     });
 
+    it('opens a member whose time offline ends a moment after its open is due, not dropping it', () => {
+      // Polled every 30 ms: each close leaves up to 30 ms after it was due, and so may its open.
+      const s = new ChurnSchedule(options({ ratePerSec: 20 }), T0);
+      const { closes, opens } = drive(s, 10_000, 30);
+      expect(s.counts.starvedOpens).toBe(0);
+      expect(opens.length).toBeGreaterThanOrEqual(Math.floor(((10_000 - 2500) * 20) / 1000) - 1);
+      for (const o of opens) {
+        const before = closes.filter((c) => c.m === o.m && c.at <= o.at).map((c) => c.at);
+        expect(o.at - Math.max(...before)).toBeGreaterThanOrEqual(2500);
+      }
+    });
+
     it('drops and counts what is due when no member is eligible, owing nothing', () => {
       // 3 members at 100/s: the pools run dry at once.
       const s = new ChurnSchedule(options({ members: 3, ratePerSec: 100 }), T0);
@@ -114,5 +126,23 @@ describe('ChurnSchedule', () => {
       s.due(T0 + 500);
       expect(s.churnable).toBe(8);
     });
+  });
+});
+
+describe('pickWatched', () => {
+  it('spreads the sample evenly, alternately steady and churning', () => {
+    const s = pickWatched(2000, 500);
+    expect(s.watched).toHaveLength(500);
+    expect(new Set(s.watched).size).toBe(500);
+    expect(s.watched.slice(0, 4)).toEqual([0, 4, 8, 12]);
+    expect(s.watched[499]).toBe(1996);
+    expect(s.steady.size).toBe(250);
+    expect(s.churning.size).toBe(250);
+    expect([...s.steady].some((m) => s.churning.has(m))).toBe(false);
+  });
+
+  it('watches every member at most, and nobody for a count of 0', () => {
+    expect(pickWatched(3, 10).watched).toEqual([0, 1, 2]);
+    expect(pickWatched(10, 0).watched).toEqual([]);
   });
 });

@@ -16,8 +16,10 @@
  *   samples however large the population; the rest churn too, for the load.
  * - `steady` members never churn: an `offline` for one of them is a false offline.
  *
- * A due action with no eligible member is dropped and counted (`starved`), never owed: the rate
- * is a ceiling, and debt could otherwise pile up into a burst.
+ * A due close with no eligible member, or a due open with nobody offline, is dropped and
+ * counted (`starved`), never owed: the rate is a ceiling, and debt could otherwise pile up into a
+ * burst. An open whose next member has not been offline long enough waits for it instead: that
+ * member was closed at most one poll after its close was due, so the wait is that short.
  */
 import { RingQueue } from '../../actors/ring-queue';
 
@@ -96,10 +98,13 @@ export class ChurnSchedule {
     const openTarget = this.target(now - this.startAt - this.o.minOfflineMs);
     for (; this.opensDue < openTarget; this.opensDue++) {
       const head = this.offline.peek();
-      if (head === undefined || now - head.at < this.o.minOfflineMs) {
+      if (head === undefined) {
         this.counts.starvedOpens++;
         continue;
       }
+      // Closed less than a tick too late to be back yet: it is due in a moment, so this open
+      // waits for it rather than being dropped (the wait is bounded by that member's time).
+      if (now - head.at < this.o.minOfflineMs) break;
       this.offline.shift();
       open.push(head.member);
       (this.o.watched.has(head.member) ? this.watchedOnline : this.othersOnline).push({
@@ -129,4 +134,30 @@ export class ChurnSchedule {
     pool.shift();
     return head.member;
   }
+}
+
+export interface WatchedSample {
+  /** Every watched member, ascending. */
+  readonly watched: readonly number[];
+  /** Watched members that never churn (an offline for one of them is false). */
+  readonly steady: ReadonlySet<number>;
+  /** Watched members that churn (their latencies are measured). */
+  readonly churning: ReadonlySet<number>;
+}
+
+/**
+ * `count` members spread evenly over 0 .. members-1 (at most every member), alternately steady
+ * and churning, so both halves cover the whole population (every member worker, every gateway).
+ */
+export function pickWatched(members: number, count: number): WatchedSample {
+  const n = Math.max(0, Math.min(members, Math.floor(count)));
+  const watched: number[] = [];
+  const steady = new Set<number>();
+  const churning = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    const m = Math.floor((i * members) / n);
+    watched.push(m);
+    (i % 2 === 0 ? steady : churning).add(m);
+  }
+  return { watched, steady, churning };
 }

@@ -1,5 +1,6 @@
 import {
   ActionKind,
+  latenciesOf,
   matchPresence,
   percentileOf,
   type MemberAction,
@@ -137,5 +138,31 @@ describe('percentileOf', () => {
     expect(percentileOf([-3, -1, -2], 0.5)).toBe(-2);
     expect(percentileOf([], 0.5)).toBeNull();
     expect(xs[0]).toBe(5); // the input is left as it was
+  });
+});
+
+describe('latenciesOf', () => {
+  it('states p50/p99 of each latency, the offline against d + 2e, rounded to 0.1 ms', () => {
+    const r = matchPresence(
+      [connect(1, 0), close(1, 1000), connect(2, 0), close(2, 1000)],
+      [online(1, 12.34), online(2, 20), offline(1, 2300, 900), offline(2, 2520.06, 1000)],
+      OPTS,
+    );
+    expect(latenciesOf(r, 1500)).toEqual({
+      onlineSamples: 2,
+      onlineP50Ms: 12.3,
+      onlineP99Ms: 20,
+      offlineSamples: 2,
+      offlineOverDelayP50Ms: -200,
+      offlineOverDelayP99Ms: 20.1,
+      // member 1 came 100 ms before its schedule (its trigger ran from the heartbeat's arrival)
+      offlineLateP50Ms: -100,
+      offlineLateP99Ms: 20.1,
+    });
+  });
+
+  it('is null where nothing was measured', () => {
+    const l = latenciesOf(matchPresence([], [], OPTS), 1500);
+    expect(l).toMatchObject({ onlineSamples: 0, onlineP99Ms: null, offlineLateP50Ms: null });
   });
 });

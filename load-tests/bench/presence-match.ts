@@ -17,16 +17,9 @@
  *                unless the member had closed and come back before it: then it is late, and
  *                the return now owes an online
  */
+import { ActionKind } from '../generator/presence-messages';
 
-export const ActionKind = {
-  /** The connection opened; `at` is when its attempt started (what a user waits from). */
-  Connect: 0,
-  /** The member worker closed the connection (churn). */
-  Close: 1,
-  /** The server closed it (or it failed after opening): an offline is owed, but not ours. */
-  Dropped: 2,
-} as const;
-export type ActionKind = (typeof ActionKind)[keyof typeof ActionKind];
+export { ActionKind };
 
 export interface MemberAction {
   readonly member: number;
@@ -193,4 +186,36 @@ export function percentileOf(values: readonly number[], q: number): number | nul
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
   return sorted[rank - 1] as number;
+}
+
+export interface PresenceLatencies {
+  readonly onlineSamples: number;
+  readonly onlineP50Ms: number | null;
+  readonly onlineP99Ms: number | null;
+  readonly offlineSamples: number;
+  /** Close to offline, minus d + 2ε (negative: the last heartbeat was before the close). */
+  readonly offlineOverDelayP50Ms: number | null;
+  readonly offlineOverDelayP99Ms: number | null;
+  /** Offline arrival minus (its lastSeen + d + 2ε): the delivery latency of the offline. */
+  readonly offlineLateP50Ms: number | null;
+  readonly offlineLateP99Ms: number | null;
+}
+
+/** The percentiles the report states, rounded to 0.1 ms. */
+export function latenciesOf(r: MatchResult, offlineDelayMs: number): PresenceLatencies {
+  const q = (xs: readonly number[], p: number): number | null => {
+    const v = percentileOf(xs, p);
+    return v === null ? null : Math.round(v * 10) / 10;
+  };
+  const over = r.offlineMs.map((x) => x - offlineDelayMs);
+  return {
+    onlineSamples: r.onlineMs.length,
+    onlineP50Ms: q(r.onlineMs, 0.5),
+    onlineP99Ms: q(r.onlineMs, 0.99),
+    offlineSamples: r.offlineMs.length,
+    offlineOverDelayP50Ms: q(over, 0.5),
+    offlineOverDelayP99Ms: q(over, 0.99),
+    offlineLateP50Ms: q(r.offlineLateMs, 0.5),
+    offlineLateP99Ms: q(r.offlineLateMs, 0.99),
+  };
 }

@@ -6,6 +6,7 @@ import { hotTopic } from './hot-topic';
 import { hostile } from './hostile';
 import { idleMemory } from './idle-memory';
 import { manyTopics } from './many-topics';
+import { presence } from './presence';
 import type { Scenario } from './scenario';
 
 export const SCENARIO_REGISTRY: Record<ScenarioName, Scenario> = {
@@ -16,4 +17,5 @@ export const SCENARIO_REGISTRY: Record<ScenarioName, Scenario> = {
   'idle-memory': idleMemory,
   'cross-node': crossNode,
   hostile,
+  presence,
 };

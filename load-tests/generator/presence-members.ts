@@ -1,0 +1,116 @@
+/**
+ * The members' side of the presence scenario, in one worker process: one connection per online
+ * member (`GET /v1/ws?member=NAME`, troupe.v1.msgpack), opened and closed on command. It never
+ * sends anything: a member is online while its connection is open (PROTOCOL.md §7), and the
+ * WebSocket client answers the server's pings.
+ *
+ *   open(m)  ──► attempt (t0) ──101──► action Connect at t0 (the online's latency counts from
+ *                             │         the attempt: what a user waits from)
+ *                             └──fail/timeout──► failed (no action: the server never saw it)
+ *   close(m) ──► action Close at the close ──► socket closed
+ *   server closes an open one ──► action Dropped (its offline is owed, not measured)
+ */
+import {
+  ActionKind,
+  memberName,
+  type PresenceTarget,
+  type PresenceWorkerCounters,
+} from './presence-messages';
+import { CONNECT_TIMEOUT_MS } from './subscriber-base';
+import { epochNow, settleOnce, tallyCloseReason } from './worker-stats';
+import { RawWsClient } from './ws-client';
+
+export class PresenceMembers {
+  /** Open or opening connection of each member this worker holds. */
+  private readonly conns = new Map<number, RawWsClient>();
+  /** Flat [member, kind, at] not reported yet. */
+  private actions: number[] = [];
+  stopping = false;
+
+  constructor(
+    private readonly target: PresenceTarget,
+    private readonly prefix: string,
+    private readonly counters: PresenceWorkerCounters,
+  ) {}
+
+  /** Opens every member of `members`, `concurrency` attempts at a time; resolves once all settled. */
+  async openAll(members: readonly number[], concurrency: number): Promise<void> {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < members.length && !this.stopping) await this.open(members[next++] as number);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+  }
+
+  /** Opens member `m`'s connection; resolves once it opened, failed or timed out. */
+  open(m: number): Promise<void> {
+    if (this.conns.has(m) || this.stopping) {
+      this.counters.errors++; // the coordinator thinks it offline: the schedule and we disagree
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const settle = settleOnce(resolve, CONNECT_TIMEOUT_MS);
+      const startedAt = epochNow();
+      let opened = false;
+      const client: RawWsClient = new RawWsClient(
+        {
+          host: this.target.host,
+          port: this.target.port,
+          path: `/v1/ws?member=${encodeURIComponent(memberName(this.prefix, m))}`,
+          protocol: 'troupe.v1.msgpack',
+          localAddress: this.target.localAddress,
+        },
+        {
+          onOpen: () => {
+            opened = true;
+            this.counters.open++;
+            this.actions.push(m, ActionKind.Connect, startedAt);
+            settle();
+          },
+          onMessage: () => {}, // hello, pings' pongs, a drain's bye: nothing to measure
+          onClose: (reason) => {
+            if (opened) this.counters.open--;
+            // Closed by us: close() forgot it first and recorded the action.
+            if (this.conns.get(m) === client) {
+              this.conns.delete(m);
+              if (!this.stopping) {
+                if (opened) {
+                  this.counters.dropped++;
+                  this.actions.push(m, ActionKind.Dropped, epochNow());
+                } else this.counters.failed++;
+                tallyCloseReason(this.counters.closeReasons, reason);
+              }
+            }
+            settle();
+          },
+        },
+      );
+      this.conns.set(m, client);
+    });
+  }
+
+  /** Closes member `m`'s connection (an error when it has none open). */
+  close(m: number): void {
+    const client = this.conns.get(m);
+    if (client === undefined || !client.isOpen) {
+      this.counters.errors++;
+      return;
+    }
+    this.conns.delete(m);
+    this.actions.push(m, ActionKind.Close, epochNow());
+    client.close();
+  }
+
+  closeAll(): void {
+    this.stopping = true;
+    for (const c of [...this.conns.values()]) c.close();
+    this.conns.clear();
+  }
+
+  /** The actions since the last call. */
+  takeActions(): number[] {
+    const a = this.actions;
+    this.actions = [];
+    return a;
+  }
+}
