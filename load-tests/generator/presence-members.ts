@@ -16,9 +16,20 @@ import {
   type PresenceTarget,
   type PresenceWorkerCounters,
 } from './presence-messages';
+import type { Keepalive } from './keepalive';
 import { CONNECT_TIMEOUT_MS } from './subscriber-base';
 import { epochNow, settleOnce, tallyCloseReason } from './worker-stats';
 import { RawWsClient } from './ws-client';
+
+/** What a presence worker's members and watchers share. */
+export interface PresenceWorkerEnv {
+  readonly target: PresenceTarget;
+  /** Member names are prefix + index. */
+  readonly prefix: string;
+  readonly counters: PresenceWorkerCounters;
+  /** Pings every open connection: they send nothing else, and troupe drops silent ones. */
+  readonly keepalive: Keepalive;
+}
 
 export class PresenceMembers {
   /** Open or opening connection of each member this worker holds. */
@@ -27,11 +38,11 @@ export class PresenceMembers {
   private actions: number[] = [];
   stopping = false;
 
-  constructor(
-    private readonly target: PresenceTarget,
-    private readonly prefix: string,
-    private readonly counters: PresenceWorkerCounters,
-  ) {}
+  private readonly counters: PresenceWorkerCounters;
+
+  constructor(private readonly env: PresenceWorkerEnv) {
+    this.counters = env.counters;
+  }
 
   /** Opens every member of `members`, `concurrency` attempts at a time; resolves once all settled. */
   async openAll(members: readonly number[], concurrency: number): Promise<void> {
@@ -54,22 +65,22 @@ export class PresenceMembers {
       let opened = false;
       const client: RawWsClient = new RawWsClient(
         {
-          host: this.target.host,
-          port: this.target.port,
-          path: `/v1/ws?member=${encodeURIComponent(memberName(this.prefix, m))}`,
+          ...this.env.target,
+          path: `/v1/ws?member=${encodeURIComponent(memberName(this.env.prefix, m))}`,
           protocol: 'troupe.v1.msgpack',
-          localAddress: this.target.localAddress,
         },
         {
           onOpen: () => {
             opened = true;
             this.counters.open++;
+            this.env.keepalive.track(client);
             this.actions.push(m, ActionKind.Connect, startedAt);
             settle();
           },
           onMessage: () => {}, // hello, pings' pongs, a drain's bye: nothing to measure
           onClose: (reason) => {
             if (opened) this.counters.open--;
+            this.env.keepalive.untrack(client);
             // Closed by us: close() forgot it first and recorded the action.
             if (this.conns.get(m) === client) {
               this.conns.delete(m);

@@ -11,12 +11,8 @@
  */
 import { presenceTopicOf } from '../../protocol/presence-topic';
 import { packr, unpackr } from './framing';
-import {
-  memberIndexOf,
-  memberName,
-  type PresenceTarget,
-  type PresenceWorkerCounters,
-} from './presence-messages';
+import type { PresenceWorkerEnv } from './presence-members';
+import { memberIndexOf, memberName, type PresenceWorkerCounters } from './presence-messages';
 import { CONNECT_TIMEOUT_MS } from './subscriber-base';
 import { epochNow, settleOnce, tallyCloseReason } from './worker-stats';
 import { RawWsClient } from './ws-client';
@@ -35,11 +31,11 @@ export class PresenceWatchers {
   private seen: number[] = [];
   stopping = false;
 
-  constructor(
-    private readonly target: PresenceTarget,
-    private readonly prefix: string,
-    private readonly counters: PresenceWorkerCounters,
-  ) {}
+  private readonly counters: PresenceWorkerCounters;
+
+  constructor(private readonly env: PresenceWorkerEnv) {
+    this.counters = env.counters;
+  }
 
   /** Subscribes to every member's presence topic; resolves once each connection is done. */
   async watch(members: readonly number[], perConnection: number): Promise<void> {
@@ -69,7 +65,7 @@ export class PresenceWatchers {
         switch (m.op) {
           case 'hello':
             members.forEach((member, i) => {
-              const topic = presenceTopicOf(memberName(this.prefix, member)) ?? '';
+              const topic = presenceTopicOf(memberName(this.env.prefix, member)) ?? '';
               client.send(packr.pack({ op: 'sub', id: i + 1, topic }));
             });
             return;
@@ -79,7 +75,7 @@ export class PresenceWatchers {
             if (--pending === 0) settle();
             return;
           case 'presence': {
-            const member = typeof m.user === 'string' ? memberIndexOf(this.prefix, m.user) : -1;
+            const member = typeof m.user === 'string' ? memberIndexOf(this.env.prefix, m.user) : -1;
             if (member < 0) {
               this.counters.errors++;
               return;
@@ -97,11 +93,12 @@ export class PresenceWatchers {
       };
       let opened = false;
       const client = new RawWsClient(
-        { ...this.target, path: '/v1/ws', protocol: 'troupe.v1.msgpack' },
+        { ...this.env.target, path: '/v1/ws', protocol: 'troupe.v1.msgpack' },
         {
           onOpen: () => {
             opened = true;
             this.counters.open++;
+            this.env.keepalive.track(client);
           },
           onMessage: (buf, start, end) => {
             const at = epochNow(); // every message of one frame arrived together
@@ -115,6 +112,7 @@ export class PresenceWatchers {
           },
           onClose: (reason) => {
             if (opened) this.counters.open--;
+            this.env.keepalive.untrack(client);
             if (!this.stopping) {
               if (opened) this.counters.dropped++;
               else this.counters.failed++;

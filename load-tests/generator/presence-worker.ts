@@ -7,6 +7,7 @@
  * Runs until told to stop, or until its parent goes away (IPC disconnect): it never outlives
  * the coordinator.
  */
+import { Keepalive } from './keepalive';
 import { PresenceMembers } from './presence-members';
 import {
   newPresenceCounters,
@@ -19,6 +20,7 @@ import { PresenceWatchers } from './presence-watchers';
 const REPORT_MS = 500;
 
 const counters = newPresenceCounters();
+const keepalive = new Keepalive();
 let members: PresenceMembers | null = null;
 let watchers: PresenceWatchers | null = null;
 let lastCpu = process.cpuUsage();
@@ -47,17 +49,19 @@ function report(reason: 'tick' | 'flush' | 'ready', token = 0): void {
 }
 
 async function start(plan: PresencePlan): Promise<void> {
+  const env = { target: plan.target, prefix: plan.prefix, counters, keepalive };
   if (plan.role === 'members') {
-    members = new PresenceMembers(plan.target, plan.prefix, counters);
+    members = new PresenceMembers(env);
     await members.openAll(plan.members, plan.connectConcurrency);
   } else {
-    watchers = new PresenceWatchers(plan.target, plan.prefix, counters);
+    watchers = new PresenceWatchers(env);
     await watchers.watch(plan.members, plan.perConnection);
   }
   report('ready');
 }
 
 function stop(): void {
+  keepalive.stop();
   members?.closeAll();
   watchers?.closeAll();
   clearInterval(ticker);

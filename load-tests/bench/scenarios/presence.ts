@@ -18,12 +18,14 @@
  * (both must be 0), and heartbeats handled per dispatcher core: the increase of
  * troupe_presence_heartbeats_total over the churn / the CPU seconds the main process used then.
  */
-import { sampleProc } from '../../generator/proc-stats';
+import * as os from 'node:os';
+import { cpuCoresBetween, sampleProc, type ProcSample } from '../../generator/proc-stats';
 import { PresencePool } from '../../generator/presence-pool';
 import { sleep } from '../../generator/subscriber-pool';
 import { epochNow } from '../../generator/worker-stats';
 import { ChurnSchedule, pickWatched } from '../presence-churn';
 import { latenciesOf, matchPresence } from '../presence-match';
+import { treePids } from '../proc-tree';
 import { awaitMetricAtLeast, scrapeMetrics } from '../prom-text';
 import type { System } from '../systems';
 import type { Scenario } from './scenario';
@@ -113,6 +115,8 @@ export const presence: Scenario = {
       );
       const m0 = await scrapeMetrics(http, [HEARTBEATS, TO_ONLINE, TO_OFFLINE]);
       const cpu0 = sampleProc(server.pid);
+      const gatewayPids = (treePids(server.pid) ?? []).filter((p) => p !== server.pid);
+      const gw0 = gatewayPids.map(sampleProc);
       const measureFrom = epochNow();
       const end = performance.now() + args.presenceSeconds * 1000;
       while (performance.now() < end) {
@@ -121,6 +125,8 @@ export const presence: Scenario = {
         await sleep(CHURN_TICK_MS);
       }
       const cpu1 = sampleProc(server.pid);
+      const gw1 = gatewayPids.map(sampleProc);
+      const loadAvg1 = round(os.loadavg()[0] ?? 0, 1);
       const m1 = await scrapeMetrics(http, [HEARTBEATS, TO_ONLINE, TO_OFFLINE, ONLINE]);
       // The last closes' offlines are due up to d + 2ε after them.
       await sleep(OFFLINE_DELAY_MS + 1500);
@@ -157,6 +163,8 @@ export const presence: Scenario = {
         missingOfflines: match.missingOfflines,
         heartbeatsPerSec: heartbeats === null ? null : Math.round(heartbeats / seconds),
         dispatcherCpuCores: cpuSeconds === null ? null : round(cpuSeconds / seconds, 3),
+        gatewaysCpuCores: sumCores(gw0, gw1),
+        loadAvg1,
         heartbeatsPerDispatcherCore: perCore,
         churnCloses: schedule.counts.closes,
         churnOpens: schedule.counts.opens,
@@ -167,7 +175,8 @@ export const presence: Scenario = {
           `close->offline - (d+2e) p50 ${lat.offlineOverDelayP50Ms ?? '-'} p99 ${lat.offlineOverDelayP99Ms ?? '-'} ms, ` +
           `over lastSeen+d+2e p50 ${lat.offlineLateP50Ms ?? '-'} p99 ${lat.offlineLateP99Ms ?? '-'} ms (${lat.offlineSamples}); ` +
           `false offlines ${match.falseOfflines}, duplicate onlines ${match.duplicateOnlines}; ` +
-          `${figures.heartbeatsPerSec ?? '-'} heartbeats/s on ${figures.dispatcherCpuCores ?? '-'} dispatcher cores = ${perCore ?? '-'}/core`,
+          `${figures.heartbeatsPerSec ?? '-'} heartbeats/s on ${figures.dispatcherCpuCores ?? '-'} dispatcher cores = ${perCore ?? '-'}/core ` +
+          `(gateways ${figures.gatewaysCpuCores ?? '-'} cores, load ${loadAvg1})`,
       );
       return {
         steps: [],
@@ -219,6 +228,20 @@ export const presence: Scenario = {
     }
   },
 };
+
+/** CPU of several processes over the same window, in cores (null when one is gone). */
+function sumCores(
+  a: readonly (ProcSample | null)[],
+  b: readonly (ProcSample | null)[],
+): number | null {
+  let total = 0;
+  for (let i = 0; i < a.length; i++) {
+    const c = cpuCoresBetween(a[i] ?? null, b[i] ?? null);
+    if (c === null) return null;
+    total += c;
+  }
+  return round(total, 3);
+}
 
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
