@@ -8,10 +8,11 @@ import {
 } from './presence-match';
 
 const OPTS = { offlineDelayMs: 1500, measureFrom: 0 };
-const connect = (member: number, at: number): MemberAction => ({
+const connect = (member: number, at: number, openedAt?: number): MemberAction => ({
   member,
   kind: ActionKind.Connect,
   at,
+  ...(openedAt === undefined ? {} : { openedAt }),
 });
 const close = (member: number, at: number): MemberAction => ({
   member,
@@ -56,6 +57,17 @@ describe('matchPresence', () => {
     expect(r.offlineLateMs).toEqual([100, 100]);
   });
 
+  it('measures the online from the upgrade too, leaving TCP connect and upgrade out', () => {
+    const r = matchPresence(
+      [connect(1, 100, 160), close(1, 5000), connect(1, 9000)],
+      [online(1, 180), offline(1, 6400, 4800), online(1, 9025)],
+      OPTS,
+    );
+    expect(r.onlineMs).toEqual([80, 25]);
+    // absent openedAt: from the attempt
+    expect(r.onlineFromOpenMs).toEqual([20, 25]);
+  });
+
   it('counts an offline of a member that never closed as false', () => {
     const r = matchPresence([connect(3, 0)], [online(3, 20), offline(3, 3000, 1000)], OPTS);
     expect(r.falseOfflines).toBe(1);
@@ -84,12 +96,13 @@ describe('matchPresence', () => {
 
   it("takes a late offline after the member's return as late, and then owes its online", () => {
     const r = matchPresence(
-      [connect(6, 0), close(6, 3000), connect(6, 5000)],
+      [connect(6, 0), close(6, 3000), connect(6, 5000, 5040)],
       [online(6, 10), offline(6, 5100, 2900), online(6, 5150)],
       OPTS,
     );
     expect(r).toMatchObject({ offlinesAfterReturn: 1, falseOfflines: 0, unexpectedOnlines: 0 });
     expect(r.onlineMs).toEqual([10, 150]);
+    expect(r.onlineFromOpenMs).toEqual([10, 110]);
   });
 
   it('counts what is still owed at the end as missing', () => {
@@ -152,6 +165,8 @@ describe('latenciesOf', () => {
       onlineSamples: 2,
       onlineP50Ms: 12.3,
       onlineP99Ms: 20,
+      onlineFromOpenP50Ms: 12.3,
+      onlineFromOpenP99Ms: 20,
       offlineSamples: 2,
       offlineOverDelayP50Ms: -200,
       offlineOverDelayP99Ms: 20.1,

@@ -25,6 +25,8 @@ export interface MemberAction {
   readonly member: number;
   readonly kind: ActionKind;
   readonly at: number;
+  /** Connect: when the upgrade completed (absent: at `at`). */
+  readonly openedAt?: number;
 }
 
 export interface PresenceObservation {
@@ -46,6 +48,8 @@ export interface MatchOptions {
 export interface MatchResult {
   /** Connect attempt to `online` at the watcher, ms (churn only). */
   readonly onlineMs: number[];
+  /** The same from the upgrade's completion: TCP connect and upgrade left out. */
+  readonly onlineFromOpenMs: number[];
   /** Close to `offline` at the watcher, ms (churn only). */
   readonly offlineMs: number[];
   /** `offline` arrival minus (lastSeen + d + 2ε): how late it is over the schedule, ms. */
@@ -72,13 +76,15 @@ type Event =
 interface MemberState {
   /** Announced online, as last seen by the watcher. */
   online: boolean;
-  /** Connect waiting for its online (the attempt's start). */
+  /** Connect waiting for its online (the attempt's start), and when it opened. */
   owedOnline: number | null;
+  owedOpenedAt: number;
   /** Close waiting for its offline, and whether it was ours (measured) or the server's. */
   owedOffline: number | null;
   owedIsOurs: boolean;
   /** A connect that came before the offline of the close before it: that offline is not owed. */
   returnedAt: number | null;
+  returnedOpenedAt: number;
 }
 
 type Tally = { -readonly [K in keyof MatchResult]: MatchResult[K] };
@@ -99,6 +105,7 @@ export function matchPresence(
 
   const r: Tally = {
     onlineMs: [],
+    onlineFromOpenMs: [],
     offlineMs: [],
     offlineLateMs: [],
     falseOfflines: 0,
@@ -116,9 +123,11 @@ export function matchPresence(
     const s: MemberState = {
       online: false,
       owedOnline: null,
+      owedOpenedAt: 0,
       owedOffline: null,
       owedIsOurs: false,
       returnedAt: null,
+      returnedOpenedAt: 0,
     };
     for (const e of events) {
       if (e.t === 'action') onAction(s, e.a, r);
@@ -140,8 +149,12 @@ function onAction(s: MemberState, a: MemberAction, r: Tally): void {
       r.backBeforeOffline++;
       s.owedOffline = null;
       s.returnedAt = a.at;
+      s.returnedOpenedAt = a.openedAt ?? a.at;
     }
-    if (!s.online) s.owedOnline = a.at;
+    if (!s.online) {
+      s.owedOnline = a.at;
+      s.owedOpenedAt = a.openedAt ?? a.at;
+    }
     return;
   }
   if (a.kind === ActionKind.Dropped) r.dropped++;
@@ -153,7 +166,10 @@ function onAction(s: MemberState, a: MemberAction, r: Tally): void {
 function onOnline(s: MemberState, seen: PresenceObservation, r: Tally, o: MatchOptions): void {
   if (s.online) r.duplicateOnlines++;
   else if (s.owedOnline === null) r.unexpectedOnlines++;
-  else if (s.owedOnline >= o.measureFrom) r.onlineMs.push(seen.at - s.owedOnline);
+  else if (s.owedOnline >= o.measureFrom) {
+    r.onlineMs.push(seen.at - s.owedOnline);
+    r.onlineFromOpenMs.push(seen.at - s.owedOpenedAt);
+  }
   s.online = true;
   s.owedOnline = null;
   s.returnedAt = null;
@@ -170,6 +186,7 @@ function onOffline(s: MemberState, seen: PresenceObservation, r: Tally, o: Match
     // not false, and the return now owes an online.
     r.offlinesAfterReturn++;
     s.owedOnline = s.returnedAt;
+    s.owedOpenedAt = s.returnedOpenedAt;
     s.returnedAt = null;
     return;
   }
@@ -192,6 +209,9 @@ export interface PresenceLatencies {
   readonly onlineSamples: number;
   readonly onlineP50Ms: number | null;
   readonly onlineP99Ms: number | null;
+  /** From the upgrade's 101 to the online: what troupe's presence path takes. */
+  readonly onlineFromOpenP50Ms: number | null;
+  readonly onlineFromOpenP99Ms: number | null;
   readonly offlineSamples: number;
   /** Close to offline, minus d + 2ε (negative: the last heartbeat was before the close). */
   readonly offlineOverDelayP50Ms: number | null;
@@ -212,6 +232,8 @@ export function latenciesOf(r: MatchResult, offlineDelayMs: number): PresenceLat
     onlineSamples: r.onlineMs.length,
     onlineP50Ms: q(r.onlineMs, 0.5),
     onlineP99Ms: q(r.onlineMs, 0.99),
+    onlineFromOpenP50Ms: q(r.onlineFromOpenMs, 0.5),
+    onlineFromOpenP99Ms: q(r.onlineFromOpenMs, 0.99),
     offlineSamples: r.offlineMs.length,
     offlineOverDelayP50Ms: q(over, 0.5),
     offlineOverDelayP99Ms: q(over, 0.99),

@@ -197,11 +197,13 @@ export function formatPresence(system: string, p: PresenceFigures): string {
   const n = (v: number | null): string => (v === null ? '-' : String(v));
   return (
     `${system} ${n(p.members)} members, churn ${n(p.churnPerSec)}/s, d ${n(p.dMs)} ms, e ${n(p.graceMs)} ms: ` +
-    `connect -> online p50 ${fmtMs(p.onlineP50Ms)} p99 ${fmtMs(p.onlineP99Ms)}; ` +
+    `connect -> online p50 ${fmtMs(p.onlineP50Ms)} p99 ${fmtMs(p.onlineP99Ms)} ` +
+    `(from the upgrade p50 ${fmtMs(p.onlineFromOpenP50Ms)} p99 ${fmtMs(p.onlineFromOpenP99Ms)}); ` +
     `close -> offline minus d+2e p50 ${fmtMs(p.offlineOverDelayP50Ms)} p99 ${fmtMs(p.offlineOverDelayP99Ms)}; ` +
     `offline after lastSeen+d+2e p50 ${fmtMs(p.offlineLateP50Ms)} p99 ${fmtMs(p.offlineLateP99Ms)}; ` +
     `false offlines ${n(p.falseOfflines)}, duplicate onlines ${n(p.duplicateOnlines)}; ` +
-    `${n(p.heartbeatsPerDispatcherCore)} heartbeats/s per dispatcher core (${n(p.heartbeatsPerSec)}/s on ${n(p.dispatcherCpuCores)} cores)`
+    `${n(p.heartbeatsPerDispatcherCore)} heartbeats/s per dispatcher core (${n(p.heartbeatsPerSec)}/s on ${n(p.dispatcherCpuCores)} cores); ` +
+    `longest event-loop stall ${fmtMs(p.eventLoopLagMaxMs)}, load ${n(p.loadAvg1)}`
   );
 }
 

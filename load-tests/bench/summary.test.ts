@@ -193,6 +193,8 @@ describe('summarize with presence', () => {
     graceMs: 250,
     onlineP50Ms: 5.1,
     onlineP99Ms: 104,
+    onlineFromOpenP50Ms: 3.2,
+    onlineFromOpenP99Ms: 60,
     offlineOverDelayP50Ms: -451.5,
     offlineOverDelayP99Ms: 77.4,
     offlineLateP50Ms: 29.4,
@@ -202,6 +204,9 @@ describe('summarize with presence', () => {
     heartbeatsPerSec: 1849,
     dispatcherCpuCores: 0.092,
     heartbeatsPerDispatcherCore: 20115,
+    gatewaysCpuCores: 0.15,
+    eventLoopLagMaxMs: 120.5,
+    loadAvg1: 4.2,
   };
   const s = summarize([
     ...runs,
@@ -223,11 +228,12 @@ describe('summarize with presence', () => {
     const text = formatSummary(s);
     expect(text).toContain('presence (target: connect -> online p99 < 200 ms):');
     expect(text).toMatch(
-      /troupe 2000 members, churn 100\/s, d 1000 ms, e 250 ms: connect -> online p50 5\.10ms p99 104\.0ms;/,
+      /troupe 2000 members, churn 100\/s, d 1000 ms, e 250 ms: connect -> online p50 5\.10ms p99 104\.0ms \(from the upgrade p50 3\.20ms p99 60\.0ms\);/,
     );
     expect(text).toMatch(
       /false offlines 0, duplicate onlines 0; 20115 heartbeats\/s per dispatcher core/,
     );
+    expect(text).toMatch(/longest event-loop stall 120\.5ms, load 4\.2$/m);
     expect(formatSummary(summarize(runs))).not.toMatch(/presence/);
   });
 });

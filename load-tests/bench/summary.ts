@@ -52,6 +52,8 @@ export const PRESENCE_FIGURES = [
   'graceMs',
   'onlineP50Ms',
   'onlineP99Ms',
+  'onlineFromOpenP50Ms',
+  'onlineFromOpenP99Ms',
   'offlineOverDelayP50Ms',
   'offlineOverDelayP99Ms',
   'offlineLateP50Ms',
@@ -61,6 +63,9 @@ export const PRESENCE_FIGURES = [
   'heartbeatsPerSec',
   'dispatcherCpuCores',
   'heartbeatsPerDispatcherCore',
+  'gatewaysCpuCores',
+  'eventLoopLagMaxMs',
+  'loadAvg1',
 ] as const;
 export type PresenceFigures = Readonly<Record<(typeof PRESENCE_FIGURES)[number], number | null>>;
 

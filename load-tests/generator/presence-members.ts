@@ -4,8 +4,9 @@
  * sends anything: a member is online while its connection is open (PROTOCOL.md §7), and the
  * WebSocket client answers the server's pings.
  *
- *   open(m)  ──► attempt (t0) ──101──► action Connect at t0 (the online's latency counts from
- *                             │         the attempt: what a user waits from)
+ *   open(m)  ──► attempt (t0) ──101 (t1)──► action Connect at t0, opened t1 (the online's
+ *                             │              latency counts from the attempt, what a user waits
+ *                             │              from, and from t1, what troupe's presence path adds)
  *                             └──fail/timeout──► failed (no action: the server never saw it)
  *   close(m) ──► action Close at the close ──► socket closed
  *   server closes an open one ──► action Dropped (its offline is owed, not measured)
@@ -34,7 +35,7 @@ export interface PresenceWorkerEnv {
 export class PresenceMembers {
   /** Open or opening connection of each member this worker holds. */
   private readonly conns = new Map<number, RawWsClient>();
-  /** Flat [member, kind, at] not reported yet. */
+  /** Flat [member, kind, at, openedAt] not reported yet. */
   private actions: number[] = [];
   stopping = false;
 
@@ -74,7 +75,7 @@ export class PresenceMembers {
             opened = true;
             this.counters.open++;
             this.env.keepalive.track(client);
-            this.actions.push(m, ActionKind.Connect, startedAt);
+            this.actions.push(m, ActionKind.Connect, startedAt, epochNow());
             settle();
           },
           onMessage: () => {}, // hello, pings' pongs, a drain's bye: nothing to measure
@@ -87,7 +88,8 @@ export class PresenceMembers {
               if (!this.stopping) {
                 if (opened) {
                   this.counters.dropped++;
-                  this.actions.push(m, ActionKind.Dropped, epochNow());
+                  const at = epochNow();
+                  this.actions.push(m, ActionKind.Dropped, at, at);
                 } else this.counters.failed++;
                 tallyCloseReason(this.counters.closeReasons, reason);
               }
@@ -108,7 +110,8 @@ export class PresenceMembers {
       return;
     }
     this.conns.delete(m);
-    this.actions.push(m, ActionKind.Close, epochNow());
+    const at = epochNow();
+    this.actions.push(m, ActionKind.Close, at, at);
     client.close();
   }
 

@@ -4,13 +4,16 @@
  * command; the watcher worker holds the connections subscribed to `presence:NAME` topics.
  *
  * Both report what happened as flat number arrays (cheap to ship, bounded by what the
- * coordinator asked for): actions `[member, kind, at]` and messages seen `[member, online 0|1,
+ * coordinator asked for): actions `[member, kind, at, openedAt]` and messages seen `[member, online 0|1,
  * at, lastSeen | -1]`, times in epoch ms with sub-millisecond precision (`epochNow`).
  */
 
 /** What a member worker did with a member's connection (the `kind` of an action). */
 export const ActionKind = {
-  /** The connection opened; `at` is when its attempt started (what a user waits from). */
+  /**
+   * The connection opened: `at` is when its attempt started (what a user waits from),
+   * `openedAt` when the upgrade's 101 arrived (the rest is troupe's presence path).
+   */
   Connect: 0,
   /** The member worker closed the connection (churn). */
   Close: 1,
@@ -77,7 +80,7 @@ export type FromPresenceWorker =
       /** 'ready': the start is over (every attempt settled, every subscription acked or failed). */
       readonly reason: 'tick' | 'flush' | 'ready';
       readonly token: number;
-      /** Flat [member, kind, at] since the previous report (kind: ActionKind). */
+      /** Flat [member, kind, at, openedAt] since the previous report (kind: ActionKind). */
       readonly actions: number[];
       /** Flat [member, online 0|1, at, lastSeen or -1] since the previous report. */
       readonly seen: number[];

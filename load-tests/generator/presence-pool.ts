@@ -198,11 +198,12 @@ export class PresencePool {
     w.latest = m.counters;
     this.cpuSeconds += (m.counters.cpuUserUs + m.counters.cpuSystemUs) / 1e6;
     const a = m.actions;
-    for (let i = 0; i + 2 < a.length; i += 3) {
+    for (let i = 0; i + 3 < a.length; i += 4) {
       const member = a[i]!;
       const kind = a[i + 1] as ActionKind;
       this.actionCounts[kind] = (this.actionCounts[kind] ?? 0) + 1;
-      if (this.watched.has(member)) this.actions.push({ member, kind, at: a[i + 2]! });
+      if (this.watched.has(member))
+        this.actions.push({ member, kind, at: a[i + 2]!, openedAt: a[i + 3]! });
     }
     const s = m.seen;
     for (let i = 0; i + 3 < s.length; i += 4) {

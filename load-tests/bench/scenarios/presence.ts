@@ -48,6 +48,8 @@ const PER_WORKER = 8000;
 const HEARTBEATS = 'troupe_presence_heartbeats_total';
 const ONLINE = 'troupe_presence_online';
 const WORKERS_UP = 'troupe_workers_answering';
+/** Longest event-loop stall of any troupe process since the previous scrape (prom-client's max). */
+const LAG_MAX = 'troupe_process_nodejs_eventloop_lag_max_seconds';
 const TO_ONLINE = 'troupe_presence_changes_total{to="online"}';
 const TO_OFFLINE = 'troupe_presence_changes_total{to="offline"}';
 
@@ -127,7 +129,7 @@ export const presence: Scenario = {
       const cpu1 = sampleProc(server.pid);
       const gw1 = gatewayPids.map(sampleProc);
       const loadAvg1 = round(os.loadavg()[0] ?? 0, 1);
-      const m1 = await scrapeMetrics(http, [HEARTBEATS, TO_ONLINE, TO_OFFLINE, ONLINE]);
+      const m1 = await scrapeMetrics(http, [HEARTBEATS, TO_ONLINE, TO_OFFLINE, ONLINE, LAG_MAX]);
       // The last closes' offlines are due up to d + 2ε after them.
       await sleep(OFFLINE_DELAY_MS + 1500);
       await pool.flush();
@@ -165,18 +167,19 @@ export const presence: Scenario = {
         dispatcherCpuCores: cpuSeconds === null ? null : round(cpuSeconds / seconds, 3),
         gatewaysCpuCores: sumCores(gw0, gw1),
         loadAvg1,
+        eventLoopLagMaxMs: m1[LAG_MAX] == null ? null : round((m1[LAG_MAX] as number) * 1000, 1),
         heartbeatsPerDispatcherCore: perCore,
         churnCloses: schedule.counts.closes,
         churnOpens: schedule.counts.opens,
       };
       log(
         `[${label}] churn ${args.presenceChurn}/s for ${args.presenceSeconds} s: ${schedule.counts.closes} closes, ${schedule.counts.opens} opens; ` +
-          `connect->online p50 ${lat.onlineP50Ms ?? '-'} p99 ${lat.onlineP99Ms ?? '-'} ms (${lat.onlineSamples}); ` +
+          `connect->online p50 ${lat.onlineP50Ms ?? '-'} p99 ${lat.onlineP99Ms ?? '-'} ms (${lat.onlineSamples}; from the upgrade p50 ${lat.onlineFromOpenP50Ms ?? '-'} p99 ${lat.onlineFromOpenP99Ms ?? '-'}); ` +
           `close->offline - (d+2e) p50 ${lat.offlineOverDelayP50Ms ?? '-'} p99 ${lat.offlineOverDelayP99Ms ?? '-'} ms, ` +
           `over lastSeen+d+2e p50 ${lat.offlineLateP50Ms ?? '-'} p99 ${lat.offlineLateP99Ms ?? '-'} ms (${lat.offlineSamples}); ` +
           `false offlines ${match.falseOfflines}, duplicate onlines ${match.duplicateOnlines}; ` +
           `${figures.heartbeatsPerSec ?? '-'} heartbeats/s on ${figures.dispatcherCpuCores ?? '-'} dispatcher cores = ${perCore ?? '-'}/core ` +
-          `(gateways ${figures.gatewaysCpuCores ?? '-'} cores, load ${loadAvg1})`,
+          `(gateways ${figures.gatewaysCpuCores ?? '-'} cores, longest event-loop stall ${figures.eventLoopLagMaxMs ?? '-'} ms, load ${loadAvg1})`,
       );
       return {
         steps: [],
