@@ -33,7 +33,9 @@ export interface PresencePoolOptions {
   readonly connectConcurrency?: number;
   /** Presence subscriptions per watcher connection (default 250: below the burst of 400). */
   readonly watchPerConnection?: number;
-  readonly readyTimeoutMs?: number;
+  /** How long startWatchers / startMembers wait at most (default 15 s / 45 s). */
+  readonly watchTimeoutMs?: number;
+  readonly connectTimeoutMs?: number;
 }
 
 interface Worker {
@@ -93,12 +95,12 @@ export class PresencePool {
 
   /** Subscribes the watcher; resolves once every subscription is acked (or failed, or timeout). */
   startWatchers(): Promise<void> {
-    return this.start([this.watcher]);
+    return this.start([this.watcher], this.o.watchTimeoutMs ?? 15_000);
   }
 
   /** Connects every member; resolves once every attempt settled (or the timeout passed). */
   startMembers(): Promise<void> {
-    return this.start(this.memberWorkers);
+    return this.start(this.memberWorkers, this.o.connectTimeoutMs ?? 45_000);
   }
 
   /** Closes and opens these members' connections now (each in the worker holding it). */
@@ -183,9 +185,9 @@ export class PresencePool {
     return w;
   }
 
-  private async start(workers: readonly Worker[]): Promise<void> {
+  private async start(workers: readonly Worker[], timeoutMs: number): Promise<void> {
     for (const w of workers) this.post(w, { type: 'start', plan: w.plan });
-    const deadline = Date.now() + (this.o.readyTimeoutMs ?? 60_000);
+    const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && !workers.every((w) => w.ready)) await sleep(50);
   }
 

@@ -40,8 +40,12 @@ const MIN_ONLINE_MS = 1000;
 /** Past d + 2ε by a second: the offline is out before the member comes back. */
 const MIN_OFFLINE_MS = OFFLINE_DELAY_MS + 1000;
 const CHURN_TICK_MS = 10;
-/** How long every member may take to be online before the churn starts anyway. */
-const ONLINE_WAIT_MS = 30_000;
+/**
+ * How long every member may take to be online before the churn starts anyway. With the pool's
+ * bounds (watchers 15 s, members 45 s) and 20 s for the workers, the worst case stays under
+ * 3 minutes with 60 s of churn.
+ */
+const ONLINE_WAIT_MS = 20_000;
 /** Member connections per member worker at most. */
 const PER_WORKER = 8000;
 
@@ -93,6 +97,8 @@ export const presence: Scenario = {
       if (workers === null || workers < GATEWAY_WORKERS)
         throw new Error(`${workers ?? 'no'} of ${GATEWAY_WORKERS} gateway workers answer`);
       await pool.startWatchers();
+      const acked = pool.counters().watcher.acked;
+      if (acked === 0) throw new Error('no presence subscription was acknowledged');
       const t0 = performance.now();
       await pool.startMembers();
       const online = await awaitMetricAtLeast(http, ONLINE, n, ONLINE_WAIT_MS, 200);
