@@ -63,7 +63,8 @@ async function main(): Promise<void> {
         continue;
       }
       try {
-        current = await startServer(cmd, scenario.needs);
+        const extra = scenario.serverArgs?.(system) ?? [];
+        current = await startServer({ ...cmd, args: [...cmd.args, ...extra] }, scenario.needs);
         log(
           `[${system.name}] pid ${current.pid}, ${[...current.listeners].map(([n, e]) => `${n} ${e.host}:${e.port}`).join(', ')}`,
         );

@@ -62,6 +62,34 @@ describe('parseBenchArgs', () => {
   });
 });
 
+describe('parseBenchArgs --presence-*', () => {
+  it('takes 2,000 members at 100 closes/s for 15 s with --quick, 5,000 at 150/s for 60 s without', () => {
+    expect(parseBenchArgs(['--quick'])).toMatchObject({
+      presenceMembers: 2000,
+      presenceChurn: 100,
+      presenceSeconds: 15,
+    });
+    expect(parseBenchArgs([])).toMatchObject({
+      presenceMembers: 5000,
+      presenceChurn: 150,
+      presenceSeconds: 60,
+    });
+  });
+
+  it('reads the flags, whole members only, and refuses 0', () => {
+    const a = parseBenchArgs([
+      '--scenario',
+      'presence',
+      '--presence-members',
+      '500.5',
+      '--presence-churn',
+      '25',
+    ]);
+    expect(a).toMatchObject({ scenarios: ['presence'], presenceMembers: 500, presenceChurn: 25 });
+    expect(() => parseBenchArgs(['--presence-seconds', '0'])).toThrow(/positive/);
+  });
+});
+
 describe('parseBenchArgs --attacks', () => {
   it('runs all three attacks by default and takes a subset', () => {
     expect(parseBenchArgs([]).attacks).toEqual(['poison', 'flood', 'link']);

@@ -10,6 +10,7 @@ export const SCENARIOS = [
   'hostile',
   'viewer-counts',
   'newcomers',
+  'presence',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -31,6 +32,10 @@ export interface BenchArgs {
   readonly hostileSubs: number;
   /** hostile: which attacks run together in the attacked step (default all three). */
   readonly attacks: readonly Attack[];
+  /** presence: members online at the start, their churn (closes/s, as many opens/s), its length. */
+  readonly presenceMembers: number;
+  readonly presenceChurn: number;
+  readonly presenceSeconds: number;
   readonly stepSeconds: number;
   /** Extra steps that bisect between the highest passing and the first failing rate. */
   readonly refineSteps: number;
@@ -61,6 +66,10 @@ export const FULL: Profile = {
   stormConns: 10_000,
   idleConns: 15_000,
   hostileSubs: 1000,
+  // What this shared 2-core machine held (RESULTS.md): at 10,000 the gateways starve.
+  presenceMembers: 5000,
+  presenceChurn: 150,
+  presenceSeconds: 60,
   stepSeconds: 4,
   refineSteps: 2,
 };
@@ -75,6 +84,9 @@ export const QUICK: Profile = {
   stormConns: 3000,
   idleConns: 5000,
   hostileSubs: 500,
+  presenceMembers: 2000,
+  presenceChurn: 100,
+  presenceSeconds: 15,
   stepSeconds: 2,
   refineSteps: 1,
 };
@@ -91,6 +103,9 @@ const VALUE_FLAGS = new Set([
   'idle-conns',
   'hostile-subs',
   'attacks',
+  'presence-members',
+  'presence-churn',
+  'presence-seconds',
   'step-seconds',
   'refine-steps',
   'only',
@@ -142,6 +157,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     idleConns: num('idle-conns', p.idleConns),
     hostileSubs: num('hostile-subs', p.hostileSubs),
     attacks: parseAttacks(flags.get('attacks') ?? ATTACKS.join(',')),
+    presenceMembers: Math.floor(num('presence-members', p.presenceMembers)),
+    presenceChurn: num('presence-churn', p.presenceChurn),
+    presenceSeconds: num('presence-seconds', p.presenceSeconds),
     stepSeconds: num('step-seconds', p.stepSeconds),
     refineSteps: flags.has('refine-steps')
       ? Math.floor(positive('refine-steps', flags.get('refine-steps')!, true))

@@ -9,8 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { sleep } from '../generator/subscriber-pool';
-import { scrapeMetric } from './prom-text';
+import { awaitMetricAtLeast } from './prom-text';
 import { startServer, type Endpoint, type RunningServer } from './server-process';
 import { troupeNodeArgs } from './systems';
 
@@ -133,12 +132,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
 
 /** Waits until the dispatcher's `troupe_links_up` counts every gateway. */
 async function awaitLinks(http: Endpoint, want: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let up: number | null = null;
-  while (Date.now() < deadline) {
-    up = await scrapeMetric(http, 'troupe_links_up');
-    if (up !== null && up >= want) return;
-    await sleep(100);
-  }
-  throw new Error(`dispatcher reports ${up ?? 'no'} links up of ${want} after ${timeoutMs} ms`);
+  const up = await awaitMetricAtLeast(http, 'troupe_links_up', want, timeoutMs);
+  if (up === null || up < want)
+    throw new Error(`dispatcher reports ${up ?? 'no'} links up of ${want} after ${timeoutMs} ms`);
 }

@@ -1,4 +1,5 @@
-import { descendantsOf, parsePpid, parseVmRssBytes, treeRssBytes } from './proc-tree';
+import { spawn } from 'node:child_process';
+import { descendantsOf, parsePpid, parseVmRssBytes, treePids, treeRssBytes } from './proc-tree';
 
 describe('proc-tree', () => {
   describe('#parsePpid', () => {
@@ -36,6 +37,21 @@ describe('proc-tree', () => {
     it('gives a positive figure for this process and null for a pid that does not exist', () => {
       expect(treeRssBytes(process.pid)).toBeGreaterThan(0);
       expect(treeRssBytes(2 ** 22 + 1)).toBeNull();
+    });
+  });
+
+  describe('#treePids', () => {
+    it('lists this process and a child it started, null for a pid that does not exist', async () => {
+      const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)']);
+      try {
+        const pids = treePids(process.pid);
+        expect(pids?.[0]).toBe(process.pid);
+        expect(pids).toContain(child.pid);
+        expect(treePids(2 ** 22 + 1)).toBeNull();
+      } finally {
+        child.kill('SIGKILL');
+        await new Promise((r) => child.once('exit', r));
+      }
     });
   });
 });

@@ -1,7 +1,7 @@
 /**
- * Resident memory of a process and all its descendants, from /proc (Linux). A system under test
- * may fork workers (troupe's `--workers`, comedy's forked actors), so the memory a connection
- * costs is read over the whole tree, not just the pid the bench started.
+ * A process and all its descendants, from /proc (Linux), and their resident memory. A system
+ * under test may fork workers (troupe's `--workers`, comedy's forked actors), so the memory a
+ * connection costs is read over the whole tree, not just the pid the bench started.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -43,17 +43,23 @@ function readOr(file: string): string | null {
   }
 }
 
-/** Summed VmRSS of `pid` and its descendants, in bytes; null when `pid` is gone. */
-export function treeRssBytes(pid: number): number | null {
+/** `pid` and every pid below it now; null when `pid` is gone. */
+export function treePids(pid: number): number[] | null {
   const parents = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const stat = readOr(`/proc/${name}/stat`);
     if (stat !== null) parents.set(Number(name), parsePpid(stat));
   }
-  if (!parents.has(pid)) return null;
+  return parents.has(pid) ? descendantsOf(pid, parents) : null;
+}
+
+/** Summed VmRSS of `pid` and its descendants, in bytes; null when `pid` is gone. */
+export function treeRssBytes(pid: number): number | null {
+  const pids = treePids(pid);
+  if (pids === null) return null;
   let total = 0;
-  for (const p of descendantsOf(pid, parents)) {
+  for (const p of pids) {
     const status = readOr(`/proc/${p}/status`);
     if (status !== null) total += parseVmRssBytes(status);
   }

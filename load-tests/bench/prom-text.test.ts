@@ -25,6 +25,11 @@ describe('metricValue', () => {
     expect(metricValue(TEXT, 'troupe_big')).toBe(1_500_000);
   });
 
+  it('reads one series when given its name with labels exactly as exposed', () => {
+    expect(metricValue(TEXT, 'troupe_links_up{peer="g1"}')).toBe(1);
+    expect(metricValue(TEXT, 'troupe_links_up{peer="g3"}')).toBeNull();
+  });
+
   it('is null for a missing metric, comments only, or a non-finite value', () => {
     expect(metricValue(TEXT, 'troupe_missing')).toBeNull();
     expect(metricValue('# HELP troupe_x x\n# TYPE troupe_x counter\n', 'troupe_x')).toBeNull();

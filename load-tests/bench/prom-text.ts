@@ -34,13 +34,49 @@ export async function scrapeMetric(
   name: string,
   timeoutMs = 2000,
 ): Promise<number | null> {
+  return (await scrapeMetrics(http, [name], timeoutMs))[name] ?? null;
+}
+
+/**
+ * Several metrics from one scrape (each a name, or a name with its labels exactly as exposed,
+ * e.g. `troupe_presence_changes_total{to="online"}`); every value null when unreachable.
+ */
+export async function scrapeMetrics(
+  http: Endpoint,
+  names: readonly string[],
+  timeoutMs = 2000,
+): Promise<Record<string, number | null>> {
+  let text: string | null = null;
   try {
     const res = await fetch(`http://${http.host}:${http.port}/metrics`, {
       signal: AbortSignal.timeout(timeoutMs),
     });
-    if (!res.ok) return null;
-    return metricValue(await res.text(), name);
+    if (res.ok) text = await res.text();
   } catch {
-    return null;
+    text = null;
   }
+  const out: Record<string, number | null> = {};
+  for (const n of names) out[n] = text === null ? null : metricValue(text, n);
+  return out;
+}
+
+/**
+ * Polls metric `name` every `everyMs` until it reaches `want` or `timeoutMs` passes; returns
+ * the last value read (null: never read), so the caller decides what falling short means.
+ */
+export async function awaitMetricAtLeast(
+  http: Endpoint,
+  name: string,
+  want: number,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<number | null> {
+  const deadline = Date.now() + timeoutMs;
+  let v: number | null = null;
+  while (Date.now() < deadline) {
+    v = await scrapeMetric(http, name);
+    if (v !== null && v >= want) return v;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  return v;
 }

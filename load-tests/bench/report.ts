@@ -9,7 +9,13 @@ import { fmtCount, fmtMs } from '../generator/run-step';
 import { passes } from './capacity';
 import { renderChart, type ChartRow } from './chart-svg';
 import type { BenchArgs } from './cli-args';
-import { LADDER_SCENARIOS, type ScenarioRun, type Summary, type SystemRun } from './summary';
+import {
+  LADDER_SCENARIOS,
+  type PresenceFigures,
+  type ScenarioRun,
+  type Summary,
+  type SystemRun,
+} from './summary';
 
 export type { ScenarioRun, SystemRun } from './summary';
 
@@ -148,6 +154,9 @@ export function formatSummary(summary: Summary): string {
             `delivered ${pct(s.hostile.hostileDelivered)} vs ${pct(s.hostile.quietDelivered)} quiet`,
         ],
   );
+  const presence = summary.systems.flatMap((s) =>
+    s.presence === null ? [] : [formatPresence(s.system, s.presence)],
+  );
   const jwt = summary.systems.flatMap((s) =>
     s.connectJwtPerSec === null
       ? []
@@ -160,6 +169,13 @@ export function formatSummary(summary: Summary): string {
     ...rows.map(line),
     ...(jwt.length > 0 ? ['', ...jwt] : []),
     ...(hostile.length > 0 ? ['', ...hostile] : []),
+    ...(presence.length > 0
+      ? [
+          '',
+          `presence (target: connect -> online p99 < ${PRESENCE_ONLINE_TARGET_MS} ms):`,
+          ...presence,
+        ]
+      : []),
     '',
     'deliveries/s at capacity, same run:',
     ...ratios,
@@ -171,6 +187,24 @@ export function formatSummary(summary: Summary): string {
         ]
       : []),
   ].join('\n');
+}
+
+/** Issue 11's bar: a member's status change reaches its watchers within this, p99. */
+export const PRESENCE_ONLINE_TARGET_MS = 200;
+
+/** One system's presence line: its run's d and ε, latencies, errors and heartbeat cost. */
+export function formatPresence(system: string, p: PresenceFigures): string {
+  const n = (v: number | null): string => (v === null ? '-' : String(v));
+  return (
+    `${system} ${n(p.members)} members, churn ${n(p.churnPerSec)}/s, d ${n(p.dMs)} ms, e ${n(p.graceMs)} ms: ` +
+    `connect -> online p50 ${fmtMs(p.onlineP50Ms)} p99 ${fmtMs(p.onlineP99Ms)} ` +
+    `(from the upgrade p50 ${fmtMs(p.onlineFromOpenP50Ms)} p99 ${fmtMs(p.onlineFromOpenP99Ms)}); ` +
+    `close -> offline minus d+2e p50 ${fmtMs(p.offlineOverDelayP50Ms)} p99 ${fmtMs(p.offlineOverDelayP99Ms)}; ` +
+    `offline after lastSeen+d+2e p50 ${fmtMs(p.offlineLateP50Ms)} p99 ${fmtMs(p.offlineLateP99Ms)}; ` +
+    `false offlines ${n(p.falseOfflines)}, duplicate onlines ${n(p.duplicateOnlines)}; ` +
+    `${n(p.heartbeatsPerDispatcherCore)} heartbeats/s per dispatcher core (${n(p.heartbeatsPerSec)}/s on ${n(p.dispatcherCpuCores)} cores); ` +
+    `longest event-loop stall ${fmtMs(p.eventLoopLagMaxMs)}, load ${n(p.loadAvg1)}`
+  );
 }
 
 /** Chart rows (one per rate-ladder scenario that has steps). */

@@ -93,6 +93,7 @@ describe('summarize', () => {
       idleBytesPerConnection: 1900,
       idleBytesPerConnectionSettled: 900,
       hostile: { quietP99Ms: 12, hostileP99Ms: 30, quietDelivered: 1, hostileDelivered: 0.995 },
+      presence: null,
     });
     expect(s.systems.find((x) => x.system === 'socketio')?.idleBytesPerConnection).toBeNull();
   });
@@ -181,6 +182,59 @@ describe('summarize with connect-storm-jwt', () => {
       'troupe connect/s with JWT: 4800 (no connect-storm before it)',
     );
     expect(formatSummary(summarize(runs))).not.toMatch(/with JWT/);
+  });
+});
+
+describe('summarize with presence', () => {
+  const figures = {
+    members: 2000,
+    churnPerSec: 100,
+    dMs: 1000,
+    graceMs: 250,
+    onlineP50Ms: 5.1,
+    onlineP99Ms: 104,
+    onlineFromOpenP50Ms: 3.2,
+    onlineFromOpenP99Ms: 60,
+    offlineOverDelayP50Ms: -451.5,
+    offlineOverDelayP99Ms: 77.4,
+    offlineLateP50Ms: 29.4,
+    offlineLateP99Ms: 186.7,
+    falseOfflines: 0,
+    duplicateOnlines: 0,
+    heartbeatsPerSec: 1849,
+    dispatcherCpuCores: 0.092,
+    heartbeatsPerDispatcherCore: 20115,
+    gatewaysCpuCores: 0.15,
+    eventLoopLagMaxMs: 120.5,
+    loadAvg1: 4.2,
+  };
+  const s = summarize([
+    ...runs,
+    {
+      scenario: 'presence',
+      systems: [
+        { system: 'uws-native', status: 'skipped', reason: 'no presence in this baseline' },
+        { system: 'troupe', status: 'ok', result: oneShot({ ...figures, onlineSamples: 621 }) },
+      ],
+    },
+  ]);
+
+  it('keeps the headline figures of a system that ran it, null for the others', () => {
+    expect(s.systems.find((x) => x.system === 'troupe')?.presence).toEqual(figures);
+    expect(s.systems.find((x) => x.system === 'uws-native')?.presence).toBeNull();
+  });
+
+  it('prints d and e of the run with the latencies, the error counts and heartbeats per core', () => {
+    const text = formatSummary(s);
+    expect(text).toContain('presence (target: connect -> online p99 < 200 ms):');
+    expect(text).toMatch(
+      /troupe 2000 members, churn 100\/s, d 1000 ms, e 250 ms: connect -> online p50 5\.10ms p99 104\.0ms \(from the upgrade p50 3\.20ms p99 60\.0ms\);/,
+    );
+    expect(text).toMatch(
+      /false offlines 0, duplicate onlines 0; 20115 heartbeats\/s per dispatcher core/,
+    );
+    expect(text).toMatch(/longest event-loop stall 120\.5ms, load 4\.2$/m);
+    expect(formatSummary(summarize(runs))).not.toMatch(/presence/);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Aggregation of one bench run into the headline figures: capacity per system per rate-ladder
- * scenario, connect-storm rate (without and with JWT auth), idle memory per connection, and the ratios the issue's targets
- * are stated in (troupe / uws-native, troupe / socketio), all from the same run.
+ * scenario, connect-storm rate (without and with JWT auth), idle memory per connection, the
+ * presence latencies and heartbeat cost, and the ratios the issue's targets are stated in
+ * (troupe / uws-native, troupe / socketio), all from the same run.
  */
 import type { Capacity, HalfCapacity } from './capacity';
 import type { ScenarioResult } from './scenarios/scenario';
@@ -39,7 +40,34 @@ export interface SystemSummary {
   readonly idleBytesPerConnectionSettled: number | null;
   /** Bystanders of the hostile scenario, quiet run and attacked run (null: it did not run). */
   readonly hostile: HostileFigures | null;
+  /** The presence scenario (null: it did not run ok on this system). */
+  readonly presence: PresenceFigures | null;
 }
+
+/** The presence scenario's headline figures (see scenarios/presence.ts for each). */
+export const PRESENCE_FIGURES = [
+  'members',
+  'churnPerSec',
+  'dMs',
+  'graceMs',
+  'onlineP50Ms',
+  'onlineP99Ms',
+  'onlineFromOpenP50Ms',
+  'onlineFromOpenP99Ms',
+  'offlineOverDelayP50Ms',
+  'offlineOverDelayP99Ms',
+  'offlineLateP50Ms',
+  'offlineLateP99Ms',
+  'falseOfflines',
+  'duplicateOnlines',
+  'heartbeatsPerSec',
+  'dispatcherCpuCores',
+  'heartbeatsPerDispatcherCore',
+  'gatewaysCpuCores',
+  'eventLoopLagMaxMs',
+  'loadAvg1',
+] as const;
+export type PresenceFigures = Readonly<Record<(typeof PRESENCE_FIGURES)[number], number | null>>;
 
 export interface HostileFigures {
   readonly quietP99Ms: number | null;
@@ -90,6 +118,7 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
     const storm = okResult(runs, 'connect-storm', system);
     const jwt = okResult(runs, 'connect-storm-jwt', system);
     const h = okResult(runs, 'hostile', system);
+    const p = okResult(runs, 'presence', system);
     return {
       system,
       capacity,
@@ -112,6 +141,10 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
               quietDelivered: metric(h, 'quietDelivered'),
               hostileDelivered: metric(h, 'hostileDelivered'),
             },
+      presence:
+        p === null
+          ? null
+          : (Object.fromEntries(PRESENCE_FIGURES.map((k) => [k, metric(p, k)])) as PresenceFigures),
     };
   });
   const ratios: Ratio[] = [];

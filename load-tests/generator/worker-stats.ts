@@ -71,8 +71,7 @@ export class WorkerStats {
     if (wasOpen) this.connected--;
     if (this.stopping) return;
     this.closed++;
-    const key = reason.replace(/\d+\.\d+\.\d+\.\d+:\d+/g, 'ADDR');
-    this.closeReasons[key] = (this.closeReasons[key] ?? 0) + 1;
+    tallyCloseReason(this.closeReasons, reason);
   }
 
   take(): WorkerCounters {
@@ -109,6 +108,12 @@ export class WorkerStats {
     this.seq.missing = this.seq.gaps = this.seq.reorders = 0;
     return c;
   }
+}
+
+/** Counts one close reason, addresses folded (`ADDR`) so reasons group across connections. */
+export function tallyCloseReason(reasons: Record<string, number>, reason: string): void {
+  const key = reason.replace(/\d+\.\d+\.\d+\.\d+:\d+/g, 'ADDR');
+  reasons[key] = (reasons[key] ?? 0) + 1;
 }
 
 /** Wall clock on the `Date.now()` scale with sub-millisecond precision (same as the publisher). */

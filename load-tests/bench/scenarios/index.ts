@@ -7,6 +7,7 @@ import { hostile } from './hostile';
 import { idleMemory } from './idle-memory';
 import { manyTopics } from './many-topics';
 import { newcomers } from './newcomers';
+import { presence } from './presence';
 import type { Scenario } from './scenario';
 import { viewerCounts } from './viewer-counts';
 
@@ -20,4 +21,5 @@ export const SCENARIO_REGISTRY: Record<ScenarioName, Scenario> = {
   hostile,
   'viewer-counts': viewerCounts,
   newcomers,
+  presence,
 };

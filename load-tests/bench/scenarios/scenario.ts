@@ -34,6 +34,11 @@ export interface Scenario {
   readonly name: string;
   /** Listener names the system must print before the scenario can start. */
   readonly needs: readonly string[];
+  /**
+   * Flags appended to the system's command for this scenario (e.g. presence: `--workers 2` and
+   * its d and ε), so the bench starts the server it needs instead of a second one.
+   */
+  serverArgs?(system: System): readonly string[];
   /** A reason not to run on this system (the bench records it as skipped), or null. */
   skip?(system: System): string | null;
   run(ctx: ScenarioContext): Promise<ScenarioResult>;
