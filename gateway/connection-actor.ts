@@ -53,7 +53,8 @@ import { RateLimit, type RateLimits } from './rate-limit';
 import { withTimeout } from './request-timeout';
 import { Subscriptions } from './subscriptions';
 import { checkToken, type ClientAuth } from './token-check';
-import { maySubscribe, presenceAckFields, presenceMemberOf } from './presence-hooks';
+import { maySubscribe, presenceMemberOf } from './presence-hooks';
+import { answerSub } from './sub-answer';
 
 export interface ConnectionLimits extends RateLimits {
   readonly heartbeatMs: number;
@@ -354,32 +355,18 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       } else if (m.count !== undefined) {
         env.router.tell({ type: 'watch', topic: m.topic, conn: ctx.self, on: m.count });
       }
-      // The count is asked after the router counted this subscriber, so it includes it.
-      const [h, count] = await withTimeout(
-        Promise.all([
-          env.dispatcher.history(m.topic, m.since, m.last),
-          m.count === true ? env.counts?.total(m.topic) : undefined,
-        ]),
+      // After the router counted this subscriber, so a count it asks for includes it.
+      const { history: h, ack } = await answerSub(
+        env.dispatcher,
+        env.counts,
+        m,
         limits.requestTimeoutMs,
-        'history',
       );
-      const presence = isPresenceTopic(m.topic)
-        ? await presenceAckFields(env.dispatcher, m.topic, limits.requestTimeoutMs)
-        : undefined;
       if (this.state !== State.Open) return;
       const pos = subs.get(m.topic);
       if (pos === undefined) return;
       pos.epoch = h.epoch;
       pos.seq = h.seq;
-      const ack: ServerMessage = {
-        op: 'ack',
-        id: m.id,
-        epoch: h.epoch,
-        seq: h.seq,
-        recovered: h.recovered,
-        ...presence,
-      };
-      if (count !== undefined) ack.count = count;
       this.reply(ack);
       this.flush();
       if (h.events.length > 0) this.sendEvents(m.topic, h.epoch, h.events);
