@@ -47,6 +47,7 @@ import type { ConnectionLimits } from './connection-actor';
 import { toBatches, type EventBatch } from './event-batch';
 import { bump, newGatewayStats, recordRoute, type GatewayStats } from './gateway-stats';
 import type { ClientBundle } from './client-bundle';
+import type { DemoPage } from './demo-route';
 import { handleHttp, type HttpDeps } from './http-routes';
 import { GatewayCounts } from './gateway-counts';
 import { InterestTable, MAX_ROUTERS } from './interest-table';
@@ -101,6 +102,8 @@ export interface GatewayOptions {
   readonly httpPublish: boolean;
   /** `GET /v1/client.js` (`client-bundle.ts`). */
   readonly clientBundle?: ClientBundle;
+  /** `GET /` (`demo-route.ts`). */
+  readonly demoPage?: DemoPage;
   readonly metrics: () => Promise<string>;
   readonly log: GatewayLog;
   /** Counters the node exports through /metrics and the admin socket (default: a fresh set). */
@@ -257,6 +260,7 @@ export class Gateway {
         access: topicReadAccess(this.clientToken, this.auth, this.throttle),
       },
       clientBundle: o.clientBundle,
+      demoPage: o.demoPage,
     };
     this.transport = createTransport(o.transport, {
       wsPath: '/v1/ws',
