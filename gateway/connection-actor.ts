@@ -172,12 +172,20 @@ export class ConnectionActor implements Behavior<ConnMsg> {
         this.flush();
         this.write(msg.frame.frame(this.codec));
         return;
-      case 'tick':
-        if (this.state === State.Open && msg.now - this.lastSeen > this.env.limits.idleTimeoutMs) {
+      case 'tick': {
+        // A client that never sends (SSE) is kept alive by a write each tick, through the
+        // outbound bound: one that stopped reading is closed as a slow consumer, never as idle.
+        const { keepAlive } = this.codec;
+        if (this.state === State.Open && keepAlive !== undefined) this.write(keepAlive);
+        else if (
+          this.state === State.Open &&
+          msg.now - this.lastSeen > this.env.limits.idleTimeoutMs
+        ) {
           this.close(Disconnect.IdleTimeout);
         }
         if (this.identity !== undefined) this.watchExpiry(ctx);
         return;
+      }
       case 'expire':
         return this.watchExpiry(ctx);
       case 'auth-deadline':

@@ -49,6 +49,8 @@ export class EventBatch {
    * when none of its events could be encoded.
    */
   frame(codec: Codec): Uint8Array | string | undefined {
+    // A per-connection codec (SSE) writes the connection's own position into each frame.
+    if (codec.perConnection) return this.encode(codec, this.events);
     const f = codec.binary
       ? (this.msgpack ??= this.encode(codec, this.events) ?? NOTHING)
       : (this.json ??= this.encode(codec, this.events) ?? NOTHING);

@@ -66,6 +66,7 @@ import { AUTH_TIMEOUT_MS, checkToken, type ClientAuth } from './token-check';
 import { TurnBatcher } from './turn-batcher';
 import { MEMBERS_SPAWN, MemberHeartbeats, type MembersMsg } from '../presence/member-heartbeats';
 import { namedMember } from './presence-hooks';
+import { SSE_PATH, sseRoute, type SseRouteDeps } from './sse-route';
 
 export type GatewayLog = (
   level: 'warn' | 'error',
@@ -262,8 +263,17 @@ export class Gateway {
       clientBundle: o.clientBundle,
       demoPage: o.demoPage,
     };
+    // Server-Sent Events (§9): the same checks as an upgrade, then the same connection actor.
+    const sse: SseRouteDeps = {
+      upgrade: (req) => this.upgrade(req),
+      jwt: this.auth !== undefined,
+      limits: o.limits,
+      origins: o.origins,
+      stats: this.stats,
+    };
     this.transport = createTransport(o.transport, {
       wsPath: '/v1/ws',
+      ssePath: SSE_PATH,
       maxPayload: o.maxFrame,
       maxBackpressure: o.limits.outboundLimit,
       maxHttpBody: Math.max(o.maxFrame, MIN_HTTP_BODY),
@@ -292,6 +302,7 @@ export class Gateway {
         },
         http: (req) => handleHttp(http, req),
         refused: () => bump(this.stats.badInput, 'max_connections'),
+        stream: (req) => sseRoute(sse, req),
       },
     });
   }

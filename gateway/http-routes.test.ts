@@ -272,8 +272,8 @@ describe('handleHttp', () => {
       expect(res.status).toBe(204);
       expect(res.headers).toMatchObject({
         'access-control-allow-origin': 'https://app.example',
-        'access-control-allow-methods': 'POST',
-        'access-control-allow-headers': 'authorization, content-type',
+        'access-control-allow-methods': 'GET, POST',
+        'access-control-allow-headers': 'authorization, content-type, last-event-id',
         'access-control-max-age': '600',
       });
     });

@@ -51,8 +51,9 @@ export class OriginPolicy {
   preflightHeaders(origin: string): Record<string, string> {
     return {
       ...this.corsHeaders(origin),
-      'access-control-allow-methods': 'POST',
-      'access-control-allow-headers': 'authorization, content-type',
+      // GET: an SSE stream opened with fetch (Authorization, Last-Event-ID need a preflight).
+      'access-control-allow-methods': 'GET, POST',
+      'access-control-allow-headers': 'authorization, content-type, last-event-id',
       'access-control-max-age': String(PREFLIGHT_MAX_AGE_SEC),
     };
   }

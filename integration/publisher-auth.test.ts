@@ -149,8 +149,10 @@ describe('publisher auth and browser safety', () => {
       });
       expect(res.status).toBe(204);
       expect(res.headers.get('access-control-allow-origin')).toBe(APP);
-      expect(res.headers.get('access-control-allow-methods')).toBe('POST');
-      expect(res.headers.get('access-control-allow-headers')).toBe('authorization, content-type');
+      expect(res.headers.get('access-control-allow-methods')).toBe('GET, POST');
+      expect(res.headers.get('access-control-allow-headers')).toBe(
+        'authorization, content-type, last-event-id',
+      );
       expect(Number(res.headers.get('access-control-max-age'))).toBeGreaterThan(0);
     });
 

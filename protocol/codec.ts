@@ -38,6 +38,17 @@ export interface Codec {
   decode(frame: Uint8Array | string): unknown;
   /** An array is a batch frame. */
   encode(msg: ServerMessage | ServerMessage[]): Uint8Array | string;
+  /**
+   * Set for a one-way text stream (Server-Sent Events): each frame carries its connection's own
+   * stream position, so a batch is encoded per connection rather than shared, and the parts of
+   * a frame are written one after the other rather than as an array.
+   */
+  readonly perConnection?: true;
+  /**
+   * What to write each heartbeat to a client that never sends (an SSE comment): such a
+   * connection is kept alive by writing and is never closed as idle.
+   */
+  readonly keepAlive?: string;
 }
 
 /**
@@ -176,6 +187,7 @@ function encodeEach(
   }
   if (parts.length === 0) return undefined;
   if (parts.length === 1) return parts[0];
+  if (codec.perConnection) return parts.join('');
   if (!codec.binary) return `[${parts.join(',')}]`;
   return Buffer.concat([msgpackArrayHeader(parts.length), ...(parts as Uint8Array[])]);
 }

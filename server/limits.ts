@@ -92,4 +92,13 @@ export const Limits = {
   countTopicsPerSource: 100_000,
   /** The largest count a report may carry (a link that sends more is dropped as bad-frame). */
   maxCount: 1_000_000_000,
+  /**
+   * Topics one Server-Sent Events stream may name (and at most `maxSubscriptions`); more is
+   * HTTP 413. Its `Last-Event-ID` holds a position per topic, so this bounds that header too.
+   */
+  sseMaxTopics: 100,
+  /** Characters of an SSE request's query string; longer is HTTP 414 (a browser URL fits). */
+  sseMaxQuery: 16 * 1024,
+  /** Characters of a `Last-Event-ID` read at most; a longer one is treated as absent. */
+  sseMaxLastEventId: 4096,
 } as const;

@@ -4,7 +4,7 @@
  * return a promise (sync answers stay sync: no microtask on the hot upgrade path).
  */
 import { STATUS_CODES } from 'node:http';
-import type { HttpResponse, UpgradeDecision } from './types';
+import type { HttpResponse, StreamDecision, UpgradeDecision } from './types';
 
 export function splitUrl(url: string): { path: string; query: URLSearchParams } {
   const q = url.indexOf('?');
@@ -34,6 +34,11 @@ export function statusLine(status: number): string {
 }
 
 export const internalErrorDecision: UpgradeDecision = {
+  accept: false,
+  status: 500,
+  body: 'internal error',
+};
+export const streamErrorDecision: StreamDecision = {
   accept: false,
   status: 500,
   body: 'internal error',

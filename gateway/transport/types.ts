@@ -64,6 +64,22 @@ export type UpgradeDecision =
   | { accept: true; protocol: string | null; userData?: unknown }
   | { accept: false; status: number; body: string };
 
+/**
+ * The answer to a request for a one-way stream (`ssePath`). Accepted, the transport answers
+ * 200 with `headers`, writes `preamble`, and from then on the stream is a connection like a
+ * WebSocket (open, sends, close) that never receives a message. Refused: an HTTP status.
+ */
+export type StreamDecision =
+  | {
+      accept: true;
+      userData: unknown;
+      headers: Record<string, string>;
+      preamble: string;
+      /** The last bytes of a stream the server closes (SSE has no close frame: a `bye`). */
+      farewell(code: number, reason: string): string;
+    }
+  | { accept: false; status: number; body: string; headers?: Record<string, string> };
+
 export interface HttpRequest {
   method: string;
   path: string;
@@ -96,11 +112,18 @@ export interface TransportHandlers {
   error?(err: unknown): void;
   /** Told about an upgrade refused with 503 because `maxConnections` were open. */
   refused?(): void;
+  /**
+   * A GET on `ssePath` (Server-Sent Events), decided like an upgrade and counted against
+   * `maxConnections` the same way. A throw or rejection answers 500.
+   */
+  stream?(req: UpgradeRequest): StreamDecision | Promise<StreamDecision>;
 }
 
 export interface TransportOptions {
   /** '/v1/ws' */
   wsPath: string;
+  /** '/v1/sse': GETs here go to `handlers.stream` (when set) instead of `handlers.http`. */
+  ssePath?: string;
   /** Bytes; a bigger client message closes the connection with 1009. */
   maxPayload: number;
   /** Bytes buffered per connection before `send()` reports 'dropped'. */

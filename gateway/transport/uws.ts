@@ -41,6 +41,8 @@ import type {
   UpgradeRequest,
 } from './types';
 import { AcceptGuard } from './accept-guard';
+import { uwsStream } from './sse-uws';
+import { streamHostOf } from './stream-host';
 import { formatAddress } from './address';
 import { TooBigReason, clampReason, uwsCloseCode } from './close';
 import { CloseCode } from '../../protocol';
@@ -158,17 +160,25 @@ export class UwsConnection implements TransportConnection {
 export class UwsTransport implements Transport {
   readonly kind: TransportKind = 'uws';
   private readonly app: uWS.TemplatedApp;
-  private readonly handlers: TransportHandlers;
-  private readonly open = new Set<UwsConnection>();
+  /** @internal */
+  readonly handlers: TransportHandlers;
+  /** @internal */
+  readonly maxBackpressure: number;
+  /** WebSockets and one-way streams (SSE) alike: both count against `maxConnections`. */
+  /** @internal */
+  readonly open = new Set<TransportConnection>();
   /** Upgrades whose decision is pending (async handler): they count against maxConnections. */
-  private deciding = 0;
-  private readonly maxConnections: number;
+  /** @internal */
+  deciding = 0;
+  /** @internal */
+  readonly maxConnections: number;
   private listenSocket: uWS.us_listen_socket | null = null;
   /** Where it listens, from listen() to close(), also while the guard has it paused. */
   private address: { host: string; port: number } | null = null;
 
   constructor(private readonly opts: TransportOptions) {
     this.handlers = opts.handlers;
+    this.maxBackpressure = opts.maxBackpressure;
     this.maxConnections = opts.maxConnections ?? Infinity;
     this.app = uWS
       .App()
@@ -186,6 +196,10 @@ export class UwsTransport implements Transport {
         close: (ws, code, message) => this.onClose(ws, code, message),
       })
       .any('/*', (res, req) => this.onHttp(res, req));
+    if (opts.ssePath !== undefined && opts.handlers.stream !== undefined) {
+      const host = streamHostOf(this);
+      this.app.get(opts.ssePath, (res, req) => uwsStream(host, res, req, readHeaders));
+    }
   }
 
   get connections(): number {

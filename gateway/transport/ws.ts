@@ -47,6 +47,8 @@ import {
   statusLine,
   tooLargeResponse,
 } from './request';
+import { wsStream } from './sse-ws';
+import { streamHostOf, type StreamHost } from './stream-host';
 
 /** Headers of a request must be complete within this (uWS has the same 10 s built in). */
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -150,10 +152,16 @@ export class WsTransport implements Transport {
   readonly closeGraceMs: number;
   private readonly server: Server;
   private readonly wss: WebSocketServer;
-  private readonly open = new Set<WsConnection>();
+  /** WebSockets and one-way streams (SSE) alike: both count against `maxConnections`. */
+  /** @internal */
+  readonly open = new Set<TransportConnection>();
   /** Upgrades whose decision is pending (async handler): they count against maxConnections. */
-  private deciding = 0;
-  private readonly maxConnections: number;
+  /** @internal */
+  deciding = 0;
+  /** What SSE streams share of this transport (made on the first one). */
+  private streams: StreamHost | undefined;
+  /** @internal */
+  readonly maxConnections: number;
   /** The subprotocol chosen for a request between its upgrade decision and the handshake. */
   private readonly chosenProtocol = new WeakMap<IncomingMessage, string>();
   private listening = false;
@@ -218,7 +226,7 @@ export class WsTransport implements Transport {
   }
 
   /** @internal */
-  forget(conn: WsConnection): void {
+  forget(conn: TransportConnection): void {
     this.open.delete(conn);
   }
 
@@ -307,6 +315,10 @@ export class WsTransport implements Transport {
     const remoteAddress = req.socket.remoteAddress ?? '';
     const { path, query } = splitUrl(req.url ?? '/');
     const headers = readHeaders(req);
+    if (path === this.opts.ssePath && method === 'GET' && this.handlers.stream !== undefined) {
+      const request = { path, query, headers, protocols: [], remoteAddress };
+      return wsStream((this.streams ??= streamHostOf(this)), req, res, request);
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
