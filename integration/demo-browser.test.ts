@@ -5,6 +5,7 @@
  * is stopped (the events published meanwhile are replayed once), and after the node restarts on
  * the same port (its history died with it: the count goes on from what the page had).
  *
+ * Both transports run every scenario (`?transport=websocket`, `?transport=sse`).
  * Each scenario uses its own room (`?room=`, its own topics), so their counts do not mix. The
  * node runs with short count and presence intervals so changes show within a second.
  */
@@ -36,7 +37,6 @@ jest.setTimeout(40_000);
 let browser: Browser | undefined;
 let node: Node | undefined;
 let port = 0;
-const page = (query: string): string => `http://127.0.0.1:${port}/?${query}`;
 const likes = (room: string): string => `demo:${room}:likes`;
 
 beforeAll(async () => {
@@ -76,11 +76,14 @@ async function connectionOf(member: string): Promise<string> {
   throw new Error(`no connection of ${member} among ${conns.length}`);
 }
 
-describe('demo page in Chromium', () => {
+describe.each(['websocket', 'sse'])('demo page in Chromium over %s', (transport) => {
+  const page = (query: string): string =>
+    `http://127.0.0.1:${port}/?${query}&transport=${transport}`;
+
   it('shows each page the likes and comments of the other, as text, with the viewers and the host online', async () => {
     await scenario(browser!, 'likes and comments', async (open) => {
-      const host = await connected(await open(page('room=a&host=1')));
-      const viewer = await connected(await open(page('room=a')));
+      const host = await connected(await open(page(`room=a-${transport}&host=1`)));
+      const viewer = await connected(await open(page(`room=a-${transport}`)));
       expect(await text(host, 'member')).toBe('host');
       expect(await text(viewer, 'member')).toMatch(/^viewer-[0-9a-f]{4}$/);
       await waitFor(viewer, 'host-status', 'true', { attribute: 'data-online' });
@@ -108,7 +111,7 @@ describe('demo page in Chromium', () => {
       expect((await comments(host))[2]).toBe(`${me}: ${'x'.repeat(280)}`);
 
       // A newcomer reads the count from its subscription (the topic's seq), with no history.
-      const late = await connected(await open(page('room=a')));
+      const late = await connected(await open(page(`room=a-${transport}`)));
       await waitFor(late, 'like-count', '3');
       expect(await attr(late, 'like-count', 'data-shown')).toBe('0');
       for (const p of [host, viewer, late]) await waitFor(p, 'viewer-count', '3');
@@ -117,8 +120,8 @@ describe('demo page in Chromium', () => {
 
   it('counts 2 viewers then 1 when a page closes, and shows the host offline once its page is gone', async () => {
     await scenario(browser!, 'viewers and presence', async (open) => {
-      const host = await connected(await open(page('room=b&host=1')));
-      const viewer = await connected(await open(page('room=b')));
+      const host = await connected(await open(page(`room=b-${transport}&host=1`)));
+      const viewer = await connected(await open(page(`room=b-${transport}`)));
       await waitFor(viewer, 'viewer-count', '2');
       await waitFor(viewer, 'host-status', 'true', { attribute: 'data-online' });
       await host.close();
@@ -131,27 +134,27 @@ describe('demo page in Chromium', () => {
 
   it('replays once the likes published while its connection was stopped', async () => {
     await scenario(browser!, 'resume after a stopped connection', async (open) => {
-      const viewer = await connected(await open(page('room=c')));
-      await publishRange(node!.publishPort, likes('c'), 1, 2);
+      const viewer = await connected(await open(page(`room=c-${transport}`)));
+      await publishRange(node!.publishPort, likes(`c-${transport}`), 1, 2);
       await likesShown(viewer, 2);
 
       const conn = await connectionOf(await text(viewer, 'member'));
       expect(await adminCall(node!.admin, { cmd: 'stop', path: conn })).toMatchObject({ ok: true });
       await waitFor(viewer, 'conn-state', 'reconnecting');
-      await publishRange(node!.publishPort, likes('c'), 3, 5);
+      await publishRange(node!.publishPort, likes(`c-${transport}`), 3, 5);
       // The bye asked for a retry after 1 s: these three were published while it was away.
       expect(await text(viewer, 'conn-state')).toBe('reconnecting');
       await connected(viewer);
       await likesShown(viewer, 5);
       // One more after the replay: had any replayed like come twice, shown would pass 6.
-      await publishRange(node!.publishPort, likes('c'), 6, 6);
+      await publishRange(node!.publishPort, likes(`c-${transport}`), 6, 6);
       await likesShown(viewer, 6);
     });
   });
 
   it('reconnects by itself after the node restarts on the same port and counts on, none twice', async () => {
     await scenario(browser!, 'resume after a restart', async (open) => {
-      const a = await connected(await open(page('room=d')));
+      const a = await connected(await open(page(`room=d-${transport}`)));
       await like(a);
       await like(a);
       await like(a);
@@ -162,12 +165,12 @@ describe('demo page in Chromium', () => {
       node = await startNode(['--port', String(port), ...FLAGS]);
       await connected(a);
       await like(a);
-      await publishRange(node.publishPort, likes('d'), 1, 1);
+      await publishRange(node.publishPort, likes(`d-${transport}`), 1, 1);
       // Likes before the restart stay counted on this page; the new epoch's two add to them.
       await likesShown(a, 5);
 
       // A newcomer sees what the restarted node knows: its history began at the restart.
-      const b = await connected(await open(page('room=d')));
+      const b = await connected(await open(page(`room=d-${transport}`)));
       await waitFor(b, 'like-count', '2');
       await like(b);
       await likesShown(a, 6);
