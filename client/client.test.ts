@@ -526,7 +526,9 @@ describe('TroupeClient', () => {
       const t = new FakeTransport();
       expect(() => connect('ftp://x', { customTransport: t })).toThrow(TroupeUsageError);
       expect(() => connect([], { customTransport: t })).toThrow(TroupeUsageError);
-      expect(() => connect('ws://x', { transport: 'sse' })).toThrow(/SSE/);
+      expect(() => connect('ws://x', { transport: 'carrier-pigeon' as never })).toThrow(
+        /unknown transport/,
+      );
       expect(() => connect('ws://x', { customTransport: t, requestTimeoutMs: -1 })).toThrow(
         TroupeUsageError,
       );

@@ -38,6 +38,10 @@ export const ClientLimits = {
   resubscribeRetryMaxMs: 30_000,
   /** A token is refreshed when this much of its life is left, or half of it if shorter. */
   refreshBeforeExpMs: 30_000,
+  /** SSE: the largest event (or line) read from a stream; past it the stream is dropped. */
+  sseMaxEventBytes: 4 * 1024 * 1024,
+  /** SSE: a stream silent (no event, no `: hb` comment) for this many `hb` is dead. */
+  sseIdleHeartbeats: 2.5,
 } as const;
 
 export type ClientLimitName = keyof typeof ClientLimits;

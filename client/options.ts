@@ -11,6 +11,8 @@ import type { TokenGetter } from './token-keeper';
 import { TransportKind, type Transport } from './transport';
 import { defaultWebSocket } from './websocket-node';
 import { WebSocketTransport, type WebSocketCtor } from './websocket-transport';
+import { AutoTransport } from './auto-transport';
+import { SseTransport, type FetchFn } from './sse-transport';
 
 export type TunableLimit =
   | 'maxPending'
@@ -40,7 +42,10 @@ export interface ConnectOptions {
   member?: string;
   /** `msgpack` (default) or `json`. */
   protocol?: Protocol;
-  /** `websocket` (default), `auto` (WebSocket for now) or `sse` (not available yet). */
+  /**
+   * `websocket` (default), `sse` (`GET /v1/sse`, publishing over `POST /v1/publish`) or `auto`
+   * (WebSocket, SSE where it fails: `auto-transport.ts`).
+   */
   transport?: TransportKind;
   requestTimeoutMs?: number;
   connectTimeoutMs?: number;
@@ -49,6 +54,8 @@ export interface ConnectOptions {
   limits?: Partial<Record<TunableLimit, number>>;
   /** A WebSocket constructor to use instead of the browser's or the `ws` package. */
   WebSocket?: WebSocketCtor;
+  /** A `fetch` to use for SSE instead of the global one. */
+  fetch?: FetchFn;
   /** Seams for tests: time, randomness, and a transport of one's own. */
   clock?: Clock;
   random?: () => number;
@@ -79,14 +86,27 @@ function positive(name: string, v: number | undefined, fallback: number): number
 function pickTransport(o: ConnectOptions): Transport {
   if (o.customTransport !== undefined) return o.customTransport;
   const kind = o.transport ?? TransportKind.WebSocket;
-  if (kind === TransportKind.Sse)
-    throw new TroupeUsageError('the SSE transport is not available yet');
-  if (kind !== TransportKind.WebSocket && kind !== TransportKind.Auto) {
+  if (
+    kind !== TransportKind.WebSocket &&
+    kind !== TransportKind.Auto &&
+    kind !== TransportKind.Sse
+  ) {
     throw new TroupeUsageError(`unknown transport ${String(kind)}`);
   }
+  const fetchFn = o.fetch ?? (globalThis as { fetch?: FetchFn }).fetch;
+  const sse = fetchFn === undefined ? undefined : new SseTransport(fetchFn);
+  if (kind === TransportKind.Sse) {
+    if (sse === undefined) throw new TroupeUsageError('no fetch implementation found (SSE)');
+    return sse;
+  }
   const Ctor = o.WebSocket ?? defaultWebSocket();
-  if (Ctor === undefined) throw new TroupeUsageError('no WebSocket implementation found');
-  return new WebSocketTransport(Ctor);
+  const ws = Ctor === undefined ? undefined : new WebSocketTransport(Ctor);
+  if (kind === TransportKind.Auto && ws !== undefined && sse !== undefined) {
+    return new AutoTransport(ws, sse);
+  }
+  const any = ws ?? (kind === TransportKind.Auto ? sse : undefined);
+  if (any === undefined) throw new TroupeUsageError('no WebSocket implementation found');
+  return any;
 }
 
 export function resolveOptions(o: ConnectOptions): Resolved {

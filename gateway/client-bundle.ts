@@ -13,15 +13,13 @@
  * day-old client speaks it to an upgraded server) with a strong ETag (a hash of the content),
  * and `If-None-Match` answered 304, so a revalidation after the day costs no body.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fail } from './http-reply';
+import { asset, notGetOrHead, serveAsset, type StaticAsset } from './static-asset';
 import type { HttpRequest, HttpResponse } from './transport';
 
-export interface StaticAsset {
-  readonly body: Buffer;
-  readonly etag: string;
-}
+export { asset, type StaticAsset } from './static-asset';
 
 export interface ClientBundle {
   readonly module: StaticAsset;
@@ -34,10 +32,6 @@ export const CLIENT_BUNDLE_FILES = {
 } as const;
 
 export const CLIENT_CACHE_CONTROL = 'public, max-age=86400';
-
-export function asset(body: Buffer): StaticAsset {
-  return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-}
 
 /** Reads both builds from `dir` (dist/client beside this file's dist/gateway); undefined when not built. */
 export function loadClientBundle(
@@ -53,44 +47,18 @@ export function loadClientBundle(
   }
 }
 
-/** True when `If-None-Match` (a list, weak tags allowed, or `*`) names `etag`. */
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (ifNoneMatch === undefined) return false;
-  return ifNoneMatch.split(',').some((t) => {
-    const tag = t.trim();
-    return tag === '*' || tag === etag || tag === `W/${etag}`;
-  });
-}
-
 export function serveClientBundle(
   bundle: ClientBundle | undefined,
   req: HttpRequest,
 ): HttpResponse {
-  const text = { 'content-type': 'application/json' };
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    return {
-      status: 405,
-      headers: { ...text, allow: 'GET, HEAD' },
-      body: '{"error":"use GET","code":405}',
-    };
-  }
-  if (bundle === undefined) {
-    return { status: 404, headers: text, body: '{"error":"client bundle not built","code":404}' };
-  }
+  const refused = notGetOrHead(req);
+  if (refused !== undefined) return refused;
+  if (bundle === undefined) return fail(404, 'client bundle not built');
   const file = req.headers['sec-fetch-mode'] === 'no-cors' ? bundle.classic : bundle.module;
-  const headers = {
-    etag: file.etag,
-    'cache-control': CLIENT_CACHE_CONTROL,
-    vary: 'Sec-Fetch-Mode',
-  };
-  if (matches(req.headers['if-none-match'], file.etag)) return { status: 304, headers, body: '' };
-  return {
-    status: 200,
-    headers: {
-      ...headers,
-      'content-type': 'text/javascript; charset=utf-8',
-      'x-content-type-options': 'nosniff',
-    },
-    body: file.body,
-  };
+  return serveAsset(
+    file,
+    req,
+    { 'cache-control': CLIENT_CACHE_CONTROL, vary: 'Sec-Fetch-Mode' },
+    { 'content-type': 'text/javascript; charset=utf-8' },
+  );
 }

@@ -48,6 +48,7 @@ import { toBatches, type EventBatch } from './event-batch';
 import { bump, newGatewayStats, recordRoute, type GatewayStats } from './gateway-stats';
 import type { ClientBundle } from './client-bundle';
 import { InFlight } from './history-route';
+import type { DemoPage } from './demo-route';
 import { handleHttp, type HttpDeps } from './http-routes';
 import { GatewayCounts } from './gateway-counts';
 import { InterestTable, MAX_ROUTERS } from './interest-table';
@@ -103,6 +104,8 @@ export interface GatewayOptions {
   readonly httpPublish: boolean;
   /** `GET /v1/client.js` (`client-bundle.ts`). */
   readonly clientBundle?: ClientBundle;
+  /** `GET /` (`demo-route.ts`). */
+  readonly demoPage?: DemoPage;
   readonly metrics: () => Promise<string>;
   readonly log: GatewayLog;
   /** Counters the node exports through /metrics and the admin socket (default: a fresh set). */
@@ -271,6 +274,7 @@ export class Gateway {
         onSkip: this.onSkip,
         inFlight: new InFlight(),
       },
+      demoPage: o.demoPage,
     };
     // Server-Sent Events (§9): the same checks as an upgrade, then the same connection actor.
     const sse: SseRouteDeps = {

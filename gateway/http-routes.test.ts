@@ -128,6 +128,20 @@ describe('handleHttp', () => {
     });
   });
 
+  describe('GET /', () => {
+    it('serves the demo page where the node has one', async () => {
+      const demoPage = { page: asset(Buffer.from('<h1>live</h1>')), csp: "default-src 'none'" };
+      const res = await handleHttp(setup({ demoPage }).deps, req('/'));
+      expect(res.status).toBe(200);
+      expect(res.body.toString()).toBe('<h1>live</h1>');
+      expect(res.headers?.['content-security-policy']).toBe("default-src 'none'");
+    });
+
+    it('answers 404 without one (--no-demo, other roles)', async () => {
+      expect((await handleHttp(setup().deps, req('/'))).status).toBe(404);
+    });
+  });
+
   describe('GET /metrics', () => {
     it('answers the metrics text with the Prometheus content type', async () => {
       const { deps } = setup();

@@ -2,7 +2,8 @@
  * Plain HTTP on the client port: health, readiness, Prometheus metrics, `POST /v1/publish`,
  * `GET /v1/topics/<topic>` (viewer counts, `topic-count-route.ts`), `GET /v1/presence`
  * (`presence-route.ts`), `GET /v1/history` (a topic's latest events, `history-route.ts`), the
- * client library's bundle (`GET /v1/client.js`, `client-bundle.ts`).
+ * client library's bundle (`GET /v1/client.js`, `client-bundle.ts`), the demo page (`GET /`,
+ * `demo-route.ts`).
  *
  * Browser safety (PROTOCOL.md §6), before any route:
  *
@@ -30,6 +31,7 @@ import { HISTORY_PATH, historyRoute, type HistoryRouteDeps } from './history-rou
 import { presenceRoute, type PresenceRouteDeps } from './presence-route';
 import { fail, json, JSON_TYPE } from './http-reply';
 import { serveClientBundle, type ClientBundle } from './client-bundle';
+import { serveDemoPage, type DemoPage } from './demo-route';
 import type { OriginPolicy } from './origins';
 import { topicCount, TOPICS_PATH, type TopicCountDeps } from './topic-count-route';
 import type { HttpRequest, HttpResponse } from './transport';
@@ -51,6 +53,8 @@ export interface HttpDeps {
   readonly clientBundle?: ClientBundle;
   /** `GET /v1/history`: a topic's latest held events (absent: 404). */
   readonly history?: HistoryRouteDeps;
+  /** `GET /`: the demo page of a standalone node (absent: 404). */
+  readonly demoPage?: DemoPage;
 }
 
 /** The body types a publish accepts: both need a CORS preflight from a browser page. */
@@ -92,6 +96,8 @@ async function route(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
         headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
         body: await d.metrics(),
       };
+    case '/':
+      return d.demoPage === undefined ? fail(404, 'not found') : serveDemoPage(d.demoPage, req);
     case '/v1/client.js':
       return serveClientBundle(d.clientBundle, req);
     case '/v1/publish':

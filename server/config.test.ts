@@ -504,4 +504,11 @@ describe('presence and count flags', () => {
   it('turns the demo off with --no-demo', () => {
     expect(parseConfig(['--no-demo'], {}).demo).toBe(false);
   });
+
+  it('serves the demo on standalone nodes only', () => {
+    const gateway = ['--role', 'gateway', '--dispatchers', '127.0.0.1:1', '--cluster-secret', 's'];
+    expect(parseConfig(gateway, {}).demo).toBe(false);
+    expect(parseConfig(['--role', 'dispatcher', '--cluster-secret', 's'], {}).demo).toBe(false);
+    expect(parseConfig(['--role', 'standalone', '--demo'], {}).demo).toBe(true);
+  });
 });

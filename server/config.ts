@@ -106,7 +106,7 @@ export interface TroupeConfig {
   presencePrivate: boolean;
   /** Counts (PROTOCOL.md §8): reported and published at most once per this. */
   countIntervalMs: number;
-  /** `GET /` serves the demo page (standalone only); `--no-demo` turns it off. */
+  /** `GET /` serves the demo page; `--no-demo` turns it off, and it is false for other roles than standalone. */
   demo: boolean;
   nodeId: string;
 }
@@ -510,6 +510,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Tr
     }
   }
   values.httpPublish ??= values.role === Role.Standalone;
+  // Other roles never serve it; a standalone node's --workers inherit it with this config.
+  values.demo = values.demo === true && values.role === Role.Standalone;
   values.nodeId ??= `${hostname()}-${process.pid}`;
   values.maxConnections ??= defaultMaxConnections();
   const config = values as TroupeConfig;

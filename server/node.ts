@@ -50,6 +50,7 @@ import { PublisherServer } from '../dispatcher/publisher-server';
 import { isFailure, type PublishResult } from '../dispatcher/types';
 import { AuthThrottle, PublisherAuth, staticToken } from '../auth';
 import { loadClientBundle } from '../gateway/client-bundle';
+import { loadDemoPage } from '../gateway/demo-route';
 import { Gateway } from '../gateway/gateway';
 import { OriginPolicy } from '../gateway/origins';
 import { newGatewayStats, type GatewayStats } from '../gateway/gateway-stats';
@@ -196,6 +197,7 @@ export class TroupeNode {
         metricsToken,
         httpPublish: cfg.httpPublish,
         clientBundle: loadClientBundle(),
+        demoPage: cfg.demo ? loadDemoPage() : undefined,
         metrics,
         log: logFn,
         stats: (node.gatewayStats = newGatewayStats()),
