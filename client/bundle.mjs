@@ -35,7 +35,7 @@ const common = {
   bundle: true,
   minify: true,
   platform: 'browser',
-  target: 'es2020',
+  target: 'es2022',
   legalComments: 'none',
   plugins: [browserWebSocket],
   logLevel: 'warning',
