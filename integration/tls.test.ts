@@ -116,6 +116,19 @@ describe('troupe start --tls-cert with --http-port', () => {
   });
 });
 
+describe('troupe start --role dispatcher --tls-cert', () => {
+  it('serves its HTTP endpoints (on --port) over https', async () => {
+    const args = ['--role', 'dispatcher', '--cluster-secret', 's', '--link-port', '0', ...TLS];
+    const node = await startNode(args, {}, ['publish', 'link', 'http', 'admin']);
+    try {
+      expect(node.http).toMatch(/^https:\/\//);
+      expect((await fetchTls(`${node.http}/healthz`)).status).toBe(200);
+    } finally {
+      await node.stop();
+    }
+  });
+});
+
 describe('troupe start --tls-cert with --workers 2', () => {
   it('serves wss:// from every worker', async () => {
     const node = await startNode([...TLS, '--workers', '2', '--link-port', '0']);

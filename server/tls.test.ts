@@ -41,6 +41,19 @@ describe(loadTls, () => {
     expect(tls.expired).toBe(false);
   });
 
+  it('takes one file holding both the certificate and the key, in either order', () => {
+    for (const both of [good.cert + good.key, good.key + good.cert]) {
+      const f = file(both);
+      expect(loadTls({ tlsCert: f, tlsKey: f })!.keyFile).toBe(f);
+    }
+  });
+
+  it('takes a SEC1 (BEGIN EC PRIVATE KEY) key', () => {
+    const sec1 = createPrivateKey(good.key).export({ type: 'sec1', format: 'pem' });
+    expect(sec1).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
+    expect(loadTls({ tlsCert: good.certFile, tlsKey: file(sec1) })).toBeDefined();
+  });
+
   it('says when the certificate has expired (and still loads it)', () => {
     const old = writeTestCert({
       notBefore: new Date('2020-01-01T00:00:00Z'),
