@@ -17,6 +17,7 @@ import { jwtVerifierOf } from '../server/client-auth';
 import { ConfigError, parseConfig, USAGE, wantsHelp } from '../server/config';
 import { createLogger } from '../server/logger';
 import { TroupeNode } from '../server/node';
+import { tlsConfigProblem } from '../server/tls';
 import { MultiProcessNode, workersConfigProblem } from '../workers/multi-process-node';
 
 const TOP_USAGE = `usage: troupe start [flags]     start a node (standalone: gateway + dispatcher)
@@ -52,7 +53,7 @@ async function start(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  const problem = workersConfigProblem(cfg) ?? jwtConfigProblem(cfg);
+  const problem = workersConfigProblem(cfg) ?? jwtConfigProblem(cfg) ?? tlsConfigProblem(cfg);
   if (problem !== undefined) {
     process.stderr.write(`troupe: ${problem}\n`);
     return 2;

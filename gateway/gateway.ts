@@ -60,6 +60,7 @@ import {
   createTransport,
   type Transport,
   type TransportKind,
+  type TransportTls,
   type UpgradeDecision,
   type UpgradeRequest,
 } from './transport';
@@ -117,6 +118,8 @@ export interface GatewayOptions {
   readonly presence?: { readonly intervalMs: number; readonly private: boolean };
   /** --count-interval-ms: how often changed viewer counts are reported (default 1 s). */
   readonly countIntervalMs?: number;
+  /** --tls-cert/--tls-key: the client port serves HTTPS and WSS. */
+  readonly tls?: TransportTls;
 }
 
 const {
@@ -291,6 +294,7 @@ export class Gateway {
       maxBackpressure: o.limits.outboundLimit,
       maxHttpBody: Math.max(o.maxFrame, MIN_HTTP_BODY),
       maxConnections: o.maxConnections,
+      tls: o.tls,
       handlers: {
         upgrade: (req) => this.upgrade(req),
         open: (conn) => {

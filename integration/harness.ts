@@ -12,6 +12,7 @@ import { pack, unpack } from 'msgpackr';
 import WebSocket from 'ws';
 import { encodeFrame, FrameDecoder, decodePayload } from '../protocol';
 import { eventually } from '../testing/eventually';
+import type { Fetch } from '../testing/https-fetch';
 
 export const BIN = path.resolve(__dirname, '..', 'dist', 'bin', 'troupe.js');
 
@@ -103,10 +104,12 @@ export async function startNode(
     });
   });
   const ws = listening.get('ws') ?? '';
+  // With TLS the `listening` lines stay the same; the client and HTTP ports speak wss/https.
+  const tls = args.includes('--tls-cert') || env.TROUPE_TLS_CERT !== undefined ? 's' : '';
   return {
     proc,
-    ws: `ws://${ws}/v1/ws`,
-    http: `http://${listening.get('http') ?? ws}`,
+    ws: `ws${tls}://${ws}/v1/ws`,
+    http: `http${tls}://${listening.get('http') ?? ws}`,
     publishPort: Number((listening.get('publish') ?? ':0').split(':').pop()),
     linkPort: Number((listening.get('link') ?? ':0').split(':').pop()),
     admin,
@@ -176,10 +179,17 @@ export class TestClient {
 
   static async connect(
     url: string,
-    opts: { protocol?: string; headers?: Record<string, string>; skipHello?: boolean } = {},
+    opts: {
+      protocol?: string;
+      headers?: Record<string, string>;
+      skipHello?: boolean;
+      /** The one certificate a wss:// client trusts (a test's own, `testing/tls-cert.ts`). */
+      ca?: string;
+    } = {},
   ): Promise<TestClient> {
     const ws = new WebSocket(url, opts.protocol === undefined ? [] : [opts.protocol], {
       headers: opts.headers,
+      ca: opts.ca,
     });
     const c = new TestClient(ws, opts.protocol === 'troupe.v1.json');
     await new Promise<void>((resolve, reject) => {
@@ -310,6 +320,22 @@ export function adminCall(socketPath: string, req: unknown): Promise<Record<stri
     s.on('error', reject);
     s.write(JSON.stringify(req) + '\n');
   });
+}
+
+/** POST /v1/publish in JSON (over `fetcher`, e.g. `httpsFetch`); the event's seq. */
+export async function publishHttp(
+  node: Pick<Node, 'http'>,
+  topic: string,
+  data: unknown,
+  fetcher: Fetch = fetch,
+): Promise<number> {
+  const res = await fetcher(`${node.http}/v1/publish`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ topic, data }),
+  });
+  if (res.status !== 200) throw new Error(`publish answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { seq: number }).seq;
 }
 
 export async function metric(node: Node, name: string): Promise<number> {

@@ -9,20 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { seconds, sign } from '../testing/auth-keys';
 import { eventually } from '../testing/eventually';
 import { SseClient, type SseEvent } from '../testing/sse-client';
-import { metric, startNode, type Node } from './harness';
+import { metric, publishHttp as publish, startNode, type Node } from './harness';
 
 const HB = 300;
 const GOOD = 'http://good.example';
-
-async function publish(node: Node, topic: string, data: unknown): Promise<number> {
-  const res = await fetch(`${node.http}/v1/publish`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ topic, data }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { seq: number }).seq;
-}
 
 const isAck = (topic: string) => (e: SseEvent) =>
   e.event === 'ack' && (JSON.parse(e.data) as { topic?: string }).topic === topic;

@@ -457,7 +457,7 @@ describe('USAGE', () => {
       expect(USAGE.slice(at).split('\n')[1]).toContain(`env ${env}`);
     }
     expect(USAGE).toContain('default 64KiB; env TROUPE_MAX_FRAME');
-    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(45);
+    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(47);
   });
 });
 
@@ -510,5 +510,45 @@ describe('presence and count flags', () => {
     expect(parseConfig(gateway, {}).demo).toBe(false);
     expect(parseConfig(['--role', 'dispatcher', '--cluster-secret', 's'], {}).demo).toBe(false);
     expect(parseConfig(['--role', 'standalone', '--demo'], {}).demo).toBe(true);
+  });
+});
+
+describe('TLS flags', () => {
+  it('is off when neither --tls-cert nor --tls-key is given', () => {
+    const c = parseConfig([], {});
+    expect([c.tlsCert, c.tlsKey]).toEqual([undefined, undefined]);
+  });
+
+  it('takes both from flags or from TROUPE_TLS_CERT and TROUPE_TLS_KEY', () => {
+    const flags = parseConfig(['--tls-cert', 'c.pem', '--tls-key', 'k.pem'], {});
+    expect([flags.tlsCert, flags.tlsKey]).toEqual(['c.pem', 'k.pem']);
+    const env = parseConfig([], { TROUPE_TLS_CERT: '/a/c.pem', TROUPE_TLS_KEY: '/a/k.pem' });
+    expect([env.tlsCert, env.tlsKey]).toEqual(['/a/c.pem', '/a/k.pem']);
+  });
+
+  it.each([
+    [
+      ['--tls-cert', 'c.pem'],
+      {},
+      '--tls-key',
+      /--tls-key: --tls-cert needs --tls-key \(TROUPE_TLS_KEY\)/,
+    ],
+    [
+      ['--tls-key', 'k.pem'],
+      {},
+      '--tls-cert',
+      /--tls-cert: --tls-key needs --tls-cert \(TROUPE_TLS_CERT\)/,
+    ],
+    [[], { TROUPE_TLS_KEY: 'k.pem' }, '--tls-cert', /--tls-key needs --tls-cert/],
+  ] as const)('names the missing flag when only one is set (%j %j)', (argv, env, flag, message) => {
+    const err = errorOf([...argv], env);
+    expect(err.flag).toBe(flag);
+    expect(err.message).toMatch(message);
+  });
+
+  it('refuses an empty file name', () => {
+    expect(errorOf(['--tls-cert=', '--tls-key', 'k.pem']).message).toMatch(
+      /--tls-cert: expected a file path/,
+    );
   });
 });

@@ -88,6 +88,10 @@ export interface TroupeConfig {
   heartbeatMs: number;
   /** Bytes queued towards one connection before it is closed with 4008. */
   outboundLimit: number;
+  /** PEM certificate (chain) file: the client and HTTP ports serve HTTPS/WSS; with tlsKey. */
+  tlsCert?: string;
+  /** Its unencrypted PEM private key file. */
+  tlsKey?: string;
   /** Client connections of a process; past it an upgrade gets HTTP 503. */
   maxConnections: number;
   /** A publisher that has not authenticated (where required) by then is closed. */
@@ -373,6 +377,14 @@ const OPTIONS: { [K in Key]-?: Option<NonNullable<TroupeConfig[K]>> } = {
     String(Limits.heartbeatMs),
   ),
   outboundLimit: opt('SIZE', parseSize, 'queued bytes per connection before 4008', '1MiB'),
+  tlsCert: {
+    ...opt('FILE', parsePath, 'PEM certificate: client/HTTP ports serve HTTPS, WSS'),
+    shown: 'none: plain HTTP, WS',
+  },
+  tlsKey: {
+    ...opt('FILE', parsePath, 'PEM private key of --tls-cert (unencrypted)'),
+    shown: 'none',
+  },
   maxConnections: {
     ...opt('N', (raw) => parseInteger(raw, 1), 'client connections per process, then 503'),
     shown: 'open-file limit minus max(256, 10%)',
@@ -567,6 +579,14 @@ function checkConsistency(c: TroupeConfig): void {
     throw new ConfigError(
       `${flag}: needs a key to verify tokens with (--jwt-secret, --jwt-public-key or --jwks-file)`,
       flag,
+    );
+  }
+  if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) {
+    const [missing, given]: Key[] =
+      c.tlsCert === undefined ? ['tlsCert', 'tlsKey'] : ['tlsKey', 'tlsCert'];
+    throw new ConfigError(
+      `${flagOf(missing)}: ${flagOf(given)} needs ${flagOf(missing)} (${envOf(missing)}) too`,
+      flagOf(missing),
     );
   }
   const problem = linkSecurityProblem(c);

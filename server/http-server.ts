@@ -1,18 +1,24 @@
 /**
  * HTTP endpoints (healthz, readyz, metrics, publish) on their own port, for nodes without a
- * client port (a dispatcher) or with `--http-port`.
+ * client port (a dispatcher) or with `--http-port`. With TLS (--tls-cert) it serves HTTPS, like
+ * the client port: it carries publish and metrics bearer tokens too.
  */
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleHttp, type HttpDeps } from '../gateway/http-routes';
+import {
+  createNodeServer,
+  HANDSHAKE_TIMEOUT_MS,
+  type NodeServer,
+  type TransportTls,
+} from '../gateway/transport';
 
 const MAX_BODY = 1024 * 1024;
 
 export class HttpServer {
-  private readonly server: http.Server;
+  private readonly server: NodeServer;
 
-  constructor(deps: HttpDeps) {
-    this.server = http.createServer((req, res) => {
+  constructor(deps: HttpDeps, tls?: TransportTls) {
+    this.server = createNodeServer({}, tls, HANDSHAKE_TIMEOUT_MS, (req, res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       req.on('data', (c: Buffer) => {

@@ -57,6 +57,7 @@ import { newGatewayStats, type GatewayStats } from '../gateway/gateway-stats';
 import { allowedOriginsOf, clientMayPublish, jwtVerifierOf } from './client-auth';
 import { linkSecurityProblem, type TroupeConfig } from './config';
 import { HttpServer } from './http-server';
+import { loadTls } from './tls';
 import { Limits } from './limits';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -126,6 +127,9 @@ export class TroupeNode {
     });
     const origins = new OriginPolicy(allowedOriginsOf(cfg));
     const metricsToken = cfg.metricsToken === undefined ? undefined : staticToken(cfg.metricsToken);
+    // --tls-cert/--tls-key: read and checked now (a TlsConfigError stops the start).
+    const tls = loadTls(cfg);
+    if (tls?.expired) log.warn({ cert: tls.certFile }, 'TLS certificate has expired');
 
     if (cfg.role !== 'gateway') {
       const dstats = (node.dispatcherStats = newDispatcherStats());
@@ -203,6 +207,7 @@ export class TroupeNode {
         stats: (node.gatewayStats = newGatewayStats()),
         presence: { intervalMs: cfg.presenceIntervalMs, private: cfg.presencePrivate },
         countIntervalMs: cfg.countIntervalMs,
+        tls,
       }));
       print(`listening ws ${cfg.host}:${await gateway.listen(cfg.host, cfg.port)}`);
       node.closers.push(() => gateway.close());
@@ -236,15 +241,18 @@ export class TroupeNode {
     // A dispatcher has no client port, so its HTTP endpoints take that port unless told otherwise.
     const httpPort = cfg.httpPort ?? (cfg.role === 'dispatcher' ? cfg.port : undefined);
     if (httpPort !== undefined) {
-      const http = new HttpServer({
-        ready: () => node.drained === undefined,
-        metrics,
-        dispatcher: { publish: (topic, data) => node.publishVia(ingress, client, topic, data) },
-        httpPublish: cfg.httpPublish,
-        publisherAuth,
-        origins,
-        metricsToken,
-      });
+      const http = new HttpServer(
+        {
+          ready: () => node.drained === undefined,
+          metrics,
+          dispatcher: { publish: (topic, data) => node.publishVia(ingress, client, topic, data) },
+          httpPublish: cfg.httpPublish,
+          publisherAuth,
+          origins,
+          metricsToken,
+        },
+        tls,
+      );
       print(`listening http ${cfg.host}:${await http.listen(cfg.host, httpPort)}`);
       node.closers.push(() => http.close());
     }
@@ -254,7 +262,10 @@ export class TroupeNode {
       print(`listening admin ${await admin.listen()}`);
       node.closers.push(() => admin.close());
     }
-    log.info({ node: cfg.nodeId, role: cfg.role, transport: cfg.transport }, 'troupe ready');
+    log.info(
+      { node: cfg.nodeId, role: cfg.role, transport: cfg.transport, tls: tls !== undefined },
+      'troupe ready',
+    );
     return node;
   }
 

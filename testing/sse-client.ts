@@ -4,6 +4,7 @@
  * starting with `:` are comments; a blank line dispatches; an event without `id` keeps the
  * last one). Bounded: it keeps at most MAX_HELD events and comments.
  */
+import type { Fetch } from './https-fetch';
 
 export interface SseEvent {
   event: string;
@@ -35,10 +36,17 @@ export class SseClient {
     this.ended = body === null ? Promise.resolve() : this.read(body);
   }
 
-  /** Opens a stream; a refused one (non-200) resolves too, with its status and `body`. */
-  static async open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
+  /**
+   * Opens a stream; a refused one (non-200) resolves too, with its status and `body`.
+   * `fetcher`: another fetch (`httpsFetch` for a server with a test certificate).
+   */
+  static async open(
+    url: string,
+    headers: Record<string, string> = {},
+    fetcher: Fetch = fetch,
+  ): Promise<SseClient> {
     const abort = new AbortController();
-    const res = await fetch(url, {
+    const res = await fetcher(url, {
       headers: { accept: 'text/event-stream', ...headers },
       signal: abort.signal,
     });

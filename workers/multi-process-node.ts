@@ -134,7 +134,10 @@ export class MultiProcessNode {
       if (main !== undefined) main.metricsSource = () => nodeMetrics.text();
       const node = new MultiProcessNode(cfg, log, main, pool);
       await node.listenAdmin(print);
-      log.info({ node: cfg.nodeId, role: cfg.role, workers: cfg.workers }, 'troupe ready');
+      log.info(
+        { node: cfg.nodeId, role: cfg.role, workers: cfg.workers, tls: cfg.tlsCert !== undefined },
+        'troupe ready',
+      );
       return node;
     } catch (err) {
       await main?.stop();

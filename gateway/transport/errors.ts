@@ -21,3 +21,19 @@ export class TransportStateError extends Error {
     this.name = 'TransportStateError';
   }
 }
+
+export class TransportTlsError extends Error {
+  readonly code = 'ERR_TRANSPORT_TLS';
+
+  constructor(
+    readonly certFile: string,
+    readonly keyFile: string,
+    cause?: unknown,
+  ) {
+    super(
+      `cannot serve TLS with certificate ${certFile} and key ${keyFile}`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.name = 'TransportTlsError';
+  }
+}

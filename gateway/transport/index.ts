@@ -7,7 +7,9 @@ import { UwsTransport } from './uws';
 import { WsTransport } from './ws';
 
 export * from './types';
-export { TransportListenError, TransportStateError } from './errors';
+export { createNodeServer, type NodeServer } from './node-server';
+export { HANDSHAKE_TIMEOUT_MS } from './ws';
+export { TransportListenError, TransportStateError, TransportTlsError } from './errors';
 
 export function createTransport(kind: TransportKind, opts: TransportOptions): Transport {
   switch (kind) {

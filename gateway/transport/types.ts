@@ -119,6 +119,18 @@ export interface TransportHandlers {
   stream?(req: UpgradeRequest): StreamDecision | Promise<StreamDecision>;
 }
 
+/**
+ * TLS on a listener (--tls-cert, --tls-key), read and checked once at start (`server/tls.ts`):
+ * the PEM files by name, which is how uWS takes them, and their contents, which is how Node's
+ * https server takes them.
+ */
+export interface TransportTls {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly cert: Buffer;
+  readonly key: Buffer;
+}
+
 export interface TransportOptions {
   /** '/v1/ws' */
   wsPath: string;
@@ -145,6 +157,8 @@ export interface TransportOptions {
    */
   closeGraceMs?: number;
   handlers: TransportHandlers;
+  /** Serve HTTPS and WSS instead of HTTP and WS (SSE streams included); unset: plain. */
+  tls?: TransportTls;
   /**
    * Share the port with other processes (SO_REUSEPORT) so gateway workers can each listen on
    * it. Default true for uws (its own default on Linux). Node 20's `net` cannot set it, so

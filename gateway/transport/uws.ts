@@ -19,6 +19,8 @@
  * 1000 idle ones took the same RSS at 128 KiB and 16 MiB; 50 connections each holding 8 MiB
  * of a 15 MiB frame took 400 MiB more), for as long as the connection's idle timeout allows.
  *
+ * With `tls` the app is an SSLApp: HTTPS, WSS and SSE streams over TLS on the one port.
+ *
  * Invalid UTF-8 in a text frame: uWS validates text itself and drops the TCP connection
  * (1006 on the wire) before any handler runs; nothing in uWS.js can turn that into a 1007
  * close frame. The close handler reports 1007, so counters are right.
@@ -46,7 +48,7 @@ import { streamHostOf } from './stream-host';
 import { formatAddress } from './address';
 import { TooBigReason, clampReason, uwsCloseCode } from './close';
 import { CloseCode } from '../../protocol';
-import { TransportListenError, TransportStateError } from './errors';
+import { TransportListenError, TransportStateError, TransportTlsError } from './errors';
 import {
   internalErrorDecision,
   internalErrorResponse,
@@ -180,8 +182,7 @@ export class UwsTransport implements Transport {
     this.handlers = opts.handlers;
     this.maxBackpressure = opts.maxBackpressure;
     this.maxConnections = opts.maxConnections ?? Infinity;
-    this.app = uWS
-      .App()
+    this.app = appOf(opts)
       .ws<SocketData>(opts.wsPath, {
         compression: uWS.DISABLED,
         maxPayloadLength: Math.max(UWS_MAX_PAYLOAD, opts.maxPayload + 1024),
@@ -423,6 +424,20 @@ export class UwsTransport implements Transport {
         },
       );
     });
+  }
+}
+
+/**
+ * uWS.App, or uWS.SSLApp reading the PEM files itself. Its own failure says only "App
+ * construction failed": the files are named here (the node checked them before, `server/tls.ts`).
+ */
+function appOf(opts: TransportOptions): uWS.TemplatedApp {
+  const tls = opts.tls;
+  if (tls === undefined) return uWS.App();
+  try {
+    return uWS.SSLApp({ cert_file_name: tls.certFile, key_file_name: tls.keyFile });
+  } catch (e) {
+    throw new TransportTlsError(tls.certFile, tls.keyFile, e);
   }
 }
 

@@ -6,6 +6,8 @@
  *        ─> (message | drain)* ─> close (local close, peer close, or a ws protocol error)
  *   'request' ─> body collected up to maxHttpBody ─> handlers.http
  *
+ * With `tls` the server is Node's https server (`node-server.ts`): the same events over TLS.
+ *
  * It mirrors uWS where `ws` differs: the close handler runs as soon as the connection is
  * closed from the server's side (`ws` itself would wait for the peer's close frame, up to
  * 30 s), sends past `maxBackpressure` are dropped rather than queued, and 'drain' is reported
@@ -19,7 +21,7 @@
  *   reading (its buffer is over `maxBackpressure`: a slow consumer), else after
  *   CLOSE_GRACE_MS if the peer has not answered it, instead of `ws`'s 30 s.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type {
@@ -47,6 +49,7 @@ import {
   statusLine,
   tooLargeResponse,
 } from './request';
+import { createNodeServer, type NodeServer } from './node-server';
 import { wsStream } from './sse-ws';
 import { streamHostOf, type StreamHost } from './stream-host';
 
@@ -150,7 +153,7 @@ export class WsTransport implements Transport {
   readonly maxBackpressure: number;
   /** @internal */
   readonly closeGraceMs: number;
-  private readonly server: Server;
+  private readonly server: NodeServer;
   private readonly wss: WebSocketServer;
   /** WebSockets and one-way streams (SSE) alike: both count against `maxConnections`. */
   /** @internal */
@@ -179,13 +182,15 @@ export class WsTransport implements Transport {
       handleProtocols: (_offered, req) => this.chosenProtocol.get(req) || false,
     });
     const headersTimeout = opts.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
-    this.server = createServer(
+    this.server = createNodeServer(
       {
         headersTimeout,
         requestTimeout: Math.max(headersTimeout, REQUEST_TIMEOUT_MS),
         // Node checks both only this often (default 30 s): a deadline must not run 3x over.
         connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeout / 4)),
       },
+      opts.tls,
+      headersTimeout,
       (req, res) => this.onRequest(req, res),
     );
     this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>

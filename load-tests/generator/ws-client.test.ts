@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { selfSignedCert } from '../../testing/tls-cert';
 import { frameSize, maskedFrame, RawWsClient } from './ws-client';
 
 function serverFrame(payload: Buffer): Buffer {
@@ -9,10 +11,17 @@ function serverFrame(payload: Buffer): Buffer {
   return Buffer.concat([head, payload]);
 }
 
-/** A one-connection server that upgrades, then writes `bytes` in pieces of `piece` bytes. */
-function serve(bytes: Buffer, piece: number): Promise<{ port: number; close: () => void }> {
+/**
+ * A one-connection server that upgrades, then writes `bytes` in pieces of `piece` bytes; over
+ * TLS with `cert`.
+ */
+function serve(
+  bytes: Buffer,
+  piece: number,
+  cert?: { cert: string; key: string },
+): Promise<{ port: number; close: () => void }> {
   return new Promise((resolve) => {
-    const server = net.createServer((s) => {
+    const onSocket = (s: net.Socket): void => {
       s.once('data', async (req: Buffer) => {
         const key = /Sec-WebSocket-Key: (\S+)/i.exec(req.toString())?.[1] ?? '';
         const accept = createHash('sha1')
@@ -26,7 +35,8 @@ function serve(bytes: Buffer, piece: number): Promise<{ port: number; close: () 
           await new Promise((r) => setTimeout(r, 2));
         }
       });
-    });
+    };
+    const server = cert ? tls.createServer(cert, onSocket) : net.createServer(onSocket);
     server.listen(0, '127.0.0.1', () =>
       resolve({ port: (server.address() as net.AddressInfo).port, close: () => server.close() }),
     );
@@ -34,6 +44,25 @@ function serve(bytes: Buffer, piece: number): Promise<{ port: number; close: () 
 }
 
 describe('RawWsClient', () => {
+  it('speaks TLS to the server when target.tls is set', async () => {
+    const srv = await serve(serverFrame(Buffer.from('over tls')), 5000, selfSignedCert());
+    const got = await new Promise<string>((done) => {
+      const c = new RawWsClient(
+        { host: '127.0.0.1', port: srv.port, path: '/v1/ws', protocol: '', tls: true },
+        {
+          onOpen: () => undefined,
+          onMessage: (buf, start, end) => {
+            done(buf.subarray(start, end).toString());
+            c.close();
+          },
+          onClose: (reason) => done(`closed: ${reason}`),
+        },
+      );
+    });
+    srv.close();
+    expect(got).toBe('over tls');
+  });
+
   it.each([1, 3, 7, 200, 5000])(
     'delivers every message whole when reads split frames every %i bytes',
     async (piece) => {

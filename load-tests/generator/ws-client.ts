@@ -8,6 +8,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const MAX_HEADER = 16 * 1024;
@@ -19,6 +20,8 @@ export interface WsTarget {
   /** Sec-WebSocket-Protocol to offer; '' offers none. */
   readonly protocol: string;
   readonly localAddress?: string;
+  /** wss: TLS to the server, trusting any certificate (benchmarks measure, never verify). */
+  readonly tls?: boolean;
 }
 
 export interface WsHandlers {
@@ -43,8 +46,10 @@ export class RawWsClient {
   ) {
     const opts: net.NetConnectOpts = { host: target.host, port: target.port, noDelay: true };
     if (target.localAddress !== undefined) opts.localAddress = target.localAddress;
-    this.socket = net.connect(opts);
-    this.socket.on('connect', () => {
+    this.socket = target.tls
+      ? tls.connect({ ...opts, rejectUnauthorized: false })
+      : net.connect(opts);
+    this.socket.on(target.tls ? 'secureConnect' : 'connect', () => {
       this.state = 'upgrading';
       this.socket.write(
         `GET ${target.path} HTTP/1.1\r\nHost: ${target.host}:${target.port}\r\n` +

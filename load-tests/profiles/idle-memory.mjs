@@ -7,8 +7,9 @@
 // an entry may start with node flags: "--max-semi-space-size=2 dist/bin/troupe.js".
 // HEAP_SPACES=1 prints V8 heap spaces before/after (from /metrics). IDLE_NODE_FLAGS="--trace-gc"
 // passes node flags to the server; IDLE_SETTLE_MS (default 3000) with IDLE_SAMPLE=1 prints RSS
-// every 5 s of the settle.
-import { fork, spawn } from 'node:child_process';
+// every 5 s of the settle. IDLE_TLS=1 serves with a fresh self-signed certificate (openssl) and
+// connects over TLS; IDLE_ARGS passes more flags to `troupe start` (e.g. "--transport ws").
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ const self = fileURLToPath(import.meta.url);
 const dist = join(self, '../../../dist');
 
 if (process.argv[2] === '--worker') {
-  const [, , , host, port, source, count] = process.argv;
+  const [, , , host, port, source, count, secure] = process.argv;
   const { RawWsClient } = await import(join(dist, 'load-tests/generator/ws-client.js'));
   const { packr } = await import(join(dist, 'load-tests/generator/framing.js'));
   const sub = packr.pack({ op: 'sub', id: 1, topic: 'idle' });
@@ -34,6 +35,7 @@ if (process.argv[2] === '--worker') {
           path: '/v1/ws',
           protocol: 'troupe.v1.msgpack',
           localAddress: source,
+          tls: secure === 'tls',
         },
         {
           onOpen: () => c.send(sub),
@@ -72,6 +74,18 @@ if (process.argv[2] === '--worker') {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const servers = (process.env.IDLE_SERVERS ?? join(dist, 'bin/troupe.js')).split(',');
   const perConn = new Map(servers.map((s) => [s, []]));
+  const selfSigned = (dir) => {
+    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+    execFileSync(
+      'openssl',
+      [
+        ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'],
+        ...['-days', '1', '-subj', '/CN=localhost', '-keyout', key, '-out', cert],
+      ],
+      { stdio: 'ignore' },
+    );
+    return ['--tls-cert', cert, '--tls-key', key];
+  };
   const heapSpaces = async (port) => {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const out = new Map();
@@ -88,6 +102,7 @@ if (process.argv[2] === '--worker') {
     const server = servers[i % servers.length];
     const port = 17270 + i * 3;
     const dir = mkdtempSync(join(tmpdir(), 'idle-'));
+    const tlsArgs = process.env.IDLE_TLS ? selfSigned(dir) : [];
     const srv = spawn(
       process.execPath,
       [
@@ -104,6 +119,8 @@ if (process.argv[2] === '--worker') {
         join(dir, 'a.sock'),
         '--log-level',
         'warn',
+        ...tlsArgs,
+        ...(process.env.IDLE_ARGS ?? '').split(' ').filter(Boolean),
       ],
       { stdio: 'inherit' },
     );
@@ -112,7 +129,14 @@ if (process.argv[2] === '--worker') {
     const before = rss(srv.pid);
     const t0 = performance.now();
     const workers = ['127.0.0.2', '127.0.0.3'].map((src) =>
-      fork(self, ['--worker', '127.0.0.1', String(port), src, String(conns / 2)]),
+      fork(self, [
+        '--worker',
+        '127.0.0.1',
+        String(port),
+        src,
+        String(conns / 2),
+        tlsArgs.length > 0 ? 'tls' : 'plain',
+      ]),
     );
     const res = await Promise.all(workers.map((w) => new Promise((r) => w.once('message', r))));
     const wall = performance.now() - t0;
