@@ -89,9 +89,16 @@ describe(runAdminCommand, () => {
       });
     });
 
-    it('defaults to ./.troupe/admin.sock', async () => {
-      const r = await run(['stats'], { TROUPE_ADMIN: '' });
-      expect(r.err).toContain('no admin socket at ./.troupe/admin.sock');
+    it('defaults to ./.troupe/admin.sock, relative to the working directory', async () => {
+      // Never the repository's own default socket: a node started there (npm start) answers it.
+      const cwd = process.cwd();
+      process.chdir(dir);
+      try {
+        const r = await run(['stats'], { TROUPE_ADMIN: '' });
+        expect(r.err).toContain('no admin socket at ./.troupe/admin.sock');
+      } finally {
+        process.chdir(cwd);
+      }
     });
   });
 
