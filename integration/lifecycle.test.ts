@@ -90,8 +90,9 @@ describe('admin socket', () => {
     expect(await adminCall(node.admin, { cmd: 'stop', path: conn.path })).toMatchObject({
       ok: true,
     });
-    expect(await victim.next((m) => m.op === 'bye')).toMatchObject({ code: 1001 });
-    expect((await victim.closed).code).toBe(1001);
+    const reason = 'connection stopped by server';
+    expect(await victim.next((m) => m.op === 'bye')).toMatchObject({ code: 1001, reason });
+    expect(await victim.closed).toEqual({ code: 1001, reason });
     const p = await TestPublisher.connect(node.publishPort);
     p.send({ op: 'pub', topic: 'calm2', data: 'still here' });
     expect((await other.events('calm2', 1))[0]!.data).toBe('still here');
