@@ -341,13 +341,23 @@ export class Gateway {
       for (const r of this.routers) r.tell({ type: 'drain', retryMaxMs });
     }
     const deadline = Date.now() + timeoutMs;
-    while (this.transport.connections > 0 && Date.now() < deadline) {
+    while (this.draining && this.transport.connections > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, DRAIN_POLL_MS));
     }
   }
 
   get isDraining(): boolean {
     return this.draining;
+  }
+
+  /** Ends a drain: ready again, new clients accepted (those told `bye` are gone already). */
+  undrain(): void {
+    this.draining = false;
+  }
+
+  /** Open client connections (the transport's count, upgrades included). */
+  get connections(): number {
+    return this.transport.connections;
   }
 
   async close(): Promise<void> {

@@ -133,6 +133,26 @@ describe('drain and shutdown', () => {
     await node.stop();
   });
 
+  it('`troupe admin drain` returns once the last client is gone; `undrain` serves again', async () => {
+    const node = await startNode();
+    const clients = await Promise.all([1, 2].map(() => TestClient.connect(node.ws)));
+    const admin = (...args: string[]) =>
+      run(process.execPath, [BIN, 'admin', ...args, '--admin', node.admin]);
+    const drained = await admin('drain', '--timeout-ms', '10000');
+    expect(drained.stdout).toBe('drained: no client left\n');
+    for (const c of clients) expect((await c.closed).code).toBe(1001);
+    expect((await fetch(`${node.http}/readyz`)).status).toBe(503);
+    const refused = await TestClient.connect(node.ws, { skipHello: true });
+    expect((await refused.closed).code).toBe(1001);
+
+    expect((await admin('undrain')).stdout).toBe('serving again\n');
+    expect((await fetch(`${node.http}/readyz`)).status).toBe(200);
+    const back = await TestClient.connect(node.ws);
+    expect(await back.request({ op: 'sub', id: 1, topic: 'back' })).toMatchObject({ op: 'ack' });
+    back.close();
+    expect(await node.stop()).toBe(0);
+  });
+
   it('on SIGTERM tells every client bye, closes 1001 and exits 0', async () => {
     const node = await startNode();
     const clients = await Promise.all([1, 2, 3].map(() => TestClient.connect(node.ws)));

@@ -6,8 +6,8 @@
  *   gateway      gateway (client port) + one link per dispatcher
  *
  * start() prints `listening <name> <host>:<port>` per listener before it serves; drain() turns
- * readyz 503 and sends every client `bye` + 1001; stop() closes everything and terminates the
- * actor system.
+ * readyz 503, sends every client `bye` + 1001 and refuses new ones, undrain() ends that; stop()
+ * closes the publisher port, drains, closes everything and terminates the actor system.
  *
  * The node owns every stats object (each tier's `newXStats()`) and hands it to its part, so
  * /metrics and the admin socket read the same counters the parts write.
@@ -15,7 +15,7 @@
 import type { Registry } from 'prom-client';
 import { ActorSystem, type ActorRef } from '../actors';
 import { AdminServer } from '../admin/admin-server';
-import type { AdminTarget, TreeNode } from '../admin/admin-target';
+import type { AdminTarget, DrainProgress, TreeNode } from '../admin/admin-target';
 import {
   CLUSTER_ROUTER_SPAWN,
   clusterRouterBehavior,
@@ -80,6 +80,7 @@ type Closer = () => Promise<void> | void;
 
 export class TroupeNode {
   private drained: Promise<void> | undefined;
+  private stopping = false;
   /** Run in reverse order of registration at stop. */
   private readonly closers: Closer[] = [];
   gateway: Gateway | undefined;
@@ -397,17 +398,21 @@ export class TroupeNode {
         system.stop(ref);
         return true;
       },
-      drain: async () => {
+      drain: async (): Promise<DrainProgress> => {
         void this.drain();
+        return { clients: this.gateway?.connections ?? 0 };
       },
+      undrain: async () => this.undrain(),
     };
   }
 
-  /** Idempotent; resolves once every client is gone (or the drain timed out). */
+  /**
+   * Idempotent; resolves once every client is gone (or the drain timed out). Publishers keep
+   * publishing (_decided_: a drain is about clients; the port closes at stop).
+   */
   drain(): Promise<void> {
     this.drained ??= (async () => {
       this.log.info({}, 'draining');
-      await this.publisher?.close();
       // Clients told to come back within d never flap offline (PROTOCOL.md §7).
       const retryMaxMs = Math.min(
         Limits.drainRetryMaxMs,
@@ -418,7 +423,18 @@ export class TroupeNode {
     return this.drained;
   }
 
+  /** Ends a drain (not a stop): readyz 200 again, new clients accepted. */
+  undrain(): boolean {
+    if (this.drained === undefined || this.stopping) return false;
+    this.drained = undefined;
+    this.gateway?.undrain();
+    this.log.info({}, 'drain ended; serving');
+    return true;
+  }
+
   async stop(): Promise<void> {
+    this.stopping = true;
+    await this.publisher?.close();
     await this.drain();
     for (const close of this.closers.reverse()) await close();
     await this.system.terminate();

@@ -111,6 +111,11 @@ export default class GatewayWorker implements Handlers {
     return true;
   }
 
+  /** Ends this worker's drain; `false` when it was not draining. */
+  undrain(): boolean {
+    return this.node?.undrain() ?? false;
+  }
+
   /** comedy lifecycle hook: runs on destroy from the main, before the process exits. */
   destroy(): Promise<void> {
     this.stopping ??= this.node?.stop() ?? Promise.resolve();

@@ -151,6 +151,7 @@ export class MultiProcessNode {
       nodeId: cfg.nodeId,
       role: cfg.role,
       drain: () => void this.drain(),
+      undrain: () => this.undrain(),
     });
     this.admin = new AdminServer(target, { path: cfg.admin, log: this.log });
     print(`listening admin ${await this.admin.listen()}`);
@@ -172,6 +173,18 @@ export class MultiProcessNode {
       await this.main?.drain();
     })();
     return this.drained;
+  }
+
+  /** Ends a drain: every worker and the main serve again. `false` when it was not draining. */
+  async undrain(): Promise<boolean> {
+    if (this.drained === undefined || this.stopped !== undefined) return false;
+    this.drained = undefined;
+    await Promise.allSettled(
+      this.pool.slots.map((s) => this.pool.ask(s.index, WorkerTopic.Undrain, {})),
+    );
+    this.main?.undrain();
+    this.log.info({}, 'drain ended; serving');
+    return true;
   }
 
   /** Idempotent: drain, then workers destroyed (their processes gone), then the main. */
