@@ -118,4 +118,6 @@ export const Limits = {
   sseMaxQuery: 16 * 1024,
   /** Characters of a `Last-Event-ID` read at most; a longer one is treated as absent. */
   sseMaxLastEventId: 4096,
+  /** Bytes of a `--config` file; a larger one is refused before it is parsed. */
+  maxConfigFileBytes: 1024 * 1024,
 } as const;
