@@ -99,8 +99,8 @@ export class AdminServer {
       this.state = State.Idle;
       throw err;
     }
+    // No log line: the node prints `listening admin <path>` and logs `troupe ready` once.
     this.state = State.Listening;
-    this.log.info({ path }, 'admin socket listening');
     return resolve(path);
   }
 

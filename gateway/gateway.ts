@@ -103,7 +103,8 @@ export interface GatewayOptions {
   readonly httpPublish: boolean;
   /** `GET /v1/client.js` (`client-bundle.ts`). */
   readonly clientBundle?: ClientBundle;
-  readonly metrics: () => Promise<string>;
+  /** Undefined where `--metrics-port` serves them: the client port then answers 404. */
+  readonly metrics: (() => Promise<string>) | undefined;
   readonly log: GatewayLog;
   /** Counters the node exports through /metrics and the admin socket (default: a fresh set). */
   readonly stats?: GatewayStats;
@@ -114,6 +115,8 @@ export interface GatewayOptions {
   readonly presence?: { readonly intervalMs: number; readonly private: boolean };
   /** --count-interval-ms: how often changed viewer counts are reported (default 1 s). */
   readonly countIntervalMs?: number;
+  /** Share the client port with other processes (`--workers`); default: bind it alone. */
+  readonly sharePort?: boolean;
 }
 
 const {
@@ -287,6 +290,7 @@ export class Gateway {
       maxBackpressure: o.limits.outboundLimit,
       maxHttpBody: Math.max(o.maxFrame, MIN_HTTP_BODY),
       maxConnections: o.maxConnections,
+      reusePort: o.sharePort === true,
       handlers: {
         upgrade: (req) => this.upgrade(req),
         open: (conn) => {

@@ -1,17 +1,20 @@
 /**
- * HTTP endpoints (healthz, readyz, metrics, publish) on their own port, for nodes without a
- * client port (a dispatcher) or with `--http-port`.
+ * HTTP on a port of its own, with Node's http server: the endpoints (healthz, readyz, metrics,
+ * publish) for nodes without a client port (a dispatcher) or with `--http-port`, and
+ * `--metrics-port`. It reads a request's body (bounded) and hands the request to `handle`.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleHttp, type HttpDeps } from '../gateway/http-routes';
+import type { HttpRequest, HttpResponse } from '../gateway/transport';
 
 const MAX_BODY = 1024 * 1024;
+
+export type HttpHandler = (req: HttpRequest) => Promise<HttpResponse>;
 
 export class HttpServer {
   private readonly server: http.Server;
 
-  constructor(deps: HttpDeps) {
+  constructor(handle: HttpHandler) {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -28,7 +31,7 @@ export class HttpServer {
         const url = new URL(req.url ?? '/', 'http://x');
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
-        handleHttp(deps, {
+        handle({
           method: req.method ?? 'GET',
           path: url.pathname,
           query: url.searchParams,

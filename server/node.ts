@@ -5,7 +5,9 @@
  *   dispatcher   dispatcher actor + cluster router + publisher port + link port (+ http port)
  *   gateway      gateway (client port) + one link per dispatcher
  *
- * start() prints `listening <name> <host>:<port>` per listener before it serves; drain() turns
+ * start() prints `listening <name> <host>:<port>` per listener as it binds (the `troupe` command
+ * shows them once start() resolved, so never for a node that fails to start; a failed start
+ * closes what it opened and rejects, with a StartupError where the operator can fix it); drain() turns
  * readyz 503, sends every client `bye` + 1001 and refuses new ones, undrain() ends that; stop()
  * closes the publisher port, drains, closes everything and terminates the actor system.
  *
@@ -56,6 +58,7 @@ import { newGatewayStats, type GatewayStats } from '../gateway/gateway-stats';
 import { allowedOriginsOf, clientMayPublish, jwtVerifierOf } from './client-auth';
 import { linkSecurityProblem, type TroupeConfig } from './config';
 import { HttpServer } from './http-server';
+import { handleHttp } from '../gateway/http-routes';
 import { Limits } from './limits';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -68,8 +71,19 @@ import {
   type PresenceMsg,
   type PresenceStats,
 } from '../presence/presence-supervisor';
+import { listenMetricsPort } from './metrics-port';
+import { bindAdmin, bindListener } from './startup-error';
 
 type Print = (line: string) => void;
+
+export interface NodeStartOptions {
+  /**
+   * A process of a `--workers` node (its main or a worker): the main serves `--metrics-port` for the whole
+   * node, so this one neither binds it nor serves /metrics on its other ports. Its client port
+   * is shared with the other workers (SO_REUSEPORT); a node of one process binds it alone.
+   */
+  readonly inWorkersNode?: boolean;
+}
 
 /** The `(level, msg, meta)` logger the actor kernel, links and servers take, over pino. */
 function levelLog(log: Logger) {
@@ -102,14 +116,39 @@ export class TroupeNode {
     readonly log: Logger,
   ) {}
 
-  static async start(cfg: TroupeConfig, log: Logger, print: Print): Promise<TroupeNode> {
+  static async start(
+    cfg: TroupeConfig,
+    log: Logger,
+    print: Print,
+    opts: NodeStartOptions = {},
+  ): Promise<TroupeNode> {
     // parseConfig checks it too; a config built in code (workers, tests) must not skip it.
     const insecure = linkSecurityProblem(cfg);
     if (insecure !== undefined) throw new Error(insecure);
-    const logFn = levelLog(log);
-    const system = ActorSystem.create(cfg.nodeId, { log: logFn });
+    const system = ActorSystem.create(cfg.nodeId, { log: levelLog(log) });
     const node = new TroupeNode(cfg, system, log);
-    const metrics = () => node.metricsSource?.() ?? registry.metrics();
+    try {
+      await TroupeNode.compose(node, print, opts);
+    } catch (err) {
+      // Nothing served yet: close what was opened, without a drain.
+      await node.publisher?.close();
+      await node.release();
+      throw err;
+    }
+    return node;
+  }
+
+  /** Builds the node's parts and binds their listeners; start() undoes it if it throws. */
+  private static async compose(
+    node: TroupeNode,
+    print: Print,
+    opts: NodeStartOptions,
+  ): Promise<void> {
+    const { cfg, system, log } = node;
+    const logFn = levelLog(log);
+    const scrape = () => node.metricsSource?.() ?? registry.metrics();
+    // With --metrics-port, /metrics is served there alone (by the main of a --workers node).
+    const metrics = cfg.metricsPort === undefined ? scrape : undefined;
     let client: DispatcherClient | undefined;
     let ingress: ActorRef<PublishRequest> | undefined;
     if (cfg.role !== 'standalone') node.linkStats = newLinkStats();
@@ -202,9 +241,13 @@ export class TroupeNode {
         stats: (node.gatewayStats = newGatewayStats()),
         presence: { intervalMs: cfg.presenceIntervalMs, private: cfg.presencePrivate },
         countIntervalMs: cfg.countIntervalMs,
+        sharePort: opts.inWorkersNode === true,
       }));
-      print(`listening ws ${cfg.host}:${await gateway.listen(cfg.host, cfg.port)}`);
       node.closers.push(() => gateway.close());
+      const port = await bindListener('--port', cfg.host, cfg.port, () =>
+        gateway.listen(cfg.host, cfg.port),
+      );
+      print(`listening ws ${cfg.host}:${port}`);
     }
 
     if (ingress !== undefined) {
@@ -220,7 +263,10 @@ export class TroupeNode {
         },
         log: logFn,
       }));
-      print(`listening publish ${cfg.host}:${await publisher.listen(cfg.host, cfg.publishPort)}`);
+      const port = await bindListener('--publish-port', cfg.host, cfg.publishPort, () =>
+        publisher.listen(cfg.host, cfg.publishPort),
+      );
+      print(`listening publish ${cfg.host}:${port}`);
     }
 
     const registry = (node.registry = createMetrics({
@@ -235,26 +281,40 @@ export class TroupeNode {
     // A dispatcher has no client port, so its HTTP endpoints take that port unless told otherwise.
     const httpPort = cfg.httpPort ?? (cfg.role === 'dispatcher' ? cfg.port : undefined);
     if (httpPort !== undefined) {
-      const http = new HttpServer({
+      const deps = {
         ready: () => node.drained === undefined,
         metrics,
-        dispatcher: { publish: (topic, data) => node.publishVia(ingress, client, topic, data) },
+        dispatcher: {
+          publish: (topic: string, data: unknown) => node.publishVia(ingress, client, topic, data),
+        },
         httpPublish: cfg.httpPublish,
         publisherAuth,
         origins,
         metricsToken,
-      });
-      print(`listening http ${cfg.host}:${await http.listen(cfg.host, httpPort)}`);
+      };
+      const http = new HttpServer((req) => handleHttp(deps, req));
       node.closers.push(() => http.close());
+      const flag = cfg.httpPort === undefined ? '--port' : '--http-port';
+      const port = await bindListener(flag, cfg.host, httpPort, () =>
+        http.listen(cfg.host, httpPort),
+      );
+      print(`listening http ${cfg.host}:${port}`);
+    }
+
+    if (opts.inWorkersNode !== true) {
+      const server = await listenMetricsPort(cfg, { metrics: scrape, metricsToken }, print);
+      if (server !== undefined) node.closers.push(() => server.close());
     }
 
     if (cfg.admin !== '' && cfg.admin !== 'none') {
       const admin = new AdminServer(node.adminTarget(), { path: cfg.admin, log });
-      print(`listening admin ${await admin.listen()}`);
       node.closers.push(() => admin.close());
+      print(`listening admin ${await bindAdmin(cfg.admin, () => admin.listen())}`);
     }
-    log.info({ node: cfg.nodeId, role: cfg.role, transport: cfg.transport }, 'troupe ready');
-    return node;
+    // A --workers node logs its own `troupe ready` once every process serves.
+    if (opts.inWorkersNode !== true) {
+      log.info({ node: cfg.nodeId, role: cfg.role, transport: cfg.transport }, 'troupe ready');
+    }
   }
 
   private linkOptions(role: 'gateway' | 'dispatcher'): LinkOptions {
@@ -331,8 +391,11 @@ export class TroupeNode {
       onMessage: (ep, msg) => router.tell({ type: 'link-msg', ep, msg }),
     };
     const server = new LinkServer(system, this.linkOptions('dispatcher'), handlers);
-    print(`listening link ${cfg.host}:${await server.listen(cfg.host, cfg.linkPort)}`);
     this.closers.push(() => server.close());
+    const port = await bindListener('--link-port', cfg.host, cfg.linkPort, () =>
+      server.listen(cfg.host, cfg.linkPort),
+    );
+    print(`listening link ${cfg.host}:${port}`);
     const targets = [...cfg.peers, ...cfg.peerDcs.map((p) => p.addr)];
     for (const target of targets) {
       system.spawn(
@@ -436,6 +499,11 @@ export class TroupeNode {
     this.stopping = true;
     await this.publisher?.close();
     await this.drain();
+    await this.release();
+  }
+
+  /** Closes every listener and terminates the actor system. */
+  private async release(): Promise<void> {
     for (const close of this.closers.reverse()) await close();
     await this.system.terminate();
   }

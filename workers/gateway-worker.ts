@@ -68,7 +68,7 @@ export default class GatewayWorker implements Handlers {
       const m = /^listening ws .*:(\d+)$/.exec(line);
       if (m) this.port = Number(m[1]);
     };
-    this.node = await TroupeNode.start(params.cfg, log, print);
+    this.node = await TroupeNode.start(params.cfg, log, print, { inWorkersNode: true });
     this.node.metricsSource = () => nodeMetrics(forked);
     this.target = this.node.adminTarget();
     log.info({ port: this.port }, 'gateway worker listening');
