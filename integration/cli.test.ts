@@ -200,6 +200,38 @@ describe('troupe start logs', () => {
   );
 });
 
+describe('troupe start signals', () => {
+  it('a SIGTERM during the start stops the node once started: exit 0, no listening line', async () => {
+    const admin = path.join(tmp(), 'a.sock');
+    const proc = spawn(
+      process.execPath,
+      [BIN, ...startArgs(admin), '--link-port', '0', '--workers', '2', '--log-level', 'info'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    proc.stderr.on('data', (b: Buffer) => {
+      // The comedy root is made inside the start, after the signal handlers are in place.
+      if (stderr === '' && b.toString().includes('programmatic actor configuration')) {
+        proc.kill('SIGTERM');
+      }
+      stderr += b.toString();
+    });
+    const code = await new Promise((r) => proc.on('close', r));
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    const msgs = stderr
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { msg: string; pid: number })
+      .filter((l) => l.pid === proc.pid)
+      .map((l) => l.msg);
+    expect(msgs.slice(-1)).toEqual(['stopped']);
+    expect(msgs).toContain('shutting down');
+  }, 30_000);
+});
+
 describe('troupe admin with a closed stdout', () => {
   it('exits with its code and no EPIPE stack trace (troupe admin tree | head -3)', async () => {
     const node = await startNode();

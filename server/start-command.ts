@@ -74,25 +74,16 @@ export async function runStartCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const log = createLogger(cfg.logLevel);
-  let started;
-  try {
-    started = await startNode(cfg, log);
-  } catch (e) {
-    // One line an operator can act on; the stack only for a developer who asks for it.
-    const why =
-      e instanceof StartupError
-        ? e.message
-        : `cannot start: ${e instanceof Error ? e.message : String(e)}`;
-    process.stderr.write(`troupe: ${why}\n`);
-    log.debug({ err: e }, 'start failed');
-    process.exit(1);
-  }
-  const { node, listening } = started;
-  for (const line of listening) process.stdout.write(`${line}\n`);
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  // Signals are ours before anything is printed: a supervisor may send SIGTERM the moment it
+  // reads the `listening` lines. One that comes during the start stops the node once started.
+  let node: TroupeNode | MultiProcessNode | undefined;
+  let signalled: NodeJS.Signals | undefined;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (node === undefined || signalled !== undefined) {
+      signalled ??= signal;
+      return;
+    }
+    signalled = signal;
     log.info({ signal }, 'shutting down');
     node.stop().then(
       () => {
@@ -107,5 +98,26 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  let started;
+  try {
+    started = await startNode(cfg, log);
+  } catch (e) {
+    // One line an operator can act on; the stack only for a developer who asks for it.
+    const why =
+      e instanceof StartupError
+        ? e.message
+        : `cannot start: ${e instanceof Error ? e.message : String(e)}`;
+    process.stderr.write(`troupe: ${why}\n`);
+    log.debug({ err: e }, 'start failed');
+    process.exit(1);
+  }
+  node = started.node;
+  const during = signalled;
+  if (during !== undefined) {
+    signalled = undefined;
+    shutdown(during);
+  } else {
+    for (const line of started.listening) process.stdout.write(`${line}\n`);
+  }
   return -1; // keep running
 }
