@@ -76,7 +76,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   const log = createLogger(cfg.logLevel);
   // Signals are ours before anything is printed: a supervisor may send SIGTERM the moment it
   // reads the `listening` lines. One that comes during the start stops the node once started.
-  let node: TroupeNode | MultiProcessNode | undefined;
+  let node: TroupeNode | MultiProcessNode | undefined = undefined;
   let signalled: NodeJS.Signals | undefined;
   const shutdown = (signal: NodeJS.Signals) => {
     if (node === undefined || signalled !== undefined) {
