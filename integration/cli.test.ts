@@ -79,6 +79,86 @@ describe('troupe --version', () => {
   });
 });
 
+const ROOT = path.join(__dirname, '..');
+
+/** Runs npm in the package root (its lifecycle hooks skipped: the suite runs after the build). */
+function npm(args: string[]) {
+  return spawn('npm', ['--ignore-scripts', '--silent', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('the package', () => {
+  it('packs dist, docs, README and LICENSE, and no tests', async () => {
+    const proc = npm(['pack', '--dry-run', '--json']);
+    let out = '';
+    proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    expect(await new Promise((r) => proc.on('close', r))).toBe(0);
+    const files = (JSON.parse(out) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    for (const f of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'docs/protocol.md',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/bin/troupe.js',
+      'dist/workers/gateway-worker.js',
+    ]) {
+      expect(files).toContain(f);
+    }
+    expect(
+      files.filter((f) => /\.test\.|\.map$|^dist\/(testing|integration|load-tests)\//.test(f)),
+    ).toEqual([]);
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'npm start hands %s to troupe, which stops; no node process is left',
+    async (signal) => {
+      const admin = path.join(tmp(), 'a.sock');
+      const proc = npm(['start', '--', '--port', '0', '--publish-port', '0', '--admin', admin]);
+      let stdout = '';
+      let stderr = '';
+      const closed = new Promise<number | null>((r) => proc.on('close', r));
+      // troupe's pid, from its `troupe ready` log line (pino writes it asynchronously).
+      let pid = 0;
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const check = () => {
+            const ready = /"pid":(\d+),[^\n]*"msg":"troupe ready"/.exec(stderr);
+            if (ready && stdout.includes('listening admin')) {
+              pid = Number(ready[1]);
+              resolve();
+            }
+          };
+          proc.stdout.on('data', (b: Buffer) => ((stdout += b.toString()), check()));
+          proc.stderr.on('data', (b: Buffer) => ((stderr += b.toString()), check()));
+          void closed.then((code) => reject(new Error(`npm start ended (${code}): ${stderr}`)));
+        });
+        expect(pid).not.toBe(proc.pid);
+        proc.kill(signal);
+        expect(await closed).toBe(0);
+        expect(alive(pid)).toBe(false);
+        expect(stderr).toContain(`"signal":"${signal}","msg":"stopped"`);
+      } finally {
+        if (pid !== 0 && alive(pid)) process.kill(pid, 'SIGKILL');
+        proc.kill('SIGKILL');
+      }
+    },
+    30_000,
+  );
+});
+
 describe('troupe start failures', () => {
   const base = () => startArgs(path.join(tmp(), 'a.sock'));
 

@@ -148,25 +148,34 @@ export function readConfigFile(path: string, maxBytes = Limits.maxConfigFileByte
       CONFIG_FLAG,
     );
   }
+  return settingsSource(doc, path);
+}
+
+/**
+ * Settings keyed as in a config file (`{"port": 7070, "publish-port": 7071}`), checked like
+ * one: the file's contents, or what an embedding app passes to startTroupe. `name` is where
+ * they came from, for error messages.
+ */
+export function settingsSource(doc: unknown, name: string): ConfigSource {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new ConfigError(`${path}: must hold one JSON object, {"port": 7070, ...}`, CONFIG_FLAG);
+    throw new ConfigError(`${name}: must hold one JSON object, {"port": 7070, ...}`, CONFIG_FLAG);
   }
   const values = new Map<ConfigKey, string>();
-  for (const [name, value] of Object.entries(doc)) {
-    const key = keyOfName(name);
-    if (key === undefined) {
-      const hint = keyOfName(name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+  for (const [key, value] of Object.entries(doc)) {
+    const setting = keyOfName(key);
+    if (setting === undefined) {
+      const hint = keyOfName(key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
       const meant = hint === undefined ? '' : ` (did you mean "${nameOf(hint)}"?)`;
       throw new ConfigError(
-        `${path}: unknown key ${JSON.stringify(name)}${meant}; keys are the flag names ` +
+        `${name}: unknown key ${JSON.stringify(key)}${meant}; keys are the flag names ` +
           'without --, see troupe start --help',
         CONFIG_FLAG,
       );
     }
-    const raw = rawValue(path, name, key, value);
-    if (raw !== undefined) values.set(key, raw);
+    const raw = rawValue(name, key, setting, value);
+    if (raw !== undefined) values.set(setting, raw);
   }
-  return { name: path, values };
+  return { name, values };
 }
 
 /** parseConfig over a `troupe start` argv that may name a config file. */
