@@ -64,8 +64,38 @@ describe(runAdminCommand, () => {
         out: 'stopped /user/presence\n',
         err: '',
       });
-      expect(await run(['drain'])).toEqual({ code: 0, out: 'draining\n', err: '' });
+      expect(await run(['drain'])).toEqual({ code: 0, out: 'drained: no client left\n', err: '' });
       expect(target.calls).toEqual(['inspect /user/presence', 'stop /user/presence', 'drain']);
+    });
+
+    it('drain asks again until the last client is gone, then exits 0', async () => {
+      target.drainClients = [3, 1, 0];
+      expect(await run(['drain', '--json'])).toEqual({
+        code: 0,
+        out: '{"ok":true,"draining":true,"clients":0}\n',
+        err: '',
+      });
+      expect(target.calls).toEqual(['drain', 'drain', 'drain']);
+    });
+
+    it('drain exits 1 naming the clients left when its timeout passes first', async () => {
+      target.drainClients = [2];
+      const r = await run(['drain', '--timeout-ms', '300']);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe('');
+      expect(r.err).toBe(
+        'troupe admin: 2 clients still connected after 300 ms; the node keeps draining ' +
+          '(troupe admin undrain ends it)\n',
+      );
+      expect(target.calls.length).toBeGreaterThanOrEqual(2);
+      expect(target.drained).toBe(true);
+    });
+
+    it('undrain ends a drain and says so', async () => {
+      expect(await run(['undrain'])).toEqual({ code: 0, out: 'was not draining\n', err: '' });
+      await run(['drain']);
+      expect(await run(['undrain'])).toEqual({ code: 0, out: 'serving again\n', err: '' });
+      expect(target.drained).toBe(false);
     });
 
     it('--help prints the usage and exits 0', async () => {
@@ -89,9 +119,16 @@ describe(runAdminCommand, () => {
       });
     });
 
-    it('defaults to ./.troupe/admin.sock', async () => {
-      const r = await run(['stats'], { TROUPE_ADMIN: '' });
-      expect(r.err).toContain('no admin socket at ./.troupe/admin.sock');
+    it('defaults to ./.troupe/admin.sock, relative to the working directory', async () => {
+      // Never the repository's own default socket: a node started there (npm start) answers it.
+      const cwd = process.cwd();
+      process.chdir(dir);
+      try {
+        const r = await run(['stats'], { TROUPE_ADMIN: '' });
+        expect(r.err).toContain('no admin socket at ./.troupe/admin.sock');
+      } finally {
+        process.chdir(cwd);
+      }
     });
   });
 
@@ -119,6 +156,7 @@ describe(runAdminCommand, () => {
       [['inspect'], /inspect takes one actor path/],
       [['stop', '/a', '/b'], /stop takes one actor path/],
       [['stats', 'extra'], /stats takes no arguments/],
+      [['undrain', 'now'], /undrain takes no arguments/],
       [['stats', '--depth', '2'], /--depth applies to tree only/],
       [['tree', '--depth', 'deep'], /--depth expects an integer 0\.\.64/],
       [['tree', '--depth'], /--depth needs a value/],

@@ -7,6 +7,7 @@ import { AdminCmd, MAX_TREE_DEPTH, isAdminCmd, type AdminAnswer } from './admin-
 import { formatStats, formatTree } from './admin-format';
 import { AdminClientError, DEFAULT_ADMIN_TIMEOUT_MS, adminRequest } from './admin-request';
 import type { TreeNode } from './admin-target';
+import { DEFAULT_DRAIN_WAIT_MS, clientsLeft, drainUntilEmpty } from './drain-wait';
 
 export const DEFAULT_ADMIN_PATH = './.troupe/admin.sock';
 
@@ -17,11 +18,15 @@ Commands:
   stats                         node statistics
   inspect <path>                one actor's state
   stop <path>                   stop an actor (never / or /user; use drain for the node)
-  drain                         start a graceful drain of the node
+  drain                         drain the node: readyz 503, every client told bye, new ones
+                                refused; waits until no client is left (exit 0) or the timeout
+                                passes (exit 1; the node keeps draining)
+  undrain                       end a drain: readyz 200, new clients accepted
 
 Options:
   --admin SOCKET                admin socket [default ${DEFAULT_ADMIN_PATH}; env TROUPE_ADMIN]
-  --timeout-ms MS               how long to wait for the answer [default ${DEFAULT_ADMIN_TIMEOUT_MS}]
+  --timeout-ms MS               how long to wait for the answer [default ${DEFAULT_ADMIN_TIMEOUT_MS}];
+                                for drain, for the last client to leave [default ${DEFAULT_DRAIN_WAIT_MS}]
   --json                        print the answer as one JSON line
   --help                        print this text
 `;
@@ -30,7 +35,7 @@ export const ExitCode = { Ok: 0, Failed: 1, Usage: 2 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 interface Invocation {
-  request: Record<string, unknown> & { cmd: string };
+  request: Record<string, unknown> & { cmd: AdminCmd };
   admin: string;
   timeoutMs: number;
   json: boolean;
@@ -89,18 +94,17 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation 
       flag === '--depth' ? readInteger(flag, value, 0, MAX_TREE_DEPTH) : value;
   }
   const timeout = flags.get('--timeout-ms');
+  const defaultTimeout = cmd === AdminCmd.Drain ? DEFAULT_DRAIN_WAIT_MS : DEFAULT_ADMIN_TIMEOUT_MS;
   return {
     request,
     admin: flags.get('--admin') || env.TROUPE_ADMIN || DEFAULT_ADMIN_PATH,
     timeoutMs:
-      timeout === undefined
-        ? DEFAULT_ADMIN_TIMEOUT_MS
-        : readInteger('--timeout-ms', timeout, 1, 3_600_000),
+      timeout === undefined ? defaultTimeout : readInteger('--timeout-ms', timeout, 1, 3_600_000),
     json: flags.has('--json'),
   };
 }
 
-function forPeople(cmd: string, answer: AdminAnswer & { ok: true }): string {
+function forPeople(cmd: AdminCmd, answer: AdminAnswer & { ok: true }): string {
   switch (cmd) {
     case AdminCmd.Tree:
       return formatTree(answer.tree as TreeNode);
@@ -110,8 +114,10 @@ function forPeople(cmd: string, answer: AdminAnswer & { ok: true }): string {
       return formatStats(answer.actor as Record<string, unknown>);
     case AdminCmd.Stop:
       return `stopped ${String(answer.stopped)}`;
-    default:
-      return 'draining';
+    case AdminCmd.Drain:
+      return 'drained: no client left';
+    case AdminCmd.Undrain:
+      return answer.undrained === true ? 'serving again' : 'was not draining';
   }
 }
 
@@ -139,18 +145,27 @@ export async function runAdminCommand(
   }
   let answer: AdminAnswer;
   try {
-    answer = await adminRequest(inv.admin, inv.request, inv.timeoutMs);
+    answer =
+      inv.request.cmd === AdminCmd.Drain
+        ? await drainUntilEmpty(inv.admin, inv.timeoutMs)
+        : await adminRequest(inv.admin, inv.request, inv.timeoutMs);
   } catch (e) {
     if (!(e instanceof AdminClientError)) throw e;
     err.write(`troupe admin: ${e.message}\n`);
     return ExitCode.Failed;
   }
+  const left = clientsLeft(answer);
   if (inv.json) {
     out.write(`${JSON.stringify(answer)}\n`);
-  } else if (answer.ok) {
-    out.write(`${forPeople(inv.request.cmd, answer)}\n`);
-  } else {
+  } else if (!answer.ok) {
     err.write(`troupe admin: ${answer.error}\n`);
+  } else if (left > 0) {
+    err.write(
+      `troupe admin: ${left} client${left === 1 ? '' : 's'} still connected after ` +
+        `${inv.timeoutMs} ms; the node keeps draining (troupe admin undrain ends it)\n`,
+    );
+  } else {
+    out.write(`${forPeople(inv.request.cmd, answer)}\n`);
   }
-  return answer.ok ? ExitCode.Ok : ExitCode.Failed;
+  return answer.ok && left === 0 ? ExitCode.Ok : ExitCode.Failed;
 }

@@ -12,6 +12,7 @@ describe(parseAdminRequest, () => {
     ['{"cmd":"stop","path":"/"}', { cmd: 'stop', path: '/' }],
     ['{"cmd":"stop","path":"//"}', { cmd: 'stop', path: '/' }],
     ['{"cmd":"drain"}', { cmd: 'drain' }],
+    ['{"cmd":"undrain"}', { cmd: 'undrain' }],
   ])('reads %s', (line, request) => {
     expect(parseAdminRequest(line)).toEqual(request);
   });

@@ -14,6 +14,7 @@ export const AdminCmd = {
   Inspect: 'inspect',
   Stop: 'stop',
   Drain: 'drain',
+  Undrain: 'undrain',
 } as const;
 export type AdminCmd = (typeof AdminCmd)[keyof typeof AdminCmd];
 
@@ -22,7 +23,8 @@ export type AdminRequest =
   | { cmd: typeof AdminCmd.Stats }
   | { cmd: typeof AdminCmd.Inspect; path: string }
   | { cmd: typeof AdminCmd.Stop; path: string }
-  | { cmd: typeof AdminCmd.Drain };
+  | { cmd: typeof AdminCmd.Drain }
+  | { cmd: typeof AdminCmd.Undrain };
 
 export type AdminAnswer = ({ ok: true } & Record<string, unknown>) | { ok: false; error: string };
 
@@ -60,6 +62,7 @@ export function parseAdminRequest(line: string): AdminRequest | string {
   switch (cmd) {
     case AdminCmd.Stats:
     case AdminCmd.Drain:
+    case AdminCmd.Undrain:
       return { cmd };
     case AdminCmd.Inspect:
     case AdminCmd.Stop: {

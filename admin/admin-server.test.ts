@@ -214,9 +214,26 @@ describe(AdminServer, () => {
       expect(target.calls).toEqual([]);
     });
 
-    it('drain: starts the drain', async () => {
-      expect(await c.request({ cmd: 'drain' })).toEqual({ ok: true, draining: true });
+    it('drain: starts the drain and answers the clients left', async () => {
+      target.drainClients = [4, 0];
+      expect(await c.request({ cmd: 'drain' })).toEqual({ ok: true, draining: true, clients: 4 });
       expect(target.drained).toBe(true);
+      expect(await c.request({ cmd: 'drain' })).toEqual({ ok: true, draining: true, clients: 0 });
+    });
+
+    it('undrain: ends the drain and says whether there was one', async () => {
+      expect(await c.request({ cmd: 'undrain' })).toEqual({
+        ok: true,
+        draining: false,
+        undrained: false,
+      });
+      await c.request({ cmd: 'drain' });
+      expect(await c.request({ cmd: 'undrain' })).toEqual({
+        ok: true,
+        draining: false,
+        undrained: true,
+      });
+      expect(target.drained).toBe(false);
     });
 
     it('answers "internal: ..." when the target throws, and keeps serving', async () => {
@@ -248,7 +265,7 @@ describe(AdminServer, () => {
       ['[1]', /must be a JSON object/],
       ['null', /must be a JSON object/],
       ['"stats"', /must be a JSON object/],
-      ['{}', /^missing "cmd"; expected one of tree, stats, inspect, stop, drain$/],
+      ['{}', /^missing "cmd"; expected one of tree, stats, inspect, stop, drain, undrain$/],
       ['{"cmd":"reboot"}', /^unknown cmd "reboot"/],
       ['{"cmd":7}', /^unknown cmd 7/],
       ['{"cmd":"inspect"}', /^inspect: missing "path"$/],
@@ -330,7 +347,7 @@ describe(AdminServer, () => {
       await c.untilClosed();
       expect(c.lines.map((l) => JSON.parse(l) as unknown)).toEqual([
         { ok: true, stats: target.statsValue },
-        { ok: true, draining: true },
+        { ok: true, draining: true, clients: 0 },
       ]);
     });
 

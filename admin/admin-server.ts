@@ -99,8 +99,8 @@ export class AdminServer {
       this.state = State.Idle;
       throw err;
     }
+    // No log line: the node prints `listening admin <path>` and logs `troupe ready` once.
     this.state = State.Listening;
-    this.log.info({ path }, 'admin socket listening');
     return resolve(path);
   }
 
@@ -170,10 +170,11 @@ export class AdminServer {
         this.log.info({ path: req.path }, 'admin: stop');
         return (await target.stop(req.path)) ? { ok: true, stopped: req.path } : noActor(req.path);
       }
+      // The node logs the start and end of a drain; `troupe admin drain` polls with repeats.
       case AdminCmd.Drain:
-        this.log.info({}, 'admin: drain');
-        await target.drain();
-        return { ok: true, draining: true };
+        return { ok: true, draining: true, ...(await target.drain()) };
+      case AdminCmd.Undrain:
+        return { ok: true, draining: false, undrained: await target.undrain() };
     }
   }
 }

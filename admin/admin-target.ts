@@ -18,6 +18,11 @@ export interface TreeNode {
   childCount?: number;
 }
 
+/** Where a drain stands: client connections still open (0: drained). */
+export interface DrainProgress {
+  clients: number;
+}
+
 export interface AdminTarget {
   /** `undefined` when there is no actor at `path`. */
   tree(
@@ -31,6 +36,11 @@ export interface AdminTarget {
   ): Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>;
   /** `false` when there is no actor at `path`. */
   stop(path: string): boolean | Promise<boolean>;
-  /** Starts the graceful drain; resolves once it has started, not once it has finished. */
-  drain(): Promise<void>;
+  /**
+   * Starts the graceful drain (idempotent: asking again only reports progress); resolves once
+   * it has started, not once it has finished, with the clients still connected.
+   */
+  drain(): Promise<DrainProgress>;
+  /** Ends a drain: ready again, new clients accepted. `false` when the node was not draining. */
+  undrain(): Promise<boolean>;
 }

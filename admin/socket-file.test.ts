@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,4 +47,29 @@ describe(removeSocketFile, () => {
   it('is quiet when the file is already gone', async () => {
     await expect(removeSocketFile(join(dir, 'none.sock'), 1)).resolves.toBeUndefined();
   });
+});
+
+describe(prepareSocketPath, () => {
+  it('makes the missing directories, each mode 0700', async () => {
+    const path = join(dir, 'a', 'b', 'admin.sock');
+    await prepareSocketPath(path);
+    expect(statSync(join(dir, 'a')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'a', 'b')).mode & 0o777).toBe(0o700);
+  });
+
+  it('fails with ENOTDIR when a part of the directory is a file', async () => {
+    writeFileSync(join(dir, 'file'), '');
+    await expect(prepareSocketPath(join(dir, 'file', 'x', 'admin.sock'))).rejects.toMatchObject({
+      code: 'ENOTDIR',
+    });
+  });
+
+  (process.platform === 'linux' ? it : it.skip)(
+    'fails where a directory cannot be made, rather than looping (/proc)',
+    async () => {
+      await expect(prepareSocketPath('/proc/troupe-none/admin.sock')).rejects.toMatchObject({
+        code: 'ENOENT',
+      });
+    },
+  );
 });

@@ -8,7 +8,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { connect, type Server } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 /** sun_path holds 108 bytes on Linux and 104 on macOS, with a terminating NUL. */
 export const MAX_SOCKET_PATH_BYTES = 103;
@@ -47,7 +47,7 @@ export async function prepareSocketPath(path: string, probeTimeoutMs = 1000): Pr
         `at most ${MAX_SOCKET_PATH_BYTES}): ${path}; choose a shorter --admin path`,
     );
   }
-  await fs.mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await makeDirectory(dirname(path));
   const stat = await fs.lstat(path).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw err;
@@ -63,6 +63,28 @@ export async function prepareSocketPath(path: string, probeTimeoutMs = 1000): Pr
     );
   }
   if (state === 'stale') await fs.unlink(path).catch(ignoreMissing);
+}
+
+/**
+ * `mkdir -p` with mode 0700, one level at a time: Node's recursive mkdir never returns where a
+ * directory cannot be made in a parent that exists (`/proc/x` on Linux loops on ENOENT).
+ */
+async function makeDirectory(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    const stat = await fs.stat(d).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+    if (stat !== undefined) break;
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    await fs.mkdir(d, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+  }
 }
 
 /** Binds `server` to `path` as mode 0600 and resolves with the socket file's inode. */

@@ -4,6 +4,9 @@
  *
  *   troupe start [flags]      run a node (standalone by default); see `troupe start --help`
  *   troupe admin <cmd> ...    talk to a running node's admin socket
+ *   troupe --version          the package version
+ *
+ * Each command loads its modules when it runs (`troupe --version` loads none of the server's).
  *
  * The shebang caps V8's young generation at 4 MiB semi-spaces (default 16): a gateway's heap is
  * mostly long-lived connection state, and a larger nursery only holds RSS that an idle node
@@ -11,85 +14,36 @@
  * 2.64 then 2.00, 4 MiB 1.62 KB RSS per connection, medians of 3), while the hot path was no
  * slower with 4 (load-tests/profiles/RESULTS.md).
  */
-import { runAdminCommand } from '../admin/admin-client';
-import { AuthConfigError } from '../auth';
-import { jwtVerifierOf } from '../server/client-auth';
-import { ConfigError, parseConfig, USAGE, wantsHelp } from '../server/config';
-import { createLogger } from '../server/logger';
-import { TroupeNode } from '../server/node';
-import { tlsConfigProblem } from '../server/tls';
-import { MultiProcessNode, workersConfigProblem } from '../workers/multi-process-node';
+import { packageVersion } from '../server/version';
 
 const TOP_USAGE = `usage: troupe start [flags]     start a node (standalone: gateway + dispatcher)
-       troupe admin <cmd> [...]  tree | stats | inspect <path> | stop <path> | drain
+       troupe admin <cmd> [...]  tree | stats | inspect <path> | stop <path> | drain | undrain
+       troupe --version
        troupe --help`;
 
-/**
- * Reads the JWT key files once before starting, so an unusable key stops the command with a
- * message (worker processes build their own verifier and would only crash-loop on it).
- */
-function jwtConfigProblem(cfg: Parameters<typeof jwtVerifierOf>[0]): string | undefined {
-  try {
-    jwtVerifierOf(cfg);
-    return undefined;
-  } catch (e) {
-    if (e instanceof AuthConfigError) return `JWT configuration: ${e.message}`;
-    throw e;
-  }
-}
-
-async function start(argv: string[]): Promise<number> {
-  if (wantsHelp(argv)) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
-  let cfg;
-  try {
-    cfg = parseConfig(argv, process.env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`troupe: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
-  const problem = workersConfigProblem(cfg) ?? jwtConfigProblem(cfg) ?? tlsConfigProblem(cfg);
-  if (problem !== undefined) {
-    process.stderr.write(`troupe: ${problem}\n`);
-    return 2;
-  }
-  const log = createLogger(cfg.logLevel);
-  const print = (line: string) => process.stdout.write(line + '\n');
-  // --workers N: this process becomes the comedy root of N gateway worker processes.
-  const node =
-    cfg.workers > 1
-      ? await MultiProcessNode.start(cfg, log, print)
-      : await TroupeNode.start(cfg, log, print);
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    node.stop().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        log.error({ err: String(e) }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  return -1; // keep running
+// A reader that went away (`troupe admin tree | head -3`) is not our failure: stop writing to it.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
 }
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'start':
-      return start(rest);
+      return (await import('../server/start-command')).runStartCommand(rest);
     case 'admin':
-      return runAdminCommand(rest, process.stdout, process.env);
+      return (await import('../admin/admin-command')).runAdminCommand(
+        rest,
+        process.stdout,
+        process.env,
+      );
+    case '-v':
+    case '--version':
+    case 'version':
+      process.stdout.write(`${packageVersion()}\n`);
+      return 0;
     case undefined:
     case '-h':
     case '--help':

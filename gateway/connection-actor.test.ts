@@ -141,6 +141,18 @@ describe('ConnectionActor', () => {
     });
   });
 
+  describe('#postStop', () => {
+    it('sends bye and closes with the same reason when stopped from outside', async () => {
+      await eventually(() => conn.sent.length === 1);
+      system.stop(actor);
+      await eventually(() => conn.closed !== undefined);
+      const bye = conn.sent.find((m) => m['op'] === 'bye');
+      expect(bye).toMatchObject({ code: 1001, reason: 'connection stopped by server' });
+      expect(conn.closed).toEqual({ code: 1001, reason: bye!['reason'] });
+      expect(stats.disconnects).toEqual({ stopped_by_server: 1 });
+    });
+  });
+
   describe('#onOverflow', () => {
     it('closes with 4008 when its mailbox is over its bound', async () => {
       const other = new FakeConn();

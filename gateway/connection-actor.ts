@@ -237,11 +237,11 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       // Stopped from outside (operator or supervisor): tell the client to come back.
       this.reply({
         op: 'bye',
-        code: Disconnect.Shutdown.code,
-        reason: 'connection stopped by server',
+        code: Disconnect.Stopped.code,
+        reason: Disconnect.Stopped.reason,
         retryMs: STOPPED_RETRY_MS,
       });
-      this.close(Disconnect.Shutdown);
+      this.close(Disconnect.Stopped);
     }
     this.state = State.Closed;
   }

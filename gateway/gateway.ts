@@ -107,7 +107,8 @@ export interface GatewayOptions {
   readonly clientBundle?: ClientBundle;
   /** `GET /` (`demo-route.ts`). */
   readonly demoPage?: DemoPage;
-  readonly metrics: () => Promise<string>;
+  /** Undefined where `--metrics-port` serves them: the client port then answers 404. */
+  readonly metrics: (() => Promise<string>) | undefined;
   readonly log: GatewayLog;
   /** Counters the node exports through /metrics and the admin socket (default: a fresh set). */
   readonly stats?: GatewayStats;
@@ -120,6 +121,8 @@ export interface GatewayOptions {
   readonly countIntervalMs?: number;
   /** --tls-cert/--tls-key: the client port serves HTTPS and WSS. */
   readonly tls?: TransportTls;
+  /** Share the client port with other processes (`--workers`); default: bind it alone. */
+  readonly sharePort?: boolean;
 }
 
 const {
@@ -295,6 +298,7 @@ export class Gateway {
       maxHttpBody: Math.max(o.maxFrame, MIN_HTTP_BODY),
       maxConnections: o.maxConnections,
       tls: o.tls,
+      reusePort: o.sharePort === true,
       handlers: {
         upgrade: (req) => this.upgrade(req),
         open: (conn) => {
@@ -349,13 +353,23 @@ export class Gateway {
       for (const r of this.routers) r.tell({ type: 'drain', retryMaxMs });
     }
     const deadline = Date.now() + timeoutMs;
-    while (this.transport.connections > 0 && Date.now() < deadline) {
+    while (this.draining && this.transport.connections > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, DRAIN_POLL_MS));
     }
   }
 
   get isDraining(): boolean {
     return this.draining;
+  }
+
+  /** Ends a drain: ready again, new clients accepted (those told `bye` are gone already). */
+  undrain(): void {
+    this.draining = false;
+  }
+
+  /** Open client connections (the transport's count, upgrades included). */
+  get connections(): number {
+    return this.transport.connections;
   }
 
   async close(): Promise<void> {

@@ -150,6 +150,16 @@ describe('handleHttp', () => {
       expect(text(res)).toBe('# HELP troupe_up 1\ntroupe_up 1\n');
       expect(res.headers?.['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     });
+
+    it('answers 404 where --metrics-port serves them instead', async () => {
+      const { deps } = setup({ metrics: undefined });
+      const res = await handleHttp(deps, req('/metrics'));
+      expect(res.status).toBe(404);
+      expect(JSON.parse(text(res))).toEqual({
+        error: 'metrics are served on the --metrics-port',
+        code: 404,
+      });
+    });
   });
 
   describe('GET /metrics with --metrics-token', () => {

@@ -36,15 +36,20 @@ import type { OriginPolicy } from './origins';
 import { topicCount, TOPICS_PATH, type TopicCountDeps } from './topic-count-route';
 import type { HttpRequest, HttpResponse } from './transport';
 
-export interface HttpDeps {
+/** What `GET /metrics` needs; also all that `--metrics-port` serves (server/metrics-port.ts). */
+export interface MetricsDeps {
+  /** Undefined where `--metrics-port` serves them instead: 404 here. */
+  readonly metrics: (() => Promise<string>) | undefined;
+  /** Where set (--metrics-token), `GET /metrics` answers 401 without this bearer token. */
+  readonly metricsToken?: StaticToken;
+}
+
+export interface HttpDeps extends MetricsDeps {
   readonly ready: () => boolean;
-  readonly metrics: () => Promise<string>;
   readonly dispatcher: Pick<DispatcherClient, 'publish'>;
   readonly httpPublish: boolean;
   readonly publisherAuth: PublisherAuth;
   readonly origins: OriginPolicy;
-  /** Where set (--metrics-token), `GET /metrics` answers 401 without this bearer token. */
-  readonly metricsToken?: StaticToken;
   /** `GET /v1/presence` where the node has a gateway (PROTOCOL.md §7). */
   readonly presence?: PresenceRouteDeps;
   /** `GET /v1/topics/<topic>`: viewer counts and who may read them (absent: 404). */
@@ -84,18 +89,7 @@ async function route(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
         ? { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ready\n' }
         : { status: 503, headers: { 'content-type': 'text/plain' }, body: 'not ready\n' };
     case '/metrics':
-      // Operator data (connection counts, topics' traffic): not for anyone who can reach the port.
-      if (
-        d.metricsToken !== undefined &&
-        !d.metricsToken.matches(bearer(req.headers['authorization']))
-      ) {
-        return { ...fail(401, 'metrics need the bearer token'), headers: METRICS_CHALLENGE };
-      }
-      return {
-        status: 200,
-        headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
-        body: await d.metrics(),
-      };
+      return serveMetrics(d, req);
     case '/':
       return d.demoPage === undefined ? fail(404, 'not found') : serveDemoPage(d.demoPage, req);
     case '/v1/client.js':
@@ -112,6 +106,23 @@ async function route(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
         return topicCount(d.topics, req);
       return fail(404, 'not found');
   }
+}
+
+/** `GET /metrics`, Prometheus text. */
+export async function serveMetrics(d: MetricsDeps, req: HttpRequest): Promise<HttpResponse> {
+  if (d.metrics === undefined) return fail(404, 'metrics are served on the --metrics-port');
+  // Operator data (connection counts, topics' traffic): not for anyone who can reach the port.
+  if (
+    d.metricsToken !== undefined &&
+    !d.metricsToken.matches(bearer(req.headers['authorization']))
+  ) {
+    return { ...fail(401, 'metrics need the bearer token'), headers: METRICS_CHALLENGE };
+  }
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+    body: await d.metrics(),
+  };
 }
 
 async function publish(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {

@@ -38,6 +38,11 @@ export const LISTENERS = {
   dispatcher: ['publish', 'link', 'admin'],
 } as const;
 
+/** `troupe start` on ports the OS picks, with its admin socket at `admin`. */
+export function startArgs(admin: string): string[] {
+  return ['start', '--port', '0', '--publish-port', '0', '--admin', admin];
+}
+
 /**
  * Starts `troupe start` with every port 0 unless `args` names it, and waits for the
  * `listening` lines of `needs`. With `openFiles`, the process runs under `ulimit -n openFiles`.
@@ -50,19 +55,7 @@ export async function startNode(
 ): Promise<Node> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'troupe-it-'));
   const admin = path.join(dir, 'admin.sock');
-  const argv = [
-    BIN,
-    'start',
-    '--port',
-    '0',
-    '--publish-port',
-    '0',
-    '--admin',
-    admin,
-    '--log-level',
-    'warn',
-    ...args,
-  ];
+  const argv = [BIN, ...startArgs(admin), '--log-level', 'warn', ...args];
   // exec: the child's pid is node's own, so signals and /proc/<pid> reach it.
   const [command, commandArgs] =
     openFiles === undefined

@@ -90,8 +90,9 @@ describe('admin socket', () => {
     expect(await adminCall(node.admin, { cmd: 'stop', path: conn.path })).toMatchObject({
       ok: true,
     });
-    expect(await victim.next((m) => m.op === 'bye')).toMatchObject({ code: 1001 });
-    expect((await victim.closed).code).toBe(1001);
+    const reason = 'connection stopped by server';
+    expect(await victim.next((m) => m.op === 'bye')).toMatchObject({ code: 1001, reason });
+    expect(await victim.closed).toEqual({ code: 1001, reason });
     const p = await TestPublisher.connect(node.publishPort);
     p.send({ op: 'pub', topic: 'calm2', data: 'still here' });
     expect((await other.events('calm2', 1))[0]!.data).toBe('still here');
@@ -130,6 +131,26 @@ describe('drain and shutdown', () => {
     expect((await fetch(`${node.http}/readyz`)).status).toBe(503);
     expect((await fetch(`${node.http}/healthz`)).status).toBe(200);
     await node.stop();
+  });
+
+  it('`troupe admin drain` returns once the last client is gone; `undrain` serves again', async () => {
+    const node = await startNode();
+    const clients = await Promise.all([1, 2].map(() => TestClient.connect(node.ws)));
+    const admin = (...args: string[]) =>
+      run(process.execPath, [BIN, 'admin', ...args, '--admin', node.admin]);
+    const drained = await admin('drain', '--timeout-ms', '10000');
+    expect(drained.stdout).toBe('drained: no client left\n');
+    for (const c of clients) expect((await c.closed).code).toBe(1001);
+    expect((await fetch(`${node.http}/readyz`)).status).toBe(503);
+    const refused = await TestClient.connect(node.ws, { skipHello: true });
+    expect((await refused.closed).code).toBe(1001);
+
+    expect((await admin('undrain')).stdout).toBe('serving again\n');
+    expect((await fetch(`${node.http}/readyz`)).status).toBe(200);
+    const back = await TestClient.connect(node.ws);
+    expect(await back.request({ op: 'sub', id: 1, topic: 'back' })).toMatchObject({ op: 'ack' });
+    back.close();
+    expect(await node.stop()).toBe(0);
   });
 
   it('on SIGTERM tells every client bye, closes 1001 and exits 0', async () => {

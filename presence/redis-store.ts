@@ -168,13 +168,7 @@ export class RedisStore implements PresenceStore {
     let cursor = '0';
     try {
       do {
-        const [next, keys] = await this.redis.scan(
-          cursor,
-          'MATCH',
-          pattern,
-          'COUNT',
-          this.chunk,
-        );
+        const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', this.chunk);
         cursor = next;
         if (keys.length === 0) continue;
         const values = await this.redis.mget(...keys);

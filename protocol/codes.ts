@@ -61,6 +61,12 @@ export const Disconnect = {
     reason: 'server shutting down',
     label: 'server_shutting_down',
   },
+  /** One connection stopped by an operator (`troupe admin stop`) or its supervisor. */
+  Stopped: {
+    code: CloseCode.GoingAway,
+    reason: 'connection stopped by server',
+    label: 'stopped_by_server',
+  },
   IdleTimeout: { code: CloseCode.GoingAway, reason: 'idle timeout', label: 'idle_timeout' },
   InvalidPayload: {
     code: CloseCode.InvalidPayload,

@@ -71,6 +71,7 @@ describe(parseConfig, () => {
       expect(c.jwtSecret).toBeUndefined();
       expect(c.clientPublish).toBe(false);
       expect(c.httpPort).toBeUndefined();
+      expect(c.metricsPort).toBeUndefined();
       expect(c.clusterSecret).toBeUndefined();
       expect(c.authToken).toBeUndefined();
     });
@@ -93,6 +94,7 @@ describe(parseConfig, () => {
       ['--publish-port', '9001', { publishPort: 9001 }],
       ['--link-port', '9002', { linkPort: 9002 }],
       ['--http-port', '9003', { httpPort: 9003 }],
+      ['--metrics-port', '9004', { metricsPort: 9004 }],
       ['--admin', '/tmp/x/admin.sock', { admin: '/tmp/x/admin.sock' }],
       [
         '--peers',
@@ -188,6 +190,7 @@ describe(parseConfig, () => {
         TROUPE_PUBLISH_PORT: '2',
         TROUPE_LINK_PORT: '3',
         TROUPE_HTTP_PORT: '4',
+        TROUPE_METRICS_PORT: '8',
         TROUPE_ADMIN: '/run/t.sock',
         TROUPE_DISPATCHERS: 'd:5',
         TROUPE_PEERS: 'p:6',
@@ -232,6 +235,7 @@ describe(parseConfig, () => {
         publishPort: 2,
         linkPort: 3,
         httpPort: 4,
+        metricsPort: 8,
         admin: '/run/t.sock',
         dispatchers: [{ host: 'd', port: 5 }],
         peers: [{ host: 'p', port: 6 }],
@@ -352,6 +356,8 @@ describe(parseConfig, () => {
       ],
       [['--port', '7071'], '--publish-port', /port 7071 is already used by --port/],
       [['--http-port', '7070'], '--http-port', /already used by --port/],
+      [['--metrics-port', '7071'], '--publish-port', /already used by --metrics-port/],
+      [[...DISPATCHER, '--metrics-port', '7072'], '--metrics-port', /already used by --link-port/],
       [[...DISPATCHER, '--link-port', '7071'], '--link-port', /--publish-port/],
       [['--role', 'dispatcher'], '--cluster-secret', /--insecure-loopback-links/],
       [['--role', 'gateway', '--dispatchers', 'd:1'], '--cluster-secret', /a gateway needs/],
@@ -457,7 +463,10 @@ describe('USAGE', () => {
       expect(USAGE.slice(at).split('\n')[1]).toContain(`env ${env}`);
     }
     expect(USAGE).toContain('default 64KiB; env TROUPE_MAX_FRAME');
-    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(47);
+    // One per setting, and TROUPE_CONFIG for --config.
+    expect(USAGE.match(/env TROUPE_/g)).toHaveLength(49);
+    expect(USAGE).toMatch(/^ {2}--config FILE .*\n.*env TROUPE_CONFIG$/m);
+    expect(USAGE).toMatch(/^ {2}--print-config +print the effective settings/m);
   });
 });
 

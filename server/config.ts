@@ -45,6 +45,8 @@ export interface TroupeConfig {
   linkPort: number;
   /** A separate port for the HTTP endpoints; unset means they share the client port. */
   httpPort?: number;
+  /** A port serving `GET /metrics` alone; then no other port serves it. */
+  metricsPort?: number;
   /** Unix socket path of the admin socket. */
   admin: string;
   dispatchers: HostPort[];
@@ -126,6 +128,7 @@ export class ConfigError extends Error {
 }
 
 type Key = keyof TroupeConfig;
+export type ConfigKey = Key;
 
 interface Option<T> {
   /** Placeholder shown in USAGE, e.g. `N` or `h:p,h:p`. */
@@ -137,6 +140,8 @@ interface Option<T> {
   shown?: string;
   /** Boolean flags may stand alone (`--x`) and have a `--no-x` form. */
   boolean?: true;
+  /** A comma-separated list; a config file may give it as a JSON array. */
+  list?: true;
   /** Throws an Error whose message says what was expected. */
   parse(raw: string): T;
 }
@@ -303,11 +308,24 @@ const OPTIONS: { [K in Key]-?: Option<NonNullable<TroupeConfig[K]>> } = {
   publishPort: opt('PORT', parsePort, 'publisher TCP port', '7071'),
   linkPort: opt('PORT', parsePort, 'inter-node link port', '7072'),
   httpPort: { ...opt('PORT', parsePort, 'HTTP endpoints on their own port'), shown: 'client port' },
+  metricsPort: {
+    ...opt('PORT', parsePort, 'GET /metrics alone, on a port of its own'),
+    shown: 'none: /metrics on the client or http port',
+  },
   admin: opt('PATH', parseAdmin, 'admin Unix socket, mode 0600', './.troupe/admin.sock'),
-  dispatchers: opt('h:p,h:p', listOf(parseHostPort), 'dispatcher link addresses', ''),
-  peers: opt('h:p,h:p', listOf(parseHostPort), 'other dispatchers of this datacenter', ''),
+  dispatchers: {
+    ...opt('h:p,h:p', listOf(parseHostPort), 'dispatcher link addresses', ''),
+    list: true,
+  },
+  peers: {
+    ...opt('h:p,h:p', listOf(parseHostPort), 'other dispatchers of this datacenter', ''),
+    list: true,
+  },
   dc: opt('NAME', parseDcName, "this node's datacenter", 'local'),
-  peerDcs: opt('NAME=h:p,...', listOf(parsePeerDc), 'a dispatcher per other datacenter', ''),
+  peerDcs: {
+    ...opt('NAME=h:p,...', listOf(parsePeerDc), 'a dispatcher per other datacenter', ''),
+    list: true,
+  },
   clusterSecret: {
     ...opt('S', parseSecret, 'authenticates inter-node links'),
     shown: 'none (dispatcher and gateway need one, or --insecure-loopback-links)',
@@ -337,6 +355,7 @@ const OPTIONS: { [K in Key]-?: Option<NonNullable<TroupeConfig[K]>> } = {
   allowedOrigins: {
     ...opt('O,O', listOf(parseOrigin), "browser origins allowed ('*': any)"),
     shown: '* without auth, none with auth',
+    list: true,
   },
   metricsToken: {
     ...opt('TOKEN', parseSecret, 'bearer token GET /metrics needs'),
@@ -458,6 +477,22 @@ export const flagOf = (key: Key): string => `--${kebab(key)}`;
 export const envOf = (key: Key): string => `TROUPE_${kebab(key).replace(/-/g, '_').toUpperCase()}`;
 const KEY_BY_FLAG = new Map<string, Key>(KEYS.map((k) => [flagOf(k), k]));
 
+/** Every setting, in USAGE order. */
+export const CONFIG_KEYS: readonly Key[] = KEYS;
+/** A setting's name in a config file: its flag without the dashes (`publish-port`). */
+export const nameOf = (key: Key): string => kebab(key);
+/** The setting a config-file name stands for, or undefined. */
+export const keyOfName = (name: string): Key | undefined => KEY_BY_FLAG.get(`--${name}`);
+/** Whether a setting takes a comma-separated list (a JSON array in a config file). */
+export const isListKey = (key: Key): boolean => OPTIONS[key].list === true;
+
+/** Settings read from a config file (server/config-file.ts) as raw strings, like flag values. */
+export interface ConfigSource {
+  /** The file, as named in error messages. */
+  readonly name: string;
+  readonly values: ReadonlyMap<Key, string>;
+}
+
 /** True when argv asks for USAGE (`--help` or `-h`); check it before parseConfig. */
 export function wantsHelp(argv: readonly string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
@@ -504,20 +539,33 @@ function readFlags(argv: readonly string[]): Map<Key, string> {
 
 /**
  * Builds the node's configuration. Flags: `--flag value`, `--flag=value`, `--no-<boolean>`.
- * An env var set to the empty string counts as unset.
+ * A flag beats its env var, which beats `file`, which beats the default. An env var set to the
+ * empty string counts as unset.
  */
-export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): TroupeConfig {
+export function parseConfig(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  file?: ConfigSource,
+): TroupeConfig {
   const fromFlags = readFlags(argv);
   const values: Partial<Record<Key, unknown>> = {};
   for (const key of KEYS) {
     const flagged = fromFlags.get(key);
-    const envValue = env[envOf(key)];
-    const raw = flagged ?? (envValue === '' ? undefined : envValue) ?? OPTIONS[key].def;
+    const envValue = env[envOf(key)] === '' ? undefined : env[envOf(key)];
+    const filed = file?.values.get(key);
+    const raw = flagged ?? envValue ?? filed ?? OPTIONS[key].def;
     if (raw === undefined) continue;
     try {
       values[key] = OPTIONS[key].parse(raw);
     } catch (err) {
-      const from = flagged === undefined ? ` (from ${envOf(key)})` : '';
+      const from =
+        flagged !== undefined
+          ? ''
+          : envValue !== undefined
+            ? ` (from ${envOf(key)})`
+            : filed !== undefined
+              ? ` (from ${file!.name})`
+              : '';
       throw new ConfigError(`${flagOf(key)}${from}: ${(err as Error).message}`, flagOf(key));
     }
   }
@@ -533,14 +581,16 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Tr
 
 /** Listener ports of this role, by flag. */
 function listeners(c: TroupeConfig): [string, number | undefined][] {
+  const metrics: [string, number | undefined] = ['--metrics-port', c.metricsPort];
   const ws: [string, number | undefined][] = [
     ['--port', c.port],
     ['--http-port', c.httpPort],
+    metrics,
   ];
   if (c.role === Role.Gateway) return ws;
   const publish: [string, number][] = [['--publish-port', c.publishPort]];
   if (c.role === Role.Standalone) return [...ws, ...publish];
-  return [...publish, ['--link-port', c.linkPort], ['--http-port', c.httpPort]];
+  return [...publish, ['--link-port', c.linkPort], ['--http-port', c.httpPort], metrics];
 }
 
 /**
@@ -615,14 +665,29 @@ function usage(): string {
     const dflt = o.shown ?? (o.def || 'none');
     return [`  ${left} ${o.help}`, `${' '.repeat(width)}default ${dflt}; env ${envOf(key)}`];
   });
+  const meta = (left: string, help: string, below?: string) => [
+    `  ${left.padEnd(width - 3)} ${help}`,
+    ...(below === undefined ? [] : [`${' '.repeat(width)}${below}`]),
+  ];
   return [
     'Usage: troupe start [flags]',
     '',
     'Flags take --flag value or --flag=value. A flag overrides its env var, which overrides',
-    'the default. Sizes are bytes or a number with a unit: 65536, 64KiB, 1MiB.',
+    'the config file, which overrides the default. Sizes are bytes or a number with a unit:',
+    '65536, 64KiB, 1MiB.',
     '',
     ...rows,
-    `  ${'--help'.padEnd(width - 3)} print this text`,
+    ...meta(
+      '--config FILE',
+      'settings from a JSON file: {"port": 7070, ...}',
+      'keys are the flag names without --; env TROUPE_CONFIG',
+    ),
+    ...meta(
+      '--print-config',
+      'print the effective settings as JSON (secrets',
+      'redacted) and exit',
+    ),
+    ...meta('--help', 'print this text'),
     '',
   ].join('\n');
 }

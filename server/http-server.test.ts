@@ -3,7 +3,7 @@ import { OriginPolicy } from '../gateway/origins';
 import http from 'node:http';
 import net from 'node:net';
 import { pack } from 'msgpackr';
-import type { HttpDeps } from '../gateway/http-routes';
+import { handleHttp, type HttpDeps } from '../gateway/http-routes';
 import { HttpServer } from './http-server';
 
 const MiB = 1024 * 1024;
@@ -32,7 +32,7 @@ async function start(over: Partial<HttpDeps> = {}): Promise<Setup> {
   const published: Setup['published'] = [];
   let ready = true;
   let failure: Error | undefined;
-  const server = new HttpServer({
+  const deps: HttpDeps = {
     ready: () => ready,
     metrics: () => Promise.resolve('# HELP troupe_up up\n# TYPE troupe_up gauge\ntroupe_up 1\n'),
     dispatcher: {
@@ -46,7 +46,8 @@ async function start(over: Partial<HttpDeps> = {}): Promise<Setup> {
     publisherAuth: new PublisherAuth({ throttle: new AuthThrottle() }),
     origins: new OriginPolicy(['*']),
     ...over,
-  });
+  };
+  const server = new HttpServer((req) => handleHttp(deps, req));
   servers.push(server);
   const port = await server.listen('127.0.0.1', 0);
   return {
@@ -116,14 +117,7 @@ describe('HttpServer', () => {
 
     it('rejects when the port is taken', async () => {
       const { port } = await start();
-      const second = new HttpServer({
-        ready: () => true,
-        metrics: () => Promise.resolve(''),
-        dispatcher: { publish: () => Promise.reject(new Error('unused')) },
-        httpPublish: false,
-        publisherAuth: new PublisherAuth({ throttle: new AuthThrottle() }),
-        origins: new OriginPolicy(['*']),
-      });
+      const second = new HttpServer(() => Promise.reject(new Error('unused')));
       await expect(second.listen('127.0.0.1', port)).rejects.toMatchObject({ code: 'EADDRINUSE' });
     });
   });

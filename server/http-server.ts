@@ -1,23 +1,27 @@
 /**
- * HTTP endpoints (healthz, readyz, metrics, publish) on their own port, for nodes without a
- * client port (a dispatcher) or with `--http-port`. With TLS (--tls-cert) it serves HTTPS, like
+ * HTTP on a port of its own: the endpoints (healthz, readyz, metrics, publish) for nodes without
+ * a client port (a dispatcher) or with `--http-port`, and `--metrics-port`. It reads a request's
+ * body (bounded) and hands the request to `handle`. With TLS (--tls-cert) it serves HTTPS, like
  * the client port: it carries publish and metrics bearer tokens too.
  */
 import type { AddressInfo } from 'node:net';
-import { handleHttp, type HttpDeps } from '../gateway/http-routes';
 import {
   createNodeServer,
   HANDSHAKE_TIMEOUT_MS,
+  type HttpRequest,
+  type HttpResponse,
   type NodeServer,
   type TransportTls,
 } from '../gateway/transport';
 
 const MAX_BODY = 1024 * 1024;
 
+export type HttpHandler = (req: HttpRequest) => Promise<HttpResponse>;
+
 export class HttpServer {
   private readonly server: NodeServer;
 
-  constructor(deps: HttpDeps, tls?: TransportTls) {
+  constructor(handle: HttpHandler, tls?: TransportTls) {
     this.server = createNodeServer({}, tls, HANDSHAKE_TIMEOUT_MS, (req, res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -34,7 +38,7 @@ export class HttpServer {
         const url = new URL(req.url ?? '/', 'http://x');
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
-        handleHttp(deps, {
+        handle({
           method: req.method ?? 'GET',
           path: url.pathname,
           query: url.searchParams,

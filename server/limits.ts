@@ -120,4 +120,6 @@ export const Limits = {
   sseMaxLastEventId: 4096,
   /** Bytes of a --tls-cert or --tls-key file read at most; a larger one stops the start. */
   tlsFileMaxBytes: 1024 * 1024,
+  /** Bytes of a `--config` file; a larger one is refused before it is parsed. */
+  maxConfigFileBytes: 1024 * 1024,
 } as const;

@@ -4,6 +4,7 @@ import { newClusterStats, type ClusterStats } from '../dispatcher/cluster-router
 import { newDispatcherStats, type DispatcherStats } from '../dispatcher/dispatcher-actor';
 import { newLinkStats } from '../dispatcher/link';
 import { newGatewayStats, type GatewayStats } from '../gateway/gateway-stats';
+import { families, samples, STANDARD_PROCESS_METRICS } from '../testing/exposition';
 import { createMetrics, mergeMetrics, type MetricsJson, type MetricSources } from './metrics';
 
 const SYSTEM_METRICS = [
@@ -83,9 +84,10 @@ function everything(over: Partial<MetricSources> = {}): All {
 
 /** Metric family names in the exposition text. */
 async function names(reg: Registry): Promise<Set<string>> {
-  const text = await reg.metrics();
-  return new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
+  return families(await reg.metrics());
 }
+
+const isProcessMetric = (n: string): boolean => n.startsWith('process_') || n.startsWith('nodejs_');
 
 /** The unlabeled value of a counter or gauge, as a scrape reads it. */
 async function value(reg: Registry, name: string): Promise<number | undefined> {
@@ -132,14 +134,15 @@ describe('createMetrics', () => {
       ]) {
         expect({ name, present: got.has(name) }).toEqual({ name, present: true });
       }
-      expect([...got].some((n) => n.startsWith('troupe_process_'))).toBe(true);
-      expect([...got].filter((n) => !n.startsWith('troupe_'))).toEqual([]);
+      for (const name of STANDARD_PROCESS_METRICS) expect(got).toContain(name);
+      expect([...got].filter((n) => !n.startsWith('troupe_') && !isProcessMetric(n))).toEqual([]);
+      expect([...got].filter((n) => n.startsWith('troupe_process'))).toEqual([]);
     });
 
     it('registers only the system metrics when no other source is given', async () => {
       const { system } = fakeSystem();
       const got = await names(createMetrics({ system }));
-      const troupe = [...got].filter((n) => !n.startsWith('troupe_process_')).sort();
+      const troupe = [...got].filter((n) => !isProcessMetric(n)).sort();
       expect(troupe).toEqual([...SYSTEM_METRICS].sort());
     });
 
@@ -280,16 +283,6 @@ describe('createMetrics', () => {
 });
 
 /** Exposition text -> `name{labels}` -> value, one entry per sample line. */
-function samples(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    out.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return out;
-}
-
 /** As the main gets it from a worker: JSON through the IPC channel. */
 async function overIpc(reg: Registry): Promise<MetricsJson> {
   return JSON.parse(JSON.stringify(await reg.getMetricsAsJSON())) as MetricsJson;
@@ -363,10 +356,10 @@ describe('mergeMetrics', () => {
     const ja = await overIpc(a.reg);
     const jb = await overIpc(b.reg);
     const rss = (j: MetricsJson): number =>
-      j.find((m) => m.name === 'troupe_process_process_resident_memory_bytes')!.values[0]!.value;
+      j.find((m) => m.name === 'process_resident_memory_bytes')!.values[0]!.value;
     const got = samples(await mergeMetrics([ja, jb], { workers: 2, answering: 2, failures: 0 }));
-    expect(got.get('troupe_process_process_resident_memory_bytes')).toBe(rss(ja) + rss(jb));
-    const versions = [...got.keys()].filter((k) => k.startsWith('troupe_process_nodejs_version'));
+    expect(got.get('process_resident_memory_bytes')).toBe(rss(ja) + rss(jb));
+    const versions = [...got.keys()].filter((k) => k.startsWith('nodejs_version_info'));
     expect(versions).toHaveLength(1);
     expect(got.get(versions[0]!)).toBe(1);
   });

@@ -3,20 +3,14 @@
  * DispatcherStats, ClusterStats, LinkStats), each tier's made by its `newXStats()` and owned by
  * the node (server/node.ts); this module reads them at scrape time.
  */
-import {
-  AggregatorRegistry,
-  Counter,
-  Gauge,
-  Histogram,
-  Registry,
-  collectDefaultMetrics,
-} from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ActorSystem } from '../actors';
 import type { ClusterStats } from '../dispatcher/cluster-router';
 import type { DispatcherStats } from '../dispatcher/dispatcher-actor';
 import type { LinkStats } from '../dispatcher/link';
 import type { GatewayStats } from '../gateway/gateway-stats';
 import type { PresenceStats } from '../presence/presence-supervisor';
+import { registerProcessMetrics } from './process-metrics';
 
 export interface MetricSources {
   readonly system: ActorSystem;
@@ -89,7 +83,7 @@ function sampledHistogram(reg: Registry, name: string, help: string, samples: nu
 
 export function createMetrics(src: MetricSources): Registry {
   const reg = new Registry();
-  collectDefaultMetrics({ register: reg, prefix: 'troupe_process_' });
+  registerProcessMetrics(reg);
   const sys = src.system;
   mirroredGauge(reg, 'troupe_actors', 'Live actors in the node', () => sys.stats().actors);
   mirroredGauge(

@@ -5,9 +5,11 @@
  *   dispatcher   dispatcher actor + cluster router + publisher port + link port (+ http port)
  *   gateway      gateway (client port) + one link per dispatcher
  *
- * start() prints `listening <name> <host>:<port>` per listener before it serves; drain() turns
- * readyz 503 and sends every client `bye` + 1001; stop() closes everything and terminates the
- * actor system.
+ * start() prints `listening <name> <host>:<port>` per listener as it binds (the `troupe` command
+ * shows them once start() resolved, so never for a node that fails to start; a failed start
+ * closes what it opened and rejects, with a StartupError where the operator can fix it); drain() turns
+ * readyz 503, sends every client `bye` + 1001 and refuses new ones, undrain() ends that; stop()
+ * closes the publisher port, drains, closes everything and terminates the actor system.
  *
  * The node owns every stats object (each tier's `newXStats()`) and hands it to its part, so
  * /metrics and the admin socket read the same counters the parts write.
@@ -15,7 +17,7 @@
 import type { Registry } from 'prom-client';
 import { ActorSystem, type ActorRef } from '../actors';
 import { AdminServer } from '../admin/admin-server';
-import type { AdminTarget, TreeNode } from '../admin/admin-target';
+import type { AdminTarget, DrainProgress, TreeNode } from '../admin/admin-target';
 import {
   CLUSTER_ROUTER_SPAWN,
   clusterRouterBehavior,
@@ -58,6 +60,7 @@ import { allowedOriginsOf, clientMayPublish, jwtVerifierOf } from './client-auth
 import { linkSecurityProblem, type TroupeConfig } from './config';
 import { HttpServer } from './http-server';
 import { loadTls } from './tls';
+import { handleHttp } from '../gateway/http-routes';
 import { Limits } from './limits';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -70,8 +73,19 @@ import {
   type PresenceMsg,
   type PresenceStats,
 } from '../presence/presence-supervisor';
+import { listenMetricsPort } from './metrics-port';
+import { bindAdmin, bindListener } from './startup-error';
 
 type Print = (line: string) => void;
+
+export interface NodeStartOptions {
+  /**
+   * A process of a `--workers` node (its main or a worker): the main serves `--metrics-port` for the whole
+   * node, so this one neither binds it nor serves /metrics on its other ports. Its client port
+   * is shared with the other workers (SO_REUSEPORT); a node of one process binds it alone.
+   */
+  readonly inWorkersNode?: boolean;
+}
 
 /** The `(level, msg, meta)` logger the actor kernel, links and servers take, over pino. */
 function levelLog(log: Logger) {
@@ -82,6 +96,7 @@ type Closer = () => Promise<void> | void;
 
 export class TroupeNode {
   private drained: Promise<void> | undefined;
+  private stopping = false;
   /** Run in reverse order of registration at stop. */
   private readonly closers: Closer[] = [];
   gateway: Gateway | undefined;
@@ -103,14 +118,39 @@ export class TroupeNode {
     readonly log: Logger,
   ) {}
 
-  static async start(cfg: TroupeConfig, log: Logger, print: Print): Promise<TroupeNode> {
+  static async start(
+    cfg: TroupeConfig,
+    log: Logger,
+    print: Print,
+    opts: NodeStartOptions = {},
+  ): Promise<TroupeNode> {
     // parseConfig checks it too; a config built in code (workers, tests) must not skip it.
     const insecure = linkSecurityProblem(cfg);
     if (insecure !== undefined) throw new Error(insecure);
-    const logFn = levelLog(log);
-    const system = ActorSystem.create(cfg.nodeId, { log: logFn });
+    const system = ActorSystem.create(cfg.nodeId, { log: levelLog(log) });
     const node = new TroupeNode(cfg, system, log);
-    const metrics = () => node.metricsSource?.() ?? registry.metrics();
+    try {
+      await TroupeNode.compose(node, print, opts);
+    } catch (err) {
+      // Nothing served yet: close what was opened, without a drain.
+      await node.publisher?.close();
+      await node.release();
+      throw err;
+    }
+    return node;
+  }
+
+  /** Builds the node's parts and binds their listeners; start() undoes it if it throws. */
+  private static async compose(
+    node: TroupeNode,
+    print: Print,
+    opts: NodeStartOptions,
+  ): Promise<void> {
+    const { cfg, system, log } = node;
+    const logFn = levelLog(log);
+    const scrape = () => node.metricsSource?.() ?? registry.metrics();
+    // With --metrics-port, /metrics is served there alone (by the main of a --workers node).
+    const metrics = cfg.metricsPort === undefined ? scrape : undefined;
     let client: DispatcherClient | undefined;
     let ingress: ActorRef<PublishRequest> | undefined;
     if (cfg.role !== 'standalone') node.linkStats = newLinkStats();
@@ -208,9 +248,13 @@ export class TroupeNode {
         presence: { intervalMs: cfg.presenceIntervalMs, private: cfg.presencePrivate },
         countIntervalMs: cfg.countIntervalMs,
         tls,
+        sharePort: opts.inWorkersNode === true,
       }));
-      print(`listening ws ${cfg.host}:${await gateway.listen(cfg.host, cfg.port)}`);
       node.closers.push(() => gateway.close());
+      const port = await bindListener('--port', cfg.host, cfg.port, () =>
+        gateway.listen(cfg.host, cfg.port),
+      );
+      print(`listening ws ${cfg.host}:${port}`);
     }
 
     if (ingress !== undefined) {
@@ -226,7 +270,10 @@ export class TroupeNode {
         },
         log: logFn,
       }));
-      print(`listening publish ${cfg.host}:${await publisher.listen(cfg.host, cfg.publishPort)}`);
+      const port = await bindListener('--publish-port', cfg.host, cfg.publishPort, () =>
+        publisher.listen(cfg.host, cfg.publishPort),
+      );
+      print(`listening publish ${cfg.host}:${port}`);
     }
 
     const registry = (node.registry = createMetrics({
@@ -241,32 +288,43 @@ export class TroupeNode {
     // A dispatcher has no client port, so its HTTP endpoints take that port unless told otherwise.
     const httpPort = cfg.httpPort ?? (cfg.role === 'dispatcher' ? cfg.port : undefined);
     if (httpPort !== undefined) {
-      const http = new HttpServer(
-        {
-          ready: () => node.drained === undefined,
-          metrics,
-          dispatcher: { publish: (topic, data) => node.publishVia(ingress, client, topic, data) },
-          httpPublish: cfg.httpPublish,
-          publisherAuth,
-          origins,
-          metricsToken,
+      const deps = {
+        ready: () => node.drained === undefined,
+        metrics,
+        dispatcher: {
+          publish: (topic: string, data: unknown) => node.publishVia(ingress, client, topic, data),
         },
-        tls,
-      );
-      print(`listening http ${cfg.host}:${await http.listen(cfg.host, httpPort)}`);
+        httpPublish: cfg.httpPublish,
+        publisherAuth,
+        origins,
+        metricsToken,
+      };
+      const http = new HttpServer((req) => handleHttp(deps, req), tls);
       node.closers.push(() => http.close());
+      const flag = cfg.httpPort === undefined ? '--port' : '--http-port';
+      const port = await bindListener(flag, cfg.host, httpPort, () =>
+        http.listen(cfg.host, httpPort),
+      );
+      print(`listening http ${cfg.host}:${port}`);
+    }
+
+    if (opts.inWorkersNode !== true) {
+      const server = await listenMetricsPort(cfg, { metrics: scrape, metricsToken }, print);
+      if (server !== undefined) node.closers.push(() => server.close());
     }
 
     if (cfg.admin !== '' && cfg.admin !== 'none') {
       const admin = new AdminServer(node.adminTarget(), { path: cfg.admin, log });
-      print(`listening admin ${await admin.listen()}`);
       node.closers.push(() => admin.close());
+      print(`listening admin ${await bindAdmin(cfg.admin, () => admin.listen())}`);
     }
-    log.info(
-      { node: cfg.nodeId, role: cfg.role, transport: cfg.transport, tls: tls !== undefined },
-      'troupe ready',
-    );
-    return node;
+    // A --workers node logs its own `troupe ready` once every process serves.
+    if (opts.inWorkersNode !== true) {
+      log.info(
+        { node: cfg.nodeId, role: cfg.role, transport: cfg.transport, tls: tls !== undefined },
+        'troupe ready',
+      );
+    }
   }
 
   private linkOptions(role: 'gateway' | 'dispatcher'): LinkOptions {
@@ -343,8 +401,11 @@ export class TroupeNode {
       onMessage: (ep, msg) => router.tell({ type: 'link-msg', ep, msg }),
     };
     const server = new LinkServer(system, this.linkOptions('dispatcher'), handlers);
-    print(`listening link ${cfg.host}:${await server.listen(cfg.host, cfg.linkPort)}`);
     this.closers.push(() => server.close());
+    const port = await bindListener('--link-port', cfg.host, cfg.linkPort, () =>
+      server.listen(cfg.host, cfg.linkPort),
+    );
+    print(`listening link ${cfg.host}:${port}`);
     const targets = [...cfg.peers, ...cfg.peerDcs.map((p) => p.addr)];
     for (const target of targets) {
       system.spawn(
@@ -410,17 +471,21 @@ export class TroupeNode {
         system.stop(ref);
         return true;
       },
-      drain: async () => {
+      drain: async (): Promise<DrainProgress> => {
         void this.drain();
+        return { clients: this.gateway?.connections ?? 0 };
       },
+      undrain: async () => this.undrain(),
     };
   }
 
-  /** Idempotent; resolves once every client is gone (or the drain timed out). */
+  /**
+   * Idempotent; resolves once every client is gone (or the drain timed out). Publishers keep
+   * publishing (_decided_: a drain is about clients; the port closes at stop).
+   */
   drain(): Promise<void> {
     this.drained ??= (async () => {
       this.log.info({}, 'draining');
-      await this.publisher?.close();
       // Clients told to come back within d never flap offline (PROTOCOL.md §7).
       const retryMaxMs = Math.min(
         Limits.drainRetryMaxMs,
@@ -431,8 +496,24 @@ export class TroupeNode {
     return this.drained;
   }
 
+  /** Ends a drain (not a stop): readyz 200 again, new clients accepted. */
+  undrain(): boolean {
+    if (this.drained === undefined || this.stopping) return false;
+    this.drained = undefined;
+    this.gateway?.undrain();
+    this.log.info({}, 'drain ended; serving');
+    return true;
+  }
+
   async stop(): Promise<void> {
+    this.stopping = true;
+    await this.publisher?.close();
     await this.drain();
+    await this.release();
+  }
+
+  /** Closes every listener and terminates the actor system. */
+  private async release(): Promise<void> {
     for (const close of this.closers.reverse()) await close();
     await this.system.terminate();
   }

@@ -2,7 +2,7 @@
  * An in-memory AdminTarget for tests: a fixed actor tree, recorded calls, and switches to
  * make each method throw or hang.
  */
-import type { AdminTarget, TreeNode } from '../admin/admin-target';
+import type { AdminTarget, DrainProgress, TreeNode } from '../admin/admin-target';
 
 export function actor(path: string, kind: string, children?: TreeNode[]): TreeNode {
   const name = path.slice(path.lastIndexOf('/') + 1) || '/';
@@ -50,6 +50,8 @@ export class FakeAdminTarget implements AdminTarget {
   /** Milliseconds each call waits before answering; lets tests check ordering. */
   delays: Record<string, number> = {};
   drained = false;
+  /** What each drain call answers, in turn (the last one repeats): clients still connected. */
+  drainClients: number[] = [0];
 
   private async enter(method: string, arg?: string): Promise<void> {
     this.calls.push(arg === undefined ? method : `${method} ${arg}`);
@@ -79,8 +81,18 @@ export class FakeAdminTarget implements AdminTarget {
     return find(this.root, path) !== undefined;
   }
 
-  async drain(): Promise<void> {
+  async drain(): Promise<DrainProgress> {
     await this.enter('drain');
     this.drained = true;
+    const clients =
+      this.drainClients.length > 1 ? this.drainClients.shift()! : this.drainClients[0]!;
+    return { clients };
+  }
+
+  async undrain(): Promise<boolean> {
+    await this.enter('undrain');
+    const was = this.drained;
+    this.drained = false;
+    return was;
   }
 }

@@ -68,7 +68,7 @@ export default class GatewayWorker implements Handlers {
       const m = /^listening ws .*:(\d+)$/.exec(line);
       if (m) this.port = Number(m[1]);
     };
-    this.node = await TroupeNode.start(params.cfg, log, print);
+    this.node = await TroupeNode.start(params.cfg, log, print, { inWorkersNode: true });
     this.node.metricsSource = () => nodeMetrics(forked);
     this.target = this.node.adminTarget();
     log.info({ port: this.port }, 'gateway worker listening');
@@ -109,6 +109,11 @@ export default class GatewayWorker implements Handlers {
   async drain(): Promise<boolean> {
     await this.node?.drain();
     return true;
+  }
+
+  /** Ends this worker's drain; `false` when it was not draining. */
+  undrain(): boolean {
+    return this.node?.undrain() ?? false;
   }
 
   /** comedy lifecycle hook: runs on destroy from the main, before the process exits. */

@@ -46,6 +46,7 @@ function setup(down?: Set<number>) {
   main.root = actor('/user', 'guardian', [actor('/user/dispatcher', 'dispatcher')]);
   const workers = [new FakeAdminTarget(), new FakeAdminTarget()];
   const drain = jest.fn();
+  const undrain = jest.fn(async () => true);
   const pool = fakePool(workers, down);
   const target = mergedAdminTarget({
     main,
@@ -53,8 +54,9 @@ function setup(down?: Set<number>) {
     nodeId: 'n1',
     role: 'standalone',
     drain,
+    undrain,
   });
-  return { main, workers, target, drain, pool };
+  return { main, workers, target, drain, undrain, pool };
 }
 
 const paths = (n: TreeNode | undefined): string[] =>
@@ -127,10 +129,23 @@ describe('mergedAdminTarget', () => {
   });
 
   describe('#drain', () => {
-    it('starts the node drain', async () => {
+    it('starts the node drain and answers the clients of every worker still connected', async () => {
       const { target, drain } = setup();
-      await target.drain();
+      expect(await target.drain()).toEqual({ clients: 2 + 3 });
       expect(drain).toHaveBeenCalledTimes(1);
+    });
+
+    it('counts no clients of a worker that does not answer', async () => {
+      const { target } = setup(new Set([1]));
+      expect(await target.drain()).toEqual({ clients: 2 });
+    });
+  });
+
+  describe('#undrain', () => {
+    it('ends the node drain and says whether there was one', async () => {
+      const { target, undrain } = setup();
+      expect(await target.undrain()).toBe(true);
+      expect(undrain).toHaveBeenCalledTimes(1);
     });
   });
 });

@@ -6,7 +6,8 @@
  *   tree /  or /user         main tree + /workers/worker-<i>/... (each worker's /user)
  *   tree|inspect|stop /workers/worker-<i>/...   forwarded to worker i
  *   stats                    main stats + workers: [{index, pid, up, respawns, ...}] + totals
- *   drain                    every worker and the main
+ *   drain                    every worker and the main; answers the clients left (all workers)
+ *   undrain                  every worker and the main
  */
 import type { AdminTarget, TreeNode } from '../admin/admin-target';
 import type { WorkerPool } from './worker-pool';
@@ -30,6 +31,8 @@ export interface MergedAdminOptions {
   role: string;
   /** Starts the drain of every worker and the main. */
   drain: () => void;
+  /** Ends it; `false` when the node was not draining. */
+  undrain: () => Promise<boolean>;
 }
 
 const DEFAULT_PATH = '/user';
@@ -76,6 +79,38 @@ export function mergedAdminTarget(opts: MergedAdminOptions): AdminTarget {
     };
   };
 
+  const mergedStats = async () => {
+    const own = main === undefined ? { node: opts.nodeId } : await main.stats();
+    const workers = await Promise.all(
+      pool.slots.map(async (slot) => {
+        const head = () => ({
+          index: slot.index,
+          pid: slot.pid,
+          up: slot.up,
+          respawns: slot.respawns,
+        });
+        try {
+          const s = await pool.ask(slot.index, WorkerTopic.Stats, {});
+          // The answer may be the first news of a respawn: count it before reporting.
+          if (typeof s.pid === 'number') pool.seen(slot, { pid: s.pid });
+          const gateway = (s.gateway ?? {}) as Record<string, unknown>;
+          return { ...s, ...pick(gateway, TOTALS), ...head(), path: workerPath(slot.index) };
+        } catch (err) {
+          return {
+            ...head(),
+            up: false,
+            error: err instanceof Error ? err.message : String(err),
+          };
+        }
+      }),
+    );
+    const totals: Record<string, number> = {};
+    for (const key of TOTALS) {
+      totals[key] = workers.reduce((sum, w) => sum + num((w as Record<string, unknown>)[key]), 0);
+    }
+    return { ...own, role: opts.role, workers, totals };
+  };
+
   return {
     async tree(path = DEFAULT_PATH, depth = 3) {
       if (path === WORKERS_PATH) return workersAt(0, depth);
@@ -92,37 +127,7 @@ export function mergedAdminTarget(opts: MergedAdminOptions): AdminTarget {
       return { ...root, children: [...(root.children ?? []), await workersAt(1, depth)] };
     },
 
-    async stats() {
-      const own = main === undefined ? { node: opts.nodeId } : await main.stats();
-      const workers = await Promise.all(
-        pool.slots.map(async (slot) => {
-          const head = () => ({
-            index: slot.index,
-            pid: slot.pid,
-            up: slot.up,
-            respawns: slot.respawns,
-          });
-          try {
-            const s = await pool.ask(slot.index, WorkerTopic.Stats, {});
-            // The answer may be the first news of a respawn: count it before reporting.
-            if (typeof s.pid === 'number') pool.seen(slot, { pid: s.pid });
-            const gateway = (s.gateway ?? {}) as Record<string, unknown>;
-            return { ...s, ...pick(gateway, TOTALS), ...head(), path: workerPath(slot.index) };
-          } catch (err) {
-            return {
-              ...head(),
-              up: false,
-              error: err instanceof Error ? err.message : String(err),
-            };
-          }
-        }),
-      );
-      const totals: Record<string, number> = {};
-      for (const key of TOTALS) {
-        totals[key] = workers.reduce((sum, w) => sum + num((w as Record<string, unknown>)[key]), 0);
-      }
-      return { ...own, role: opts.role, workers, totals };
-    },
+    stats: () => mergedStats(),
 
     async inspect(path) {
       const w = toWorkerPath(path);
@@ -144,7 +149,11 @@ export function mergedAdminTarget(opts: MergedAdminOptions): AdminTarget {
 
     async drain() {
       opts.drain();
+      const { totals } = await mergedStats();
+      return { clients: totals.connections ?? 0 };
     },
+
+    undrain: () => opts.undrain(),
   };
 }
 

@@ -24,7 +24,11 @@
 import { randomBytes } from 'node:crypto';
 import { AdminServer } from '../admin/admin-server';
 import type { HostPort, TroupeConfig } from '../server/config';
+import type { HttpServer } from '../server/http-server';
 import { Limits } from '../server/limits';
+import { listenMetricsPort } from '../server/metrics-port';
+import { assertPortFree, bindAdmin } from '../server/startup-error';
+import { staticToken } from '../auth';
 import type { Logger } from '../server/logger';
 import { TroupeNode } from '../server/node';
 import { createProcessSystem } from './comedy-facade';
@@ -67,6 +71,7 @@ export class MultiProcessNode {
   private drained: Promise<void> | undefined;
   private stopped: Promise<void> | undefined;
   private admin: AdminServer | undefined;
+  private metricsServer: HttpServer | undefined;
 
   private constructor(
     private readonly cfg: TroupeConfig,
@@ -79,6 +84,8 @@ export class MultiProcessNode {
     const problem = workersConfigProblem(given);
     if (problem !== undefined) throw new Error(problem);
     const cfg = withOwnSecret(given);
+    // Checked first: a worker that cannot bind fails inside comedy, far from a clear message.
+    if (cfg.port !== 0) await assertPortFree('--port', cfg.host, cfg.port);
 
     let main: TroupeNode | undefined;
     let dispatchers = cfg.dispatchers;
@@ -95,10 +102,12 @@ export class MultiProcessNode {
         { ...cfg, role: 'dispatcher', admin: 'none', workers: 1, httpPort: cfg.httpPort ?? 0 },
         log,
         capture,
+        { inWorkersNode: true },
       );
       dispatchers = [linkAddress(cfg.host, linkPort)];
     }
 
+    let node: MultiProcessNode | undefined;
     try {
       const port = cfg.port === 0 ? await pickFreePort(cfg.host) : cfg.port;
       const params = (index: number): WorkerParams => ({
@@ -132,7 +141,14 @@ export class MultiProcessNode {
       });
       const nodeMetrics = (metrics = new NodeMetrics({ main: main?.registry, pool, log }));
       if (main !== undefined) main.metricsSource = () => nodeMetrics.text();
-      const node = new MultiProcessNode(cfg, log, main, pool);
+      node = new MultiProcessNode(cfg, log, main, pool);
+      const metricsToken =
+        cfg.metricsToken === undefined ? undefined : staticToken(cfg.metricsToken);
+      node.metricsServer = await listenMetricsPort(
+        cfg,
+        { metrics: () => nodeMetrics.text(), metricsToken },
+        print,
+      );
       await node.listenAdmin(print);
       log.info(
         { node: cfg.nodeId, role: cfg.role, workers: cfg.workers, tls: cfg.tlsCert !== undefined },
@@ -140,7 +156,8 @@ export class MultiProcessNode {
       );
       return node;
     } catch (err) {
-      await main?.stop();
+      // The workers go with the node; before it exists, only the main has started.
+      await (node?.stop() ?? main?.stop());
       throw err;
     }
   }
@@ -154,9 +171,10 @@ export class MultiProcessNode {
       nodeId: cfg.nodeId,
       role: cfg.role,
       drain: () => void this.drain(),
+      undrain: () => this.undrain(),
     });
     this.admin = new AdminServer(target, { path: cfg.admin, log: this.log });
-    print(`listening admin ${await this.admin.listen()}`);
+    print(`listening admin ${await bindAdmin(cfg.admin, () => this.admin!.listen())}`);
   }
 
   /** Idempotent: every worker drains (in parallel), then the main's publisher closes. */
@@ -177,11 +195,24 @@ export class MultiProcessNode {
     return this.drained;
   }
 
+  /** Ends a drain: every worker and the main serve again. `false` when it was not draining. */
+  async undrain(): Promise<boolean> {
+    if (this.drained === undefined || this.stopped !== undefined) return false;
+    this.drained = undefined;
+    await Promise.allSettled(
+      this.pool.slots.map((s) => this.pool.ask(s.index, WorkerTopic.Undrain, {})),
+    );
+    this.main?.undrain();
+    this.log.info({}, 'drain ended; serving');
+    return true;
+  }
+
   /** Idempotent: drain, then workers destroyed (their processes gone), then the main. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       await this.drain();
       await this.admin?.close();
+      await this.metricsServer?.close();
       await this.pool.close();
       await this.main?.stop();
     })();

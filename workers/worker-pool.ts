@@ -65,7 +65,8 @@ export class WorkerPool {
         customParameters: { ...opts.params(index) },
       });
       const info = await system.ask<WorkerInfo>(actor, WorkerTopic.Info, {}, POLL_TIMEOUT_MS);
-      log.info({ worker: index, pid: info.pid, port: info.port }, 'gateway worker started');
+      // `workerPid`: pino's own `pid` is this (the main) process's.
+      log.info({ worker: index, workerPid: info.pid, port: info.port }, 'gateway worker started');
       if (first) {
         first = false;
         opts.onFirstListening(info);
@@ -113,7 +114,7 @@ export class WorkerPool {
     const pids = this.slots.flatMap((s) => (s.pid === undefined ? [] : [s.pid]));
     if (!(await waitGone(pids, destroyed ? EXIT_WAIT_MS : 0))) {
       for (const pid of pids.filter(processAlive)) {
-        this.log.warn({ pid }, 'killing a worker process that did not exit');
+        this.log.warn({ workerPid: pid }, 'killing a worker process that did not exit');
         process.kill(pid, 'SIGKILL');
       }
       await waitGone(pids, EXIT_WAIT_MS);
@@ -139,11 +140,11 @@ export class WorkerPool {
     if (slot.pid !== info.pid) {
       slot.respawns += 1;
       this.log.warn(
-        { worker: slot.index, oldPid: slot.pid, pid: info.pid, respawns: slot.respawns },
+        { worker: slot.index, oldPid: slot.pid, workerPid: info.pid, respawns: slot.respawns },
         'gateway worker respawned',
       );
     } else if (!slot.up) {
-      this.log.info({ worker: slot.index, pid: info.pid }, 'gateway worker answers again');
+      this.log.info({ worker: slot.index, workerPid: info.pid }, 'gateway worker answers again');
     }
     slot.pid = info.pid;
     slot.up = true;
@@ -153,7 +154,7 @@ export class WorkerPool {
     if (this.closed !== undefined || !slot.up) return;
     slot.up = false;
     const reason = err instanceof Error ? err.message : String(err);
-    this.log.warn({ worker: slot.index, pid: slot.pid, reason }, 'gateway worker down');
+    this.log.warn({ worker: slot.index, workerPid: slot.pid, reason }, 'gateway worker down');
   }
 }
 

@@ -13,6 +13,7 @@ export const WorkerTopic = {
   Inspect: 'inspect',
   StopActor: 'stopActor',
   Drain: 'drain',
+  Undrain: 'undrain',
   /** The worker's own registry as JSON (not `metrics`: comedy calls that on its own). */
   LocalMetrics: 'localMetrics',
 } as const;
@@ -49,6 +50,7 @@ export interface WorkerAnswers {
   [WorkerTopic.Inspect]: Record<string, unknown> | null;
   [WorkerTopic.StopActor]: boolean;
   [WorkerTopic.Drain]: boolean;
+  [WorkerTopic.Undrain]: boolean;
   [WorkerTopic.LocalMetrics]: MetricsJson;
 }
 

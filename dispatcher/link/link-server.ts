@@ -75,9 +75,6 @@ export class LinkServer {
   ) {
     this.o = resolveLinkOptions(opts);
     this.server = net.createServer((s) => this.accept(s));
-    this.server.on('error', (err) =>
-      this.o.log('error', 'link server error', { error: err.message }),
-    );
   }
 
   /** Links that are up. */
@@ -96,6 +93,10 @@ export class LinkServer {
       this.server.once('error', onError);
       this.server.listen(port, host, () => {
         this.server.off('error', onError);
+        // Once listening: a failed listen is the caller's to report, not a log line too.
+        this.server.on('error', (err) =>
+          this.o.log('error', 'link server error', { error: err.message }),
+        );
         const address = this.server.address() as net.AddressInfo;
         this.spawn(formatRemote(address.address, address.port));
         resolve(address.port);
