@@ -13,10 +13,12 @@ import type { Pipe, PipeHandlers, Transport } from './transport';
 export class AutoTransport implements Transport {
   #current: Transport;
 
-  constructor(
-    private readonly primary: Transport,
-    private readonly fallback: Transport,
-  ) {
+  readonly #primary: Transport;
+  readonly #fallback: Transport;
+
+  constructor(primary: Transport, fallback: Transport) {
+    this.#primary = primary;
+    this.#fallback = fallback;
     this.#current = primary;
   }
 
@@ -48,7 +50,7 @@ export class AutoTransport implements Transport {
       },
       closed: (code, reason) => {
         if (!delivered && this.#current === used) {
-          this.#current = used === this.primary ? this.fallback : this.primary;
+          this.#current = used === this.#primary ? this.#fallback : this.#primary;
         }
         h.closed(code, reason);
       },

@@ -66,10 +66,12 @@ export class TroupeClient {
   /** When the current connection got its `hello` (0: not yet). */
   #upAt = 0;
 
-  constructor(
-    private readonly urls: readonly string[],
-    private readonly r: Resolved,
-  ) {
+  readonly #urls: readonly string[];
+  readonly #r: Resolved;
+
+  constructor(urls: readonly string[], r: Resolved) {
+    this.#urls = urls;
+    this.#r = r;
     const { clock, limits } = r;
     this.#codec = codecFor(r.protocol);
     this.#events = new Emitter((e) => this.#report(e, true));
@@ -116,7 +118,7 @@ export class TroupeClient {
   publish(topic: string, data: unknown): Promise<number> {
     if (this.#sm.closed) return Promise.reject(new TroupeClosedError());
     if (!isValidTopic(topic)) return Promise.reject(badTopic(topic));
-    const { limits } = this.r;
+    const { limits } = this.#r;
     return new Promise<number>((resolve, reject) => {
       let id = 0;
       const fail = (e: Error): void => {
@@ -166,8 +168,8 @@ export class TroupeClient {
       return this.#retry();
     }
     if (gen !== this.#generation || this.#sm.closed) return;
-    const { r } = this;
-    const url = endpointUrl(this.urls[this.#urlIndex]!, r.transport, token, r.member);
+    const r = this.#r;
+    const url = endpointUrl(this.#urls[this.#urlIndex]!, r.transport, token, r.member);
     const conn: Connection = new Connection(r.transport, url, this.#codec, r.clock, r.limits, {
       hello: () => this.#onHello(conn, token),
       messages: (msgs) => this.#onMessages(conn, msgs),
@@ -180,7 +182,7 @@ export class TroupeClient {
 
   #onHello(conn: Connection, token: string | undefined): void {
     if (conn !== this.#conn) return;
-    this.#upAt = this.r.clock.now();
+    this.#upAt = this.#r.clock.now();
     this.#outbound.reset();
     this.#sm.to(ClientState.Connected);
     this.#tokens.watch(token);
@@ -199,12 +201,12 @@ export class TroupeClient {
     }
     this.#subs.connectionEnded();
     if (this.#sm.closed) return;
-    if (code === AUTH_FAILED && this.r.getToken === undefined) {
+    if (code === AUTH_FAILED && this.#r.getToken === undefined) {
       // A static token the server refused will be refused again.
       this.#report(new TroupeRequestError(401, `authentication failed: ${reason}`));
       return this.#shutdown(new TroupeClosedError(`authentication failed: ${reason}`));
     }
-    if (this.#upAt > 0 && this.r.clock.now() - this.#upAt >= this.r.limits.backoffStableMs) {
+    if (this.#upAt > 0 && this.#r.clock.now() - this.#upAt >= this.#r.limits.backoffStableMs) {
       this.#attempt = 0;
     }
     this.#retry();
@@ -213,10 +215,10 @@ export class TroupeClient {
   #retry(): void {
     if (this.#sm.closed) return;
     this.#sm.to(ClientState.Reconnecting);
-    const delay = reconnectDelay(this.r, this.#attempt++, this.#byeRetryMs);
+    const delay = reconnectDelay(this.#r, this.#attempt++, this.#byeRetryMs);
     this.#byeRetryMs = 0;
-    this.#urlIndex = (this.#urlIndex + 1) % this.urls.length;
-    this.#retryTimer = this.r.clock.setTimeout(() => {
+    this.#urlIndex = (this.#urlIndex + 1) % this.#urls.length;
+    this.#retryTimer = this.#r.clock.setTimeout(() => {
       this.#retryTimer = undefined;
       void this.#open();
     }, delay);
@@ -225,7 +227,7 @@ export class TroupeClient {
   #shutdown(err: Error): void {
     if (!this.#sm.to(ClientState.Closed)) return;
     this.#generation++;
-    this.r.clock.clearTimeout(this.#retryTimer);
+    this.#r.clock.clearTimeout(this.#retryTimer);
     this.#tokens.stop();
     this.#conn?.close();
     this.#conn = undefined;
@@ -288,7 +290,7 @@ export class TroupeClient {
   #refresh(token: string): Promise<number | undefined> {
     return new Promise((resolve, reject) => {
       if (this.#conn?.ready !== true) return reject(new TroupeDisconnectedError('refresh'));
-      const id = this.#pending.add('refresh', this.r.limits.requestTimeoutMs, {
+      const id = this.#pending.add('refresh', this.#r.limits.requestTimeoutMs, {
         ack: (m) => resolve(typeof m.exp === 'number' ? m.exp * 1000 : undefined),
         fail: reject,
       });
@@ -299,10 +301,10 @@ export class TroupeClient {
   // ── helpers ─────────────────────────────────────────────────────────────────────────────
 
   #withTimeout<T>(p: Promise<T>, op: string): Promise<T> {
-    const ms = this.r.limits.requestTimeoutMs;
+    const ms = this.#r.limits.requestTimeoutMs;
     return new Promise<T>((resolve, reject) => {
-      const t = this.r.clock.setTimeout(() => reject(new TroupeTimeoutError(op, ms)), ms);
-      p.then(resolve, reject).finally(() => this.r.clock.clearTimeout(t));
+      const t = this.#r.clock.setTimeout(() => reject(new TroupeTimeoutError(op, ms)), ms);
+      p.then(resolve, reject).finally(() => this.#r.clock.clearTimeout(t));
     });
   }
 

@@ -49,14 +49,23 @@ export class Connection {
   #up = false;
   #done = false;
 
+  readonly #codec: Codec;
+  readonly #clock: Clock;
+  readonly #t: ConnectionTimings;
+  readonly #events: ConnectionEvents;
+
   constructor(
     transport: Transport,
     url: string,
-    private readonly codec: Codec,
-    private readonly clock: Clock,
-    private readonly t: ConnectionTimings,
-    private readonly events: ConnectionEvents,
+    codec: Codec,
+    clock: Clock,
+    t: ConnectionTimings,
+    events: ConnectionEvents,
   ) {
+    this.#codec = codec;
+    this.#clock = clock;
+    this.#t = t;
+    this.#events = events;
     this.#timer = clock.setTimeout(
       () => this.#end(LocalClose.ConnectTimeout, true),
       t.connectTimeoutMs,
@@ -83,7 +92,7 @@ export class Connection {
   close(): void {
     if (this.#done) return;
     this.#done = true;
-    this.clock.clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     this.#pipe.close(LocalClose.Normal.code, LocalClose.Normal.reason);
   }
 
@@ -97,16 +106,16 @@ export class Connection {
   #finish(code: number, reason: string): void {
     if (this.#done) return;
     this.#done = true;
-    this.clock.clearTimeout(this.#timer);
-    this.events.ended(code, reason);
+    this.#clock.clearTimeout(this.#timer);
+    this.#events.ended(code, reason);
   }
 
   #onFrame(frame: Frame): void {
     if (this.#done) return;
     let msgs: ServerMsg[];
     try {
-      const read = readMessages(this.codec.decode(frame));
-      if (read.malformed > 0) this.events.malformed(read.malformed);
+      const read = readMessages(this.#codec.decode(frame));
+      if (read.malformed > 0) this.#events.malformed(read.malformed);
       msgs = read.messages;
     } catch {
       return this.#end(LocalClose.Undecodable, false);
@@ -118,24 +127,24 @@ export class Connection {
       else if (m.op === 'hello' && !this.#up) this.#onHello(m.hb);
       else (rest ??= []).push(m);
     }
-    if (rest !== undefined && !this.#done) this.events.messages(rest);
+    if (rest !== undefined && !this.#done) this.#events.messages(rest);
   }
 
   #onHello(hb: number): void {
     this.#up = true;
-    this.clock.clearTimeout(this.#timer);
-    const every = Math.min(this.t.maxPingMs, Math.max(this.t.minPingMs, hb));
+    this.#clock.clearTimeout(this.#timer);
+    const every = Math.min(this.#t.maxPingMs, Math.max(this.#t.minPingMs, hb));
     this.#schedulePing(every);
-    this.events.hello(every);
+    this.#events.hello(every);
   }
 
   #schedulePing(every: number): void {
-    this.#timer = this.clock.setTimeout(() => {
+    this.#timer = this.#clock.setTimeout(() => {
       if (this.#done) return;
-      if (this.#missed >= this.t.missedPongs) return this.#end(LocalClose.NoPong, true);
+      if (this.#missed >= this.#t.missedPongs) return this.#end(LocalClose.NoPong, true);
       this.#missed++;
-      this.events.ping();
-      this.#pipe.send(this.codec.encode({ op: 'ping' }));
+      this.#events.ping();
+      this.#pipe.send(this.#codec.encode({ op: 'ping' }));
       this.#schedulePing(every);
     }, every);
   }

@@ -4,7 +4,11 @@ export type Listener<T> = (value: T) => void;
 export class Emitter<Events extends Record<string, unknown>> {
   readonly #listeners: { [K in keyof Events]?: Set<Listener<Events[K]>> } = {};
 
-  constructor(private readonly report: (err: unknown) => void) {}
+  readonly #report: (err: unknown) => void;
+
+  constructor(report: (err: unknown) => void) {
+    this.#report = report;
+  }
 
   on<K extends keyof Events>(event: K, fn: Listener<Events[K]>): () => void {
     const set = (this.#listeners[event] ??= new Set());
@@ -23,7 +27,7 @@ export class Emitter<Events extends Record<string, unknown>> {
       try {
         fn(value);
       } catch (e) {
-        this.report(e);
+        this.#report(e);
       }
     }
   }

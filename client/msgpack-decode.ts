@@ -19,18 +19,21 @@ class Reader {
   #pos = 0;
   readonly #view: DataView;
 
-  constructor(private readonly b: Uint8Array) {
+  readonly #b: Uint8Array;
+
+  constructor(b: Uint8Array) {
+    this.#b = b;
     this.#view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
 
   done(): boolean {
-    return this.#pos === this.b.length;
+    return this.#pos === this.#b.length;
   }
 
   /** Moves past `n` bytes, returning where they start; throws when the frame ends first. */
   #take(n: number): number {
     const at = this.#pos;
-    if (at + n > this.b.length) throw new RangeError('msgpack: value runs past the frame');
+    if (at + n > this.#b.length) throw new RangeError('msgpack: value runs past the frame');
     this.#pos += n;
     return at;
   }
@@ -38,7 +41,7 @@ class Reader {
   #uint(size: 1 | 2 | 4): number {
     const at = this.#take(size);
     return size === 1
-      ? this.b[at]!
+      ? this.#b[at]!
       : size === 2
         ? this.#view.getUint16(at)
         : this.#view.getUint32(at);
@@ -49,18 +52,18 @@ class Reader {
     if (n < 32) {
       let ascii = '';
       for (let i = at; i < at + n; i++) {
-        const c = this.b[i]!;
-        if (c >= 0x80) return utf8.decode(this.b.subarray(at, at + n));
+        const c = this.#b[i]!;
+        if (c >= 0x80) return utf8.decode(this.#b.subarray(at, at + n));
         ascii += String.fromCharCode(c);
       }
       return ascii;
     }
-    return utf8.decode(this.b.subarray(at, at + n));
+    return utf8.decode(this.#b.subarray(at, at + n));
   }
 
   /** A container of `n` items of at least `min` bytes each must fit in what is left. */
   #room(n: number, min: number): void {
-    if (n * min > this.b.length - this.#pos)
+    if (n * min > this.#b.length - this.#pos)
       throw new RangeError('msgpack: container runs past the frame');
   }
 
@@ -97,7 +100,7 @@ class Reader {
 
   value(depth: number): unknown {
     if (depth > MAX_DEPTH) throw new RangeError(`msgpack: nested deeper than ${MAX_DEPTH}`);
-    const t = this.b[this.#take(1)]!;
+    const t = this.#b[this.#take(1)]!;
     if (t < 0x80) return t;
     if (t < 0x90) return this.#map(t & 0x0f, depth + 1);
     if (t < 0xa0) return this.#array(t & 0x0f, depth + 1);
@@ -117,7 +120,7 @@ class Reader {
         const n = this.#uint(t === 0xc4 ? 1 : t === 0xc5 ? 2 : 4);
         const at = this.#take(n);
         // A copy (Buffer#slice would be a view in Node): the value must not alias the frame.
-        return new Uint8Array(this.b.subarray(at, at + n));
+        return new Uint8Array(this.#b.subarray(at, at + n));
       }
       case 0xca:
         return v.getFloat32(this.#take(4));

@@ -34,12 +34,19 @@ export class Outbound {
   #tokensAt: number;
   #timer: unknown;
 
+  readonly #clock: Clock;
+  readonly #limits: OutboundLimits;
+  readonly #write: (q: Queued) => boolean;
+
   constructor(
-    private readonly clock: Clock,
-    private readonly limits: OutboundLimits,
+    clock: Clock,
+    limits: OutboundLimits,
     /** Sends one frame; false when there is no connection to send it on. */
-    private readonly write: (q: Queued) => boolean,
+    write: (q: Queued) => boolean,
   ) {
+    this.#clock = clock;
+    this.#limits = limits;
+    this.#write = write;
     this.#tokens = limits.rateBurst;
     this.#tokensAt = clock.now();
   }
@@ -59,7 +66,7 @@ export class Outbound {
 
   /** Queues a publish; throws `TroupeLimitError` past the count or byte bound. */
   queuePublish(q: Queued): void {
-    const { maxQueuedPublishes, maxQueuedBytes } = this.limits;
+    const { maxQueuedPublishes, maxQueuedBytes } = this.#limits;
     if (this.#pubs.length >= maxQueuedPublishes) {
       throw new TroupeLimitError('maxQueuedPublishes', maxQueuedPublishes);
     }
@@ -81,8 +88,8 @@ export class Outbound {
 
   /** A new connection: the server's budget is full again. */
   reset(): void {
-    this.#tokens = this.limits.rateBurst;
-    this.#tokensAt = this.clock.now();
+    this.#tokens = this.#limits.rateBurst;
+    this.#tokensAt = this.#clock.now();
   }
 
   /** The connection ended: control frames were for it. Returns them. */
@@ -98,7 +105,7 @@ export class Outbound {
     const pubs = this.#pubs;
     this.#pubs = [];
     this.#pubBytes = 0;
-    this.clock.clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     return pubs;
   }
@@ -113,7 +120,7 @@ export class Outbound {
     this.#refill();
     while (this.#tokens >= 1) {
       const q = this.#control.length > 0 ? this.#control[0] : this.#pubs[0];
-      if (q === undefined || !this.write(q)) return;
+      if (q === undefined || !this.#write(q)) return;
       if (q === this.#control[0]) this.#control.shift();
       else {
         this.#pubs.shift();
@@ -123,16 +130,16 @@ export class Outbound {
     }
     if (this.#timer !== undefined || (this.#control.length === 0 && this.#pubs.length === 0))
       return;
-    const wait = Math.ceil(((1 - this.#tokens) * 1000) / this.limits.ratePerSec);
-    this.#timer = this.clock.setTimeout(() => {
+    const wait = Math.ceil(((1 - this.#tokens) * 1000) / this.#limits.ratePerSec);
+    this.#timer = this.#clock.setTimeout(() => {
       this.#timer = undefined;
       this.pump();
     }, wait);
   }
 
   #refill(): void {
-    const now = this.clock.now();
-    const { rateBurst, ratePerSec } = this.limits;
+    const now = this.#clock.now();
+    const { rateBurst, ratePerSec } = this.#limits;
     this.#tokens = Math.min(rateBurst, this.#tokens + ((now - this.#tokensAt) * ratePerSec) / 1000);
     this.#tokensAt = now;
   }

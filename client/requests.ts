@@ -23,10 +23,13 @@ export class PendingRequests {
   readonly #table = new Map<number, Pending>();
   #nextId = 1;
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly max: number,
-  ) {}
+  readonly #clock: Clock;
+  readonly #max: number;
+
+  constructor(clock: Clock, max: number) {
+    this.#clock = clock;
+    this.#max = max;
+  }
 
   get size(): number {
     return this.#table.size;
@@ -34,9 +37,9 @@ export class PendingRequests {
 
   /** Registers a request; throws `TroupeLimitError` when `max` are pending. */
   add(op: string, timeoutMs: number, cb: RequestCallbacks): number {
-    if (this.#table.size >= this.max) throw new TroupeLimitError('maxPending', this.max);
+    if (this.#table.size >= this.#max) throw new TroupeLimitError('maxPending', this.#max);
     const id = this.#nextId++;
-    const timer = this.clock.setTimeout(() => {
+    const timer = this.#clock.setTimeout(() => {
       if (this.#table.delete(id)) cb.fail(new TroupeTimeoutError(op, timeoutMs));
     }, timeoutMs);
     this.#table.set(id, { op, timer, sent: false, ...cb });
@@ -63,7 +66,7 @@ export class PendingRequests {
     const p = this.#table.get(id);
     if (p === undefined) return undefined;
     this.#table.delete(id);
-    this.clock.clearTimeout(p.timer);
+    this.#clock.clearTimeout(p.timer);
     return p;
   }
 

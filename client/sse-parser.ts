@@ -21,10 +21,13 @@ export class SseParser {
   #id: string | undefined;
   #sawCr = false;
 
-  constructor(
-    private readonly maxBytes: number,
-    private readonly dispatch: (e: SseEvent) => void,
-  ) {}
+  readonly #maxBytes: number;
+  readonly #dispatch: (e: SseEvent) => void;
+
+  constructor(maxBytes: number, dispatch: (e: SseEvent) => void) {
+    this.#maxBytes = maxBytes;
+    this.#dispatch = dispatch;
+  }
 
   push(chunk: string): void {
     // A CRLF split across chunks: the LF that starts this chunk ends no second line.
@@ -33,7 +36,7 @@ export class SseParser {
     const text = this.#rest + chunk;
     const lines = text.split(/\r\n|\r|\n/);
     this.#rest = lines.pop()!;
-    if (this.#rest.length > this.maxBytes) throw new RangeError('event stream line too long');
+    if (this.#rest.length > this.#maxBytes) throw new RangeError('event stream line too long');
     for (const line of lines) this.#line(line);
   }
 
@@ -46,7 +49,7 @@ export class SseParser {
     if (value.startsWith(' ')) value = value.slice(1);
     if (field === 'data') {
       this.#size += value.length + 1;
-      if (this.#size > this.maxBytes) throw new RangeError('event stream event too large');
+      if (this.#size > this.#maxBytes) throw new RangeError('event stream event too large');
       this.#data.push(value);
     } else if (field === 'event') this.#event = value;
     else if (field === 'id' && !value.includes('\0')) this.#id = value;
@@ -62,6 +65,6 @@ export class SseParser {
     this.#data = [];
     this.#size = 0;
     this.#event = '';
-    if (had) this.dispatch(e);
+    if (had) this.#dispatch(e);
   }
 }

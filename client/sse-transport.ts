@@ -46,10 +46,14 @@ export class SseTransport implements Transport {
   readonly secureScheme = 'https:';
   readonly plainScheme = 'http:';
 
-  constructor(private readonly fetchFn: FetchFn) {}
+  readonly #fetchFn: FetchFn;
+
+  constructor(fetchFn: FetchFn) {
+    this.#fetchFn = fetchFn;
+  }
 
   open(url: string, subprotocol: string, h: PipeHandlers): Pipe {
-    return openSsePipe(this.fetchFn, new URL(url), subprotocol === JSON_SUBPROTOCOL, h);
+    return openSsePipe(this.#fetchFn, new URL(url), subprotocol === JSON_SUBPROTOCOL, h);
   }
 }
 

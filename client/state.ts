@@ -24,7 +24,11 @@ const MOVES: Record<ClientState, readonly ClientState[]> = {
 export class StateMachine {
   #current: ClientState = ClientState.Connecting;
 
-  constructor(private readonly changed: (s: ClientState) => void) {}
+  readonly #changed: (s: ClientState) => void;
+
+  constructor(changed: (s: ClientState) => void) {
+    this.#changed = changed;
+  }
 
   get state(): ClientState {
     return this.#current;
@@ -38,7 +42,7 @@ export class StateMachine {
   to(next: ClientState): boolean {
     if (!MOVES[this.#current].includes(next)) return false;
     this.#current = next;
-    this.changed(next);
+    this.#changed(next);
     return true;
   }
 }

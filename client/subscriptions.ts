@@ -54,7 +54,11 @@ export class Subscriptions {
   readonly #subs = new Map<string, Entry>();
   readonly #positions = new PositionTable();
 
-  constructor(private readonly host: SubscriptionHost) {}
+  readonly #host: SubscriptionHost;
+
+  constructor(host: SubscriptionHost) {
+    this.#host = host;
+  }
 
   subscribe(topic: string, o: SubscribeOptions): Subscription {
     this.#check(topic);
@@ -65,13 +69,13 @@ export class Subscriptions {
       }
       this.#positions.set(topic, o.since);
     }
-    return this.#add(newEntry(topic, o, this.host.limits.resubscribeRetryMs));
+    return this.#add(newEntry(topic, o, this.#host.limits.resubscribeRetryMs));
   }
 
   presence(member: string, onChange: (p: PresenceChange) => unknown): Subscription {
     const topic = `presence:${member}`;
     this.#check(topic);
-    const retry = this.host.limits.resubscribeRetryMs;
+    const retry = this.#host.limits.resubscribeRetryMs;
     return this.#add(newEntry(topic, {}, retry, { member, onChange }));
   }
 
@@ -104,13 +108,13 @@ export class Subscriptions {
     const verdict = this.#positions.accept(topic, epoch, seq);
     if (verdict === Verdict.Duplicate) return;
     if (verdict === Verdict.NewEpoch)
-      this.host.gap({ topic, reason: 'new-epoch', from, epoch, seq });
-    this.host.call(e.onEvent, { topic, seq, epoch, data });
+      this.#host.gap({ topic, reason: 'new-epoch', from, epoch, seq });
+    this.#host.call(e.onEvent, { topic, seq, epoch, data });
   }
 
   count(topic: string, n: number): void {
     const e = this.#subs.get(topic);
-    if (e !== undefined) this.host.call(e.onCount, n, topic);
+    if (e !== undefined) this.#host.call(e.onCount, n, topic);
   }
 
   presenceChanged(topic: string, online: boolean, lastSeen: number | null): void {
@@ -124,13 +128,13 @@ export class Subscriptions {
     if (prev !== undefined && prev.online === online && prev.lastSeen === lastSeen) return;
     const p = { member: e.member!, online, lastSeen };
     e.lastPresence = p;
-    this.host.call(e.onPresence, p);
+    this.#host.call(e.onPresence, p);
   }
 
   #check(topic: string): void {
     if (!isValidTopic(topic)) throw badTopic(topic);
     if (this.#subs.has(topic)) throw new TroupeUsageError(`already subscribed to ${topic}`);
-    const max = this.host.limits.maxSubscriptions;
+    const max = this.#host.limits.maxSubscriptions;
     if (this.#subs.size >= max) throw new TroupeLimitError('maxSubscriptions', max);
   }
 
@@ -141,7 +145,7 @@ export class Subscriptions {
   }
 
   #sendSub(e: Entry): void {
-    const { host } = this;
+    const host = this.#host;
     if (!host.connected() || e.inflight !== undefined) return;
     const since = e.onPresence !== undefined ? undefined : this.#positions.get(e.topic);
     let id: number;
@@ -163,7 +167,7 @@ export class Subscriptions {
   #onAck(e: Entry, m: AckMsg, sentSince: boolean): void {
     if (this.#subs.get(e.topic) !== e) return;
     e.inflight = undefined;
-    e.retryMs = this.host.limits.resubscribeRetryMs;
+    e.retryMs = this.#host.limits.resubscribeRetryMs;
     const { topic } = e;
     const epoch = typeof m.epoch === 'string' ? m.epoch : '';
     const seq = typeof m.seq === 'number' ? m.seq : 0;
@@ -173,10 +177,10 @@ export class Subscriptions {
       this.#tellPresence(e, m.online === true, lastSeen);
     } else if (typeof m.epoch === 'string' && typeof m.seq === 'number') {
       const out = this.#positions.ack(topic, epoch, seq, recovered, sentSince);
-      if (out.gap) this.host.gap({ topic, reason: 'not-recovered', from: out.from, epoch, seq });
+      if (out.gap) this.#host.gap({ topic, reason: 'not-recovered', from: out.from, epoch, seq });
     }
     const count = typeof m.count === 'number' ? m.count : undefined;
-    if (count !== undefined) this.host.call(e.onCount, count, topic);
+    if (count !== undefined) this.#host.call(e.onCount, count, topic);
     e.settle(count === undefined ? { epoch, seq, recovered } : { epoch, seq, recovered, count });
   }
 
@@ -190,12 +194,12 @@ export class Subscriptions {
     if (!transient) {
       this.#drop(e);
       e.settle(err);
-      return this.host.report(err);
+      return this.#host.report(err);
     }
     this.#clearRetry(e);
     const wait = e.retryMs;
-    e.retryMs = Math.min(wait * 2, this.host.limits.resubscribeRetryMaxMs);
-    e.retryTimer = this.host.clock.setTimeout(() => {
+    e.retryMs = Math.min(wait * 2, this.#host.limits.resubscribeRetryMaxMs);
+    e.retryTimer = this.#host.clock.setTimeout(() => {
       e.retryTimer = undefined;
       this.#sendSub(e);
     }, wait);
@@ -203,7 +207,7 @@ export class Subscriptions {
 
   #unsubscribe(e: Entry): void {
     if (this.#subs.get(e.topic) !== e) return;
-    const { host } = this;
+    const host = this.#host;
     this.#drop(e);
     e.settle(new TroupeClosedError('unsubscribed'));
     if (!host.connected()) return;
@@ -223,12 +227,12 @@ export class Subscriptions {
     this.#subs.delete(e.topic);
     this.#positions.delete(e.topic);
     this.#clearRetry(e);
-    if (e.inflight !== undefined) this.host.pending.take(e.inflight);
+    if (e.inflight !== undefined) this.#host.pending.take(e.inflight);
     e.inflight = undefined;
   }
 
   #clearRetry(e: Entry): void {
-    this.host.clock.clearTimeout(e.retryTimer);
+    this.#host.clock.clearTimeout(e.retryTimer);
     e.retryTimer = undefined;
   }
 }
