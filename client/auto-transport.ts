@@ -11,34 +11,36 @@
 import type { Pipe, PipeHandlers, Transport } from './transport';
 
 export class AutoTransport implements Transport {
-  private current: Transport;
+  #current: Transport;
 
-  constructor(
-    private readonly primary: Transport,
-    private readonly fallback: Transport,
-  ) {
-    this.current = primary;
+  readonly #primary: Transport;
+  readonly #fallback: Transport;
+
+  constructor(primary: Transport, fallback: Transport) {
+    this.#primary = primary;
+    this.#fallback = fallback;
+    this.#current = primary;
   }
 
   get path(): string {
-    return this.current.path;
+    return this.#current.path;
   }
 
   get secureScheme(): string {
-    return this.current.secureScheme;
+    return this.#current.secureScheme;
   }
 
   get plainScheme(): string {
-    return this.current.plainScheme;
+    return this.#current.plainScheme;
   }
 
   /** The transport the next attempt uses. */
   get active(): Transport {
-    return this.current;
+    return this.#current;
   }
 
   open(url: string, subprotocol: string, h: PipeHandlers): Pipe {
-    const used = this.current;
+    const used = this.#current;
     let delivered = false;
     return used.open(url, subprotocol, {
       opened: () => h.opened(),
@@ -47,8 +49,8 @@ export class AutoTransport implements Transport {
         h.message(frame);
       },
       closed: (code, reason) => {
-        if (!delivered && this.current === used) {
-          this.current = used === this.primary ? this.fallback : this.primary;
+        if (!delivered && this.#current === used) {
+          this.#current = used === this.#primary ? this.#fallback : this.#primary;
         }
         h.closed(code, reason);
       },

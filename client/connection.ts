@@ -43,100 +43,109 @@ export const LocalClose = {
 } as const;
 
 export class Connection {
-  private readonly pipe: Pipe;
-  private timer: unknown;
-  private missed = 0;
-  private up = false;
-  private done = false;
+  readonly #pipe: Pipe;
+  #timer: unknown;
+  #missed = 0;
+  #up = false;
+  #done = false;
+
+  readonly #codec: Codec;
+  readonly #clock: Clock;
+  readonly #t: ConnectionTimings;
+  readonly #events: ConnectionEvents;
 
   constructor(
     transport: Transport,
     url: string,
-    private readonly codec: Codec,
-    private readonly clock: Clock,
-    private readonly t: ConnectionTimings,
-    private readonly events: ConnectionEvents,
+    codec: Codec,
+    clock: Clock,
+    t: ConnectionTimings,
+    events: ConnectionEvents,
   ) {
-    this.timer = clock.setTimeout(
-      () => this.end(LocalClose.ConnectTimeout, true),
+    this.#codec = codec;
+    this.#clock = clock;
+    this.#t = t;
+    this.#events = events;
+    this.#timer = clock.setTimeout(
+      () => this.#end(LocalClose.ConnectTimeout, true),
       t.connectTimeoutMs,
     );
-    this.pipe = transport.open(url, codec.subprotocol, {
+    this.#pipe = transport.open(url, codec.subprotocol, {
       opened: () => undefined,
-      message: (frame) => this.onFrame(frame),
-      closed: (code, reason) => this.finish(code, reason),
+      message: (frame) => this.#onFrame(frame),
+      closed: (code, reason) => this.#finish(code, reason),
     });
   }
 
   get ready(): boolean {
-    return this.up && !this.done;
+    return this.#up && !this.#done;
   }
 
   /** Sends a frame; false once the connection has ended or before its `hello`. */
   send(frame: Frame): boolean {
     if (!this.ready) return false;
-    this.pipe.send(frame);
+    this.#pipe.send(frame);
     return true;
   }
 
   /** Ends the connection from the client's side; `ended` is not called. */
   close(): void {
-    if (this.done) return;
-    this.done = true;
-    this.clock.clearTimeout(this.timer);
-    this.pipe.close(LocalClose.Normal.code, LocalClose.Normal.reason);
+    if (this.#done) return;
+    this.#done = true;
+    this.#clock.clearTimeout(this.#timer);
+    this.#pipe.close(LocalClose.Normal.code, LocalClose.Normal.reason);
   }
 
-  private end(why: { code: number; reason: string }, abort: boolean): void {
-    if (this.done) return;
-    if (abort) this.pipe.abort();
-    else this.pipe.close(why.code, why.reason);
-    this.finish(why.code, why.reason);
+  #end(why: { code: number; reason: string }, abort: boolean): void {
+    if (this.#done) return;
+    if (abort) this.#pipe.abort();
+    else this.#pipe.close(why.code, why.reason);
+    this.#finish(why.code, why.reason);
   }
 
-  private finish(code: number, reason: string): void {
-    if (this.done) return;
-    this.done = true;
-    this.clock.clearTimeout(this.timer);
-    this.events.ended(code, reason);
+  #finish(code: number, reason: string): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#clock.clearTimeout(this.#timer);
+    this.#events.ended(code, reason);
   }
 
-  private onFrame(frame: Frame): void {
-    if (this.done) return;
+  #onFrame(frame: Frame): void {
+    if (this.#done) return;
     let msgs: ServerMsg[];
     try {
-      const read = readMessages(this.codec.decode(frame));
-      if (read.malformed > 0) this.events.malformed(read.malformed);
+      const read = readMessages(this.#codec.decode(frame));
+      if (read.malformed > 0) this.#events.malformed(read.malformed);
       msgs = read.messages;
     } catch {
-      return this.end(LocalClose.Undecodable, false);
+      return this.#end(LocalClose.Undecodable, false);
     }
     let rest: ServerMsg[] | undefined;
     for (let i = 0; i < msgs.length; i++) {
       const m = msgs[i]!;
-      if (m.op === 'pong') this.missed = 0;
-      else if (m.op === 'hello' && !this.up) this.onHello(m.hb);
+      if (m.op === 'pong') this.#missed = 0;
+      else if (m.op === 'hello' && !this.#up) this.#onHello(m.hb);
       else (rest ??= []).push(m);
     }
-    if (rest !== undefined && !this.done) this.events.messages(rest);
+    if (rest !== undefined && !this.#done) this.#events.messages(rest);
   }
 
-  private onHello(hb: number): void {
-    this.up = true;
-    this.clock.clearTimeout(this.timer);
-    const every = Math.min(this.t.maxPingMs, Math.max(this.t.minPingMs, hb));
-    this.schedulePing(every);
-    this.events.hello(every);
+  #onHello(hb: number): void {
+    this.#up = true;
+    this.#clock.clearTimeout(this.#timer);
+    const every = Math.min(this.#t.maxPingMs, Math.max(this.#t.minPingMs, hb));
+    this.#schedulePing(every);
+    this.#events.hello(every);
   }
 
-  private schedulePing(every: number): void {
-    this.timer = this.clock.setTimeout(() => {
-      if (this.done) return;
-      if (this.missed >= this.t.missedPongs) return this.end(LocalClose.NoPong, true);
-      this.missed++;
-      this.events.ping();
-      this.pipe.send(this.codec.encode({ op: 'ping' }));
-      this.schedulePing(every);
+  #schedulePing(every: number): void {
+    this.#timer = this.#clock.setTimeout(() => {
+      if (this.#done) return;
+      if (this.#missed >= this.#t.missedPongs) return this.#end(LocalClose.NoPong, true);
+      this.#missed++;
+      this.#events.ping();
+      this.#pipe.send(this.#codec.encode({ op: 'ping' }));
+      this.#schedulePing(every);
     }, every);
   }
 }

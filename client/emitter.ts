@@ -2,28 +2,32 @@
 export type Listener<T> = (value: T) => void;
 
 export class Emitter<Events extends Record<string, unknown>> {
-  private readonly listeners: { [K in keyof Events]?: Set<Listener<Events[K]>> } = {};
+  readonly #listeners: { [K in keyof Events]?: Set<Listener<Events[K]>> } = {};
 
-  constructor(private readonly report: (err: unknown) => void) {}
+  readonly #report: (err: unknown) => void;
+
+  constructor(report: (err: unknown) => void) {
+    this.#report = report;
+  }
 
   on<K extends keyof Events>(event: K, fn: Listener<Events[K]>): () => void {
-    const set = (this.listeners[event] ??= new Set());
+    const set = (this.#listeners[event] ??= new Set());
     set.add(fn);
     return () => set.delete(fn);
   }
 
   has(event: keyof Events): boolean {
-    return (this.listeners[event]?.size ?? 0) > 0;
+    return (this.#listeners[event]?.size ?? 0) > 0;
   }
 
   emit<K extends keyof Events>(event: K, value: Events[K]): void {
-    const set = this.listeners[event];
+    const set = this.#listeners[event];
     if (set === undefined) return;
     for (const fn of [...set]) {
       try {
         fn(value);
       } catch (e) {
-        this.report(e);
+        this.#report(e);
       }
     }
   }

@@ -121,23 +121,16 @@ export function resolveOptions(o: ConnectOptions): Resolved {
     if (!TUNABLE.includes(k)) throw new TroupeUsageError(`unknown limit ${k}`);
     (limits as Record<string, number>)[k] = positive(k, v, 0);
   }
-  limits.requestTimeoutMs = positive(
-    'requestTimeoutMs',
-    o.requestTimeoutMs,
-    limits.requestTimeoutMs,
-  );
-  limits.connectTimeoutMs = positive(
-    'connectTimeoutMs',
-    o.connectTimeoutMs,
-    limits.connectTimeoutMs,
-  );
-  limits.backoffBaseMs = positive('backoff.baseMs', o.backoff?.baseMs, limits.backoffBaseMs);
-  limits.backoffMaxMs = positive('backoff.maxMs', o.backoff?.maxMs, limits.backoffMaxMs);
-  limits.backoffStableMs = positive(
-    'backoff.stableMs',
-    o.backoff?.stableMs,
-    limits.backoffStableMs,
-  );
+  // The timing options, each into its `limits` key (`name` is how messages call it).
+  const timing = (key: keyof typeof ClientLimits, v: number | undefined, name: string = key) => {
+    limits[key] = positive(name, v, limits[key]);
+  };
+  const b = o.backoff;
+  timing('requestTimeoutMs', o.requestTimeoutMs);
+  timing('connectTimeoutMs', o.connectTimeoutMs);
+  timing('backoffBaseMs', b?.baseMs, 'backoff.baseMs');
+  timing('backoffMaxMs', b?.maxMs, 'backoff.maxMs');
+  timing('backoffStableMs', b?.stableMs, 'backoff.stableMs');
   return {
     limits,
     protocol: o.protocol ?? Protocol.Msgpack,

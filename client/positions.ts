@@ -28,30 +28,30 @@ export interface AckOutcome {
 }
 
 export class PositionTable {
-  private readonly table = new Map<string, Position>();
+  readonly #table = new Map<string, Position>();
 
   get(topic: string): Position | undefined {
-    const p = this.table.get(topic);
+    const p = this.#table.get(topic);
     return p === undefined ? undefined : { epoch: p.epoch, seq: p.seq };
   }
 
   set(topic: string, pos: Position): void {
-    this.table.set(topic, { epoch: pos.epoch, seq: pos.seq });
+    this.#table.set(topic, { epoch: pos.epoch, seq: pos.seq });
   }
 
   delete(topic: string): void {
-    this.table.delete(topic);
+    this.#table.delete(topic);
   }
 
   get size(): number {
-    return this.table.size;
+    return this.#table.size;
   }
 
   /** Passes an event through the table (see the file header). */
   accept(topic: string, epoch: string, seq: number): Verdict {
-    const p = this.table.get(topic);
+    const p = this.#table.get(topic);
     if (p === undefined) {
-      this.table.set(topic, { epoch, seq });
+      this.#table.set(topic, { epoch, seq });
       return Verdict.Deliver;
     }
     if (p.epoch !== epoch) {
@@ -76,8 +76,8 @@ export class PositionTable {
   ack(topic: string, epoch: string, seq: number, recovered: boolean, sent: boolean): AckOutcome {
     const from = this.get(topic);
     const gap = sent && !recovered;
-    const p = this.table.get(topic);
-    if (p === undefined || p.epoch !== epoch || p.seq > seq) this.table.set(topic, { epoch, seq });
+    const p = this.#table.get(topic);
+    if (p === undefined || p.epoch !== epoch || p.seq > seq) this.#table.set(topic, { epoch, seq });
     return { gap, from };
   }
 }

@@ -20,31 +20,34 @@ interface Pending extends RequestCallbacks {
 }
 
 export class PendingRequests {
-  private readonly table = new Map<number, Pending>();
-  private nextId = 1;
+  readonly #table = new Map<number, Pending>();
+  #nextId = 1;
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly max: number,
-  ) {}
+  readonly #clock: Clock;
+  readonly #max: number;
+
+  constructor(clock: Clock, max: number) {
+    this.#clock = clock;
+    this.#max = max;
+  }
 
   get size(): number {
-    return this.table.size;
+    return this.#table.size;
   }
 
   /** Registers a request; throws `TroupeLimitError` when `max` are pending. */
   add(op: string, timeoutMs: number, cb: RequestCallbacks): number {
-    if (this.table.size >= this.max) throw new TroupeLimitError('maxPending', this.max);
-    const id = this.nextId++;
-    const timer = this.clock.setTimeout(() => {
-      if (this.table.delete(id)) cb.fail(new TroupeTimeoutError(op, timeoutMs));
+    if (this.#table.size >= this.#max) throw new TroupeLimitError('maxPending', this.#max);
+    const id = this.#nextId++;
+    const timer = this.#clock.setTimeout(() => {
+      if (this.#table.delete(id)) cb.fail(new TroupeTimeoutError(op, timeoutMs));
     }, timeoutMs);
-    this.table.set(id, { op, timer, sent: false, ...cb });
+    this.#table.set(id, { op, timer, sent: false, ...cb });
     return id;
   }
 
   markSent(id: number): void {
-    const p = this.table.get(id);
+    const p = this.#table.get(id);
     if (p !== undefined) p.sent = true;
   }
 
@@ -60,23 +63,23 @@ export class PendingRequests {
 
   /** Removes a request without settling it (the caller settles or drops it). */
   take(id: number): Pending | undefined {
-    const p = this.table.get(id);
+    const p = this.#table.get(id);
     if (p === undefined) return undefined;
-    this.table.delete(id);
-    this.clock.clearTimeout(p.timer);
+    this.#table.delete(id);
+    this.#clock.clearTimeout(p.timer);
     return p;
   }
 
   /** Takes every request that was sent on the connection that just ended. */
   takeSent(): Array<Pending & { id: number }> {
     const out: Array<Pending & { id: number }> = [];
-    for (const [id, p] of this.table) if (p.sent) out.push({ ...p, id });
+    for (const [id, p] of this.#table) if (p.sent) out.push({ ...p, id });
     for (const p of out) this.take(p.id);
     return out;
   }
 
   /** Fails every request (the client is closing). */
   failAll(err: () => Error): void {
-    for (const id of [...this.table.keys()]) this.take(id)?.fail(err());
+    for (const id of [...this.#table.keys()]) this.take(id)?.fail(err());
   }
 }

@@ -14,50 +14,57 @@ export interface SseEvent {
 }
 
 export class SseParser {
-  private rest = '';
-  private data: string[] = [];
-  private size = 0;
-  private event = '';
-  private id: string | undefined;
-  private sawCr = false;
+  #rest = '';
+  #data: string[] = [];
+  #size = 0;
+  #event = '';
+  #id: string | undefined;
+  #sawCr = false;
 
-  constructor(
-    private readonly maxBytes: number,
-    private readonly dispatch: (e: SseEvent) => void,
-  ) {}
+  readonly #maxBytes: number;
+  readonly #dispatch: (e: SseEvent) => void;
+
+  constructor(maxBytes: number, dispatch: (e: SseEvent) => void) {
+    this.#maxBytes = maxBytes;
+    this.#dispatch = dispatch;
+  }
 
   push(chunk: string): void {
     // A CRLF split across chunks: the LF that starts this chunk ends no second line.
-    if (this.sawCr && chunk.startsWith('\n')) chunk = chunk.slice(1);
-    this.sawCr = chunk.endsWith('\r');
-    const text = this.rest + chunk;
+    if (this.#sawCr && chunk.startsWith('\n')) chunk = chunk.slice(1);
+    this.#sawCr = chunk.endsWith('\r');
+    const text = this.#rest + chunk;
     const lines = text.split(/\r\n|\r|\n/);
-    this.rest = lines.pop()!;
-    if (this.rest.length > this.maxBytes) throw new RangeError('event stream line too long');
-    for (const line of lines) this.line(line);
+    this.#rest = lines.pop()!;
+    if (this.#rest.length > this.#maxBytes) throw new RangeError('event stream line too long');
+    for (const line of lines) this.#line(line);
   }
 
-  private line(line: string): void {
-    if (line === '') return this.flush();
+  #line(line: string): void {
+    if (line === '') return this.#flush();
     if (line.startsWith(':')) return;
     const colon = line.indexOf(':');
     const field = colon < 0 ? line : line.slice(0, colon);
     let value = colon < 0 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
     if (field === 'data') {
-      this.size += value.length + 1;
-      if (this.size > this.maxBytes) throw new RangeError('event stream event too large');
-      this.data.push(value);
-    } else if (field === 'event') this.event = value;
-    else if (field === 'id' && !value.includes('\0')) this.id = value;
+      this.#size += value.length + 1;
+      if (this.#size > this.#maxBytes) throw new RangeError('event stream event too large');
+      this.#data.push(value);
+    } else if (field === 'event') this.#event = value;
+    else if (field === 'id' && !value.includes('\0')) this.#id = value;
   }
 
-  private flush(): void {
-    const had = this.data.length > 0;
-    const e: SseEvent = { event: this.event || 'message', data: this.data.join('\n'), id: this.id };
-    this.data = [];
-    this.size = 0;
-    this.event = '';
-    if (had) this.dispatch(e);
+  #flush(): void {
+    const had = this.#data.length > 0;
+    const e: SseEvent = {
+      event: this.#event || 'message',
+      data: this.#data.join('\n'),
+      id: this.#id,
+    };
+    this.#data = [];
+    this.#size = 0;
+    this.#event = '';
+    if (had) this.#dispatch(e);
   }
 }

@@ -46,10 +46,14 @@ export class SseTransport implements Transport {
   readonly secureScheme = 'https:';
   readonly plainScheme = 'http:';
 
-  constructor(private readonly fetchFn: FetchFn) {}
+  readonly #fetchFn: FetchFn;
+
+  constructor(fetchFn: FetchFn) {
+    this.#fetchFn = fetchFn;
+  }
 
   open(url: string, subprotocol: string, h: PipeHandlers): Pipe {
-    return openSsePipe(this.fetchFn, new URL(url), subprotocol === JSON_SUBPROTOCOL, h);
+    return openSsePipe(this.#fetchFn, new URL(url), subprotocol === JSON_SUBPROTOCOL, h);
   }
 }
 
@@ -86,6 +90,8 @@ function openSsePipe(fetchFn: FetchFn, base: URL, json: boolean, h: PipeHandlers
     stream = undefined;
     if (why !== undefined) h.closed(why.code, why.reason);
   };
+  /** The stream is lost as a dropped socket would be (1006): the client reconnects. */
+  const lost = (reason: string): void => end({ code: 1006, reason });
   const deliver = (m: Msg): void => {
     if (!done) h.message(json ? JSON.stringify(m) : encodeMsgpack(m));
   };
@@ -93,7 +99,7 @@ function openSsePipe(fetchFn: FetchFn, base: URL, json: boolean, h: PipeHandlers
   const alive = (): void => {
     if (idleMs <= 0 || done) return;
     clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => end({ code: 1006, reason: 'no heartbeat' }), idleMs);
+    idleTimer = setTimeout(() => lost('no heartbeat'), idleMs);
   };
 
   const onEvent = (event: string, data: string): void => {
@@ -172,7 +178,8 @@ function openSsePipe(fetchFn: FetchFn, base: URL, json: boolean, h: PipeHandlers
       alive();
       parser.push(value);
     }
-    end(bye ?? { code: 1006, reason: 'event stream ended' });
+    if (bye === undefined) lost('event stream ended');
+    else end(bye);
   };
 
   const reopen = (): void => {
@@ -183,7 +190,7 @@ function openSsePipe(fetchFn: FetchFn, base: URL, json: boolean, h: PipeHandlers
     if (topics.size === 0) return;
     const ctl = (stream = new AbortController());
     read(ctl).catch((e: unknown) => {
-      if (ctl === stream) end({ code: 1006, reason: (e as Error).message });
+      if (ctl === stream) lost((e as Error).message);
     });
   };
   /** Sub, unsub and refresh frames of one turn make one new stream. */
@@ -242,9 +249,9 @@ function openSsePipe(fetchFn: FetchFn, base: URL, json: boolean, h: PipeHandlers
     try {
       const res = await fetchFn(at('/readyz'));
       void res.body?.cancel();
-      if (res.status !== 200) return end({ code: 1006, reason: `readyz ${res.status}` });
+      if (res.status !== 200) return lost(`readyz ${res.status}`);
     } catch (e) {
-      return end({ code: 1006, reason: (e as Error).message });
+      return lost((e as Error).message);
     }
     if (done) return;
     h.opened();

@@ -22,23 +22,27 @@ const MOVES: Record<ClientState, readonly ClientState[]> = {
 };
 
 export class StateMachine {
-  private current: ClientState = ClientState.Connecting;
+  #current: ClientState = ClientState.Connecting;
 
-  constructor(private readonly changed: (s: ClientState) => void) {}
+  readonly #changed: (s: ClientState) => void;
+
+  constructor(changed: (s: ClientState) => void) {
+    this.#changed = changed;
+  }
 
   get state(): ClientState {
-    return this.current;
+    return this.#current;
   }
 
   get closed(): boolean {
-    return this.current === ClientState.Closed;
+    return this.#current === ClientState.Closed;
   }
 
   /** Moves to `next` where allowed (telling `changed`); false for a move the table does not hold. */
   to(next: ClientState): boolean {
-    if (!MOVES[this.current].includes(next)) return false;
-    this.current = next;
-    this.changed(next);
+    if (!MOVES[this.#current].includes(next)) return false;
+    this.#current = next;
+    this.#changed(next);
     return true;
   }
 }

@@ -36,57 +36,67 @@ export function jwtExpMs(token: string): number | undefined {
 }
 
 export class TokenKeeper {
-  private timer: unknown;
+  #timer: unknown;
   /** Bumped by `stop()`: a refresh that began under an older generation is dropped. */
-  private generation = 0;
+  #generation = 0;
+
+  readonly #clock: Clock;
+  readonly #source: { token?: string; getToken?: TokenGetter };
+  readonly #beforeExpMs: number;
+  readonly #hooks: TokenHooks;
 
   constructor(
-    private readonly clock: Clock,
-    private readonly source: { token?: string; getToken?: TokenGetter },
-    private readonly beforeExpMs: number,
-    private readonly hooks: TokenHooks,
-  ) {}
+    clock: Clock,
+    source: { token?: string; getToken?: TokenGetter },
+    beforeExpMs: number,
+    hooks: TokenHooks,
+  ) {
+    this.#clock = clock;
+    this.#source = source;
+    this.#beforeExpMs = beforeExpMs;
+    this.#hooks = hooks;
+  }
 
   /** The token for a new connection (asks `getToken` each time). */
   async current(): Promise<string | undefined> {
-    if (this.source.getToken !== undefined) return await this.source.getToken();
-    return this.source.token;
+    if (this.#source.getToken !== undefined) return await this.#source.getToken();
+    return this.#source.token;
   }
 
   /** A connection is up with `token`: plan its refresh (only with `getToken` and a known `exp`). */
   watch(token: string | undefined): void {
     this.stop();
-    if (token !== undefined) this.plan(jwtExpMs(token), this.generation);
+    if (token !== undefined) this.#plan(jwtExpMs(token), this.#generation);
   }
 
   stop(): void {
-    this.generation++;
-    this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.#generation++;
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
-  private plan(expMs: number | undefined, gen: number): void {
-    if (this.source.getToken === undefined || expMs === undefined || gen !== this.generation) {
+  #plan(expMs: number | undefined, gen: number): void {
+    if (this.#source.getToken === undefined || expMs === undefined || gen !== this.#generation) {
       return;
     }
-    const left = expMs - this.clock.now();
+    const left = expMs - this.#clock.now();
     if (left < MIN_LEFT_MS) return;
-    const delay = left - Math.min(this.beforeExpMs, left / 2);
-    this.timer = this.clock.setTimeout(() => void this.refresh(expMs, gen), delay);
+    const delay = left - Math.min(this.#beforeExpMs, left / 2);
+    this.#timer = this.#clock.setTimeout(() => void this.#refresh(expMs, gen), delay);
   }
 
-  private async refresh(oldExpMs: number, gen: number): Promise<void> {
-    this.timer = undefined;
+  async #refresh(oldExpMs: number, gen: number): Promise<void> {
+    this.#timer = undefined;
     try {
-      const token = await this.source.getToken!();
-      if (gen !== this.generation) return;
-      const acked = await this.hooks.refresh(token);
-      this.plan(acked ?? jwtExpMs(token), gen);
+      const token = await this.#source.getToken!();
+      if (gen !== this.#generation) return;
+      const acked = await this.#hooks.refresh(token);
+      this.#plan(acked ?? jwtExpMs(token), gen);
     } catch (e) {
-      if (gen !== this.generation) return;
-      this.hooks.error(e);
+      if (gen !== this.#generation) return;
+      this.#hooks.error(e);
       // Try again at half the time left (plan() gives up under a second).
-      this.plan(oldExpMs, gen);
+      this.#plan(oldExpMs, gen);
     }
   }
 }

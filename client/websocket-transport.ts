@@ -32,7 +32,11 @@ export class WebSocketTransport implements Transport {
   readonly secureScheme = 'wss:';
   readonly plainScheme = 'ws:';
 
-  constructor(private readonly Ctor: WebSocketCtor) {}
+  readonly #Ctor: WebSocketCtor;
+
+  constructor(Ctor: WebSocketCtor) {
+    this.#Ctor = Ctor;
+  }
 
   open(url: string, subprotocol: string, h: PipeHandlers): Pipe {
     let done = false;
@@ -44,7 +48,7 @@ export class WebSocketTransport implements Transport {
     };
     let ws: WebSocketLike;
     try {
-      ws = new this.Ctor(url, [subprotocol]);
+      ws = new this.#Ctor(url, [subprotocol]);
     } catch (e) {
       // A malformed URL throws synchronously; report it as a failed open, on a later turn.
       void Promise.resolve().then(() => finish(1006, (e as Error).message));
