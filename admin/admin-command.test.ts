@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { ADMIN_USAGE, runAdminCommand } from './admin-command';
 import { AdminServer } from './admin-server';
-import { FakeAdminTarget } from '../testing/fake-admin-target';
+import { FakeAdminTarget, wideTree } from '../testing/fake-admin-target';
 
 let dir: string;
 let path: string;
@@ -46,6 +46,43 @@ describe(runAdminCommand, () => {
       const r = await run(['tree', '--path=/user/presence', '--json']);
       expect(r.code).toBe(0);
       expect(JSON.parse(r.out)).toMatchObject({ ok: true, tree: { path: '/user/presence' } });
+    });
+
+    it('tree summarises 1,000 children in a few lines', async () => {
+      target.root = wideTree(998);
+      const r = await run(['tree']);
+      expect(r.code).toBe(0);
+      const lines = r.out.trimEnd().split('\n');
+      expect(lines.length).toBeLessThan(40);
+      expect(lines.at(-1)).toBe(
+        '   └─ … 980 more of 1000 children (connection: 998, topic-router: 2); ' +
+          'page 1 of 50 (--page, --all)',
+      );
+    });
+
+    it("tree --page shows that page of the path's children", async () => {
+      target.root = wideTree(998);
+      const r = await run(['tree', '--path', '/user/gateway', '--page', '50', '--json']);
+      const tree = JSON.parse(r.out).tree;
+      expect(tree.children.map((c: { name: string }) => c.name)).toEqual(
+        Array.from({ length: 20 }, (_, i) => `conn-${978 + i}`),
+      );
+      expect(tree).toMatchObject({ page: 50, limit: 20, childCount: 1000 });
+    });
+
+    it('tree --all lists every child, reading pages of at most 1000', async () => {
+      target.root = wideTree(2500);
+      const r = await run(['tree', '--path', '/user/gateway', '--all']);
+      expect(r.code).toBe(0);
+      const lines = r.out.trimEnd().split('\n');
+      expect(lines).toHaveLength(2503);
+      expect(lines.at(-1)).toMatch(/^└─ conn-2499 +kind=connection/);
+      expect(target.calls).toHaveLength(3);
+      const json = JSON.parse(
+        (await run(['tree', '--path', '/user/gateway', '--all', '--json'])).out,
+      );
+      expect(json.tree.children).toHaveLength(2502);
+      expect(json.tree.childKinds).toBeUndefined();
     });
 
     it('stats prints aligned lines', async () => {
@@ -161,6 +198,10 @@ describe(runAdminCommand, () => {
       [['tree', '--depth', 'deep'], /--depth expects an integer 0\.\.64/],
       [['tree', '--depth'], /--depth needs a value/],
       [['tree', '--verbose'], /unknown option --verbose/],
+      [['tree', '--page', '0'], /--page expects an integer 1\.\./],
+      [['tree', '--limit', '1001'], /--limit expects an integer 1\.\.1000/],
+      [['tree', '--all', '--page', '2'], /--all reads every page/],
+      [['stats', '--all'], /--all applies to tree only/],
       [['stats', '--timeout-ms', '0'], /--timeout-ms expects an integer/],
     ])('exits 2 on usage error %j', async (argv, message) => {
       const r = await run(argv);

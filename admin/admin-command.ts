@@ -3,18 +3,30 @@
  *
  * Exit codes: 0 done, 1 the node is unreachable or refused the request, 2 usage error.
  */
-import { AdminCmd, MAX_TREE_DEPTH, isAdminCmd, type AdminAnswer } from './admin-protocol';
+import {
+  AdminCmd,
+  DEFAULT_TREE_LIMIT,
+  MAX_TREE_DEPTH,
+  MAX_TREE_LIMIT,
+  MAX_TREE_PAGE,
+  isAdminCmd,
+  type AdminAnswer,
+} from './admin-protocol';
 import { formatStats, formatTree } from './admin-format';
 import { AdminClientError, DEFAULT_ADMIN_TIMEOUT_MS, adminRequest } from './admin-request';
 import type { TreeNode } from './admin-target';
 import { DEFAULT_DRAIN_WAIT_MS, clientsLeft, drainUntilEmpty } from './drain-wait';
+import { readAllPages } from './tree-pages';
 
 export const DEFAULT_ADMIN_PATH = './.troupe/admin.sock';
 
 export const ADMIN_USAGE = `Usage: troupe admin <command> [options]
 
 Commands:
-  tree [--path P] [--depth N]   the actor tree (default path /user, depth 3)
+  tree [--path P] [--depth N]   the actor tree (default path /user, depth 3); a node with more
+       [--limit N] [--page P]   than N children (default ${DEFAULT_TREE_LIMIT}) lists kind counts, the
+       [--all]                  first N and how many more; --page P shows the path's Pth page
+                                of children, --all every one of them
   stats                         node statistics
   inspect <path>                one actor's state
   stop <path>                   stop an actor (never / or /user; use drain for the node)
@@ -39,11 +51,20 @@ interface Invocation {
   admin: string;
   timeoutMs: number;
   json: boolean;
+  /** tree --all: read every page of the path's children. */
+  all: boolean;
 }
 
 class UsageError extends Error {}
 
-const VALUE_FLAGS = ['--admin', '--path', '--depth', '--timeout-ms'];
+const VALUE_FLAGS = ['--admin', '--path', '--depth', '--page', '--limit', '--timeout-ms'];
+const SWITCHES = ['--json', '--all'];
+/** Tree flags and the integers they take (--path takes a string). */
+const TREE_INTEGERS = {
+  '--depth': [0, MAX_TREE_DEPTH],
+  '--page': [1, MAX_TREE_PAGE],
+  '--limit': [1, MAX_TREE_LIMIT],
+} as const;
 
 function readInteger(flag: string, raw: string, min: number, max: number): number {
   const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
@@ -64,7 +85,7 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation 
     }
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg : arg.slice(0, eq);
-    if (name === '--json' && eq < 0) {
+    if (SWITCHES.includes(name) && eq < 0) {
       flags.set(name, 'true');
     } else if (!VALUE_FLAGS.includes(name)) {
       throw new UsageError(`unknown option ${name}`);
@@ -86,12 +107,17 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation 
     throw new UsageError(needsPath ? `${cmd} takes one actor path` : `${cmd} takes no arguments`);
   }
   if (needsPath) request.path = rest[0];
-  for (const flag of ['--path', '--depth'] as const) {
+  for (const flag of ['--path', '--depth', '--page', '--limit', '--all'] as const) {
     const value = flags.get(flag);
     if (value === undefined) continue;
     if (cmd !== AdminCmd.Tree) throw new UsageError(`${flag} applies to tree only`);
-    request[flag.slice(2)] =
-      flag === '--depth' ? readInteger(flag, value, 0, MAX_TREE_DEPTH) : value;
+    if (flag === '--all') continue;
+    const range = flag === '--path' ? undefined : TREE_INTEGERS[flag];
+    request[flag.slice(2)] = range ? readInteger(flag, value, range[0], range[1]) : value;
+  }
+  const all = flags.has('--all');
+  if (all && (flags.has('--page') || flags.has('--limit'))) {
+    throw new UsageError('--all reads every page; leave out --page and --limit');
   }
   const timeout = flags.get('--timeout-ms');
   const defaultTimeout = cmd === AdminCmd.Drain ? DEFAULT_DRAIN_WAIT_MS : DEFAULT_ADMIN_TIMEOUT_MS;
@@ -101,6 +127,7 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation 
     timeoutMs:
       timeout === undefined ? defaultTimeout : readInteger('--timeout-ms', timeout, 1, 3_600_000),
     json: flags.has('--json'),
+    all,
   };
 }
 
@@ -145,10 +172,10 @@ export async function runAdminCommand(
   }
   let answer: AdminAnswer;
   try {
-    answer =
-      inv.request.cmd === AdminCmd.Drain
-        ? await drainUntilEmpty(inv.admin, inv.timeoutMs)
-        : await adminRequest(inv.admin, inv.request, inv.timeoutMs);
+    if (inv.request.cmd === AdminCmd.Drain)
+      answer = await drainUntilEmpty(inv.admin, inv.timeoutMs);
+    else if (inv.all) answer = await readAllPages(inv.admin, inv.request, inv.timeoutMs);
+    else answer = await adminRequest(inv.admin, inv.request, inv.timeoutMs);
   } catch (e) {
     if (!(e instanceof AdminClientError)) throw e;
     err.write(`troupe admin: ${e.message}\n`);

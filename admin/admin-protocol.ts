@@ -19,7 +19,7 @@ export const AdminCmd = {
 export type AdminCmd = (typeof AdminCmd)[keyof typeof AdminCmd];
 
 export type AdminRequest =
-  | { cmd: typeof AdminCmd.Tree; path?: string; depth?: number }
+  | { cmd: typeof AdminCmd.Tree; path?: string; depth?: number; page?: number; limit?: number }
   | { cmd: typeof AdminCmd.Stats }
   | { cmd: typeof AdminCmd.Inspect; path: string }
   | { cmd: typeof AdminCmd.Stop; path: string }
@@ -34,6 +34,12 @@ export const DEFAULT_TREE_PATH = '/user';
 export const DEFAULT_TREE_DEPTH = 3;
 /** Deeper trees are refused: the answer would be one enormous line. */
 export const MAX_TREE_DEPTH = 64;
+/** Children listed per node before the rest are summarised (kind counts, `childCount`). */
+export const DEFAULT_TREE_LIMIT = 20;
+/** The largest page a request may ask for; `troupe admin tree --all` reads pages this size. */
+export const MAX_TREE_LIMIT = 1000;
+/** Pages past this are refused (MAX_TREE_LIMIT * MAX_TREE_PAGE children is beyond any node). */
+export const MAX_TREE_PAGE = 1_000_000;
 
 const CMDS: readonly string[] = Object.values(AdminCmd);
 const PATH = /^\/[\x21-\x7e]*$/;
@@ -80,9 +86,22 @@ export function parseAdminRequest(line: string): AdminRequest | string {
       ) {
         return `tree: "depth" must be an integer 0..${MAX_TREE_DEPTH}`;
       }
-      return { cmd, path, depth: depth as number | undefined };
+      const limit = readCount(req.limit, 'limit', MAX_TREE_LIMIT);
+      const page = readCount(req.page, 'page', MAX_TREE_PAGE);
+      if (typeof limit === 'string') return limit;
+      if (typeof page === 'string') return page;
+      return { cmd, path, depth: depth as number | undefined, page, limit };
     }
   }
+}
+
+/** An optional integer 1..max, or a message naming the field. */
+function readCount(value: unknown, field: string, max: number): number | undefined | string {
+  if (value === undefined) return undefined;
+  if (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= max) {
+    return value as number;
+  }
+  return `tree: "${field}" must be an integer 1..${max}`;
 }
 
 function readPath(cmd: AdminCmd, path: unknown): string | { error: string } {

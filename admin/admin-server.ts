@@ -11,12 +11,14 @@ import { AdminConnection } from './admin-connection';
 import {
   AdminCmd,
   DEFAULT_TREE_DEPTH,
+  DEFAULT_TREE_LIMIT,
   DEFAULT_TREE_PATH,
   parseAdminRequest,
   type AdminAnswer,
   type AdminRequest,
 } from './admin-protocol';
 import type { AdminTarget } from './admin-target';
+import { pageTree } from './page-tree';
 import { pruneTree } from './prune-tree';
 import {
   AdminSocketError,
@@ -155,7 +157,9 @@ export class AdminServer {
         const path = req.path ?? DEFAULT_TREE_PATH;
         const depth = req.depth ?? DEFAULT_TREE_DEPTH;
         const node = await target.tree(path, depth);
-        return node ? { ok: true, tree: pruneTree(node, depth) } : noActor(path);
+        if (node === undefined) return noActor(path);
+        const page = { limit: req.limit ?? DEFAULT_TREE_LIMIT, page: req.page ?? 1 };
+        return { ok: true, tree: pageTree(pruneTree(node, depth), page) };
       }
       case AdminCmd.Stats:
         return { ok: true, stats: await target.stats() };

@@ -16,6 +16,11 @@ export interface TreeNode {
   children?: TreeNode[];
   /** Number of children, given where `children` is absent or holds only some of them. */
   childCount?: number;
+  /** Only on a node with more children than the page size: how many of each kind. */
+  childKinds?: Record<string, number>;
+  /** Only on a paged node: which page of `limit` children `children` holds (1-based). */
+  page?: number;
+  limit?: number;
 }
 
 /** Where a drain stands: client connections still open (0: drained). */

@@ -33,6 +33,15 @@ export function sampleTree(): TreeNode {
   ]);
 }
 
+/** /user with a gateway of `connections` connection actors beside 2 topic routers. */
+export function wideTree(connections: number): TreeNode {
+  const conns = Array.from({ length: connections }, (_, i) =>
+    actor(`/user/gateway/conn-${i}`, 'connection', []),
+  );
+  const routers = [0, 1].map((i) => actor(`/user/gateway/router-${i}`, 'topic-router', []));
+  return actor('/user', 'guardian', [actor('/user/gateway', 'gateway', [...routers, ...conns])]);
+}
+
 function find(node: TreeNode, path: string): TreeNode | undefined {
   if (node.path === path) return node;
   for (const child of node.children ?? []) {
