@@ -85,6 +85,44 @@ describe(runAdminCommand, () => {
       expect(json.tree.childKinds).toBeUndefined();
     });
 
+    it('topics prints one aligned row per topic, the server cutting to --top', async () => {
+      const r = await run(['topics']);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe(
+        'TOPIC  SUBSCRIBERS  SEQ  EVENTS  BYTES  GATEWAYS  EPOCH\n' +
+          'news   7            12   12      900    -         -\n' +
+          'chat   2            3    3       120    -         -\n',
+      );
+      const one = await run(['topics', '--top', '1', '--json']);
+      expect(JSON.parse(one.out)).toEqual({
+        ok: true,
+        top: 1,
+        total: 2,
+        topics: [target.topicRows[0]],
+      });
+      expect((await run(['topics', '--top', '1'])).out).toContain('… 1 more topics (--top N)');
+      expect(target.calls).toEqual(['topics 20', 'topics 1', 'topics 1']);
+    });
+
+    it('topic prints one topic and refuses a bad or unknown name', async () => {
+      const r = await run(['topic', 'news']);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('gateways.g1: 7');
+      expect(r.out).toContain('owner:       n1');
+      expect(await run(['topic', 'nope'])).toEqual({
+        code: 1,
+        out: '',
+        err: 'troupe admin: no topic nope here\n',
+      });
+      const bad = await run(['topic', 'a b', '--json']);
+      expect(bad.code).toBe(1);
+      expect(JSON.parse(bad.out)).toEqual({
+        ok: false,
+        error: expect.stringMatching(/"name" must be a topic name/),
+      });
+      expect(target.calls).toEqual(['topic news', 'topic nope']);
+    });
+
     it('stats prints aligned lines', async () => {
       const r = await run(['stats']);
       expect(r).toEqual({
@@ -202,6 +240,10 @@ describe(runAdminCommand, () => {
       [['tree', '--limit', '1001'], /--limit expects an integer 1\.\.1000/],
       [['tree', '--all', '--page', '2'], /--all reads every page/],
       [['stats', '--all'], /--all applies to tree only/],
+      [['topic'], /topic takes one topic name/],
+      [['topics', 'x'], /topics takes no arguments/],
+      [['topics', '--top', '0'], /--top expects an integer 1\.\.1000/],
+      [['stats', '--top', '3'], /--top applies to topics only/],
       [['stats', '--timeout-ms', '0'], /--timeout-ms expects an integer/],
     ])('exits 2 on usage error %j', async (argv, message) => {
       const r = await run(argv);

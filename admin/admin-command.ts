@@ -5,7 +5,9 @@
  */
 import {
   AdminCmd,
+  DEFAULT_TOPICS_TOP,
   DEFAULT_TREE_LIMIT,
+  MAX_TOPICS_TOP,
   MAX_TREE_DEPTH,
   MAX_TREE_LIMIT,
   MAX_TREE_PAGE,
@@ -13,6 +15,7 @@ import {
   type AdminAnswer,
 } from './admin-protocol';
 import { formatStats, formatTree } from './admin-format';
+import { formatTopics } from './topics-format';
 import { AdminClientError, DEFAULT_ADMIN_TIMEOUT_MS, adminRequest } from './admin-request';
 import type { TreeNode } from './admin-target';
 import { DEFAULT_DRAIN_WAIT_MS, clientsLeft, drainUntilEmpty } from './drain-wait';
@@ -34,6 +37,10 @@ Commands:
                                 refused; waits until no client is left (exit 0) or the timeout
                                 passes (exit 1; the node keeps draining)
   undrain                       end a drain: readyz 200, new clients accepted
+  topics [--top N]              the node's topics, most subscribers (then held events) first,
+                                N of them [default ${DEFAULT_TOPICS_TOP}, at most ${MAX_TOPICS_TOP}]
+  topic <name>                  one topic: owner, seq, epoch, history events and bytes,
+                                subscribers per gateway, cluster-wide count where known
 
 Options:
   --admin SOCKET                admin socket [default ${DEFAULT_ADMIN_PATH}; env TROUPE_ADMIN]
@@ -57,7 +64,7 @@ interface Invocation {
 
 class UsageError extends Error {}
 
-const VALUE_FLAGS = ['--admin', '--path', '--depth', '--page', '--limit', '--timeout-ms'];
+const VALUE_FLAGS = ['--admin', '--path', '--depth', '--page', '--limit', '--top', '--timeout-ms'];
 const SWITCHES = ['--json', '--all'];
 /** Tree flags and the integers they take (--path takes a string). */
 const TREE_INTEGERS = {
@@ -103,10 +110,18 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation 
   if (!isAdminCmd(cmd)) throw new UsageError(`unknown command "${cmd}"`);
   const request: Invocation['request'] = { cmd };
   const needsPath = cmd === AdminCmd.Inspect || cmd === AdminCmd.Stop;
-  if (rest.length !== (needsPath ? 1 : 0)) {
-    throw new UsageError(needsPath ? `${cmd} takes one actor path` : `${cmd} takes no arguments`);
+  const needsName = cmd === AdminCmd.Topic;
+  if (rest.length !== (needsPath || needsName ? 1 : 0)) {
+    const what = needsPath ? 'one actor path' : needsName ? 'one topic name' : 'no arguments';
+    throw new UsageError(`${cmd} takes ${what}`);
   }
   if (needsPath) request.path = rest[0];
+  if (needsName) request.name = rest[0];
+  const top = flags.get('--top');
+  if (top !== undefined) {
+    if (cmd !== AdminCmd.Topics) throw new UsageError('--top applies to topics only');
+    request.top = readInteger('--top', top, 1, MAX_TOPICS_TOP);
+  }
   for (const flag of ['--path', '--depth', '--page', '--limit', '--all'] as const) {
     const value = flags.get(flag);
     if (value === undefined) continue;
@@ -145,6 +160,10 @@ function forPeople(cmd: AdminCmd, answer: AdminAnswer & { ok: true }): string {
       return 'drained: no client left';
     case AdminCmd.Undrain:
       return answer.undrained === true ? 'serving again' : 'was not draining';
+    case AdminCmd.Topics:
+      return formatTopics(answer.topics as Record<string, unknown>[], Number(answer.total));
+    case AdminCmd.Topic:
+      return formatStats(answer.topic as Record<string, unknown>);
   }
 }
 

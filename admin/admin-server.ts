@@ -12,6 +12,7 @@ import {
   AdminCmd,
   DEFAULT_TREE_DEPTH,
   DEFAULT_TREE_LIMIT,
+  DEFAULT_TOPICS_TOP,
   DEFAULT_TREE_PATH,
   parseAdminRequest,
   type AdminAnswer,
@@ -179,8 +180,24 @@ export class AdminServer {
         return { ok: true, draining: true, ...(await target.drain()) };
       case AdminCmd.Undrain:
         return { ok: true, draining: false, undrained: await target.undrain() };
+      case AdminCmd.Topics: {
+        if (target.topics === undefined) return notHere(req.cmd);
+        const top = req.top ?? DEFAULT_TOPICS_TOP;
+        const { total, topics } = await target.topics(top);
+        // Bounded whatever the target returns.
+        return { ok: true, top, total, topics: topics.slice(0, top) };
+      }
+      case AdminCmd.Topic: {
+        if (target.topic === undefined) return notHere(req.cmd);
+        const topic = await target.topic(req.name);
+        return topic ? { ok: true, topic } : { ok: false, error: `no topic ${req.name} here` };
+      }
     }
   }
+}
+
+function notHere(cmd: AdminCmd): AdminAnswer {
+  return { ok: false, error: `${cmd} is not available on this node` };
 }
 
 function noActor(path: string): AdminAnswer {

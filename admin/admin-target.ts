@@ -28,6 +28,12 @@ export interface DrainProgress {
   clients: number;
 }
 
+/** `topics` answer: at most `top` rows, and how many topics the node knows. */
+export interface AdminTopics {
+  total: number;
+  topics: readonly object[];
+}
+
 export interface AdminTarget {
   /** `undefined` when there is no actor at `path`. */
   tree(
@@ -48,4 +54,8 @@ export interface AdminTarget {
   drain(): Promise<DrainProgress>;
   /** Ends a drain: ready again, new clients accepted. `false` when the node was not draining. */
   undrain(): Promise<boolean>;
+  /** The node's `top` topics (absent on nodes that cannot tell: answered as an error). */
+  topics?(top: number): Promise<AdminTopics>;
+  /** One topic; `undefined` when the node knows nothing of it. */
+  topic?(name: string): Promise<object | undefined>;
 }
