@@ -55,7 +55,12 @@ describe(runAdminCommand, () => {
       const lines = r.out.trimEnd().split('\n');
       expect(lines.length).toBeLessThan(40);
       expect(lines.at(-1)).toBe(
-        '   └─ … 980 more of 1000 children (connection: 998, topic-router: 2); ' +
+        '   └─ … 1000 children (connection: 998, topic-router: 2); --path /user/gateway lists them',
+      );
+      const paged = (await run(['tree', '--path', '/user/gateway'])).out.trimEnd().split('\n');
+      expect(paged).toHaveLength(22);
+      expect(paged.at(-1)).toBe(
+        '└─ … 980 more of 1000 children (connection: 998, topic-router: 2); ' +
           'page 1 of 50 (--page, --all)',
       );
     });
@@ -72,6 +77,10 @@ describe(runAdminCommand, () => {
 
     it('tree --all lists every child, reading pages of at most 1000', async () => {
       target.root = wideTree(2500);
+      // From /user: the gateway is only summarised there, so --all reads it by its path.
+      const whole = (await run(['tree', '--all'])).out.trimEnd().split('\n');
+      expect(whole).toHaveLength(2504);
+      target.calls.length = 0;
       const r = await run(['tree', '--path', '/user/gateway', '--all']);
       expect(r.code).toBe(0);
       const lines = r.out.trimEnd().split('\n');

@@ -14,14 +14,25 @@ function moreLine(prefix: string, hidden: number, shown: number): Row {
   return { label: `${prefix}└─ … ${hidden} ${what}` };
 }
 
+/** A wide node below the root: `… 250 children (connection: 250); --path P lists them`. */
+function summaryLine(prefix: string, node: TreeNode): Row {
+  return {
+    label: `${prefix}└─ … ${node.childCount ?? 0} children (${kindList(node)}); --path ${node.path} lists them`,
+  };
+}
+
+function kindList(node: TreeNode): string {
+  return Object.entries(node.childKinds ?? {})
+    .map(([k, n]) => `${k}: ${n}`)
+    .join(', ');
+}
+
 /** `… 980 more of 1000 children (connection: 998, topic-router: 2); page 1 of 50 (--page, --all)` */
 function pagedLine(prefix: string, node: TreeNode, shown: number): Row {
   const total = node.childCount ?? 0;
   const limit = node.limit ?? Math.max(1, shown);
   const pages = Math.max(1, Math.ceil(total / limit));
-  const kinds = Object.entries(node.childKinds ?? {})
-    .map(([k, n]) => `${k}: ${n}`)
-    .join(', ');
+  const kinds = kindList(node);
   const hidden = Math.max(0, total - shown);
   return {
     label:
@@ -39,7 +50,8 @@ function collect(node: TreeNode, prefix: string, rows: Row[]): void {
     rows.push({ label: `${prefix}${last ? '└─ ' : '├─ '}${child.name}`, node: child });
     collect(child, `${prefix}${last ? '   ' : '│  '}`, rows);
   });
-  if (paged) rows.push(pagedLine(prefix, node, children.length));
+  if (paged && node.children === undefined) rows.push(summaryLine(prefix, node));
+  else if (paged) rows.push(pagedLine(prefix, node, children.length));
   else if (hidden > 0) rows.push(moreLine(prefix, hidden, children.length));
 }
 

@@ -265,7 +265,10 @@ describe(AdminServer, () => {
       ['[1]', /must be a JSON object/],
       ['null', /must be a JSON object/],
       ['"stats"', /must be a JSON object/],
-      ['{}', /^missing "cmd"; expected one of tree, stats, inspect, stop, drain, undrain$/],
+      [
+        '{}',
+        /^missing "cmd"; expected one of tree, stats, inspect, stop, drain, undrain, topics, topic$/,
+      ],
       ['{"cmd":"reboot"}', /^unknown cmd "reboot"/],
       ['{"cmd":7}', /^unknown cmd 7/],
       ['{"cmd":"inspect"}', /^inspect: missing "path"$/],

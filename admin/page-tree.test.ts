@@ -10,7 +10,7 @@ describe(pageTree, () => {
   });
 
   it('summarises a wide node: kind counts, the first page, and the total', () => {
-    const gw = gatewayOf(pageTree(wideTree(998), { limit: 20, page: 1 }));
+    const gw = pageTree(gatewayOf(wideTree(998)), { limit: 20, page: 1 });
     expect(gw.childCount).toBe(1000);
     expect(gw.childKinds).toEqual({ connection: 998, 'topic-router': 2 });
     expect(gw.children).toHaveLength(20);
@@ -18,14 +18,18 @@ describe(pageTree, () => {
     expect(gw).toMatchObject({ page: 1, limit: 20 });
   });
 
-  it('pages the root and shows only the first page of deeper wide nodes', () => {
+  it('pages the root and summarises deeper wide nodes without their children', () => {
     const gw = pageTree(gatewayOf(wideTree(45)), { limit: 10, page: 5 });
     expect(gw.children!.map((c) => c.name)).toEqual(
       Array.from({ length: 7 }, (_, i) => `conn-${38 + i}`),
     );
     const root = pageTree(wideTree(45), { limit: 10, page: 5 });
-    // The root (/user) has one child: within the page; its gateway shows page 1.
-    expect(gatewayOf(root).page).toBe(1);
+    // The root (/user) has one child: within the page; its wide gateway is only summarised.
+    expect(gatewayOf(root)).toEqual({
+      ...actor('/user/gateway', 'gateway'),
+      childCount: 47,
+      childKinds: { connection: 45, 'topic-router': 2 },
+    });
   });
 
   it('answers an empty page past the last one', () => {

@@ -4,8 +4,10 @@ import type { TreeNode } from './admin-target';
  * Summarises wide nodes of an admin tree (issue 13: 1,000 connections must not print 1,007
  * lines). A node with more than `limit` children keeps only one page of them and says what
  * the rest are: `childCount` (all of them) and `childKinds` (how many of each kind). The node at
- * the requested path is paged by `page` (1-based); deeper wide nodes show their first page, and
- * `--path` reaches them. A node within the limit is answered exactly as before (§4).
+ * the requested path is paged by `page` (1-based) and lists that page; a deeper wide node lists
+ * none of its children, only the summary (4 topic routers of 250 connections each would
+ * otherwise still print 80 lines), and `--path` (or `--all`) reaches them. A node within the
+ * limit is answered exactly as before (§4).
  */
 export interface TreePage {
   /** Children listed per node at most. */
@@ -25,13 +27,15 @@ export function pageTree(node: TreeNode, { limit, page }: TreePage): TreeNode {
   return pageNode(node, limit, page);
 }
 
-function pageNode(node: TreeNode, limit: number, page: number): TreeNode {
+/** `page` is undefined below the root: a wide node there is summarised without children. */
+function pageNode(node: TreeNode, limit: number, page: number | undefined): TreeNode {
   const { children, ...rest } = node;
   if (children === undefined) return { ...rest };
   const total = Math.max(rest.childCount ?? 0, children.length);
-  const inner = (c: TreeNode) => pageNode(c, limit, 1);
+  const inner = (c: TreeNode) => pageNode(c, limit, undefined);
   if (total <= limit && children.length === total)
     return { ...rest, children: children.map(inner) };
+  if (page === undefined) return { ...rest, childCount: total, childKinds: kindCounts(children) };
   const start = (page - 1) * limit;
   return {
     ...rest,
