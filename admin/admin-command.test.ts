@@ -54,6 +54,8 @@ describe(runAdminCommand, () => {
       expect(r.code).toBe(0);
       const lines = r.out.trimEnd().split('\n');
       expect(lines.length).toBeLessThan(40);
+      // The long summary line does not push the columns to its width.
+      expect(lines[0]).toMatch(/^\/user {2,12}kind=guardian/);
       expect(lines.at(-1)).toBe(
         '   └─ … 1000 children (connection: 998, topic-router: 2); --path /user/gateway lists them',
       );

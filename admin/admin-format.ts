@@ -66,7 +66,8 @@ export function formatTree(root: TreeNode): string {
   const actors = rows.flatMap((r) => (r.node ? [r.node] : []));
   const widest = (f: (n: TreeNode) => string): number =>
     Math.max(...actors.map((n) => f(n).length));
-  const labelWidth = Math.max(...rows.map((r) => r.label.length)) + 2;
+  // Summary rows carry no columns: they do not widen the label column.
+  const labelWidth = Math.max(...rows.filter((r) => r.node).map((r) => r.label.length)) + 2;
   const kindWidth = widest((n) => n.kind);
   const statusWidth = widest((n) => n.status);
   const mailboxWidth = widest((n) => String(n.mailbox));
