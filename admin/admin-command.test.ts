@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { ADMIN_USAGE, runAdminCommand } from './admin-command';
 import { AdminServer } from './admin-server';
-import { FakeAdminTarget } from '../testing/fake-admin-target';
+import { FakeAdminTarget, wideTree } from '../testing/fake-admin-target';
 
 let dir: string;
 let path: string;
@@ -46,6 +46,92 @@ describe(runAdminCommand, () => {
       const r = await run(['tree', '--path=/user/presence', '--json']);
       expect(r.code).toBe(0);
       expect(JSON.parse(r.out)).toMatchObject({ ok: true, tree: { path: '/user/presence' } });
+    });
+
+    it('tree summarises 1,000 children in a few lines', async () => {
+      target.root = wideTree(998);
+      const r = await run(['tree']);
+      expect(r.code).toBe(0);
+      const lines = r.out.trimEnd().split('\n');
+      expect(lines.length).toBeLessThan(40);
+      // The long summary line does not push the columns to its width.
+      expect(lines[0]).toMatch(/^\/user {2,12}kind=guardian/);
+      expect(lines.at(-1)).toBe(
+        '   └─ … 1000 children (connection: 998, topic-router: 2); --path /user/gateway lists them',
+      );
+      const paged = (await run(['tree', '--path', '/user/gateway'])).out.trimEnd().split('\n');
+      expect(paged).toHaveLength(22);
+      expect(paged.at(-1)).toBe(
+        '└─ … 980 more of 1000 children (connection: 998, topic-router: 2); ' +
+          'page 1 of 50 (--page, --all)',
+      );
+    });
+
+    it("tree --page shows that page of the path's children", async () => {
+      target.root = wideTree(998);
+      const r = await run(['tree', '--path', '/user/gateway', '--page', '50', '--json']);
+      const tree = JSON.parse(r.out).tree;
+      expect(tree.children.map((c: { name: string }) => c.name)).toEqual(
+        Array.from({ length: 20 }, (_, i) => `conn-${978 + i}`),
+      );
+      expect(tree).toMatchObject({ page: 50, limit: 20, childCount: 1000 });
+    });
+
+    it('tree --all lists every child, reading pages of at most 1000', async () => {
+      target.root = wideTree(2500);
+      // From /user: the gateway is only summarised there, so --all reads it by its path.
+      const whole = (await run(['tree', '--all'])).out.trimEnd().split('\n');
+      expect(whole).toHaveLength(2504);
+      target.calls.length = 0;
+      const r = await run(['tree', '--path', '/user/gateway', '--all']);
+      expect(r.code).toBe(0);
+      const lines = r.out.trimEnd().split('\n');
+      expect(lines).toHaveLength(2503);
+      expect(lines.at(-1)).toMatch(/^└─ conn-2499 +kind=connection/);
+      expect(target.calls).toHaveLength(3);
+      const json = JSON.parse(
+        (await run(['tree', '--path', '/user/gateway', '--all', '--json'])).out,
+      );
+      expect(json.tree.children).toHaveLength(2502);
+      expect(json.tree.childKinds).toBeUndefined();
+    });
+
+    it('topics prints one aligned row per topic, the server cutting to --top', async () => {
+      const r = await run(['topics']);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe(
+        'TOPIC  SUBSCRIBERS  SEQ  EVENTS  BYTES  GATEWAYS  EPOCH\n' +
+          'news   7            12   12      900    -         -\n' +
+          'chat   2            3    3       120    -         -\n',
+      );
+      const one = await run(['topics', '--top', '1', '--json']);
+      expect(JSON.parse(one.out)).toEqual({
+        ok: true,
+        top: 1,
+        total: 2,
+        topics: [target.topicRows[0]],
+      });
+      expect((await run(['topics', '--top', '1'])).out).toContain('… 1 more topics (--top N)');
+      expect(target.calls).toEqual(['topics 20', 'topics 1', 'topics 1']);
+    });
+
+    it('topic prints one topic and refuses a bad or unknown name', async () => {
+      const r = await run(['topic', 'news']);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('gateways.g1: 7');
+      expect(r.out).toContain('owner:       n1');
+      expect(await run(['topic', 'nope'])).toEqual({
+        code: 1,
+        out: '',
+        err: 'troupe admin: no topic nope here\n',
+      });
+      const bad = await run(['topic', 'a b', '--json']);
+      expect(bad.code).toBe(1);
+      expect(JSON.parse(bad.out)).toEqual({
+        ok: false,
+        error: expect.stringMatching(/"name" must be a topic name/),
+      });
+      expect(target.calls).toEqual(['topic news', 'topic nope']);
     });
 
     it('stats prints aligned lines', async () => {
@@ -161,6 +247,14 @@ describe(runAdminCommand, () => {
       [['tree', '--depth', 'deep'], /--depth expects an integer 0\.\.64/],
       [['tree', '--depth'], /--depth needs a value/],
       [['tree', '--verbose'], /unknown option --verbose/],
+      [['tree', '--page', '0'], /--page expects an integer 1\.\./],
+      [['tree', '--limit', '1001'], /--limit expects an integer 1\.\.1000/],
+      [['tree', '--all', '--page', '2'], /--all reads every page/],
+      [['stats', '--all'], /--all applies to tree only/],
+      [['topic'], /topic takes one topic name/],
+      [['topics', 'x'], /topics takes no arguments/],
+      [['topics', '--top', '0'], /--top expects an integer 1\.\.1000/],
+      [['stats', '--top', '3'], /--top applies to topics only/],
       [['stats', '--timeout-ms', '0'], /--timeout-ms expects an integer/],
     ])('exits 2 on usage error %j', async (argv, message) => {
       const r = await run(argv);

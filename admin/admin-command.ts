@@ -3,18 +3,33 @@
  *
  * Exit codes: 0 done, 1 the node is unreachable or refused the request, 2 usage error.
  */
-import { AdminCmd, MAX_TREE_DEPTH, isAdminCmd, type AdminAnswer } from './admin-protocol';
+import {
+  AdminCmd,
+  DEFAULT_TOPICS_TOP,
+  DEFAULT_TREE_LIMIT,
+  MAX_TOPICS_TOP,
+  MAX_TREE_DEPTH,
+  MAX_TREE_LIMIT,
+  MAX_TREE_PAGE,
+  isAdminCmd,
+  type AdminAnswer,
+} from './admin-protocol';
 import { formatStats, formatTree } from './admin-format';
+import { formatTopics } from './topics-format';
 import { AdminClientError, DEFAULT_ADMIN_TIMEOUT_MS, adminRequest } from './admin-request';
 import type { TreeNode } from './admin-target';
 import { DEFAULT_DRAIN_WAIT_MS, clientsLeft, drainUntilEmpty } from './drain-wait';
+import { readAllPages } from './tree-pages';
 
 export const DEFAULT_ADMIN_PATH = './.troupe/admin.sock';
 
 export const ADMIN_USAGE = `Usage: troupe admin <command> [options]
 
 Commands:
-  tree [--path P] [--depth N]   the actor tree (default path /user, depth 3)
+  tree [--path P] [--depth N]   the actor tree (default path /user, depth 3); a node with more
+       [--limit N] [--page P]   than N children (default ${DEFAULT_TREE_LIMIT}) lists kind counts, the
+       [--all]                  first N and how many more; --page P shows the path's Pth page
+                                of children, --all every one of them
   stats                         node statistics
   inspect <path>                one actor's state
   stop <path>                   stop an actor (never / or /user; use drain for the node)
@@ -22,6 +37,10 @@ Commands:
                                 refused; waits until no client is left (exit 0) or the timeout
                                 passes (exit 1; the node keeps draining)
   undrain                       end a drain: readyz 200, new clients accepted
+  topics [--top N]              the node's topics, most subscribers (then held events) first,
+                                N of them [default ${DEFAULT_TOPICS_TOP}, at most ${MAX_TOPICS_TOP}]
+  topic <name>                  one topic: owner, seq, epoch, history events and bytes,
+                                subscribers per gateway, cluster-wide count where known
 
 Options:
   --admin SOCKET                admin socket [default ${DEFAULT_ADMIN_PATH}; env TROUPE_ADMIN]
@@ -39,11 +58,20 @@ interface Invocation {
   admin: string;
   timeoutMs: number;
   json: boolean;
+  /** tree --all: read every page of the path's children. */
+  all: boolean;
 }
 
 class UsageError extends Error {}
 
-const VALUE_FLAGS = ['--admin', '--path', '--depth', '--timeout-ms'];
+const VALUE_FLAGS = ['--admin', '--path', '--depth', '--page', '--limit', '--top', '--timeout-ms'];
+const SWITCHES = ['--json', '--all'];
+/** Tree flags and the integers they take (--path takes a string). */
+const TREE_INTEGERS = {
+  '--depth': [0, MAX_TREE_DEPTH],
+  '--page': [1, MAX_TREE_PAGE],
+  '--limit': [1, MAX_TREE_LIMIT],
+} as const;
 
 function readInteger(flag: string, raw: string, min: number, max: number): number {
   const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
@@ -64,7 +92,7 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation 
     }
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg : arg.slice(0, eq);
-    if (name === '--json' && eq < 0) {
+    if (SWITCHES.includes(name) && eq < 0) {
       flags.set(name, 'true');
     } else if (!VALUE_FLAGS.includes(name)) {
       throw new UsageError(`unknown option ${name}`);
@@ -82,16 +110,29 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation 
   if (!isAdminCmd(cmd)) throw new UsageError(`unknown command "${cmd}"`);
   const request: Invocation['request'] = { cmd };
   const needsPath = cmd === AdminCmd.Inspect || cmd === AdminCmd.Stop;
-  if (rest.length !== (needsPath ? 1 : 0)) {
-    throw new UsageError(needsPath ? `${cmd} takes one actor path` : `${cmd} takes no arguments`);
+  const needsName = cmd === AdminCmd.Topic;
+  if (rest.length !== (needsPath || needsName ? 1 : 0)) {
+    const what = needsPath ? 'one actor path' : needsName ? 'one topic name' : 'no arguments';
+    throw new UsageError(`${cmd} takes ${what}`);
   }
   if (needsPath) request.path = rest[0];
-  for (const flag of ['--path', '--depth'] as const) {
+  if (needsName) request.name = rest[0];
+  const top = flags.get('--top');
+  if (top !== undefined) {
+    if (cmd !== AdminCmd.Topics) throw new UsageError('--top applies to topics only');
+    request.top = readInteger('--top', top, 1, MAX_TOPICS_TOP);
+  }
+  for (const flag of ['--path', '--depth', '--page', '--limit', '--all'] as const) {
     const value = flags.get(flag);
     if (value === undefined) continue;
     if (cmd !== AdminCmd.Tree) throw new UsageError(`${flag} applies to tree only`);
-    request[flag.slice(2)] =
-      flag === '--depth' ? readInteger(flag, value, 0, MAX_TREE_DEPTH) : value;
+    if (flag === '--all') continue;
+    const range = flag === '--path' ? undefined : TREE_INTEGERS[flag];
+    request[flag.slice(2)] = range ? readInteger(flag, value, range[0], range[1]) : value;
+  }
+  const all = flags.has('--all');
+  if (all && (flags.has('--page') || flags.has('--limit'))) {
+    throw new UsageError('--all reads every page; leave out --page and --limit');
   }
   const timeout = flags.get('--timeout-ms');
   const defaultTimeout = cmd === AdminCmd.Drain ? DEFAULT_DRAIN_WAIT_MS : DEFAULT_ADMIN_TIMEOUT_MS;
@@ -101,6 +142,7 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation 
     timeoutMs:
       timeout === undefined ? defaultTimeout : readInteger('--timeout-ms', timeout, 1, 3_600_000),
     json: flags.has('--json'),
+    all,
   };
 }
 
@@ -118,6 +160,10 @@ function forPeople(cmd: AdminCmd, answer: AdminAnswer & { ok: true }): string {
       return 'drained: no client left';
     case AdminCmd.Undrain:
       return answer.undrained === true ? 'serving again' : 'was not draining';
+    case AdminCmd.Topics:
+      return formatTopics(answer.topics as Record<string, unknown>[], Number(answer.total));
+    case AdminCmd.Topic:
+      return formatStats(answer.topic as Record<string, unknown>);
   }
 }
 
@@ -145,10 +191,10 @@ export async function runAdminCommand(
   }
   let answer: AdminAnswer;
   try {
-    answer =
-      inv.request.cmd === AdminCmd.Drain
-        ? await drainUntilEmpty(inv.admin, inv.timeoutMs)
-        : await adminRequest(inv.admin, inv.request, inv.timeoutMs);
+    if (inv.request.cmd === AdminCmd.Drain)
+      answer = await drainUntilEmpty(inv.admin, inv.timeoutMs);
+    else if (inv.all) answer = await readAllPages(inv.admin, inv.request, inv.timeoutMs);
+    else answer = await adminRequest(inv.admin, inv.request, inv.timeoutMs);
   } catch (e) {
     if (!(e instanceof AdminClientError)) throw e;
     err.write(`troupe admin: ${e.message}\n`);

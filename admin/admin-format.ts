@@ -14,15 +14,45 @@ function moreLine(prefix: string, hidden: number, shown: number): Row {
   return { label: `${prefix}└─ … ${hidden} ${what}` };
 }
 
+/** A wide node below the root: `… 250 children (connection: 250); --path P lists them`. */
+function summaryLine(prefix: string, node: TreeNode): Row {
+  return {
+    label: `${prefix}└─ … ${node.childCount ?? 0} children (${kindList(node)}); --path ${node.path} lists them`,
+  };
+}
+
+function kindList(node: TreeNode): string {
+  return Object.entries(node.childKinds ?? {})
+    .map(([k, n]) => `${k}: ${n}`)
+    .join(', ');
+}
+
+/** `… 980 more of 1000 children (connection: 998, topic-router: 2); page 1 of 50 (--page, --all)` */
+function pagedLine(prefix: string, node: TreeNode, shown: number): Row {
+  const total = node.childCount ?? 0;
+  const limit = node.limit ?? Math.max(1, shown);
+  const pages = Math.max(1, Math.ceil(total / limit));
+  const kinds = kindList(node);
+  const hidden = Math.max(0, total - shown);
+  return {
+    label:
+      `${prefix}└─ … ${hidden} more of ${total} children (${kinds}); ` +
+      `page ${node.page ?? 1} of ${pages} (--page, --all)`,
+  };
+}
+
 function collect(node: TreeNode, prefix: string, rows: Row[]): void {
   const children = node.children ?? [];
+  const paged = node.childKinds !== undefined;
   const hidden = Math.max(0, (node.childCount ?? 0) - children.length);
   children.forEach((child, i) => {
-    const last = i === children.length - 1 && hidden === 0;
+    const last = i === children.length - 1 && hidden === 0 && !paged;
     rows.push({ label: `${prefix}${last ? '└─ ' : '├─ '}${child.name}`, node: child });
     collect(child, `${prefix}${last ? '   ' : '│  '}`, rows);
   });
-  if (hidden > 0) rows.push(moreLine(prefix, hidden, children.length));
+  if (paged && node.children === undefined) rows.push(summaryLine(prefix, node));
+  else if (paged) rows.push(pagedLine(prefix, node, children.length));
+  else if (hidden > 0) rows.push(moreLine(prefix, hidden, children.length));
 }
 
 /**
@@ -36,7 +66,8 @@ export function formatTree(root: TreeNode): string {
   const actors = rows.flatMap((r) => (r.node ? [r.node] : []));
   const widest = (f: (n: TreeNode) => string): number =>
     Math.max(...actors.map((n) => f(n).length));
-  const labelWidth = Math.max(...rows.map((r) => r.label.length)) + 2;
+  // Summary rows carry no columns: they do not widen the label column.
+  const labelWidth = Math.max(...rows.filter((r) => r.node).map((r) => r.label.length)) + 2;
   const kindWidth = widest((n) => n.kind);
   const statusWidth = widest((n) => n.status);
   const mailboxWidth = widest((n) => String(n.mailbox));

@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import pino from 'pino';
 import { AdminServer, type AdminLog } from './admin-server';
 import { RawAdminClient } from '../testing/admin-client';
-import { FakeAdminTarget, actor } from '../testing/fake-admin-target';
+import type { AdminTarget } from './admin-target';
+import { FakeAdminTarget, actor, wideTree } from '../testing/fake-admin-target';
 
 // A pino logger must fit where the admin server takes a logger (checked by tsc).
 const pinoFits: AdminLog = pino({ level: 'silent' });
@@ -236,6 +237,50 @@ describe(AdminServer, () => {
       expect(target.drained).toBe(false);
     });
 
+    it('tree: pages a wide root by page and limit', async () => {
+      target.root = wideTree(48);
+      const answer = await c.request({ cmd: 'tree', path: '/user/gateway', page: 2, limit: 25 });
+      expect(answer.tree).toMatchObject({
+        childCount: 50,
+        childKinds: { connection: 48, 'topic-router': 2 },
+        page: 2,
+        limit: 25,
+      });
+      expect((answer.tree as { children: object[] }).children).toHaveLength(25);
+    });
+
+    it('topics: cuts what the target answers to top rows', async () => {
+      target.topicRows = Array.from({ length: 50 }, (_, i) => ({ topic: `t${i}` }));
+      const answer = await c.request({ cmd: 'topics' });
+      expect(answer).toMatchObject({ ok: true, top: 20, total: 50 });
+      expect((answer.topics as object[]).length).toBe(20);
+      expect(target.calls).toEqual(['topics 20']);
+    });
+
+    it('topics and topic: say so on a node that cannot tell', async () => {
+      // A target without the optional topic methods (a --workers node's merged target).
+      const partial: AdminTarget = {
+        tree: (p, d) => target.tree(p, d),
+        stats: () => target.stats(),
+        inspect: (p) => target.inspect(p),
+        stop: (p) => target.stop(p),
+        drain: () => target.drain(),
+        undrain: () => target.undrain(),
+      };
+      await server.close();
+      server = new AdminServer(partial, { path });
+      await server.listen();
+      const d = await client();
+      expect(await d.request({ cmd: 'topics' })).toEqual({
+        ok: false,
+        error: 'topics is not available on this node',
+      });
+      expect(await d.request({ cmd: 'topic', name: 'news' })).toEqual({
+        ok: false,
+        error: 'topic is not available on this node',
+      });
+    });
+
     it('answers "internal: ..." when the target throws, and keeps serving', async () => {
       target.failWith = new Error('kaboom');
       expect(await c.request({ cmd: 'stats' })).toEqual({ ok: false, error: 'internal: kaboom' });
@@ -265,7 +310,10 @@ describe(AdminServer, () => {
       ['[1]', /must be a JSON object/],
       ['null', /must be a JSON object/],
       ['"stats"', /must be a JSON object/],
-      ['{}', /^missing "cmd"; expected one of tree, stats, inspect, stop, drain, undrain$/],
+      [
+        '{}',
+        /^missing "cmd"; expected one of tree, stats, inspect, stop, drain, undrain, topics, topic$/,
+      ],
       ['{"cmd":"reboot"}', /^unknown cmd "reboot"/],
       ['{"cmd":7}', /^unknown cmd 7/],
       ['{"cmd":"inspect"}', /^inspect: missing "path"$/],

@@ -11,12 +11,15 @@ import { AdminConnection } from './admin-connection';
 import {
   AdminCmd,
   DEFAULT_TREE_DEPTH,
+  DEFAULT_TREE_LIMIT,
+  DEFAULT_TOPICS_TOP,
   DEFAULT_TREE_PATH,
   parseAdminRequest,
   type AdminAnswer,
   type AdminRequest,
 } from './admin-protocol';
 import type { AdminTarget } from './admin-target';
+import { pageTree } from './page-tree';
 import { pruneTree } from './prune-tree';
 import {
   AdminSocketError,
@@ -155,7 +158,9 @@ export class AdminServer {
         const path = req.path ?? DEFAULT_TREE_PATH;
         const depth = req.depth ?? DEFAULT_TREE_DEPTH;
         const node = await target.tree(path, depth);
-        return node ? { ok: true, tree: pruneTree(node, depth) } : noActor(path);
+        if (node === undefined) return noActor(path);
+        const page = { limit: req.limit ?? DEFAULT_TREE_LIMIT, page: req.page ?? 1 };
+        return { ok: true, tree: pageTree(pruneTree(node, depth), page) };
       }
       case AdminCmd.Stats:
         return { ok: true, stats: await target.stats() };
@@ -175,8 +180,24 @@ export class AdminServer {
         return { ok: true, draining: true, ...(await target.drain()) };
       case AdminCmd.Undrain:
         return { ok: true, draining: false, undrained: await target.undrain() };
+      case AdminCmd.Topics: {
+        if (target.topics === undefined) return notHere(req.cmd);
+        const top = req.top ?? DEFAULT_TOPICS_TOP;
+        const { total, topics } = await target.topics(top);
+        // Bounded whatever the target returns.
+        return { ok: true, top, total, topics: topics.slice(0, top) };
+      }
+      case AdminCmd.Topic: {
+        if (target.topic === undefined) return notHere(req.cmd);
+        const topic = await target.topic(req.name);
+        return topic ? { ok: true, topic } : { ok: false, error: `no topic ${req.name} here` };
+      }
     }
   }
+}
+
+function notHere(cmd: AdminCmd): AdminAnswer {
+  return { ok: false, error: `${cmd} is not available on this node` };
 }
 
 function noActor(path: string): AdminAnswer {

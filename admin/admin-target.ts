@@ -16,11 +16,22 @@ export interface TreeNode {
   children?: TreeNode[];
   /** Number of children, given where `children` is absent or holds only some of them. */
   childCount?: number;
+  /** Only on a node with more children than the page size: how many of each kind. */
+  childKinds?: Record<string, number>;
+  /** Only on a paged node: which page of `limit` children `children` holds (1-based). */
+  page?: number;
+  limit?: number;
 }
 
 /** Where a drain stands: client connections still open (0: drained). */
 export interface DrainProgress {
   clients: number;
+}
+
+/** `topics` answer: at most `top` rows, and how many topics the node knows. */
+export interface AdminTopics {
+  total: number;
+  topics: readonly object[];
 }
 
 export interface AdminTarget {
@@ -43,4 +54,8 @@ export interface AdminTarget {
   drain(): Promise<DrainProgress>;
   /** Ends a drain: ready again, new clients accepted. `false` when the node was not draining. */
   undrain(): Promise<boolean>;
+  /** The node's `top` topics (absent on nodes that cannot tell: answered as an error). */
+  topics?(top: number): Promise<AdminTopics>;
+  /** One topic; `undefined` when the node knows nothing of it. */
+  topic?(name: string): Promise<object | undefined>;
 }

@@ -23,7 +23,7 @@
  */
 import { resumeOnFailure, type Behavior, type SpawnOptions } from '../actors';
 import { Limits } from '../server/limits';
-import { CountTable } from './count-table';
+import { CountTable, type TopicCountDetail } from './count-table';
 import type { LinkEndpoint } from './link';
 import type { CountItem, LinkMsg } from './link-messages';
 import { ownerOf } from './rendezvous';
@@ -48,7 +48,15 @@ export type CountMsg =
   /** Sums of datacenter `origin`; `relay`: arrived from that dc, may go on to the owner peer. */
   | { type: 'xcount'; origin: string; items: readonly CountItem[]; relay: boolean }
   | { type: 'view'; view: CountView }
-  | { type: 'flush' };
+  | { type: 'flush' }
+  /** Admin socket read: each topic's counts (undefined: nobody reports it), in order. */
+  | {
+      type: 'admin-counts';
+      topics: readonly string[];
+      reply: (counts: (TopicCountDetail | undefined)[]) => void;
+    }
+  /** Admin socket read: the `top` topics with the most subscribers, and how many are counted. */
+  | { type: 'admin-top'; top: number; reply: (top: CountItem[], total: number) => void };
 
 export interface CountOwnerOptions {
   readonly self: string;
@@ -156,6 +164,10 @@ export function countOwnerBehavior(o: CountOwnerOptions): Behavior<CountMsg> {
           return setView(msg.view);
         case 'flush':
           return flush();
+        case 'admin-counts':
+          return msg.reply(msg.topics.map((t) => table.detail(t, Limits.maxAdminReportGateways)));
+        case 'admin-top':
+          return msg.reply(table.top(msg.top), table.size);
       }
     },
     inspect() {

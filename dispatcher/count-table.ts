@@ -49,6 +49,15 @@ export interface CountFlush {
   readonly toDcs: CountItem[];
 }
 
+export interface TopicCountDetail {
+  /** Subscribers in the whole cluster, as last reported. */
+  total: number;
+  /** This datacenter's gateways: subscribers each reported. */
+  gateways: Record<string, number>;
+  /** Other datacenters: the sum each sent. */
+  dcs: Record<string, number>;
+}
+
 export interface CountTableStats {
   /** Reports dropped because their source holds `maxTopicsPerSource` topics already. */
   dropped: number;
@@ -179,6 +188,30 @@ export class CountTable {
     }
     this.dirty.clear();
     return { toGateways, toDcs };
+  }
+
+  /**
+   * One topic's counts for the admin socket: the total, each reporting gateway's count and each
+   * other datacenter's sum (at most `limit` of each), or undefined when nobody reports it.
+   */
+  detail(topic: string, limit: number): TopicCountDetail | undefined {
+    const t = this.topics.get(topic);
+    if (t === undefined) return undefined;
+    const first = <V>(m: Map<string, V> | undefined, n: (v: V) => number) =>
+      Object.fromEntries(
+        [...(m ?? new Map<string, V>())].slice(0, limit).map(([k, v]) => [k, n(v)]),
+      );
+    return {
+      total: t.local + t.remote,
+      gateways: first(t.gws, (n) => n),
+      dcs: first(t.dcs, (d) => d.n),
+    };
+  }
+
+  /** The `n` topics with the most subscribers in the cluster, most first (admin socket). */
+  top(n: number): CountItem[] {
+    const all: CountItem[] = [...this.topics].map(([topic, t]) => [topic, t.local + t.remote]);
+    return all.sort((a, b) => b[1] - a[1]).slice(0, n);
   }
 
   /** Per-topic view for `inspect` (at most `limit` topics). */

@@ -39,6 +39,12 @@ import { membersOf, SetMap } from './one-or-many';
 import type { PublishItem, PublishRequest } from './publish-request';
 import { lastRecovered, newEpoch, TopicLog, type TopicLogLimits } from './topic-log';
 import type { HistoryAnswer, PublishResult, TopicEvent } from './types';
+import {
+  topicDetail,
+  topTopics,
+  type DispatcherTopicDetail,
+  type DispatcherTopicRow,
+} from './topic-report';
 
 export type GatewaySink = (events: readonly TopicEvent[]) => void;
 
@@ -58,7 +64,19 @@ export type DispatcherMsg =
   | { type: 'sweep' }
   /** Ownership moved: forget the logs of topics this dispatcher no longer owns, so a topic
    *  that comes back later starts a new epoch instead of resuming a stale seq space. */
-  | { type: 'retain'; owns: (topic: string) => boolean };
+  | { type: 'retain'; owns: (topic: string) => boolean }
+  /** Admin socket reads (`troupe admin topics`, `topic NAME`); see topic-report.ts. */
+  | {
+      type: 'admin-topics';
+      top: number;
+      /** The `top` rows, and how many topics have a log. */
+      reply: (rows: DispatcherTopicRow[], total: number) => void;
+    }
+  | {
+      type: 'admin-topic';
+      topic: string;
+      reply: (detail: DispatcherTopicDetail | undefined) => void;
+    };
 
 export interface DispatcherStats extends HistoryStats {
   /** Topics with a log (published at least once in this life of the topic). */
@@ -316,6 +334,12 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
           return;
         case 'retain':
           retain(msg.owns);
+          return;
+        case 'admin-topics':
+          msg.reply(topTopics({ logs, positions, interest }, msg.top), logs.size);
+          return;
+        case 'admin-topic':
+          msg.reply(topicDetail({ logs, positions, interest }, msg.topic));
           return;
       }
     },

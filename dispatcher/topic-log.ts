@@ -85,6 +85,13 @@ export class TopicLog {
     return this.size;
   }
 
+  /** Estimated heap bytes of the held events (O(held): for the admin socket, not the hot path). */
+  get bytes(): number {
+    let bytes = 0;
+    for (let i = 0; i < this.size; i++) bytes += this.sizes[(this.head + i) % this.ring.length]!;
+    return bytes;
+  }
+
   /** Seq of the oldest held event (`lastSeq + 1` when none is held). */
   get firstSeq(): number {
     return this.seq - this.size + 1;
@@ -151,8 +158,7 @@ export class TopicLog {
   /** Lets go of every held event; the seq space goes on. */
   clear(): void {
     const n = this.size;
-    let bytes = 0;
-    for (let i = 0; i < n; i++) bytes += this.sizes[(this.head + i) % this.ring.length]!;
+    const bytes = this.bytes;
     this.ring = [];
     this.sizes = [];
     this.head = 0;

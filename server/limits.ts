@@ -122,4 +122,8 @@ export const Limits = {
   tlsFileMaxBytes: 1024 * 1024,
   /** Bytes of a `--config` file; a larger one is refused before it is parsed. */
   maxConfigFileBytes: 1024 * 1024,
+  /** Rows `troupe admin topics --top N` may ask for (an admin answer is one line). */
+  maxAdminTopicsTop: 1_000,
+  /** Gateways named per topic in an admin `topic` answer; the count of all is given too. */
+  maxAdminReportGateways: 100,
 } as const;

@@ -74,6 +74,7 @@ import {
   type PresenceStats,
 } from '../presence/presence-supervisor';
 import { listenMetricsPort } from './metrics-port';
+import { topicReport, topicsReport, type TopicSources } from './admin-topics';
 import { bindAdmin, bindListener } from './startup-error';
 
 type Print = (line: string) => void;
@@ -111,6 +112,8 @@ export class TroupeNode {
   /** This process's metrics; `metricsSource`, when set, is what /metrics answers instead. */
   registry!: Registry;
   metricsSource: (() => Promise<string>) | undefined;
+  /** The actors `troupe admin topics`/`topic` read (dispatcher and standalone roles). */
+  private topicActors: Pick<TopicSources, 'dispatcher' | 'counts'> = {};
 
   private constructor(
     readonly cfg: TroupeConfig,
@@ -191,6 +194,7 @@ export class TroupeNode {
         COUNT_OWNER_SPAWN,
       );
       ingress = dispatcher;
+      node.topicActors = { dispatcher, counts };
       // Presence changes are published like any event: through the cluster router where there
       // is one (so they reach the other datacenters), else straight to the dispatcher.
       let publishVia: ActorRef<PublishRequest> = dispatcher;
@@ -476,7 +480,13 @@ export class TroupeNode {
         return { clients: this.gateway?.connections ?? 0 };
       },
       undrain: async () => this.undrain(),
+      topics: (top) => topicsReport(this.topicSources(), top),
+      topic: (name) => topicReport(this.topicSources(), name),
     };
+  }
+
+  private topicSources(): TopicSources {
+    return { node: this.cfg.nodeId, ...this.topicActors, local: this.gateway?.counts };
   }
 
   /**

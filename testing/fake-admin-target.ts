@@ -2,7 +2,7 @@
  * An in-memory AdminTarget for tests: a fixed actor tree, recorded calls, and switches to
  * make each method throw or hang.
  */
-import type { AdminTarget, DrainProgress, TreeNode } from '../admin/admin-target';
+import type { AdminTarget, AdminTopics, DrainProgress, TreeNode } from '../admin/admin-target';
 
 export function actor(path: string, kind: string, children?: TreeNode[]): TreeNode {
   const name = path.slice(path.lastIndexOf('/') + 1) || '/';
@@ -31,6 +31,15 @@ export function sampleTree(): TreeNode {
     ]),
     actor('/user/presence', 'presence', []),
   ]);
+}
+
+/** /user with a gateway of `connections` connection actors beside 2 topic routers. */
+export function wideTree(connections: number): TreeNode {
+  const conns = Array.from({ length: connections }, (_, i) =>
+    actor(`/user/gateway/conn-${i}`, 'connection', []),
+  );
+  const routers = [0, 1].map((i) => actor(`/user/gateway/router-${i}`, 'topic-router', []));
+  return actor('/user', 'guardian', [actor('/user/gateway', 'gateway', [...routers, ...conns])]);
 }
 
 function find(node: TreeNode, path: string): TreeNode | undefined {
@@ -87,6 +96,23 @@ export class FakeAdminTarget implements AdminTarget {
     const clients =
       this.drainClients.length > 1 ? this.drainClients.shift()! : this.drainClients[0]!;
     return { clients };
+  }
+
+  /** Rows `topics` answers from (all of them: the server must cut them to `top`). */
+  topicRows: Record<string, unknown>[] = [
+    { topic: 'news', subscribers: 7, seq: 12, events: 12, bytes: 900 },
+    { topic: 'chat', subscribers: 2, seq: 3, events: 3, bytes: 120 },
+  ];
+
+  async topics(top: number): Promise<AdminTopics> {
+    await this.enter('topics', String(top));
+    return { total: this.topicRows.length, topics: this.topicRows };
+  }
+
+  async topic(name: string): Promise<Record<string, unknown> | undefined> {
+    await this.enter('topic', name);
+    const row = this.topicRows.find((r) => r.topic === name);
+    return row && { ...row, owner: 'n1', epoch: 'e1', gateways: { g1: row.subscribers } };
   }
 
   async undrain(): Promise<boolean> {
