@@ -75,7 +75,7 @@ export const COUNT_OWNER_SPAWN: SpawnOptions = {
 };
 
 /** Calls `send` with `items` in chunks of at most `size`. */
-export function inChunks(items: CountItem[], size: number, send: (c: CountItem[]) => void): void {
+export function inChunks<T>(items: T[], size: number, send: (c: T[]) => void): void {
   if (items.length <= size) return send(items);
   for (let i = 0; i < items.length; i += size) send(items.slice(i, i + size));
 }

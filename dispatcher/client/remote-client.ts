@@ -125,23 +125,20 @@ export class RemoteDispatcherClient implements DispatcherClient {
 
   heartbeat(members: readonly string[]): void {
     for (const [ep, group] of this.byPresenceOwner(members)) {
-      for (let i = 0; i < group.length; i += PRESENCE_CHUNK) {
-        ep.send({ op: 'presence-hb', members: group.slice(i, i + PRESENCE_CHUNK) });
-      }
+      inChunks(group, PRESENCE_CHUNK, (c) => void ep.send({ op: 'presence-hb', members: c }));
     }
   }
 
   async presence(members: readonly string[]): Promise<PresenceState[]> {
     const byOwner = this.byPresenceOwner(members);
-    if (byOwner.size === 0 && members.length > 0) {
+    if (byOwner.length === 0 && members.length > 0) {
       throw new DispatcherUnavailableError('no dispatcher is reachable');
     }
     const answers = new Map<string, PresenceState>();
     await Promise.all(
       [...byOwner].flatMap(([ep, group]) => {
         const asks: Promise<void>[] = [];
-        for (let i = 0; i < group.length; i += PRESENCE_CHUNK) {
-          const chunk = group.slice(i, i + PRESENCE_CHUNK);
+        inChunks(group, PRESENCE_CHUNK, (chunk) => {
           asks.push(
             this.requestVia(ep, (rid) => ({ op: 'presence-q', rid, members: chunk })).then((r) => {
               if (r.op !== 'presence-r' || r.states.length !== chunk.length) {
@@ -150,7 +147,7 @@ export class RemoteDispatcherClient implements DispatcherClient {
               for (let j = 0; j < chunk.length; j++) answers.set(chunk[j]!, r.states[j]!);
             }),
           );
-        }
+        });
         return asks;
       }),
     );
@@ -162,22 +159,13 @@ export class RemoteDispatcherClient implements DispatcherClient {
   }
 
   /** Members grouped by the link of their presence topic's owner (invalid members left out). */
-  private byPresenceOwner(members: readonly string[]): Map<LinkEndpoint, string[]> {
-    const out = new Map<LinkEndpoint, string[]>();
-    for (const m of new Set(members)) {
-      const topic = presenceTopicOf(m);
-      const owner = topic === undefined ? undefined : ownerOf(topic, this.up.keys());
-      const ep = owner === undefined ? undefined : this.up.get(owner);
-      if (ep === undefined) continue;
-      let group = out.get(ep);
-      if (group === undefined) out.set(ep, (group = []));
-      group.push(m);
-    }
-    return out;
+  private byPresenceOwner(members: readonly string[]): [LinkEndpoint, string[]][] {
+    const groups = groupByOwner(new Set(members), presenceTopicOf, this.live);
+    return [...groups].map(([owner, group]) => [this.up.get(owner)!, group]);
   }
 
   reportCounts(items: readonly CountItem[], only?: (owner: string) => boolean): void {
-    for (const [owner, list] of groupByOwner(items, this.live, only)) {
+    for (const [owner, list] of groupByOwner(items, (i) => i[0], this.live, only)) {
       const ep = this.up.get(owner)!;
       inChunks(list, COUNT_CHUNK, (c) => void ep.send({ op: 'count-report', items: c }));
     }
