@@ -1,7 +1,7 @@
 /**
  * The wire messages as the client sends and reads them (PROTOCOL.md §2, §6-§8). The shapes are
  * the server's own (`protocol/messages.ts`, imported as types only, so nothing of the server
- * reaches the browser bundle), widened by the v1.1 fields the client reads.
+ * reaches the browser bundle), v1.1 fields included.
  *
  * Inbound messages are not trusted to have these shapes: `inbound.ts` checks every field the
  * client uses before a message is read as one of these.
@@ -25,12 +25,11 @@ import type {
 
 export type { Since };
 
-export type ClientMsg =
-  (SubMessage & { count?: boolean }) | UnsubMessage | PubMessage | PingMessage | RefreshMessage;
+export type ClientMsg = SubMessage | UnsubMessage | PubMessage | PingMessage | RefreshMessage;
 
 /** `ack` of a `sub` carries `count` (with `count: true`) and, on a presence topic, `online`/`lastSeen`. */
-export type AckMsg = AckMessage & { count?: number; online?: boolean; lastSeen?: number | null };
-export type PresenceMsg = PresenceMessage & { lastSeen?: number | null };
+export type AckMsg = AckMessage;
+export type PresenceMsg = PresenceMessage;
 
 export type ServerMsg =
   | HelloMessage
