@@ -25,6 +25,7 @@ const sinceArb = fc.oneof(
 );
 
 const goodTopic = fc.stringMatching(/^[A-Za-z0-9_.:/@-]{1,40}$/);
+const goodMember = fc.stringMatching(/^[A-Za-z0-9_.:/@-]{1,40}$/);
 
 /** Messages a gateway may send, well formed (the link must stay up for these). */
 const goodArb: fc.Arbitrary<unknown> = fc.oneof(
@@ -50,7 +51,23 @@ const goodArb: fc.Arbitrary<unknown> = fc.oneof(
     topic: goodTopic,
     n: fc.nat({ max: 1_000_000 }),
   }),
+  fc.record({ op: fc.constant('presence-hb'), members: fc.array(goodMember, { maxLength: 5 }) }),
+  fc.record({
+    op: fc.constant('presence-q'),
+    rid: fc.nat(),
+    members: fc.array(goodMember, { maxLength: 5 }),
+  }),
 );
+
+/** Presence ops as a gateway would send them, any member possibly wrong (empty, long, spaces). */
+const presenceArb = fc.record({
+  op: fc.constantFrom('presence-hb', 'presence-q'),
+  rid: idArb,
+  members: fc.oneof(
+    fc.array(fc.oneof(goodMember, fc.string({ maxLength: 300 }), fc.integer()), { maxLength: 4 }),
+    fc.anything({ maxDepth: 2 }),
+  ),
+});
 
 /** Counts as a gateway would send them, any field possibly wrong (huge, negative, not a pair). */
 const countArb = fc.record({
@@ -90,12 +107,13 @@ const linkValueArb: fc.Arbitrary<unknown> = fc.oneof(
     arbitrary: fc.record({ op: fc.constant('pub'), rid: idArb, topic: topicArb, data: dataArb }),
   },
   { weight: 1, arbitrary: countArb },
+  { weight: 1, arbitrary: presenceArb },
   {
     weight: 1,
     arbitrary: fc.record({
       op: fc.constantFrom(
         ...['fwd', 'xdc', 'ev', 'fwd-r', 'pub-r', 'history-r', 'fail', 'hb', 'nope'],
-        ...['counts', 'xcount', 'count-r'],
+        ...['counts', 'xcount', 'count-r', 'presence-r'],
       ),
       items: fc.anything({ maxDepth: 2 }),
       events: fc.anything({ maxDepth: 2 }),
