@@ -16,6 +16,8 @@ const peerCloseLabels: Readonly<Record<number, string>> = {
   [TransportCloseCode.Abnormal]: 'abnormal',
   [CloseCode.TooLarge]: Disconnect.TooLarge.label,
   [CloseCode.InvalidPayload]: Disconnect.InvalidPayload.label,
+  // The uws transport's sweep of sockets fed by native fan-out (live-sweep.ts).
+  [CloseCode.SlowConsumer]: Disconnect.SlowConsumer.label,
 };
 
 /** Names a close the client or transport started, for the disconnect counters. */

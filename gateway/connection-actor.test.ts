@@ -5,6 +5,7 @@ import { msgpackCodec } from '../protocol';
 import { packMsgpack } from '../protocol/msgpack';
 import { ConnectionActor, type ConnectionLimits } from './connection-actor';
 import { EventBatch } from './event-batch';
+import { LiveTable } from './live-channels';
 import { newGatewayStats, type GatewayStats } from './gateway-stats';
 import type { ConnMsg, RouterMsg } from './messages';
 import { NullConn, stubDispatcher } from '../testing/doubles';
@@ -203,6 +204,91 @@ describe('ConnectionActor', () => {
       a.tell({ type: 'event', batch });
       await eventually(() => socket.sent.length === 253);
       expect(socket.sent[252]).toMatchObject({ op: 'ev', seq: 251, data: 251 });
+    });
+  });
+
+  describe('live channels', () => {
+    /** A socket that can join channels; records what it joined and left. */
+    class JoiningConn extends FakeConn {
+      readonly joined: string[] = [];
+      readonly left: string[] = [];
+      join(channel: string): boolean {
+        this.joined.push(channel);
+        return true;
+      }
+      leave(channel: string): void {
+        this.left.push(channel);
+      }
+    }
+    const told: RouterMsg[] = [];
+    const event = (seq: number): EventBatch => {
+      const b = new EventBatch('t', 'e', [
+        { topic: 't', epoch: 'e', seq, data: seq, t0: 0 } as never,
+      ]);
+      b.expect(1);
+      return b;
+    };
+
+    function spawnLive(socket: FakeConn, backlog: number[]): ActorRef<ConnMsg> {
+      const r = system.spawn<RouterMsg>('live-router', () => ({
+        receive: (msg) => {
+          told.push(msg);
+          if (msg.type === 'sub') msg.replyTo.tell(true);
+        },
+      }));
+      const live = new LiveTable(1);
+      live.backlog[0] = backlog[0]!;
+      const env = {
+        node: 'n1',
+        router: r,
+        dispatcher: stubDispatcher,
+        limits,
+        stats,
+        live,
+        shard: 0,
+      };
+      return system.spawn<ConnMsg>(
+        'conn-live',
+        () => new ConnectionActor(env, 'l', socket, msgpackCodec),
+      );
+    }
+
+    beforeEach(() => (told.length = 0));
+
+    it('joins the channel once caught up, tells the router, and drops the copies told after', async () => {
+      const socket = new JoiningConn();
+      const a = spawnLive(socket, [0]);
+      a.tell(frame({ op: 'sub', id: 1, topic: 't' }));
+      await eventually(() => told.some((m) => m.type === 'live'));
+      expect(socket.joined).toEqual(['t']);
+      expect(told.find((m) => m.type === 'live')).toMatchObject({ topic: 't', binary: true });
+      a.tell({ type: 'event', batch: event(1) });
+      a.tell(frame({ op: 'ping', id: 9 }));
+      await eventually(() => socket.sent.some((m) => m['op'] === 'pong'));
+      expect(socket.sent.filter((m) => m['op'] === 'ev')).toEqual([]);
+    });
+
+    it('writes what is queued before joining, and waits out a router backlog', async () => {
+      const socket = new JoiningConn();
+      const a = spawnLive(socket, [1]);
+      a.tell(frame({ op: 'sub', id: 1, topic: 't' }));
+      await eventually(() => socket.sent.some((m) => m['op'] === 'ack'));
+      a.tell({ type: 'event', batch: event(1) });
+      await eventually(() => socket.sent.some((m) => m['op'] === 'ev'));
+      await new Promise((r) => setTimeout(r, 20));
+      // The router still holds a batch: no join (the bounded retries ran out).
+      expect(socket.joined).toEqual([]);
+      expect(socket.sent.filter((m) => m['op'] === 'ev').map((m) => m['seq'])).toEqual([1]);
+    });
+
+    it('leaves the channel at unsub', async () => {
+      const socket = new JoiningConn();
+      const a = spawnLive(socket, [0]);
+      a.tell(frame({ op: 'sub', id: 1, topic: 't' }));
+      await eventually(() => socket.joined.length === 1);
+      a.tell(frame({ op: 'unsub', id: 2, topic: 't' }));
+      await eventually(() => socket.left.length === 1);
+      expect(socket.left).toEqual(['t']);
     });
   });
 

@@ -51,7 +51,8 @@ import type { ConnMsg, RouterMsg } from './messages';
 import { peerCloseLabel, requestId } from './close-reason';
 import { RateLimit, type RateLimits } from './rate-limit';
 import { withTimeout } from './request-timeout';
-import { Subscriptions } from './subscriptions';
+import { LIVE, Subscriptions } from './subscriptions';
+import { liveChannel, type LiveTable } from './live-channels';
 import { checkToken, type ClientAuth } from './token-check';
 import { maySubscribe, presenceMemberOf } from './presence-hooks';
 import { answerSub } from './sub-answer';
@@ -87,6 +88,10 @@ export interface ConnectionEnv {
   readonly members?: ActorRef<MembersMsg>;
   /** Cluster-wide viewer counts, for the `ack` of a `sub` with `count: true` (PROTOCOL.md §8). */
   readonly counts?: CountQuery;
+  /** The gateway's live members, where the transport fans out natively (live-channels.ts). */
+  readonly live?: LiveTable;
+  /** The router's index (its slot in `live.backlog`). */
+  readonly shard?: number;
 }
 
 const State = { Open: 0, Closing: 1, Closed: 2 } as const;
@@ -99,6 +104,9 @@ const EXPIRY = 'expiry';
 const EXPIRE: ConnMsg = { type: 'expire' };
 const AUTH_DEADLINE_KEY = 'auth';
 const AUTH_DEADLINE: ConnMsg = { type: 'auth-deadline' };
+/** Asks the actor to try going live again (live-channels.ts); at most MAX_LIVE_RETRIES times. */
+const TRY_LIVE: ConnMsg = { type: 'try-live' };
+const MAX_LIVE_RETRIES = 16;
 
 /** Batches that will not be written here still count as handled by this connection. */
 function discard(batches: readonly EventBatch[]): void {
@@ -119,6 +127,8 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   private outbox: ServerMessage[] | undefined;
   /** Batches of queued `events` messages, written together with the last of the run. */
   private held: EventBatch[] | undefined;
+  /** Subscriptions caught up and waiting for an empty mailbox to go live (live-channels.ts). */
+  private joinable = 0;
 
   constructor(
     private readonly env: ConnectionEnv,
@@ -151,6 +161,12 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   }
 
   receive(msg: ConnMsg, ctx: ActorContext<ConnMsg>): void | Promise<void> {
+    const done = this.handle(msg, ctx);
+    if (this.joinable !== 0 && done === undefined && ctx.queued === 0) this.goLive(ctx);
+    return done;
+  }
+
+  private handle(msg: ConnMsg, ctx: ActorContext<ConnMsg>): void | Promise<void> {
     if (this.held !== undefined && msg.type !== 'event') this.writeHeld(this.held);
     switch (msg.type) {
       case 'event': {
@@ -189,6 +205,8 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       }
       case 'expire':
         return this.watchExpiry(ctx);
+      case 'try-live':
+        return; // receive() goes live once the mailbox is empty
       case 'auth-deadline':
         if (this.state !== State.Open || !this.unauthenticated) return;
         bump(this.env.stats.badInput, 'auth_timeout');
@@ -207,7 +225,11 @@ export class ConnectionActor implements Behavior<ConnMsg> {
         const { stats } = this.env;
         if (msg.code === Disconnect.TooLarge.code) bump(stats.badInput, 'too_large');
         if (msg.code === Disconnect.InvalidPayload.code) bump(stats.badInput, 'invalid_utf8');
-        if (this.state === State.Open) bump(stats.disconnects, peerCloseLabel(msg.code));
+        if (this.state === State.Open) {
+          // The transport closed a socket fed by native fan-out that stopped reading.
+          if (msg.code === Disconnect.SlowConsumer.code) bump(stats.drops, 'slow_consumer');
+          bump(stats.disconnects, peerCloseLabel(msg.code));
+        }
         this.state = State.Closed;
         ctx.stop();
         return;
@@ -365,8 +387,12 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       if (this.state !== State.Open) return;
       const pos = subs.get(m.topic);
       if (pos === undefined) return;
-      pos.epoch = h.epoch;
-      pos.seq = h.seq;
+      // A live subscription stays live: its channel goes on; the replay below may repeat some.
+      if (pos.seq !== LIVE) {
+        pos.epoch = h.epoch;
+        pos.seq = h.seq;
+        if (env.live !== undefined && this.conn.join !== undefined) this.joinable++;
+      }
       this.reply(ack);
       this.flush();
       if (h.events.length > 0) this.sendEvents(m.topic, h.epoch, h.events);
@@ -380,6 +406,10 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   }
 
   private unsubscribe(id: number, topic: string, ctx: ActorContext<ConnMsg>): void {
+    const { live } = this.env;
+    if (live !== undefined && this.subs.get(topic)?.seq === LIVE) {
+      this.conn.leave?.(liveChannel(this.codec.binary, topic));
+    }
     if (this.subs.delete(topic)) {
       this.env.stats.subscriptions--;
       this.env.router.tell({ type: 'unsub', topic, conn: ctx.self });
@@ -461,6 +491,37 @@ export class ConnectionActor implements Behavior<ConnMsg> {
       }
     }
     this.flush();
+    if (this.joinable !== 0 && ctx.queued === 0) this.goLive(ctx);
+  }
+
+  /**
+   * Joins the channel of every caught-up subscription, once this mailbox and the router's
+   * backlog are empty: every batch routed towards this actor is written by then, and every
+   * later one comes through the channel (live-channels.ts); copies the router tells before it
+   * reads `live` are dropped in `onEvents`. A backlog (routers run first, so rarely) is waited
+   * out with a message to itself, a bounded number of times; past that the subscriptions stay
+   * with the router, which is only slower.
+   */
+  private goLive(ctx: ActorContext<ConnMsg>): void {
+    const { live, router, shard } = this.env;
+    const { conn, subs } = this;
+    if (live === undefined || shard === undefined || this.state !== State.Open) {
+      this.joinable = 0;
+      return;
+    }
+    if (live.backlog[shard] !== 0) {
+      if (this.joinable++ < MAX_LIVE_RETRIES) ctx.self.tell(TRY_LIVE);
+      else this.joinable = 0;
+      return;
+    }
+    this.joinable = 0;
+    for (const topic of subs.topics()) {
+      const pos = subs.get(topic)!;
+      if (pos.seq === LIVE || pos.seq === Number.MAX_SAFE_INTEGER) continue;
+      if (conn.join?.(liveChannel(this.codec.binary, topic)) !== true) return;
+      pos.seq = LIVE;
+      router.tell({ type: 'live', topic, conn: ctx.self, binary: this.codec.binary });
+    }
   }
 
   /** JWT auth is on and no token has been verified yet (first-message `auth` pending). */
@@ -559,7 +620,8 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     const { codec } = this;
     let frame: Uint8Array | string | undefined;
     let count = batch.events.length;
-    if (pos === undefined) {
+    // Not subscribed (any more), or live: the channel carried this batch.
+    if (pos === undefined || pos.seq === LIVE) {
       frame = undefined;
     } else if (pos.epoch !== batch.epoch) {
       frame = batch.frame(codec);

@@ -69,6 +69,7 @@ import { TurnBatcher } from './turn-batcher';
 import { MEMBERS_SPAWN, MemberHeartbeats, type MembersMsg } from '../presence/member-heartbeats';
 import { namedMember } from './presence-hooks';
 import { SSE_PATH, sseRoute, type SseRouteDeps } from './sse-route';
+import { LiveTable, publishLive } from './live-channels';
 
 export type GatewayLog = (
   level: 'warn' | 'error',
@@ -141,6 +142,8 @@ export class Gateway {
   readonly counts: GatewayCounts;
   private readonly routers: ActorRef<RouterMsg>[] = [];
   private readonly transport: Transport;
+  /** Live members per topic, where the transport fans out natively (live-channels.ts). */
+  private live: LiveTable | undefined;
   private readonly batcher: TurnBatcher<TopicEvent>;
   private self: ActorRef<GatewayMsg> | undefined;
   /** Scratch of `route`: the batches of the current turn per router index (emptied each turn). */
@@ -193,6 +196,8 @@ export class Gateway {
         auth: this.auth,
         onSkip: this.onSkip,
         members,
+        // Routers start after the constructor, so the transport exists by then.
+        live: this.live,
         log: o.log,
       });
     this.started = new Promise<void>((resolve) => {
@@ -326,6 +331,7 @@ export class Gateway {
         stream: (req) => sseRoute(sse, req),
       },
     });
+    if (this.transport.fanout !== undefined) this.live = new LiveTable(o.routers);
   }
 
   get kind(): TransportKind {
@@ -470,10 +476,18 @@ export class Gateway {
     });
   };
 
-  /** One tell per router per turn, carrying every batch of the turn that router has subscribers for. */
+  /**
+   * One native publish per live topic and format, then one tell per router per turn carrying
+   * every batch of the turn that router has subscribers for (live-channels.ts: same turn).
+   */
   private route(events: TopicEvent[]): void {
     const perRouter = this.perRouter;
+    const { live } = this;
     for (const batch of toBatches(events, this.onSkip)) {
+      if (live !== undefined && live.size > 0) {
+        const count = live.get(batch.topic);
+        if (count !== undefined) publishLive(this.transport.fanout!, batch, count, this.stats);
+      }
       const mask = this.interest.routerMask(batch.topic);
       for (let i = 0; i < perRouter.length; i++) {
         if ((mask & (1 << i)) === 0) continue;
@@ -486,7 +500,9 @@ export class Gateway {
       const batches = perRouter[i];
       if (batches === undefined) continue;
       perRouter[i] = undefined;
-      this.routers[i]!.tell({ type: 'events', batches });
+      if (this.routers[i]!.tell({ type: 'events', batches }) && live !== undefined) {
+        live.backlog[i]!++;
+      }
     }
   }
 }

@@ -24,6 +24,8 @@ export type ConnMsg =
   | { type: 'expire' }
   /** First-message `auth` did not come in time. */
   | { type: 'auth-deadline' }
+  /** Try again to join live channels (the router had a backlog). */
+  | { type: 'try-live' }
   | { type: 'drain'; retryMs: number };
 
 /** A socket waiting for its connection actor (a `ConnSlot`): what its router spawns it from. */
@@ -52,6 +54,8 @@ export type RouterMsg =
   /** Cluster-wide viewer counts of topics this router's shard has subscribers of. */
   | { type: 'counts'; items: readonly CountItem[] }
   | { type: 'unsub'; topic: string; conn: ActorRef<ConnMsg> }
+  /** The connection joined this router's channel of the topic (live-channels.ts). */
+  | { type: 'live'; topic: string; conn: ActorRef<ConnMsg>; binary: boolean }
   | { type: 'gone'; conn: ActorRef<ConnMsg>; topics: readonly string[] }
   /** Every batch of one turn whose topic has subscribers in this router's shard, in turn order. */
   | { type: 'events'; batches: readonly EventBatch[] }

@@ -1,4 +1,4 @@
-import { Subscriptions } from './subscriptions';
+import { LIVE, Subscriptions, type SubPosition } from './subscriptions';
 
 const at = (seq: number) => ({ epoch: 'e', seq });
 
@@ -42,8 +42,16 @@ describe('Subscriptions', () => {
     it('returns copies', () => {
       const s = new Subscriptions();
       s.set('a', at(1));
-      s.toObject()['a']!.seq = 5;
+      (s.toObject()['a'] as SubPosition).seq = 5;
       expect(s.get('a')?.seq).toBe(1);
+    });
+
+    it('shows a live subscription as live, without a position', () => {
+      const s = new Subscriptions();
+      s.set('a', at(1));
+      s.set('b', at(2));
+      s.get('a')!.seq = LIVE;
+      expect(s.toObject()).toEqual({ a: { live: true }, b: at(2) });
     });
   });
 

@@ -13,6 +13,13 @@ export interface SubPosition {
   seq: number;
 }
 
+/**
+ * The `seq` of a subscription that is live: caught up and joined to its router's channel, so
+ * the transport fans its topic out natively and the connection actor no longer sees (or
+ * counts) its events (`live-channels.ts`).
+ */
+export const LIVE = -1;
+
 export class Subscriptions implements SubPosition {
   private topic: string | undefined = undefined;
   /** Position of the inline topic (meaningless while `topic` is undefined). */
@@ -74,11 +81,11 @@ export class Subscriptions implements SubPosition {
   }
 
   /** Plain copies, safe to serialize (admin `inspect`). */
-  toObject(): Record<string, SubPosition> {
-    const out: Record<string, SubPosition> = {};
+  toObject(): Record<string, SubPosition | { live: true }> {
+    const out: Record<string, SubPosition | { live: true }> = {};
     for (const t of this.topics()) {
       const { epoch, seq } = this.get(t)!;
-      out[t] = { epoch, seq };
+      out[t] = seq === LIVE ? { live: true } : { epoch, seq };
     }
     return out;
   }

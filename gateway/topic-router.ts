@@ -36,6 +36,8 @@ import type { InterestTable } from './interest-table';
 import type { ConnMsg, OpeningSlot, RouterMsg } from './messages';
 import type { ClientAuth } from './token-check';
 import type { MembersMsg } from '../presence/member-heartbeats';
+import type { LiveTable } from './live-channels';
+import { RouterIndex } from './router-index';
 
 export interface RouterDeps {
   readonly index: number;
@@ -53,34 +55,33 @@ export interface RouterDeps {
   readonly onSkip?: SkipHandler;
   /** The gateway's member table (presence heartbeats), where presence runs. */
   readonly members?: ActorRef<MembersMsg>;
+  /** Where the transport fans out natively: the gateway's live members (live-channels.ts). */
+  readonly live?: LiveTable;
   readonly log: (level: 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
 }
 
 type RouterCounts = Extract<RouterMsg, { type: 'counts' }>['items'];
 
 export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
-  // A topic's lone subscriber is held as itself, a Set only from the second (SetMap).
-  const subscribers = new SetMap<string, ActorRef<ConnMsg>>();
+  /** Told and live subscribers per topic (router-index.ts). */
+  const index = new RouterIndex<ActorRef<ConnMsg>>();
   /** The subscribers that asked for the topic's viewer count. */
   const watchers = new SetMap<string, ActorRef<ConnMsg>>();
-  const sizeOf = (topic: string): number => {
-    const s = subscribers.get(topic);
-    return s === undefined ? 0 : countOf(s);
-  };
-
   const add = (topic: string, conn: ActorRef<ConnMsg>, watch: boolean): void => {
-    const before = sizeOf(topic);
-    if (subscribers.add(topic, conn)) d.interest.add(topic, d.index);
-    const delta = sizeOf(topic) - before;
+    const before = index.count(topic);
+    if (index.add(topic, conn)) d.interest.add(topic, d.index);
+    const delta = index.count(topic) - before;
     if (delta !== 0) d.counts?.change(topic, delta);
     if (watch) watchers.add(topic, conn);
   };
 
   const remove = (topic: string, conn: ActorRef<ConnMsg>): void => {
-    const before = sizeOf(topic);
+    const before = index.count(topic);
     watchers.remove(topic, conn);
-    if (subscribers.remove(topic, conn)) d.interest.remove(topic, d.index);
-    const delta = sizeOf(topic) - before;
+    const group = index.groupOf(topic, conn);
+    if (group !== undefined && group !== 'told') d.live?.leave(topic, group === 'bin');
+    if (index.remove(topic, conn)) d.interest.remove(topic, d.index);
+    const delta = index.count(topic) - before;
     if (delta !== 0) d.counts?.change(topic, delta);
   };
 
@@ -113,6 +114,8 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
       onSkip: d.onSkip,
       members: d.members,
       counts: d.counts,
+      live: d.live,
+      shard: d.index,
     };
     slot.attach(ctx.spawn<ConnMsg>(`conn-${slot.id}`, connectionFactory(env, slot), spawnOpts));
   };
@@ -125,16 +128,18 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
   const fanOut = (batches: readonly EventBatch[]): void => {
     for (let i = 0; i < batches.length; i++) {
       const batch = batches[i]!;
-      const subs = subscribers.get(batch.topic);
+      const e = index.get(batch.topic);
+      if (e === undefined) continue;
+      // Live members got the batch from the gateway's publish (live-channels.ts).
+      const subs = e.told;
       if (subs === undefined) continue;
       const m: ConnMsg = { type: 'event', batch };
+      batch.expect(countOf(subs));
       // A full mailbox rejects the tell; the actor's onOverflow closes it (4008).
       if (subs instanceof Set) {
-        batch.expect(subs.size);
         for (const conn of subs) if (!conn.tell(m)) batch.delivered();
-      } else {
-        batch.expect(1);
-        if (!subs.tell(m)) batch.delivered();
+      } else if (!subs.tell(m)) {
+        batch.delivered();
       }
     }
   };
@@ -153,16 +158,21 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
           return;
         case 'watch':
           if (!msg.on) watchers.remove(msg.topic, msg.conn);
-          else if (subscribers.has(msg.topic)) watchers.add(msg.topic, msg.conn);
+          else if (index.has(msg.topic)) watchers.add(msg.topic, msg.conn);
           return;
         case 'counts':
           return tellCounts(msg.items);
         case 'unsub':
           return remove(msg.topic, msg.conn);
+        case 'live':
+          // False when it unsubscribed meanwhile: nothing to move.
+          if (index.goLive(msg.topic, msg.conn, msg.binary)) d.live?.join(msg.topic, msg.binary);
+          return;
         case 'gone':
           for (const t of msg.topics) remove(t, msg.conn);
           return;
         case 'events':
+          if (d.live !== undefined) d.live.backlog[d.index]!--;
           return fanOut(msg.batches);
         case 'tick': {
           const m: ConnMsg = { type: 'tick', now: clockMs() };
@@ -179,12 +189,12 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
       }
     },
     inspect() {
-      let pairs = 0;
-      for (const [, s] of subscribers.entries()) pairs += countOf(s);
+      const { subscriptions, live } = index.totals();
       return {
         shard: d.index,
-        topics: subscribers.size,
-        subscriptions: pairs,
+        topics: index.topics,
+        subscriptions,
+        liveSubscriptions: live,
         countedTopics: watchers.size,
       };
     },

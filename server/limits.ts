@@ -59,6 +59,17 @@ export const Limits = {
   replayChunk: 100,
   /** Queued batches a connection folds into one write at most; then the run is written. */
   maxHeldBatches: 64,
+  /**
+   * How often, at least, the uws transport checks the sockets fed by native fan-out (live
+   * channels) for more than --outbound-limit bytes waiting (closed 4008); it also checks once
+   * half the bound has been published since the last check. ~50 ns per socket.
+   */
+  liveSweepMs: 1000,
+  /**
+   * uWS's own bound, as a multiple of --outbound-limit: a socket that grew past it between two
+   * sweeps is closed by uWS itself at the next published frame (reported 1006), never skipped.
+   */
+  liveHardLimitFactor: 4,
   /** Bye's `retryMs` to a client whose actor was stopped from outside: it comes back after it. */
   stoppedRetryMs: 1_000,
   /** Online members (presence actors) one dispatcher tracks; past it new members are refused. */

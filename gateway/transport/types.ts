@@ -44,6 +44,24 @@ export interface TransportConnection {
   cork(fn: () => void): void;
   /** Slot the gateway uses to attach its connection actor. */
   userData: unknown;
+  /**
+   * Where the transport fans out natively (`Transport.fanout`): from now on the socket also
+   * gets every frame published on `channel`, after whatever was sent to it before. False when
+   * the connection is closed.
+   */
+  join?(channel: string): boolean;
+  /** Stops the frames of `channel`; safe when not joined or closed. */
+  leave?(channel: string): void;
+}
+
+/**
+ * Fan-out done by the transport itself (uWS topics): one call hands a frame to every socket
+ * that joined the channel, in native code, in the order of every send and publish made to
+ * each socket. A socket past `maxBackpressure` when a frame reaches it is closed and reported
+ * with 4008 (slow consumer), never skipped: nothing is left out silently.
+ */
+export interface NativeFanout {
+  publish(channel: string, data: Uint8Array | string, binary: boolean): void;
 }
 
 export interface UpgradeRequest {
@@ -176,4 +194,6 @@ export interface Transport {
   /** Closes every open connection with a close frame (shutdown). */
   closeAll(code: number, reason: string): void;
   readonly connections: number;
+  /** Set where the transport fans out natively (uws); its connections then offer `join`. */
+  readonly fanout?: NativeFanout;
 }

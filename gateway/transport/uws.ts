@@ -25,6 +25,15 @@
  * (1006 on the wire) before any handler runs; nothing in uWS.js can turn that into a 1007
  * close frame. The close handler reports 1007, so counters are right.
  *
+ * Native fan-out (`fanout`): a connection that `join`s a channel is a uWS topic subscriber, and
+ * `app.publish` writes a frame to all of a channel's sockets in native code, ordered with every
+ * `send` to each socket (uWS drains a socket's published frames before a direct send). No
+ * JavaScript sees those sockets' buffers grow, so a sweep (live-sweep.ts) closes the ones past
+ * `maxBackpressure` with 4008; uWS itself is given 4x the bound with
+ * `closeOnBackpressureLimit`, so a socket that outgrew that between sweeps is closed (1006)
+ * at the next frame instead of skipped: a client never misses a frame without losing the
+ * connection, and resumes from its position.
+ *
  * Out of file descriptors, uWS would spin on accept(): an AcceptGuard closes the listening
  * socket until descriptors are free again and then reopens it on the same port. On an explicit
  * port that works at once (SO_REUSEPORT); on a port picked with 0, Linux refuses the new
@@ -33,6 +42,7 @@
 import * as uWS from 'uWebSockets.js';
 import type {
   HttpResponse,
+  NativeFanout,
   SendResult,
   Transport,
   TransportConnection,
@@ -43,6 +53,8 @@ import type {
   UpgradeRequest,
 } from './types';
 import { AcceptGuard } from './accept-guard';
+import { LiveSweep } from './live-sweep';
+import { Limits } from '../../server/limits';
 import { uwsStream } from './sse-uws';
 import { streamHostOf } from './stream-host';
 import { formatAddress } from './address';
@@ -69,6 +81,12 @@ interface SocketData {
   conn: UwsConnection;
 }
 type UwsSocket = uWS.WebSocket<SocketData>;
+
+/** What a connection needs of its transport (one object shared by all of them). */
+interface UwsHost {
+  readonly maxBackpressure: number;
+  readonly sweep: LiveSweep<UwsConnection>;
+}
 
 /** The typings lack listen(host, port, options, cb); the native addon has it. */
 type ListenWithOptions = (
@@ -109,8 +127,8 @@ export class UwsConnection implements TransportConnection {
     remoteAddress: string,
     readonly subprotocol: string,
     public userData: unknown,
-    /** The transport's `maxBackpressure`: a peer with more buffered is not reading. */
-    private readonly maxBuffered: number,
+    /** Its transport: `maxBackpressure` (a peer with more buffered is not reading), the sweep. */
+    private readonly host: UwsHost,
   ) {
     this.addr = packAddress(remoteAddress);
   }
@@ -123,6 +141,8 @@ export class UwsConnection implements TransportConnection {
   send(data: Uint8Array | string, binary: boolean): SendResult {
     const ws = this.ws;
     if (ws === null) return 'dropped';
+    // Checked here, at the transport's bound: uWS's own is higher (see `fanout`) and would close.
+    if (ws.getBufferedAmount() > this.host.maxBackpressure) return 'dropped';
     return sendResults[ws.send(data, binary, false)] ?? 'dropped';
   }
 
@@ -136,12 +156,14 @@ export class UwsConnection implements TransportConnection {
     const clamped = clampReason(reason);
     // A close frame queued behind a full buffer never leaves, and uWS would keep the socket
     // for seconds waiting for it: drop a peer that does not read now, reporting our code.
-    if (ws.getBufferedAmount() > this.maxBuffered) {
+    if (ws.getBufferedAmount() > this.host.maxBackpressure) {
       this.closedLocally = { code, reason: clamped };
       ws.close();
       return;
     }
     this.closedLocally = true;
+    // Nothing published after the close frame: a closing socket leaves its channels.
+    for (const channel of ws.getTopics()) ws.unsubscribe(channel);
     ws.end(code, clamped);
   }
 
@@ -156,6 +178,18 @@ export class UwsConnection implements TransportConnection {
     const ws = this.ws;
     if (ws === null) fn();
     else ws.cork(fn);
+  }
+
+  join(channel: string): boolean {
+    const ws = this.ws;
+    if (ws === null) return false;
+    ws.subscribe(channel);
+    this.host.sweep.add(this);
+    return true;
+  }
+
+  leave(channel: string): void {
+    this.ws?.unsubscribe(channel);
   }
 }
 
@@ -175,6 +209,14 @@ export class UwsTransport implements Transport {
   /** @internal */
   readonly maxConnections: number;
   private listenSocket: uWS.us_listen_socket | null = null;
+  readonly fanout: NativeFanout = {
+    publish: (channel, data, binary) => {
+      this.app.publish(channel, data, binary, false);
+      this.sweep.published(typeof data === 'string' ? data.length * 3 : data.byteLength);
+    },
+  };
+  /** @internal Joined sockets, checked for slow consumers (live-sweep.ts). */
+  readonly sweep: LiveSweep<UwsConnection>;
   /** Where it listens, from listen() to close(), also while the guard has it paused. */
   private address: { host: string; port: number } | null = null;
 
@@ -182,13 +224,17 @@ export class UwsTransport implements Transport {
     this.handlers = opts.handlers;
     this.maxBackpressure = opts.maxBackpressure;
     this.maxConnections = opts.maxConnections ?? Infinity;
+    this.sweep = new LiveSweep(opts.maxBackpressure, Limits.liveSweepMs);
     this.app = appOf(opts)
       .ws<SocketData>(opts.wsPath, {
         compression: uWS.DISABLED,
         maxPayloadLength: Math.max(UWS_MAX_PAYLOAD, opts.maxPayload + 1024),
         idleTimeout: 0,
-        maxBackpressure: opts.maxBackpressure,
-        closeOnBackpressureLimit: 0,
+        // Sends check `maxBackpressure` themselves and the sweep closes joined sockets past it
+        // (4008); uWS's bound is higher and only catches a socket that outgrew it between two
+        // sweeps: it is then closed at the next published frame rather than skipped.
+        maxBackpressure: opts.maxBackpressure * Limits.liveHardLimitFactor,
+        closeOnBackpressureLimit: 1,
         sendPingsAutomatically: false,
         upgrade: (res, req, context) => this.onUpgrade(res, req, context),
         open: (ws) => this.onOpen(ws),
@@ -227,6 +273,7 @@ export class UwsTransport implements Transport {
 
   close(): Promise<void> {
     this.guard.stop();
+    this.sweep.stop();
     this.address = null;
     this.unbind();
     return Promise.resolve();
@@ -332,7 +379,7 @@ export class UwsTransport implements Transport {
       req.remoteAddress,
       pickProtocol(req.protocols, decision.protocol),
       decision.userData,
-      this.opts.maxBackpressure,
+      this,
     );
     // Extensions are never negotiated: compression stays off on the hot path.
     res.upgrade<SocketData>({ conn }, key, conn.subprotocol, '', context);
@@ -366,6 +413,7 @@ export class UwsTransport implements Transport {
     const conn = ws.getUserData().conn;
     conn.ws = null;
     this.open.delete(conn);
+    this.sweep.delete(conn);
     const local = conn.closedLocally;
     const uwsReason = typeof local === 'object' ? local.reason : decode(message);
     const closeCode = typeof local === 'object' ? local.code : uwsCloseCode(code, uwsReason);

@@ -1,0 +1,109 @@
+/**
+ * Live channels: the transport's native fan-out (uWS topics) for subscriptions that have
+ * caught up, so the gateway hands a batch to all of them in one call instead of one message
+ * per connection actor.
+ *
+ *   sub ─► ack + replay, written by the connection actor
+ *       ─► the actor's mailbox and its router's backlog are empty
+ *       ─► it joins the topic's channel and tells its router `live`
+ *       ─► the gateway publishes each batch once per format with live members;
+ *          the router (from `live` on) stops telling that actor the topic's batches
+ *
+ * Why the join waits for both to be empty: the gateway publishes a batch in the same turn as it
+ * tells the routers, so at that moment every batch routed towards this actor is written, and
+ * every batch routed later reaches the socket through the channel: one order on the socket,
+ * nothing twice, nothing left out. Until the router reads `live` it still tells the actor too;
+ * the actor drops those copies (the channel carried them). The router's backlog is the one
+ * piece of state the gateway, routers and actors share here (`LiveTable.backlog`), as they
+ * share the interest table; the scheduler runs routers first, so in practice it is empty
+ * whenever a connection actor runs, and the check makes that an invariant rather than luck.
+ *
+ * The connection actor still owns its connection: it alone joins and leaves (on `unsub` and at
+ * close), answers every request, and writes acks, replays, counts and `bye` itself; the socket
+ * keeps them in order with the channel's frames. A socket that stops reading is closed by the
+ * transport as a slow consumer (4008, `live-sweep.ts`).
+ *
+ * Channels: a msgpack connection joins `<topic>`, a JSON one `#<topic>` (topics never hold `#`).
+ */
+import { jsonCodec, msgpackCodec } from '../protocol';
+import type { EventBatch } from './event-batch';
+import { recordLatency, type GatewayStats } from './gateway-stats';
+import type { NativeFanout } from './transport';
+import { nowMs } from '../actors';
+
+/** The channel a connection of this format joins for `topic`. */
+export function liveChannel(binary: boolean, topic: string): string {
+  return binary ? topic : `#${topic}`;
+}
+
+/** Live members of one topic on this gateway, per format. */
+export interface LiveCount {
+  bin: number;
+  text: number;
+}
+
+/**
+ * The gateway's live members per topic (kept by the routers as members go live and leave),
+ * and each router's backlog: `events` messages told to it and not yet handled.
+ */
+export class LiveTable {
+  private readonly topics = new Map<string, LiveCount>();
+  readonly backlog: number[];
+
+  constructor(routers: number) {
+    this.backlog = new Array<number>(routers).fill(0);
+  }
+
+  get(topic: string): LiveCount | undefined {
+    return this.topics.get(topic);
+  }
+
+  get size(): number {
+    return this.topics.size;
+  }
+
+  join(topic: string, binary: boolean): void {
+    let c = this.topics.get(topic);
+    if (c === undefined) this.topics.set(topic, (c = { bin: 0, text: 0 }));
+    if (binary) c.bin++;
+    else c.text++;
+  }
+
+  leave(topic: string, binary: boolean): void {
+    const c = this.topics.get(topic);
+    if (c === undefined) return;
+    if (binary) c.bin = Math.max(0, c.bin - 1);
+    else c.text = Math.max(0, c.text - 1);
+    if (c.bin === 0 && c.text === 0) this.topics.delete(topic);
+  }
+}
+
+/**
+ * Publishes `batch` to its topic's channels that have live members, each format encoded once,
+ * and counts deliveries, frames and one publish-to-send latency sample as the actor path does.
+ */
+export function publishLive(
+  fanout: NativeFanout,
+  batch: EventBatch,
+  live: LiveCount,
+  stats: GatewayStats,
+): void {
+  let reached = 0;
+  if (live.bin > 0) {
+    const frame = batch.frame(msgpackCodec);
+    if (frame !== undefined) {
+      fanout.publish(batch.topic, frame, true);
+      reached += live.bin;
+    }
+  }
+  if (live.text > 0) {
+    const frame = batch.frame(jsonCodec);
+    if (frame !== undefined) {
+      fanout.publish(`#${batch.topic}`, frame, false);
+      reached += live.text;
+    }
+  }
+  stats.framesOut += reached;
+  stats.deliveries += reached * batch.events.length;
+  if (reached > 0) recordLatency(stats, nowMs() - batch.events[0]!.t0);
+}

@@ -1,0 +1,62 @@
+import { RouterIndex } from './router-index';
+
+describe('RouterIndex', () => {
+  describe('#add', () => {
+    it('is true only for a topic new to the index, and counts each member once', () => {
+      const ix = new RouterIndex<string>();
+      expect(ix.add('t', 'a')).toBe(true);
+      expect(ix.add('t', 'b')).toBe(false);
+      expect(ix.add('t', 'a')).toBe(false);
+      expect(ix.count('t')).toBe(2);
+      expect(ix.get('t')?.told).toEqual(new Set(['a', 'b']));
+    });
+
+    it('leaves a live member live when it is added again', () => {
+      const ix = new RouterIndex<string>();
+      ix.add('t', 'a');
+      ix.goLive('t', 'a', true);
+      ix.add('t', 'a');
+      expect(ix.groupOf('t', 'a')).toBe('bin');
+      expect(ix.get('t')?.told).toBeUndefined();
+      expect(ix.count('t')).toBe(1);
+    });
+  });
+
+  describe('#goLive', () => {
+    it('moves a told member to the group of its format', () => {
+      const ix = new RouterIndex<string>();
+      ix.add('t', 'a');
+      ix.add('t', 'b');
+      expect(ix.goLive('t', 'a', true)).toBe(true);
+      expect(ix.goLive('t', 'b', false)).toBe(true);
+      expect(ix.groupOf('t', 'a')).toBe('bin');
+      expect(ix.groupOf('t', 'b')).toBe('text');
+      expect(ix.count('t')).toBe(2);
+      expect(ix.totals()).toEqual({ subscriptions: 2, live: 2 });
+    });
+
+    it('is false for a member that is not told (unsubscribed meanwhile, or live already)', () => {
+      const ix = new RouterIndex<string>();
+      expect(ix.goLive('t', 'a', true)).toBe(false);
+      ix.add('t', 'a');
+      ix.goLive('t', 'a', true);
+      expect(ix.goLive('t', 'a', true)).toBe(false);
+      expect(ix.count('t')).toBe(1);
+    });
+  });
+
+  describe('#remove', () => {
+    it('removes from whichever group holds the member; true when the topic is left empty', () => {
+      const ix = new RouterIndex<string>();
+      ix.add('t', 'a');
+      ix.add('t', 'b');
+      ix.goLive('t', 'a', true);
+      expect(ix.remove('t', 'a')).toBe(false);
+      expect(ix.remove('t', 'x')).toBe(false);
+      expect(ix.remove('t', 'b')).toBe(true);
+      expect(ix.has('t')).toBe(false);
+      expect(ix.topics).toBe(0);
+      expect(ix.remove('t', 'b')).toBe(false);
+    });
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * A topic router's index: topic -> its subscribers in this shard, in three groups, found with
+ * one map lookup per batch on the fan-out path:
+ *
+ *   told   connections the router tells each batch (catching up after a `sub`, or on a transport
+ *          without native fan-out)
+ *   bin    connections live on the router's msgpack channel of the topic (live-channels.ts)
+ *   text   connections live on its JSON channel
+ *
+ * Each group holds a lone member as itself and a Set only from the second (as `SetMap` does):
+ * most topics have one subscriber per shard.
+ */
+import { countOf, type OneOrMany } from '../dispatcher/one-or-many';
+
+export interface TopicSubscribers<T> {
+  told: OneOrMany<T> | undefined;
+  bin: OneOrMany<T> | undefined;
+  text: OneOrMany<T> | undefined;
+}
+
+export type Group = 'told' | 'bin' | 'text';
+
+function has<T>(g: OneOrMany<T> | undefined, m: T): boolean {
+  return g === m || (g instanceof Set && g.has(m));
+}
+
+function added<T>(g: OneOrMany<T> | undefined, m: T): OneOrMany<T> {
+  if (g === undefined) return m;
+  if (g instanceof Set) return g.add(m);
+  return g === m ? g : new Set([g, m]);
+}
+
+/** The group without `m`; a Set stays a Set (see `SetMap`: no allocation on every swing). */
+function removed<T>(g: OneOrMany<T> | undefined, m: T): OneOrMany<T> | undefined {
+  if (g instanceof Set) {
+    g.delete(m);
+    return g.size === 0 ? undefined : g;
+  }
+  return g === m ? undefined : g;
+}
+
+function size<T>(g: OneOrMany<T> | undefined): number {
+  return g === undefined ? 0 : countOf(g);
+}
+
+export class RouterIndex<T> {
+  private readonly map = new Map<string, TopicSubscribers<T>>();
+
+  /** Topics with at least one subscriber. */
+  get topics(): number {
+    return this.map.size;
+  }
+
+  get(topic: string): TopicSubscribers<T> | undefined {
+    return this.map.get(topic);
+  }
+
+  has(topic: string): boolean {
+    return this.map.has(topic);
+  }
+
+  /** Subscribers of `topic` in all groups. */
+  count(topic: string): number {
+    const e = this.map.get(topic);
+    return e === undefined ? 0 : size(e.told) + size(e.bin) + size(e.text);
+  }
+
+  /**
+   * Adds `m` to the told group unless it is a subscriber already (in any group: a live one
+   * stays live); true when the topic is new to the index.
+   */
+  add(topic: string, m: T): boolean {
+    const e = this.map.get(topic);
+    if (e === undefined) {
+      this.map.set(topic, { told: m, bin: undefined, text: undefined });
+      return true;
+    }
+    if (!has(e.bin, m) && !has(e.text, m)) e.told = added(e.told, m);
+    return false;
+  }
+
+  /** Moves a told subscriber to a live group; false when it is not a told subscriber. */
+  goLive(topic: string, m: T, binary: boolean): boolean {
+    const e = this.map.get(topic);
+    if (e === undefined || !has(e.told, m)) return false;
+    e.told = removed(e.told, m);
+    if (binary) e.bin = added(e.bin, m);
+    else e.text = added(e.text, m);
+    return true;
+  }
+
+  /** The group that holds `m` under `topic`, if any. */
+  groupOf(topic: string, m: T): Group | undefined {
+    const e = this.map.get(topic);
+    if (e === undefined) return undefined;
+    if (has(e.told, m)) return 'told';
+    if (has(e.bin, m)) return 'bin';
+    return has(e.text, m) ? 'text' : undefined;
+  }
+
+  /** Removes `m` from whichever group holds it; true when that left the topic with none. */
+  remove(topic: string, m: T): boolean {
+    const e = this.map.get(topic);
+    const group = this.groupOf(topic, m);
+    if (e === undefined || group === undefined) return false;
+    e[group] = removed(e[group], m);
+    if (e.told !== undefined || e.bin !== undefined || e.text !== undefined) return false;
+    this.map.delete(topic);
+    return true;
+  }
+
+  /** Subscriber pairs in all groups, and those live. */
+  totals(): { subscriptions: number; live: number } {
+    let subscriptions = 0;
+    let live = 0;
+    for (const e of this.map.values()) {
+      const l = size(e.bin) + size(e.text);
+      live += l;
+      subscriptions += l + size(e.told);
+    }
+    return { subscriptions, live };
+  }
+}

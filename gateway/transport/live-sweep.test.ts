@@ -1,0 +1,72 @@
+import { CloseCode } from '../../protocol';
+import { LiveSweep, type SweptConnection } from './live-sweep';
+
+class FakeConn implements SweptConnection {
+  closed: number | undefined;
+  constructor(public buffered: number) {}
+  bufferedAmount(): number {
+    return this.buffered;
+  }
+  close(code: number): void {
+    this.closed = code;
+  }
+}
+
+describe('LiveSweep', () => {
+  let sweep: LiveSweep<FakeConn>;
+  beforeEach(() => {
+    jest.useFakeTimers();
+    sweep = new LiveSweep<FakeConn>(1000, 100);
+  });
+  afterEach(() => {
+    sweep.stop();
+    jest.useRealTimers();
+  });
+
+  describe('#sweep', () => {
+    it('closes with 4008 exactly the sockets over the bound, and forgets them', () => {
+      const over = new FakeConn(1001);
+      const at = new FakeConn(1000);
+      sweep.add(over);
+      sweep.add(at);
+      expect(sweep.sweep()).toBe(1);
+      expect(over.closed).toBe(CloseCode.SlowConsumer);
+      expect(at.closed).toBeUndefined();
+      expect(sweep.size).toBe(1);
+    });
+  });
+
+  describe('timer', () => {
+    it('sweeps every interval while a socket is joined, and stops when none is', () => {
+      const c = new FakeConn(0);
+      sweep.add(c);
+      expect(jest.getTimerCount()).toBe(1);
+      c.buffered = 5000;
+      jest.advanceTimersByTime(100);
+      expect(c.closed).toBe(CloseCode.SlowConsumer);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('runs no timer for a socket that left', () => {
+      const c = new FakeConn(0);
+      sweep.add(c);
+      sweep.delete(c);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+  });
+
+  describe('#published', () => {
+    it('does not wait for the interval when half the bound was published', () => {
+      const slow = new LiveSweep<FakeConn>(1000, 60_000);
+      const c = new FakeConn(2000);
+      slow.add(c);
+      slow.published(400);
+      jest.advanceTimersByTime(1);
+      expect(c.closed).toBeUndefined();
+      slow.published(100);
+      jest.advanceTimersByTime(1);
+      expect(c.closed).toBe(CloseCode.SlowConsumer);
+      slow.stop();
+    });
+  });
+});

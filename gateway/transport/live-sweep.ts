@@ -1,0 +1,78 @@
+/**
+ * Finds slow consumers among the sockets fed by native fan-out (`join`ed to a channel).
+ *
+ * Frames published to a channel reach its sockets in native code, so no JavaScript sees a
+ * socket's buffer grow as it does for a `send`. The sweep reads the buffered bytes of each such
+ * socket and closes those over the bound with 4008, exactly as a send past the bound would.
+ *
+ * When: a socket's buffer grows by at most what was published since the last sweep (each frame
+ * reaches a socket once), so a sweep runs as soon as half the bound has been published (on the
+ * next turn, after uWS wrote the frames), and every `everyMs` while some socket is joined (for a
+ * buffer left over the bound by a burst). uWS keeps its own, higher bound
+ * (`closeOnBackpressureLimit`, 4x): a socket could only pass it with more than the whole bound
+ * published in one turn, and is then closed by uWS at the next frame rather than skipped, so a
+ * frame is never left out silently.
+ */
+import { CloseCode, Disconnect } from '../../protocol';
+
+export interface SweptConnection {
+  bufferedAmount(): number;
+  close(code: number, reason: string): void;
+}
+
+export class LiveSweep<C extends SweptConnection> {
+  private readonly joined = new Set<C>();
+  private timer: NodeJS.Timeout | undefined;
+  /** Bytes published since the last sweep. */
+  private bytes = 0;
+  private due = false;
+
+  constructor(
+    private readonly limit: number,
+    private readonly everyMs: number,
+  ) {}
+
+  get size(): number {
+    return this.joined.size;
+  }
+
+  add(conn: C): void {
+    this.joined.add(conn);
+    if (this.timer === undefined) {
+      this.timer = setInterval(() => this.sweep(), this.everyMs);
+      this.timer.unref();
+    }
+  }
+
+  delete(conn: C): void {
+    if (this.joined.delete(conn) && this.joined.size === 0) this.stop();
+  }
+
+  /** `n` bytes were published to some channel: sweep once half the bound has been. */
+  published(n: number): void {
+    this.bytes += n;
+    if (this.due || this.bytes < this.limit / 2 || this.joined.size === 0) return;
+    this.due = true;
+    setImmediate(() => this.sweep());
+  }
+
+  /** Closes every joined socket over the bound (4008); returns how many. */
+  sweep(): number {
+    this.bytes = 0;
+    this.due = false;
+    let closed = 0;
+    for (const conn of this.joined) {
+      if (conn.bufferedAmount() <= this.limit) continue;
+      this.joined.delete(conn);
+      conn.close(CloseCode.SlowConsumer, Disconnect.SlowConsumer.reason);
+      closed++;
+    }
+    if (this.joined.size === 0) this.stop();
+    return closed;
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
