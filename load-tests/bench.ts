@@ -63,7 +63,7 @@ async function main(): Promise<void> {
         continue;
       }
       try {
-        const extra = scenario.serverArgs?.(system) ?? [];
+        const extra = scenario.serverArgs?.(system, args) ?? [];
         current = await startServer({ ...cmd, args: [...cmd.args, ...extra] }, scenario.needs);
         log(
           `[${system.name}] pid ${current.pid}, ${[...current.listeners].map(([n, e]) => `${n} ${e.host}:${e.port}`).join(', ')}`,

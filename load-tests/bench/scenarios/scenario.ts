@@ -38,7 +38,7 @@ export interface Scenario {
    * Flags appended to the system's command for this scenario (e.g. presence: `--workers 2` and
    * its d and ε), so the bench starts the server it needs instead of a second one.
    */
-  serverArgs?(system: System): readonly string[];
+  serverArgs?(system: System, args: BenchArgs): readonly string[];
   /** A reason not to run on this system (the bench records it as skipped), or null. */
   skip?(system: System): string | null;
   run(ctx: ScenarioContext): Promise<ScenarioResult>;
