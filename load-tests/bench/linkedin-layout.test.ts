@@ -4,9 +4,11 @@ import {
   deliveriesBetween,
   generatorSpread,
   HOT_TOPIC,
+  linkedinBoundMs,
   linkedinLayout,
   parsePortRange,
   serverProcessesFor,
+  warmupSecondsFor,
 } from './linkedin-layout';
 
 /** Subscribers per topic when every connection i < n subscribes to topicsOf(plan, i). */
@@ -87,10 +89,32 @@ describe('deliveriesBetween', () => {
   });
 });
 
+describe('warmupSecondsFor', () => {
+  it('covers one round of the topics at the first rate, within 1 to 10 s', () => {
+    expect(warmupSecondsFor(10_010, 2000)).toBe(6);
+    expect(warmupSecondsFor(201, 2000)).toBe(1);
+    expect(warmupSecondsFor(10_010, 100)).toBe(10);
+  });
+});
+
 describe('connectBoundMs', () => {
   it('gives the connect phase a second per 1,000 connections, and at least a minute', () => {
     expect(connectBoundMs(100_000)).toBe(100_000);
     expect(connectBoundMs(2000)).toBe(60_000);
+  });
+});
+
+describe('linkedinBoundMs', () => {
+  it('adds the connect bound, warm-up, every step with its drain and pause, the flow and a minute', () => {
+    const full = {
+      connections: 100_000,
+      rates: 5,
+      refineSteps: 2,
+      stepSeconds: 4,
+      flowSeconds: 60,
+    };
+    expect(linkedinBoundMs(full)).toBe(100_000 + (10 + 7 * 8.5 + 60 + 3 + 60) * 1000);
+    expect(linkedinBoundMs({ ...full, flowSeconds: 10 })).toBe(linkedinBoundMs(full) - 50_000);
   });
 });
 

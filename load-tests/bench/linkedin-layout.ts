@@ -87,12 +87,42 @@ export function deliveriesBetween(
   return (from, to) => (to <= from ? 0 : upTo(to) - upTo(from));
 }
 
+/** The longest warm-up: at a low first rate, a round of 10,000 topics would take minutes. */
+export const MAX_WARMUP_SECONDS = 10;
+
+/**
+ * Seconds of warm-up at `rate` for one round of the round-robin, so the first measured step
+ * does not pay for every topic's first publish (history, routes); 1 to MAX_WARMUP_SECONDS.
+ */
+export function warmupSecondsFor(publishTopics: number, rate: number): number {
+  return Math.min(MAX_WARMUP_SECONDS, Math.max(1, Math.ceil(publishTopics / Math.max(1, rate))));
+}
+
 /** Connects/s below which the connect phase gives up: the figure would say nothing more. */
 export const MIN_CONNECTS_PER_SEC = 1000;
 
 /** The connect phase's time bound: `connections` at MIN_CONNECTS_PER_SEC, at least a minute. */
 export function connectBoundMs(connections: number): number {
   return Math.max(60_000, Math.ceil((connections / MIN_CONNECTS_PER_SEC) * 1000));
+}
+
+/**
+ * The longest one linkedin-node run may take per system, from its own bounds: the connect
+ * phase, the warm-up, every ladder step (rates, bisection, and the drain and pause after each)
+ * and the flow, plus a minute for start, settling and stop. The bench's watchdog adds it.
+ */
+export function linkedinBoundMs(o: {
+  readonly connections: number;
+  readonly rates: number;
+  readonly refineSteps: number;
+  readonly stepSeconds: number;
+  readonly flowSeconds: number;
+}): number {
+  const perStep = o.stepSeconds + 3 + 1.5; // step, drain, pause (step-ladder.ts)
+  return (
+    connectBoundMs(o.connections) +
+    (MAX_WARMUP_SECONDS + (o.rates + o.refineSteps) * perStep + o.flowSeconds + 3 + 60) * 1000
+  );
 }
 
 /** Server processes for `connections`: at least 2 (the multi-process path), PER_PROCESS each. */

@@ -9,7 +9,7 @@
  *
  * 1. RSS of the server's process tree before any connection: the fixed cost (and per process).
  * 2. The connect phase: generator processes of <= 15,000 connections (each under its open-file
- *    limit and one source address's ephemeral ports), 64 attempts in flight each, bounded by
+ *    limit and one source address's ephemeral ports), 128 attempts in flight each, bounded by
  *    connectBoundMs. Reports connects/s (first attempt to last ack), and 3 s after the last
  *    ack the tree's RSS: (held - fixed) / connections. Short of the target, it names the limit
  *    (linkedin-figures.ts) and goes on with what it holds when that is at least half.
@@ -38,10 +38,12 @@ import {
   connectBoundMs,
   deliveriesBetween,
   generatorSpread,
+  linkedinBoundMs,
   linkedinLayout,
   parsePortRange,
   serverProcessesFor,
   TOPIC_PREFIX,
+  warmupSecondsFor,
 } from '../linkedin-layout';
 import {
   listenersOnPort,
@@ -55,7 +57,10 @@ import { runLadder } from './step-ladder';
 
 /** After start and after the last ack: let start-up and connect garbage settle before reading RSS. */
 const SETTLE_MS = 3000;
-const CONNECT_CONCURRENCY = 64;
+/** Attempts in flight per generator process, as connect-storm. */
+const CONNECT_CONCURRENCY = 128;
+/** At small counts too: one generator process on one core would set the connect rate. */
+const MIN_GENERATOR_PROCESSES = 2;
 /** A --workers troupe prints `listening ws` once its first worker listens; the others follow. */
 const ALL_LISTENING_TIMEOUT_MS = 30_000;
 /** Below this share of the target held, the ladder would measure another shape: skipped. */
@@ -109,7 +114,11 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
   const { args, server, log, system } = ctx;
   const label = `${system.name} linkedin-node`;
   const layout = linkedinLayout(args.linkedinConns);
-  const spread = generatorSpread(layout.connections, machineLimits(), args.workers);
+  const spread = generatorSpread(
+    layout.connections,
+    machineLimits(),
+    Math.max(MIN_GENERATOR_PROCESSES, args.workers),
+  );
   const allListening = await untilAllListen(ctx, serverProcessesFor(layout.connections));
   await sleep(SETTLE_MS);
   const fixedPids = treePids(server.pid) ?? [];
@@ -220,6 +229,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
         // (each generator process holds a slice of consecutive indexes): owe that share.
         expected: (from, to) => Math.round(owed(from, to) * heldShare),
         halfSeconds: args.linkedinSeconds,
+        warmupSeconds: warmupSecondsFor(layout.publishTopics.length, args.linkedinRates[0] ?? 1),
         afterConnect,
         measure,
       },
@@ -294,6 +304,14 @@ export const linkedinNode: Scenario = {
     if (system.kind === 'troupe') return ['--workers', procs, '--link-port', '0'];
     return system.name === 'uws-native' ? ['--procs', procs] : [];
   },
+  extraRunMs: (args) =>
+    linkedinBoundMs({
+      connections: args.linkedinConns,
+      rates: args.linkedinRates.length,
+      refineSteps: args.refineSteps,
+      stepSeconds: args.stepSeconds,
+      flowSeconds: args.linkedinSeconds,
+    }),
   skip: (system) =>
     system.kind === 'troupe' || system.name === 'uws-native'
       ? null

@@ -59,6 +59,8 @@ export interface LadderTarget {
   readonly afterConnect?: (pool: SubscriberPool, setup: Window) => Promise<boolean>;
   /** Seconds of each step at half of capacity (default `--step-seconds`). */
   readonly halfSeconds?: number;
+  /** Seconds of the unmeasured warm-up at the first rate (default 1). */
+  readonly warmupSeconds?: number;
 }
 
 export async function runLadder(
@@ -108,7 +110,7 @@ export async function runLadder(
           : `[${name}] probes did not reach every subscriber within ${ROUTES_TIMEOUT_MS / 1000} s; measuring anyway`,
       );
     // Warm-up, not measured: JIT and first-touch allocation otherwise land in the first step.
-    await publisher.run(pool.topics(), rates[0] ?? 100, WARMUP_SECONDS);
+    await publisher.run(pool.topics(), rates[0] ?? 100, target.warmupSeconds ?? WARMUP_SECONDS);
     await sleep(500);
     const p = publisher;
     const runAt = async (
