@@ -19,6 +19,8 @@ const outcome = (o: Partial<ConnectOutcome>): ConnectOutcome => ({
   generatorCpuCores: 0.5,
   serverCpuCores: 0.5,
   cores: 2,
+  loadAvg1: 1,
+  listenOverflows: 0,
   ...o,
 });
 
@@ -73,6 +75,12 @@ describe('classifyShortfall', () => {
     expect(
       classifyShortfall(outcome({ ...busy, generatorCpuCores: 0.6, serverCpuCores: 0.4 }))?.limit,
     ).toBe(Limit.ConnectTimeouts);
+    // Busy by other work on the machine counts too, unless the server's accept queues overflowed.
+    const loaded = { ...busy, generatorCpuCores: 0.6, serverCpuCores: 0.4, loadAvg1: 12 };
+    expect(classifyShortfall(outcome(loaded))?.limit).toBe(Limit.GeneratorCpu);
+    expect(classifyShortfall(outcome({ ...loaded, listenOverflows: 25 }))?.limit).toBe(
+      Limit.ConnectTimeouts,
+    );
   });
 
   it('says memory when the machine ran out of it, whatever the connections saw', () => {

@@ -17,7 +17,10 @@ export const Limit = {
   SourcePorts: 'source ports',
   /** Connections without an answer in time, the generator busier than the server. */
   GeneratorCpu: 'generator CPU',
-  /** Connections without an answer in time (10 s each, or the phase's own bound). */
+  /**
+   * Connections without an answer in time (10 s each) or not tried within the phase's bound:
+   * the connect rate (the server's accept queues overflowing, SYNs sent again after 1, 3, 7 s).
+   */
   ConnectTimeouts: 'connect timeouts',
   /** A server process went away with memory to spare. */
   ServerExited: 'server exited',
@@ -43,6 +46,10 @@ export interface ConnectOutcome {
   readonly generatorCpuCores: number;
   readonly serverCpuCores: number | null;
   readonly cores: number;
+  /** 1-minute load average at the end: other work on the machine counts as busy too. */
+  readonly loadAvg1: number;
+  /** Connections the kernel dropped over the phase because an accept queue was full. */
+  readonly listenOverflows: number;
 }
 
 export interface Shortfall {
@@ -90,10 +97,17 @@ export function classifyShortfall(o: ConnectOutcome): Shortfall | null {
   let top: Limit = Limit.ConnectTimeouts;
   for (const [l, n] of Object.entries(byCause) as [Limit, number][])
     if (n > (byCause[top] ?? 0)) top = l;
-  // Timeouts on a saturated machine where the generator took the larger part: the generator
-  // could not keep up, not the server.
-  const busy = o.generatorCpuCores + (o.serverCpuCores ?? 0) >= 0.9 * o.cores;
-  if (top === Limit.ConnectTimeouts && busy && o.generatorCpuCores > (o.serverCpuCores ?? Infinity))
+  // Timeouts on a saturated machine (by us or by others) where the generator took the larger
+  // part: the generator could not keep up. Not when the server's accept queues overflowed:
+  // then the server did not take connections as fast as they came.
+  const busy =
+    o.generatorCpuCores + (o.serverCpuCores ?? 0) >= 0.9 * o.cores || o.loadAvg1 >= 2 * o.cores;
+  if (
+    top === Limit.ConnectTimeouts &&
+    busy &&
+    o.listenOverflows === 0 &&
+    o.generatorCpuCores > (o.serverCpuCores ?? Infinity)
+  )
     return result(Limit.GeneratorCpu);
   return result(top);
 }

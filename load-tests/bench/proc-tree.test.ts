@@ -5,6 +5,7 @@ import {
   listenersOnPort,
   openFileCount,
   parsePpid,
+  parseTcpExt,
   parseVmRssBytes,
   treeCpuSample,
   treePids,
@@ -105,6 +106,20 @@ describe('proc-tree', () => {
       expect(listenersOnPort(text, 8081)).toBe(1);
       expect(listenersOnPort(text, 9090)).toBe(0);
       expect(listenersOnPort('', 8080)).toBe(0);
+    });
+  });
+
+  describe('#parseTcpExt', () => {
+    it('pairs the TcpExt names with their values and leaves the other lines alone', () => {
+      const text =
+        'TcpExt: SyncookiesSent ListenOverflows TCPSynRetrans\nTcpExt: 0 25037 23284\n' +
+        'IpExt: InNoRoutes\nIpExt: 7\n';
+      expect(parseTcpExt(text)).toEqual({
+        SyncookiesSent: 0,
+        ListenOverflows: 25037,
+        TCPSynRetrans: 23284,
+      });
+      expect(parseTcpExt('')).toEqual({});
     });
   });
 });

@@ -108,3 +108,20 @@ export function listenersOnPort(procNetTcp: string, port: number): number {
   }
   return n;
 }
+
+/**
+ * The `TcpExt` counters of /proc/net/netstat (a header line of names, then a line of values),
+ * e.g. ListenOverflows (a connection dropped because an accept queue was full) and
+ * TCPSynRetrans (a SYN sent again, one second or more later).
+ */
+export function parseTcpExt(netstat: string): Record<string, number> {
+  const lines = netstat.split('\n').filter((l) => l.startsWith('TcpExt:'));
+  const names = (lines[0] ?? '').trim().split(/\s+/).slice(1);
+  const values = (lines[1] ?? '').trim().split(/\s+/).slice(1);
+  const out: Record<string, number> = {};
+  names.forEach((n, i) => {
+    const v = Number(values[i]);
+    if (Number.isFinite(v)) out[n] = v;
+  });
+  return out;
+}

@@ -47,6 +47,8 @@ export interface PoolOptions {
   readonly publishTopics?: readonly string[];
   /** Ping every connection this often (runs longer than the server's idle bound). */
   readonly pingEveryMs?: number;
+  /** Each worker opens no new connection this long after its first (see SubscriberPlan). */
+  readonly connectForMs?: number;
 }
 
 interface WorkerState {
@@ -134,6 +136,7 @@ export class SubscriberPool {
         ...(opts.count === true ? { count: true } : {}),
         ...(opts.alsoTopic === undefined ? {} : { alsoTopic: opts.alsoTopic }),
         ...(opts.pingEveryMs === undefined ? {} : { pingEveryMs: opts.pingEveryMs }),
+        ...(opts.connectForMs === undefined ? {} : { connectForMs: opts.connectForMs }),
       };
       first += n;
       // Own execArgv so a profiled coordinator (--cpu-prof) does not profile every worker too;

@@ -54,11 +54,13 @@ async function run(plan: SubscriberPlan): Promise<void> {
       // by CONNECT_TIMEOUT_MS, far shorter), or closed and forgotten by the tick.
       keepalive?.track(sub.client);
     });
+  const until = performance.now() + (plan.connectForMs ?? Infinity);
   const lanes: Promise<void>[] = [];
   for (let l = 0; l < Math.max(1, plan.connectConcurrency); l++) {
     lanes.push(
       (async () => {
-        while (next < plan.connections && !stats.stopping) await openOne();
+        while (next < plan.connections && !stats.stopping && performance.now() < until)
+          await openOne();
       })(),
     );
   }

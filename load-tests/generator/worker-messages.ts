@@ -36,6 +36,11 @@ export interface SubscriberPlan {
    * never, for runs shorter than that bound.
    */
   readonly pingEveryMs?: number;
+  /**
+   * Open no new connection this long after the first (those in flight still finish, within
+   * CONNECT_TIMEOUT_MS): a connect phase bounded in time leaves nothing connecting after it.
+   */
+  readonly connectForMs?: number;
 }
 
 /** A second topic some connections hold besides their share of the plan's topics (a hot topic). */
