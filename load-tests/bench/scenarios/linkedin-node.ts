@@ -242,8 +242,9 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
       args.linkedinRates,
       {
         label,
-        // Short of the target, the connections that failed are spread over the topics evenly
-        // (each generator process holds a slice of consecutive indexes): owe that share.
+        // Short of the target, owe the share of subscriptions held: an estimate (each generator
+        // process holds the first part of its slice of indexes, so topics are held unevenly,
+        // and a step covers only part of one round of the topics), exact when all are held.
         expected: (from, to) => Math.round(owed(from, to) * heldShare),
         halfSeconds: args.linkedinSeconds,
         warmupSeconds: warmupSecondsFor(layout.publishTopics.length, args.linkedinRates[0] ?? 1),
