@@ -12,15 +12,19 @@ export interface BaselineArgs {
   host: string;
   port: number;
   publishPort: number;
+  /** uws-native only: processes sharing the ws port (1: this process alone). */
+  procs: number;
 }
 
 export function parseBaselineArgs(argv: readonly string[]): BaselineArgs {
-  const args: BaselineArgs = { host: '127.0.0.1', port: 7070, publishPort: 7071 };
+  const args: BaselineArgs = { host: '127.0.0.1', port: 7070, publishPort: 7071, procs: 1 };
   for (let i = 0; i + 1 < argv.length; i += 2) {
     const v = argv[i + 1] as string;
     if (argv[i] === '--host') args.host = v;
     else if (argv[i] === '--port') args.port = Number(v);
     else if (argv[i] === '--publish-port') args.publishPort = Number(v);
+    else if (argv[i] === '--procs')
+      args.procs = Math.min(64, Math.max(1, Math.floor(Number(v)) || 1));
   }
   return args;
 }

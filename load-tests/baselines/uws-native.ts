@@ -8,11 +8,13 @@
  * `app.publish`.
  *
  *   node dist/load-tests/baselines/uws-native.js --port 0 --publish-port 0 [--host 127.0.0.1]
+ *     [--procs N]   (N processes sharing the ws port, see uws-group.ts)
  */
 import { randomBytes } from 'node:crypto';
 import uWS from 'uWebSockets.js';
 import { packr, unpackr } from '../generator/framing';
 import { parseBaselineArgs, startPublishPort, topicSeq } from './publish-port';
+import { startUwsGroup } from './uws-group';
 
 const EPOCH = randomBytes(6).toString('hex');
 const PROTOCOLS = ['troupe.v1.msgpack'] as const;
@@ -27,6 +29,15 @@ let connCounter = 0;
 
 function main(): void {
   const args = parseBaselineArgs(process.argv.slice(2));
+  if (args.procs > 1) {
+    startUwsGroup(args, __filename).catch((err: unknown) => {
+      process.stderr.write(`uws-native: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
+    return;
+  }
+  // A child of a group goes with its parent.
+  if (process.send !== undefined) process.on('disconnect', () => process.exit(0));
   const app = uWS.App();
   app.ws<Conn>('/v1/ws', {
     compression: uWS.DISABLED,

@@ -100,3 +100,41 @@ describe('parseBenchArgs --attacks', () => {
     expect(() => parseBenchArgs(['--attacks', 'ddos'])).toThrow(/unknown attack: ddos/);
   });
 });
+
+describe('parseBenchArgs --linkedin-*', () => {
+  it('holds 100,000 connections for 60 s by default and 20,000 for 10 s with --quick', () => {
+    expect(parseBenchArgs([])).toMatchObject({
+      linkedinConns: 100_000,
+      linkedinRates: [2000, 5000, 10000, 20000, 40000],
+      linkedinSeconds: 60,
+    });
+    expect(parseBenchArgs(['--quick'])).toMatchObject({
+      linkedinConns: 20_000,
+      linkedinRates: [2000, 10000, 30000],
+      linkedinSeconds: 10,
+    });
+  });
+
+  it('reads the flags, whole connections only, and refuses 0 or a negative count', () => {
+    const a = parseBenchArgs([
+      '--scenario',
+      'linkedin-node',
+      '--linkedin-conns',
+      '5000.7',
+      '--linkedin-rates=1000,4000',
+      '--linkedin-seconds',
+      '5',
+    ]);
+    expect(a).toMatchObject({
+      scenarios: ['linkedin-node'],
+      linkedinConns: 5000,
+      linkedinRates: [1000, 4000],
+      linkedinSeconds: 5,
+    });
+    expect(() => parseBenchArgs(['--linkedin-conns', '0'])).toThrow(/positive/);
+    expect(() => parseBenchArgs(['--linkedin-conns', '-5'])).toThrow(/positive/);
+    expect(parseBenchArgs(['--linkedin-conns', '0.5']).linkedinConns).toBe(1);
+    expect(() => parseBenchArgs(['--linkedin-conns', '200001'])).toThrow(/at most 200000/);
+    expect(() => parseBenchArgs(['--linkedin-rates', '100,x'])).toThrow(/positive/);
+  });
+});

@@ -11,6 +11,7 @@ export const SCENARIOS = [
   'viewer-counts',
   'newcomers',
   'presence',
+  'linkedin-node',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -36,6 +37,10 @@ export interface BenchArgs {
   readonly presenceMembers: number;
   readonly presenceChurn: number;
   readonly presenceSeconds: number;
+  /** linkedin-node: connections held by one `--workers` host, offered publishes/s, flow seconds. */
+  readonly linkedinConns: number;
+  readonly linkedinRates: readonly number[];
+  readonly linkedinSeconds: number;
   readonly stepSeconds: number;
   /** Extra steps that bisect between the highest passing and the first failing rate. */
   readonly refineSteps: number;
@@ -70,6 +75,10 @@ export const FULL: Profile = {
   presenceMembers: 5000,
   presenceChurn: 150,
   presenceSeconds: 60,
+  // Issue 14's LinkedIn-shaped node: 10,000 topics x 10 subscribers and one hot topic of 10,000.
+  linkedinConns: 100_000,
+  linkedinRates: [2000, 5000, 10000, 20000, 40000],
+  linkedinSeconds: 60,
   stepSeconds: 4,
   refineSteps: 2,
 };
@@ -87,6 +96,9 @@ export const QUICK: Profile = {
   presenceMembers: 2000,
   presenceChurn: 100,
   presenceSeconds: 15,
+  linkedinConns: 20_000,
+  linkedinRates: [2000, 10000, 30000],
+  linkedinSeconds: 10,
   stepSeconds: 2,
   refineSteps: 1,
 };
@@ -106,6 +118,9 @@ const VALUE_FLAGS = new Set([
   'presence-members',
   'presence-churn',
   'presence-seconds',
+  'linkedin-conns',
+  'linkedin-rates',
+  'linkedin-seconds',
   'step-seconds',
   'refine-steps',
   'only',
@@ -160,6 +175,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     presenceMembers: Math.floor(num('presence-members', p.presenceMembers)),
     presenceChurn: num('presence-churn', p.presenceChurn),
     presenceSeconds: num('presence-seconds', p.presenceSeconds),
+    linkedinConns: atMost(
+      'linkedin-conns',
+      num('linkedin-conns', p.linkedinConns),
+      MAX_LINKEDIN_CONNS,
+    ),
+    linkedinRates: list('linkedin-rates', p.linkedinRates),
+    linkedinSeconds: num('linkedin-seconds', p.linkedinSeconds),
     stepSeconds: num('step-seconds', p.stepSeconds),
     refineSteps: flags.has('refine-steps')
       ? Math.floor(positive('refine-steps', flags.get('refine-steps')!, true))
@@ -186,6 +208,18 @@ function parseScenarios(v: string): ScenarioName[] {
     if (!(SCENARIOS as readonly string[]).includes(n))
       throw new Error(`unknown scenario: ${n} (known: ${SCENARIOS.join(', ')}, all)`);
   return names as ScenarioName[];
+}
+
+/**
+ * linkedin-node forks a server worker and a generator process per 15,000 connections: past this
+ * many, the count is a typo, not a machine to measure (twice the issue's 100,000).
+ */
+export const MAX_LINKEDIN_CONNS = 200_000;
+
+/** A whole count of at least 1 and at most `max`, else a clear error. */
+function atMost(name: string, n: number, max: number): number {
+  if (n > max) throw new Error(`--${name} wants at most ${max}, got ${n}`);
+  return Math.max(1, Math.floor(n));
 }
 
 /** A finite number above 0 (or at least 0 with `allowZero`), else a clear error. */

@@ -1,5 +1,16 @@
 import { spawn } from 'node:child_process';
-import { descendantsOf, parsePpid, parseVmRssBytes, treePids, treeRssBytes } from './proc-tree';
+import { openSync, closeSync } from 'node:fs';
+import {
+  descendantsOf,
+  listenersOnPort,
+  openFileCount,
+  parsePpid,
+  parseTcpExt,
+  parseVmRssBytes,
+  treeCpuSample,
+  treePids,
+  treeRssBytes,
+} from './proc-tree';
 
 describe('proc-tree', () => {
   describe('#parsePpid', () => {
@@ -52,6 +63,63 @@ describe('proc-tree', () => {
         child.kill('SIGKILL');
         await new Promise((r) => child.once('exit', r));
       }
+    });
+  });
+
+  describe('#treeCpuSample', () => {
+    it('sums the CPU seconds of a tree that burns CPU, null for a pid that does not exist', () => {
+      const a = treeCpuSample(process.pid);
+      const start = process.cpuUsage();
+      while (process.cpuUsage(start).user < 50_000); // burn 50 ms of this process's CPU
+      const b = treeCpuSample(process.pid);
+      expect(b!.cpuSeconds).toBeGreaterThan(a!.cpuSeconds);
+      expect(b!.rssBytes).toBeGreaterThan(0);
+      expect(treeCpuSample(2 ** 22 + 1)).toBeNull();
+    });
+  });
+
+  describe('#openFileCount', () => {
+    it('counts one more descriptor while this process holds a file open', () => {
+      const before = openFileCount(process.pid)!;
+      const fd = openSync(__filename, 'r');
+      try {
+        expect(openFileCount(process.pid)).toBe(before + 1);
+      } finally {
+        closeSync(fd);
+      }
+      expect(openFileCount(2 ** 22 + 1)).toBeNull();
+    });
+  });
+
+  describe('#listenersOnPort', () => {
+    const text = [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 101 1',
+      '   1: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 102 1',
+      '   2: 0100007F:1F90 0200007F:9C40 01 00000000:00000000 00:00000000 00000000  1000        0 103 1',
+      '   3: 0100007F:1F91 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 104 1',
+      '   4: 0200007F:A1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 105 1',
+    ].join('\n');
+
+    it('counts the LISTEN sockets of that port only, not its connections or other ports', () => {
+      expect(listenersOnPort(text, 8080)).toBe(2);
+      expect(listenersOnPort(text, 8081)).toBe(1);
+      expect(listenersOnPort(text, 9090)).toBe(0);
+      expect(listenersOnPort('', 8080)).toBe(0);
+    });
+  });
+
+  describe('#parseTcpExt', () => {
+    it('pairs the TcpExt names with their values and leaves the other lines alone', () => {
+      const text =
+        'TcpExt: SyncookiesSent ListenOverflows TCPSynRetrans\nTcpExt: 0 25037 23284\n' +
+        'IpExt: InNoRoutes\nIpExt: 7\n';
+      expect(parseTcpExt(text)).toEqual({
+        SyncookiesSent: 0,
+        ListenOverflows: 25037,
+        TCPSynRetrans: 23284,
+      });
+      expect(parseTcpExt('')).toEqual({});
     });
   });
 });

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { fmtCount, fmtMs } from '../generator/run-step';
 import { passes } from './capacity';
 import { renderChart, type ChartRow } from './chart-svg';
+import { BYTES_PER_CONNECTION_TARGET, formatLinkedin } from './linkedin-figures';
 import type { BenchArgs } from './cli-args';
 import {
   LADDER_SCENARIOS,
@@ -157,6 +158,9 @@ export function formatSummary(summary: Summary): string {
   const presence = summary.systems.flatMap((s) =>
     s.presence === null ? [] : [formatPresence(s.system, s.presence)],
   );
+  const linkedin = summary.systems.flatMap((s) =>
+    s.linkedin === null ? [] : [formatLinkedin(s.system, s.linkedin)],
+  );
   const jwt = summary.systems.flatMap((s) =>
     s.connectJwtPerSec === null
       ? []
@@ -169,6 +173,13 @@ export function formatSummary(summary: Summary): string {
     ...rows.map(line),
     ...(jwt.length > 0 ? ['', ...jwt] : []),
     ...(hostile.length > 0 ? ['', ...hostile] : []),
+    ...(linkedin.length > 0
+      ? [
+          '',
+          `linkedin-node (target: under ${BYTES_PER_CONNECTION_TARGET} B/connection over the fixed cost):`,
+          ...linkedin,
+        ]
+      : []),
     ...(presence.length > 0
       ? [
           '',

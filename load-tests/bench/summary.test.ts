@@ -94,6 +94,7 @@ describe('summarize', () => {
       idleBytesPerConnectionSettled: 900,
       hostile: { quietP99Ms: 12, hostileP99Ms: 30, quietDelivered: 1, hostileDelivered: 0.995 },
       presence: null,
+      linkedin: null,
     });
     expect(s.systems.find((x) => x.system === 'socketio')?.idleBytesPerConnection).toBeNull();
   });
@@ -235,6 +236,76 @@ describe('summarize with presence', () => {
     );
     expect(text).toMatch(/longest event-loop stall 120\.5ms, load 4\.2$/m);
     expect(formatSummary(summarize(runs))).not.toMatch(/presence/);
+  });
+});
+
+describe('summarize with linkedin-node', () => {
+  const figures = {
+    target: 100_000,
+    held: 100_000,
+    serverProcesses: 8,
+    generatorProcesses: 7,
+    connectSeconds: 25,
+    connectsPerSec: 4000,
+    connectP99Ms: 900,
+    rssFixedMB: 700,
+    rssFixedPerProcessMB: 87.5,
+    rssHeldMB: 850,
+    bytesPerConnection: 1600,
+    rssAfterFlowMB: 900,
+    maxFdsPerProcess: 14_500,
+    flowSeconds: 60,
+  };
+  const result = (f: Record<string, number | null>, limit: string | null): ScenarioResult => ({
+    ...ladder(20_000, 400_000),
+    halfCapacity: { rate: 10_000, p50Ms: 5, p99Ms: 80, p99Runs: [80] },
+    metrics: f,
+    notes: { limit },
+  });
+  const s = summarize([
+    {
+      scenario: 'linkedin-node',
+      systems: [
+        {
+          system: 'uws-native',
+          status: 'ok',
+          result: {
+            ...result({ ...figures, bytesPerConnection: 800, connectsPerSec: 5000 }, null),
+            capacity: { rate: 40_000, deliveriesPerSec: 800_000 },
+          },
+        },
+        { system: 'troupe', status: 'ok', result: result(figures, 'file descriptors (server)') },
+        { system: 'socketio', status: 'skipped', reason: 'no multi-process mode' },
+      ],
+    },
+  ]);
+
+  it('keeps the figures and the limit of each system that ran it', () => {
+    expect(s.systems.find((x) => x.system === 'troupe')?.linkedin).toEqual({
+      ...figures,
+      limit: 'file descriptors (server)',
+    });
+    expect(s.systems.find((x) => x.system === 'uws-native')?.linkedin?.limit).toBeNull();
+    expect(s.systems.find((x) => x.system === 'socketio')?.linkedin).toBeNull();
+  });
+
+  it('gives troupe/uws-native for deliveries at capacity, connects/s and memory', () => {
+    expect(s.ratios).toEqual([
+      { pair: 'troupe/uws-native', scenario: 'linkedin-node', value: 0.5 },
+      { pair: 'troupe/uws-native', scenario: 'linkedin-node connectsPerSec', value: 0.8 },
+      { pair: 'troupe/uws-native', scenario: 'linkedin-node bytesPerConnection', value: 2 },
+      { pair: 'troupe/uws-native', scenario: 'linkedin-node rssHeldMB', value: 1 },
+    ]);
+  });
+
+  it('prints a line per system and the latency at half of capacity', () => {
+    const text = formatSummary(s);
+    expect(text).toContain('linkedin-node (target: under 2048 B/connection over the fixed cost):');
+    expect(text).toMatch(
+      /^troupe 100000\/100000 held on 8 server processes.*stopped by: file descriptors \(server\)$/m,
+    );
+    expect(text).toMatch(/troupe linkedin-node at 10000\/s: p50 5\.00ms, p99 80\.0ms/);
+    expect(text).toMatch(/linkedin-node capacity/);
   });
 });
 

@@ -5,6 +5,7 @@
  * (troupe / uws-native, troupe / socketio), all from the same run.
  */
 import type { Capacity, HalfCapacity } from './capacity';
+import { LINKEDIN_FIGURES, type LinkedinFigures } from './linkedin-figures';
 import type { ScenarioResult } from './scenarios/scenario';
 
 export interface SystemRun {
@@ -19,9 +20,14 @@ export interface ScenarioRun {
   readonly systems: readonly SystemRun[];
 }
 
-export const LADDER_SCENARIOS = ['hot-topic', 'many-topics', 'cross-node'] as const;
+export const LADDER_SCENARIOS = [
+  'hot-topic',
+  'many-topics',
+  'cross-node',
+  'linkedin-node',
+] as const;
 /** Ladder scenarios every system runs, so troupe/baseline ratios exist (cross-node: troupe only). */
-export const PAIRED_SCENARIOS = ['hot-topic', 'many-topics'] as const;
+export const PAIRED_SCENARIOS = ['hot-topic', 'many-topics', 'linkedin-node'] as const;
 
 export interface SystemSummary {
   readonly system: string;
@@ -42,6 +48,8 @@ export interface SystemSummary {
   readonly hostile: HostileFigures | null;
   /** The presence scenario (null: it did not run ok on this system). */
   readonly presence: PresenceFigures | null;
+  /** The linkedin-node scenario's connect and memory figures (null: it did not run ok). */
+  readonly linkedin: LinkedinFigures | null;
 }
 
 /** The presence scenario's headline figures (see scenarios/presence.ts for each). */
@@ -99,6 +107,11 @@ function okResult(runs: readonly ScenarioRun[], scenario: string, system: string
   return r?.status === 'ok' ? (r.result ?? null) : null;
 }
 
+function wasSkipped(runs: readonly ScenarioRun[], scenario: string, system: string): boolean {
+  const r = runs.find((s) => s.scenario === scenario)?.systems.find((s) => s.system === system);
+  return r?.status === 'skipped';
+}
+
 function metric(r: ScenarioResult | null, name: string): number | null {
   const v = r?.metrics[name];
   return typeof v === 'number' ? v : null;
@@ -119,6 +132,7 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
     const jwt = okResult(runs, 'connect-storm-jwt', system);
     const h = okResult(runs, 'hostile', system);
     const p = okResult(runs, 'presence', system);
+    const li = okResult(runs, 'linkedin-node', system);
     return {
       system,
       capacity,
@@ -145,6 +159,13 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
         p === null
           ? null
           : (Object.fromEntries(PRESENCE_FIGURES.map((k) => [k, metric(p, k)])) as PresenceFigures),
+      linkedin:
+        li === null
+          ? null
+          : ({
+              ...Object.fromEntries(LINKEDIN_FIGURES.map((k) => [k, metric(li, k)])),
+              limit: typeof li.notes['limit'] === 'string' ? li.notes['limit'] : null,
+            } as LinkedinFigures),
     };
   });
   const ratios: Ratio[] = [];
@@ -154,12 +175,25 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
     if (sa === undefined || sb === undefined) continue;
     for (const sc of PAIRED_SCENARIOS) {
       if (!(sc in sa.capacity) && !(sc in sb.capacity)) continue;
+      if (wasSkipped(runs, sc, a) || wasSkipped(runs, sc, b)) continue; // by design, not a failure
       ratios.push({
         pair: `${a}/${b}`,
         scenario: sc,
         value: ratio(sa.capacity[sc]?.deliveriesPerSec, sb.capacity[sc]?.deliveriesPerSec),
       });
     }
+  }
+  // linkedin-node: also what holding the connections cost, side by side (B/connection: lower wins).
+  for (const [a, b] of RATIO_PAIRS) {
+    const la = systems.find((s) => s.system === a)?.linkedin;
+    const lb = systems.find((s) => s.system === b)?.linkedin;
+    if (la == null || lb == null) continue;
+    for (const k of ['connectsPerSec', 'bytesPerConnection', 'rssHeldMB'] as const)
+      ratios.push({
+        pair: `${a}/${b}`,
+        scenario: `linkedin-node ${k}`,
+        value: ratio(la[k], lb[k]),
+      });
   }
   // cross-node / single-process troupe, both at the hot-topic rates (computed by the scenario).
   const cross = okResult(runs, 'cross-node', 'troupe');

@@ -106,6 +106,14 @@ export class Publisher {
     });
   }
 
+  /**
+   * Publishes written so far (warm-up and probes included): the next one goes to
+   * `topics[position % topics.length]`, so a caller can tell which topics a run published to.
+   */
+  get position(): number {
+    return this.counter;
+  }
+
   private write(topics: readonly string[], n: number, ackEvery: number): void {
     const frames: Buffer[] = new Array<Buffer>(n);
     const t = sendTime();

@@ -20,6 +20,12 @@ export interface StepOptions {
   /** Server process to sample for CPU and RSS (optional). */
   readonly serverPid?: number;
   readonly log?: (line: string) => void;
+  /**
+   * Deliveries owed for the publishes at positions [from, to) of the publisher (its
+   * `position`s); default: published x the pool's subscriptions per topic, which holds when
+   * every topic of the round-robin has the same subscribers.
+   */
+  readonly expected?: (from: number, to: number) => number;
 }
 
 export interface LatencySummary {
@@ -78,6 +84,7 @@ export async function runStep(
   let lastSent = 0;
   const proc0 = o.serverPid !== undefined ? sampleProc(o.serverPid) : null;
   const topics = pool.topics();
+  const from = publisher.position;
   const res = await publisher.run(topics, o.rate, o.seconds, (sent) => {
     const s = second;
     second = pool.openWindow();
@@ -93,7 +100,7 @@ export async function runStep(
   pool.closeWindow(all);
 
   const fanout = pool.subscriptionsTotal() / topics.length;
-  const expected = res.sent * fanout;
+  const expected = o.expected?.(from, from + res.sent) ?? res.sent * fanout;
   const secs = res.elapsedMs / 1000;
   return {
     offeredRate: o.rate,

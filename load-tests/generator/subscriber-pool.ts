@@ -7,6 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { SOCKETIO_PATH } from './socketio-subscriber';
 import type {
+  AlsoTopic,
   Dialect,
   FromWorker,
   SubscriberPlan,
@@ -40,6 +41,14 @@ export interface PoolOptions {
   readonly tokens?: readonly string[];
   /** troupe: subscribe with `count: true`, so every subscriber also gets the topic's count. */
   readonly count?: boolean;
+  /** One connection in `every` also subscribes to this topic (a hot topic beside the others). */
+  readonly alsoTopic?: AlsoTopic;
+  /** What `topics()` gives a publisher, when not every topic once (e.g. weighted by fan-out). */
+  readonly publishTopics?: readonly string[];
+  /** Ping every connection this often (runs longer than the server's idle bound). */
+  readonly pingEveryMs?: number;
+  /** Each worker opens no new connection this long after its first (see SubscriberPlan). */
+  readonly connectForMs?: number;
 }
 
 interface WorkerState {
@@ -85,6 +94,11 @@ export function workerCount(
   return Math.ceil(n / t) * t;
 }
 
+/** Part `i` of `total` split into `parts` as evenly as whole numbers allow (the first get one more). */
+export function shareOf(total: number, parts: number, i: number): number {
+  return Math.floor(total / parts) + (i < total % parts ? 1 : 0);
+}
+
 export class SubscriberPool {
   private readonly workers: WorkerState[] = [];
   private readonly windows = new Set<Window>();
@@ -101,7 +115,7 @@ export class SubscriberPool {
     );
     let first = 0;
     for (let i = 0; i < count; i++) {
-      const n = Math.floor(opts.subscribers / count) + (i < opts.subscribers % count ? 1 : 0);
+      const n = shareOf(opts.subscribers, count, i);
       const socketio = opts.dialect === 'socketio';
       const target = targets[i % targets.length] as { host: string; port: number };
       const plan: SubscriberPlan = {
@@ -120,6 +134,9 @@ export class SubscriberPool {
         connectConcurrency: opts.connectConcurrency ?? 64,
         ...(opts.tokens === undefined ? {} : { tokens: opts.tokens.slice(first, first + n) }),
         ...(opts.count === true ? { count: true } : {}),
+        ...(opts.alsoTopic === undefined ? {} : { alsoTopic: opts.alsoTopic }),
+        ...(opts.pingEveryMs === undefined ? {} : { pingEveryMs: opts.pingEveryMs }),
+        ...(opts.connectForMs === undefined ? {} : { connectForMs: opts.connectForMs }),
       };
       first += n;
       // Own execArgv so a profiled coordinator (--cpu-prof) does not profile every worker too;
@@ -151,6 +168,7 @@ export class SubscriberPool {
 
   /** Topic names the pool subscribes to (what a publisher should target). */
   topics(): string[] {
+    if (this.opts.publishTopics !== undefined) return [...this.opts.publishTopics];
     const prefix = this.opts.topicPrefix ?? 'hot';
     return Array.from({ length: this.opts.topicCount ?? 1 }, (_, i) => `${prefix}${i}`);
   }
@@ -158,7 +176,10 @@ export class SubscriberPool {
   /** Subscribers per topic when connections spread evenly (the expected fan-out of one event). */
   subscriptionsTotal(): number {
     const perConn = Math.min(this.opts.topicsPerConnection ?? 1, this.opts.topicCount ?? 1);
-    return this.opts.subscribers * perConn;
+    const also = this.opts.alsoTopic;
+    // Connections 0, every, 2 x every, ... below `subscribers` hold the extra topic too.
+    const extra = also === undefined ? 0 : Math.ceil(this.opts.subscribers / also.every);
+    return this.opts.subscribers * perConn + extra;
   }
 
   /** Opens every connection; resolves once all are subscribed, failed, or the timeout passed. */

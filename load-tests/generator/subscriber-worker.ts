@@ -8,6 +8,7 @@
  * Runs until told to stop, or until its parent goes away (IPC disconnect): it never outlives
  * the coordinator.
  */
+import { Keepalive } from './keepalive';
 import { SocketIoSubscriber } from './socketio-subscriber';
 import { TroupeSubscriber } from './troupe-subscriber';
 import type { RawWsClient } from './ws-client';
@@ -16,6 +17,7 @@ import type { FromWorker, SubscriberPlan, ToWorker } from './worker-messages';
 
 const stats = new WorkerStats();
 const clients = new Set<RawWsClient>();
+let keepalive: Keepalive | null = null;
 
 function send(msg: FromWorker): void {
   if (process.connected) process.send?.(msg);
@@ -33,10 +35,12 @@ function report(reason: 'tick' | 'flush' | 'ready', token = 0): void {
 
 const gone = (c: RawWsClient): void => {
   clients.delete(c);
+  keepalive?.untrack(c);
 };
 
 async function run(plan: SubscriberPlan): Promise<void> {
   stats.setSampleEvery(plan.sampleEvery);
+  if (plan.pingEveryMs !== undefined) keepalive = new Keepalive(plan.pingEveryMs);
   let next = 0;
   const openOne = (): Promise<void> =>
     new Promise((resolve) => {
@@ -46,12 +50,17 @@ async function run(plan: SubscriberPlan): Promise<void> {
           ? new SocketIoSubscriber(plan, index, stats, resolve, gone)
           : new TroupeSubscriber(plan, index, stats, resolve, gone);
       clients.add(sub.client);
+      // Due only `pingEveryMs` from now: by then the connection is open (its connect is bounded
+      // by CONNECT_TIMEOUT_MS, far shorter), or closed and forgotten by the tick.
+      keepalive?.track(sub.client);
     });
+  const until = performance.now() + (plan.connectForMs ?? Infinity);
   const lanes: Promise<void>[] = [];
   for (let l = 0; l < Math.max(1, plan.connectConcurrency); l++) {
     lanes.push(
       (async () => {
-        while (next < plan.connections && !stats.stopping) await openOne();
+        while (next < plan.connections && !stats.stopping && performance.now() < until)
+          await openOne();
       })(),
     );
   }
@@ -61,6 +70,7 @@ async function run(plan: SubscriberPlan): Promise<void> {
 
 function stop(): void {
   stats.stopping = true;
+  keepalive?.stop();
   for (const c of [...clients]) c.close();
   clearInterval(ticker);
   setTimeout(() => process.exit(0), 200).unref();

@@ -29,6 +29,24 @@ export interface SubscriberPlan {
   readonly tokens?: readonly string[];
   /** Subscribe with `count: true` (viewer counts, PROTOCOL.md §8). */
   readonly count?: boolean;
+  /** One connection in `every` (global index 0, every, 2 x every, ...) also subscribes to `name`. */
+  readonly alsoTopic?: AlsoTopic;
+  /**
+   * Ping every open connection this often (troupe closes one silent for 2.5 heartbeats); absent:
+   * never, for runs shorter than that bound.
+   */
+  readonly pingEveryMs?: number;
+  /**
+   * Open no new connection this long after the first (those in flight still finish, within
+   * CONNECT_TIMEOUT_MS): a connect phase bounded in time leaves nothing connecting after it.
+   */
+  readonly connectForMs?: number;
+}
+
+/** A second topic some connections hold besides their share of the plan's topics (a hot topic). */
+export interface AlsoTopic {
+  readonly name: string;
+  readonly every: number;
 }
 
 /** The upgrade path of global connection `index`: the plan's path, with its token if it has one. */
@@ -39,12 +57,15 @@ export function upgradePath(plan: SubscriberPlan, index: number): string {
 
 /** Topic names of global connection `index`: spread evenly, deterministic. */
 export function topicsOf(
-  plan: Pick<SubscriberPlan, 'topicPrefix' | 'topicCount' | 'topicsPerConnection'>,
+  plan: Pick<SubscriberPlan, 'topicPrefix' | 'topicCount' | 'topicsPerConnection' | 'alsoTopic'>,
   index: number,
 ): string[] {
   const out: string[] = [];
   const n = Math.min(plan.topicsPerConnection, plan.topicCount);
   for (let j = 0; j < n; j++) out.push(`${plan.topicPrefix}${(index * n + j) % plan.topicCount}`);
+  const also = plan.alsoTopic;
+  if (also !== undefined && index % also.every === 0 && !out.includes(also.name))
+    out.push(also.name);
   return out;
 }
 

@@ -5,6 +5,7 @@ import { crossNode } from './cross-node';
 import { hotTopic } from './hot-topic';
 import { hostile } from './hostile';
 import { idleMemory } from './idle-memory';
+import { linkedinNode } from './linkedin-node';
 import { manyTopics } from './many-topics';
 import { newcomers } from './newcomers';
 import { presence } from './presence';
@@ -22,4 +23,5 @@ export const SCENARIO_REGISTRY: Record<ScenarioName, Scenario> = {
   'viewer-counts': viewerCounts,
   newcomers,
   presence,
+  'linkedin-node': linkedinNode,
 };

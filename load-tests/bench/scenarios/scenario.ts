@@ -38,7 +38,12 @@ export interface Scenario {
    * Flags appended to the system's command for this scenario (e.g. presence: `--workers 2` and
    * its d and ε), so the bench starts the server it needs instead of a second one.
    */
-  serverArgs?(system: System): readonly string[];
+  serverArgs?(system: System, args: BenchArgs): readonly string[];
+  /**
+   * Time this scenario may take per system beyond what the bench's watchdog allows everything
+   * else (the sum of its own bounds, when they are long), in ms; absent: none.
+   */
+  extraRunMs?(args: BenchArgs): number;
   /** A reason not to run on this system (the bench records it as skipped), or null. */
   skip?(system: System): string | null;
   run(ctx: ScenarioContext): Promise<ScenarioResult>;

@@ -5,6 +5,7 @@
 import { Publisher } from '../../generator/publisher';
 import { runStep, type StepResult } from '../../generator/run-step';
 import { sleep, SubscriberPool, type PoolOptions } from '../../generator/subscriber-pool';
+import type { Window } from '../../generator/window';
 import {
   capacityOf,
   halfCapacityOf,
@@ -49,6 +50,17 @@ export interface LadderTarget {
   readonly halfRuns?: number;
   /** Wraps every measured step, e.g. to read server counters before and after it. */
   readonly measure?: (run: () => Promise<StepResult>) => Promise<StepResult>;
+  /** Deliveries owed for publisher positions [from, to) (see StepOptions.expected). */
+  readonly expected?: (from: number, to: number) => number;
+  /**
+   * Called once the pool has connected (or given up), with the window of the connect phase;
+   * false skips every step (the connect phase was the measurement, e.g. a target not reached).
+   */
+  readonly afterConnect?: (pool: SubscriberPool, setup: Window) => Promise<boolean>;
+  /** Seconds of each step at half of capacity (default `--step-seconds`). */
+  readonly halfSeconds?: number;
+  /** Seconds of the unmeasured warm-up at the first rate (default 1). */
+  readonly warmupSeconds?: number;
 }
 
 export async function runLadder(
@@ -83,6 +95,8 @@ export async function runLadder(
     log(
       `[${name}] ${g.acked}/${wanted} subscriptions on ${poolOpts.subscribers} connections in ${connectSeconds.toFixed(1)} s (closed ${g.closed})`,
     );
+    if (target.afterConnect !== undefined && !(await target.afterConnect(pool, setup)))
+      return { steps, capacity: null, halfCapacity: null, metrics: {}, notes: {} };
     if (g.acked === 0)
       throw new Error(
         `no subscription acknowledged; close reasons: ${JSON.stringify(g.closeReasons)}`,
@@ -96,17 +110,22 @@ export async function runLadder(
           : `[${name}] probes did not reach every subscriber within ${ROUTES_TIMEOUT_MS / 1000} s; measuring anyway`,
       );
     // Warm-up, not measured: JIT and first-touch allocation otherwise land in the first step.
-    await publisher.run(pool.topics(), rates[0] ?? 100, WARMUP_SECONDS);
+    await publisher.run(pool.topics(), rates[0] ?? 100, target.warmupSeconds ?? WARMUP_SECONDS);
     await sleep(500);
     const p = publisher;
-    const runAt = async (rate: number, why: string): Promise<StepResult> => {
+    const runAt = async (
+      rate: number,
+      why: string,
+      seconds = args.stepSeconds,
+    ): Promise<StepResult> => {
       const step = await measure(() =>
         runStep(pool, p, {
           label: `${name} ${rate}/s`,
           rate,
-          seconds: args.stepSeconds,
+          seconds,
           serverPid: target.serverPid ?? server.pid,
           log,
+          ...(target.expected === undefined ? {} : { expected: target.expected }),
         }),
       );
       steps.push(step);
@@ -142,10 +161,12 @@ export async function runLadder(
     let half: HalfCapacity | null = null;
     if (refine && cap.rate !== null) {
       const rate = halfRate(cap.rate);
-      const runs = steps.filter((s) => s.offeredRate === rate);
+      // A step of its own length does not count: a ladder step at that rate is a shorter run.
+      const runs =
+        target.halfSeconds === undefined ? steps.filter((s) => s.offeredRate === rate) : [];
       while (runs.length < (target.halfRuns ?? 1)) {
         await settle();
-        runs.push(await runAt(rate, 'half capacity'));
+        runs.push(await runAt(rate, 'half capacity', target.halfSeconds));
       }
       half = halfCapacityOf(rate, runs);
     }
