@@ -9,6 +9,8 @@ import { fmtCount, fmtMs } from '../generator/run-step';
 import { passes } from './capacity';
 import { renderChart, type ChartRow } from './chart-svg';
 import type { BenchArgs } from './cli-args';
+import { costLines, hopNote } from './cost-lines';
+import { costsOf } from './cross-node-compare';
 import {
   LADDER_SCENARIOS,
   type PresenceFigures,
@@ -176,6 +178,7 @@ export function formatSummary(summary: Summary): string {
           ...presence,
         ]
       : []),
+    ...costLines(summary),
     '',
     'deliveries/s at capacity, same run:',
     ...ratios,
@@ -223,7 +226,10 @@ export function chartRows(runs: readonly ScenarioRun[]): ChartRow[] {
           p99Ms: st.latencyMs.p99,
         })),
       }));
-    if (series.length > 0) rows.push({ title: sc, series });
+    const troupe = run.systems.find((s) => s.system === 'troupe' && s.status === 'ok');
+    const note =
+      sc === 'cross-node' && troupe?.result ? hopNote(costsOf(troupe.result.metrics)) : '';
+    if (series.length > 0) rows.push({ title: sc, series, ...(note === '' ? {} : { note }) });
   }
   return rows;
 }

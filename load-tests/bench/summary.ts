@@ -4,7 +4,8 @@
  * presence latencies and heartbeat cost, and the ratios the issue's targets are stated in
  * (troupe / uws-native, troupe / socketio), all from the same run.
  */
-import type { Capacity, HalfCapacity } from './capacity';
+import { ratio, type Capacity, type HalfCapacity } from './capacity';
+import { costsOf, type CrossNodeCost } from './cross-node-compare';
 import type { ScenarioResult } from './scenarios/scenario';
 
 export interface SystemRun {
@@ -18,6 +19,8 @@ export interface ScenarioRun {
   readonly scenario: string;
   readonly systems: readonly SystemRun[];
 }
+
+export { ratio } from './capacity';
 
 export const LADDER_SCENARIOS = ['hot-topic', 'many-topics', 'cross-node'] as const;
 /** Ladder scenarios every system runs, so troupe/baseline ratios exist (cross-node: troupe only). */
@@ -42,6 +45,23 @@ export interface SystemSummary {
   readonly hostile: HostileFigures | null;
   /** The presence scenario (null: it did not run ok on this system). */
   readonly presence: PresenceFigures | null;
+  /** cross-node: p50/p99 standalone vs cross-node at equal offered rates (null: it did not run). */
+  readonly crossNodeCost: readonly CrossNodeCost[] | null;
+  /** viewer-counts: fan-out with counts on vs off (null: it did not run ok). */
+  readonly countsCost: CountsCost | null;
+}
+
+/** What counts cost a hot topic's fan-out (issue 14 part 4: under 5% of capacity). */
+export interface CountsCost {
+  /** Offered rate of the alternated on/off steps (null: none measured). */
+  readonly rate: number | null;
+  /** Deliveries/s at capacity, on / off. */
+  readonly capacityRatio: number | null;
+  /** Server CPU per delivery, on / off, at `rate` (medians of the alternated steps). */
+  readonly cpuPerDeliveryRatio: number | null;
+  readonly offCpuUsPerDelivery: number | null;
+  readonly onCpuUsPerDelivery: number | null;
+  readonly runs: number | null;
 }
 
 /** The presence scenario's headline figures (see scenarios/presence.ts for each). */
@@ -119,6 +139,8 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
     const jwt = okResult(runs, 'connect-storm-jwt', system);
     const h = okResult(runs, 'hostile', system);
     const p = okResult(runs, 'presence', system);
+    const x = okResult(runs, 'cross-node', system);
+    const vc = okResult(runs, 'viewer-counts', system);
     return {
       system,
       capacity,
@@ -145,6 +167,18 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
         p === null
           ? null
           : (Object.fromEntries(PRESENCE_FIGURES.map((k) => [k, metric(p, k)])) as PresenceFigures),
+      crossNodeCost: x === null ? null : costsOf(x.metrics),
+      countsCost:
+        vc === null
+          ? null
+          : {
+              rate: metric(vc, 'costRate'),
+              capacityRatio: metric(vc, 'onOverOff'),
+              cpuPerDeliveryRatio: metric(vc, 'cpuPerDeliveryRatio'),
+              offCpuUsPerDelivery: metric(vc, 'offCpuUsPerDelivery'),
+              onCpuUsPerDelivery: metric(vc, 'onCpuUsPerDelivery'),
+              runs: metric(vc, 'costRuns'),
+            },
     };
   });
   const ratios: Ratio[] = [];
@@ -170,9 +204,4 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
       value: metric(cross, 'crossOverStandalone'),
     });
   return { systems, ratios };
-}
-
-export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
-  if (a === null || a === undefined || b === null || b === undefined || b === 0) return null;
-  return Math.round((a / b) * 100) / 100;
 }

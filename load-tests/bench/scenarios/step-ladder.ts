@@ -49,7 +49,16 @@ export interface LadderTarget {
   readonly halfRuns?: number;
   /** Wraps every measured step, e.g. to read server counters before and after it. */
   readonly measure?: (run: () => Promise<StepResult>) => Promise<StepResult>;
+  /**
+   * Runs after the ladder while its subscribers and publisher are still up, with a function
+   * that measures one more step at any rate (kept out of the ladder's steps), e.g. to alternate
+   * with another ladder's steps at equal rates (cross-node against standalone).
+   */
+  readonly after?: (stepAt: StepAt, ladder: readonly StepResult[]) => Promise<void>;
 }
+
+/** Measures one step at `rate` on an open ladder; `why` labels its log line. */
+export type StepAt = (rate: number, why: string) => Promise<StepResult>;
 
 export async function runLadder(
   ctx: ScenarioContext,
@@ -99,7 +108,7 @@ export async function runLadder(
     await publisher.run(pool.topics(), rates[0] ?? 100, WARMUP_SECONDS);
     await sleep(500);
     const p = publisher;
-    const runAt = async (rate: number, why: string): Promise<StepResult> => {
+    const stepAt: StepAt = async (rate, why) => {
       const step = await measure(() =>
         runStep(pool, p, {
           label: `${name} ${rate}/s`,
@@ -109,12 +118,16 @@ export async function runLadder(
           log,
         }),
       );
-      steps.push(step);
       log(
         `[${name} ${rate}/s] ${why}: delivered ${(step.deliveredRatio * 100).toFixed(1)}%, ` +
           `${step.deliveriesPerSec}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, gaps ${step.gaps}`,
       );
       if (p.closedReason !== null) throw new Error(p.closedReason);
+      return step;
+    };
+    const runAt = async (rate: number, why: string): Promise<StepResult> => {
+      const step = await stepAt(rate, why);
+      steps.push(step);
       return step;
     };
     const settle = async (): Promise<void> => {
@@ -148,6 +161,10 @@ export async function runLadder(
         runs.push(await runAt(rate, 'half capacity'));
       }
       half = halfCapacityOf(rate, runs);
+    }
+    if (target.after !== undefined) {
+      await settle();
+      await target.after(stepAt, [...steps]);
     }
     steps.sort((a, b) => a.offeredRate - b.offeredRate);
     const end = pool.gauges();
