@@ -4,6 +4,7 @@ import {
   cpuUsPerDelivery,
   median,
   pairAtRate,
+  stepBrief,
   type PairedStep,
 } from './paired-steps';
 
@@ -61,6 +62,20 @@ describe('paired steps', () => {
     it('is null without a CPU reading or without deliveries', () => {
       expect(cpuUsPerDelivery(step(1, 0, 0, null))).toBeNull();
       expect(cpuUsPerDelivery(step(1, 0, 0, 1, 0))).toBeNull();
+    });
+  });
+
+  describe(stepBrief, () => {
+    it('keeps the figures of an alternated step, with its CPU per delivery', () => {
+      expect(stepBrief(step(250, 30, 90, 0.5, 500_000, 0.99))).toEqual({
+        rate: 250,
+        deliveredRatio: 0.99,
+        deliveriesPerSec: 500_000,
+        p50Ms: 30,
+        p99Ms: 90,
+        serverCpuCores: 0.5,
+        cpuUsPerDelivery: 1,
+      });
     });
   });
 

@@ -110,3 +110,16 @@ export function pairAtRate(
     cpuPerDeliveryRatio: ratio(sb.cpuUsPerDelivery, sa.cpuUsPerDelivery),
   };
 }
+
+/** A step as the JSON's notes keep the alternated ones (they are not in the step table). */
+export function stepBrief(s: PairedStep): Record<string, number | null> {
+  return {
+    rate: s.offeredRate,
+    deliveredRatio: s.deliveredRatio,
+    deliveriesPerSec: s.deliveriesPerSec,
+    p50Ms: s.latencyMs.p50,
+    p99Ms: s.latencyMs.p99,
+    serverCpuCores: s.serverCpuCores,
+    cpuUsPerDelivery: cpuUsPerDelivery(s),
+  };
+}

@@ -8,6 +8,7 @@
  * Runs until told to stop, or until its parent goes away (IPC disconnect): it never outlives
  * the coordinator.
  */
+import { Keepalive } from './keepalive';
 import { SocketIoSubscriber } from './socketio-subscriber';
 import { TroupeSubscriber } from './troupe-subscriber';
 import type { RawWsClient } from './ws-client';
@@ -16,6 +17,10 @@ import type { FromWorker, SubscriberPlan, ToWorker } from './worker-messages';
 
 const stats = new WorkerStats();
 const clients = new Set<RawWsClient>();
+// troupe closes a connection that sends nothing for 62.5 s (1001), and a ladder's subscribers
+// may outlive that (cross-node and viewer-counts keep one set up while another one runs).
+// Socket.IO's server pings its clients itself.
+const keepalive = new Keepalive();
 
 function send(msg: FromWorker): void {
   if (process.connected) process.send?.(msg);
@@ -33,6 +38,7 @@ function report(reason: 'tick' | 'flush' | 'ready', token = 0): void {
 
 const gone = (c: RawWsClient): void => {
   clients.delete(c);
+  keepalive.untrack(c);
 };
 
 async function run(plan: SubscriberPlan): Promise<void> {
@@ -46,6 +52,8 @@ async function run(plan: SubscriberPlan): Promise<void> {
           ? new SocketIoSubscriber(plan, index, stats, resolve, gone)
           : new TroupeSubscriber(plan, index, stats, resolve, gone);
       clients.add(sub.client);
+      // Its first ping is due PING_EVERY_MS from now, long after it opened (or failed).
+      if (plan.dialect !== 'socketio') keepalive.track(sub.client);
     });
   const lanes: Promise<void>[] = [];
   for (let l = 0; l < Math.max(1, plan.connectConcurrency); l++) {
@@ -62,6 +70,7 @@ async function run(plan: SubscriberPlan): Promise<void> {
 function stop(): void {
   stats.stopping = true;
   for (const c of [...clients]) c.close();
+  keepalive.stop();
   clearInterval(ticker);
   setTimeout(() => process.exit(0), 200).unref();
 }

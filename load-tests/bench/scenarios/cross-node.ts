@@ -36,7 +36,7 @@ import {
 } from '../cross-node-compare';
 import { scrapeMetric } from '../prom-text';
 import type { System } from '../systems';
-import { alternateSteps, pairAtRate } from '../paired-steps';
+import { alternateSteps, pairAtRate, stepBrief } from '../paired-steps';
 import type { Scenario, ScenarioResult } from './scenario';
 import { runLadder, type LadderPool, type StepAt } from './step-ladder';
 
@@ -84,6 +84,10 @@ export const crossNode: Scenario = {
     let cross: ScenarioResult;
     let standalone: readonly LadderStep[] = earlier ?? [];
     const costs: CrossNodeCost[] = [];
+    const alternated: { standalone: StepResult[]; cross: StepResult[] } = {
+      standalone: [],
+      cross: [],
+    };
     try {
       const d = cluster.dispatcher;
       const http = d.endpoint('http');
@@ -128,6 +132,8 @@ export const crossNode: Scenario = {
               rates.map((r) => r.rate),
               COST_RUNS,
             );
+            alternated.standalone = steps.a;
+            alternated.cross = steps.b;
             for (const r of rates) {
               const pair = pairAtRate(r.rate, steps.a, steps.b);
               if (pair !== null) costs.push(crossNodeCost(r, pair));
@@ -183,6 +189,10 @@ export const crossNode: Scenario = {
         standaloneSource: source,
         comparison: rows,
         crossNodeCost: costs,
+        alternated: {
+          standalone: alternated.standalone.map(stepBrief),
+          cross: alternated.cross.map(stepBrief),
+        },
       },
     };
   },

@@ -61,6 +61,7 @@ describe('viewer-counts figures', () => {
           addedP50Ms: 0,
           cpuPerDeliveryRatio: 1.05,
         },
+        alternated: { off: [], on: [] },
       });
       expect(m).toMatchObject({
         offCapacityRate: 1000,

@@ -20,7 +20,7 @@ import WebSocket from 'ws';
 import type { StepResult } from '../../generator/run-step';
 import { sleep, SubscriberPool } from '../../generator/subscriber-pool';
 import { capacityOf, halfRate, ratio, type Capacity, type StepLike } from '../capacity';
-import { alternateSteps, pairAtRate, type PairAtRate } from '../paired-steps';
+import { alternateSteps, pairAtRate, stepBrief, type PairAtRate } from '../paired-steps';
 import type { Endpoint } from '../server-process';
 import type { Scenario, ScenarioContext, ScenarioResult } from './scenario';
 import { runLadder, type LadderTarget } from './step-ladder';
@@ -176,6 +176,8 @@ export interface CountsCost {
   /** Deliveries/s at capacity, on / off. */
   readonly capacityRatio: number | null;
   readonly pair: PairAtRate | null;
+  /** The alternated steps, in run order per side. */
+  readonly alternated: { readonly off: readonly StepResult[]; readonly on: readonly StepResult[] };
 }
 
 export function countsCostMetrics(c: CountsCost): Record<string, number | null> {
@@ -228,7 +230,11 @@ async function fanOut(ctx: ScenarioContext): Promise<{ cost: CountsCost; steps: 
       },
     );
   // Set inside the ladders' `after` hooks.
-  const got: { on: ScenarioResult | null; pair: PairAtRate | null } = { on: null, pair: null };
+  const got: {
+    on: ScenarioResult | null;
+    pair: PairAtRate | null;
+    alternated: CountsCost['alternated'];
+  } = { on: null, pair: null, alternated: { off: [], on: [] } };
   try {
     const off = await ladder(false, async (offAt, offSteps) => {
       got.on = await ladder(true, async (onAt, onSteps) => {
@@ -236,6 +242,7 @@ async function fanOut(ctx: ScenarioContext): Promise<{ cost: CountsCost; steps: 
         if (rate === null) return;
         const s = await alternateSteps(offAt, onAt, [rate], COST_RUNS);
         got.pair = pairAtRate(rate, s.a, s.b);
+        got.alternated = { off: s.a, on: s.b };
       });
     });
     const onSteps = got.on?.steps ?? [];
@@ -247,6 +254,7 @@ async function fanOut(ctx: ScenarioContext): Promise<{ cost: CountsCost; steps: 
         onCapacity,
         capacityRatio: ratio(onCapacity.deliveriesPerSec, offCapacity.deliveriesPerSec),
         pair: got.pair,
+        alternated: got.alternated,
       },
       steps: [...off.steps, ...onSteps],
     };
@@ -275,7 +283,15 @@ export const viewerCounts: Scenario = {
       steps,
       capacity: null,
       metrics: { ...churned, ...countsCostMetrics(cost) },
-      notes: { intervalMs: INTERVAL_MS, churnMs: CHURN_MS, costRuns: COST_RUNS },
+      notes: {
+        intervalMs: INTERVAL_MS,
+        churnMs: CHURN_MS,
+        costRuns: COST_RUNS,
+        alternated: {
+          off: cost.alternated.off.map(stepBrief),
+          on: cost.alternated.on.map(stepBrief),
+        },
+      },
     };
   },
 };
