@@ -51,6 +51,13 @@ describe('paired steps', () => {
       expect(r.a.map((s) => s.offeredRate)).toEqual([10, 10, 10, 20, 20, 20]);
       expect(r.b).toHaveLength(6);
     });
+
+    it('runs a rate listed twice once', async () => {
+      const at = async (rate: number): Promise<StepResult> => step(rate, 1, 2) as StepResult;
+      const r = await alternateSteps(at, at, [25, 25], 3);
+      expect(r.a).toHaveLength(3);
+      expect(r.b).toHaveLength(3);
+    });
   });
 
   describe(cpuUsPerDelivery, () => {

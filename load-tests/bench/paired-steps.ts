@@ -19,7 +19,10 @@ export interface PairedStep {
   readonly latencyMs: { readonly p50: number | null; readonly p99: number | null };
 }
 
-/** Runs `runs` steps of each side at each rate, alternating which side goes first. */
+/**
+ * Runs `runs` steps of each side at each distinct rate (a rate listed twice runs once),
+ * alternating which side goes first.
+ */
 export async function alternateSteps(
   a: StepAt,
   b: StepAt,
@@ -27,7 +30,7 @@ export async function alternateSteps(
   runs: number,
 ): Promise<{ a: StepResult[]; b: StepResult[] }> {
   const out = { a: [] as StepResult[], b: [] as StepResult[] };
-  for (const rate of rates)
+  for (const rate of new Set(rates))
     for (let i = 0; i < runs; i++) {
       const why = `equal rate ${i + 1}/${runs}`;
       if (i % 2 === 0) {

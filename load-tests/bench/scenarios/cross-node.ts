@@ -70,6 +70,8 @@ export const crossNode: Scenario = {
     const bin = ctx.system.troupeBin?.();
     if (bin === undefined || bin === null) throw new Error('troupe is not built');
     const label = `${ctx.system.name} cross-node`;
+    // One subscriber worker per gateway at least.
+    const workers = Math.max(GATEWAYS, args.workers);
     const pool = (topicPrefix: string, workers: number): LadderPool => ({
       subscribers: args.subs,
       topicPrefix,
@@ -119,7 +121,8 @@ export const crossNode: Scenario = {
       // cost: steps alternating between standalone and cluster at equal rates.
       const equalRates = async (crossAt: StepAt, ladder: readonly StepResult[]): Promise<void> => {
         const reached = ladder.map((s) => s.offeredRate);
-        const own = await runLadder(ctx, pool('alone', args.workers), earlier ? [] : reached, {
+        // As many subscriber processes as the cluster's pool: the generator is not what differs.
+        const own = await runLadder(ctx, pool('alone', workers), earlier ? [] : reached, {
           label: `${ctx.system.name} standalone`,
           refine: false,
           after: async (aloneAt, aloneLadder) => {
@@ -142,7 +145,7 @@ export const crossNode: Scenario = {
         });
         if (earlier === null) standalone = own.steps;
       };
-      cross = await runLadder(ctx, pool('xnode', Math.max(GATEWAYS, args.workers)), args.rates, {
+      cross = await runLadder(ctx, pool('xnode', workers), args.rates, {
         label,
         refine: false,
         ws: cluster.gateways.map((g) => g.endpoint('ws')),
