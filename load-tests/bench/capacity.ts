@@ -118,3 +118,9 @@ export function halfCapacityOf(
     p99Runs: runs.map((r) => r.latencyMs.p99),
   };
 }
+
+/** a / b to two decimals; null when either is missing or b is 0. */
+export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
+  if (a === null || a === undefined || b === null || b === undefined || b === 0) return null;
+  return Math.round((a / b) * 100) / 100;
+}

@@ -19,6 +19,8 @@ export interface ChartSeries {
 export interface ChartRow {
   readonly title: string;
   readonly series: readonly ChartSeries[];
+  /** A line under the row's panels (e.g. cross-node: what the hop adds at equal rate). */
+  readonly note?: string;
 }
 
 const COLORS: Record<string, string> = {
@@ -193,6 +195,10 @@ export function renderChart(rows: readonly ChartRow[], subtitle = ''): string {
         row.series,
       ),
     );
+    if (row.note !== undefined)
+      out.push(
+        `<text x="${PAD_L}" y="${y0 + PANEL_H + 50}" font-size="11">${esc(row.note)}</text>`,
+      );
   });
   out.push('</svg>');
   return out.join('\n') + '\n';

@@ -3,8 +3,9 @@
  * the step-by-step comparison with single-process troupe (hot-topic) at the same offered rates.
  */
 import { fmtCount, fmtMs } from '../generator/run-step';
-import { capacityOf, passes, type Capacity, type StepLike } from './capacity';
-import { ratio, type ScenarioRun } from './summary';
+import { capacityOf, halfRate, passes, ratio, type Capacity, type StepLike } from './capacity';
+import type { PairAtRate } from './paired-steps';
+import type { ScenarioRun } from './summary';
 
 /** What cross-node adds to a step, read from the cluster around it. */
 export interface ClusterStepFigures {
@@ -154,5 +155,118 @@ export function formatCapacity(c: CapacityComparison): string {
   return (
     `capacity cross-node ${cap(c.cross)}, standalone ${cap(c.standalone)}, ` +
     `ratio ${c.ratio === null ? 'n/a (a side has no passing step)' : `${c.ratio}x`}`
+  );
+}
+
+/**
+ * Where the dispatcher hop's cost is read (issue 14 part 3), at equal offered rate on both
+ * sides: `half` at half of standalone troupe's hot-topic capacity (where the latency target is
+ * stated), or at the lowest rate both ladders ran when standalone passed no step; `cap` at the
+ * cross-node capacity (when some step passed).
+ */
+export const COST_POINTS = ['half', 'cap'] as const;
+export type CostPoint = (typeof COST_POINTS)[number];
+
+export interface CostRate {
+  readonly at: CostPoint;
+  readonly rate: number;
+  /** The standalone capacity rate `half` is half of; null for `cap`, or when it fell back. */
+  readonly halfOf: number | null;
+}
+
+export function costRates(cross: readonly StepLike[], standalone: readonly StepLike[]): CostRate[] {
+  const out: CostRate[] = [];
+  const alone = capacityOf(standalone).rate;
+  const lowest = Math.min(...cross.map((s) => s.offeredRate));
+  if (alone !== null) out.push({ at: 'half', rate: halfRate(alone), halfOf: alone });
+  else if (Number.isFinite(lowest)) out.push({ at: 'half', rate: lowest, halfOf: null });
+  const cap = capacityOf(cross).rate;
+  if (cap !== null) out.push({ at: 'cap', rate: cap, halfOf: null });
+  return out;
+}
+
+/** The hop's cost at one rate: standalone (a) against cross-node (b), medians of the runs. */
+export interface CrossNodeCost {
+  readonly at: CostPoint;
+  readonly rate: number;
+  readonly halfOf: number | null;
+  readonly runs: number;
+  readonly standaloneP50Ms: number | null;
+  readonly crossNodeP50Ms: number | null;
+  readonly standaloneP99Ms: number | null;
+  readonly crossNodeP99Ms: number | null;
+  /** crossNodeP99Ms - standaloneP99Ms. */
+  readonly addedP99Ms: number | null;
+}
+
+export function crossNodeCost(c: CostRate, pair: PairAtRate): CrossNodeCost {
+  return {
+    at: c.at,
+    rate: c.rate,
+    halfOf: c.halfOf,
+    runs: pair.runs,
+    standaloneP50Ms: pair.a.p50Ms,
+    crossNodeP50Ms: pair.b.p50Ms,
+    standaloneP99Ms: pair.a.p99Ms,
+    crossNodeP99Ms: pair.b.p99Ms,
+    addedP99Ms: pair.addedP99Ms,
+  };
+}
+
+type CostField = Exclude<keyof CrossNodeCost, 'at'>;
+const COST_FIELDS: readonly CostField[] = [
+  'rate',
+  'halfOf',
+  'runs',
+  'standaloneP50Ms',
+  'crossNodeP50Ms',
+  'standaloneP99Ms',
+  'crossNodeP99Ms',
+  'addedP99Ms',
+];
+const key = (at: CostPoint, f: CostField): string => `cost_${at}_${f}`;
+
+/** The costs as flat scenario metrics (`cost_half_addedP99Ms`, ...). */
+export function costMetrics(costs: readonly CrossNodeCost[]): Record<string, number | null> {
+  const m: Record<string, number | null> = {};
+  for (const c of costs) for (const f of COST_FIELDS) m[key(c.at, f)] = c[f];
+  return m;
+}
+
+/** Back from the metrics: one cost per point measured, in COST_POINTS order. */
+export function costsOf(metrics: Readonly<Record<string, number | null>>): CrossNodeCost[] {
+  return COST_POINTS.flatMap((at): CrossNodeCost[] => {
+    const rate = metrics[key(at, 'rate')];
+    if (typeof rate !== 'number') return [];
+    const v = (f: CostField): number | null => metrics[key(at, f)] ?? null;
+    return [
+      {
+        at,
+        rate,
+        halfOf: v('halfOf'),
+        runs: v('runs') ?? 0,
+        standaloneP50Ms: v('standaloneP50Ms'),
+        crossNodeP50Ms: v('crossNodeP50Ms'),
+        standaloneP99Ms: v('standaloneP99Ms'),
+        crossNodeP99Ms: v('crossNodeP99Ms'),
+        addedP99Ms: v('addedP99Ms'),
+      },
+    ];
+  });
+}
+
+/** One line per point: `at 1000/s (half of 2000/s standalone capacity): p99 ... (+x ms)`. */
+export function formatCost(c: CrossNodeCost): string {
+  const where =
+    c.at === 'cap'
+      ? 'cross-node capacity'
+      : c.halfOf === null
+        ? 'lowest rate: standalone passed no step'
+        : `half of ${c.halfOf}/s standalone capacity`;
+  const added = c.addedP99Ms === null ? '-' : `${c.addedP99Ms >= 0 ? '+' : ''}${c.addedP99Ms} ms`;
+  return (
+    `at ${c.rate}/s (${where}, median of ${c.runs} alternated runs each): ` +
+    `p50 ${fmtMs(c.standaloneP50Ms)} -> ${fmtMs(c.crossNodeP50Ms)}, ` +
+    `p99 ${fmtMs(c.standaloneP99Ms)} -> ${fmtMs(c.crossNodeP99Ms)} (${added})`
   );
 }

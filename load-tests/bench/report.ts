@@ -10,6 +10,8 @@ import { passes } from './capacity';
 import { renderChart, type ChartRow } from './chart-svg';
 import { BYTES_PER_CONNECTION_TARGET, formatLinkedin } from './linkedin-figures';
 import type { BenchArgs } from './cli-args';
+import { costLines, hopNote } from './cost-lines';
+import { costsOf } from './cross-node-compare';
 import {
   LADDER_SCENARIOS,
   type PresenceFigures,
@@ -187,6 +189,7 @@ export function formatSummary(summary: Summary): string {
           ...presence,
         ]
       : []),
+    ...costLines(summary),
     '',
     'deliveries/s at capacity, same run:',
     ...ratios,
@@ -234,7 +237,10 @@ export function chartRows(runs: readonly ScenarioRun[]): ChartRow[] {
           p99Ms: st.latencyMs.p99,
         })),
       }));
-    if (series.length > 0) rows.push({ title: sc, series });
+    const troupe = run.systems.find((s) => s.system === 'troupe' && s.status === 'ok');
+    const note =
+      sc === 'cross-node' && troupe?.result ? hopNote(costsOf(troupe.result.metrics)) : '';
+    if (series.length > 0) rows.push({ title: sc, series, ...(note === '' ? {} : { note }) });
   }
   return rows;
 }

@@ -1,5 +1,7 @@
 import type { ScenarioResult } from './scenarios/scenario';
-import { formatSummary } from './report';
+import { renderChart } from './chart-svg';
+import { costMetrics, type CrossNodeCost } from './cross-node-compare';
+import { chartRows, formatSummary } from './report';
 import { ratio, summarize, type ScenarioRun } from './summary';
 
 const ladder = (rate: number | null, deliveriesPerSec: number | null): ScenarioResult => ({
@@ -95,6 +97,8 @@ describe('summarize', () => {
       hostile: { quietP99Ms: 12, hostileP99Ms: 30, quietDelivered: 1, hostileDelivered: 0.995 },
       presence: null,
       linkedin: null,
+      crossNodeCost: null,
+      countsCost: null,
     });
     expect(s.systems.find((x) => x.system === 'socketio')?.idleBytesPerConnection).toBeNull();
   });
@@ -153,6 +157,108 @@ describe('summarize with cross-node', () => {
       scenario: 'hot-topic',
       value: 0.67,
     });
+  });
+});
+
+describe('summarize with the costs at equal offered rate', () => {
+  const hop: CrossNodeCost = {
+    at: 'half',
+    rate: 750,
+    halfOf: 1500,
+    runs: 3,
+    standaloneP50Ms: 20,
+    crossNodeP50Ms: 22,
+    standaloneP99Ms: 45,
+    crossNodeP99Ms: 51.5,
+    addedP99Ms: 6.5,
+  };
+  const s = summarize([
+    ...runs,
+    {
+      scenario: 'cross-node',
+      systems: [
+        {
+          system: 'troupe',
+          status: 'ok',
+          result: {
+            ...ladder(2000, 4_000_000),
+            metrics: {
+              crossOverStandalone: 0.67,
+              ...costMetrics([hop]),
+            },
+          },
+        },
+      ],
+    },
+    {
+      scenario: 'viewer-counts',
+      systems: [
+        {
+          system: 'troupe',
+          status: 'ok',
+          result: oneShot({
+            onOverOff: 1,
+            costRate: 500,
+            costRuns: 3,
+            offCpuUsPerDelivery: 0.4,
+            onCpuUsPerDelivery: 0.41,
+            cpuPerDeliveryRatio: 1.03,
+          }),
+        },
+      ],
+    },
+  ]);
+  const troupe = s.systems.find((x) => x.system === 'troupe');
+
+  it('names the cross-node cost and the counts cost of the system that ran them', () => {
+    expect(troupe?.crossNodeCost).toEqual([hop]);
+    expect(troupe?.countsCost).toEqual({
+      rate: 500,
+      capacityRatio: 1,
+      cpuPerDeliveryRatio: 1.03,
+      offCpuUsPerDelivery: 0.4,
+      onCpuUsPerDelivery: 0.41,
+      runs: 3,
+    });
+    expect(s.systems.find((x) => x.system === 'uws-native')?.countsCost).toBeNull();
+  });
+
+  it('prints both under their targets', () => {
+    const text = formatSummary(s);
+    expect(text).toContain('the dispatcher hop adds <= 10 ms to p99');
+    expect(text).toMatch(
+      /troupe cross-node hop at 750\/s \(half of 1500\/s standalone capacity.*p99 45\.0ms -> 51\.5ms \(\+6\.5 ms\)/,
+    );
+    expect(text).toContain(
+      'troupe counts on/off: capacity 1x, CPU per delivery 1.03x at 500/s (0.4 µs -> 0.41 µs, median of 3 alternated runs each)',
+    );
+    expect(formatSummary(summarize(runs))).not.toMatch(/equal offered rate/);
+  });
+
+  it("notes the hop's cost under the chart's cross-node row", () => {
+    const rows = chartRows([
+      {
+        scenario: 'cross-node',
+        systems: [
+          {
+            system: 'troupe',
+            status: 'ok',
+            result: {
+              steps: [
+                { offeredRate: 750, deliveriesPerSec: 1.5e6, latencyMs: { p99: 50 } },
+              ] as never,
+              capacity: null,
+              metrics: costMetrics(troupe?.crossNodeCost ?? []),
+              notes: {},
+            },
+          },
+        ],
+      },
+    ]);
+    expect(rows[0]?.note).toBe(
+      'dispatcher hop, p99 at equal rate vs standalone: +6.5 ms at 750/s (45.0ms -> 51.5ms)',
+    );
+    expect(renderChart(rows)).toContain('+6.5 ms at 750/s');
   });
 });
 

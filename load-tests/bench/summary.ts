@@ -4,8 +4,9 @@
  * presence latencies and heartbeat cost, and the ratios the issue's targets are stated in
  * (troupe / uws-native, troupe / socketio), all from the same run.
  */
-import type { Capacity, HalfCapacity } from './capacity';
+import { ratio, type Capacity, type HalfCapacity } from './capacity';
 import { LINKEDIN_FIGURES, type LinkedinFigures } from './linkedin-figures';
+import { costsOf, type CrossNodeCost } from './cross-node-compare';
 import type { ScenarioResult } from './scenarios/scenario';
 
 export interface SystemRun {
@@ -19,6 +20,8 @@ export interface ScenarioRun {
   readonly scenario: string;
   readonly systems: readonly SystemRun[];
 }
+
+export { ratio } from './capacity';
 
 export const LADDER_SCENARIOS = [
   'hot-topic',
@@ -50,6 +53,23 @@ export interface SystemSummary {
   readonly presence: PresenceFigures | null;
   /** The linkedin-node scenario's connect and memory figures (null: it did not run ok). */
   readonly linkedin: LinkedinFigures | null;
+  /** cross-node: p50/p99 standalone vs cross-node at equal offered rates (null: it did not run). */
+  readonly crossNodeCost: readonly CrossNodeCost[] | null;
+  /** viewer-counts: fan-out with counts on vs off (null: it did not run ok). */
+  readonly countsCost: CountsCost | null;
+}
+
+/** What counts cost a hot topic's fan-out (issue 14 part 4: under 5% of capacity). */
+export interface CountsCost {
+  /** Offered rate of the alternated on/off steps (null: none measured). */
+  readonly rate: number | null;
+  /** Deliveries/s at capacity, on / off. */
+  readonly capacityRatio: number | null;
+  /** Server CPU per delivery, on / off, at `rate` (medians of the alternated steps). */
+  readonly cpuPerDeliveryRatio: number | null;
+  readonly offCpuUsPerDelivery: number | null;
+  readonly onCpuUsPerDelivery: number | null;
+  readonly runs: number | null;
 }
 
 /** The presence scenario's headline figures (see scenarios/presence.ts for each). */
@@ -133,6 +153,8 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
     const h = okResult(runs, 'hostile', system);
     const p = okResult(runs, 'presence', system);
     const li = okResult(runs, 'linkedin-node', system);
+    const x = okResult(runs, 'cross-node', system);
+    const vc = okResult(runs, 'viewer-counts', system);
     return {
       system,
       capacity,
@@ -166,6 +188,18 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
               ...Object.fromEntries(LINKEDIN_FIGURES.map((k) => [k, metric(li, k)])),
               limit: typeof li.notes['limit'] === 'string' ? li.notes['limit'] : null,
             } as LinkedinFigures),
+      crossNodeCost: x === null ? null : costsOf(x.metrics),
+      countsCost:
+        vc === null
+          ? null
+          : {
+              rate: metric(vc, 'costRate'),
+              capacityRatio: metric(vc, 'onOverOff'),
+              cpuPerDeliveryRatio: metric(vc, 'cpuPerDeliveryRatio'),
+              offCpuUsPerDelivery: metric(vc, 'offCpuUsPerDelivery'),
+              onCpuUsPerDelivery: metric(vc, 'onCpuUsPerDelivery'),
+              runs: metric(vc, 'costRuns'),
+            },
     };
   });
   const ratios: Ratio[] = [];
@@ -204,9 +238,4 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
       value: metric(cross, 'crossOverStandalone'),
     });
   return { systems, ratios };
-}
-
-export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
-  if (a === null || a === undefined || b === null || b === undefined || b === 0) return null;
-  return Math.round((a / b) * 100) / 100;
 }

@@ -17,6 +17,9 @@ import type { FromWorker, SubscriberPlan, ToWorker } from './worker-messages';
 
 const stats = new WorkerStats();
 const clients = new Set<RawWsClient>();
+// troupe closes a connection that sends nothing for 62.5 s (1001), and a ladder's subscribers
+// may outlive that (cross-node and viewer-counts keep one set up while another one runs).
+// Socket.IO's server pings its clients itself. Made per plan (its `pingEveryMs`, if any).
 let keepalive: Keepalive | null = null;
 
 function send(msg: FromWorker): void {
@@ -40,7 +43,7 @@ const gone = (c: RawWsClient): void => {
 
 async function run(plan: SubscriberPlan): Promise<void> {
   stats.setSampleEvery(plan.sampleEvery);
-  if (plan.pingEveryMs !== undefined) keepalive = new Keepalive(plan.pingEveryMs);
+  keepalive ??= plan.pingEveryMs === undefined ? new Keepalive() : new Keepalive(plan.pingEveryMs);
   let next = 0;
   const openOne = (): Promise<void> =>
     new Promise((resolve) => {
@@ -52,7 +55,7 @@ async function run(plan: SubscriberPlan): Promise<void> {
       clients.add(sub.client);
       // Due only `pingEveryMs` from now: by then the connection is open (its connect is bounded
       // by CONNECT_TIMEOUT_MS, far shorter), or closed and forgotten by the tick.
-      keepalive?.track(sub.client);
+      if (plan.dialect !== 'socketio') keepalive?.track(sub.client);
     });
   const until = performance.now() + (plan.connectForMs ?? Infinity);
   const lanes: Promise<void>[] = [];

@@ -9,7 +9,10 @@
  *
  * Then it compares with single-process troupe at the same rates: the troupe hot-topic steps of
  * this run when hot-topic ran before, else a hot-topic ladder on the standalone server the bench
- * started for this scenario, limited to the rates the cross-node ladder reached.
+ * started for this scenario, limited to the rates the cross-node ladder reached. And it states
+ * the dispatcher hop's cost (issue 14 part 3): at half of standalone capacity and at the
+ * cross-node capacity, COST_RUNS steps on the standalone server and as many on the cluster,
+ * alternated (both sets of subscribers stay connected), p50/p99 of each side and the p99 added.
  *
  * The baselines have no multi-node mode, so there it is skipped.
  */
@@ -19,20 +22,27 @@ import { startCluster } from '../cluster';
 import {
   compareCapacity,
   compareSteps,
+  costMetrics,
+  costRates,
+  crossNodeCost,
   earlierHotTopic,
   formatCapacity,
   formatComparison,
+  formatCost,
   routedFigures,
   type ClusterStepFigures,
+  type CrossNodeCost,
   type LadderStep,
 } from '../cross-node-compare';
 import { scrapeMetric } from '../prom-text';
 import type { System } from '../systems';
-import { hotTopic } from './hot-topic';
+import { alternateSteps, pairAtRate, stepBrief } from '../paired-steps';
 import type { Scenario, ScenarioResult } from './scenario';
-import { runLadder } from './step-ladder';
+import { runLadder, type LadderPool, type StepAt } from './step-ladder';
 
 const GATEWAYS = 2;
+/** Alternated steps per side at each equal rate: the median p99 stands (one step moves 20 ms). */
+const COST_RUNS = 3;
 const ROUTED = 'troupe_events_routed_total';
 
 const cores = (a: ProcSample | null, b: ProcSample | null): number | null => {
@@ -60,9 +70,26 @@ export const crossNode: Scenario = {
     const bin = ctx.system.troupeBin?.();
     if (bin === undefined || bin === null) throw new Error('troupe is not built');
     const label = `${ctx.system.name} cross-node`;
+    // One subscriber worker per gateway at least.
+    const workers = Math.max(GATEWAYS, args.workers);
+    const pool = (topicPrefix: string, workers: number): LadderPool => ({
+      subscribers: args.subs,
+      topicPrefix,
+      topicCount: 1,
+      workers,
+      sampleEvery: args.sampleEvery,
+    });
 
     const cluster = await startCluster({ bin, gateways: GATEWAYS });
+    const earlier = earlierHotTopic(ctx.earlier, ctx.system.name);
+    const source = earlier !== null ? 'hot-topic steps of this run' : 'own hot-topic ladder';
     let cross: ScenarioResult;
+    let standalone: readonly LadderStep[] = earlier ?? [];
+    const costs: CrossNodeCost[] = [];
+    const alternated: { standalone: StepResult[]; cross: StepResult[] } = {
+      standalone: [],
+      cross: [],
+    };
     try {
       const d = cluster.dispatcher;
       const http = d.endpoint('http');
@@ -89,47 +116,61 @@ export const crossNode: Scenario = {
         // srv cpu of the step table: the whole cluster.
         return { ...step, ...figures, serverCpuCores: sum(perNode) };
       };
-      cross = await runLadder(
-        ctx,
-        {
-          subscribers: args.subs,
-          topicPrefix: 'xnode',
-          topicCount: 1,
-          workers: Math.max(GATEWAYS, args.workers),
-          sampleEvery: args.sampleEvery,
-        },
-        args.rates,
-        {
-          label,
+      // While the cluster's subscribers stay up, a standalone ladder on the server the bench
+      // started (its steps the comparison when hot-topic did not run before), then the hop's
+      // cost: steps alternating between standalone and cluster at equal rates.
+      const equalRates = async (crossAt: StepAt, ladder: readonly StepResult[]): Promise<void> => {
+        const reached = ladder.map((s) => s.offeredRate);
+        // As many subscriber processes as the cluster's pool: the generator is not what differs.
+        const own = await runLadder(ctx, pool('alone', workers), earlier ? [] : reached, {
+          label: `${ctx.system.name} standalone`,
           refine: false,
-          ws: cluster.gateways.map((g) => g.endpoint('ws')),
-          publish: d.endpoint('publish'),
-          serverPid: d.pid,
-          awaitRoutes: true,
-          measure,
-        },
-      );
+          after: async (aloneAt, aloneLadder) => {
+            if (earlier === null) standalone = aloneLadder;
+            const rates = costRates(ladder, standalone);
+            log(`[${label}] the hop's cost at ${rates.map((r) => `${r.rate}/s`).join(', ')}`);
+            const steps = await alternateSteps(
+              aloneAt,
+              crossAt,
+              rates.map((r) => r.rate),
+              COST_RUNS,
+            );
+            alternated.standalone = steps.a;
+            alternated.cross = steps.b;
+            for (const r of rates) {
+              const pair = pairAtRate(r.rate, steps.a, steps.b);
+              if (pair !== null) costs.push(crossNodeCost(r, pair));
+            }
+          },
+        });
+        if (earlier === null) standalone = own.steps;
+      };
+      cross = await runLadder(ctx, pool('xnode', workers), args.rates, {
+        label,
+        refine: false,
+        ws: cluster.gateways.map((g) => g.endpoint('ws')),
+        publish: d.endpoint('publish'),
+        serverPid: d.pid,
+        awaitRoutes: true,
+        measure,
+        after: equalRates,
+      });
     } finally {
       await cluster.stop();
     }
 
-    const reached = cross.steps.map((s) => s.offeredRate);
-    let standalone = earlierHotTopic(ctx.earlier, ctx.system.name);
-    const source = standalone !== null ? 'hot-topic steps of this run' : 'own hot-topic ladder';
-    if (standalone === null && reached.length > 0) {
-      log(`[${ctx.system.name}] standalone hot-topic at ${reached.join(', ')}/s, for the ratio`);
-      standalone = (await hotTopic.run({ ...ctx, args: { ...args, rates: reached } })).steps;
-    }
     const rows = compareSteps(
       cross.steps as readonly (LadderStep & Partial<ClusterStepFigures>)[],
-      standalone ?? [],
+      standalone,
     );
-    const cap = compareCapacity(cross.steps, standalone ?? []);
+    const cap = compareCapacity(cross.steps, standalone);
     log(
       `\ncross-node (1 dispatcher, ${GATEWAYS} gateways) vs standalone troupe (${source}), ${args.subs} subscribers:`,
     );
     log(formatComparison(rows));
     log(formatCapacity(cap));
+    log(`the dispatcher hop's cost, standalone -> cross-node at equal offered rate:`);
+    for (const c of costs) log(`  ${formatCost(c)}`);
 
     const atCap = cross.steps.find((s) => s.offeredRate === cap.cross.rate) as
       (StepResult & Partial<ClusterStepFigures>) | undefined;
@@ -143,12 +184,18 @@ export const crossNode: Scenario = {
         standaloneCapacityRate: cap.standalone.rate,
         standaloneCapacityDeliveriesPerSec: cap.standalone.deliveriesPerSec,
         crossOverStandalone: cap.ratio,
+        ...costMetrics(costs),
       },
       notes: {
         ...cross.notes,
         gateways: GATEWAYS,
         standaloneSource: source,
         comparison: rows,
+        crossNodeCost: costs,
+        alternated: {
+          standalone: alternated.standalone.map(stepBrief),
+          cross: alternated.cross.map(stepBrief),
+        },
       },
     };
   },

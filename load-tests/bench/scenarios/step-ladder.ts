@@ -61,7 +61,16 @@ export interface LadderTarget {
   readonly halfSeconds?: number;
   /** Seconds of the unmeasured warm-up at the first rate (default 1). */
   readonly warmupSeconds?: number;
+  /**
+   * Runs after the ladder while its subscribers and publisher are still up, with a function
+   * that measures one more step at any rate (kept out of the ladder's steps), e.g. to alternate
+   * with another ladder's steps at equal rates (cross-node against standalone).
+   */
+  readonly after?: (stepAt: StepAt, ladder: readonly StepResult[]) => Promise<void>;
 }
+
+/** Measures one step at `rate` on an open ladder; `why` labels its log line. */
+export type StepAt = (rate: number, why: string) => Promise<StepResult>;
 
 export async function runLadder(
   ctx: ScenarioContext,
@@ -113,7 +122,7 @@ export async function runLadder(
     await publisher.run(pool.topics(), rates[0] ?? 100, target.warmupSeconds ?? WARMUP_SECONDS);
     await sleep(500);
     const p = publisher;
-    const runAt = async (
+    const stepAt = async (
       rate: number,
       why: string,
       seconds = args.stepSeconds,
@@ -128,12 +137,20 @@ export async function runLadder(
           ...(target.expected === undefined ? {} : { expected: target.expected }),
         }),
       );
-      steps.push(step);
       log(
         `[${name} ${rate}/s] ${why}: delivered ${(step.deliveredRatio * 100).toFixed(1)}%, ` +
           `${step.deliveriesPerSec}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, gaps ${step.gaps}`,
       );
       if (p.closedReason !== null) throw new Error(p.closedReason);
+      return step;
+    };
+    const runAt = async (
+      rate: number,
+      why: string,
+      seconds = args.stepSeconds,
+    ): Promise<StepResult> => {
+      const step = await stepAt(rate, why, seconds);
+      steps.push(step);
       return step;
     };
     const settle = async (): Promise<void> => {
@@ -169,6 +186,10 @@ export async function runLadder(
         runs.push(await runAt(rate, 'half capacity', target.halfSeconds));
       }
       half = halfCapacityOf(rate, runs);
+    }
+    if (target.after !== undefined) {
+      await settle();
+      await target.after((rate, why) => stepAt(rate, why), [...steps]);
     }
     steps.sort((a, b) => a.offeredRate - b.offeredRate);
     const end = pool.gauges();

@@ -7,24 +7,29 @@
  *    messages the watcher received, the smallest gap between two of them (conflation: at most
  *    one per interval, so it should not fall much below the interval), the most seen within any
  *    one interval-long window, and whether the last count is the truth (1: the watcher alone).
- * 2. Fan-out with counts off, then on, in the same run: the hot-topic ladder twice on one topic
- *    of `--subs` subscribers, while a churner joins and leaves one more subscriber every
- *    CHURN_MS (so the count changes every interval); in the `on` run every subscriber asked
- *    for the count, so each also receives one count message per interval. Reports both
- *    capacities and their ratio (on / off), and the server's CPU per delivery at the highest
- *    rate both delivered (the capacity's p99 bound fails at every rate on a loaded machine).
+ * 2. Fan-out with counts off, then on, in the same run (issue 14 part 4): the hot-topic ladder
+ *    twice, each on its own topic of `--subs` subscribers, while a churner joins and leaves one
+ *    more subscriber of the measured topic every CHURN_MS (so the count changes every
+ *    interval); in the `on` run every subscriber asked for the count, so each also receives one
+ *    count message per interval. Both sets of subscribers stay up, and COST_RUNS steps of each
+ *    then alternate at one rate (countsCostRate). Reports both capacities and their ratio
+ *    (on / off), and the server's CPU per delivery of the alternated steps, on / off: a ladder
+ *    step is 1.5-2x the one below it, far coarser than the 5% the counts may cost.
  */
 import WebSocket from 'ws';
-import type { Endpoint } from '../server-process';
-import { ratio } from '../summary';
 import type { StepResult } from '../../generator/run-step';
-import { runLadder } from './step-ladder';
-import type { Scenario, ScenarioContext } from './scenario';
 import { sleep, SubscriberPool } from '../../generator/subscriber-pool';
+import { capacityOf, halfRate, ratio, type Capacity, type StepLike } from '../capacity';
+import { alternateSteps, pairAtRate, stepBrief, type PairAtRate } from '../paired-steps';
+import type { Endpoint } from '../server-process';
+import type { Scenario, ScenarioContext, ScenarioResult } from './scenario';
+import { runLadder, type LadderTarget } from './step-ladder';
 
 /** The server's --count-interval-ms (its default: the bench starts troupe without the flag). */
 const INTERVAL_MS = 1000;
 const CHURN_MS = 100;
+/** Alternated steps per side at the cost's rate (the median CPU per delivery stands). */
+const COST_RUNS = 3;
 const JSON_PROTOCOL = 'troupe.v1.json';
 
 interface CountSeen {
@@ -120,70 +125,139 @@ async function churn(ctx: ScenarioContext): Promise<Record<string, number | null
   return metrics;
 }
 
-/** Joins and leaves one subscriber of `topic` every CHURN_MS until stopped. */
-function churner(ws: Endpoint, topic: string): { stop(): Promise<void> } {
+/**
+ * Joins and leaves one subscriber every CHURN_MS until stopped, on whichever topic `topic`
+ * names at the time (the topic of the step being measured, so a counts-off step never pays for
+ * the counts-on topic's changes).
+ */
+function churner(ws: Endpoint): { topic: string; stop(): Promise<void> } {
   let running = true;
-  const loop = (async () => {
-    while (running) {
-      const c = await client(ws, topic, false).catch(() => undefined);
-      await sleep(CHURN_MS);
-      c?.close();
-    }
-  })();
-  return {
+  const state = {
+    topic: '',
     stop: async () => {
       running = false;
       await loop;
     },
   };
-}
-
-interface FanOut {
-  readonly capacity: number | null;
-  readonly steps: readonly StepResult[];
+  const loop = (async () => {
+    while (running) {
+      const c =
+        state.topic === ''
+          ? undefined
+          : await client(ws, state.topic, false).catch(() => undefined);
+      await sleep(CHURN_MS);
+      c?.close();
+    }
+  })();
+  return state;
 }
 
 /**
- * Server CPU-µs per delivery at the highest rate both runs delivered (>= 95%) at: on a shared
- * machine the p99 bound of capacity may fail at every rate, the cost per delivery still reads.
+ * The rate of the alternated on/off steps: half of the counts-off capacity, below saturation so
+ * CPU per delivery reads work rather than contention; without a capacity (the p99 bound fails
+ * at every rate on a loaded machine) the highest rate both ladders delivered (>= 95%) at.
  */
-export function costAtCommonRate(
-  off: readonly StepResult[],
-  on: readonly StepResult[],
-): { rate: number; offUs: number; onUs: number } | null {
-  const cost = (s: StepResult): number | null =>
-    s.serverCpuCores === null || s.deliveriesPerSec === 0
-      ? null
-      : Math.round((s.serverCpuCores / s.deliveriesPerSec) * 1e6 * 100) / 100;
-  let best: { rate: number; offUs: number; onUs: number } | null = null;
+export function countsCostRate(off: readonly StepLike[], on: readonly StepLike[]): number | null {
+  const cap = capacityOf(off).rate;
+  if (cap !== null) return halfRate(cap);
+  let best: number | null = null;
   for (const a of off) {
     const b = on.find((x) => x.offeredRate === a.offeredRate);
     if (b === undefined || a.deliveredRatio < 0.95 || b.deliveredRatio < 0.95) continue;
-    const [offUs, onUs] = [cost(a), cost(b)];
-    if (offUs === null || onUs === null) continue;
-    if (best === null || a.offeredRate > best.rate) best = { rate: a.offeredRate, offUs, onUs };
+    if (best === null || a.offeredRate > best) best = a.offeredRate;
   }
   return best;
 }
 
-async function fanOut(ctx: ScenarioContext, count: boolean): Promise<FanOut> {
-  const topic = `counts:hot-${count ? 'on' : 'off'}`;
-  const ch = churner(ctx.server.endpoint('ws'), `${topic}0`);
-  try {
-    const r = await runLadder(
+/** The counts' headline figures: capacity on/off, and the alternated steps' CPU per delivery. */
+export interface CountsCost {
+  readonly offCapacity: Capacity;
+  readonly onCapacity: Capacity;
+  /** Deliveries/s at capacity, on / off. */
+  readonly capacityRatio: number | null;
+  readonly pair: PairAtRate | null;
+  /** The alternated steps, in run order per side. */
+  readonly alternated: { readonly off: readonly StepResult[]; readonly on: readonly StepResult[] };
+}
+
+export function countsCostMetrics(c: CountsCost): Record<string, number | null> {
+  return {
+    offCapacityRate: c.offCapacity.rate,
+    onCapacityRate: c.onCapacity.rate,
+    offDeliveriesPerSec: c.offCapacity.deliveriesPerSec,
+    onDeliveriesPerSec: c.onCapacity.deliveriesPerSec,
+    onOverOff: c.capacityRatio,
+    costRate: c.pair?.rate ?? null,
+    costRuns: c.pair?.runs ?? null,
+    offCpuUsPerDelivery: c.pair?.a.cpuUsPerDelivery ?? null,
+    onCpuUsPerDelivery: c.pair?.b.cpuUsPerDelivery ?? null,
+    cpuPerDeliveryRatio: c.pair?.cpuPerDeliveryRatio ?? null,
+    offP99Ms: c.pair?.a.p99Ms ?? null,
+    onP99Ms: c.pair?.b.p99Ms ?? null,
+  };
+}
+
+/**
+ * The hot-topic ladder with counts off, then (its subscribers still up) with counts on, then
+ * COST_RUNS steps of each alternated at one rate: capacities and CPU per delivery side by side.
+ */
+async function fanOut(ctx: ScenarioContext): Promise<{ cost: CountsCost; steps: StepResult[] }> {
+  const ws = ctx.server.endpoint('ws');
+  const ch = churner(ws);
+  const topic = (count: boolean): string => `counts:hot-${count ? 'on' : 'off'}`;
+  const ladder = (count: boolean, after: LadderTarget['after']) =>
+    runLadder(
       ctx,
       {
         subscribers: ctx.args.subs,
-        topicPrefix: topic,
+        topicPrefix: topic(count),
         topicCount: 1,
         workers: ctx.args.workers,
         sampleEvery: ctx.args.sampleEvery,
         count,
       },
       ctx.args.rates,
-      { label: `troupe counts ${count ? 'on' : 'off'}` },
+      {
+        label: `troupe counts ${count ? 'on' : 'off'}`,
+        // The capacity is refined; the half-capacity step is left out (not a target here).
+        halfRuns: 0,
+        // The pool's subscribers take topic `<prefix>0`.
+        measure: (run) => {
+          ch.topic = `${topic(count)}0`;
+          return run();
+        },
+        after,
+      },
     );
-    return { capacity: r.capacity?.deliveriesPerSec ?? null, steps: r.steps };
+  // Set inside the ladders' `after` hooks.
+  const got: {
+    on: ScenarioResult | null;
+    pair: PairAtRate | null;
+    alternated: CountsCost['alternated'];
+  } = { on: null, pair: null, alternated: { off: [], on: [] } };
+  try {
+    const off = await ladder(false, async (offAt, offSteps) => {
+      got.on = await ladder(true, async (onAt, onSteps) => {
+        const rate = countsCostRate(offSteps, onSteps);
+        if (rate === null) return;
+        const s = await alternateSteps(offAt, onAt, [rate], COST_RUNS);
+        got.pair = pairAtRate(rate, s.a, s.b);
+        got.alternated = { off: s.a, on: s.b };
+      });
+    });
+    const onSteps = got.on?.steps ?? [];
+    const offCapacity = capacityOf(off.steps);
+    const onCapacity = capacityOf(onSteps);
+    return {
+      cost: {
+        offCapacity,
+        onCapacity,
+        capacityRatio: ratio(onCapacity.deliveriesPerSec, offCapacity.deliveriesPerSec),
+        pair: got.pair,
+        alternated: got.alternated,
+      },
+      steps: [...off.steps, ...onSteps],
+    };
   } finally {
     await ch.stop();
   }
@@ -195,30 +269,29 @@ export const viewerCounts: Scenario = {
   skip: (system) => (system.kind === 'troupe' ? null : 'no viewer counts in this baseline'),
   async run(ctx) {
     const churned = await churn(ctx);
-    const off = await fanOut(ctx, false);
-    const on = await fanOut(ctx, true);
-    const onOverOff = ratio(on.capacity, off.capacity);
-    const cost = costAtCommonRate(off.steps, on.steps);
+    const { cost, steps } = await fanOut(ctx);
+    const p = cost.pair;
     ctx.log(
-      `[troupe viewer-counts] hot-topic capacity, counts off ${off.capacity ?? '-'} vs on ` +
-        `${on.capacity ?? '-'} deliveries/s = ${onOverOff ?? '-'}x; server CPU per delivery at ` +
-        (cost === null
-          ? 'no common rate'
-          : `${cost.rate}/s: off ${cost.offUs} µs, on ${cost.onUs} µs = ${ratio(cost.onUs, cost.offUs)}x`),
+      `[troupe viewer-counts] hot-topic capacity, counts off ${cost.offCapacity.deliveriesPerSec ?? '-'} vs on ` +
+        `${cost.onCapacity.deliveriesPerSec ?? '-'} deliveries/s = ${cost.capacityRatio ?? '-'}x; server CPU per delivery ` +
+        (p === null
+          ? 'not measured (no rate both delivered)'
+          : `at ${p.rate}/s (median of ${p.runs} alternated steps each): off ${p.a.cpuUsPerDelivery ?? '-'} µs, ` +
+            `on ${p.b.cpuUsPerDelivery ?? '-'} µs = ${p.cpuPerDeliveryRatio ?? '-'}x`),
     );
     return {
-      steps: [...off.steps, ...on.steps],
+      steps,
       capacity: null,
-      metrics: {
-        ...churned,
-        offDeliveriesPerSec: off.capacity,
-        onDeliveriesPerSec: on.capacity,
-        onOverOff,
-        costRate: cost?.rate ?? null,
-        offCpuUsPerDelivery: cost?.offUs ?? null,
-        onCpuUsPerDelivery: cost?.onUs ?? null,
+      metrics: { ...churned, ...countsCostMetrics(cost) },
+      notes: {
+        intervalMs: INTERVAL_MS,
+        churnMs: CHURN_MS,
+        costRuns: COST_RUNS,
+        alternated: {
+          off: cost.alternated.off.map(stepBrief),
+          on: cost.alternated.on.map(stepBrief),
+        },
       },
-      notes: { intervalMs: INTERVAL_MS, churnMs: CHURN_MS },
     };
   },
 };
