@@ -205,8 +205,8 @@ describe.each([
   ['the Redis store', true],
 ])('presence across 2 dispatchers and 2 gateways with %s', (_name, useRedis) => {
   let redis: RedisServer | undefined;
-  let ds: Node[];
-  let gws: Node[];
+  let ds: Node[] = [];
+  let gws: Node[] = [];
   let ids: string[];
   const clients: TestClient[] = [];
   const connect = async (gw: Node, query = ''): Promise<TestClient> => {
