@@ -51,7 +51,7 @@ import type { ConnMsg, RouterMsg } from './messages';
 import { peerCloseLabel, requestId } from './close-reason';
 import { RateLimit, type RateLimits } from './rate-limit';
 import { withTimeout } from './request-timeout';
-import { LIVE, Subscriptions } from './subscriptions';
+import { LIVE, PENDING, Subscriptions } from './subscriptions';
 import { liveChannel, type LiveTable } from './live-channels';
 import { checkToken, type ClientAuth } from './token-check';
 import { maySubscribe, presenceMemberOf } from './presence-hooks';
@@ -372,7 +372,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
           limits.requestTimeoutMs,
         );
         // Batches may arrive from now on; until the history answers, they wait in the mailbox.
-        subs.set(m.topic, { epoch: '', seq: Number.MAX_SAFE_INTEGER });
+        subs.set(m.topic, { epoch: '', seq: PENDING });
         stats.subscriptions++;
       } else if (m.count !== undefined) {
         env.router.tell({ type: 'watch', topic: m.topic, conn: ctx.self, on: m.count });
@@ -517,7 +517,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     this.joinable = 0;
     for (const topic of subs.topics()) {
       const pos = subs.get(topic)!;
-      if (pos.seq === LIVE || pos.seq === Number.MAX_SAFE_INTEGER) continue;
+      if (pos.seq === LIVE || pos.seq === PENDING) continue;
       if (conn.join?.(liveChannel(this.codec.binary, topic)) !== true) return;
       pos.seq = LIVE;
       router.tell({ type: 'live', topic, conn: ctx.self, binary: this.codec.binary });

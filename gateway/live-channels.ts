@@ -92,14 +92,14 @@ export function publishLive(
   if (live.bin > 0) {
     const frame = batch.frame(msgpackCodec);
     if (frame !== undefined) {
-      fanout.publish(batch.topic, frame, true);
+      fanout.publish(liveChannel(true, batch.topic), frame, true);
       reached += live.bin;
     }
   }
   if (live.text > 0) {
     const frame = batch.frame(jsonCodec);
     if (frame !== undefined) {
-      fanout.publish(`#${batch.topic}`, frame, false);
+      fanout.publish(liveChannel(false, batch.topic), frame, false);
       reached += live.text;
     }
   }

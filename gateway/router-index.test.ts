@@ -16,7 +16,7 @@ describe('RouterIndex', () => {
       ix.add('t', 'a');
       ix.goLive('t', 'a', true);
       ix.add('t', 'a');
-      expect(ix.groupOf('t', 'a')).toBe('bin');
+      expect(ix.get('t')?.bin).toBe('a');
       expect(ix.get('t')?.told).toBeUndefined();
       expect(ix.count('t')).toBe(1);
     });
@@ -29,8 +29,9 @@ describe('RouterIndex', () => {
       ix.add('t', 'b');
       expect(ix.goLive('t', 'a', true)).toBe(true);
       expect(ix.goLive('t', 'b', false)).toBe(true);
-      expect(ix.groupOf('t', 'a')).toBe('bin');
-      expect(ix.groupOf('t', 'b')).toBe('text');
+      expect(ix.get('t')?.bin).toBe('a');
+      expect(ix.get('t')?.text).toBe('b');
+      expect(ix.get('t')?.told).toBeUndefined();
       expect(ix.count('t')).toBe(2);
       expect(ix.totals()).toEqual({ subscriptions: 2, live: 2 });
     });
@@ -46,17 +47,18 @@ describe('RouterIndex', () => {
   });
 
   describe('#remove', () => {
-    it('removes from whichever group holds the member; true when the topic is left empty', () => {
+    it('removes from whichever group holds the member, says which, and drops an empty topic', () => {
       const ix = new RouterIndex<string>();
       ix.add('t', 'a');
       ix.add('t', 'b');
       ix.goLive('t', 'a', true);
-      expect(ix.remove('t', 'a')).toBe(false);
-      expect(ix.remove('t', 'x')).toBe(false);
-      expect(ix.remove('t', 'b')).toBe(true);
+      expect(ix.remove('t', 'a')).toBe('bin');
+      expect(ix.remove('t', 'x')).toBeUndefined();
+      expect(ix.has('t')).toBe(true);
+      expect(ix.remove('t', 'b')).toBe('told');
       expect(ix.has('t')).toBe(false);
       expect(ix.topics).toBe(0);
-      expect(ix.remove('t', 'b')).toBe(false);
+      expect(ix.remove('t', 'b')).toBeUndefined();
     });
   });
 });

@@ -39,6 +39,12 @@ function removed<T>(g: OneOrMany<T> | undefined, m: T): OneOrMany<T> | undefined
   return g === m ? undefined : g;
 }
 
+function groupIn<T>(e: TopicSubscribers<T>, m: T): Group | undefined {
+  if (has(e.told, m)) return 'told';
+  if (has(e.bin, m)) return 'bin';
+  return has(e.text, m) ? 'text' : undefined;
+}
+
 function size<T>(g: OneOrMany<T> | undefined): number {
   return g === undefined ? 0 : countOf(g);
 }
@@ -89,24 +95,19 @@ export class RouterIndex<T> {
     return true;
   }
 
-  /** The group that holds `m` under `topic`, if any. */
-  groupOf(topic: string, m: T): Group | undefined {
+  /**
+   * Removes `m` from whichever group holds it and returns that group (undefined: not a
+   * member); a topic left with no member is gone (`has` is false).
+   */
+  remove(topic: string, m: T): Group | undefined {
     const e = this.map.get(topic);
-    if (e === undefined) return undefined;
-    if (has(e.told, m)) return 'told';
-    if (has(e.bin, m)) return 'bin';
-    return has(e.text, m) ? 'text' : undefined;
-  }
-
-  /** Removes `m` from whichever group holds it; true when that left the topic with none. */
-  remove(topic: string, m: T): boolean {
-    const e = this.map.get(topic);
-    const group = this.groupOf(topic, m);
-    if (e === undefined || group === undefined) return false;
+    const group = e === undefined ? undefined : groupIn(e, m);
+    if (e === undefined || group === undefined) return undefined;
     e[group] = removed(e[group], m);
-    if (e.told !== undefined || e.bin !== undefined || e.text !== undefined) return false;
-    this.map.delete(topic);
-    return true;
+    if (e.told === undefined && e.bin === undefined && e.text === undefined) {
+      this.map.delete(topic);
+    }
+    return group;
   }
 
   /** Subscriber pairs in all groups, and those live. */

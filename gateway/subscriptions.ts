@@ -20,6 +20,9 @@ export interface SubPosition {
  */
 export const LIVE = -1;
 
+/** The `seq` of a subscription whose `sub` is under way: every batch is newer than it. */
+export const PENDING = Number.MAX_SAFE_INTEGER;
+
 export class Subscriptions implements SubPosition {
   private topic: string | undefined = undefined;
   /** Position of the inline topic (meaningless while `topic` is undefined). */

@@ -76,13 +76,12 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
   };
 
   const remove = (topic: string, conn: ActorRef<ConnMsg>): void => {
-    const before = index.count(topic);
     watchers.remove(topic, conn);
-    const group = index.groupOf(topic, conn);
-    if (group !== undefined && group !== 'told') d.live?.leave(topic, group === 'bin');
-    if (index.remove(topic, conn)) d.interest.remove(topic, d.index);
-    const delta = index.count(topic) - before;
-    if (delta !== 0) d.counts?.change(topic, delta);
+    const group = index.remove(topic, conn);
+    if (group === undefined) return;
+    if (group !== 'told') d.live?.leave(topic, group === 'bin');
+    if (!index.has(topic)) d.interest.remove(topic, d.index);
+    d.counts?.change(topic, -1);
   };
 
   /** One frame per count, told to its topic's watchers only. */

@@ -57,8 +57,9 @@ export interface TransportConnection {
 /**
  * Fan-out done by the transport itself (uWS topics): one call hands a frame to every socket
  * that joined the channel, in native code, in the order of every send and publish made to
- * each socket. A socket past `maxBackpressure` when a frame reaches it is closed and reported
- * with 4008 (slow consumer), never skipped: nothing is left out silently.
+ * each socket. A socket that stops reading is closed, never skipped: past `maxBackpressure` with
+ * 4008 (slow consumer) by the transport's check, past its hard bound by uWS itself (1006), so
+ * nothing is left out silently.
  */
 export interface NativeFanout {
   publish(channel: string, data: Uint8Array | string, binary: boolean): void;
