@@ -484,11 +484,15 @@ export class Gateway {
     const perRouter = this.perRouter;
     const { live } = this;
     for (const batch of toBatches(events, this.onSkip)) {
+      let mask = this.interest.routerMask(batch.topic);
       if (live !== undefined && live.size > 0) {
         const count = live.get(batch.topic);
-        if (count !== undefined) publishLive(this.transport.fanout!, batch, count, this.stats);
+        if (count !== undefined) {
+          publishLive(this.transport.fanout!, batch, count, this.stats);
+          // Routers whose subscribers of the topic are all live need nothing more.
+          mask &= ~count.quiet;
+        }
       }
-      const mask = this.interest.routerMask(batch.topic);
       for (let i = 0; i < perRouter.length; i++) {
         if ((mask & (1 << i)) === 0) continue;
         const list = perRouter[i];

@@ -23,6 +23,13 @@
  * keeps them in order with the channel's frames. A socket that stops reading is closed by the
  * transport as a slow consumer (4008, `live-sweep.ts`).
  *
+ * A router whose subscribers of a topic are all live is quiet on it: the gateway does not tell
+ * it the topic's batches at all. That loses nothing for a subscriber it registers later: its
+ * `sub` reads the topic's position after the router registered it, so every event stamped
+ * before that is in its replay (or before its position), and every batch routed after it finds
+ * the router no longer quiet. The router sets and clears the bit as its told group empties and
+ * fills, in the same handler, so the gateway never reads a stale one.
+ *
  * Channels: a msgpack connection joins `<topic>`, a JSON one `#<topic>` (topics never hold `#`).
  */
 import { jsonCodec, msgpackCodec } from '../protocol';
@@ -36,10 +43,14 @@ export function liveChannel(binary: boolean, topic: string): string {
   return binary ? topic : `#${topic}`;
 }
 
-/** Live members of one topic on this gateway, per format. */
+/**
+ * Live members of one topic on this gateway, per format, and the routers that need no batch of
+ * it (`quiet`, bit i for router i): every subscriber of theirs is live.
+ */
 export interface LiveCount {
   bin: number;
   text: number;
+  quiet: number;
 }
 
 /**
@@ -64,7 +75,7 @@ export class LiveTable {
 
   join(topic: string, binary: boolean): void {
     let c = this.topics.get(topic);
-    if (c === undefined) this.topics.set(topic, (c = { bin: 0, text: 0 }));
+    if (c === undefined) this.topics.set(topic, (c = { bin: 0, text: 0, quiet: 0 }));
     if (binary) c.bin++;
     else c.text++;
   }
@@ -75,6 +86,17 @@ export class LiveTable {
     if (binary) c.bin = Math.max(0, c.bin - 1);
     else c.text = Math.max(0, c.text - 1);
     if (c.bin === 0 && c.text === 0) this.topics.delete(topic);
+  }
+
+  /**
+   * Router `router` is quiet on `topic` (`on`: every subscriber of its own there is live, so the
+   * gateway stops telling it the topic's batches) or not. Only a topic with live members is
+   * tracked; one without is told to every router with interest.
+   */
+  quiet(topic: string, router: number, on: boolean): void {
+    const c = this.topics.get(topic);
+    if (c === undefined) return;
+    c.quiet = on ? c.quiet | (1 << router) : c.quiet & ~(1 << router);
   }
 }
 

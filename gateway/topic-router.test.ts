@@ -8,7 +8,8 @@ import { EventBatch } from './event-batch';
 import { newGatewayStats } from './gateway-stats';
 import { GatewayCounts } from './gateway-counts';
 import { InterestTable } from './interest-table';
-import type { RouterMsg } from './messages';
+import { LiveTable } from './live-channels';
+import type { ConnMsg, RouterMsg } from './messages';
 import { routerBehavior } from './topic-router';
 import { NullConn, stubDispatcher } from '../testing/doubles';
 import type { SendResult } from './transport';
@@ -229,6 +230,66 @@ describe('routerBehavior', () => {
       slot.tell({ type: 'closed', code: 1000 });
       await settle();
       expect([counts.of('a'), counts.of('b')]).toEqual([1, 0]);
+    });
+  });
+
+  describe('#live', () => {
+    let live: LiveTable;
+    let r: ActorRef<RouterMsg>;
+    const noop = (): ActorRef<never> =>
+      system.spawn(`x-${Math.random()}`, () => ({ receive() {} }));
+    const sub = (topic: string, conn: ActorRef<ConnMsg>): void =>
+      r.tell({ type: 'sub', topic, conn, replyTo: noop() });
+
+    beforeEach(() => {
+      live = new LiveTable(2);
+      r = system.spawn<RouterMsg>('router-live', () =>
+        routerBehavior({
+          index: 1,
+          node: 'n1',
+          interest: new InterestTable(stubDispatcher),
+          dispatcher: stubDispatcher,
+          limits,
+          stats: newGatewayStats(),
+          mailboxCapacity: 100,
+          live,
+          log: () => undefined,
+        }),
+      );
+    });
+
+    it('is quiet on a topic once all its subscribers there are live, and not once a told one comes', async () => {
+      const [a, b] = [noop(), noop()];
+      sub('t', a);
+      r.tell({ type: 'live', topic: 't', conn: a, binary: true });
+      await settle();
+      expect(live.get('t')).toEqual({ bin: 1, text: 0, quiet: 0b10 });
+      sub('t', b);
+      await settle();
+      expect(live.get('t')?.quiet).toBe(0);
+      r.tell({ type: 'live', topic: 't', conn: b, binary: false });
+      await settle();
+      expect(live.get('t')).toEqual({ bin: 1, text: 1, quiet: 0b10 });
+      r.tell({ type: 'unsub', topic: 't', conn: b });
+      await settle();
+      expect(live.get('t')).toEqual({ bin: 1, text: 0, quiet: 0b10 });
+    });
+
+    it('stops being quiet when it loses the topic while another router keeps it live', async () => {
+      live.join('t', true); // router 0's member
+      live.quiet('t', 0, true);
+      const [a, b] = [noop(), noop()];
+      sub('t', a);
+      r.tell({ type: 'live', topic: 't', conn: a, binary: true });
+      await settle();
+      expect(live.get('t')?.quiet).toBe(0b11);
+      r.tell({ type: 'unsub', topic: 't', conn: a });
+      await settle();
+      expect(live.get('t')).toEqual({ bin: 1, text: 0, quiet: 0b01 });
+      // A newcomer here is told the topic's batches again.
+      sub('t', b);
+      await settle();
+      expect(live.get('t')?.quiet).toBe(0b01);
     });
   });
 });

@@ -67,9 +67,15 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
   const index = new RouterIndex<ActorRef<ConnMsg>>();
   /** The subscribers that asked for the topic's viewer count. */
   const watchers = new SetMap<string, ActorRef<ConnMsg>>();
+  /** Tells the gateway whether this router still needs `topic`'s batches (live-channels.ts). */
+  const syncQuiet = (topic: string): void => {
+    const e = index.get(topic);
+    d.live?.quiet(topic, d.index, e !== undefined && e.told === undefined);
+  };
   const add = (topic: string, conn: ActorRef<ConnMsg>, watch: boolean): void => {
     const before = index.count(topic);
     if (index.add(topic, conn)) d.interest.add(topic, d.index);
+    syncQuiet(topic);
     const delta = index.count(topic) - before;
     if (delta !== 0) d.counts?.change(topic, delta);
     if (watch) watchers.add(topic, conn);
@@ -81,6 +87,7 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
     if (group === undefined) return;
     if (group !== 'told') d.live?.leave(topic, group === 'bin');
     if (!index.has(topic)) d.interest.remove(topic, d.index);
+    syncQuiet(topic);
     d.counts?.change(topic, -1);
   };
 
@@ -165,7 +172,10 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
           return remove(msg.topic, msg.conn);
         case 'live':
           // False when it unsubscribed meanwhile: nothing to move.
-          if (index.goLive(msg.topic, msg.conn, msg.binary)) d.live?.join(msg.topic, msg.binary);
+          if (index.goLive(msg.topic, msg.conn, msg.binary)) {
+            d.live?.join(msg.topic, msg.binary);
+            syncQuiet(msg.topic);
+          }
           return;
         case 'gone':
           for (const t of msg.topics) remove(t, msg.conn);
