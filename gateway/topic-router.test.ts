@@ -238,8 +238,9 @@ describe('routerBehavior', () => {
     let r: ActorRef<RouterMsg>;
     const noop = (): ActorRef<never> =>
       system.spawn(`x-${Math.random()}`, () => ({ receive() {} }));
-    const sub = (topic: string, conn: ActorRef<ConnMsg>): void =>
+    const sub = (topic: string, conn: ActorRef<ConnMsg>): void => {
       r.tell({ type: 'sub', topic, conn, replyTo: noop() });
+    };
 
     beforeEach(() => {
       live = new LiveTable(2);
