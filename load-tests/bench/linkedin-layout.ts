@@ -11,7 +11,7 @@
  * deliveries (10,000 per publish) and the personal topics the other half (10 per publish).
  */
 import { maxConnectionsFor } from '../../server/open-file-limit';
-import { shareOf, sourceAddressOf, workerCount } from '../generator/subscriber-pool';
+import { shareOf, sourceBlocks, workerCount } from '../generator/subscriber-pool';
 import type { AlsoTopic } from '../generator/worker-messages';
 
 export const SUBS_PER_TOPIC = 10;
@@ -134,15 +134,16 @@ export interface GeneratorSpread {
   /** Connections one generator process holds at most. */
   readonly perProcess: number;
   readonly processes: number;
-  /** Connections of each process, in order; process i connects from `sources[i]`. */
+  /** Connections of each process, in order; process i connects from the addresses `sources[i]`. */
   readonly shares: readonly number[];
-  readonly sources: readonly string[];
+  readonly sources: readonly (readonly string[])[];
 }
 
 /**
  * Generator processes for `connections`: each under its open-file limit (less the reserve the
- * server keeps too) and under PORT_SHARE of one source address's ephemeral ports (each process
- * binds its own loopback address), at most PER_PROCESS, and at least `minProcesses`.
+ * server keeps too) and under PORT_SHARE of one source address's ephemeral ports, at most
+ * PER_PROCESS, and at least `minProcesses`. Each process connects from a block of loopback
+ * addresses of its own (`sourceBlocks`).
  */
 export function generatorSpread(
   connections: number,
@@ -158,12 +159,8 @@ export function generatorSpread(
     ),
   );
   const processes = workerCount(connections, perProcess, minProcesses);
-  return {
-    perProcess,
-    processes,
-    shares: Array.from({ length: processes }, (_, i) => shareOf(connections, processes, i)),
-    sources: Array.from({ length: processes }, (_, i) => sourceAddressOf(i)),
-  };
+  const shares = Array.from({ length: processes }, (_, i) => shareOf(connections, processes, i));
+  return { perProcess, processes, shares, sources: sourceBlocks(shares) };
 }
 
 /** Ports of `/proc/sys/net/ipv4/ip_local_port_range` ("32768\t60999"); null when unreadable. */

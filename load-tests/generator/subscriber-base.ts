@@ -46,7 +46,11 @@ export abstract class SubscriberBase {
     const settle = settleOnce(done, CONNECT_TIMEOUT_MS);
     stats.connectStarted();
     this.client = new RawWsClient(
-      { ...plan, path: upgradePath(plan, index) },
+      {
+        ...plan,
+        path: upgradePath(plan, index),
+        localAddress: plan.localAddresses[index % plan.localAddresses.length],
+      },
       {
         onOpen: () => {
           this.upgraded = true;

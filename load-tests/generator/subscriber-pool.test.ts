@@ -1,4 +1,9 @@
-import { sourceAddressOf, workerCount } from './subscriber-pool';
+import {
+  CONNECTIONS_PER_SOURCE,
+  sourceAddressOf,
+  sourceBlocks,
+  workerCount,
+} from './subscriber-pool';
 
 describe('workerCount', () => {
   it('uses as few workers as perWorker allows, and at least minWorkers', () => {
@@ -18,5 +23,20 @@ describe('sourceAddressOf', () => {
   it('gives each worker its own loopback source address', () => {
     expect(sourceAddressOf(0)).toBe('127.0.0.2');
     expect(sourceAddressOf(1)).toBe('127.0.0.3');
+  });
+});
+
+describe('sourceBlocks', () => {
+  it('gives a worker one address per CONNECTIONS_PER_SOURCE connections, none shared', () => {
+    const per = CONNECTIONS_PER_SOURCE;
+    const blocks = sourceBlocks([per, per + 1, 1, 0]);
+    expect(blocks.map((b) => b.length)).toEqual([1, 2, 1, 1]);
+    expect(blocks.flat()).toEqual([
+      '127.0.0.2',
+      '127.0.0.3',
+      '127.0.0.4',
+      '127.0.0.5',
+      '127.0.0.6',
+    ]);
   });
 });

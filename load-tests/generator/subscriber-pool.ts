@@ -80,6 +80,30 @@ export function sourceAddressOf(i: number): string {
 }
 
 /**
+ * Connections one source address opens at most. Linux's `connect()` without a bound port searches
+ * the source address's ephemeral ports for a free one, and that search grows with the ports in
+ * use: from one address, 0.19 ms of CPU per connect at 6,000 connections, 1.15 ms at 12,000 and
+ * 3.3 ms at 15,000 (almost all of it system time); spread over four addresses, 0.12-0.16 ms
+ * throughout (RESULTS.md, "the generator's connect cost"). That search, not the generator's
+ * JavaScript, was what capped linkedin-node near 75,000 connections.
+ */
+export const CONNECTIONS_PER_SOURCE = 4000;
+
+/**
+ * Source addresses of each worker, for workers holding `shares[i]` connections: one address per
+ * CONNECTIONS_PER_SOURCE connections or part of it, never shared between workers.
+ */
+export function sourceBlocks(shares: readonly number[]): string[][] {
+  let next = 0;
+  return shares.map((n) => {
+    const k = Math.max(1, Math.ceil(n / CONNECTIONS_PER_SOURCE));
+    const block = Array.from({ length: k }, (_, j) => sourceAddressOf(next + j));
+    next += k;
+    return block;
+  });
+}
+
+/**
  * Worker processes for `subscribers` connections: at least `minWorkers`, at most `perWorker`
  * connections each, and a multiple of `targets` (so every ws address gets the same share).
  */
@@ -114,6 +138,9 @@ export class SubscriberPool {
       targets.length,
     );
     let first = 0;
+    const sources = sourceBlocks(
+      Array.from({ length: count }, (_, i) => shareOf(opts.subscribers, count, i)),
+    );
     for (let i = 0; i < count; i++) {
       const n = shareOf(opts.subscribers, count, i);
       const socketio = opts.dialect === 'socketio';
@@ -124,7 +151,7 @@ export class SubscriberPool {
         port: target.port,
         path: socketio ? SOCKETIO_PATH : '/v1/ws',
         protocol: socketio ? '' : 'troupe.v1.msgpack',
-        localAddress: sourceAddressOf(i),
+        localAddresses: sources[i]!,
         firstIndex: first,
         connections: n,
         topicPrefix: opts.topicPrefix ?? 'hot',
@@ -262,7 +289,7 @@ export class SubscriberPool {
 
   private onMessage(w: WorkerState, m: FromWorker): void {
     if (m.type === 'fatal') {
-      process.stderr.write(`subscriber worker ${w.plan.localAddress}: ${m.message}\n`);
+      process.stderr.write(`subscriber worker ${w.plan.localAddresses[0]}: ${m.message}\n`);
       w.ready = true;
       return;
     }

@@ -10,8 +10,8 @@ export interface SubscriberPlan {
   readonly port: number;
   readonly path: string;
   readonly protocol: string;
-  /** Loopback source address of every socket of this worker. */
-  readonly localAddress: string;
+  /** Loopback source addresses of this worker's sockets, taken in turn (CONNECTIONS_PER_SOURCE). */
+  readonly localAddresses: readonly string[];
   /** Global index of this worker's first connection (topic assignment is global). */
   readonly firstIndex: number;
   readonly connections: number;

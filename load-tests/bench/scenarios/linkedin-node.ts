@@ -132,7 +132,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
     `[${label}] ${layout.connections} connections: ${layout.topics} topics x 10 + a hot topic of ${layout.hotSubscribers}; ` +
       `server ${fixedPids.length} processes, ${mb(fixedBytes)} MB before any connection` +
       `${allListening ? '' : ' (not every worker listened in time)'}; ` +
-      `generator ${spread.processes} processes of <= ${spread.perProcess} from ${spread.sources[0]}..${spread.sources[spread.sources.length - 1]}`,
+      `generator ${spread.processes} processes of <= ${spread.perProcess} from ${spread.sources[0]![0]}..${spread.sources.at(-1)!.at(-1)}`,
   );
   const owed = deliveriesBetween(layout.fanouts);
   let heldShare = 1;
