@@ -51,6 +51,20 @@ describe('openStore', () => {
     }
   });
 
+  it('does not load ioredis when it opens the memory store', () => {
+    // A node on the memory store never pays for ioredis's module graph (idle memory, RSS).
+    jest.isolateModules(() => {
+      jest.doMock('ioredis', () => {
+        throw new Error('ioredis loaded');
+      });
+      const isolated = jest.requireActual<typeof import('./open-store')>('./open-store');
+      const s = isolated.openStore('memory');
+      opened.push(s);
+      expect(s.kind).toBe('memory');
+      expect(() => isolated.openStore('redis://127.0.0.1:1')).toThrow('ioredis loaded');
+    });
+  });
+
   it('throws a TypeError on a spec parseStore would not pass', () => {
     expect(() => openStore('etcd://x:1')).toThrow(TypeError);
   });

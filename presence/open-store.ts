@@ -7,7 +7,7 @@
  * first connection and every outage.
  */
 import { MemoryStore, type MemoryStoreOptions } from './memory-store';
-import { RedisStore, type RedisStoreOptions } from './redis-store';
+import type { RedisStoreOptions } from './redis-store';
 import type { PresenceStore } from './store';
 
 export interface OpenStoreOptions {
@@ -22,6 +22,11 @@ export interface OpenStoreOptions {
 export function openStore(spec: string, opts: OpenStoreOptions = {}): PresenceStore {
   if (spec === 'memory') return new MemoryStore({ ...opts.memory, retentionMs: opts.retentionMs });
   if (spec.startsWith('redis://') || spec.startsWith('rediss://')) {
+    // Loaded here, not at the top: ioredis's module graph costs a node that runs the memory
+    // store ~8 MB of RSS and enough surviving startup allocations to grow V8's young
+    // generation to its maximum early (load-tests/profiles/RESULTS.md, fourth session).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { RedisStore } = require('./redis-store') as typeof import('./redis-store');
     return new RedisStore({ ...opts.redis, url: spec, retentionMs: opts.retentionMs });
   }
   throw new TypeError(`unknown presence store ${JSON.stringify(spec)}: memory or redis://...`);
