@@ -1,6 +1,7 @@
 import { ActorNameTakenError, InvalidActorNameError } from './errors';
 import { Overflow } from './mailbox';
 import { deferred, flush, testSystem } from '../testing/actor-system';
+import type { ActorCell } from './actor-cell';
 import type { ActorRef, Behavior } from './types';
 import { eventually } from '../testing/eventually';
 
@@ -245,6 +246,18 @@ describe('ActorCell', () => {
   });
 
   describe('lifecycle', () => {
+    it('lets go of the factory once started when spawned restartable: false', async () => {
+      const { system } = testSystem();
+      const log: string[] = [];
+      const once = system.spawn<string>('once', recorder(log), { restartable: false });
+      const again = system.spawn<string>('again', recorder(log));
+      once.tell('m');
+      await eventually(() => log.length === 1);
+      // The ref is the cell (actor-ref.ts): what a cell holds is what an actor costs.
+      expect((once as unknown as ActorCell<string>).factory).toBeNull();
+      expect((again as unknown as ActorCell<string>).factory).toBeInstanceOf(Function);
+    });
+
     it('runs preStart before the first message, and waits for an async preStart', async () => {
       const { system } = testSystem();
       const events: string[] = [];

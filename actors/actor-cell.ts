@@ -95,7 +95,8 @@ export class ActorCell<M>
     readonly runtime: Runtime,
     readonly parentCell: ActorCell<unknown> | null,
     readonly name: string,
-    readonly factory: BehaviorFactory<M>,
+    /** Null once the behavior exists when the actor is not `restartable` (SpawnOptions). */
+    public factory: BehaviorFactory<M> | null,
     readonly opts: SpawnOptions | undefined,
   ) {
     super();
@@ -373,11 +374,12 @@ export class ActorCell<M>
 
   private start(): void {
     try {
-      this.behavior = this.factory();
+      this.behavior = this.factory!();
     } catch (err) {
       fail(this, err, undefined);
       return;
     }
+    if (this.opts?.restartable === false) this.factory = null;
     this.runPreStart();
   }
 

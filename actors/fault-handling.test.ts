@@ -125,6 +125,33 @@ describe('fault handling', () => {
       expect(events.at(-1)).toBe('postStop');
     });
 
+    it('stops an actor spawned restartable: false instead, its factory called once', async () => {
+      const events: string[] = [];
+      const { system } = testSystem();
+      let made = 0;
+      const make = counter(events);
+      const child = system.spawn<string>('a', () => (made++, make()), { restartable: false });
+      for (const m of ['a', 'boom', 'b']) child.tell(m);
+      await eventually(() => !child.isAlive());
+      expect(events).toEqual(['preStart', 'a 1', 'postStop']);
+      expect(made).toBe(1);
+    });
+
+    it('stops an actor spawned restartable: false whose factory threw at start', async () => {
+      const { system } = testSystem();
+      let made = 0;
+      const child = system.spawn<string>(
+        'a',
+        () => {
+          made++;
+          throw new Recoverable('no');
+        },
+        { restartable: false },
+      );
+      await eventually(() => !child.isAlive());
+      expect(made).toBe(1);
+    });
+
     it('applies the default strategy to top-level actors under /user', async () => {
       const { system } = testSystem();
       const events: string[] = [];

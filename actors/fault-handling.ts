@@ -40,7 +40,11 @@ export function superviseChild<M>(
   if (cell.childMap?.get(child.name) !== child || (child.flags & STOP_REQUESTED) !== 0) return;
   const strategy = child.opts?.onFailure ?? cell.opts?.supervisor ?? defaultStrategy;
   const window = (child.restartWindow ??= { start: Date.now(), restarts: 0 });
-  const directive = supervise(strategy, window, error, Date.now());
+  let directive = supervise(strategy, window, error, Date.now());
+  // An actor spawned `restartable: false` is not recreated (its cell let go of its factory).
+  if (directive === Directive.Restart && child.opts?.restartable === false) {
+    directive = Directive.Stop;
+  }
   cell.runtime.log('error', 'actor failed', { path: child.path, directive, error });
   switch (directive) {
     case Directive.Resume:
@@ -87,7 +91,7 @@ export function finishRestart<M>(cell: ActorCell<M>): void {
   cell.failure = null;
   cell.behavior = null;
   try {
-    cell.behavior = cell.factory();
+    cell.behavior = cell.factory!(); // never null here: superviseChild stops those instead
   } catch (err) {
     fail(cell, err, undefined);
     return;

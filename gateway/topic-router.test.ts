@@ -1,4 +1,5 @@
 import { ActorSystem, type ActorRef } from '../actors';
+import type { ActorCell } from '../actors/actor-cell';
 import { msgpackCodec } from '../protocol';
 import { packMsgpack } from '../protocol/msgpack';
 import type { TopicEvent } from '../dispatcher/types';
@@ -97,6 +98,17 @@ describe('routerBehavior', () => {
     conn.sent.length = 0;
     return conn;
   }
+
+  describe('#open', () => {
+    it('spawns a connection actor whose cell keeps no factory once it started', async () => {
+      const slot = new ConnSlot('c1', msgpackCodec, false);
+      await connect('c1', ['a'], slot);
+      // The ref is the cell (actor-ref.ts); its factory closes over the socket and the codec.
+      const cell = slot.ref as unknown as ActorCell<unknown>;
+      expect(cell.path).toBe('/user/router-0/conn-c1');
+      expect(cell.factory).toBeNull();
+    });
+  });
 
   describe('#events', () => {
     it('writes all of one turn’s batches of a connection together, in order, one frame each', async () => {

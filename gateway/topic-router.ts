@@ -106,6 +106,8 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
   const spawnOpts: SpawnOptions = {
     kind: 'connection',
     mailbox: { capacity: d.mailboxCapacity, overflow: 'fail' },
+    // connectionSupervisor stops a failed connection: its factory need not outlive the start.
+    restartable: false,
   };
   let env: ConnectionEnv | undefined;
 
