@@ -49,7 +49,14 @@ import type { CountQuery } from './gateway-counts';
 import { bump, recordLatency, type GatewayStats } from './gateway-stats';
 import type { ConnMsg, RouterMsg } from './messages';
 import { peerCloseLabel, requestId } from './close-reason';
-import { RateLimit, type RateLimits } from './rate-limit';
+import {
+  admit,
+  fullBucket,
+  refill,
+  struckOut,
+  type RateBucket,
+  type RateLimits,
+} from './rate-limit';
 import { withTimeout } from './request-timeout';
 import { LIVE, PENDING, Subscriptions } from './subscriptions';
 import { liveChannel, type LiveTable } from './live-channels';
@@ -117,12 +124,14 @@ function discard(batches: readonly EventBatch[]): void {
  * A class, not a closure per handler: a node holds 100k of these, and prototype methods cost
  * nothing per instance where a dozen closures and their context cost about 1 KB.
  */
-export class ConnectionActor implements Behavior<ConnMsg> {
+export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
   private state: State = State.Open;
   private readonly subs = new Subscriptions();
   /** ms on `clockMs()`: a small integer, stored unboxed (a Date.now() double is a heap number). */
   private lastSeen = clockMs();
-  private readonly rate: RateLimit;
+  /** The request budget (rate-limit.ts), in fields of its own: refilled up to `lastSeen`. */
+  milliTokens: number;
+  strikes = 0;
   /** Replies not yet written; made on the first reply (most connections are idle). */
   private outbox: ServerMessage[] | undefined;
   /** Batches of queued `events` messages, written together with the last of the run. */
@@ -138,7 +147,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     /** What the client's token grants (JWT auth); undefined otherwise. The token is not kept. */
     private identity: Identity | undefined = undefined,
   ) {
-    this.rate = new RateLimit(env.limits, this.lastSeen);
+    this.milliTokens = fullBucket(env.limits);
   }
 
   preStart(ctx: ActorContext<ConnMsg>): void {
@@ -444,6 +453,7 @@ export class ConnectionActor implements Behavior<ConnMsg> {
   private async onFrame(data: Uint8Array | string, ctx: ActorContext<ConnMsg>): Promise<void> {
     const { stats, limits } = this.env;
     const now = clockMs();
+    refill(this, now - this.lastSeen, limits);
     this.lastSeen = now;
     const decoded = decodeClientFrame(this.codec, data);
     if (!decoded.ok) {
@@ -452,9 +462,9 @@ export class ConnectionActor implements Behavior<ConnMsg> {
     }
     for (const item of decoded.items) {
       if (this.state !== State.Open) return;
-      if (!this.rate.admit(now, limits)) {
+      if (!admit(this)) {
         bump(stats.badInput, 'rate_limited');
-        if (this.rate.struckOut(limits)) return this.close(Disconnect.RateLimited);
+        if (struckOut(this, limits)) return this.close(Disconnect.RateLimited);
         this.err(item.ok ? requestId(item.msg) : item.id, ErrorCode.RateLimited, 'rate limited');
         continue;
       }

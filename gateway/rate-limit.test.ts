@@ -1,51 +1,73 @@
-import { RateLimit, type RateLimits } from './rate-limit';
+import { admit, fullBucket, refill, struckOut } from './rate-limit';
+import type { RateBucket, RateLimits } from './rate-limit';
 
 const limits: RateLimits = { ratePerSec: 10, rateBurst: 3, rateStrikes: 2 };
 
-describe('RateLimit', () => {
-  describe('#admit', () => {
+const newBucket = (l: RateLimits = limits): RateBucket => ({
+  milliTokens: fullBucket(l),
+  strikes: 0,
+});
+
+/** Requests at once; what admit answered for each. */
+const burst = (b: RateBucket, n: number): boolean[] => Array.from({ length: n }, () => admit(b));
+
+describe('rate limit', () => {
+  describe('admit', () => {
     it('admits a burst of rateBurst requests when they come at once', () => {
-      const rate = new RateLimit(limits, 0);
-      expect([1, 2, 3].map(() => rate.admit(0, limits))).toEqual([true, true, true]);
+      expect(burst(newBucket(), 3)).toEqual([true, true, true]);
     });
 
     it('refuses a request when the burst is spent and no time passed', () => {
-      const rate = new RateLimit(limits, 0);
-      for (let i = 0; i < 3; i++) rate.admit(0, limits);
-      expect(rate.admit(0, limits)).toBe(false);
-    });
-
-    it('admits again when time refilled a token at ratePerSec', () => {
-      const rate = new RateLimit(limits, 0);
-      for (let i = 0; i < 3; i++) rate.admit(0, limits);
-      expect(rate.admit(99, limits)).toBe(false);
-      expect(rate.admit(100, limits)).toBe(true);
-    });
-
-    it('never holds more than rateBurst tokens when idle for long', () => {
-      const rate = new RateLimit(limits, 0);
-      const admitted = [1, 2, 3, 4].map(() => rate.admit(60_000, limits));
-      expect(admitted).toEqual([true, true, true, false]);
+      const b = newBucket();
+      burst(b, 3);
+      expect(admit(b)).toBe(false);
     });
   });
 
-  describe('#struckOut', () => {
+  describe('refill', () => {
+    it('gives a token back after 1/ratePerSec, and none a millisecond earlier', () => {
+      const b = newBucket();
+      burst(b, 3);
+      refill(b, 99, limits);
+      expect(admit(b)).toBe(false);
+      refill(b, 1, limits);
+      expect(admit(b)).toBe(true);
+    });
+
+    it('never holds more than rateBurst tokens when idle for long', () => {
+      const b = newBucket();
+      burst(b, 1);
+      refill(b, 3_600_000, limits);
+      expect(burst(b, 4)).toEqual([true, true, true, false]);
+    });
+
+    it('keeps the count an integer at a rate that earns fractions of a token per ms', () => {
+      // 200/s earns 0.2 token per ms: a fraction stored would be a boxed double per connection.
+      const l: RateLimits = { ratePerSec: 200, rateBurst: 400, rateStrikes: 50 };
+      const b = newBucket(l);
+      burst(b, 5);
+      refill(b, 3, l);
+      expect(b.milliTokens).toBe(395_600);
+      expect(Number.isInteger(b.milliTokens)).toBe(true);
+    });
+  });
+
+  describe('struckOut', () => {
     it('is true when rateStrikes requests in a row were refused', () => {
-      const rate = new RateLimit(limits, 0);
-      for (let i = 0; i < 3; i++) rate.admit(0, limits);
-      rate.admit(0, limits);
-      expect(rate.struckOut(limits)).toBe(false);
-      rate.admit(0, limits);
-      expect(rate.struckOut(limits)).toBe(true);
+      const b = newBucket();
+      burst(b, 4);
+      expect(struckOut(b, limits)).toBe(false);
+      admit(b);
+      expect(struckOut(b, limits)).toBe(true);
     });
 
     it('starts counting again when a request is admitted between refusals', () => {
-      const rate = new RateLimit(limits, 0);
-      for (let i = 0; i < 3; i++) rate.admit(0, limits);
-      rate.admit(0, limits);
-      expect(rate.admit(100, limits)).toBe(true);
-      rate.admit(100, limits);
-      expect(rate.struckOut(limits)).toBe(false);
+      const b = newBucket();
+      burst(b, 4);
+      refill(b, 100, limits);
+      expect(admit(b)).toBe(true);
+      admit(b);
+      expect(struckOut(b, limits)).toBe(false);
     });
   });
 });
