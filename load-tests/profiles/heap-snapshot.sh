@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Heap snapshots of troupe idle and with N subscribed connections; prints the growth in self
 # size by type per connection.   load-tests/profiles/heap-snapshot.sh [conns=5000] [server js]
+# SHAPE=linkedin subscribes as linkedin-node does (linkedin-layout.ts): connection i to li.<i mod
+# N/10>, and one in ten to li.hot too; by default every connection subscribes to one topic, idle.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-5000}
 SERVER=${2:-$PWD/dist/bin/troupe.js}
 DIR=$(mktemp -d /tmp/heap.XXXX)
-(cd "$DIR" && exec node --heapsnapshot-signal=SIGUSR2 "$SERVER" start --port 17370 \
+# The node flags of the script's shebang, as the `troupe` command runs with them.
+FLAGS=$(head -1 "$SERVER" | sed -n 's/^#!.*env -S node //p')
+(cd "$DIR" && exec node $FLAGS --heapsnapshot-signal=SIGUSR2 "$SERVER" start --port 17370 \
   --publish-port 17371 --link-port 17372 --admin "$DIR/a.sock" --log-level warn) &
 PID=$!
 sleep 1.5
@@ -16,10 +20,13 @@ sleep 1
 node -e "
 const { RawWsClient } = require('./dist/load-tests/generator/ws-client.js');
 const { packr } = require('./dist/load-tests/generator/framing.js');
-const sub = packr.pack({ op: 'sub', id: 1, topic: 'idle' });
+const linkedin = '${SHAPE:-}' === 'linkedin';
+const subs = (i) => (linkedin ? ['li.' + (i % Math.ceil($N / 10)), ...(i % 10 === 0 ? ['li.hot'] : [])] : ['idle'])
+  .map((topic, k) => packr.pack({ op: 'sub', id: k + 1, topic }));
+const total = linkedin ? $N + Math.ceil($N / 10) : $N;
 let acked = 0; const cs = [];
 for (let i = 0; i < $N; i++) { const c = new RawWsClient({ host: '127.0.0.1', port: 17370, path: '/v1/ws', protocol: 'troupe.v1.msgpack', localAddress: '127.0.0.' + (2 + (i % 2)) },
-  { onOpen: () => c.send(sub), onMessage: (b, s, e) => { if (packr.unpack(b.subarray(s, e)).op === 'ack' && ++acked === $N) { console.log('acked', acked); process.kill($PID, 'SIGUSR2'); setTimeout(() => process.exit(0), 8000); } }, onClose: () => {} }); cs.push(c); }
+  { onOpen: () => { for (const f of subs(i)) c.send(f); }, onMessage: (b, s, e) => { if (packr.unpack(b.subarray(s, e)).op === 'ack' && ++acked === total) { console.log('acked', acked); process.kill($PID, 'SIGUSR2'); setTimeout(() => process.exit(0), 8000); } }, onClose: () => {} }); cs.push(c); }
 "
 sleep 1
 kill -INT $PID; wait $PID || true

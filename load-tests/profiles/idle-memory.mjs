@@ -4,7 +4,10 @@
 //   node load-tests/profiles/idle-memory.mjs [conns=15000] [runs=3]
 // IDLE_SERVERS=a/bin/troupe.js,b/bin/troupe.js compares builds in one session: each run starts
 // every server in turn (interleaved, so machine load hits them alike) and prints a median each;
-// an entry may start with node flags: "--max-semi-space-size=2 dist/bin/troupe.js".
+// an entry may start with node flags: "--max-semi-space-size=2 dist/bin/troupe.js". Each server
+// runs with the node flags of its script's shebang (`#!/usr/bin/env -S node FLAGS`, as the
+// `troupe` command and the bench run it; a flag in the entry comes after them and wins);
+// IDLE_NO_SHEBANG=1 leaves them out (plain `node troupe.js`, V8's default young generation).
 // HEAP_SPACES=1 prints V8 heap spaces before/after (from /metrics). IDLE_NODE_FLAGS="--trace-gc"
 // passes node flags to the server; IDLE_SETTLE_MS (default 3000) with IDLE_SAMPLE=1 prints RSS
 // every 5 s of the settle. IDLE_TLS=1 serves with a fresh self-signed certificate (openssl) and
@@ -73,6 +76,14 @@ if (process.argv[2] === '--worker') {
     Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const servers = (process.env.IDLE_SERVERS ?? join(dist, 'bin/troupe.js')).split(',');
+  // The node flags a script's shebang gives it (bench/systems.ts troupeNodeArgs does the same).
+  const shebangFlags = (entry) => {
+    if (process.env.IDLE_NO_SHEBANG) return [];
+    const script = entry.split(' ').filter(Boolean).at(-1);
+    const first = readFileSync(script, 'utf8').split('\n', 1)[0] ?? '';
+    const m = /^#!\S*env\s+-S\s+node\s+(.*)$/.exec(first);
+    return m ? m[1].trim().split(/\s+/) : [];
+  };
   const perConn = new Map(servers.map((s) => [s, []]));
   const selfSigned = (dir) => {
     const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
@@ -106,6 +117,7 @@ if (process.argv[2] === '--worker') {
     const srv = spawn(
       process.execPath,
       [
+        ...shebangFlags(server),
         ...(process.env.IDLE_NODE_FLAGS ?? '').split(' ').filter(Boolean),
         ...server.split(' ').filter(Boolean),
         'start',
