@@ -118,6 +118,56 @@ describe('ActorCell', () => {
     });
   });
 
+  describe('mailbox', () => {
+    const mailboxOf = (ref: ActorRef<unknown>): unknown =>
+      (ref as unknown as ActorCell<unknown>).mailbox;
+
+    it('is given back once a burst is handled, and a later burst keeps its order', async () => {
+      const { system } = testSystem();
+      const got: number[] = [];
+      const ref = system.spawn<number>('a', recorder(got));
+      await flush();
+      for (let i = 1; i <= 3; i++) ref.tell(i);
+      expect(mailboxOf(ref)).not.toBeNull();
+      await eventually(() => got.length === 3);
+      expect(mailboxOf(ref)).toBeNull();
+      for (let i = 4; i <= 6; i++) ref.tell(i);
+      await eventually(() => got.length === 6);
+      expect(got).toEqual([1, 2, 3, 4, 5, 6]);
+    });
+
+    it('is kept while an async handler holds the actor', async () => {
+      const { system } = testSystem();
+      const gate = deferred();
+      const got: number[] = [];
+      const ref = system.spawn<number>('a', () => ({
+        receive: async (n) => {
+          got.push(n);
+          if (n === 1) await gate.promise;
+        },
+      }));
+      await flush();
+      ref.tell(1);
+      ref.tell(2);
+      await flush();
+      expect(mailboxOf(ref)).not.toBeNull();
+      gate.resolve();
+      await eventually(() => got.length === 2);
+      await flush();
+      expect(mailboxOf(ref)).toBeNull();
+    });
+
+    it("is kept by a 'high' priority actor, busy every turn", async () => {
+      const { system } = testSystem();
+      const got: number[] = [];
+      const ref = system.spawn<number>('router', recorder(got), { priority: 'high' });
+      await flush();
+      for (let i = 1; i <= 3; i++) ref.tell(i);
+      await eventually(() => got.length === 3);
+      expect(mailboxOf(ref)).not.toBeNull();
+    });
+  });
+
   describe('bounded mailbox', () => {
     /** An actor parked on a gate so that its mailbox fills up. */
     function parked(overflow: Overflow, extra: Partial<Behavior<number>> = {}) {

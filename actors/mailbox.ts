@@ -50,6 +50,11 @@ export class Mailbox<U, S> {
     return this.user.size;
   }
 
+  /** Nothing queued in either lane and no overflow episode open: it holds no state. */
+  isSpent(): boolean {
+    return this.user.size === 0 && this.overflowDropped === 0 && !this.hasSystem();
+  }
+
   hasSystem(): boolean {
     return this.system !== null && this.system.size > 0;
   }
