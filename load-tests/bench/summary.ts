@@ -14,6 +14,8 @@ export interface SystemRun {
   readonly status: 'ok' | 'skipped' | 'failed';
   readonly reason?: string;
   readonly result?: ScenarioResult;
+  /** Wall time of this system's run, server start to stop (wall-time.ts). */
+  readonly seconds?: number;
 }
 
 export interface ScenarioRun {
