@@ -109,6 +109,7 @@ async function main(): Promise<void> {
     // A `together` scenario runs every system at once (each on its own server), its
     // measuring parts taking turns through `exclusive`; the others, one system after another.
     const exclusive = serialized();
+    const t0 = performance.now();
     const runs: SystemRun[] = scenario.together
       ? await Promise.all(
           systems.map((sys) => runSystem(scenario, sys, args, scenarios, exclusive)),
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
     if (!scenario.together)
       for (const sys of systems)
         runs.push(await runSystem(scenario, sys, args, scenarios, exclusive));
-    scenarios.push({ scenario: name, systems: runs });
+    scenarios.push({ scenario: name, systems: runs, seconds: secondsSince(t0) });
     if (runs.some((r) => (r.result?.steps.length ?? 0) > 0)) log('\n' + formatTable(runs));
   }
   const summary = summarize(scenarios);

@@ -90,6 +90,15 @@ describe('parseBenchArgs --presence-*', () => {
   });
 });
 
+describe('parseBenchArgs --cost-runs', () => {
+  it('alternates 3 steps per side in the full profile and 2 with --quick; the flag wins', () => {
+    expect(parseBenchArgs([]).costRuns).toBe(3);
+    expect(parseBenchArgs(['--quick']).costRuns).toBe(2);
+    expect(parseBenchArgs(['--quick', '--cost-runs', '5']).costRuns).toBe(5);
+    expect(() => parseBenchArgs(['--cost-runs', '0'])).toThrow(/positive/);
+  });
+});
+
 describe('parseBenchArgs --idle-settled', () => {
   it('takes the settled idle reading in the full profile only', () => {
     expect(parseBenchArgs([]).idleSettled).toBe(true);

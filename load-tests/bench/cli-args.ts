@@ -44,6 +44,11 @@ export interface BenchArgs {
   readonly linkedinRates: readonly number[];
   readonly linkedinSeconds: number;
   readonly stepSeconds: number;
+  /**
+   * cross-node and viewer-counts: alternated steps per side at each equal rate (the median
+   * p99 and CPU per delivery stand; one step's p99 moves some 20 ms).
+   */
+  readonly costRuns: number;
   /** Extra steps that bisect between the highest passing and the first failing rate. */
   readonly refineSteps: number;
   /** System names to run; null = all. */
@@ -84,6 +89,7 @@ export const FULL: Profile = {
   linkedinRates: [2000, 5000, 10000, 20000, 40000],
   linkedinSeconds: 60,
   stepSeconds: 4,
+  costRuns: 3,
   refineSteps: 2,
 };
 
@@ -111,6 +117,8 @@ export const QUICK: Profile = {
   linkedinRates: [2000, 10000],
   linkedinSeconds: 5,
   stepSeconds: 2,
+  // A B then B A: order-balanced, each side's better run of two stands (3: 6 steps more).
+  costRuns: 2,
   refineSteps: 1,
 };
 
@@ -133,6 +141,7 @@ const VALUE_FLAGS = new Set([
   'linkedin-rates',
   'linkedin-seconds',
   'step-seconds',
+  'cost-runs',
   'refine-steps',
   'only',
   'workers',
@@ -200,6 +209,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     linkedinRates: list('linkedin-rates', p.linkedinRates),
     linkedinSeconds: num('linkedin-seconds', p.linkedinSeconds),
     stepSeconds: num('step-seconds', p.stepSeconds),
+    costRuns: Math.floor(num('cost-runs', p.costRuns)),
     refineSteps: flags.has('refine-steps')
       ? Math.floor(positive('refine-steps', flags.get('refine-steps')!, true))
       : p.refineSteps,

@@ -21,6 +21,8 @@ export interface SystemRun {
 export interface ScenarioRun {
   readonly scenario: string;
   readonly systems: readonly SystemRun[];
+  /** Wall time of the whole scenario (its systems' sum, or less when they ran together). */
+  readonly seconds?: number;
 }
 
 export { ratio } from './capacity';

@@ -11,6 +11,14 @@ const runs: ScenarioRun[] = [
     ],
   },
   { scenario: 'presence', systems: [{ system: 'uws-native', status: 'skipped', reason: 'no' }] },
+  {
+    scenario: 'idle-memory',
+    seconds: 33,
+    systems: [
+      { system: 'uws-native', status: 'ok', seconds: 12 },
+      { system: 'troupe', status: 'ok', seconds: 32 },
+    ],
+  },
 ];
 
 describe('budgetOf', () => {
@@ -33,7 +41,12 @@ describe('formatWallTime', () => {
     const lines = formatWallTime(runs, budgetOf(true, 250));
     expect(lines[1]).toMatch(/^ {2}hot-topic +42 s \(uws-native 30, troupe 12\)$/);
     expect(lines[2]).toMatch(/^ {2}presence +0 s$/);
-    expect(lines[3]).toBe('total 250 s of the quick budget 300 s: within budget (50 s to spare)');
+    expect(lines[4]).toBe('total 250 s of the quick budget 300 s: within budget (50 s to spare)');
+  });
+
+  it("takes a scenario's own time when its systems ran at once, and says so", () => {
+    const lines = formatWallTime(runs, budgetOf(true, 250));
+    expect(lines[3]).toMatch(/^ {2}idle-memory +33 s \(uws-native 12, troupe 32 at once\)$/);
   });
 
   it('marks a run over its budget', () => {

@@ -7,6 +7,7 @@ import { drain, runStep, type StepResult } from '../../generator/run-step';
 import { sleep, SubscriberPool, type PoolOptions } from '../../generator/subscriber-pool';
 import type { Window } from '../../generator/window';
 import {
+  CAPACITY,
   capacityOf,
   halfCapacityOf,
   halfRate,
@@ -163,9 +164,9 @@ export async function runLadder(
       await drain(pool, w, SETTLE_MS, SETTLE_QUIET_MS);
       pool.closeWindow(w);
     };
-    for (const rate of rates) {
+    for (const [i, rate] of rates.entries()) {
       await runAt(rate, 'step');
-      if (shouldStop(steps)) {
+      if (shouldStop(steps, CAPACITY, rates[i + 1])) {
         log(`[${name}] past capacity; skipping higher rates`);
         break;
       }
