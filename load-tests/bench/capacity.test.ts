@@ -46,6 +46,13 @@ describe('shouldStop', () => {
     expect(shouldStop([step(1, 0.4, 5)])).toBe(true);
     expect(shouldStop([step(1, 1, 1500)])).toBe(true);
   });
+
+  it('stops after one mild failure when the next rate is at least twice its rate', () => {
+    expect(shouldStop([step(100, 1, 5), step(500, 1, 120)], undefined, 2000)).toBe(true);
+    expect(shouldStop([step(100, 1, 5), step(500, 1, 120)], undefined, 1000)).toBe(true);
+    expect(shouldStop([step(100, 1, 5), step(500, 1, 120)], undefined, 999)).toBe(false);
+    expect(shouldStop([step(100, 1, 5), step(500, 1, 50)], undefined, 2000)).toBe(false);
+  });
 });
 
 describe('refineRate', () => {

@@ -40,13 +40,26 @@ export function capacityOf(steps: readonly StepLike[], c: CapacityCriteria = CAP
 }
 
 /**
- * Whether to skip the remaining (higher) rates: two failing steps in a row, or one step so far
- * off (under half delivered, or p99 over 1 s) that higher rates cannot pass. Saves minutes.
+ * A failing step's rate times this: a step there cannot pass (a failure at half the rate is a
+ * saturated server, not noise, unless the noise was that large), so the ladder does not run it.
  */
-export function shouldStop(steps: readonly StepLike[], c: CapacityCriteria = CAPACITY): boolean {
+export const HOPELESS_FACTOR = 2;
+
+/**
+ * Whether to skip the remaining (higher) rates: two failing steps in a row, one step so far off
+ * (under half delivered, or p99 over 1 s) that higher rates cannot pass, or a failing step whose
+ * next rate is HOPELESS_FACTOR times its own or more. A step past capacity costs its seconds
+ * and up to 3 s of draining its backlog; the ladder's bisection finds capacity below it anyway.
+ */
+export function shouldStop(
+  steps: readonly StepLike[],
+  c: CapacityCriteria = CAPACITY,
+  nextRate?: number,
+): boolean {
   const last = steps[steps.length - 1];
   if (last === undefined || passes(last, c)) return false;
   if (last.deliveredRatio < 0.5 || (last.latencyMs.p99 ?? Infinity) > 1000) return true;
+  if (nextRate !== undefined && nextRate >= last.offeredRate * HOPELESS_FACTOR) return true;
   const prev = steps[steps.length - 2];
   return prev !== undefined && !passes(prev, c);
 }

@@ -63,16 +63,16 @@ describe('parseBenchArgs', () => {
 });
 
 describe('parseBenchArgs --presence-*', () => {
-  it('takes 2,000 members at 100 closes/s for 15 s with --quick, 5,000 at 150/s for 60 s without', () => {
+  it('takes 2,000 members at 100 closes/s for 10 s with --quick, 5,000 at 150/s for 30 s without', () => {
     expect(parseBenchArgs(['--quick'])).toMatchObject({
       presenceMembers: 2000,
       presenceChurn: 100,
-      presenceSeconds: 15,
+      presenceSeconds: 10,
     });
     expect(parseBenchArgs([])).toMatchObject({
       presenceMembers: 5000,
       presenceChurn: 150,
-      presenceSeconds: 60,
+      presenceSeconds: 30,
     });
   });
 
@@ -90,6 +90,29 @@ describe('parseBenchArgs --presence-*', () => {
   });
 });
 
+describe('parseBenchArgs --cost-runs', () => {
+  it('alternates 3 steps per side in the full profile and 2 with --quick; the flag wins', () => {
+    expect(parseBenchArgs([]).costRuns).toBe(3);
+    expect(parseBenchArgs(['--quick']).costRuns).toBe(2);
+    expect(parseBenchArgs(['--quick', '--cost-runs', '5']).costRuns).toBe(5);
+    expect(() => parseBenchArgs(['--cost-runs', '0'])).toThrow(/positive/);
+  });
+});
+
+describe('parseBenchArgs --idle-settled', () => {
+  it('takes the settled idle reading in the full profile only', () => {
+    expect(parseBenchArgs([]).idleSettled).toBe(true);
+    expect(parseBenchArgs(['--quick']).idleSettled).toBe(false);
+  });
+
+  it('lets the flag win either way, and refuses a value other than true or false', () => {
+    expect(parseBenchArgs(['--quick', '--idle-settled']).idleSettled).toBe(true);
+    expect(parseBenchArgs(['--idle-settled=false']).idleSettled).toBe(false);
+    expect(() => parseBenchArgs(['--idle-settled=yes'])).toThrow(/true or false/);
+    expect(() => parseBenchArgs(['--quick=1'])).toThrow(/true or false/);
+  });
+});
+
 describe('parseBenchArgs --attacks', () => {
   it('runs all three attacks by default and takes a subset', () => {
     expect(parseBenchArgs([]).attacks).toEqual(['poison', 'flood', 'link']);
@@ -102,16 +125,16 @@ describe('parseBenchArgs --attacks', () => {
 });
 
 describe('parseBenchArgs --linkedin-*', () => {
-  it('holds 100,000 connections for 60 s by default and 20,000 for 10 s with --quick', () => {
+  it('holds 100,000 connections for 60 s by default and 10,000 for 5 s with --quick', () => {
     expect(parseBenchArgs([])).toMatchObject({
       linkedinConns: 100_000,
       linkedinRates: [2000, 5000, 10000, 20000, 40000],
       linkedinSeconds: 60,
     });
     expect(parseBenchArgs(['--quick'])).toMatchObject({
-      linkedinConns: 20_000,
-      linkedinRates: [2000, 10000, 30000],
-      linkedinSeconds: 10,
+      linkedinConns: 10_000,
+      linkedinRates: [2000, 10000],
+      linkedinSeconds: 5,
     });
   });
 

@@ -29,6 +29,8 @@ export interface BenchArgs {
   readonly stormConns: number;
   /** idle-memory: idle subscribed connections held while the server's RSS is read. */
   readonly idleConns: number;
+  /** idle-memory: also the settled reading, 35 s after the last subscription (a minute a run). */
+  readonly idleSettled: boolean;
   /** hostile: bystander connections kept while the node is attacked. */
   readonly hostileSubs: number;
   /** hostile: which attacks run together in the attacked step (default all three). */
@@ -42,6 +44,11 @@ export interface BenchArgs {
   readonly linkedinRates: readonly number[];
   readonly linkedinSeconds: number;
   readonly stepSeconds: number;
+  /**
+   * cross-node and viewer-counts: alternated steps per side at each equal rate (the median
+   * p99 and CPU per delivery stand; one step's p99 moves some 20 ms).
+   */
+  readonly costRuns: number;
   /** Extra steps that bisect between the highest passing and the first failing rate. */
   readonly refineSteps: number;
   /** System names to run; null = all. */
@@ -70,20 +77,27 @@ export const FULL: Profile = {
   topicRates: DEFAULT_TOPIC_RATES,
   stormConns: 10_000,
   idleConns: 15_000,
+  idleSettled: true,
   hostileSubs: 1000,
   // What this shared 2-core machine held (RESULTS.md): at 10,000 the gateways starve.
   presenceMembers: 5000,
   presenceChurn: 150,
-  presenceSeconds: 60,
+  // 4,500 closes and as many opens: enough for p99s; 60 s cost another 30 s of the budget.
+  presenceSeconds: 30,
   // Issue 14's LinkedIn-shaped node: 10,000 topics x 10 subscribers and one hot topic of 10,000.
   linkedinConns: 100_000,
   linkedinRates: [2000, 5000, 10000, 20000, 40000],
   linkedinSeconds: 60,
   stepSeconds: 4,
+  costRuns: 3,
   refineSteps: 2,
 };
 
-/** `--quick`: about five minutes for all systems (the idle 35 s readings stay); explicit flags win. */
+/**
+ * `--quick`: under five minutes for all systems on this 2-core machine (wall-time.ts's budget;
+ * RESULTS.md "Bench time budgets" says what each smaller count costs in accuracy); explicit
+ * flags win.
+ */
 export const QUICK: Profile = {
   subs: 2000,
   rates: [25, 100, 500, 2000],
@@ -92,18 +106,24 @@ export const QUICK: Profile = {
   topicRates: [8000, 32000, 100000],
   stormConns: 3000,
   idleConns: 5000,
+  // The 3 s reading only: the settled one waits 30 s before and 35 s after the connections.
+  idleSettled: false,
   hostileSubs: 500,
   presenceMembers: 2000,
   presenceChurn: 100,
-  presenceSeconds: 15,
-  linkedinConns: 20_000,
-  linkedinRates: [2000, 10000, 30000],
-  linkedinSeconds: 10,
-  stepSeconds: 2,
+  presenceSeconds: 10,
+  // Two server workers either way; 10,000 connects in about 8 s instead of 16-25 s.
+  linkedinConns: 10_000,
+  linkedinRates: [2000, 10000],
+  linkedinSeconds: 5,
+  // 1.5 s, not 2: some 60 steps a run, 30 s of the budget; p99 of a step from 25% fewer samples.
+  stepSeconds: 1.5,
+  // A B then B A: order-balanced, each side's better run of two stands (3: 6 steps more).
+  costRuns: 2,
   refineSteps: 1,
 };
 
-const BOOLEAN_FLAGS = new Set(['quick']);
+const BOOLEAN_FLAGS = new Set(['quick', 'idle-settled']);
 const VALUE_FLAGS = new Set([
   'scenario',
   'subs',
@@ -122,6 +142,7 @@ const VALUE_FLAGS = new Set([
   'linkedin-rates',
   'linkedin-seconds',
   'step-seconds',
+  'cost-runs',
   'refine-steps',
   'only',
   'workers',
@@ -149,7 +170,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       i++;
     }
   }
-  const quick = flags.get('quick') === 'true';
+  const bool = (k: string): boolean => {
+    const v = flags.get(k);
+    if (v !== 'true' && v !== 'false') throw new Error(`--${k} wants true or false, got "${v}"`);
+    return v === 'true';
+  };
+  const quick = flags.has('quick') && bool('quick');
   const p = quick ? QUICK : FULL;
   const num = (k: string, d: number): number => (flags.has(k) ? positive(k, flags.get(k)!) : d);
   const list = (k: string, d: readonly number[]): number[] =>
@@ -170,6 +196,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     topicRates: list('topic-rates', p.topicRates),
     stormConns: num('storm-conns', p.stormConns),
     idleConns: num('idle-conns', p.idleConns),
+    idleSettled: flags.has('idle-settled') ? bool('idle-settled') : p.idleSettled,
     hostileSubs: num('hostile-subs', p.hostileSubs),
     attacks: parseAttacks(flags.get('attacks') ?? ATTACKS.join(',')),
     presenceMembers: Math.floor(num('presence-members', p.presenceMembers)),
@@ -183,6 +210,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     linkedinRates: list('linkedin-rates', p.linkedinRates),
     linkedinSeconds: num('linkedin-seconds', p.linkedinSeconds),
     stepSeconds: num('step-seconds', p.stepSeconds),
+    costRuns: Math.floor(num('cost-runs', p.costRuns)),
     refineSteps: flags.has('refine-steps')
       ? Math.floor(positive('refine-steps', flags.get('refine-steps')!, true))
       : p.refineSteps,

@@ -10,6 +10,7 @@ import { passes } from './capacity';
 import { renderChart, type ChartRow } from './chart-svg';
 import { BYTES_PER_CONNECTION_TARGET, formatLinkedin } from './linkedin-figures';
 import type { BenchArgs } from './cli-args';
+import type { Budget } from './wall-time';
 import { costLines, hopNote } from './cost-lines';
 import { costsOf } from './cross-node-compare';
 import {
@@ -26,6 +27,8 @@ export interface BenchReport {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly durationSeconds: number;
+  /** durationSeconds against the profile's budget (wall-time.ts). */
+  readonly budget: Budget;
   readonly command: string;
   readonly machine: { readonly cpus: number; readonly node: string; readonly platform: string };
   readonly params: BenchArgs;

@@ -14,11 +14,15 @@ export interface SystemRun {
   readonly status: 'ok' | 'skipped' | 'failed';
   readonly reason?: string;
   readonly result?: ScenarioResult;
+  /** Wall time of this system's run, server start to stop (wall-time.ts). */
+  readonly seconds?: number;
 }
 
 export interface ScenarioRun {
   readonly scenario: string;
   readonly systems: readonly SystemRun[];
+  /** Wall time of the whole scenario (its systems' sum, or less when they ran together). */
+  readonly seconds?: number;
 }
 
 export { ratio } from './capacity';

@@ -125,13 +125,18 @@ export async function runStep(
   };
 }
 
-/** Waits until a flush brings no new events, or `maxMs` passed. */
-async function drain(pool: SubscriberPool, w: Window, maxMs: number): Promise<void> {
+/** Waits until a flush `quietMs` after the last brings no new events into `w`, or `maxMs` passed. */
+export async function drain(
+  pool: SubscriberPool,
+  w: Window,
+  maxMs: number,
+  quietMs = 200,
+): Promise<void> {
   const deadline = performance.now() + maxMs;
   let before = -1;
   while (performance.now() < deadline && w.events !== before) {
     before = w.events;
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, quietMs));
     await pool.flush();
   }
 }

@@ -11,7 +11,7 @@
  * this run when hot-topic ran before, else a hot-topic ladder on the standalone server the bench
  * started for this scenario, limited to the rates the cross-node ladder reached. And it states
  * the dispatcher hop's cost (issue 14 part 3): at half of standalone capacity and at the
- * cross-node capacity, COST_RUNS steps on the standalone server and as many on the cluster,
+ * cross-node capacity, `--cost-runs` steps on the standalone server and as many on the cluster,
  * alternated (both sets of subscribers stay connected), p50/p99 of each side and the p99 added.
  *
  * The baselines have no multi-node mode, so there it is skipped.
@@ -41,8 +41,6 @@ import type { Scenario, ScenarioResult } from './scenario';
 import { runLadder, type LadderPool, type StepAt } from './step-ladder';
 
 const GATEWAYS = 2;
-/** Alternated steps per side at each equal rate: the median p99 stands (one step moves 20 ms). */
-const COST_RUNS = 3;
 const ROUTED = 'troupe_events_routed_total';
 
 const cores = (a: ProcSample | null, b: ProcSample | null): number | null => {
@@ -133,7 +131,7 @@ export const crossNode: Scenario = {
               aloneAt,
               crossAt,
               rates.map((r) => r.rate),
-              COST_RUNS,
+              args.costRuns,
             );
             alternated.standalone = steps.a;
             alternated.cross = steps.b;

@@ -16,6 +16,23 @@ export interface ScenarioContext {
   readonly log: (line: string) => void;
   /** Scenarios already run in this bench run, in order (cross-node reuses troupe's hot-topic). */
   readonly earlier?: readonly ScenarioRun[];
+  /**
+   * Runs `fn` when no other system of this scenario runs its own `fn` (a `together` scenario's
+   * measured load, e.g. a connect storm, one system at a time); absent: `fn` runs at once.
+   */
+  readonly exclusive?: Exclusive;
+}
+
+export type Exclusive = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/** An Exclusive: each call's `fn` starts once every earlier call's has settled. */
+export function serialized(): Exclusive {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
 }
 
 export interface ScenarioResult {
@@ -44,6 +61,11 @@ export interface Scenario {
    * else (the sum of its own bounds, when they are long), in ms; absent: none.
    */
   extraRunMs?(args: BenchArgs): number;
+  /**
+   * Every system at once, each on its own server (idle-memory: mostly waiting, its RSS readings
+   * are per server tree); what loads the machine goes through `ctx.exclusive`.
+   */
+  readonly together?: boolean;
   /** A reason not to run on this system (the bench records it as skipped), or null. */
   skip?(system: System): string | null;
   run(ctx: ScenarioContext): Promise<ScenarioResult>;

@@ -3,10 +3,11 @@
  * offered rate, stopping once the system is clearly past capacity.
  */
 import { Publisher } from '../../generator/publisher';
-import { runStep, type StepResult } from '../../generator/run-step';
+import { drain, runStep, type StepResult } from '../../generator/run-step';
 import { sleep, SubscriberPool, type PoolOptions } from '../../generator/subscriber-pool';
 import type { Window } from '../../generator/window';
 import {
+  CAPACITY,
   capacityOf,
   halfCapacityOf,
   halfRate,
@@ -18,8 +19,13 @@ import type { Endpoint } from '../server-process';
 import type { ScenarioContext, ScenarioResult } from './scenario';
 
 const WARMUP_SECONDS = 1;
-/** Between a step past capacity and the next lower one: let the backlog drain first. */
+/**
+ * Between a step past capacity and the next lower one: let the backlog drain first, until
+ * SETTLE_QUIET_MS pass with no event arriving, at most SETTLE_MS (the fixed wait it replaces:
+ * after a step the drain in runStep has usually emptied it, so the wait is mostly idle).
+ */
 const SETTLE_MS = 1000;
+const SETTLE_QUIET_MS = 250;
 const ROUTES_TIMEOUT_MS = 15_000;
 
 export type LadderPool = Omit<PoolOptions, 'host' | 'port' | 'dialect' | 'targets'>;
@@ -154,12 +160,13 @@ export async function runLadder(
       return step;
     };
     const settle = async (): Promise<void> => {
-      await sleep(SETTLE_MS);
-      await pool.flush();
+      const w = pool.openWindow();
+      await drain(pool, w, SETTLE_MS, SETTLE_QUIET_MS);
+      pool.closeWindow(w);
     };
-    for (const rate of rates) {
+    for (const [i, rate] of rates.entries()) {
       await runAt(rate, 'step');
-      if (shouldStop(steps)) {
+      if (shouldStop(steps, CAPACITY, rates[i + 1])) {
         log(`[${name}] past capacity; skipping higher rates`);
         break;
       }

@@ -8,11 +8,13 @@
  *    one per interval, so it should not fall much below the interval), the most seen within any
  *    one interval-long window, and whether the last count is the truth (1: the watcher alone).
  * 2. Fan-out with counts off, then on, in the same run (issue 14 part 4): the hot-topic ladder
- *    twice, each on its own topic of `--subs` subscribers, while a churner joins and leaves one
- *    more subscriber of the measured topic every CHURN_MS (so the count changes every
- *    interval); in the `on` run every subscriber asked for the count, so each also receives one
- *    count message per interval. Both sets of subscribers stay up, and COST_RUNS steps of each
- *    then alternate at one rate (countsCostRate). Reports both capacities and their ratio
+ *    with counts on, on its own topic of `--subs` subscribers, while a churner joins and leaves
+ *    one more subscriber of the measured topic every CHURN_MS (so the count changes every
+ *    interval); every subscriber asked for the count, so each also receives one count message
+ *    per interval. Counts off is troupe's hot-topic ladder of this run (its own ladder, with the
+ *    churner, when hot-topic did not run before). A second set of subscribers with counts off
+ *    stays up beside the first, and `--cost-runs` steps of each then alternate at one rate
+ *    (countsCostRate). Reports both capacities and their ratio
  *    (on / off), and the server's CPU per delivery of the alternated steps, on / off: a ladder
  *    step is 1.5-2x the one below it, far coarser than the 5% the counts may cost.
  */
@@ -20,6 +22,7 @@ import WebSocket from 'ws';
 import type { StepResult } from '../../generator/run-step';
 import { sleep, SubscriberPool } from '../../generator/subscriber-pool';
 import { capacityOf, halfRate, ratio, type Capacity, type StepLike } from '../capacity';
+import { earlierHotTopic } from '../cross-node-compare';
 import { alternateSteps, pairAtRate, stepBrief, type PairAtRate } from '../paired-steps';
 import type { Endpoint } from '../server-process';
 import type { Scenario, ScenarioContext, ScenarioResult } from './scenario';
@@ -28,8 +31,6 @@ import { runLadder, type LadderTarget } from './step-ladder';
 /** The server's --count-interval-ms (its default: the bench starts troupe without the flag). */
 const INTERVAL_MS = 1000;
 const CHURN_MS = 100;
-/** Alternated steps per side at the cost's rate (the median CPU per delivery stands). */
-const COST_RUNS = 3;
 const JSON_PROTOCOL = 'troupe.v1.json';
 
 interface CountSeen {
@@ -198,14 +199,20 @@ export function countsCostMetrics(c: CountsCost): Record<string, number | null> 
 }
 
 /**
- * The hot-topic ladder with counts off, then (its subscribers still up) with counts on, then
- * COST_RUNS steps of each alternated at one rate: capacities and CPU per delivery side by side.
+ * Subscribers with counts off (their ladder only when hot-topic did not run before), then
+ * (those still up) the ladder with counts on, then `--cost-runs` steps of each alternated at one
+ * rate: capacities and CPU per delivery side by side.
  */
-async function fanOut(ctx: ScenarioContext): Promise<{ cost: CountsCost; steps: StepResult[] }> {
+async function fanOut(
+  ctx: ScenarioContext,
+): Promise<{ cost: CountsCost; steps: StepResult[]; offSource: string }> {
   const ws = ctx.server.endpoint('ws');
   const ch = churner(ws);
   const topic = (count: boolean): string => `counts:hot-${count ? 'on' : 'off'}`;
-  const ladder = (count: boolean, after: LadderTarget['after']) =>
+  // Counts off is troupe's hot-topic: its ladder of this run when it ran (as cross-node reads
+  // it), so only the on ladder runs here; the off pool still comes up for the alternated steps.
+  const earlier = earlierHotTopic(ctx.earlier, ctx.system.name);
+  const ladder = (count: boolean, rates: readonly number[], after: LadderTarget['after']) =>
     runLadder(
       ctx,
       {
@@ -216,7 +223,7 @@ async function fanOut(ctx: ScenarioContext): Promise<{ cost: CountsCost; steps: 
         sampleEvery: ctx.args.sampleEvery,
         count,
       },
-      ctx.args.rates,
+      rates,
       {
         label: `troupe counts ${count ? 'on' : 'off'}`,
         // The capacity is refined; the half-capacity step is left out (not a target here).
@@ -236,17 +243,18 @@ async function fanOut(ctx: ScenarioContext): Promise<{ cost: CountsCost; steps: 
     alternated: CountsCost['alternated'];
   } = { on: null, pair: null, alternated: { off: [], on: [] } };
   try {
-    const off = await ladder(false, async (offAt, offSteps) => {
-      got.on = await ladder(true, async (onAt, onSteps) => {
+    const off = await ladder(false, earlier === null ? ctx.args.rates : [], async (offAt, own) => {
+      const offSteps = earlier ?? own;
+      got.on = await ladder(true, ctx.args.rates, async (onAt, onSteps) => {
         const rate = countsCostRate(offSteps, onSteps);
         if (rate === null) return;
-        const s = await alternateSteps(offAt, onAt, [rate], COST_RUNS);
+        const s = await alternateSteps(offAt, onAt, [rate], ctx.args.costRuns);
         got.pair = pairAtRate(rate, s.a, s.b);
         got.alternated = { off: s.a, on: s.b };
       });
     });
     const onSteps = got.on?.steps ?? [];
-    const offCapacity = capacityOf(off.steps);
+    const offCapacity = capacityOf(earlier ?? off.steps);
     const onCapacity = capacityOf(onSteps);
     return {
       cost: {
@@ -257,6 +265,7 @@ async function fanOut(ctx: ScenarioContext): Promise<{ cost: CountsCost; steps: 
         alternated: got.alternated,
       },
       steps: [...off.steps, ...onSteps],
+      offSource: earlier === null ? 'own ladder' : 'hot-topic steps of this run',
     };
   } finally {
     await ch.stop();
@@ -269,7 +278,7 @@ export const viewerCounts: Scenario = {
   skip: (system) => (system.kind === 'troupe' ? null : 'no viewer counts in this baseline'),
   async run(ctx) {
     const churned = await churn(ctx);
-    const { cost, steps } = await fanOut(ctx);
+    const { cost, steps, offSource } = await fanOut(ctx);
     const p = cost.pair;
     ctx.log(
       `[troupe viewer-counts] hot-topic capacity, counts off ${cost.offCapacity.deliveriesPerSec ?? '-'} vs on ` +
@@ -286,7 +295,8 @@ export const viewerCounts: Scenario = {
       notes: {
         intervalMs: INTERVAL_MS,
         churnMs: CHURN_MS,
-        costRuns: COST_RUNS,
+        costRuns: ctx.args.costRuns,
+        offSource,
         alternated: {
           off: cost.alternated.off.map(stepBrief),
           on: cost.alternated.on.map(stepBrief),
