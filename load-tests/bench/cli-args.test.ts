@@ -128,7 +128,7 @@ describe('parseBenchArgs --linkedin-*', () => {
   it('holds 100,000 connections for 60 s by default and 10,000 for 5 s with --quick', () => {
     expect(parseBenchArgs([])).toMatchObject({
       linkedinConns: 100_000,
-      linkedinRates: [2000, 5000, 10000, 20000, 40000],
+      linkedinRates: [250, 500, 1000, 2000, 5000, 10000, 20000],
       linkedinSeconds: 60,
     });
     expect(parseBenchArgs(['--quick'])).toMatchObject({
