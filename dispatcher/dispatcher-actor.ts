@@ -253,7 +253,9 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
       const item = items[i]!;
       const log = logFor(item.topic, now);
       const ev = log.append(item.data, now, sized ? eventBytes(item.data) : 0);
-      results[i] = { seq: ev.seq, epoch: ev.epoch };
+      // The stamped event is the result (it has the seq and epoch): no object per event for
+      // the reply. Every reader takes those two fields by name, never the whole object.
+      results[i] = ev;
       const gws = interest.get(item.topic);
       if (gws === undefined) {
         // A topic that holds nothing and has no interest needs no log.

@@ -50,7 +50,8 @@ export class InProcessDispatcherClient implements DispatcherClient {
       const ok = this.dispatcher.tell({
         type: 'publish',
         items: [{ topic, data }],
-        reply: (results) => resolve(results[0]!),
+        // The dispatcher answers with the stamped event itself: the caller gets its two fields.
+        reply: (results) => resolve({ seq: results[0]!.seq, epoch: results[0]!.epoch }),
       });
       if (!ok) reject(new DispatcherUnavailableError('dispatcher is not running'));
     });
