@@ -1,4 +1,5 @@
 import {
+  borderline,
   capacityOf,
   halfCapacityOf,
   halfRate,
@@ -21,6 +22,17 @@ describe('passes', () => {
     expect(passes(step(1, 0.9499, 10))).toBe(false);
     expect(passes(step(1, 1, 100.1))).toBe(false);
     expect(passes(step(1, 1, null))).toBe(false);
+  });
+});
+
+describe('borderline', () => {
+  it('is a step that failed on p99 alone, by at most twice the bound', () => {
+    expect(borderline(step(1, 1, 105.5))).toBe(true);
+    expect(borderline(step(1, 0.95, 200))).toBe(true);
+    expect(borderline(step(1, 1, 200.1))).toBe(false); // far past: saturated
+    expect(borderline(step(1, 0.94, 105))).toBe(false); // lost deliveries
+    expect(borderline(step(1, 1, 100))).toBe(false); // passed
+    expect(borderline(step(1, 1, null))).toBe(false);
   });
 });
 

@@ -7,6 +7,7 @@ import { drain, runStep, type StepResult } from '../../generator/run-step';
 import { sleep, SubscriberPool, type PoolOptions } from '../../generator/subscriber-pool';
 import type { Window } from '../../generator/window';
 import {
+  borderline,
   CAPACITY,
   capacityOf,
   halfCapacityOf,
@@ -150,6 +151,11 @@ export async function runLadder(
       if (p.closedReason !== null) throw new Error(p.closedReason);
       return step;
     };
+    const settle = async (): Promise<void> => {
+      const w = pool.openWindow();
+      await drain(pool, w, SETTLE_MS, SETTLE_QUIET_MS);
+      pool.closeWindow(w);
+    };
     const runAt = async (
       rate: number,
       why: string,
@@ -159,13 +165,14 @@ export async function runLadder(
       steps.push(step);
       return step;
     };
-    const settle = async (): Promise<void> => {
-      const w = pool.openWindow();
-      await drain(pool, w, SETTLE_MS, SETTLE_QUIET_MS);
-      pool.closeWindow(w);
+    /** A ladder or refine step, run once more when it fails by a little (`borderline`). */
+    const probe = async (rate: number, why: string): Promise<void> => {
+      if (!borderline(await runAt(rate, why))) return;
+      await settle();
+      await runAt(rate, `${why} again`);
     };
     for (const [i, rate] of rates.entries()) {
-      await runAt(rate, 'step');
+      await probe(rate, 'step');
       if (shouldStop(steps, CAPACITY, rates[i + 1])) {
         log(`[${name}] past capacity; skipping higher rates`);
         break;
@@ -177,7 +184,7 @@ export async function runLadder(
       const rate = refineRate(steps);
       if (rate === null) break;
       await settle();
-      await runAt(rate, 'refine');
+      await probe(rate, 'refine');
     }
     // The latency target is stated at half of capacity: measure that rate itself, `halfRuns`
     // times (a step already run at that rate counts), and keep the median run.
