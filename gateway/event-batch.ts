@@ -75,8 +75,11 @@ export class EventBatch {
  * mixing epochs in one batch.
  */
 export function toBatches(events: readonly TopicEvent[], onSkip?: SkipHandler): EventBatch[] {
+  /** One topic's run, all of one epoch: the batch takes both from its first event. */
+  const batch = (list: TopicEvent[]): EventBatch =>
+    new EventBatch(list[0]!.topic, list[0]!.epoch, list, onSkip);
   const n = events.length;
-  if (n === 1) return [new EventBatch(events[0]!.topic, events[0]!.epoch, [events[0]!], onSkip)];
+  if (n === 1) return [batch([events[0]!])];
   // No key is ever deleted: deleting them one by one made V8 shrink and rehash the table over
   // and over (14% of the bytes a many-topics node allocated went to this function).
   const byTopic = new Map<string, TopicEvent[]>();
@@ -88,11 +91,10 @@ export function toBatches(events: readonly TopicEvent[], onSkip?: SkipHandler): 
     else if (list[0]!.epoch === ev.epoch) list.push(ev);
     else {
       // The old epoch's batch goes first; the key keeps its place with the new epoch's list.
-      out.push(new EventBatch(ev.topic, list[0]!.epoch, list, onSkip));
+      out.push(batch(list));
       byTopic.set(ev.topic, [ev]);
     }
   }
-  for (const [topic, list] of byTopic)
-    out.push(new EventBatch(topic, list[0]!.epoch, list, onSkip));
+  for (const list of byTopic.values()) out.push(batch(list));
   return out;
 }
