@@ -19,13 +19,14 @@ import { payloadBytes } from '../protocol/payload';
 import type { HistoryLedger, TopicLog } from './topic-log';
 
 /**
- * Heap bytes a held event costs besides its `data` (V8, 64-bit, pointer compression): the
- * TopicEvent object (header 12 + 5 fields of 4) 32, its `t0` as a heap number 16, one ring slot
- * and one size slot with the ring's growth slack, and the budget's queue entry (two slots, with
- * compaction slack and array growth). Measured: 200k `null` events held in 200 topics grew the
- * heap by 118 B each (RESULTS.md in load-tests/profiles).
+ * Heap bytes a held event costs besides its `data` (V8, 64-bit, pointer compression): its three
+ * ring slots in the topic's log (`data` 4, `t0` an unboxed double 8, bytes 4) with the ring's
+ * growth slack, and the budget's queue entry (two slots, with compaction slack and array growth).
+ * A held event is no object of its own (topic-log.ts). Measured: 200k `null` events held in 200
+ * topics grew the heap by 47 B each (118 B while each was a TopicEvent; RESULTS.md in
+ * load-tests/profiles).
  */
-export const EVENT_OVERHEAD_BYTES = 120;
+export const EVENT_OVERHEAD_BYTES = 48;
 
 /** Queue entries allowed past twice the held events before a compaction. */
 const QUEUE_SLACK = 1024;

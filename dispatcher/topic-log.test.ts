@@ -326,6 +326,31 @@ describe('TopicLog', () => {
       expect(seqs(log.read({ epoch: log.epoch, seq: 2 }, 0).events)).toEqual([3, 4, 5, 6, 7, 8, 9]);
     });
 
+    it('answers each held event as it was stamped, across growth, wrap-around and a ttl', () => {
+      // Held column by column: a read rebuilds topic, seq, epoch, data and t0 from the ring.
+      const log = new TopicLog(TOPIC, { capacity: 6, ttlMs: 100 }, 0);
+      const stamped = [];
+      for (let i = 1; i <= 15; i++) stamped.push(log.append({ n: i }, i * 10 + 0.25));
+      const all = log.read({ epoch: log.epoch, seq: 0 }, 150);
+      // Count keeps seqs 10..15; at 150 the ttl lets go of t0 < 50 too (none of those is held).
+      expect(all.events).toEqual(stamped.slice(9));
+      expect(all.events[0]).toEqual({
+        topic: TOPIC,
+        seq: 10,
+        epoch: log.epoch,
+        data: { n: 10 },
+        t0: 100.25,
+      });
+      expect(all.events[0]!.data).toBe(stamped[9]!.data);
+      expect(log.read({ epoch: log.epoch, seq: 13 }, 150).events).toEqual(stamped.slice(13));
+      expect(log.read(undefined, 150, 2).events).toEqual(stamped.slice(13));
+      // At 205 the ttl lets go of t0 < 105: seqs 10 (100.25) leaves, 11 (110.25) stays.
+      expect(seqs(log.read({ epoch: log.epoch, seq: 0 }, 205).events)).toEqual([
+        11, 12, 13, 14, 15,
+      ]);
+      expect(log.oldestT0).toBe(110.25);
+    });
+
     it('tells its ledger the bytes of each event it holds and of each it lets go', () => {
       const { calls, ledger } = recorder();
       const log = new TopicLog(TOPIC, { capacity: 2, ttlMs: 100 }, 0, 'e', ledger);

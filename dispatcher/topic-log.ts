@@ -13,6 +13,13 @@
  * The ring starts empty and doubles as events arrive, up to `capacity`: a topic that sees a few
  * events costs a few slots, not `capacity` of them.
  *
+ * The ring is held column by column: each event's `data`, its `t0` (a double array, unboxed) and
+ * its bytes. Topic and epoch are the log's own, and seq follows from the position (the held
+ * events are one run). A read builds the `TopicEvent`s it answers with. So the event an append
+ * returns (and the gateway routes) dies young, and a held event is its `data` and three array
+ * slots: a node holding a million events is not a million more objects for the GC to promote
+ * and mark (RESULTS.md, "History held column by column").
+ *
  * The epoch changes whenever the seq space restarts (a new owner, a restarted process, a topic
  * forgotten and published again), so a client can never mistake seq 5 of one life of the topic
  * for seq 5 of another.
@@ -55,8 +62,9 @@ export function newEpoch(): string {
 export class TopicLog {
   readonly epoch: string;
   private seq = 0;
-  private ring: (TopicEvent | undefined)[] = [];
-  /** Bytes of each held event, at the same index as in `ring`. */
+  /** Each held event's `data`; `t0s` and `sizes` at the same index hold its time and bytes. */
+  private ring: unknown[] = [];
+  private t0s: number[] = [];
   private sizes: number[] = [];
   private head = 0; // index of the oldest held event
   private size = 0;
@@ -99,7 +107,7 @@ export class TopicLog {
 
   /** Time of the oldest held event. */
   get oldestT0(): number | undefined {
-    return this.size === 0 ? undefined : this.ring[this.head]!.t0;
+    return this.size === 0 ? undefined : this.t0s[this.head]!;
   }
 
   /** Ring slots allocated now. */
@@ -117,7 +125,8 @@ export class TopicLog {
     if (this.size === cap) this.dropOldest();
     else if (this.size === this.ring.length) this.grow(cap);
     const i = (this.head + this.size) % this.ring.length;
-    this.ring[i] = ev;
+    this.ring[i] = data;
+    this.t0s[i] = now;
     this.sizes[i] = bytes;
     this.size++;
     this.ledger.held(this, ev.seq, bytes);
@@ -160,6 +169,7 @@ export class TopicLog {
     const n = this.size;
     const bytes = this.bytes;
     this.ring = [];
+    this.t0s = [];
     this.sizes = [];
     this.head = 0;
     this.size = 0;
@@ -170,26 +180,36 @@ export class TopicLog {
   expire(now: number): boolean {
     const oldest = now - this.limits.ttlMs;
     const before = this.size;
-    while (this.size > 0 && this.ring[this.head]!.t0 < oldest) this.dropOldest();
+    while (this.size > 0 && this.t0s[this.head]! < oldest) this.dropOldest();
     return this.size !== before;
   }
 
   /** The newest `n` held events, oldest first: held events are one run, so no scan is needed. */
   private latest(n: number): TopicEvent[] {
     const k = Math.min(n, this.size);
-    const out = new Array<TopicEvent>(k);
-    const cap = this.ring.length;
-    const start = this.head + this.size - k;
-    for (let i = 0; i < k; i++) out[i] = this.ring[(start + i) % cap]!;
-    return out;
+    return this.events(this.size - k, k);
   }
 
+  /** The held events after `seq` (held events are one run, so no scan is needed either). */
   private after(seq: number): TopicEvent[] {
-    const out: TopicEvent[] = [];
+    const skip = Math.max(0, Math.min(this.size, seq - this.firstSeq + 1));
+    return this.events(skip, this.size - skip);
+  }
+
+  /** `k` held events from the `from`-th oldest on, as the events they were stamped as. */
+  private events(from: number, k: number): TopicEvent[] {
+    const out = new Array<TopicEvent>(k);
     const cap = this.ring.length;
-    for (let i = 0; i < this.size; i++) {
-      const ev = this.ring[(this.head + i) % cap]!;
-      if (ev.seq > seq) out.push(ev);
+    const seq0 = this.firstSeq + from;
+    for (let i = 0; i < k; i++) {
+      const j = (this.head + from + i) % cap;
+      out[i] = {
+        topic: this.topic,
+        seq: seq0 + i,
+        epoch: this.epoch,
+        data: this.ring[j],
+        t0: this.t0s[j]!,
+      };
     }
     return out;
   }
@@ -198,13 +218,18 @@ export class TopicLog {
   private grow(cap: number): void {
     const len = this.ring.length;
     const next = Math.min(cap, Math.max(FIRST_SLOTS, len * 2));
-    const ring = new Array<TopicEvent | undefined>(next);
+    const ring = new Array<unknown>(next);
+    // Filled with a double so the array holds unboxed doubles from the start.
+    const t0s = new Array<number>(next).fill(0.5);
     const sizes = new Array<number>(next).fill(0);
     for (let i = 0; i < this.size; i++) {
-      ring[i] = this.ring[(this.head + i) % len];
-      sizes[i] = this.sizes[(this.head + i) % len]!;
+      const j = (this.head + i) % len;
+      ring[i] = this.ring[j];
+      t0s[i] = this.t0s[j]!;
+      sizes[i] = this.sizes[j]!;
     }
     this.ring = ring;
+    this.t0s = t0s;
     this.sizes = sizes;
     this.head = 0;
   }
