@@ -189,6 +189,26 @@ describe('dispatcherBehavior', () => {
       expect(g1).toHaveLength(1);
     });
 
+    it('follows interest changes of a topic that already has a log', async () => {
+      // The log keeps its own copy of the topic's interest: every change must reach it.
+      const { ref } = start();
+      const g1 = attach(ref, 'g1');
+      const g2 = attach(ref, 'g2');
+      await publish(ref, [pub('a', 1)]); // a log, no interest yet
+      interest(ref, 'g1', 'a', true);
+      await publish(ref, [pub('a', 2)]);
+      interest(ref, 'g2', 'a', true); // one gateway becomes two
+      await publish(ref, [pub('a', 3)]);
+      interest(ref, 'g1', 'a', false); // two become one
+      await publish(ref, [pub('a', 4)]);
+      interest(ref, 'g2', 'a', false); // none
+      await publish(ref, [pub('a', 5)]);
+      interest(ref, 'g1', 'a', true); // and back
+      await publish(ref, [pub('a', 6)]);
+      expect(g1.map(brief)).toEqual([['a#2=2'], ['a#3=3'], ['a#6=6']]);
+      expect(g2.map(brief)).toEqual([['a#3=3'], ['a#4=4']]);
+    });
+
     it('ignores withdrawing an interest that was never registered', async () => {
       const { ref } = start();
       const g1 = attach(ref, 'g1');
@@ -209,6 +229,21 @@ describe('dispatcherBehavior', () => {
       await publish(ref, [pub('a', 1), pub('b', 1)]);
       expect(g1).toEqual([]);
       expect(stats.gateways).toBe(0);
+    });
+
+    it('drops the interest of a topic with a log, keeping the other gateways', async () => {
+      const { ref } = start();
+      attach(ref, 'g1');
+      const g2 = attach(ref, 'g2');
+      interest(ref, 'g1', 'a', true);
+      interest(ref, 'g2', 'a', true);
+      interest(ref, 'g1', 'b', true); // g1 alone
+      await publish(ref, [pub('a', 1), pub('b', 1)]);
+      ref.tell({ type: 'detach', gateway: 'g1' });
+      const again = attach(ref, 'g1');
+      await publish(ref, [pub('a', 2), pub('b', 2)]);
+      expect(again).toEqual([]);
+      expect(g2.map(brief)).toEqual([['a#1=1'], ['a#2=2']]);
     });
 
     it('does not restore old interest when the gateway attaches again', async () => {

@@ -188,6 +188,7 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
       const pos = positions.get(topic);
       positions.delete(topic);
       log = new TopicLog(topic, opts, now, pos?.epoch ?? newEpoch(), budget, pos?.seq ?? 0);
+      log.interest = interest.get(topic);
       logs.set(topic, log);
       stats.topics = logs.size;
     }
@@ -256,7 +257,7 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
       // The stamped event is the result (it has the seq and epoch): no object per event for
       // the reply. Every reader takes those two fields by name, never the whole object.
       results[i] = ev;
-      const gws = interest.get(item.topic);
+      const gws = log.interest;
       if (gws === undefined) {
         // A topic that holds nothing and has no interest needs no log.
         if (log.held === 0 && logs.get(item.topic) === log) forgetIfIdle(item.topic, now);
@@ -274,19 +275,31 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
     return results;
   };
 
+  /** The log's copy of the topic's interest, after every change of the table's entry. */
+  const interestChanged = (topic: string): void => {
+    const log = logs.get(topic);
+    if (log !== undefined) log.interest = interest.get(topic);
+  };
+
   const setInterest = (gateway: string, topic: string, on: boolean): void => {
     if (on) {
       interest.add(topic, gateway);
+      interestChanged(topic);
       const pos = positions.get(topic);
       if (pos !== undefined) pos.idleSince = undefined;
-    } else if (interest.remove(topic, gateway)) forgetIfIdle(topic, nowMs());
+    } else if (interest.remove(topic, gateway)) {
+      interestChanged(topic);
+      forgetIfIdle(topic, nowMs());
+    } else interestChanged(topic);
   };
 
   const detach = (gateway: string): void => {
     sinks.delete(gateway);
     const now = nowMs();
     for (const topic of [...interest.keys()]) {
-      if (interest.remove(topic, gateway)) forgetIfIdle(topic, now);
+      const emptied = interest.remove(topic, gateway);
+      interestChanged(topic);
+      if (emptied) forgetIfIdle(topic, now);
     }
     stats.gateways = sinks.size;
   };

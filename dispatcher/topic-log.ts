@@ -26,6 +26,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Since } from '../protocol';
+import type { OneOrMany } from './one-or-many';
 import type { HistoryAnswer, TopicEvent } from './types';
 
 export interface TopicLogLimits {
@@ -70,6 +71,12 @@ export class TopicLog {
   private size = 0;
   /** Last append time. */
   lastActive: number;
+  /**
+   * The gateways with interest in the topic, as the dispatcher's interest table holds them: the
+   * dispatcher keeps it in step whenever that entry changes, so a publish finds log and
+   * interest with one lookup by topic instead of two.
+   */
+  interest: OneOrMany<string> | undefined = undefined;
 
   constructor(
     readonly topic: string,
