@@ -149,10 +149,22 @@ describe('generatorSpread', () => {
     expect(g.processes).toBe(28);
   });
 
-  it('stays under 90% of the ephemeral ports of one source address', () => {
+  it('takes one source address per 4,000 connections where the port range allows it', () => {
     const g = generatorSpread(100_000, { fdLimit: 1_048_576, portsPerSource: 10_000 });
-    expect(g.perProcess).toBe(9000);
-    expect(g.processes).toBe(12);
+    expect(g.perSource).toBe(4000);
+    expect(g.perProcess).toBe(15_000);
+    expect(g.processes).toBe(7);
+  });
+
+  it('stays under 90% of the ephemeral ports of one source address on a narrow port range', () => {
+    const g = generatorSpread(100_000, { fdLimit: 1_048_576, portsPerSource: 3000 });
+    expect(g.perSource).toBe(2700);
+    expect(g.processes).toBe(7);
+    // 14,286 or 14,285 connections each: six addresses of at most 2,700 per process.
+    expect(g.sources.map((b) => b.length)).toEqual([6, 6, 6, 6, 6, 6, 6]);
+    for (let i = 0; i < g.processes; i++) {
+      expect(g.shares[i]! / g.sources[i]!.length).toBeLessThanOrEqual(g.perSource);
+    }
   });
 
   it('uses at least the processes asked for', () => {

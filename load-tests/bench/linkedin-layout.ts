@@ -11,7 +11,12 @@
  * deliveries (10,000 per publish) and the personal topics the other half (10 per publish).
  */
 import { maxConnectionsFor } from '../../server/open-file-limit';
-import { shareOf, sourceBlocks, workerCount } from '../generator/subscriber-pool';
+import {
+  CONNECTIONS_PER_SOURCE,
+  shareOf,
+  sourceBlocks,
+  workerCount,
+} from '../generator/subscriber-pool';
 import type { AlsoTopic } from '../generator/worker-messages';
 
 export const SUBS_PER_TOPIC = 10;
@@ -25,7 +30,7 @@ export const HOT_TOPIC = 'li.hot';
  * SO_REUSEPORT's uneven hash (a worker gets its share +- a few hundred at 100,000).
  */
 export const PER_PROCESS = 15_000;
-/** Share of a source address's ephemeral ports one generator process may use. */
+/** Share of a source address's ephemeral ports the generator may use. */
 const PORT_SHARE = 0.9;
 
 export interface LinkedinLayout {
@@ -133,6 +138,8 @@ export function serverProcessesFor(connections: number): number {
 export interface GeneratorSpread {
   /** Connections one generator process holds at most. */
   readonly perProcess: number;
+  /** Connections per source address: CONNECTIONS_PER_SOURCE, or less on a narrow port range. */
+  readonly perSource: number;
   readonly processes: number;
   /** Connections of each process, in order; process i connects from the addresses `sources[i]`. */
   readonly shares: readonly number[];
@@ -141,26 +148,24 @@ export interface GeneratorSpread {
 
 /**
  * Generator processes for `connections`: each under its open-file limit (less the reserve the
- * server keeps too) and under PORT_SHARE of one source address's ephemeral ports, at most
- * PER_PROCESS, and at least `minProcesses`. Each process connects from a block of loopback
- * addresses of its own (`sourceBlocks`).
+ * server keeps too), at most PER_PROCESS, and at least `minProcesses`. Each process connects
+ * from a block of loopback addresses of its own (`sourceBlocks`), one per `perSource`
+ * connections: CONNECTIONS_PER_SOURCE, or PORT_SHARE of one address's ephemeral ports where
+ * the kernel's port range is narrower than that.
  */
 export function generatorSpread(
   connections: number,
   limits: { readonly fdLimit: number | undefined; readonly portsPerSource: number },
   minProcesses = 1,
 ): GeneratorSpread {
-  const perProcess = Math.max(
+  const perProcess = Math.max(1, Math.min(PER_PROCESS, maxConnectionsFor(limits.fdLimit)));
+  const perSource = Math.max(
     1,
-    Math.min(
-      PER_PROCESS,
-      maxConnectionsFor(limits.fdLimit),
-      Math.floor(limits.portsPerSource * PORT_SHARE),
-    ),
+    Math.min(CONNECTIONS_PER_SOURCE, Math.floor(limits.portsPerSource * PORT_SHARE)),
   );
   const processes = workerCount(connections, perProcess, minProcesses);
   const shares = Array.from({ length: processes }, (_, i) => shareOf(connections, processes, i));
-  return { perProcess, processes, shares, sources: sourceBlocks(shares) };
+  return { perProcess, perSource, processes, shares, sources: sourceBlocks(shares, perSource) };
 }
 
 /** Ports of `/proc/sys/net/ipv4/ip_local_port_range` ("32768\t60999"); null when unreadable. */

@@ -39,4 +39,10 @@ describe('sourceBlocks', () => {
       '127.0.0.6',
     ]);
   });
+
+  it('takes a smaller block size where asked, and refuses one that is not a positive integer', () => {
+    expect(sourceBlocks([2500, 1000], 1000).map((b) => b.length)).toEqual([3, 1]);
+    expect(() => sourceBlocks([1], 0)).toThrow(RangeError);
+    expect(() => sourceBlocks([1], 1.5)).toThrow(RangeError);
+  });
 });

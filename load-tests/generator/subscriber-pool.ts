@@ -33,6 +33,8 @@ export interface PoolOptions {
   readonly topicsPerConnection?: number;
   readonly sampleEvery?: number;
   readonly perWorker?: number;
+  /** Connections per loopback source address of a worker (default CONNECTIONS_PER_SOURCE). */
+  readonly perSource?: number;
   /** Workers to use at least (default: as few as `perWorker` allows). */
   readonly workers?: number;
   readonly connectConcurrency?: number;
@@ -91,12 +93,19 @@ export const CONNECTIONS_PER_SOURCE = 4000;
 
 /**
  * Source addresses of each worker, for workers holding `shares[i]` connections: one address per
- * CONNECTIONS_PER_SOURCE connections or part of it, never shared between workers.
+ * `perSource` connections (default CONNECTIONS_PER_SOURCE) or part of it, never shared between
+ * workers.
  */
-export function sourceBlocks(shares: readonly number[]): string[][] {
+export function sourceBlocks(
+  shares: readonly number[],
+  perSource: number = CONNECTIONS_PER_SOURCE,
+): string[][] {
+  if (!Number.isInteger(perSource) || perSource < 1) {
+    throw new RangeError(`perSource must be a positive integer, not ${perSource}`);
+  }
   let next = 0;
   return shares.map((n) => {
-    const k = Math.max(1, Math.ceil(n / CONNECTIONS_PER_SOURCE));
+    const k = Math.max(1, Math.ceil(n / perSource));
     const block = Array.from({ length: k }, (_, j) => sourceAddressOf(next + j));
     next += k;
     return block;
@@ -140,6 +149,7 @@ export class SubscriberPool {
     let first = 0;
     const sources = sourceBlocks(
       Array.from({ length: count }, (_, i) => shareOf(opts.subscribers, count, i)),
+      opts.perSource,
     );
     for (let i = 0; i < count; i++) {
       const n = shareOf(opts.subscribers, count, i);

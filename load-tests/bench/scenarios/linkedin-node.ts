@@ -231,6 +231,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
         alsoTopic: layout.alsoTopic,
         publishTopics: layout.publishTopics,
         perWorker: spread.perProcess,
+        perSource: spread.perSource,
         workers: spread.processes,
         connectConcurrency: CONNECT_CONCURRENCY,
         connectForMs: connectBoundMs(layout.connections),
