@@ -11,9 +11,11 @@
  *    with counts on, on its own topic of `--subs` subscribers, while a churner joins and leaves
  *    one more subscriber of the measured topic every CHURN_MS (so the count changes every
  *    interval); every subscriber asked for the count, so each also receives one count message
- *    per interval. Counts off is troupe's hot-topic ladder of this run (its own ladder, with the
- *    churner, when hot-topic did not run before). A second set of subscribers with counts off
- *    stays up beside the first, and `--cost-runs` steps of each then alternate at one rate
+ *    per interval. Counts off is a ladder of its own, just before, with the same churner: a
+ *    hot-topic ladder of the same run but another minute, without the churner, moved the ratio
+ *    from 1.0x to 2.0x between two runs (RESULTS.md, "viewer-counts runs both ladders"). That
+ *    second set of subscribers with counts off stays up beside the first, and `--cost-runs`
+ *    steps of each then alternate at one rate
  *    (countsCostRate). Reports both capacities and their ratio
  *    (on / off), and the server's CPU per delivery of the alternated steps, on / off: a ladder
  *    step is 1.5-2x the one below it, far coarser than the 5% the counts may cost.
@@ -22,7 +24,6 @@ import WebSocket from 'ws';
 import type { StepResult } from '../../generator/run-step';
 import { sleep, SubscriberPool } from '../../generator/subscriber-pool';
 import { capacityOf, halfRate, ratio, type Capacity, type StepLike } from '../capacity';
-import { earlierHotTopic } from '../cross-node-compare';
 import { alternateSteps, pairAtRate, stepBrief, type PairAtRate } from '../paired-steps';
 import type { Endpoint } from '../server-process';
 import type { Scenario, ScenarioContext, ScenarioResult } from './scenario';
@@ -199,19 +200,13 @@ export function countsCostMetrics(c: CountsCost): Record<string, number | null> 
 }
 
 /**
- * Subscribers with counts off (their ladder only when hot-topic did not run before), then
- * (those still up) the ladder with counts on, then `--cost-runs` steps of each alternated at one
+ * Subscribers with counts off and their ladder, then (those still up) the ladder with counts on, then `--cost-runs` steps of each alternated at one
  * rate: capacities and CPU per delivery side by side.
  */
-async function fanOut(
-  ctx: ScenarioContext,
-): Promise<{ cost: CountsCost; steps: StepResult[]; offSource: string }> {
+async function fanOut(ctx: ScenarioContext): Promise<{ cost: CountsCost; steps: StepResult[] }> {
   const ws = ctx.server.endpoint('ws');
   const ch = churner(ws);
   const topic = (count: boolean): string => `counts:hot-${count ? 'on' : 'off'}`;
-  // Counts off is troupe's hot-topic: its ladder of this run when it ran (as cross-node reads
-  // it), so only the on ladder runs here; the off pool still comes up for the alternated steps.
-  const earlier = earlierHotTopic(ctx.earlier, ctx.system.name);
   const ladder = (count: boolean, rates: readonly number[], after: LadderTarget['after']) =>
     runLadder(
       ctx,
@@ -243,8 +238,7 @@ async function fanOut(
     alternated: CountsCost['alternated'];
   } = { on: null, pair: null, alternated: { off: [], on: [] } };
   try {
-    const off = await ladder(false, earlier === null ? ctx.args.rates : [], async (offAt, own) => {
-      const offSteps = earlier ?? own;
+    const off = await ladder(false, ctx.args.rates, async (offAt, offSteps) => {
       got.on = await ladder(true, ctx.args.rates, async (onAt, onSteps) => {
         const rate = countsCostRate(offSteps, onSteps);
         if (rate === null) return;
@@ -254,7 +248,7 @@ async function fanOut(
       });
     });
     const onSteps = got.on?.steps ?? [];
-    const offCapacity = capacityOf(earlier ?? off.steps);
+    const offCapacity = capacityOf(off.steps);
     const onCapacity = capacityOf(onSteps);
     return {
       cost: {
@@ -265,7 +259,6 @@ async function fanOut(
         alternated: got.alternated,
       },
       steps: [...off.steps, ...onSteps],
-      offSource: earlier === null ? 'own ladder' : 'hot-topic steps of this run',
     };
   } finally {
     await ch.stop();
@@ -278,7 +271,7 @@ export const viewerCounts: Scenario = {
   skip: (system) => (system.kind === 'troupe' ? null : 'no viewer counts in this baseline'),
   async run(ctx) {
     const churned = await churn(ctx);
-    const { cost, steps, offSource } = await fanOut(ctx);
+    const { cost, steps } = await fanOut(ctx);
     const p = cost.pair;
     ctx.log(
       `[troupe viewer-counts] hot-topic capacity, counts off ${cost.offCapacity.deliveriesPerSec ?? '-'} vs on ` +
@@ -296,7 +289,7 @@ export const viewerCounts: Scenario = {
         intervalMs: INTERVAL_MS,
         churnMs: CHURN_MS,
         costRuns: ctx.args.costRuns,
-        offSource,
+        offSource: 'own ladder, churner on',
         alternated: {
           off: cost.alternated.off.map(stepBrief),
           on: cost.alternated.on.map(stepBrief),
