@@ -40,11 +40,8 @@ export function superviseChild<M>(
   if (cell.childMap?.get(child.name) !== child || (child.flags & STOP_REQUESTED) !== 0) return;
   const strategy = child.opts?.onFailure ?? cell.opts?.supervisor ?? defaultStrategy;
   const window = (child.restartWindow ??= { start: Date.now(), restarts: 0 });
-  let directive = supervise(strategy, window, error, Date.now());
-  // An actor spawned `restartable: false` is not recreated (its cell let go of its factory).
-  if (directive === Directive.Restart && child.opts?.restartable === false) {
-    directive = Directive.Stop;
-  }
+  const restartable = child.opts?.restartable !== false;
+  const directive = supervise(strategy, window, error, Date.now(), restartable);
   cell.runtime.log('error', 'actor failed', { path: child.path, directive, error });
   switch (directive) {
     case Directive.Resume:

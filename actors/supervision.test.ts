@@ -45,6 +45,30 @@ describe('supervise', () => {
     expect(supervise(strategy, w, new Error(), 2000)).toBe('restart');
   });
 
+  it('stops a child that cannot be recreated where a restart was decided, spending no budget', () => {
+    const w = window();
+    expect(
+      supervise(
+        oneForOne(() => Directive.Restart),
+        w,
+        new Error(),
+        0,
+        false,
+      ),
+    ).toBe('stop');
+    expect(w.restarts).toBe(0);
+    // Other directives are the strategy's, restartable or not.
+    expect(
+      supervise(
+        oneForOne(() => Directive.Resume),
+        w,
+        new Error(),
+        0,
+        false,
+      ),
+    ).toBe('resume');
+  });
+
   it('escalates when decide itself throws', () => {
     const strategy = oneForOne(() => {
       throw new Error('bad decider');

@@ -46,13 +46,16 @@ export interface RestartWindow {
 
 /**
  * Applies the strategy and the restart budget. A `decide` that throws escalates: the parent
- * cannot judge the failure, so its own parent must.
+ * cannot judge the failure, so its own parent must. A child that cannot be recreated (spawned
+ * `restartable: false`: its cell let go of its factory) is stopped where a restart was decided,
+ * without spending the budget.
  */
 export function supervise(
   strategy: SupervisorStrategy,
   window: RestartWindow,
   err: unknown,
   now: number,
+  restartable = true,
 ): Directive {
   let directive: Directive;
   try {
@@ -61,6 +64,7 @@ export function supervise(
     return Directive.Escalate;
   }
   if (directive !== Directive.Restart) return directive;
+  if (!restartable) return Directive.Stop;
   if (now - window.start > strategy.withinMs) {
     window.start = now;
     window.restarts = 0;
