@@ -2,7 +2,7 @@ import { AuthThrottle, JwtVerifier, PublisherAuth } from '../auth';
 import { seconds, sign } from '../testing/auth-keys';
 import net from 'node:net';
 import type { ActorRef } from '../actors';
-import { decodePayload, encodeFrame, FrameDecoder } from '../protocol';
+import { decodePayload, encodeFrame, FrameDecoder, RawMsgpack } from '../protocol';
 import { newDispatcherStats, type DispatcherMsg, type DispatcherStats } from './dispatcher-actor';
 import type { PublishItem } from './publish-request';
 import { PublisherServer, type PublisherServerOptions } from './publisher-server';
@@ -47,14 +47,24 @@ class FakeDispatcher implements ActorRef<DispatcherMsg> {
     return this.accepting;
   }
 
-  /** Items of every publish message, one array per message. */
+  /** Items of every publish message, one array per message, data as values. */
   batches(): PublishItem[][] {
+    return this.rawBatches().map((items) => items.map(decoded));
+  }
+
+  /** Items as the dispatcher got them: the usual frame's data is the publisher's bytes. */
+  rawBatches(): PublishItem[][] {
     return this.messages.flatMap((m) => (m.type === 'publish' ? [[...m.items]] : []));
   }
 
   items(): PublishItem[] {
     return this.batches().flat();
   }
+}
+
+/** The item with its data as a value (RawMsgpack decoded). */
+function decoded(item: PublishItem): PublishItem {
+  return item.data instanceof RawMsgpack ? { ...item, data: item.data.value } : item;
 }
 
 interface Harness {

@@ -28,6 +28,7 @@ import {
   FrameDecoder,
   FrameTooLargeError,
   parsePublisherFrame,
+  parsePublisherFrameRaw,
   type PublisherReply,
   isPresenceTopic,
   PRESENCE_READ_ONLY,
@@ -205,6 +206,12 @@ export class PublisherServer {
       clock.onRead(Date.now(), payloads.length, decoder.buffered);
       const replies: PublisherReply[] = [];
       for (const payload of payloads) {
+        // The usual frame is read from its bytes, data kept as sent (publisher-raw.ts).
+        const raw = parsePublisherFrameRaw(payload);
+        if (raw !== undefined) {
+          for (const p of raw) queue.push(p);
+          continue;
+        }
         let value: unknown;
         try {
           value = decodePayload(payload);

@@ -49,6 +49,8 @@ export {
   frameBody,
 } from './framing';
 export { parsePublisherFrame, parsePublisherMessage } from './publisher';
+export { parsePublisherFrameRaw } from './publisher-raw';
+export { RawMsgpack } from './raw-msgpack';
 export type { AuthMessage, PublisherMessage, PublisherReply, PublishMessage } from './publisher';
 export {
   isPresenceTopic,

@@ -14,6 +14,7 @@
 import type { Codec, Subprotocol } from './codec';
 import { DecodeError } from './errors';
 import type { ServerMessage } from './messages';
+import { RawMsgpack } from './raw-msgpack';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -39,8 +40,10 @@ function decode(frame: Uint8Array | string): unknown {
 /** `JSON.stringify` replacer for what JSON cannot hold. */
 function wireValue(this: unknown, key: string, value: unknown): unknown {
   if (typeof value === 'object' && value !== null) {
-    // Buffer#toJSON has already run by now, so look at the value as it is in its parent.
-    const original = (this as Record<string, unknown>)[key];
+    // Buffer#toJSON has already run by now, so look at the value as it is in its parent; for a
+    // RawMsgpack, `value` is what its toJSON decoded (a bare bin among others).
+    const held = (this as Record<string, unknown>)[key];
+    const original = held instanceof RawMsgpack ? value : held;
     if (original instanceof Uint8Array) {
       const b64 = Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString(
         'base64',
@@ -75,7 +78,9 @@ function needsReplacer(value: object): boolean {
 }
 
 /** JSON text of one payload; the replacer only where needed. */
-export function jsonData(data: unknown): string {
+export function jsonData(value: unknown): string {
+  // A publisher's msgpack bytes (raw-msgpack.ts): JSON needs the value.
+  const data = value instanceof RawMsgpack ? value.value : value;
   switch (typeof data) {
     case 'object':
       if (data === null) return 'null';

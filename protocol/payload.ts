@@ -22,6 +22,8 @@
  * value holds in the heap, not of its encoded bytes.
  */
 
+import { RawMsgpack } from './raw-msgpack';
+
 /** Deepest nesting of arrays and maps in `data` (a scalar is depth 0, `[]` depth 1). */
 export const MAX_DATA_DEPTH = 64;
 
@@ -75,6 +77,8 @@ function walk(v: unknown, depth: number): number {
   }
   if (v === null) return SIZE.scalar;
   if (v instanceof Uint8Array) return SIZE.bin + v.byteLength;
+  // Bytes a publisher sent, checked by `scanData` where they came in (raw-msgpack.ts).
+  if (v instanceof RawMsgpack) return v.heapBytes;
   if (depth >= MAX_DATA_DEPTH) {
     throw new Refused(`nested deeper than ${MAX_DATA_DEPTH} levels`);
   }
