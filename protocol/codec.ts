@@ -19,6 +19,7 @@ import type { ClientMessage, ServerMessage } from './messages';
 import { msgpackCodec } from './msgpack-codec';
 import { type Parsed, parseClientMessage } from './validate';
 import { isPresenceTopic } from './presence-topic';
+import { rawEvFrame, rawFrameFits } from './raw-ev-frame';
 
 export { DecodeError } from './errors';
 export { jsonCodec } from './json-codec';
@@ -141,6 +142,9 @@ function encodeAll(
   const n = events.length;
   const presence = isPresenceTopic(topic);
   if (codec === jsonCodec && !presence) return jsonEvents(topic, epoch, events);
+  if (codec === msgpackCodec && !presence && rawFrameFits(topic, epoch, events)) {
+    return rawEvFrame(topic, epoch, events);
+  }
   const make = presence ? presenceMsg : ev;
   if (n === 1) return codec.encode(make(topic, epoch, events[0]));
   const batch = new Array<ServerMessage>(n);
