@@ -10,6 +10,7 @@ import {
   Subprotocol,
 } from './codec';
 import { packMsgpack } from './msgpack';
+import { payloadBytes } from './payload';
 
 const codecs: Array<[string, Codec]> = [
   ['msgpack', msgpackCodec],
@@ -75,7 +76,10 @@ describe('decodeClientFrame', () => {
           { ok: true, msg: { op: 'sub', id: 1, topic: 't' } },
           { ok: false, id: 2, code: 400, msg: "unknown op 'nope'" },
           { ok: false, code: 400, msg: 'message must be a map' },
-          { ok: true, msg: { op: 'pub', id: 3, topic: 't', data: null } },
+          {
+            ok: true,
+            msg: { op: 'pub', id: 3, topic: 't', data: null, bytes: payloadBytes(null) },
+          },
         ],
       });
     });
