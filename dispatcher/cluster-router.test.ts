@@ -13,7 +13,9 @@ import {
   dispatcherBehavior,
   newDispatcherStats,
   type DispatcherMsg,
+  type DispatcherStats,
 } from './dispatcher-actor';
+import { EVENT_OVERHEAD_BYTES } from './history-budget';
 import type { PublishItem } from './publish-request';
 import type { LinkEndpoint, LinkSide } from './link';
 import type { LinkMsg, LinkPeerInfo, LinkRole } from './link-messages';
@@ -62,6 +64,8 @@ interface Harness {
   router: ActorRef<ClusterMsg>;
   dispatcher: ActorRef<DispatcherMsg>;
   stats: ClusterStats;
+  /** The local dispatcher's. */
+  dstats: DispatcherStats;
 }
 
 const systems: ActorSystem[] = [];
@@ -74,9 +78,10 @@ afterEach(async () => {
 function start(self = SELF, dc = DC, trustClaims = true): Harness {
   const system = ActorSystem.create('cluster-test', { log: () => undefined });
   systems.push(system);
+  const dstats = newDispatcherStats();
   const dispatcher = system.spawn<DispatcherMsg>(
     'dispatcher',
-    () => dispatcherBehavior({ capacity: 100, ttlMs: 60_000, stats: newDispatcherStats() }),
+    () => dispatcherBehavior({ capacity: 100, ttlMs: 60_000, stats: dstats }),
     DISPATCHER_SPAWN,
   );
   const stats: ClusterStats = newClusterStats();
@@ -85,7 +90,7 @@ function start(self = SELF, dc = DC, trustClaims = true): Harness {
     () => clusterRouterBehavior({ self, dc, dispatcher, stats, trustClaims }),
     CLUSTER_ROUTER_SPAWN,
   );
-  return { system, router, dispatcher, stats };
+  return { system, router, dispatcher, stats, dstats };
 }
 
 function up(h: Harness, ep: FakeEndpoint): FakeEndpoint {
@@ -272,6 +277,17 @@ describe('clusterRouterBehavior', () => {
       expect(dc2).toEqual([{ op: 'xdc', origin: DC, items }]);
       expect(c.of('xdc')).toEqual([{ op: 'xdc', origin: DC, items }]);
       expect(h.stats.xdcOut).toBe(4);
+    });
+
+    it("leaves the items' `bytes` behind on `fwd` and `xdc` (a receiver sizes what it checks)", async () => {
+      const h = start();
+      const peer = up(h, new FakeEndpoint(PEER, 'dispatcher'));
+      const other = up(h, new FakeEndpoint('x1', 'dispatcher', 'dc2'));
+      const theirs = topicOwnedBy(PEER, both);
+      void publish(h, [{ topic: theirs, data: 'a', bytes: 17 }]);
+      await eventually(() => peer.of('fwd').length === 1 && other.of('xdc').length === 1);
+      expect(peer.of('fwd')[0]!.items).toStrictEqual([{ topic: theirs, data: 'a' }]);
+      expect(other.of('xdc')[0]!.items).toStrictEqual([{ topic: theirs, data: 'a' }]);
     });
 
     it('does not count an `xdc` the link refused', async () => {
@@ -511,6 +527,18 @@ describe('clusterRouterBehavior', () => {
       const [p1, p2] = g.of('pub-r');
       expect(p1).toEqual({ op: 'pub-r', rid: 1, seq: 1, epoch: expect.any(String) });
       expect(p2).toEqual({ op: 'pub-r', rid: 2, seq: 2, epoch: p1!.epoch });
+    });
+
+    it('hands the dispatcher the size the link validator found for a `pub` and `fwd` items', async () => {
+      const h = start();
+      const g = up(h, new FakeEndpoint('g1', 'gateway'));
+      const peer = up(h, new FakeEndpoint(PEER, 'dispatcher'));
+      // 5 and 7: not what a walk of 'x' finds, so the charge can only come from the message.
+      recv(h, g, { op: 'pub', rid: 1, topic: topicOwnedBy(SELF, both), data: 'x', bytes: 5 });
+      recv(h, peer, { op: 'fwd', items: [{ topic: 'b', data: 'x', bytes: 7 }] });
+      await eventually(() => g.of('pub-r').length === 1);
+      await settle(h);
+      expect(h.dstats.historyBytes).toBe(5 + 7 + 2 * EVENT_OVERHEAD_BYTES);
     });
 
     it('forwards a gateway `pub` for a peer-owned topic and answers `pub-r` once the peer stamped it', async () => {

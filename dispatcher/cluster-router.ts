@@ -41,7 +41,7 @@ import type { LinkMsg } from './link-messages';
 import type { LinkEndpoint } from './link';
 import { historyReply } from './history-reply';
 import { NodeClaims } from './node-claims';
-import type { PublishItem, PublishRequest } from './publish-request';
+import { linkItem, type PublishItem, type PublishRequest } from './publish-request';
 import { ownerOf } from './rendezvous';
 import { isFailure, type PublishOutcome, type TopicEvent } from './types';
 import { countMsgOf, countSinkOf, countViewOf } from './count-link';
@@ -252,7 +252,11 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
       const rids = reply === undefined ? undefined : idx.map(() => nextRid++);
       const ok =
         ep !== undefined &&
-        ep.send({ op: 'fwd', items: idx.map((i) => items[i]!), ...(rids ? { rids } : {}) });
+        ep.send({
+          op: 'fwd',
+          items: idx.map((i) => linkItem(items[i]!)),
+          ...(rids ? { rids } : {}),
+        });
       if (ok) o.stats.forwarded += idx.length;
       if (rids === undefined) continue;
       for (let j = 0; j < idx.length; j++) {
@@ -275,7 +279,7 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
     if (m.fromDc === undefined && dcs.size > 0) {
       for (const set of dcs.values()) {
         const ep = any(set);
-        if (ep?.send({ op: 'xdc', origin: o.dc, items: [...items] }))
+        if (ep?.send({ op: 'xdc', origin: o.dc, items: items.map(linkItem) }))
           o.stats.xdcOut += items.length;
       }
     }
@@ -327,7 +331,7 @@ export function clusterRouterBehavior(o: ClusterRouterOptions): Behavior<Cluster
         const rid = msg.rid;
         ctx.self.tell({
           type: 'publish',
-          items: [{ topic: msg.topic, data: msg.data }],
+          items: [{ topic: msg.topic, data: msg.data, bytes: msg.bytes }],
           reply: ([r]) =>
             ep.send(
               isFailure(r!)

@@ -9,7 +9,7 @@ import {
   type DispatcherStats,
 } from './dispatcher-actor';
 import type { PublishItem } from './publish-request';
-import { eventBytes } from './history-budget';
+import { eventBytes, EVENT_OVERHEAD_BYTES } from './history-budget';
 import type { HistoryAnswer, PublishResult, TopicEvent } from './types';
 import { eventually } from '../testing/eventually';
 
@@ -367,6 +367,16 @@ describe('dispatcherBehavior', () => {
         historyBytes: 3 * size,
         historyEvents: 3,
         historyEvictions: 2,
+      });
+    });
+
+    it('charges an item that carries its size exactly that size, without walking its data', async () => {
+      const { ref, stats } = start({ historyMaxBytes: 10 * size });
+      // 5 is not what a walk of X finds: the charge can only have come from the item.
+      await publish(ref, [{ topic: 'a', data: X, bytes: 5 }, pub('b', X)]);
+      expect(stats).toMatchObject({
+        historyBytes: 5 + EVENT_OVERHEAD_BYTES + size,
+        historyEvents: 2,
       });
     });
 

@@ -253,7 +253,7 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
       const log = logFor(item.topic, now);
-      const ev = log.append(item.data, now, sized ? eventBytes(item.data) : 0);
+      const ev = log.append(item.data, now, sized ? eventBytes(item.data, item.bytes) : 0);
       // The stamped event is the result (it has the seq and epoch): no object per event for
       // the reply. Every reader takes those two fields by name, never the whole object.
       results[i] = ev;

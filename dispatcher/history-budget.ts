@@ -31,9 +31,13 @@ export const EVENT_OVERHEAD_BYTES = 48;
 /** Queue entries allowed past twice the held events before a compaction. */
 const QUEUE_SLACK = 1024;
 
-/** What an event of `data` is charged against the node's history bytes. */
-export function eventBytes(data: unknown): number {
-  return payloadBytes(data) + EVENT_OVERHEAD_BYTES;
+/**
+ * What an event of `data` is charged against the node's history bytes. `bytes` is the payload's
+ * size where its ingress check already walked it (`PublishItem.bytes`): then it is not walked
+ * again.
+ */
+export function eventBytes(data: unknown, bytes?: number): number {
+  return (bytes ?? payloadBytes(data)) + EVENT_OVERHEAD_BYTES;
 }
 
 export interface HistoryStats {

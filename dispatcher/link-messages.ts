@@ -23,6 +23,8 @@ export interface LinkPeerInfo {
 export interface ForwardedPublish {
   readonly topic: string;
   readonly data: unknown;
+  /** Set by the receiver's validator (its size of `data`); never sent, a peer's is ignored. */
+  readonly bytes?: number;
 }
 
 export type LinkMsg =
@@ -38,7 +40,8 @@ export type LinkMsg =
       recovered: boolean;
       events: TopicEvent[];
     }
-  | { op: 'pub'; rid: number; topic: string; data: unknown }
+  // `bytes`: as in ForwardedPublish, set by the receiver's validator, never sent
+  | { op: 'pub'; rid: number; topic: string; data: unknown; bytes?: number }
   | { op: 'pub-r'; rid: number; seq: number; epoch: string }
   | { op: 'fail'; rid: number; code: number; msg: string }
   // dispatcher -> gateway: stamped events of topics the gateway has interest in

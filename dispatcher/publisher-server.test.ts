@@ -2,7 +2,7 @@ import { AuthThrottle, JwtVerifier, PublisherAuth } from '../auth';
 import { seconds, sign } from '../testing/auth-keys';
 import net from 'node:net';
 import type { ActorRef } from '../actors';
-import { decodePayload, encodeFrame, FrameDecoder, RawMsgpack } from '../protocol';
+import { decodePayload, encodeFrame, FrameDecoder, payloadBytes, RawMsgpack } from '../protocol';
 import { newDispatcherStats, type DispatcherMsg, type DispatcherStats } from './dispatcher-actor';
 import type { PublishItem } from './publish-request';
 import { PublisherServer, type PublisherServerOptions } from './publisher-server';
@@ -62,9 +62,15 @@ class FakeDispatcher implements ActorRef<DispatcherMsg> {
   }
 }
 
-/** The item with its data as a value (RawMsgpack decoded). */
+/**
+ * The item with its data as a value (RawMsgpack decoded), sized as a decoded value would be;
+ * the bytes read as bytes are charged as such (checked here).
+ */
 function decoded(item: PublishItem): PublishItem {
-  return item.data instanceof RawMsgpack ? { ...item, data: item.data.value } : item;
+  if (!(item.data instanceof RawMsgpack)) return item;
+  expect(item.bytes).toBe(item.data.heapBytes);
+  const data = item.data.value;
+  return { ...item, data, bytes: payloadBytes(data) };
 }
 
 interface Harness {
@@ -195,6 +201,11 @@ function isReply(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A published item as the dispatcher is told it: with the size the validator's walk found. */
+function item(topic: string, data: unknown): PublishItem {
+  return { topic, data, bytes: payloadBytes(data) };
+}
+
 function withoutBarrier(items: PublishItem[]): PublishItem[] {
   return items.filter((i) => i.topic !== 'barrier');
 }
@@ -215,7 +226,7 @@ describe(PublisherServer, () => {
       const c = await Client.connect(port);
       c.send({ op: 'pub', topic: 'room:1', data: { text: 'hi' }, id: 7 });
       expect(await c.replyCount(1)).toEqual([{ op: 'ack', id: 7, seq: 1 }]);
-      expect(dispatcher.items()).toEqual([{ topic: 'room:1', data: { text: 'hi' } }]);
+      expect(dispatcher.items()).toEqual([item('room:1', { text: 'hi' })]);
     });
 
     it('publishes without any reply when the pub has no id', async () => {
@@ -223,7 +234,7 @@ describe(PublisherServer, () => {
       const c = await Client.connect(port);
       c.send({ op: 'pub', topic: 'room:1', data: 'quiet' });
       await barrier(c);
-      expect(withoutBarrier(dispatcher.items())).toEqual([{ topic: 'room:1', data: 'quiet' }]);
+      expect(withoutBarrier(dispatcher.items())).toEqual([item('room:1', 'quiet')]);
       expect(c.replies).toHaveLength(1); // the barrier's ack only
     });
 
@@ -239,13 +250,7 @@ describe(PublisherServer, () => {
         { op: 'ack', id: 1, seq: 1 },
         { op: 'ack', id: 3, seq: 1 },
       ]);
-      expect(dispatcher.batches()).toEqual([
-        [
-          { topic: 'a', data: 1 },
-          { topic: 'a', data: 2 },
-          { topic: 'b', data: 3 },
-        ],
-      ]);
+      expect(dispatcher.batches()).toEqual([[item('a', 1), item('a', 2), item('b', 3)]]);
     });
 
     it('reassembles a frame split over many TCP writes', async () => {
@@ -257,7 +262,7 @@ describe(PublisherServer, () => {
         await new Promise((resolve) => setImmediate(resolve));
       }
       expect(await c.replyCount(1)).toEqual([{ op: 'ack', id: 4, seq: 1 }]);
-      expect(dispatcher.items()).toEqual([{ topic: 'split', data: 'x'.repeat(300) }]);
+      expect(dispatcher.items()).toEqual([item('split', 'x'.repeat(300))]);
     });
 
     it('answers err 503 to each pub with an id when the dispatcher refuses the message', async () => {
@@ -285,7 +290,7 @@ describe(PublisherServer, () => {
       await c.replyCount(2);
       expect(c.replies[1]).toEqual({ op: 'ack', id: 13, seq: 1 });
       expect(c.closed).toBe(false);
-      expect(dispatcher.items()).toEqual([{ topic: 'ok', data: 2 }]);
+      expect(dispatcher.items()).toEqual([item('ok', 2)]);
     });
 
     it('publishes the good messages of a batch and answers err for the bad ones', async () => {
@@ -304,7 +309,7 @@ describe(PublisherServer, () => {
           expect.objectContaining({ op: 'err', id: 3, code: 400 }),
         ]),
       );
-      expect(dispatcher.items()).toEqual([{ topic: 'a', data: 1 }]);
+      expect(dispatcher.items()).toEqual([item('a', 1)]);
     });
 
     it('answers err 400 without id to an undecodable payload and keeps the connection', async () => {
@@ -418,7 +423,7 @@ describe(PublisherServer, () => {
       c.send({ op: 'auth', token: 'sekrit' });
       c.send({ op: 'pub', topic: 't', data: 1, id: 1 });
       expect(await c.replyCount(1)).toEqual([{ op: 'ack', id: 1, seq: 1 }]);
-      expect(dispatcher.items()).toEqual([{ topic: 't', data: 1 }]);
+      expect(dispatcher.items()).toEqual([item('t', 1)]);
       expect(c.closed).toBe(false);
     });
 
@@ -430,7 +435,7 @@ describe(PublisherServer, () => {
         { op: 'pub', topic: 't', data: 1, id: 1 },
       ]);
       expect(await c.replyCount(1)).toEqual([{ op: 'ack', id: 1, seq: 1 }]);
-      expect(dispatcher.items()).toEqual([{ topic: 't', data: 1 }]);
+      expect(dispatcher.items()).toEqual([item('t', 1)]);
     });
 
     describe('with a JWT', () => {
@@ -488,7 +493,7 @@ describe(PublisherServer, () => {
           { op: 'pub', topic: 'live:1', data: 2, id: 2 },
         ]);
         expect(await c.reply(2)).toMatchObject({ op: 'ack' });
-        expect(dispatcher.items()).toEqual([{ topic: 'live:1', data: 2 }]);
+        expect(dispatcher.items()).toEqual([item('live:1', 2)]);
       });
 
       it('publishes anywhere with the publisher token', async () => {

@@ -291,7 +291,7 @@ export class PublisherServer {
           replies.push(m.id === undefined ? refused : { ...refused, id: m.id });
           continue;
         }
-        items.push({ topic: m.topic, data: m.data });
+        items.push({ topic: m.topic, data: m.data, bytes: m.bytes });
         ids.push(m.id);
       }
       queue = [];

@@ -1,7 +1,8 @@
 import { ActorSystem, clockMs, type ActorRef, type SpawnOptions } from '../actors';
 import { AuthThrottle, identityFromClaims, JwtVerifier, type Identity } from '../auth';
 import { seconds, sign } from '../testing/auth-keys';
-import { msgpackCodec } from '../protocol';
+import { Packr } from 'msgpackr';
+import { msgpackCodec, payloadBytes } from '../protocol';
 import { packMsgpack } from '../protocol/msgpack';
 import { ConnectionActor, type ConnectionLimits } from './connection-actor';
 import { EventBatch } from './event-batch';
@@ -359,6 +360,37 @@ describe('ConnectionActor', () => {
       a.tell(frame({ op: 'pub', id: 1, topic: 'chat:bob', data: 1 }));
       await eventually(() => socket.sent.length === 2);
       expect(replies(socket)).toEqual([{ op: 'ack', id: 1, seq: 1, epoch: 'e' }]);
+    });
+
+    it("hands the dispatcher a pub's data without undefined map values, with its size", async () => {
+      const told: unknown[][] = [];
+      const env = {
+        node: 'n1',
+        router,
+        dispatcher: {
+          ...stubDispatcher,
+          publish: (...args: unknown[]) => {
+            told.push(args);
+            return Promise.resolve({ seq: 1, epoch: 'e' });
+          },
+        },
+        limits: { ...burst, allowPublish: true },
+        stats,
+      };
+      const socket = new FakeConn();
+      const a = system.spawn<ConnMsg>(
+        'conn-sized',
+        () => new ConnectionActor(env, 'p', socket, msgpackCodec, undefined),
+      );
+      // A stock msgpack writer: `undefined` goes out as fixext 0, which troupe's decoder reads.
+      const data = { a: 1, b: undefined, c: [{ d: undefined, e: 2 }] };
+      a.tell({
+        type: 'frame',
+        data: new Packr({ useRecords: false }).pack({ op: 'pub', id: 1, topic: 't', data }),
+      });
+      await eventually(() => socket.sent.length === 2);
+      const kept = { a: 1, c: [{ e: 2 }] };
+      expect(told).toStrictEqual([['t', kept, payloadBytes(kept)]]);
     });
 
     it('refuses pub without an identity unless allowPublish (static --auth-token)', async () => {

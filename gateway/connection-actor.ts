@@ -440,7 +440,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
     this.flush();
     try {
       const r = await withTimeout(
-        dispatcher.publish(m.topic, m.data),
+        dispatcher.publish(m.topic, m.data, m.bytes),
         limits.requestTimeoutMs,
         'publish',
       );

@@ -1,11 +1,11 @@
 import { AuthThrottle, JwtVerifier, PublisherAuth, staticToken } from '../auth';
 import { seconds, sign } from '../testing/auth-keys';
 import { OriginPolicy } from './origins';
-import { pack } from 'msgpackr';
+import { pack, Packr } from 'msgpackr';
 import type { PublishResult } from '../dispatcher/types';
 import { NullDispatcher } from '../testing/doubles';
 import { DispatcherUnavailableError } from '../dispatcher/errors';
-import { encodeFrame } from '../protocol';
+import { encodeFrame, payloadBytes } from '../protocol';
 import { asset } from './client-bundle';
 import { handleHttp, type HttpDeps } from './http-routes';
 import type { HttpRequest, HttpResponse } from './transport';
@@ -14,11 +14,14 @@ import { WIDE_BIGINT, withRawData } from '../testing/poison';
 /** Records publishes and answers them with a rising seq, or rejects when told to. */
 class FakeDispatcher extends NullDispatcher {
   readonly published: Array<{ topic: string; data: unknown }> = [];
+  /** The size each publish came with, in order. */
+  readonly sizes: Array<number | undefined> = [];
   failWith: Error | undefined;
 
-  override publish(topic: string, data: unknown): Promise<PublishResult> {
+  override publish(topic: string, data: unknown, bytes?: number): Promise<PublishResult> {
     if (this.failWith !== undefined) return Promise.reject(this.failWith);
     this.published.push({ topic, data });
+    this.sizes.push(bytes);
     return Promise.resolve({ seq: this.published.length, epoch: 'ep1' });
   }
 }
@@ -71,6 +74,15 @@ function post(body: unknown, headers: Record<string, string> = {}): HttpRequest 
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** `POST /v1/publish` with a msgpack body. */
+function postMsgpack(body: Buffer): HttpRequest {
+  return req('/v1/publish', {
+    method: 'POST',
+    headers: { 'content-type': 'application/msgpack' },
+    body,
   });
 }
 
@@ -305,17 +317,24 @@ describe('handleHttp', () => {
     it('publishes a msgpack body sent with content-type application/msgpack', async () => {
       const { deps, d } = setup();
       const body = encodeFrame({ topic: 't', data: { n: [1, 2] } }).subarray(4);
-      const res = await handleHttp(
-        deps,
-        req('/v1/publish', {
-          method: 'POST',
-          headers: { 'content-type': 'application/msgpack' },
-          body,
-        }),
-      );
+      const res = await handleHttp(deps, postMsgpack(body));
       expect(res.status).toBe(200);
       expect(jsonBody(res)).toMatchObject({ seq: 1 });
       expect(d.published).toEqual([{ topic: 't', data: { n: [1, 2] } }]);
+    });
+
+    it('publishes a msgpack body without its undefined map values, with its size', async () => {
+      const { deps, d } = setup();
+      // A stock msgpack writer: `undefined` goes out as fixext 0 (d4 00 00).
+      const body = new Packr({ useRecords: false }).pack({
+        topic: 't',
+        data: { a: 1, b: undefined, c: [{ d: undefined, e: 2 }] },
+      });
+      expect(body.includes(Buffer.from([0xd4, 0, 0]))).toBe(true);
+      const res = await handleHttp(deps, postMsgpack(body));
+      expect(res.status).toBe(200);
+      expect(d.published[0]!.data).toStrictEqual({ a: 1, c: [{ e: 2 }] });
+      expect(d.sizes).toEqual([payloadBytes({ a: 1, c: [{ e: 2 }] })]);
     });
 
     // Regression: the body must be read with troupe's one msgpack configuration, as the
@@ -327,14 +346,7 @@ describe('handleHttp', () => {
         0x82, 0xa5, 0x74, 0x6f, 0x70, 0x69, 0x63, 0xa1, 0x74, 0xa4, 0x64, 0x61, 0x74, 0x61, 0xcf, 0,
         0, 0, 1, 0, 0, 0, 0,
       ]);
-      const res = await handleHttp(
-        deps,
-        req('/v1/publish', {
-          method: 'POST',
-          headers: { 'content-type': 'application/msgpack' },
-          body,
-        }),
-      );
+      const res = await handleHttp(deps, postMsgpack(body));
       expect(res.status).toBe(200);
       expect(d.published).toEqual([{ topic: 't', data: 4294967296 }]);
     });
@@ -385,14 +397,7 @@ describe('handleHttp', () => {
     it('answers 400 to a msgpack content type with a body that is not msgpack', async () => {
       const { deps } = setup();
       const body = Buffer.concat([pack({ topic: 't', data: 1 }), Buffer.from([0x00])]);
-      const res = await handleHttp(
-        deps,
-        req('/v1/publish', {
-          method: 'POST',
-          headers: { 'content-type': 'application/msgpack' },
-          body,
-        }),
-      );
+      const res = await handleHttp(deps, postMsgpack(body));
       expect(res.status).toBe(400);
     });
 
@@ -431,14 +436,7 @@ describe('handleHttp', () => {
     it('answers 400 to a msgpack body holding a 128-bit bigint, and publishes nothing', async () => {
       const { deps, d } = setup();
       const body = withRawData({ topic: 't' }, WIDE_BIGINT);
-      const res = await handleHttp(
-        deps,
-        req('/v1/publish', {
-          method: 'POST',
-          headers: { 'content-type': 'application/msgpack' },
-          body,
-        }),
-      );
+      const res = await handleHttp(deps, postMsgpack(body));
       expect(res.status).toBe(400);
       expect(d.published).toEqual([]);
     });

@@ -157,7 +157,7 @@ async function publish(d: HttpDeps, req: HttpRequest): Promise<HttpResponse> {
   const payload = checkPayload(data);
   if (!payload.ok) return fail(400, payload.msg);
   try {
-    const r = await d.dispatcher.publish(topic, data);
+    const r = await d.dispatcher.publish(topic, payload.data, payload.bytes);
     return json(200, { seq: r.seq, epoch: r.epoch });
   } catch (e) {
     return fail(503, `publish failed: ${(e as Error).message}`);

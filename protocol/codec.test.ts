@@ -9,7 +9,9 @@ import {
   msgpackCodec,
   Subprotocol,
 } from './codec';
+import { Packr } from 'msgpackr';
 import { packMsgpack } from './msgpack';
+import { payloadBytes } from './payload';
 
 const codecs: Array<[string, Codec]> = [
   ['msgpack', msgpackCodec],
@@ -75,7 +77,10 @@ describe('decodeClientFrame', () => {
           { ok: true, msg: { op: 'sub', id: 1, topic: 't' } },
           { ok: false, id: 2, code: 400, msg: "unknown op 'nope'" },
           { ok: false, code: 400, msg: 'message must be a map' },
-          { ok: true, msg: { op: 'pub', id: 3, topic: 't', data: null } },
+          {
+            ok: true,
+            msg: { op: 'pub', id: 3, topic: 't', data: null, bytes: payloadBytes(null) },
+          },
         ],
       });
     });
@@ -135,6 +140,42 @@ describe('decodeClientFrame', () => {
 });
 
 describe('encodeEvents', () => {
+  describe('with msgpack, for data a client sent with undefined map values', () => {
+    // A stock msgpack library writes `undefined` as fixext 0 (`d4 00 00`), which msgpackr reads.
+    const raw = new Packr({ useRecords: false });
+    const FIXEXT_UNDEFINED = Buffer.from([0xd4, 0x00, 0x00]);
+    const data = { a: 1, b: undefined, c: [{ d: undefined, e: 2 }] };
+
+    function accepted(): unknown {
+      const frame = raw.pack({ op: 'pub', id: 1, topic: 't', data });
+      expect(frame.includes(FIXEXT_UNDEFINED)).toBe(true);
+      const d = decodeClientFrame(msgpackCodec, frame);
+      if (!d.ok || !d.items[0]!.ok || d.items[0]!.msg.op !== 'pub') throw new Error('refused');
+      return d.items[0]!.msg.data;
+    }
+
+    it.each([1, 3])('writes %d ev frame(s) without fixext undefined', (n) => {
+      const events = Array.from({ length: n }, (_, i) => ({ seq: i + 1, data: accepted() }));
+      const frame = encodeEvents(msgpackCodec, 't', 'ep', events) as Uint8Array;
+      expect(Buffer.from(frame).includes(FIXEXT_UNDEFINED)).toBe(false);
+      const decoded = msgpackCodec.decode(frame);
+      const evs = (Array.isArray(decoded) ? decoded : [decoded]) as { data: unknown }[];
+      expect(evs.map((e) => e.data)).toStrictEqual(events.map(() => ({ a: 1, c: [{ e: 2 }] })));
+    });
+
+    it('writes the bytes of the general encoder for the same events', () => {
+      const events = [
+        { seq: 1, data: accepted() },
+        { seq: 2, data: accepted() },
+      ];
+      const frame = encodeEvents(msgpackCodec, 't', 'ep', events) as Uint8Array;
+      const general = msgpackCodec.encode(
+        events.map((e) => ({ op: 'ev', topic: 't', seq: e.seq, epoch: 'ep', data: e.data })),
+      );
+      expect(Buffer.from(frame).equals(Buffer.from(general))).toBe(true);
+    });
+  });
+
   describe.each(codecs)('with %s', (_name, codec) => {
     it('encodes the events of a presence topic as presence messages with their position', () => {
       const frame = encodeEvents(codec, 'presence:ann', 'ep', [

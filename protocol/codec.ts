@@ -40,6 +40,12 @@ export interface Codec {
   /** An array is a batch frame. */
   encode(msg: ServerMessage | ServerMessage[]): Uint8Array | string;
   /**
+   * Where set, encodes `ev` and `presence` frames instead of `encode`: their data is a checked
+   * payload, stripped of `undefined` map values at ingress, which a faster writer may rely on
+   * (msgpack: `packMsgpackEvents`).
+   */
+  encodeEvents?(msg: ServerMessage | ServerMessage[]): Uint8Array | string;
+  /**
    * Set for a one-way text stream (Server-Sent Events): each frame carries its connection's own
    * stream position, so a batch is encoded per connection rather than shared, and the parts of
    * a frame are written one after the other rather than as an array.
@@ -146,10 +152,14 @@ function encodeAll(
     return rawEvFrame(topic, epoch, events);
   }
   const make = presence ? presenceMsg : ev;
-  if (n === 1) return codec.encode(make(topic, epoch, events[0]));
+  if (n === 1) return encodeEv(codec, make(topic, epoch, events[0]));
   const batch = new Array<ServerMessage>(n);
   for (let i = 0; i < n; i++) batch[i] = make(topic, epoch, events[i]);
-  return codec.encode(batch);
+  return encodeEv(codec, batch);
+}
+
+function encodeEv(codec: Codec, msg: ServerMessage | ServerMessage[]): Uint8Array | string {
+  return codec.encodeEvents !== undefined ? codec.encodeEvents(msg) : codec.encode(msg);
 }
 
 /**

@@ -46,7 +46,14 @@ export type SubMessage = {
   last?: number;
 };
 export type UnsubMessage = { op: 'unsub'; id: number; topic: string };
-export type PubMessage = { op: 'pub'; id: number; topic: string; data: unknown };
+export type PubMessage = {
+  op: 'pub';
+  id: number;
+  topic: string;
+  data: unknown;
+  /** Set by the server's validator, never sent: the size its walk of `data` found (payload.ts). */
+  bytes?: number;
+};
 export type PingMessage = { op: 'ping'; id?: number };
 /** The first message of a client that brought no token to the upgrade (PROTOCOL.md §6). */
 export type AuthMessage = { op: 'auth'; id: number; token: string };

@@ -7,7 +7,7 @@
 import type { Codec, Subprotocol } from './codec';
 import { DecodeError } from './errors';
 import type { ServerMessage } from './messages';
-import { packMsgpack, unpackMsgpack } from './msgpack';
+import { packMsgpack, packMsgpackEvents, unpackMsgpack } from './msgpack';
 
 export const msgpackCodec: Codec = {
   subprotocol: 'troupe.v1.msgpack' satisfies Subprotocol,
@@ -20,5 +20,8 @@ export const msgpackCodec: Codec = {
   },
   encode(msg: ServerMessage | ServerMessage[]): Uint8Array {
     return packMsgpack(msg);
+  },
+  encodeEvents(msg: ServerMessage | ServerMessage[]): Uint8Array {
+    return packMsgpackEvents(msg);
   },
 };

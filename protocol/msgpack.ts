@@ -15,27 +15,45 @@
  * - `skipValues: [undefined]`: a map entry whose value is `undefined` is left out, as
  *   `JSON.stringify` does, so both codecs put the same fields on the wire.
  *
+ * `ev` and `presence` frames, the fan-out's bulk, are written by a second Packr without
+ * `skipValues` and with `variableMapSize: true` (`packMsgpackEvents`): the same bytes for a value
+ * that holds no `undefined` map value (the same preferred-size map headers), from msgpackr's
+ * faster map writer (`Object.keys` instead of `for..in`, `hasOwnProperty` and `includes` per
+ * key; load-tests/profiles/RESULTS.md, "ev frames"). Every payload is stripped of `undefined` map
+ * values where it enters (`payload.ts`), so nothing is lost; an `undefined` that still reached it
+ * would go out as msgpack's fixext `d4 00 00`.
+ *
  * Integers above 2^32 - 1 are written as float64 (msgpackr's encoding); receivers must accept an
  * integral float where they expect an integer. Ids and seqs that large do not occur in practice.
  */
 import { C1, type Options, Packr } from 'msgpackr';
 import { DecodeError } from './errors';
 
-// `skipValues` is a real msgpackr option missing from its typings (2.1.4), hence the variable:
-// it keeps the literal out of TypeScript's excess-property check.
-const options: Options & { skipValues: unknown[] } = {
+const base: Options = {
   useRecords: false,
   mapsAsObjects: true,
   int64AsType: 'number',
   copyBuffers: true,
   structuredClone: false,
-  skipValues: [undefined],
 };
+// `skipValues` is a real msgpackr option missing from its typings (2.1.4), hence the variable:
+// it keeps the literal out of TypeScript's excess-property check.
+const options: Options & { skipValues: unknown[] } = { ...base, skipValues: [undefined] };
 const packr = new Packr(options);
+const eventPackr = new Packr({ ...base, variableMapSize: true });
 
 /** Encodes one value. The result may be a view into msgpackr's shared output slab: do not write to it. */
 export function packMsgpack(value: unknown): Buffer {
   return packr.pack(value);
+}
+
+/**
+ * Encodes an `ev` or `presence` message, or a batch of them, whose data holds no `undefined`
+ * map value (checked payloads are stripped of them at ingress). Same result caveat as
+ * `packMsgpack`.
+ */
+export function packMsgpackEvents(value: unknown): Buffer {
+  return eventPackr.pack(value);
 }
 
 /**

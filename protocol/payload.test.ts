@@ -85,6 +85,47 @@ describe('checkPayload', () => {
     expect(checkPayload(data).ok).toBe(false);
   });
 
+  describe('data', () => {
+    it('is the input itself when it holds no undefined map value', () => {
+      const data = { a: [{ b: 1 }, 'x'], c: { d: null } };
+      const c = checkPayload(data);
+      expect(c.ok && c.data).toBe(data);
+    });
+
+    it('is a copy without undefined map values, at any depth, and the input is left alone', () => {
+      const data = { a: 1, b: undefined, c: [{ d: undefined, e: 2 }], f: { g: [3] } };
+      const c = checkPayload(data);
+      if (!c.ok) throw new Error(c.msg);
+      expect(c.data).toStrictEqual({ a: 1, c: [{ e: 2 }], f: { g: [3] } });
+      expect(Object.keys(c.data as object)).toEqual(['a', 'c', 'f']); // order kept
+      expect((c.data as { f: unknown }).f).toBe(data.f); // what needs no change is shared
+      expect(data).toHaveProperty('b'); // the input is not changed
+      expect(data.c[0]).toHaveProperty('d');
+      expect(c.bytes).toBe(payloadBytes(c.data));
+    });
+
+    it('strips inside an array at the top and in a map without prototype', () => {
+      const bare = Object.assign(Object.create(null) as object, { a: undefined, b: 1 });
+      const c = checkPayload([1, { x: undefined }, bare]);
+      expect(c.ok && c.data).toStrictEqual([1, {}, { b: 1 }]);
+    });
+
+    it('keeps an own key __proto__ as an entry, not as a prototype', () => {
+      const data = JSON.parse('{"__proto__": {"p": 1}, "u": 0}') as Record<string, unknown>;
+      data.u = undefined;
+      const c = checkPayload(data);
+      if (!c.ok) throw new Error(c.msg);
+      expect(Object.getPrototypeOf(c.data)).toBe(Object.prototype);
+      expect(Object.keys(c.data as object)).toEqual(['__proto__']);
+      expect(JSON.stringify(c.data)).toBe('{"__proto__":{"p":1}}');
+    });
+
+    it('refuses as before, whatever was stripped before the refusal', () => {
+      expect(checkPayload({ a: undefined, b: [undefined] }).ok).toBe(false);
+      expect(checkPayload({ a: undefined, b: NaN }).ok).toBe(false);
+    });
+  });
+
   it('names the field in its reason, so the err reply says what was wrong', () => {
     const c = checkPayload(nested(100));
     expect(c.ok).toBe(false);

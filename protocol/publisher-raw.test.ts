@@ -9,19 +9,23 @@ const plain = new Packr({ useRecords: false });
 const frame = (v: unknown): Buffer => plain.pack(v);
 const hex = (h: string): Buffer => Buffer.from(h.replace(/ /g, ''), 'hex');
 
-/** The messages with data as values, to compare with the decoded path. */
+/**
+ * The messages with data as values, to compare with the decoded path; the size is each path's
+ * own estimate (bytes held, or the decoded value's heap), so it is left out.
+ */
 function asValues(parsed: Parsed<PublisherMessage>[]): Parsed<PublisherMessage>[] {
-  return parsed.map((p) =>
-    p.ok && p.msg.op === 'pub' && p.msg.data instanceof RawMsgpack
-      ? { ...p, msg: { ...p.msg, data: p.msg.data.value } }
-      : p,
-  );
+  return parsed.map((p) => {
+    if (!p.ok || p.msg.op !== 'pub') return p;
+    const msg = { ...p.msg };
+    delete msg.bytes;
+    return { ...p, msg: msg.data instanceof RawMsgpack ? { ...msg, data: msg.data.value } : msg };
+  });
 }
 
 /** What the old path makes of the frame, or 'undecodable'. */
 function decoded(f: Buffer): Parsed<PublisherMessage>[] | 'undecodable' {
   try {
-    return parsePublisherFrame(decodePayload(f));
+    return asValues(parsePublisherFrame(decodePayload(f)));
   } catch {
     return 'undecodable';
   }

@@ -1,3 +1,4 @@
+import { payloadBytes } from './payload';
 import { parsePublisherFrame, parsePublisherMessage } from './publisher';
 
 const bad = (msg: string, id?: number) =>
@@ -22,15 +23,24 @@ describe('parsePublisherMessage', () => {
   describe('#pub', () => {
     it('parses a pub without id', () => {
       const res = parsePublisherMessage({ op: 'pub', topic: 't', data: { n: 1 } });
-      expect(res).toEqual({ ok: true, msg: { op: 'pub', topic: 't', data: { n: 1 } } });
+      expect(res).toEqual({
+        ok: true,
+        msg: { op: 'pub', topic: 't', data: { n: 1 }, bytes: payloadBytes({ n: 1 }) },
+      });
       expect(res.ok && 'id' in res.msg).toBe(false);
     });
 
     it('parses a pub with id, and null data', () => {
       expect(parsePublisherMessage({ op: 'pub', topic: 't', data: null, id: 0 })).toEqual({
         ok: true,
-        msg: { op: 'pub', topic: 't', data: null, id: 0 },
+        msg: { op: 'pub', topic: 't', data: null, id: 0, bytes: payloadBytes(null) },
       });
+    });
+
+    it('passes data on without its undefined map values, at any depth', () => {
+      const data = { a: 1, b: undefined, c: [{ d: undefined, e: 2 }] };
+      const res = parsePublisherMessage({ op: 'pub', topic: 't', data });
+      expect(res.ok && res.msg.op === 'pub' && res.msg.data).toStrictEqual({ a: 1, c: [{ e: 2 }] });
     });
 
     it('answers 400 carrying the id when data cannot be carried by both subprotocols', () => {
@@ -100,7 +110,7 @@ describe('parsePublisherFrame', () => {
 
   it('parses every message of a batch, failures in place', () => {
     expect(parsePublisherFrame([{ op: 'pub', topic: 't', data: 1 }, 3])).toEqual([
-      { ok: true, msg: { op: 'pub', topic: 't', data: 1 } },
+      { ok: true, msg: { op: 'pub', topic: 't', data: 1, bytes: payloadBytes(1) } },
       bad('message must be a map'),
     ]);
   });

@@ -4,6 +4,7 @@
  * Same rules as the client validator (`validate.ts`): a plain map, a valid `id` when present
  * (then carried by every later error of that message), a known `op`, a valid `topic`, `data`
  * present (`null` allowed, `undefined` not), unknown fields ignored, `null` optional fields absent.
+ * `data` is passed on without `undefined` map values, with its size (`bytes`, payload.ts).
  * `auth` needs a string `token`; whether it is accepted is the dispatcher's call (401), not ours.
  *
  * A publisher frame may be a batch of any length: the frame limit (1 MiB) is its bound.
@@ -21,7 +22,14 @@ import { checkPayload } from './payload';
 import { isValidTopic } from './topic';
 
 export type AuthMessage = { op: 'auth'; token: string };
-export type PublishMessage = { op: 'pub'; topic: string; data: unknown; id?: number };
+export type PublishMessage = {
+  op: 'pub';
+  topic: string;
+  data: unknown;
+  id?: number;
+  /** The size the validator's walk of `data` found (payload.ts); never sent. */
+  bytes?: number;
+};
 export type PublisherMessage = AuthMessage | PublishMessage;
 
 export type PublisherReply =
@@ -43,7 +51,12 @@ export function parsePublisherMessage(raw: unknown): Parsed<PublisherMessage> {
   if (data === undefined) return badRequest(MISSING_DATA, id);
   const check = checkPayload(data);
   if (!check.ok) return badRequest(check.msg, id);
-  return { ok: true, msg: id === undefined ? { op, topic, data } : { op, topic, data, id } };
+  const { data: clean, bytes } = check;
+  return {
+    ok: true,
+    msg:
+      id === undefined ? { op, topic, data: clean, bytes } : { op, topic, data: clean, bytes, id },
+  };
 }
 
 /** Every message of one decoded publisher frame (a map, or a batch of maps). */

@@ -145,7 +145,7 @@ describe('RawMsgpack', () => {
     const r = raw(bytes(value));
     expect(payloadBytes(r)).toBe(r.heapBytes);
     expect(r.heapBytes).toBe(32 + r.bin.length);
-    expect(checkPayload(r)).toEqual({ ok: true, bytes: r.heapBytes });
+    expect(checkPayload(r)).toEqual({ ok: true, bytes: r.heapBytes, data: r });
   });
 
   it('cannot be sent in: its extension type is refused when decoding', () => {

@@ -1,3 +1,4 @@
+import { payloadBytes } from './payload';
 import { parseClientMessage } from './validate';
 
 const bad = (msg: string, id?: number) =>
@@ -258,7 +259,10 @@ describe('parseClientMessage', () => {
       'accepts data %p',
       (data) => {
         const res = parseClientMessage({ op: 'pub', id: 1, topic: 't', data });
-        expect(res).toEqual({ ok: true, msg: { op: 'pub', id: 1, topic: 't', data } });
+        expect(res).toEqual({
+          ok: true,
+          msg: { op: 'pub', id: 1, topic: 't', data, bytes: payloadBytes(data) },
+        });
       },
     );
 
@@ -266,6 +270,15 @@ describe('parseClientMessage', () => {
       const data = { big: 'x' };
       const res = parseClientMessage({ op: 'pub', id: 1, topic: 't', data });
       expect(res.ok && res.msg.op === 'pub' && res.msg.data).toBe(data);
+    });
+
+    it('passes data on without its undefined map values, at any depth', () => {
+      const data = { a: 1, b: undefined, c: [{ d: undefined, e: 2 }] };
+      const res = parseClientMessage({ op: 'pub', id: 1, topic: 't', data });
+      expect(res.ok && res.msg.op === 'pub' && res.msg.data).toStrictEqual({ a: 1, c: [{ e: 2 }] });
+      expect(res.ok && res.msg.op === 'pub' && res.msg.bytes).toBe(
+        payloadBytes({ a: 1, c: [{ e: 2 }] }),
+      );
     });
 
     it('answers 400 carrying the id when data is missing or undefined', () => {

@@ -16,7 +16,8 @@
  *    verifier's business, not the codec's.
  * 8. `data` (pub) must be present, `null` included. `undefined` (msgpack fixext 0, which msgpackr
  *    reads as undefined) counts as absent: JSON cannot carry it and the event would reach JSON
- *    subscribers without `data`. It must be a value both subprotocols carry (`payload.ts`).
+ *    subscribers without `data`. It must be a value both subprotocols carry (`payload.ts`); the
+ *    parsed message holds it without `undefined` map values, and its size (`bytes`).
  *
  * Forward compatibility: unknown fields are ignored, never an error, so a newer client can add
  * fields an older server does not know. The parsed message is a fresh object holding only the
@@ -81,7 +82,7 @@ function parseTopicOp(
     if (data === undefined) return badRequest(MISSING_DATA, id);
     const check = checkPayload(data);
     if (!check.ok) return badRequest(check.msg, id);
-    return { ok: true, msg: { op, id, topic: t, data } };
+    return { ok: true, msg: { op, id, topic: t, data: check.data, bytes: check.bytes } };
   }
   const count = raw.count;
   if (count !== undefined && count !== null && typeof count !== 'boolean') {

@@ -296,7 +296,8 @@ export class TroupeNode {
         ready: () => node.drained === undefined,
         metrics,
         dispatcher: {
-          publish: (topic: string, data: unknown) => node.publishVia(ingress, client, topic, data),
+          publish: (topic: string, data: unknown, bytes?: number) =>
+            node.publishVia(ingress, client, topic, data, bytes),
         },
         httpPublish: cfg.httpPublish,
         publisherAuth,
@@ -426,12 +427,13 @@ export class TroupeNode {
     client: DispatcherClient | undefined,
     topic: string,
     data: unknown,
+    bytes?: number,
   ): Promise<PublishResult> {
-    if (client !== undefined) return client.publish(topic, data);
+    if (client !== undefined) return client.publish(topic, data, bytes);
     return new Promise((resolve, reject) => {
       const ok = ingress?.tell({
         type: 'publish',
-        items: [{ topic, data }],
+        items: [{ topic, data, bytes }],
         reply: ([r]) => (isFailure(r!) ? reject(new Error(r.error)) : resolve(r!)),
       });
       if (!ok) reject(new Error('dispatcher is not running'));

@@ -2,7 +2,7 @@
 import net from 'node:net';
 import { ActorSystem } from '../actors';
 
-import { decodePayload, encodeFrame, FrameDecoder } from '../protocol';
+import { decodePayload, encodeFrame, FrameDecoder, payloadBytes } from '../protocol';
 import type { LinkMsg, LinkPeerInfo } from '../dispatcher/link-messages';
 import { authFrame, newNonce, parseHello } from '../dispatcher/link/handshake';
 import { newLinkStats } from '../dispatcher/link/link-stats';
@@ -64,6 +64,12 @@ export class Recorder implements LinkHandlers {
 /** A message a gateway may send to a dispatcher. */
 export function pub(rid: number): LinkMsg {
   return { op: 'pub', rid, topic: 't', data: { n: rid } };
+}
+
+/** `pub(rid)` as the receiver's validator passes it on: with the size of its data. */
+export function parsedPub(rid: number): LinkMsg {
+  const data = { n: rid };
+  return { op: 'pub', rid, topic: 't', data, bytes: payloadBytes(data) };
 }
 
 /** A message a dispatcher may send to a dispatcher (or a gateway), with a rid to order by. */

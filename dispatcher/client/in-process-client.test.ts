@@ -7,6 +7,7 @@ import {
   type DispatcherStats,
 } from '../dispatcher-actor';
 import { DispatcherUnavailableError } from '../errors';
+import { eventBytes, EVENT_OVERHEAD_BYTES } from '../history-budget';
 import type { TopicEvent } from '../types';
 import { InProcessDispatcherClient } from './in-process-client';
 import { eventually } from '../../testing/eventually';
@@ -110,6 +111,15 @@ describe(InProcessDispatcherClient, () => {
       expect(a.seq).toBe(1);
       expect(b).toEqual({ seq: 2, epoch: a.epoch });
       expect(typeof a.epoch).toBe('string');
+    });
+
+    it('hands the dispatcher the size the caller found, charged to the history as it is', async () => {
+      const { ref, stats } = start();
+      const { c } = client(ref, 'g1');
+      await c.publish('t', 'x'.repeat(100), 5); // 5: not what a walk of the data finds
+      expect(stats.historyBytes).toBe(5 + EVENT_OVERHEAD_BYTES);
+      await c.publish('t', 'x'.repeat(100));
+      expect(stats.historyBytes).toBe(5 + EVENT_OVERHEAD_BYTES + eventBytes('x'.repeat(100)));
     });
 
     it('rejects with DispatcherUnavailableError when the dispatcher actor is stopped', async () => {

@@ -45,11 +45,11 @@ export class InProcessDispatcherClient implements DispatcherClient {
     });
   }
 
-  publish(topic: string, data: unknown): Promise<PublishResult> {
+  publish(topic: string, data: unknown, bytes?: number): Promise<PublishResult> {
     return new Promise((resolve, reject) => {
       const ok = this.dispatcher.tell({
         type: 'publish',
-        items: [{ topic, data }],
+        items: [{ topic, data, bytes }],
         // The dispatcher answers with the stamped event itself: the caller gets its two fields.
         reply: (results) => resolve({ seq: results[0]!.seq, epoch: results[0]!.epoch }),
       });

@@ -47,7 +47,11 @@ export interface DispatcherClient {
    * with `last`, the latest `last` held events (1..MAX_LAST, PROTOCOL.md §12).
    */
   history(topic: string, since: Since | undefined, last?: number): Promise<HistoryAnswer>;
-  publish(topic: string, data: unknown): Promise<PublishResult>;
+  /**
+   * `data` is a checked payload (protocol/payload.ts); `bytes` its size from that check, where
+   * the caller has it (a client that stamps in this process uses it; a link does not carry it).
+   */
+  publish(topic: string, data: unknown, bytes?: number): Promise<PublishResult>;
   /**
    * One presence heartbeat for each of `members` (PROTOCOL.md §7), routed to the owner of each
    * member's presence topic. Fire and forget: a heartbeat lost with a link is made up by the

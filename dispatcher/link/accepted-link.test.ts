@@ -6,6 +6,7 @@ import type { ActorSystem } from '../../actors';
 import {
   linkOptions,
   newSystem,
+  parsedPub,
   pub,
   RawPeer,
   Recorder,
@@ -168,7 +169,7 @@ describe('acceptedLinkBehavior', () => {
         Buffer.concat([encodeFrame(pub(1)), encodeFrame({ op: 'hb' }), encodeFrame(pub(2))]),
       );
       await eventually(() => rec.msgs.length === 2);
-      expect(rec.msgs).toEqual([pub(1), pub(2)]);
+      expect(rec.msgs).toEqual([parsedPub(1), parsedPub(2)]);
     });
 
     it.each([

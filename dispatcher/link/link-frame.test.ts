@@ -1,4 +1,4 @@
-import { encodeFrame } from '../../protocol';
+import { encodeFrame, payloadBytes } from '../../protocol';
 import {
   classifyLinkValue,
   decodeFrameValue,
@@ -20,7 +20,7 @@ describe('link-frame', () => {
       const msg = { op: 'pub', rid: 1, topic: 't', data: { a: 1 } };
       expect(parseLinkFrame(body({ ...msg, extra: 1 }), FROM_GATEWAY)).toEqual({
         kind: 'msg',
-        msg,
+        msg: { ...msg, bytes: payloadBytes(msg.data) }, // the size the validator's walk found
       });
     });
 

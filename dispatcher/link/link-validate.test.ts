@@ -1,4 +1,4 @@
-import { MAX_DATA_DEPTH } from '../../protocol';
+import { MAX_DATA_DEPTH, payloadBytes } from '../../protocol';
 import type { LinkRole } from '../link-messages';
 import { MAX_COUNT, MAX_FAIL_MSG, MAX_LINK_ITEMS, parseLinkMsg } from './link-validate';
 
@@ -76,9 +76,53 @@ const VALID: [string, LinkRole, LinkRole, Record<string, unknown>][] = [
   ['xcount', 'dispatcher', 'dispatcher', { op: 'xcount', origin: 'west', items: [['t', 2]] }],
 ];
 
+/** `msg` as parsed: a publish (`pub`, items of `fwd` and `xdc`) gains its size, `bytes`. */
+function sized(msg: Record<string, unknown>): Record<string, unknown> {
+  const withBytes = (p: { data?: unknown }) => ({ ...p, bytes: payloadBytes(p.data) });
+  if (msg.op === 'pub') return withBytes(msg);
+  if (msg.op === 'fwd' || msg.op === 'xdc') {
+    return { ...msg, items: (msg.items as { data: unknown }[]).map(withBytes) };
+  }
+  return msg;
+}
+
 describe('parseLinkMsg', () => {
   it.each(VALID)('accepts a valid %s', (_op, from, to, msg) => {
-    expect(parseLinkMsg(msg, from, to)).toEqual({ ok: true, msg });
+    expect(parseLinkMsg(msg, from, to)).toEqual({ ok: true, msg: sized(msg) });
+  });
+
+  it.each([
+    ['pub', 'gateway', (data: unknown) => ({ op: 'pub', rid: 1, topic: 't', data })],
+    ['fwd', 'dispatcher', (data: unknown) => ({ op: 'fwd', items: [{ topic: 't', data }] })],
+    [
+      'xdc',
+      'dispatcher',
+      (data: unknown) => ({ op: 'xdc', origin: 'w', items: [{ topic: 't', data }] }),
+    ],
+  ] as const)(
+    'passes the data of a %s on without undefined map values, sized',
+    (_op, from, make) => {
+      const p = parseLinkMsg(
+        make({ a: 1, b: undefined, c: [{ d: undefined, e: 2 }] }),
+        from,
+        'dispatcher',
+      );
+      const stripped = { a: 1, c: [{ e: 2 }] };
+      expect(p.ok).toBe(true);
+      const m = p.ok ? (p.msg as { data?: unknown; bytes?: number; items?: unknown[] }) : {};
+      const got = (m.items?.[0] ?? m) as { data: unknown; bytes: number };
+      expect(got.data).toStrictEqual(stripped);
+      expect(got.bytes).toBe(payloadBytes(stripped));
+    },
+  );
+
+  it('passes the data of events on without undefined map values', () => {
+    const data = { a: 1, b: undefined, c: [{ d: undefined, e: 2 }] };
+    const p = parseLinkMsg({ op: 'ev', events: [{ ...ev, data }] }, 'dispatcher', 'gateway');
+    expect(p.ok && p.msg.op === 'ev' && p.msg.events[0]!.data).toStrictEqual({
+      a: 1,
+      c: [{ e: 2 }],
+    });
   });
 
   it('keeps only the known fields and reads a null optional field as absent', () => {

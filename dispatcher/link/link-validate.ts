@@ -8,7 +8,8 @@
  *    (`fwd`, `xdc`) and a dispatcher never announces interest, so a link that tries is dropped.
  * 2. Every field has its type: rids, seqs and codes are unsigned safe integers; topics pass
  *    `isValidTopic` (the client grammar); `data` of `pub`, `fwd` and `xdc` items and of every
- *    event passes `checkPayload`; `t0` is a finite number; booleans are booleans.
+ *    event passes `checkPayload`, and goes on as it returns it (without `undefined` map values;
+ *    publishes with its size, `bytes`); `t0` is a finite number; booleans are booleans.
  * 3. Arrays hold at most `MAX_LINK_ITEMS` entries: more than a 1 MiB frame of honest items or
  *    events can carry, so only a hostile frame meets it. `rids` of `fwd` match `items` one to one.
  * 4. Strings the node stores or shows are bounded: epochs of events at `MAX_EPOCH`, `fail.msg`
@@ -158,13 +159,12 @@ function read(op: Op, m: FieldMap): LinkMsg {
         recovered: bool(m.recovered, 'recovered'),
         events: list(m.events, 'events', event),
       };
-    case 'pub':
-      return {
-        op,
-        rid: uint(m.rid, 'rid'),
-        topic: topic(m.topic, 'topic'),
-        data: data(m.data, 'data'),
-      };
+    case 'pub': {
+      const rid = uint(m.rid, 'rid');
+      const t = topic(m.topic, 'topic');
+      const { data, bytes } = payload(m.data, 'data');
+      return { op, rid, topic: t, data, bytes };
+    }
     case 'pub-r':
       return {
         op,
@@ -276,11 +276,12 @@ function topic(v: unknown, field: string): string {
   return v;
 }
 
-function data(v: unknown, field: string): unknown {
+/** A checked payload: `data` without `undefined` map values, and its size (payload.ts). */
+function payload(v: unknown, field: string): { readonly data: unknown; readonly bytes: number } {
   if (v === undefined) throw new BadField(`missing '${field}'`);
   const c = checkPayload(v);
   if (!c.ok) throw new BadField(`'${field}' refused (${c.msg})`);
-  return v;
+  return c;
 }
 
 function map(v: unknown, field: string): FieldMap {
@@ -311,7 +312,9 @@ function sinceOf(v: unknown, field: string): Since {
 
 function item(v: unknown, field: string): ForwardedPublish {
   const m = map(v, field);
-  return { topic: topic(m.topic, `${field}.topic`), data: data(m.data, `${field}.data`) };
+  const t = topic(m.topic, `${field}.topic`);
+  const { data, bytes } = payload(m.data, `${field}.data`);
+  return { topic: t, data, bytes };
 }
 
 function event(v: unknown, field: string): TopicEvent {
@@ -324,7 +327,7 @@ function event(v: unknown, field: string): TopicEvent {
     topic: topic(m.topic, `${field}.topic`),
     seq: uint(m.seq, `${field}.seq`),
     epoch: epoch(m.epoch, `${field}.epoch`),
-    data: data(m.data, `${field}.data`),
+    data: payload(m.data, `${field}.data`).data,
     t0,
   };
 }
