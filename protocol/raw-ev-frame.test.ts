@@ -13,7 +13,14 @@ function reference(topic: string, epoch: string, events: { seq: number; data: un
 
 describe('rawEvFrame', () => {
   const SEQS = [1, 127, 128, 255, 256, 65_535, 65_536, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 3];
-  const DATA = [null, 1, 'x', { t: 1.5, pad: 'p'.repeat(45) }, [1, [2, { a: 'b' }]]];
+  const DATA = [
+    null,
+    1,
+    'x',
+    { t: 1.5, pad: 'p'.repeat(45) },
+    [1, [2, { a: 'b' }]],
+    'é'.repeat(300),
+  ];
 
   it('writes the bytes msgpackr writes, for one event and for batches of every array size', () => {
     for (const topic of ['t', 'a'.repeat(31), 'b'.repeat(32), 'c'.repeat(200)]) {

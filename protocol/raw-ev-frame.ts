@@ -63,19 +63,30 @@ export function rawEvFrame(
   }
   const out = Buffer.allocUnsafe(size);
   let at = n === 1 ? 0 : writeArrayHead(out, n);
+  // Uint8Array#set and byte loops: Buffer#copy and Buffer#write cost more per call in their
+  // argument checks than these short pieces take to copy.
   for (let i = 0; i < n; i++) {
     const e = events[i]!;
-    at += HEAD.copy(out, at);
-    at = writeStr(out, at, topic, topicHead);
-    at += SEQ_KEY.copy(out, at);
-    at = writeUint(out, at, e.seq);
-    at += EPOCH_KEY.copy(out, at);
-    at = writeStr(out, at, epoch, epochHead);
-    at += DATA_KEY.copy(out, at);
-    const bin = (e.data as RawMsgpack).bin;
-    at += out.write(bin, at, bin.length, 'latin1');
+    out.set(HEAD, at);
+    at = writeStr(out, at + HEAD.length, topic, topicHead);
+    out.set(SEQ_KEY, at);
+    at = writeUint(out, at + SEQ_KEY.length, e.seq);
+    out.set(EPOCH_KEY, at);
+    at = writeStr(out, at + EPOCH_KEY.length, epoch, epochHead);
+    out.set(DATA_KEY, at);
+    at = writeLatin1(out, at + DATA_KEY.length, (e.data as RawMsgpack).bin);
   }
   return out;
+}
+
+/** Past this many chars the native latin1 write is cheaper than a loop. */
+const LOOP_MAX = 128;
+
+function writeLatin1(out: Buffer, at: number, s: string): number {
+  const len = s.length;
+  if (len > LOOP_MAX) return at + out.write(s, at, len, 'latin1');
+  for (let i = 0; i < len; i++) out[at + i] = s.charCodeAt(i);
+  return at + len;
 }
 
 function strHeadLength(len: number): number {
@@ -95,8 +106,7 @@ function writeStr(out: Buffer, at: number, s: string, head: number): number {
     out[at] = 0xdb;
     out.writeUInt32BE(len, at + 1);
   }
-  at += head;
-  return at + out.write(s, at, len, 'latin1');
+  return writeLatin1(out, at + head, s);
 }
 
 function arrayHeadLength(n: number): number {
