@@ -67,6 +67,11 @@ export class TopicLog {
   private ring: unknown[] = [];
   private t0s: number[] = [];
   private sizes: number[] = [];
+  /**
+   * Slots of the ring now. The arrays fill up to it by appending (after a growth the free
+   * slots are all past the end), so they hold no holes and no filler before they are used.
+   */
+  private cap = 0;
   private head = 0; // index of the oldest held event
   private size = 0;
   /** Last append time. */
@@ -103,7 +108,7 @@ export class TopicLog {
   /** Estimated heap bytes of the held events (O(held): for the admin socket, not the hot path). */
   get bytes(): number {
     let bytes = 0;
-    for (let i = 0; i < this.size; i++) bytes += this.sizes[(this.head + i) % this.ring.length]!;
+    for (let i = 0; i < this.size; i++) bytes += this.sizes[(this.head + i) % this.cap]!;
     return bytes;
   }
 
@@ -119,7 +124,7 @@ export class TopicLog {
 
   /** Ring slots allocated now. */
   get slots(): number {
-    return this.ring.length;
+    return this.cap;
   }
 
   /** Stamps the next seq; holds the event (of `bytes`, for the ledger) while there is room. */
@@ -130,8 +135,8 @@ export class TopicLog {
     const cap = this.limits.capacity;
     if (cap <= 0) return ev;
     if (this.size === cap) this.dropOldest();
-    else if (this.size === this.ring.length) this.grow(cap);
-    const i = (this.head + this.size) % this.ring.length;
+    else if (this.size === this.cap) this.grow(cap);
+    const i = (this.head + this.size) % this.cap;
     this.ring[i] = data;
     this.t0s[i] = now;
     this.sizes[i] = bytes;
@@ -166,7 +171,7 @@ export class TopicLog {
     if (this.size === 0) return;
     const bytes = this.sizes[this.head]!;
     this.ring[this.head] = undefined;
-    this.head = (this.head + 1) % this.ring.length;
+    this.head = (this.head + 1) % this.cap;
     this.size--;
     this.ledger.released(bytes, 1);
   }
@@ -178,6 +183,7 @@ export class TopicLog {
     this.ring = [];
     this.t0s = [];
     this.sizes = [];
+    this.cap = 0;
     this.head = 0;
     this.size = 0;
     if (n > 0) this.ledger.released(bytes, n);
@@ -206,7 +212,7 @@ export class TopicLog {
   /** `k` held events from the `from`-th oldest on, as the events they were stamped as. */
   private events(from: number, k: number): TopicEvent[] {
     const out = new Array<TopicEvent>(k);
-    const cap = this.ring.length;
+    const cap = this.cap;
     const seq0 = this.firstSeq + from;
     for (let i = 0; i < k; i++) {
       const j = (this.head + from + i) % cap;
@@ -221,19 +227,23 @@ export class TopicLog {
     return out;
   }
 
-  /** Doubles the ring (up to `cap`), unwrapping it so the oldest event is at index 0. */
+  /**
+   * Doubles the ring (up to `cap`), unwrapping it so the oldest event is at index 0. Only a
+   * wrapped ring is copied: one that never wrapped is in order from index 0 already, and its
+   * arrays simply go on growing by appends.
+   */
   private grow(cap: number): void {
-    const len = this.ring.length;
-    const next = Math.min(cap, Math.max(FIRST_SLOTS, len * 2));
-    const ring = new Array<unknown>(next);
-    // Filled with a double so the array holds unboxed doubles from the start.
-    const t0s = new Array<number>(next).fill(0.5);
-    const sizes = new Array<number>(next).fill(0);
+    const len = this.cap;
+    this.cap = Math.min(cap, Math.max(FIRST_SLOTS, len * 2));
+    if (this.head === 0) return;
+    const ring: unknown[] = [];
+    const t0s: number[] = [];
+    const sizes: number[] = [];
     for (let i = 0; i < this.size; i++) {
       const j = (this.head + i) % len;
-      ring[i] = this.ring[j];
-      t0s[i] = this.t0s[j]!;
-      sizes[i] = this.sizes[j]!;
+      ring.push(this.ring[j]);
+      t0s.push(this.t0s[j]!);
+      sizes.push(this.sizes[j]!);
     }
     this.ring = ring;
     this.t0s = t0s;
