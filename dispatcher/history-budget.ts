@@ -10,12 +10,13 @@
  * `firstSeq` is stale (the log let go of that event by itself: its count bound, its age, or a
  * clear when it was forgotten) and is skipped. Stale entries are compacted away once the queue
  * is over twice the events held (plus a constant), so the queue costs O(held events) and each
- * operation O(1) amortized.
+ * operation O(1) amortized. The queue is kept in fixed chunks (held-queue.ts).
  *
  * The queue is also in time order, so expiry by age is a walk from its front that stops at the
  * first live event young enough: an idle node lets go of old events without visiting each topic.
  */
 import { payloadBytes } from '../protocol/payload';
+import { HeldQueue } from './held-queue';
 import type { HistoryLedger, TopicLog } from './topic-log';
 
 /**
@@ -63,25 +64,23 @@ export interface HistoryBudgetOptions {
 }
 
 export class HistoryBudget implements HistoryLedger {
-  private logs: (TopicLog | undefined)[] = [];
-  private seqs: number[] = [];
-  private head = 0;
+  /** Every held event as `(log, seq)`, stamp order; stale ones until skipped or compacted. */
+  private readonly queue = new HeldQueue<TopicLog>();
 
   constructor(private readonly o: HistoryBudgetOptions) {}
 
   /** Queue entries now, live and stale. */
   get queued(): number {
-    return this.logs.length - this.head;
+    return this.queue.size;
   }
 
   held(log: TopicLog, seq: number, bytes: number): void {
     const s = this.o.stats;
-    this.logs.push(log);
-    this.seqs.push(seq);
+    this.queue.push(log, seq);
     s.historyBytes += bytes;
     s.historyEvents++;
-    if (this.queued > 2 * s.historyEvents + QUEUE_SLACK) this.compact();
-    while (s.historyBytes > this.o.maxBytes && this.head < this.logs.length) {
+    if (this.queue.size > 2 * s.historyEvents + QUEUE_SLACK) this.compact();
+    while (s.historyBytes > this.o.maxBytes && this.queue.size > 0) {
       const front = this.live();
       if (front === undefined) break;
       s.historyEvictions++;
@@ -106,44 +105,23 @@ export class HistoryBudget implements HistoryLedger {
 
   /** The log of the front entry once stale entries are skipped (undefined when none is left). */
   private live(): TopicLog | undefined {
-    while (this.head < this.logs.length) {
-      const log = this.logs[this.head]!;
-      if (this.seqs[this.head]! >= log.firstSeq) return log;
-      this.pop();
+    const q = this.queue;
+    for (let log = q.frontLog(); log !== undefined; log = q.frontLog()) {
+      if (q.frontSeq() >= log.firstSeq) return log;
+      q.shift();
     }
     return undefined;
   }
 
   /** The front entry is live, so it is its log's oldest held event. */
   private dropFront(log: TopicLog): void {
-    this.pop();
+    this.queue.shift();
     log.dropOldest();
     if (log.held === 0) this.o.onEmptied?.(log);
   }
 
-  private pop(): void {
-    this.logs[this.head++] = undefined;
-    if (this.head === this.logs.length) {
-      this.logs = [];
-      this.seqs = [];
-      this.head = 0;
-    } else if (this.head > QUEUE_SLACK && this.head * 2 > this.logs.length) {
-      this.compact();
-    }
-  }
-
-  /** Keeps the live entries only, from index 0. */
+  /** Keeps the live entries only. */
   private compact(): void {
-    let w = 0;
-    for (let r = this.head; r < this.logs.length; r++) {
-      const log = this.logs[r]!;
-      const seq = this.seqs[r]!;
-      if (seq < log.firstSeq) continue;
-      this.logs[w] = log;
-      this.seqs[w++] = seq;
-    }
-    this.logs.length = w;
-    this.seqs.length = w;
-    this.head = 0;
+    this.queue.keep((log, seq) => seq >= log.firstSeq);
   }
 }
