@@ -8,17 +8,9 @@
  * (`open`, `closing`, `closed`) is checked first at every entry, so a late frame or batch for a
  * closing connection is a no-op and close is idempotent.
  *
- * Identity (JWT auth, PROTOCOL.md §6): `identity` is what the token grants, undefined without
- * JWT auth (one field, so a connection without one costs nothing more). Its expiry is checked
- * on the router's heartbeat `tick`, which every connection gets anyway; only a token due to
- * expire before the tick after next gets a timer of its own (`ctx.timers`, dying with the
- * actor), so 100k connections with hour-long tokens hold no timers. At `exp` (exactly: the
- * verifier's clock tolerance is for accepting a token, not for keeping one) the client gets
- * `bye` and 4001 "token expired"; a `refresh` before it replaces the identity in place.
- * Where JWT auth is on and the upgrade brought no token, the connection is unauthenticated
- * (`env.auth` set, `identity` undefined: no extra field): its first message must be `auth`
- * within `auth.timeoutMs`, every other op gets `err` 401 until then, and a refused token or
- * the deadline closes it with 4001.
+ * Identity (JWT auth, PROTOCOL.md §6: `auth`, its deadline, expiry, `refresh`) is in
+ * conn-identity.ts and joining live channels in conn-live.ts: functions this actor calls with
+ * what they need; they change the connection's state only through its methods.
  *
  * Order per topic: a `sub` registers with the router before it reads the topic's history, and
  * the handler is async, so every batch that arrives meanwhile waits in the mailbox; the
@@ -59,9 +51,20 @@ import {
 } from './rate-limit';
 import { withTimeout } from './request-timeout';
 import { LIVE, PENDING, Subscriptions } from './subscriptions';
-import { liveChannel, type LiveTable } from './live-channels';
-import { checkToken, type ClientAuth } from './token-check';
-import { maySubscribe, presenceMemberOf } from './presence-hooks';
+import type { LiveTable } from './live-channels';
+import type { ClientAuth } from './token-check';
+import { maySubscribe } from './presence-hooks';
+import {
+  authDeadline,
+  authenticate,
+  awaitingAuth,
+  presenceOf,
+  refresh,
+  startIdentity,
+  watchExpiry,
+  type IdentityHost,
+} from './conn-identity';
+import { joinLive, leaveLive, mayGoLive } from './conn-live';
 import { answerSub } from './sub-answer';
 
 export interface ConnectionLimits extends RateLimits {
@@ -106,14 +109,6 @@ type State = (typeof State)[keyof typeof State];
 
 const { replayChunk: REPLAY_CHUNK, stoppedRetryMs: STOPPED_RETRY_MS } = Limits;
 export const MAX_HELD = Limits.maxHeldBatches;
-/** The timer key of a token's expiry, and its one message (shared by every connection). */
-const EXPIRY = 'expiry';
-const EXPIRE: ConnMsg = { type: 'expire' };
-const AUTH_DEADLINE_KEY = 'auth';
-const AUTH_DEADLINE: ConnMsg = { type: 'auth-deadline' };
-/** Asks the actor to try going live again (live-channels.ts); at most MAX_LIVE_RETRIES times. */
-const TRY_LIVE: ConnMsg = { type: 'try-live' };
-const MAX_LIVE_RETRIES = 16;
 
 /** Batches that will not be written here still count as handled by this connection. */
 function discard(batches: readonly EventBatch[]): void {
@@ -122,9 +117,11 @@ function discard(batches: readonly EventBatch[]): void {
 
 /**
  * A class, not a closure per handler: a node holds 100k of these, and prototype methods cost
- * nothing per instance where a dozen closures and their context cost about 1 KB.
+ * nothing per instance where a dozen closures and their context cost about 1 KB. Its public
+ * `open`, `reply`, `flush`, `err`, `close` and `adopt` are for the functions it calls
+ * (`IdentityHost`), which reach its state through nothing else.
  */
-export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
+export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityHost {
   private state: State = State.Open;
   private readonly subs = new Subscriptions();
   /** ms on `clockMs()`: a small integer, stored unboxed (a Date.now() double is a heap number). */
@@ -161,12 +158,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
       hb: env.limits.heartbeatMs,
     });
     this.flush();
-    if (this.unauthenticated) {
-      ctx.timers.startSingle(AUTH_DEADLINE_KEY, AUTH_DEADLINE, env.auth!.timeoutMs);
-    } else {
-      this.watchExpiry(ctx);
-      this.presenceOf(this.identity, 'join');
-    }
+    startIdentity(this, env, this.identity, ctx.timers);
   }
 
   receive(msg: ConnMsg, ctx: ActorContext<ConnMsg>): void | Promise<void> {
@@ -217,10 +209,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
       case 'try-live':
         return; // receive() goes live once the mailbox is empty
       case 'auth-deadline':
-        if (this.state !== State.Open || !this.unauthenticated) return;
-        bump(this.env.stats.badInput, 'auth_timeout');
-        this.err(undefined, ErrorCode.Unauthorized, 'no auth in time');
-        return this.close(Disconnect.AuthFailed);
+        return authDeadline(this, this.env, this.identity);
       case 'drain':
         if (this.state !== State.Open) return;
         this.reply({
@@ -261,7 +250,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
     const { subs } = this;
     stats.connections--;
     stats.subscriptions -= subs.size;
-    this.presenceOf(this.identity, 'leave');
+    presenceOf(this.env, this.identity, 'leave');
     if (subs.size > 0) router.tell({ type: 'gone', conn: ctx.self, topics: subs.topics() });
     subs.clear();
     if (this.state === State.Open) {
@@ -291,6 +280,11 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
     };
   }
 
+  /** Neither closing nor closed (IdentityHost). */
+  get open(): boolean {
+    return this.state === State.Open;
+  }
+
   /** Writes the held batches (corked) or, once the connection is closing, discards them. */
   private writeHeld(held: EventBatch[]): void {
     this.held = undefined;
@@ -298,11 +292,11 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
     else this.conn.cork(() => this.onBatches(held));
   }
 
-  private reply(msg: ServerMessage): void {
+  reply(msg: ServerMessage): void {
     (this.outbox ??= []).push(msg);
   }
 
-  private flush(): void {
+  flush(): void {
     const msgs = this.outbox;
     if (msgs === undefined || this.state !== State.Open) return;
     this.outbox = undefined;
@@ -328,7 +322,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
     return true;
   }
 
-  private close(why: DisconnectReason): void {
+  close(why: DisconnectReason): void {
     if (this.state !== State.Open) return;
     this.flush();
     this.state = State.Closing;
@@ -336,7 +330,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
     this.conn.close(why.code, why.reason);
   }
 
-  private err(id: number | undefined, code: number, msg: string): void {
+  err(id: number | undefined, code: number, msg: string): void {
     this.reply(
       id === undefined
         ? ({ op: 'err', code, msg } as ServerMessage)
@@ -400,7 +394,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
       if (pos.seq !== LIVE) {
         pos.epoch = h.epoch;
         pos.seq = h.seq;
-        if (env.live !== undefined && this.conn.join !== undefined) this.joinable++;
+        if (mayGoLive(env, this.conn)) this.joinable++;
       }
       this.reply(ack);
       this.flush();
@@ -415,10 +409,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
   }
 
   private unsubscribe(id: number, topic: string, ctx: ActorContext<ConnMsg>): void {
-    const { live } = this.env;
-    if (live !== undefined && this.subs.get(topic)?.seq === LIVE) {
-      this.conn.leave?.(liveChannel(this.codec.binary, topic));
-    }
+    leaveLive(this.env, this.conn, this.codec.binary, this.subs, topic);
     if (this.subs.delete(topic)) {
       this.env.stats.subscriptions--;
       this.env.router.tell({ type: 'unsub', topic, conn: ctx.self });
@@ -474,9 +465,12 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
         continue;
       }
       const m = item.msg;
-      if (this.unauthenticated) {
-        if (m.op === 'auth') await this.authenticate(m, ctx);
-        else this.err(requestId(m), ErrorCode.Unauthorized, 'authenticate first with auth');
+      if (awaitingAuth(this.identity, this.env)) {
+        if (m.op === 'auth') {
+          await authenticate(this, this.env, m, this.conn.remoteAddress, ctx.timers);
+        } else {
+          this.err(requestId(m), ErrorCode.Unauthorized, 'authenticate first with auth');
+        }
         continue;
       }
       switch (m.op) {
@@ -493,7 +487,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
           await this.publish(m);
           break;
         case 'refresh':
-          await this.refresh(m, ctx);
+          await refresh(this, this.env, this.identity, m, this.conn.remoteAddress, ctx.timers);
           break;
         case 'auth':
           this.err(m.id, ErrorCode.BadRequest, 'auth is only the first message of a connection');
@@ -504,121 +498,23 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
     if (this.joinable !== 0 && ctx.queued === 0) this.goLive(ctx);
   }
 
-  /**
-   * Joins the channel of every caught-up subscription, once this mailbox and the router's
-   * backlog are empty: every batch routed towards this actor is written by then, and every
-   * later one comes through the channel (live-channels.ts); copies the router tells before it
-   * reads `live` are dropped in `onEvents`. A backlog (routers run first, so rarely) is waited
-   * out with a message to itself, a bounded number of times; past that the subscriptions stay
-   * with the router, which is only slower.
-   */
+  /** Joins live channels once the mailbox is empty (conn-live.ts); only while open. */
   private goLive(ctx: ActorContext<ConnMsg>): void {
-    const { live, router, shard } = this.env;
-    const { conn, subs } = this;
-    if (live === undefined || shard === undefined || this.state !== State.Open) {
-      this.joinable = 0;
-      return;
-    }
-    if (live.backlog[shard] !== 0) {
-      if (this.joinable++ < MAX_LIVE_RETRIES) ctx.self.tell(TRY_LIVE);
-      else this.joinable = 0;
-      return;
-    }
-    this.joinable = 0;
-    for (const topic of subs.topics()) {
-      const pos = subs.get(topic)!;
-      if (pos.seq === LIVE || pos.seq === PENDING) continue;
-      if (conn.join?.(liveChannel(this.codec.binary, topic)) !== true) return;
-      pos.seq = LIVE;
-      router.tell({ type: 'live', topic, conn: ctx.self, binary: this.codec.binary });
-    }
+    const { env, conn, subs, codec } = this;
+    this.joinable =
+      this.state === State.Open
+        ? joinLive(env, this.joinable, conn, subs, codec.binary, ctx.self)
+        : 0;
   }
 
-  /** JWT auth is on and no token has been verified yet (first-message `auth` pending). */
-  private get unauthenticated(): boolean {
-    return this.identity === undefined && this.env.auth !== undefined;
-  }
-
-  /** First-message `auth`: a refused token closes the connection, as at the upgrade. */
-  private async authenticate(
-    m: Extract<ClientMessage, { op: 'auth' }>,
-    ctx: ActorContext<ConnMsg>,
-  ): Promise<void> {
-    this.flush();
-    const check = await checkToken(this.env.auth!, m.token, this.conn.remoteAddress);
-    if (this.state !== State.Open) return;
-    if (!check.ok) {
-      bump(this.env.stats.badInput, 'auth_failed');
-      this.err(m.id, check.code, check.msg);
-      return this.close(Disconnect.AuthFailed);
-    }
-    this.identity = check.identity;
-    this.presenceOf(check.identity, 'join');
-    ctx.timers.cancel(AUTH_DEADLINE_KEY);
-    this.reply({ op: 'ack', id: m.id, exp: check.identity.expMs / 1000 });
-    this.watchExpiry(ctx);
-  }
-
-  /**
-   * Closes the connection once its token's `exp` has come; before that, sets the expiry timer
-   * when `exp` comes before the tick after next (ticks may run late by a busy turn).
-   */
+  /** A token's `exp` may have come (conn-identity.ts). */
   private watchExpiry(ctx: ActorContext<ConnMsg>): void {
-    const { identity } = this;
-    if (identity === undefined || this.state !== State.Open) return;
-    const left = identity.expMs - Date.now();
-    if (left <= 0) {
-      this.reply({
-        op: 'bye',
-        code: Disconnect.TokenExpired.code,
-        reason: Disconnect.TokenExpired.reason,
-        retryMs: 0,
-      });
-      return this.close(Disconnect.TokenExpired);
-    }
-    if (left < 2 * this.env.limits.heartbeatMs && !ctx.timers.isActive(EXPIRY)) {
-      ctx.timers.startSingle(EXPIRY, EXPIRE, left);
-    }
+    watchExpiry(this, this.identity, this.env.limits.heartbeatMs, ctx.timers);
   }
 
-  /**
-   * A new token for the same member replaces the identity (and its expiry) in place. A token
-   * that fails leaves the connection as it was, with the identity it had until its `exp`.
-   */
-  private async refresh(
-    m: Extract<ClientMessage, { op: 'refresh' }>,
-    ctx: ActorContext<ConnMsg>,
-  ): Promise<void> {
-    const { auth, stats } = this.env;
-    if (auth === undefined || this.identity === undefined) {
-      return this.err(m.id, ErrorCode.BadRequest, 'refresh needs JWT auth, not configured here');
-    }
-    this.flush();
-    const check = await checkToken(auth, m.token, this.conn.remoteAddress);
-    if (this.state !== State.Open) return;
-    if (!check.ok) {
-      bump(stats.badInput, 'auth_failed');
-      return this.err(m.id, check.code, check.msg);
-    }
-    if (check.identity.member !== this.identity.member) {
-      bump(stats.badInput, 'forbidden');
-      return this.err(m.id, ErrorCode.Forbidden, "the token is for another 'sub'");
-    }
-    // A token may turn `presence` on or off; the member itself cannot change (checked above).
-    if (check.identity.presence !== this.identity.presence) {
-      this.presenceOf(this.identity, 'leave');
-      this.presenceOf(check.identity, 'join');
-    }
-    this.identity = check.identity;
-    ctx.timers.cancel(EXPIRY);
-    this.reply({ op: 'ack', id: m.id, exp: check.identity.expMs / 1000 });
-    this.watchExpiry(ctx);
-  }
-
-  /** Joins or leaves the gateway's member table for `identity`'s member, if it has one. */
-  private presenceOf(identity: Identity | undefined, type: 'join' | 'leave'): void {
-    const member = presenceMemberOf(identity);
-    if (member !== undefined) this.env.members?.tell({ type, member });
+  /** The one change of this connection's identity (IdentityHost): `auth` or `refresh`. */
+  adopt(identity: Identity): void {
+    this.identity = identity;
   }
 
   private onBatches(batches: readonly EventBatch[]): void {
