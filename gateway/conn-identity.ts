@@ -20,46 +20,32 @@
  * the verifier's clock tolerance is for accepting a token, not for keeping one) the client gets
  * `bye` and 4001 "token expired"; a `refresh` before it replaces the identity in place.
  */
-import type { ActorRef, Timers } from '../actors';
+import type { Timers } from '../actors';
 import type { Identity } from '../auth';
-import {
-  Disconnect,
-  ErrorCode,
-  type ClientMessage,
-  type DisconnectReason,
-  type ServerMessage,
-} from '../protocol';
-import type { MembersMsg } from '../presence/member-heartbeats';
-import { bump, type GatewayStats } from './gateway-stats';
+import { Disconnect, ErrorCode, type ClientMessage, type DisconnectReason } from '../protocol';
+import { byeOf } from './close-reason';
+import type { ConnectionEnv, ConnectionLimits, ConnReplies } from './conn-env';
+import { bump } from './gateway-stats';
 import type { ConnMsg } from './messages';
 import { presenceMemberOf } from './presence-hooks';
-import { checkToken, type ClientAuth } from './token-check';
+import { checkToken } from './token-check';
 
 /**
  * What the identity needs of its connection actor, which implements it. Every change of the
  * connection's state goes through the actor's own methods (`adopt`, `close`).
  */
-export interface IdentityHost {
+export interface IdentityHost extends ConnReplies {
   /** Neither closing nor closed: checked again after every await. */
   readonly open: boolean;
-  /** Queues a reply; `flush` writes the queue (before an await, so replies do not wait on it). */
-  reply(msg: ServerMessage): void;
-  flush(): void;
-  err(id: number | undefined, code: number, msg: string): void;
   close(why: DisconnectReason): void;
   /** The actor's one change of identity: first-message `auth`'s, or `refresh`'s replacement. */
   adopt(identity: Identity): void;
 }
 
-/** The parts of the connection env identity reads (`ConnectionEnv` has them all). */
-export interface IdentityEnv {
-  /** Where JWT auth is configured: what `auth` and `refresh` check tokens with. */
-  readonly auth?: ClientAuth;
-  readonly stats: GatewayStats;
-  /** The gateway's member table: a connection with a member joins it while open (§7). */
-  readonly members?: ActorRef<MembersMsg>;
-  readonly limits: { readonly heartbeatMs: number };
-}
+/** The parts of the connection env identity reads. */
+export type IdentityEnv = Pick<ConnectionEnv, 'auth' | 'stats' | 'members'> & {
+  readonly limits: Pick<ConnectionLimits, 'heartbeatMs'>;
+};
 
 type AuthMessage = Extract<ClientMessage, { op: 'auth' }>;
 type RefreshMessage = Extract<ClientMessage, { op: 'refresh' }>;
@@ -138,12 +124,7 @@ export function watchExpiry(
   if (identity === undefined || !host.open) return;
   const left = identity.expMs - Date.now();
   if (left <= 0) {
-    host.reply({
-      op: 'bye',
-      code: Disconnect.TokenExpired.code,
-      reason: Disconnect.TokenExpired.reason,
-      retryMs: 0,
-    });
+    host.reply(byeOf(Disconnect.TokenExpired, 0));
     return host.close(Disconnect.TokenExpired);
   }
   if (left < 2 * heartbeatMs && !timers.isActive(EXPIRY)) {

@@ -10,20 +10,14 @@
  * changes its open/closing state; it calls `goLive` only while open.
  */
 import type { ActorRef } from '../actors';
-import type { LiveTable } from './live-channels';
+import type { ConnectionEnv } from './conn-env';
 import { liveChannel } from './live-channels';
-import type { ConnMsg, RouterMsg } from './messages';
+import type { ConnMsg } from './messages';
 import { LIVE, PENDING, type Subscriptions } from './subscriptions';
 import type { TransportConnection } from './transport';
 
-/** The parts of the connection env going live reads (`ConnectionEnv` has them all). */
-export interface LiveEnv {
-  readonly router: ActorRef<RouterMsg>;
-  /** The gateway's live members, where the transport fans out natively. */
-  readonly live?: LiveTable;
-  /** The router's index (its slot in `live.backlog`). */
-  readonly shard?: number;
-}
+/** The parts of the connection env going live reads. */
+export type LiveEnv = Pick<ConnectionEnv, 'router' | 'live' | 'shard'>;
 
 /** Asks the actor to try going live again; at most MAX_LIVE_RETRIES times. */
 const TRY_LIVE: ConnMsg = { type: 'try-live' };

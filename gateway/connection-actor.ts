@@ -17,7 +17,7 @@
  * subscription's last seq then filters out what the replay already covered.
  */
 import { Limits } from '../server/limits';
-import { ask, clockMs, nowMs, type ActorContext, type ActorRef, type Behavior } from '../actors';
+import { ask, clockMs, nowMs, type ActorContext, type Behavior } from '../actors';
 import {
   decodeClientFrame,
   Disconnect,
@@ -27,33 +27,18 @@ import {
   type Codec,
   type DisconnectReason,
   type ServerMessage,
-  type SkipHandler,
-  isPresenceTopic,
-  PRESENCE_READ_ONLY,
 } from '../protocol';
-import type { MembersMsg } from '../presence/member-heartbeats';
 import type { Identity } from '../auth';
-import type { DispatcherClient } from '../dispatcher/client';
 import type { TopicEvent } from '../dispatcher/types';
 import type { TransportConnection } from './transport';
 import type { EventBatch } from './event-batch';
-import type { CountQuery } from './gateway-counts';
-import { bump, recordLatency, type GatewayStats } from './gateway-stats';
+import { bump, recordLatency } from './gateway-stats';
 import type { ConnMsg, RouterMsg } from './messages';
-import { peerCloseLabel, requestId } from './close-reason';
-import {
-  admit,
-  fullBucket,
-  refill,
-  struckOut,
-  type RateBucket,
-  type RateLimits,
-} from './rate-limit';
-import { withTimeout } from './request-timeout';
+import { byeOf, peerCloseLabel, requestId } from './close-reason';
+import { admit, fullBucket, refill, struckOut, type RateBucket } from './rate-limit';
 import { LIVE, PENDING, Subscriptions } from './subscriptions';
-import type { LiveTable } from './live-channels';
-import type { ClientAuth } from './token-check';
 import { maySubscribe } from './presence-hooks';
+import type { ConnectionEnv } from './conn-env';
 import {
   authDeadline,
   authenticate,
@@ -65,44 +50,10 @@ import {
   type IdentityHost,
 } from './conn-identity';
 import { joinLive, leaveLive, mayGoLive } from './conn-live';
+import { publish } from './conn-publish';
 import { answerSub } from './sub-answer';
 
-export interface ConnectionLimits extends RateLimits {
-  readonly heartbeatMs: number;
-  readonly idleTimeoutMs: number;
-  /** Bytes buffered towards the client before it is a slow consumer (close 4008). */
-  readonly outboundLimit: number;
-  readonly maxSubscriptions: number;
-  readonly requestTimeoutMs: number;
-  /**
-   * Whether `pub` needs no permission: true with no client auth at all or with
-   * --client-publish; otherwise only a token whose `pub` claim covers the topic may publish.
-   */
-  readonly allowPublish: boolean;
-  /** --presence-private: presence topics need a `topics` claim like any other. */
-  readonly presencePrivate?: boolean;
-}
-
-/** What every connection actor of one router shares: one object per router, not per client. */
-export interface ConnectionEnv {
-  readonly node: string;
-  readonly router: ActorRef<RouterMsg>;
-  readonly dispatcher: DispatcherClient;
-  readonly limits: ConnectionLimits;
-  readonly stats: GatewayStats;
-  /** Where JWT auth is configured: what `auth` and `refresh` check tokens with. */
-  readonly auth?: ClientAuth;
-  /** Told of an event that could not be encoded (it is left out; see `encodeEvents`). */
-  readonly onSkip?: SkipHandler;
-  /** The gateway's member table: a connection with a member joins it while open (§7). */
-  readonly members?: ActorRef<MembersMsg>;
-  /** Cluster-wide viewer counts, for the `ack` of a `sub` with `count: true` (PROTOCOL.md §8). */
-  readonly counts?: CountQuery;
-  /** The gateway's live members, where the transport fans out natively (live-channels.ts). */
-  readonly live?: LiveTable;
-  /** The router's index (its slot in `live.backlog`). */
-  readonly shard?: number;
-}
+export type { ConnectionEnv, ConnectionLimits } from './conn-env';
 
 const State = { Open: 0, Closing: 1, Closed: 2 } as const;
 type State = (typeof State)[keyof typeof State];
@@ -212,12 +163,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
         return authDeadline(this, this.env, this.identity);
       case 'drain':
         if (this.state !== State.Open) return;
-        this.reply({
-          op: 'bye',
-          code: Disconnect.Shutdown.code,
-          reason: Disconnect.Shutdown.reason,
-          retryMs: msg.retryMs,
-        });
+        this.reply(byeOf(Disconnect.Shutdown, msg.retryMs));
         return this.close(Disconnect.Shutdown);
       case 'closed': {
         const { stats } = this.env;
@@ -255,12 +201,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
     subs.clear();
     if (this.state === State.Open) {
       // Stopped from outside (operator or supervisor): tell the client to come back.
-      this.reply({
-        op: 'bye',
-        code: Disconnect.Stopped.code,
-        reason: Disconnect.Stopped.reason,
-        retryMs: STOPPED_RETRY_MS,
-      });
+      this.reply(byeOf(Disconnect.Stopped, STOPPED_RETRY_MS));
       this.close(Disconnect.Stopped);
     }
     this.state = State.Closed;
@@ -417,30 +358,6 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
     this.reply({ op: 'ack', id });
   }
 
-  private async publish(m: Extract<ClientMessage, { op: 'pub' }>): Promise<void> {
-    const { limits, dispatcher, stats } = this.env;
-    if (isPresenceTopic(m.topic)) {
-      bump(stats.badInput, 'forbidden');
-      return this.err(m.id, ErrorCode.Forbidden, PRESENCE_READ_ONLY);
-    }
-    // allowPublish: no client auth, or --client-publish; otherwise the token's `pub` claim.
-    if (!limits.allowPublish && !(this.identity?.canPub(m.topic) ?? false)) {
-      bump(stats.badInput, 'forbidden');
-      return this.err(m.id, ErrorCode.Forbidden, 'not allowed to publish to this topic');
-    }
-    this.flush();
-    try {
-      const r = await withTimeout(
-        dispatcher.publish(m.topic, m.data, m.bytes),
-        limits.requestTimeoutMs,
-        'publish',
-      );
-      this.reply({ op: 'ack', id: m.id, seq: r.seq, epoch: r.epoch });
-    } catch (e) {
-      this.err(m.id, ErrorCode.Unavailable, `publish failed: ${(e as Error).message}`);
-    }
-  }
-
   private async onFrame(data: Uint8Array | string, ctx: ActorContext<ConnMsg>): Promise<void> {
     const { stats, limits } = this.env;
     const now = clockMs();
@@ -484,7 +401,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
           this.unsubscribe(m.id, m.topic, ctx);
           break;
         case 'pub':
-          await this.publish(m);
+          await publish(this, this.env, this.identity, m);
           break;
         case 'refresh':
           await refresh(this, this.env, this.identity, m, this.conn.remoteAddress, ctx.timers);
