@@ -1,7 +1,8 @@
 /**
  * What a connection actor is given and what the functions it calls see of it: the limits and
  * env every connection of one router shares (one object per router, not per client), and
- * `ConnReplies`, how those functions answer the client through the actor.
+ * `ConnReplies` and `ConnHost`, how those functions answer the client through the actor and
+ * see whether it is still open; every change of the connection's state stays the actor's.
  */
 import type { ActorRef } from '../actors';
 import type { ServerMessage, SkipHandler } from '../protocol';
@@ -57,4 +58,10 @@ export interface ConnReplies {
   reply(msg: ServerMessage): void;
   flush(): void;
   err(id: number | undefined, code: number, msg: string): void;
+}
+
+/** What a function the actor calls and that awaits needs of it besides its answers. */
+export interface ConnHost extends ConnReplies {
+  /** Neither closing nor closed: checked again after every await. */
+  readonly open: boolean;
 }

@@ -24,7 +24,7 @@ import type { Timers } from '../actors';
 import type { Identity } from '../auth';
 import { Disconnect, ErrorCode, type ClientMessage, type DisconnectReason } from '../protocol';
 import { byeOf } from './close-reason';
-import type { ConnectionEnv, ConnectionLimits, ConnReplies } from './conn-env';
+import type { ConnectionEnv, ConnectionLimits, ConnHost } from './conn-env';
 import { bump } from './gateway-stats';
 import type { ConnMsg } from './messages';
 import { presenceMemberOf } from './presence-hooks';
@@ -34,9 +34,7 @@ import { checkToken } from './token-check';
  * What the identity needs of its connection actor, which implements it. Every change of the
  * connection's state goes through the actor's own methods (`adopt`, `close`).
  */
-export interface IdentityHost extends ConnReplies {
-  /** Neither closing nor closed: checked again after every await. */
-  readonly open: boolean;
+export interface IdentityHost extends ConnHost {
   close(why: DisconnectReason): void;
   /** The actor's one change of identity: first-message `auth`'s, or `refresh`'s replacement. */
   adopt(identity: Identity): void;

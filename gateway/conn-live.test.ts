@@ -74,7 +74,7 @@ describe('conn-live', () => {
       expect(told).toEqual([{ type: 'live', topic: 't', conn: self, binary: false }]);
     });
 
-    it('stops at a channel the transport refuses, leaving that subscription with the router', () => {
+    it('stops at a channel the transport refuses, leaving it with the router', () => {
       subs.set('a', { epoch: 'e', seq: 1 });
       subs.set('b', { epoch: 'e', seq: 1 });
       conn.refuse.add('a');
@@ -99,7 +99,7 @@ describe('conn-live', () => {
       expect(conn.joined).toEqual(['t']);
     });
 
-    it('gives up after MAX_LIVE_RETRIES: no try-live, the subscriptions stay with the router', () => {
+    it('gives up after MAX_LIVE_RETRIES: the subscriptions stay with the router', () => {
       const max = MAX_LIVE_RETRIES;
       subs.set('t', { epoch: 'e', seq: 1 });
       env.live.backlog[1] = 1;

@@ -29,13 +29,13 @@ export function mayGoLive(env: LiveEnv, conn: TransportConnection): boolean {
 }
 
 /**
- * Joins the channel of every caught-up subscription, once this mailbox and the router's
- * backlog are empty: every batch routed towards this actor is written by then, and every
- * later one comes through the channel (live-channels.ts); copies the router tells before it
- * reads `live` are dropped in the actor's `onEvents`. A backlog (routers run first, so rarely) is waited
- * out with a message to itself, a bounded number of times; past that the subscriptions stay
- * with the router, which is only slower. Returns what the actor's `joinable` becomes: the
- * retries so far while a backlog is waited out, else 0.
+ * Joins the channel of every caught-up subscription, once the actor's mailbox and its
+ * router's backlog are empty: every batch routed towards the actor is written by then, and
+ * every later one comes through the channel (live-channels.ts); copies the router tells before
+ * it reads `live` are dropped in the actor's `onEvents`. A backlog (routers run first, so
+ * rarely) is waited out with a message to itself, a bounded number of times; past that the
+ * subscriptions stay with the router, which is only slower. Returns what the actor's
+ * `joinable` becomes: the retries so far while a backlog is waited out, else 0.
  */
 export function joinLive(
   env: LiveEnv,

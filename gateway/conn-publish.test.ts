@@ -1,27 +1,12 @@
 import { identityFromClaims } from '../auth';
 import type { PublishResult } from '../dispatcher/types';
-import { PRESENCE_READ_ONLY, type ServerMessage } from '../protocol';
-import { stubDispatcher } from '../testing/doubles';
-import type { ConnReplies } from './conn-env';
+import { PRESENCE_READ_ONLY } from '../protocol';
+import { RecordingReplies, stubDispatcher } from '../testing/doubles';
 import { publish, type PublishEnv } from './conn-publish';
 import { newGatewayStats, type GatewayStats } from './gateway-stats';
 
-/** Records the replies, errors and flushes a publish makes, in order. */
-class Replies implements ConnReplies {
-  readonly log: unknown[] = [];
-  reply(msg: ServerMessage): void {
-    this.log.push(msg);
-  }
-  flush(): void {
-    this.log.push('flush');
-  }
-  err(id: number | undefined, code: number, msg: string): void {
-    this.log.push({ err: code, id, msg });
-  }
-}
-
 describe('conn-publish', () => {
-  let replies: Replies;
+  let replies: RecordingReplies;
   let stats: GatewayStats;
   let published: [string, unknown, number | undefined][];
   let answer: () => Promise<PublishResult>;
@@ -50,21 +35,21 @@ describe('conn-publish', () => {
   }
 
   beforeEach(() => {
-    replies = new Replies();
+    replies = new RecordingReplies();
     stats = newGatewayStats();
     published = [];
     answer = () => Promise.resolve({ seq: 7, epoch: 'E' });
   });
 
   describe('#publish', () => {
-    it('flushes, publishes and acks with the seq and epoch where the pub claim allows', async () => {
+    it('publishes data and size, acks with seq and epoch where the claim allows', async () => {
       const m = { op: 'pub', id: 1, topic: 'chat:ann', data: 5, bytes: 1 } as const;
       await publish(replies, env(false), ann, m);
       expect(published).toEqual([['chat:ann', 5, 1]]);
       expect(replies.log).toEqual(['flush', { op: 'ack', id: 1, seq: 7, epoch: 'E' }]);
     });
 
-    it('answers 403 and publishes nothing where neither the claim nor allowPublish allows', async () => {
+    it('answers 403 where neither the claim nor allowPublish allows', async () => {
       await publish(replies, env(false), ann, { op: 'pub', id: 1, topic: 'chat:bob', data: 5 });
       await publish(replies, env(false), undefined, { op: 'pub', id: 2, topic: 't', data: 5 });
       expect(published).toEqual([]);
@@ -91,7 +76,7 @@ describe('conn-publish', () => {
       ]);
     });
 
-    it('answers 503 when the dispatcher tier does not answer within the request timeout', async () => {
+    it('answers 503 when the dispatcher tier is silent past the request timeout', async () => {
       answer = () => new Promise(() => undefined);
       jest.useFakeTimers();
       try {

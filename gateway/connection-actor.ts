@@ -8,22 +8,23 @@
  * (`open`, `closing`, `closed`) is checked first at every entry, so a late frame or batch for a
  * closing connection is a no-op and close is idempotent.
  *
- * Identity (JWT auth, PROTOCOL.md §6: `auth`, its deadline, expiry, `refresh`) is in
- * conn-identity.ts and joining live channels in conn-live.ts: functions this actor calls with
- * what they need; they change the connection's state only through its methods.
+ * The requests are answered by functions this actor calls with what they need, each in a file
+ * of its own: `sub`/`unsub` (conn-subscribe.ts), `pub` (conn-publish.ts), identity: `auth`, its
+ * deadline, expiry, `refresh` (conn-identity.ts), and joining live channels (conn-live.ts). They
+ * reach the actor through the small interfaces it implements (conn-env.ts), and change its state
+ * only through its methods; event delivery, framing and the lifecycle stay here.
  *
  * Order per topic: a `sub` registers with the router before it reads the topic's history, and
- * the handler is async, so every batch that arrives meanwhile waits in the mailbox; the
- * subscription's last seq then filters out what the replay already covered.
+ * this handler awaits it, so every batch that arrives meanwhile waits in the mailbox; the
+ * subscription's last seq then filters out what the replay already covered (`onEvents`).
  */
 import { Limits } from '../server/limits';
-import { ask, clockMs, nowMs, type ActorContext, type Behavior } from '../actors';
+import { clockMs, nowMs, type ActorContext, type Behavior } from '../actors';
 import {
   decodeClientFrame,
   Disconnect,
   encodeEvents,
   ErrorCode,
-  type ClientMessage,
   type Codec,
   type DisconnectReason,
   type ServerMessage,
@@ -33,11 +34,10 @@ import type { TopicEvent } from '../dispatcher/types';
 import type { TransportConnection } from './transport';
 import type { EventBatch } from './event-batch';
 import { bump, recordLatency } from './gateway-stats';
-import type { ConnMsg, RouterMsg } from './messages';
+import type { ConnMsg } from './messages';
 import { byeOf, peerCloseLabel, requestId } from './close-reason';
 import { admit, fullBucket, refill, struckOut, type RateBucket } from './rate-limit';
-import { LIVE, PENDING, Subscriptions } from './subscriptions';
-import { maySubscribe } from './presence-hooks';
+import { LIVE, Subscriptions } from './subscriptions';
 import type { ConnectionEnv } from './conn-env';
 import {
   authDeadline,
@@ -51,7 +51,7 @@ import {
 } from './conn-identity';
 import { joinLive, leaveLive, mayGoLive } from './conn-live';
 import { publish } from './conn-publish';
-import { answerSub } from './sub-answer';
+import { subscribe, unsubscribe, type SubscribeHost } from './conn-subscribe';
 
 export type { ConnectionEnv, ConnectionLimits } from './conn-env';
 
@@ -69,10 +69,10 @@ function discard(batches: readonly EventBatch[]): void {
 /**
  * A class, not a closure per handler: a node holds 100k of these, and prototype methods cost
  * nothing per instance where a dozen closures and their context cost about 1 KB. Its public
- * `open`, `reply`, `flush`, `err`, `close` and `adopt` are for the functions it calls
- * (`IdentityHost`), which reach its state through nothing else.
+ * `open`, `reply`, `flush`, `err`, `close`, `adopt` and `sendEvents` are for the functions it
+ * calls (`IdentityHost`, `SubscribeHost`), which reach its state through nothing else.
  */
-export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityHost {
+export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityHost, SubscribeHost {
   private state: State = State.Open;
   private readonly subs = new Subscriptions();
   /** ms on `clockMs()`: a small integer, stored unboxed (a Date.now() double is a heap number). */
@@ -84,7 +84,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
   private outbox: ServerMessage[] | undefined;
   /** Batches of queued `events` messages, written together with the last of the run. */
   private held: EventBatch[] | undefined;
-  /** Subscriptions caught up and waiting for an empty mailbox to go live (live-channels.ts). */
+  /** Subscriptions caught up and waiting for an empty mailbox to go live (conn-live.ts). */
   private joinable = 0;
 
   constructor(
@@ -221,7 +221,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
     };
   }
 
-  /** Neither closing nor closed (IdentityHost). */
+  /** Neither closing nor closed (ConnHost). */
   get open(): boolean {
     return this.state === State.Open;
   }
@@ -279,7 +279,8 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
     );
   }
 
-  private sendEvents(topic: string, epoch: string, events: readonly TopicEvent[]): void {
+  /** Writes a replay in REPLAY_CHUNK frames, after its ack (SubscribeHost). */
+  sendEvents(topic: string, epoch: string, events: readonly TopicEvent[]): void {
     for (let i = 0; i < events.length; i += REPLAY_CHUNK) {
       const chunk = events.slice(i, i + REPLAY_CHUNK);
       const frame = encodeEvents(this.codec, topic, epoch, chunk, this.env.onSkip);
@@ -289,77 +290,9 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
     }
   }
 
-  private async subscribe(
-    m: Extract<ClientMessage, { op: 'sub' }>,
-    ctx: ActorContext<ConnMsg>,
-  ): Promise<void> {
-    const { subs, env } = this;
-    const { limits, stats } = env;
-    if (!maySubscribe(this.identity, m.topic, limits.presencePrivate ?? false)) {
-      bump(stats.badInput, 'forbidden');
-      return this.err(m.id, ErrorCode.Forbidden, 'not allowed to subscribe to this topic');
-    }
-    const known = subs.has(m.topic);
-    if (!known && subs.size >= limits.maxSubscriptions) {
-      return this.err(
-        m.id,
-        ErrorCode.TooLarge,
-        `subscription limit (${limits.maxSubscriptions}) reached`,
-      );
-    }
-    this.flush();
-    try {
-      if (!known) {
-        await ask<RouterMsg, boolean>(
-          env.router,
-          (replyTo) => ({ type: 'sub', topic: m.topic, conn: ctx.self, replyTo, count: m.count }),
-          limits.requestTimeoutMs,
-        );
-        // Batches may arrive from now on; until the history answers, they wait in the mailbox.
-        subs.set(m.topic, { epoch: '', seq: PENDING });
-        stats.subscriptions++;
-      } else if (m.count !== undefined) {
-        env.router.tell({ type: 'watch', topic: m.topic, conn: ctx.self, on: m.count });
-      }
-      // After the router counted this subscriber, so a count it asks for includes it.
-      const { history: h, ack } = await answerSub(
-        env.dispatcher,
-        env.counts,
-        m,
-        limits.requestTimeoutMs,
-      );
-      if (this.state !== State.Open) return;
-      const pos = subs.get(m.topic);
-      if (pos === undefined) return;
-      // A live subscription stays live: its channel goes on; the replay below may repeat some.
-      if (pos.seq !== LIVE) {
-        pos.epoch = h.epoch;
-        pos.seq = h.seq;
-        if (mayGoLive(env, this.conn)) this.joinable++;
-      }
-      this.reply(ack);
-      this.flush();
-      if (h.events.length > 0) this.sendEvents(m.topic, h.epoch, h.events);
-    } catch (e) {
-      if (!known && subs.delete(m.topic)) {
-        stats.subscriptions--;
-        env.router.tell({ type: 'unsub', topic: m.topic, conn: ctx.self });
-      }
-      this.err(m.id, ErrorCode.Unavailable, `subscribe failed: ${(e as Error).message}`);
-    }
-  }
-
-  private unsubscribe(id: number, topic: string, ctx: ActorContext<ConnMsg>): void {
-    leaveLive(this.env, this.conn, this.codec.binary, this.subs, topic);
-    if (this.subs.delete(topic)) {
-      this.env.stats.subscriptions--;
-      this.env.router.tell({ type: 'unsub', topic, conn: ctx.self });
-    }
-    this.reply({ op: 'ack', id });
-  }
-
   private async onFrame(data: Uint8Array | string, ctx: ActorContext<ConnMsg>): Promise<void> {
-    const { stats, limits } = this.env;
+    const { env } = this;
+    const { stats, limits } = env;
     const now = clockMs();
     refill(this, now - this.lastSeen, limits);
     this.lastSeen = now;
@@ -382,9 +315,9 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
         continue;
       }
       const m = item.msg;
-      if (awaitingAuth(this.identity, this.env)) {
+      if (awaitingAuth(this.identity, env)) {
         if (m.op === 'auth') {
-          await authenticate(this, this.env, m, this.conn.remoteAddress, ctx.timers);
+          await authenticate(this, env, m, this.conn.remoteAddress, ctx.timers);
         } else {
           this.err(requestId(m), ErrorCode.Unauthorized, 'authenticate first with auth');
         }
@@ -395,16 +328,19 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
           this.reply(m.id === undefined ? { op: 'pong' } : { op: 'pong', id: m.id });
           break;
         case 'sub':
-          await this.subscribe(m, ctx);
+          if (await subscribe(this, env, this.subs, this.identity, m, ctx.self)) {
+            if (mayGoLive(env, this.conn)) this.joinable++;
+          }
           break;
         case 'unsub':
-          this.unsubscribe(m.id, m.topic, ctx);
+          leaveLive(env, this.conn, this.codec.binary, this.subs, m.topic);
+          unsubscribe(this, env, this.subs, m, ctx.self);
           break;
         case 'pub':
-          await publish(this, this.env, this.identity, m);
+          await publish(this, env, this.identity, m);
           break;
         case 'refresh':
-          await refresh(this, this.env, this.identity, m, this.conn.remoteAddress, ctx.timers);
+          await refresh(this, env, this.identity, m, this.conn.remoteAddress, ctx.timers);
           break;
         case 'auth':
           this.err(m.id, ErrorCode.BadRequest, 'auth is only the first message of a connection');
