@@ -1,4 +1,5 @@
-import { peerCloseLabel } from './close-reason';
+import { Disconnect } from '../protocol';
+import { byeOf, peerCloseLabel } from './close-reason';
 
 describe('close-reason', () => {
   describe('#peerCloseLabel', () => {
@@ -12,6 +13,23 @@ describe('close-reason', () => {
 
     it('names any other code by its number when the peer chose it', () => {
       expect(peerCloseLabel(4321)).toBe('client_4321');
+    });
+  });
+
+  describe('#byeOf', () => {
+    it('carries the close code and reason the connection closes with, and the retry', () => {
+      expect(byeOf(Disconnect.Shutdown, 250)).toEqual({
+        op: 'bye',
+        code: 1001,
+        reason: Disconnect.Shutdown.reason,
+        retryMs: 250,
+      });
+      expect(byeOf(Disconnect.TokenExpired, 0)).toEqual({
+        op: 'bye',
+        code: 4001,
+        reason: 'token expired',
+        retryMs: 0,
+      });
     });
   });
 });

@@ -1,6 +1,17 @@
 /** How the connection actor names closes and requests in its counters and errors. */
-import { CloseCode, Disconnect, type ClientMessage } from '../protocol';
+import {
+  CloseCode,
+  Disconnect,
+  type ByeMessage,
+  type ClientMessage,
+  type DisconnectReason,
+} from '../protocol';
 import { TransportCloseCode } from './transport/close';
+
+/** The `bye` that goes before a close the server starts, with the close's code and reason. */
+export function byeOf(why: DisconnectReason, retryMs: number): ByeMessage {
+  return { op: 'bye', code: why.code, reason: why.reason, retryMs };
+}
 
 export function requestId(m: ClientMessage): number | undefined {
   return m.id;

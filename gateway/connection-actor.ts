@@ -8,112 +8,58 @@
  * (`open`, `closing`, `closed`) is checked first at every entry, so a late frame or batch for a
  * closing connection is a no-op and close is idempotent.
  *
- * Identity (JWT auth, PROTOCOL.md §6): `identity` is what the token grants, undefined without
- * JWT auth (one field, so a connection without one costs nothing more). Its expiry is checked
- * on the router's heartbeat `tick`, which every connection gets anyway; only a token due to
- * expire before the tick after next gets a timer of its own (`ctx.timers`, dying with the
- * actor), so 100k connections with hour-long tokens hold no timers. At `exp` (exactly: the
- * verifier's clock tolerance is for accepting a token, not for keeping one) the client gets
- * `bye` and 4001 "token expired"; a `refresh` before it replaces the identity in place.
- * Where JWT auth is on and the upgrade brought no token, the connection is unauthenticated
- * (`env.auth` set, `identity` undefined: no extra field): its first message must be `auth`
- * within `auth.timeoutMs`, every other op gets `err` 401 until then, and a refused token or
- * the deadline closes it with 4001.
+ * The requests are answered by functions this actor calls with what they need, each in a file
+ * of its own: `sub`/`unsub` (conn-subscribe.ts), `pub` (conn-publish.ts), identity: `auth`, its
+ * deadline, expiry, `refresh` (conn-identity.ts), and joining live channels (conn-live.ts). They
+ * reach the actor through the small interfaces it implements (conn-env.ts), and change its state
+ * only through its methods; event delivery, framing and the lifecycle stay here.
  *
  * Order per topic: a `sub` registers with the router before it reads the topic's history, and
- * the handler is async, so every batch that arrives meanwhile waits in the mailbox; the
- * subscription's last seq then filters out what the replay already covered.
+ * this handler awaits it, so every batch that arrives meanwhile waits in the mailbox; the
+ * subscription's last seq then filters out what the replay already covered (`onEvents`).
  */
 import { Limits } from '../server/limits';
-import { ask, clockMs, nowMs, type ActorContext, type ActorRef, type Behavior } from '../actors';
+import { clockMs, nowMs, type ActorContext, type Behavior } from '../actors';
 import {
   decodeClientFrame,
   Disconnect,
   encodeEvents,
   ErrorCode,
-  type ClientMessage,
   type Codec,
   type DisconnectReason,
   type ServerMessage,
-  type SkipHandler,
-  isPresenceTopic,
-  PRESENCE_READ_ONLY,
 } from '../protocol';
-import type { MembersMsg } from '../presence/member-heartbeats';
 import type { Identity } from '../auth';
-import type { DispatcherClient } from '../dispatcher/client';
 import type { TopicEvent } from '../dispatcher/types';
 import type { TransportConnection } from './transport';
 import type { EventBatch } from './event-batch';
-import type { CountQuery } from './gateway-counts';
-import { bump, recordLatency, type GatewayStats } from './gateway-stats';
-import type { ConnMsg, RouterMsg } from './messages';
-import { peerCloseLabel, requestId } from './close-reason';
+import { bump, recordLatency } from './gateway-stats';
+import type { ConnMsg } from './messages';
+import { byeOf, peerCloseLabel, requestId } from './close-reason';
+import { admit, fullBucket, refill, struckOut, type RateBucket } from './rate-limit';
+import { LIVE, Subscriptions } from './subscriptions';
+import type { ConnectionEnv } from './conn-env';
 import {
-  admit,
-  fullBucket,
-  refill,
-  struckOut,
-  type RateBucket,
-  type RateLimits,
-} from './rate-limit';
-import { withTimeout } from './request-timeout';
-import { LIVE, PENDING, Subscriptions } from './subscriptions';
-import { liveChannel, type LiveTable } from './live-channels';
-import { checkToken, type ClientAuth } from './token-check';
-import { maySubscribe, presenceMemberOf } from './presence-hooks';
-import { answerSub } from './sub-answer';
+  authDeadline,
+  authenticate,
+  awaitingAuth,
+  presenceOf,
+  refresh,
+  startIdentity,
+  watchExpiry,
+  type IdentityHost,
+} from './conn-identity';
+import { joinLive, leaveLive, mayGoLive } from './conn-live';
+import { publish } from './conn-publish';
+import { subscribe, unsubscribe, type SubscribeHost } from './conn-subscribe';
 
-export interface ConnectionLimits extends RateLimits {
-  readonly heartbeatMs: number;
-  readonly idleTimeoutMs: number;
-  /** Bytes buffered towards the client before it is a slow consumer (close 4008). */
-  readonly outboundLimit: number;
-  readonly maxSubscriptions: number;
-  readonly requestTimeoutMs: number;
-  /**
-   * Whether `pub` needs no permission: true with no client auth at all or with
-   * --client-publish; otherwise only a token whose `pub` claim covers the topic may publish.
-   */
-  readonly allowPublish: boolean;
-  /** --presence-private: presence topics need a `topics` claim like any other. */
-  readonly presencePrivate?: boolean;
-}
-
-/** What every connection actor of one router shares: one object per router, not per client. */
-export interface ConnectionEnv {
-  readonly node: string;
-  readonly router: ActorRef<RouterMsg>;
-  readonly dispatcher: DispatcherClient;
-  readonly limits: ConnectionLimits;
-  readonly stats: GatewayStats;
-  /** Where JWT auth is configured: what `auth` and `refresh` check tokens with. */
-  readonly auth?: ClientAuth;
-  /** Told of an event that could not be encoded (it is left out; see `encodeEvents`). */
-  readonly onSkip?: SkipHandler;
-  /** The gateway's member table: a connection with a member joins it while open (§7). */
-  readonly members?: ActorRef<MembersMsg>;
-  /** Cluster-wide viewer counts, for the `ack` of a `sub` with `count: true` (PROTOCOL.md §8). */
-  readonly counts?: CountQuery;
-  /** The gateway's live members, where the transport fans out natively (live-channels.ts). */
-  readonly live?: LiveTable;
-  /** The router's index (its slot in `live.backlog`). */
-  readonly shard?: number;
-}
+export type { ConnectionEnv, ConnectionLimits } from './conn-env';
 
 const State = { Open: 0, Closing: 1, Closed: 2 } as const;
 type State = (typeof State)[keyof typeof State];
 
 const { replayChunk: REPLAY_CHUNK, stoppedRetryMs: STOPPED_RETRY_MS } = Limits;
 export const MAX_HELD = Limits.maxHeldBatches;
-/** The timer key of a token's expiry, and its one message (shared by every connection). */
-const EXPIRY = 'expiry';
-const EXPIRE: ConnMsg = { type: 'expire' };
-const AUTH_DEADLINE_KEY = 'auth';
-const AUTH_DEADLINE: ConnMsg = { type: 'auth-deadline' };
-/** Asks the actor to try going live again (live-channels.ts); at most MAX_LIVE_RETRIES times. */
-const TRY_LIVE: ConnMsg = { type: 'try-live' };
-const MAX_LIVE_RETRIES = 16;
 
 /** Batches that will not be written here still count as handled by this connection. */
 function discard(batches: readonly EventBatch[]): void {
@@ -122,9 +68,11 @@ function discard(batches: readonly EventBatch[]): void {
 
 /**
  * A class, not a closure per handler: a node holds 100k of these, and prototype methods cost
- * nothing per instance where a dozen closures and their context cost about 1 KB.
+ * nothing per instance where a dozen closures and their context cost about 1 KB. Its public
+ * `open`, `reply`, `flush`, `err`, `close`, `adopt` and `sendEvents` are for the functions it
+ * calls (`IdentityHost`, `SubscribeHost`), which reach its state through nothing else.
  */
-export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
+export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityHost, SubscribeHost {
   private state: State = State.Open;
   private readonly subs = new Subscriptions();
   /** ms on `clockMs()`: a small integer, stored unboxed (a Date.now() double is a heap number). */
@@ -136,7 +84,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
   private outbox: ServerMessage[] | undefined;
   /** Batches of queued `events` messages, written together with the last of the run. */
   private held: EventBatch[] | undefined;
-  /** Subscriptions caught up and waiting for an empty mailbox to go live (live-channels.ts). */
+  /** Subscriptions caught up and waiting for an empty mailbox to go live (conn-live.ts). */
   private joinable = 0;
 
   constructor(
@@ -161,12 +109,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
       hb: env.limits.heartbeatMs,
     });
     this.flush();
-    if (this.unauthenticated) {
-      ctx.timers.startSingle(AUTH_DEADLINE_KEY, AUTH_DEADLINE, env.auth!.timeoutMs);
-    } else {
-      this.watchExpiry(ctx);
-      this.presenceOf(this.identity, 'join');
-    }
+    startIdentity(this, env, this.identity, ctx.timers);
   }
 
   receive(msg: ConnMsg, ctx: ActorContext<ConnMsg>): void | Promise<void> {
@@ -217,18 +160,10 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
       case 'try-live':
         return; // receive() goes live once the mailbox is empty
       case 'auth-deadline':
-        if (this.state !== State.Open || !this.unauthenticated) return;
-        bump(this.env.stats.badInput, 'auth_timeout');
-        this.err(undefined, ErrorCode.Unauthorized, 'no auth in time');
-        return this.close(Disconnect.AuthFailed);
+        return authDeadline(this, this.env, this.identity);
       case 'drain':
         if (this.state !== State.Open) return;
-        this.reply({
-          op: 'bye',
-          code: Disconnect.Shutdown.code,
-          reason: Disconnect.Shutdown.reason,
-          retryMs: msg.retryMs,
-        });
+        this.reply(byeOf(Disconnect.Shutdown, msg.retryMs));
         return this.close(Disconnect.Shutdown);
       case 'closed': {
         const { stats } = this.env;
@@ -261,17 +196,12 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
     const { subs } = this;
     stats.connections--;
     stats.subscriptions -= subs.size;
-    this.presenceOf(this.identity, 'leave');
+    presenceOf(this.env, this.identity, 'leave');
     if (subs.size > 0) router.tell({ type: 'gone', conn: ctx.self, topics: subs.topics() });
     subs.clear();
     if (this.state === State.Open) {
       // Stopped from outside (operator or supervisor): tell the client to come back.
-      this.reply({
-        op: 'bye',
-        code: Disconnect.Stopped.code,
-        reason: Disconnect.Stopped.reason,
-        retryMs: STOPPED_RETRY_MS,
-      });
+      this.reply(byeOf(Disconnect.Stopped, STOPPED_RETRY_MS));
       this.close(Disconnect.Stopped);
     }
     this.state = State.Closed;
@@ -291,6 +221,11 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
     };
   }
 
+  /** Neither closing nor closed (ConnHost). */
+  get open(): boolean {
+    return this.state === State.Open;
+  }
+
   /** Writes the held batches (corked) or, once the connection is closing, discards them. */
   private writeHeld(held: EventBatch[]): void {
     this.held = undefined;
@@ -298,11 +233,11 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
     else this.conn.cork(() => this.onBatches(held));
   }
 
-  private reply(msg: ServerMessage): void {
+  reply(msg: ServerMessage): void {
     (this.outbox ??= []).push(msg);
   }
 
-  private flush(): void {
+  flush(): void {
     const msgs = this.outbox;
     if (msgs === undefined || this.state !== State.Open) return;
     this.outbox = undefined;
@@ -328,7 +263,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
     return true;
   }
 
-  private close(why: DisconnectReason): void {
+  close(why: DisconnectReason): void {
     if (this.state !== State.Open) return;
     this.flush();
     this.state = State.Closing;
@@ -336,7 +271,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
     this.conn.close(why.code, why.reason);
   }
 
-  private err(id: number | undefined, code: number, msg: string): void {
+  err(id: number | undefined, code: number, msg: string): void {
     this.reply(
       id === undefined
         ? ({ op: 'err', code, msg } as ServerMessage)
@@ -344,7 +279,8 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
     );
   }
 
-  private sendEvents(topic: string, epoch: string, events: readonly TopicEvent[]): void {
+  /** Writes a replay in REPLAY_CHUNK frames, after its ack (SubscribeHost). */
+  sendEvents(topic: string, epoch: string, events: readonly TopicEvent[]): void {
     for (let i = 0; i < events.length; i += REPLAY_CHUNK) {
       const chunk = events.slice(i, i + REPLAY_CHUNK);
       const frame = encodeEvents(this.codec, topic, epoch, chunk, this.env.onSkip);
@@ -354,104 +290,9 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
     }
   }
 
-  private async subscribe(
-    m: Extract<ClientMessage, { op: 'sub' }>,
-    ctx: ActorContext<ConnMsg>,
-  ): Promise<void> {
-    const { subs, env } = this;
-    const { limits, stats } = env;
-    if (!maySubscribe(this.identity, m.topic, limits.presencePrivate ?? false)) {
-      bump(stats.badInput, 'forbidden');
-      return this.err(m.id, ErrorCode.Forbidden, 'not allowed to subscribe to this topic');
-    }
-    const known = subs.has(m.topic);
-    if (!known && subs.size >= limits.maxSubscriptions) {
-      return this.err(
-        m.id,
-        ErrorCode.TooLarge,
-        `subscription limit (${limits.maxSubscriptions}) reached`,
-      );
-    }
-    this.flush();
-    try {
-      if (!known) {
-        await ask<RouterMsg, boolean>(
-          env.router,
-          (replyTo) => ({ type: 'sub', topic: m.topic, conn: ctx.self, replyTo, count: m.count }),
-          limits.requestTimeoutMs,
-        );
-        // Batches may arrive from now on; until the history answers, they wait in the mailbox.
-        subs.set(m.topic, { epoch: '', seq: PENDING });
-        stats.subscriptions++;
-      } else if (m.count !== undefined) {
-        env.router.tell({ type: 'watch', topic: m.topic, conn: ctx.self, on: m.count });
-      }
-      // After the router counted this subscriber, so a count it asks for includes it.
-      const { history: h, ack } = await answerSub(
-        env.dispatcher,
-        env.counts,
-        m,
-        limits.requestTimeoutMs,
-      );
-      if (this.state !== State.Open) return;
-      const pos = subs.get(m.topic);
-      if (pos === undefined) return;
-      // A live subscription stays live: its channel goes on; the replay below may repeat some.
-      if (pos.seq !== LIVE) {
-        pos.epoch = h.epoch;
-        pos.seq = h.seq;
-        if (env.live !== undefined && this.conn.join !== undefined) this.joinable++;
-      }
-      this.reply(ack);
-      this.flush();
-      if (h.events.length > 0) this.sendEvents(m.topic, h.epoch, h.events);
-    } catch (e) {
-      if (!known && subs.delete(m.topic)) {
-        stats.subscriptions--;
-        env.router.tell({ type: 'unsub', topic: m.topic, conn: ctx.self });
-      }
-      this.err(m.id, ErrorCode.Unavailable, `subscribe failed: ${(e as Error).message}`);
-    }
-  }
-
-  private unsubscribe(id: number, topic: string, ctx: ActorContext<ConnMsg>): void {
-    const { live } = this.env;
-    if (live !== undefined && this.subs.get(topic)?.seq === LIVE) {
-      this.conn.leave?.(liveChannel(this.codec.binary, topic));
-    }
-    if (this.subs.delete(topic)) {
-      this.env.stats.subscriptions--;
-      this.env.router.tell({ type: 'unsub', topic, conn: ctx.self });
-    }
-    this.reply({ op: 'ack', id });
-  }
-
-  private async publish(m: Extract<ClientMessage, { op: 'pub' }>): Promise<void> {
-    const { limits, dispatcher, stats } = this.env;
-    if (isPresenceTopic(m.topic)) {
-      bump(stats.badInput, 'forbidden');
-      return this.err(m.id, ErrorCode.Forbidden, PRESENCE_READ_ONLY);
-    }
-    // allowPublish: no client auth, or --client-publish; otherwise the token's `pub` claim.
-    if (!limits.allowPublish && !(this.identity?.canPub(m.topic) ?? false)) {
-      bump(stats.badInput, 'forbidden');
-      return this.err(m.id, ErrorCode.Forbidden, 'not allowed to publish to this topic');
-    }
-    this.flush();
-    try {
-      const r = await withTimeout(
-        dispatcher.publish(m.topic, m.data, m.bytes),
-        limits.requestTimeoutMs,
-        'publish',
-      );
-      this.reply({ op: 'ack', id: m.id, seq: r.seq, epoch: r.epoch });
-    } catch (e) {
-      this.err(m.id, ErrorCode.Unavailable, `publish failed: ${(e as Error).message}`);
-    }
-  }
-
   private async onFrame(data: Uint8Array | string, ctx: ActorContext<ConnMsg>): Promise<void> {
-    const { stats, limits } = this.env;
+    const { env } = this;
+    const { stats, limits } = env;
     const now = clockMs();
     refill(this, now - this.lastSeen, limits);
     this.lastSeen = now;
@@ -474,9 +315,12 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
         continue;
       }
       const m = item.msg;
-      if (this.unauthenticated) {
-        if (m.op === 'auth') await this.authenticate(m, ctx);
-        else this.err(requestId(m), ErrorCode.Unauthorized, 'authenticate first with auth');
+      if (awaitingAuth(this.identity, env)) {
+        if (m.op === 'auth') {
+          await authenticate(this, env, m, this.conn.remoteAddress, ctx.timers);
+        } else {
+          this.err(requestId(m), ErrorCode.Unauthorized, 'authenticate first with auth');
+        }
         continue;
       }
       switch (m.op) {
@@ -484,16 +328,19 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
           this.reply(m.id === undefined ? { op: 'pong' } : { op: 'pong', id: m.id });
           break;
         case 'sub':
-          await this.subscribe(m, ctx);
+          if (await subscribe(this, env, this.subs, this.identity, m, ctx.self)) {
+            if (mayGoLive(env, this.conn)) this.joinable++;
+          }
           break;
         case 'unsub':
-          this.unsubscribe(m.id, m.topic, ctx);
+          leaveLive(env, this.conn, this.codec.binary, this.subs, m.topic);
+          unsubscribe(this, env, this.subs, m, ctx.self);
           break;
         case 'pub':
-          await this.publish(m);
+          await publish(this, env, this.identity, m);
           break;
         case 'refresh':
-          await this.refresh(m, ctx);
+          await refresh(this, env, this.identity, m, this.conn.remoteAddress, ctx.timers);
           break;
         case 'auth':
           this.err(m.id, ErrorCode.BadRequest, 'auth is only the first message of a connection');
@@ -504,121 +351,23 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket {
     if (this.joinable !== 0 && ctx.queued === 0) this.goLive(ctx);
   }
 
-  /**
-   * Joins the channel of every caught-up subscription, once this mailbox and the router's
-   * backlog are empty: every batch routed towards this actor is written by then, and every
-   * later one comes through the channel (live-channels.ts); copies the router tells before it
-   * reads `live` are dropped in `onEvents`. A backlog (routers run first, so rarely) is waited
-   * out with a message to itself, a bounded number of times; past that the subscriptions stay
-   * with the router, which is only slower.
-   */
+  /** Joins live channels once the mailbox is empty (conn-live.ts); only while open. */
   private goLive(ctx: ActorContext<ConnMsg>): void {
-    const { live, router, shard } = this.env;
-    const { conn, subs } = this;
-    if (live === undefined || shard === undefined || this.state !== State.Open) {
-      this.joinable = 0;
-      return;
-    }
-    if (live.backlog[shard] !== 0) {
-      if (this.joinable++ < MAX_LIVE_RETRIES) ctx.self.tell(TRY_LIVE);
-      else this.joinable = 0;
-      return;
-    }
-    this.joinable = 0;
-    for (const topic of subs.topics()) {
-      const pos = subs.get(topic)!;
-      if (pos.seq === LIVE || pos.seq === PENDING) continue;
-      if (conn.join?.(liveChannel(this.codec.binary, topic)) !== true) return;
-      pos.seq = LIVE;
-      router.tell({ type: 'live', topic, conn: ctx.self, binary: this.codec.binary });
-    }
+    const { env, conn, subs, codec } = this;
+    this.joinable =
+      this.state === State.Open
+        ? joinLive(env, this.joinable, conn, subs, codec.binary, ctx.self)
+        : 0;
   }
 
-  /** JWT auth is on and no token has been verified yet (first-message `auth` pending). */
-  private get unauthenticated(): boolean {
-    return this.identity === undefined && this.env.auth !== undefined;
-  }
-
-  /** First-message `auth`: a refused token closes the connection, as at the upgrade. */
-  private async authenticate(
-    m: Extract<ClientMessage, { op: 'auth' }>,
-    ctx: ActorContext<ConnMsg>,
-  ): Promise<void> {
-    this.flush();
-    const check = await checkToken(this.env.auth!, m.token, this.conn.remoteAddress);
-    if (this.state !== State.Open) return;
-    if (!check.ok) {
-      bump(this.env.stats.badInput, 'auth_failed');
-      this.err(m.id, check.code, check.msg);
-      return this.close(Disconnect.AuthFailed);
-    }
-    this.identity = check.identity;
-    this.presenceOf(check.identity, 'join');
-    ctx.timers.cancel(AUTH_DEADLINE_KEY);
-    this.reply({ op: 'ack', id: m.id, exp: check.identity.expMs / 1000 });
-    this.watchExpiry(ctx);
-  }
-
-  /**
-   * Closes the connection once its token's `exp` has come; before that, sets the expiry timer
-   * when `exp` comes before the tick after next (ticks may run late by a busy turn).
-   */
+  /** A token's `exp` may have come (conn-identity.ts). */
   private watchExpiry(ctx: ActorContext<ConnMsg>): void {
-    const { identity } = this;
-    if (identity === undefined || this.state !== State.Open) return;
-    const left = identity.expMs - Date.now();
-    if (left <= 0) {
-      this.reply({
-        op: 'bye',
-        code: Disconnect.TokenExpired.code,
-        reason: Disconnect.TokenExpired.reason,
-        retryMs: 0,
-      });
-      return this.close(Disconnect.TokenExpired);
-    }
-    if (left < 2 * this.env.limits.heartbeatMs && !ctx.timers.isActive(EXPIRY)) {
-      ctx.timers.startSingle(EXPIRY, EXPIRE, left);
-    }
+    watchExpiry(this, this.identity, this.env.limits.heartbeatMs, ctx.timers);
   }
 
-  /**
-   * A new token for the same member replaces the identity (and its expiry) in place. A token
-   * that fails leaves the connection as it was, with the identity it had until its `exp`.
-   */
-  private async refresh(
-    m: Extract<ClientMessage, { op: 'refresh' }>,
-    ctx: ActorContext<ConnMsg>,
-  ): Promise<void> {
-    const { auth, stats } = this.env;
-    if (auth === undefined || this.identity === undefined) {
-      return this.err(m.id, ErrorCode.BadRequest, 'refresh needs JWT auth, not configured here');
-    }
-    this.flush();
-    const check = await checkToken(auth, m.token, this.conn.remoteAddress);
-    if (this.state !== State.Open) return;
-    if (!check.ok) {
-      bump(stats.badInput, 'auth_failed');
-      return this.err(m.id, check.code, check.msg);
-    }
-    if (check.identity.member !== this.identity.member) {
-      bump(stats.badInput, 'forbidden');
-      return this.err(m.id, ErrorCode.Forbidden, "the token is for another 'sub'");
-    }
-    // A token may turn `presence` on or off; the member itself cannot change (checked above).
-    if (check.identity.presence !== this.identity.presence) {
-      this.presenceOf(this.identity, 'leave');
-      this.presenceOf(check.identity, 'join');
-    }
-    this.identity = check.identity;
-    ctx.timers.cancel(EXPIRY);
-    this.reply({ op: 'ack', id: m.id, exp: check.identity.expMs / 1000 });
-    this.watchExpiry(ctx);
-  }
-
-  /** Joins or leaves the gateway's member table for `identity`'s member, if it has one. */
-  private presenceOf(identity: Identity | undefined, type: 'join' | 'leave'): void {
-    const member = presenceMemberOf(identity);
-    if (member !== undefined) this.env.members?.tell({ type, member });
+  /** The one change of this connection's identity (IdentityHost): `auth` or `refresh`. */
+  adopt(identity: Identity): void {
+    this.identity = identity;
   }
 
   private onBatches(batches: readonly EventBatch[]): void {

@@ -1,11 +1,12 @@
 /**
- * Stand-ins for a socket and a dispatcher, shared by the router tests and the fan-out
- * micro-benchmark: nothing here is used by the server itself.
+ * Stand-ins for a socket, a dispatcher and a connection actor's answers, shared by the gateway
+ * tests and the fan-out micro-benchmark: nothing here is used by the server itself.
  */
 import type { PresenceState } from '../presence/store';
 import type { DispatcherClient } from '../dispatcher/client';
 import type { CountItem, HistoryAnswer, PublishResult, TopicEvent } from '../dispatcher/types';
-import type { Since } from '../protocol';
+import type { ServerMessage, Since } from '../protocol';
+import type { ConnReplies } from '../gateway/conn-env';
 import type { SendResult, TransportConnection } from '../gateway/transport';
 
 /** A socket that accepts every frame; subclasses record what they need. */
@@ -65,3 +66,18 @@ export const stubDispatcher: DispatcherClient = {
   onCounts: () => undefined,
   close: () => undefined,
 };
+
+/** Records what a function answers through its connection actor: replies, flushes, errs. */
+export class RecordingReplies implements ConnReplies {
+  readonly log: unknown[] = [];
+
+  reply(msg: ServerMessage): void {
+    this.log.push(msg);
+  }
+  flush(): void {
+    this.log.push('flush');
+  }
+  err(id: number | undefined, code: number, msg: string): void {
+    this.log.push({ err: code, id, msg });
+  }
+}
