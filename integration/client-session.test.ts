@@ -137,8 +137,12 @@ describe('the browser bundle as an ES module', () => {
       import { connect } from '${bundle.href}';
       const WebSocket = createRequire('${pathToFileURL(__filename).href}')('ws');
       const client = connect('${node.http}', { WebSocket });
-      const done = new Promise((resolve) => client.subscribe('${TOPIC}', { onEvent: (e) => resolve(e) }).ready.then(() => client.publish('${TOPIC}', { hi: 1 })));
+      let acked;
+      const done = new Promise((resolve) => client.subscribe('${TOPIC}', { onEvent: (e) => resolve(e) }).ready.then(() => { acked = client.publish('${TOPIC}', { hi: 1 }); }));
       const e = await done;
+      // The event may come through the live channel before the publish's ack: closing first
+      // would reject that publish with nobody to catch it.
+      await acked;
       console.log(JSON.stringify({ data: e.data, global: typeof globalThis.troupe.connect }));
       client.close();`;
     const out = spawnSync(
