@@ -47,10 +47,19 @@ class FakeHost implements IdentityHost {
   }
 }
 
-/** Timers that only record: a test delivers a timer's message itself when it means to. */
+/**
+ * Timers that only record: a test delivers a timer's message itself when it means to. It is
+ * also the context they are read from (`timers`), counting the reads: the actor's getter makes
+ * a timer table, which a connection without a timer must not pay for.
+ */
 class FakeTimers implements Timers<ConnMsg> {
   readonly active = new Map<string, { msg: ConnMsg; ms: number }>();
   readonly cancelled: string[] = [];
+  reads = 0;
+  get timers(): Timers<ConnMsg> {
+    this.reads++;
+    return this;
+  }
   startSingle(key: string, msg: ConnMsg, ms: number): void {
     this.active.set(key, { msg, ms });
   }
@@ -117,7 +126,14 @@ describe('conn-identity', () => {
     it('joins the member table and sets no timer for a token far from exp', () => {
       startIdentity(host, env, identityAt(Date.now() + 60_000), timers);
       expect(timers.active.size).toBe(0);
+      expect(timers.reads).toBe(0); // no timer table made
       expect(members).toEqual([{ type: 'join', member: 'ann' }]);
+    });
+
+    it('makes no timer table for a connection without auth or token', () => {
+      startIdentity(host, { ...env, auth: undefined }, undefined, timers);
+      watchExpiry(host, undefined, HB, timers); // every tick of such a connection
+      expect(timers.reads).toBe(0);
     });
 
     it('joins nothing for a token with presence: false', () => {

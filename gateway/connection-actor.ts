@@ -109,7 +109,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
       hb: env.limits.heartbeatMs,
     });
     this.flush();
-    startIdentity(this, env, this.identity, ctx.timers);
+    startIdentity(this, env, this.identity, ctx);
   }
 
   receive(msg: ConnMsg, ctx: ActorContext<ConnMsg>): void | Promise<void> {
@@ -317,7 +317,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
       const m = item.msg;
       if (awaitingAuth(this.identity, env)) {
         if (m.op === 'auth') {
-          await authenticate(this, env, m, this.conn.remoteAddress, ctx.timers);
+          await authenticate(this, env, m, this.conn.remoteAddress, ctx);
         } else {
           this.err(requestId(m), ErrorCode.Unauthorized, 'authenticate first with auth');
         }
@@ -340,7 +340,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
           await publish(this, env, this.identity, m);
           break;
         case 'refresh':
-          await refresh(this, env, this.identity, m, this.conn.remoteAddress, ctx.timers);
+          await refresh(this, env, this.identity, m, this.conn.remoteAddress, ctx);
           break;
         case 'auth':
           this.err(m.id, ErrorCode.BadRequest, 'auth is only the first message of a connection');
@@ -362,7 +362,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
 
   /** A token's `exp` may have come (conn-identity.ts). */
   private watchExpiry(ctx: ActorContext<ConnMsg>): void {
-    watchExpiry(this, this.identity, this.env.limits.heartbeatMs, ctx.timers);
+    watchExpiry(this, this.identity, this.env.limits.heartbeatMs, ctx);
   }
 
   /** The one change of this connection's identity (IdentityHost): `auth` or `refresh`. */
