@@ -5,9 +5,10 @@
  *     msgpack `ev` frame: its bytes spliced in as they came (msgpackr extension, no header)
  *     JSON `ev` frame, HTTP history: decoded when written (`value`, `toJSON`)
  *
- * Decoding a payload into objects and encoding it again for every batch was about a third of
- * the CPU a many-topics node spent per event beyond raw uWebSockets.js (RESULTS.md, "Event data
- * as the publisher's bytes"). Centrifugo and NATS carry payloads as bytes for the same reason.
+ * Decoding each payload into objects and encoding it again for every batch was about a quarter
+ * of a many-topics node's busy time (CPU-profile samples: msgpackr's decode ~9%, its encode of
+ * `ev` frames ~16%; load-tests/profiles/RESULTS.md, fifth session of 2026-12-02). Centrifugo
+ * and NATS carry payloads as bytes for the same reason.
  *
  * `scanData` takes only what it can prove every codec carries unchanged, and says "not mine"
  * (-1) for anything else, so the caller decodes that payload the old way and `checkPayload`
