@@ -10,6 +10,7 @@
  * changes its open/closing state; it calls `goLive` only while open.
  */
 import type { ActorRef } from '../actors';
+import { Limits } from '../server/limits';
 import type { ConnectionEnv } from './conn-env';
 import { liveChannel } from './live-channels';
 import type { ConnMsg } from './messages';
@@ -21,7 +22,7 @@ export type LiveEnv = Pick<ConnectionEnv, 'router' | 'live' | 'shard'>;
 
 /** Asks the actor to try going live again; at most MAX_LIVE_RETRIES times. */
 const TRY_LIVE: ConnMsg = { type: 'try-live' };
-export const MAX_LIVE_RETRIES = 16;
+export const MAX_LIVE_RETRIES = Limits.maxLiveRetries;
 
 /** Whether a subscription that caught up may join a channel here (the transport has them). */
 export function mayGoLive(env: LiveEnv, conn: TransportConnection): boolean {

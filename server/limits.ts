@@ -60,6 +60,12 @@ export const Limits = {
   /** Queued batches a connection folds into one write at most; then the run is written. */
   maxHeldBatches: 64,
   /**
+   * Times a connection that caught up tries again to join its topics' live channels while its
+   * mailbox or its router's backlog is not empty; past it the subscriptions stay with the
+   * router (gateway/conn-live.ts).
+   */
+  maxLiveRetries: 16,
+  /**
    * How often, at least, the uws transport checks the sockets fed by native fan-out (live
    * channels) for more than --outbound-limit bytes waiting (closed 4008); it also checks once
    * half the bound has been published since the last check. ~50 ns per socket.
