@@ -148,6 +148,16 @@ describe('RawMsgpack', () => {
     expect(checkPayload(r)).toEqual({ ok: true, bytes: r.heapBytes, data: r });
   });
 
+  it('decodes once for readers in a row (SSE writes one event per connection), then again', () => {
+    const r = raw(bytes({ a: [1] }));
+    const other = raw(bytes({ b: 2 }));
+    const first = r.value;
+    expect(r.value).toBe(first); // the same decode
+    expect(other.value).toEqual({ b: 2 });
+    expect(r.value).not.toBe(first); // decoded again, equal
+    expect(r.value).toEqual({ a: [1] });
+  });
+
   it('cannot be sent in: its extension type is refused when decoding', () => {
     expect(() => unpackMsgpack(hex('d4 5f 00'))).toThrow(/undecodable/);
   });

@@ -39,9 +39,17 @@ export class RawMsgpack {
   /** @param bin the msgpack bytes of one value, as latin1 (one char per byte). */
   constructor(readonly bin: string) {}
 
-  /** The value, decoded now (not kept: a held event stays its bytes). */
+  /**
+   * The value, decoded now. Not kept by the event (a held event stays its bytes); the last one
+   * decoded in the process is remembered, so SSE, whose frames are written per connection, reads
+   * one event for all of its subscribers with one decode. Callers must not change the value.
+   */
   get value(): unknown {
-    return unpackMsgpack(Buffer.from(this.bin, 'latin1'));
+    if (last.raw === this) return last.value;
+    const value = unpackMsgpack(Buffer.from(this.bin, 'latin1'));
+    last.raw = this;
+    last.value = value;
+    return value;
   }
 
   /** What JSON.stringify writes for it: the value. */
@@ -70,6 +78,9 @@ const packRaw: RawPack = (raw, reserve) => {
   target.write(raw.bin, position, 'latin1');
   return undefined;
 };
+
+/** The last RawMsgpack decoded and its value (one entry: bounded by the largest frame). */
+const last: { raw: RawMsgpack | undefined; value: unknown } = { raw: undefined, value: undefined };
 
 // Every Packr writes a RawMsgpack as its bytes, with no extension header around them.
 addExtension({
