@@ -148,14 +148,20 @@ describe('RawMsgpack', () => {
     expect(checkPayload(r)).toEqual({ ok: true, bytes: r.heapBytes, data: r });
   });
 
-  it('decodes once for readers in a row (SSE writes one event per connection), then again', () => {
-    const r = raw(bytes({ a: [1] }));
-    const other = raw(bytes({ b: 2 }));
-    const first = r.value;
-    expect(r.value).toBe(first); // the same decode
-    expect(other.value).toEqual({ b: 2 });
-    expect(r.value).not.toBe(first); // decoded again, equal
-    expect(r.value).toEqual({ a: [1] });
+  it('decodes a batch once for readers in turn (SSE writes each connection its own frame)', () => {
+    const batch = [raw(bytes({ a: [1] })), raw(bytes({ b: 2 })), raw(bytes('c'))];
+    const first = batch.map((r) => r.value);
+    // The next connection reads the same events: the same decodes.
+    batch.forEach((r, i) => expect(r.value).toBe(first[i]));
+    // 16 other events later the first is decoded again (equal, not the same object).
+    for (let i = 0; i < 16; i++) expect(raw(bytes(i)).value).toBe(i);
+    expect(batch[0]!.value).not.toBe(first[0]);
+    expect(batch[0]!.value).toEqual({ a: [1] });
+  });
+
+  it('does not remember the value of a payload over 64 KiB', () => {
+    const big = raw(bytes({ s: 'x'.repeat(70_000) }));
+    expect(big.value).not.toBe(big.value);
   });
 
   it('cannot be sent in: its extension type is refused when decoding', () => {

@@ -40,15 +40,19 @@ export class RawMsgpack {
   constructor(readonly bin: string) {}
 
   /**
-   * The value, decoded now. Not kept by the event (a held event stays its bytes); the last one
-   * decoded in the process is remembered, so SSE, whose frames are written per connection, reads
-   * one event for all of its subscribers with one decode. Callers must not change the value.
+   * The value, decoded now. Not kept by the event (a held event stays its bytes); the last
+   * MEMO_ENTRIES values decoded in the process (of at most MEMO_MAX_BYTES each) are remembered,
+   * so SSE, whose frames are written per connection, decodes a batch once for all of its
+   * subscribers. Callers must not change the value.
    */
   get value(): unknown {
-    if (last.raw === this) return last.value;
+    for (let i = 0; i < MEMO_ENTRIES; i++) if (memoRaw[i] === this) return memoValue[i];
     const value = unpackMsgpack(Buffer.from(this.bin, 'latin1'));
-    last.raw = this;
-    last.value = value;
+    if (this.bin.length <= MEMO_MAX_BYTES) {
+      memoRaw[memoNext] = this;
+      memoValue[memoNext] = value;
+      memoNext = (memoNext + 1) % MEMO_ENTRIES;
+    }
     return value;
   }
 
@@ -79,8 +83,12 @@ const packRaw: RawPack = (raw, reserve) => {
   return undefined;
 };
 
-/** The last RawMsgpack decoded and its value (one entry: bounded by the largest frame). */
-const last: { raw: RawMsgpack | undefined; value: unknown } = { raw: undefined, value: undefined };
+/** Decoded values remembered (a ring), and the largest payload remembered: at most 1 MiB held. */
+const MEMO_ENTRIES = 16;
+const MEMO_MAX_BYTES = 64 * 1024;
+const memoRaw: (RawMsgpack | undefined)[] = new Array<RawMsgpack | undefined>(MEMO_ENTRIES);
+const memoValue: unknown[] = new Array<unknown>(MEMO_ENTRIES);
+let memoNext = 0;
 
 // Every Packr writes a RawMsgpack as its bytes, with no extension header around them.
 addExtension({
