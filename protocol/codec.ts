@@ -19,7 +19,7 @@ import type { ClientMessage, ServerMessage } from './messages';
 import { msgpackCodec } from './msgpack-codec';
 import { type Parsed, parseClientMessage } from './validate';
 import { isPresenceTopic } from './presence-topic';
-import { rawEvFrame, rawFrameFits } from './raw-ev-frame';
+import { arrayHeadLength, rawEvFrame, rawFrameFits, writeArrayHead } from './raw-ev-frame';
 
 export { DecodeError } from './errors';
 export { jsonCodec } from './json-codec';
@@ -208,11 +208,8 @@ function encodeEach(
 
 /** The msgpack array header for `n` elements (fixarray, array 16 or array 32). */
 function msgpackArrayHeader(n: number): Buffer {
-  if (n < 16) return Buffer.from([0x90 | n]);
-  if (n < 0x10000) return Buffer.from([0xdc, n >> 8, n & 0xff]);
-  const b = Buffer.alloc(5);
-  b[0] = 0xdd;
-  b.writeUInt32BE(n, 1);
+  const b = Buffer.allocUnsafe(arrayHeadLength(n));
+  writeArrayHead(b, n);
   return b;
 }
 

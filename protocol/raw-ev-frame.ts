@@ -116,11 +116,13 @@ function writeStr(out: Buffer, at: number, s: string, head: number): number {
   return writeLatin1(out, at + head, s);
 }
 
-function arrayHeadLength(n: number): number {
+/** Bytes of a msgpack array header for `n` elements (fixarray, array 16 or array 32). */
+export function arrayHeadLength(n: number): number {
   return n < 16 ? 1 : n < 0x10000 ? 3 : 5;
 }
 
-function writeArrayHead(out: Buffer, n: number): number {
+/** Writes that header at the start of `out`; returns its length. */
+export function writeArrayHead(out: Buffer, n: number): number {
   if (n < 16) {
     out[0] = 0x90 | n;
     return 1;
