@@ -282,15 +282,13 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
   };
 
   const setInterest = (gateway: string, topic: string, on: boolean): void => {
+    if (on) interest.add(topic, gateway);
+    const emptied = !on && interest.remove(topic, gateway);
+    interestChanged(topic);
     if (on) {
-      interest.add(topic, gateway);
-      interestChanged(topic);
       const pos = positions.get(topic);
       if (pos !== undefined) pos.idleSince = undefined;
-    } else if (interest.remove(topic, gateway)) {
-      interestChanged(topic);
-      forgetIfIdle(topic, nowMs());
-    } else interestChanged(topic);
+    } else if (emptied) forgetIfIdle(topic, nowMs());
   };
 
   const detach = (gateway: string): void => {

@@ -18,7 +18,7 @@
  * events are one run). A read builds the `TopicEvent`s it answers with. So the event an append
  * returns (and the gateway routes) dies young, and a held event is its `data` and three array
  * slots: a node holding a million events is not a million more objects for the GC to promote
- * and mark (RESULTS.md, "History held column by column").
+ * and mark (load-tests/profiles/RESULTS.md, fifth session of 2026-12-02).
  *
  * The epoch changes whenever the seq space restarts (a new owner, a restarted process, a topic
  * forgotten and published again), so a client can never mistake seq 5 of one life of the topic
