@@ -52,6 +52,7 @@ import type { DemoPage } from './demo-route';
 import { handleHttp, type HttpDeps } from './http-routes';
 import { GatewayCounts } from './gateway-counts';
 import { InterestTable, MAX_ROUTERS } from './interest-table';
+import { TopicTable } from './topic-table';
 import type { OriginPolicy } from './origins';
 import type { RouterMsg } from './messages';
 import { topicReadAccess } from './topic-read-access';
@@ -138,6 +139,8 @@ type GatewayMsg = { type: 'route'; run: () => void };
 export class Gateway {
   readonly stats: GatewayStats;
   private readonly interest: InterestTable;
+  /** Per topic: its routers and live members, one entry (topic-table.ts). */
+  private readonly entries = new TopicTable();
   /** Local viewer counts, reported to the owners once per count interval (PROTOCOL.md §8). */
   readonly counts: GatewayCounts;
   private readonly routers: ActorRef<RouterMsg>[] = [];
@@ -169,7 +172,7 @@ export class Gateway {
       o.jwt === undefined
         ? undefined
         : { verifier: o.jwt, throttle: this.throttle, timeoutMs: AUTH_TIMEOUT_MS };
-    this.interest = new InterestTable(o.dispatcher);
+    this.interest = new InterestTable(o.dispatcher, this.entries);
     const members =
       o.presence === undefined
         ? undefined
@@ -331,7 +334,7 @@ export class Gateway {
         stream: (req) => sseRoute(sse, req),
       },
     });
-    if (this.transport.fanout !== undefined) this.live = new LiveTable(o.routers);
+    if (this.transport.fanout !== undefined) this.live = new LiveTable(o.routers, this.entries);
   }
 
   get kind(): TransportKind {
@@ -482,16 +485,16 @@ export class Gateway {
    */
   private route(events: TopicEvent[]): void {
     const perRouter = this.perRouter;
-    const { live } = this;
+    const { live, entries } = this;
     for (const batch of toBatches(events, this.onSkip)) {
-      let mask = this.interest.routerMask(batch.topic);
-      if (live !== undefined && live.size > 0) {
-        const count = live.get(batch.topic);
-        if (count !== undefined) {
-          publishLive(this.transport.fanout!, batch, count, this.stats);
-          // Routers whose subscribers of the topic are all live need nothing more.
-          mask &= ~count.quiet;
-        }
+      // One lookup for both: the routers with subscribers and the topic's live members.
+      const entry = entries.get(batch.topic);
+      if (entry === undefined) continue;
+      let mask = entry.routers;
+      if (live !== undefined && entry.bin + entry.text > 0) {
+        publishLive(this.transport.fanout!, batch, entry, this.stats);
+        // Routers whose subscribers of the topic are all live need nothing more.
+        mask &= ~entry.quiet;
       }
       for (let i = 0; i < perRouter.length; i++) {
         if ((mask & (1 << i)) === 0) continue;

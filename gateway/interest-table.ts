@@ -10,18 +10,25 @@
  * time, so the table needs no locking, and an interest registered by a router is sent before
  * any history request that router's connection makes next (same client, same order).
  *
- * A topic's routers are a bit mask (bit i: router i), so a topic costs one Map entry whatever
- * its routers: with a Set per topic, one subscription to a distinct topic cost ~150 bytes more.
+ * A topic's routers are a bit mask (bit i: router i) in the topic's one entry of the gateway's
+ * `TopicTable` (topic-table.ts), which also holds its live members: with a Set per topic, one
+ * subscription to a distinct topic cost ~150 bytes more.
  */
 import type { DispatcherClient, InterestSource } from '../dispatcher/client';
+import { TopicTable } from './topic-table';
 
 /** Routers one table can tell apart: the bits of a small integer (V8 keeps it unboxed). */
 export const MAX_ROUTERS = 31;
 
 export class InterestTable implements InterestSource {
-  private readonly routersByTopic = new Map<string, number>();
+  /** Topics with at least one router. */
+  private withRouters = 0;
 
-  constructor(private readonly dispatcher: DispatcherClient) {
+  constructor(
+    private readonly dispatcher: DispatcherClient,
+    /** The gateway's entries per topic (shared with its live table). */
+    readonly entries: TopicTable = new TopicTable(),
+  ) {
     dispatcher.bindInterest?.(this);
   }
 
@@ -29,34 +36,36 @@ export class InterestTable implements InterestSource {
     if (!Number.isInteger(router) || router < 0 || router >= MAX_ROUTERS) {
       throw new RangeError(`router index ${router} is outside 0..${MAX_ROUTERS - 1}`);
     }
-    const mask = this.routersByTopic.get(topic);
-    if (mask === undefined) this.dispatcher.setInterest(topic, true);
-    this.routersByTopic.set(topic, (mask ?? 0) | (1 << router));
+    const e = this.entries.entryFor(topic);
+    if (e.routers === 0) {
+      this.withRouters++;
+      this.dispatcher.setInterest(topic, true);
+    }
+    e.routers |= 1 << router;
   }
 
   remove(topic: string, router: number): void {
-    const mask = this.routersByTopic.get(topic);
+    const e = this.entries.get(topic);
     const bit = 1 << router;
-    if (mask === undefined || (mask & bit) === 0) return;
-    if (mask === bit) {
-      this.routersByTopic.delete(topic);
-      this.dispatcher.setInterest(topic, false);
-    } else {
-      this.routersByTopic.set(topic, mask & ~bit);
-    }
+    if (e === undefined || (e.routers & bit) === 0) return;
+    e.routers &= ~bit;
+    if (e.routers !== 0) return;
+    this.withRouters--;
+    this.entries.forgetIfEmpty(topic, e);
+    this.dispatcher.setInterest(topic, false);
   }
 
   /** The routers with subscribers of `topic`, bit i for router i (0: none). */
   routerMask(topic: string): number {
-    return this.routersByTopic.get(topic) ?? 0;
+    return this.entries.get(topic)?.routers ?? 0;
   }
 
   get topics(): number {
-    return this.routersByTopic.size;
+    return this.withRouters;
   }
 
   /** Every topic of interest, for announcing the whole set when a dispatcher link comes up. */
-  all(): IterableIterator<string> {
-    return this.routersByTopic.keys();
+  *all(): IterableIterator<string> {
+    for (const [topic, e] of this.entries) if (e.routers !== 0) yield topic;
   }
 }

@@ -37,6 +37,7 @@ import type { EventBatch } from './event-batch';
 import { recordLatency, type GatewayStats } from './gateway-stats';
 import type { NativeFanout } from './transport';
 import { nowMs } from '../actors';
+import { TopicTable, type TopicEntry } from './topic-table';
 
 /** The channel a connection of this format joins for `topic`. */
 export function liveChannel(binary: boolean, topic: string): string {
@@ -45,37 +46,35 @@ export function liveChannel(binary: boolean, topic: string): string {
 
 /**
  * Live members of one topic on this gateway, per format, and the routers that need no batch of
- * it (`quiet`, bit i for router i): every subscriber of theirs is live.
+ * it (`quiet`, bit i for router i): every subscriber of theirs is live. The fields of the
+ * topic's one gateway entry (topic-table.ts).
  */
-export interface LiveCount {
-  bin: number;
-  text: number;
-  quiet: number;
-}
+export type LiveCount = Pick<TopicEntry, 'bin' | 'text' | 'quiet'>;
 
 /**
- * The gateway's live members per topic (kept by the routers as members go live and leave),
- * and each router's backlog: `events` messages told to it and not yet handled.
+ * The gateway's live members per topic (kept by the routers as members go live and leave), in
+ * the gateway's topic entries, and each router's backlog: `events` messages told to it and not
+ * yet handled.
  */
 export class LiveTable {
-  private readonly topics = new Map<string, LiveCount>();
   readonly backlog: number[];
 
-  constructor(routers: number) {
+  constructor(
+    routers: number,
+    /** The gateway's entries per topic (shared with its interest table). */
+    private readonly topics: TopicTable = new TopicTable(),
+  ) {
     this.backlog = new Array<number>(routers).fill(0);
   }
 
+  /** `topic`'s live members, if it has any. */
   get(topic: string): LiveCount | undefined {
-    return this.topics.get(topic);
-  }
-
-  get size(): number {
-    return this.topics.size;
+    const e = this.topics.get(topic);
+    return e !== undefined && e.bin + e.text > 0 ? e : undefined;
   }
 
   join(topic: string, binary: boolean): void {
-    let c = this.topics.get(topic);
-    if (c === undefined) this.topics.set(topic, (c = { bin: 0, text: 0, quiet: 0 }));
+    const c = this.topics.entryFor(topic);
     if (binary) c.bin++;
     else c.text++;
   }
@@ -85,7 +84,10 @@ export class LiveTable {
     if (c === undefined) return;
     if (binary) c.bin = Math.max(0, c.bin - 1);
     else c.text = Math.max(0, c.text - 1);
-    if (c.bin === 0 && c.text === 0) this.topics.delete(topic);
+    if (c.bin === 0 && c.text === 0) {
+      c.quiet = 0;
+      this.topics.forgetIfEmpty(topic, c);
+    }
   }
 
   /**
@@ -94,7 +96,7 @@ export class LiveTable {
    * tracked; one without is told to every router with interest.
    */
   quiet(topic: string, router: number, on: boolean): void {
-    const c = this.topics.get(topic);
+    const c = this.get(topic);
     if (c === undefined) return;
     c.quiet = on ? c.quiet | (1 << router) : c.quiet & ~(1 << router);
   }

@@ -10,6 +10,7 @@ import { newGatewayStats } from './gateway-stats';
 import { GatewayCounts } from './gateway-counts';
 import { InterestTable } from './interest-table';
 import { LiveTable } from './live-channels';
+import { TopicTable } from './topic-table';
 import type { ConnMsg, RouterMsg } from './messages';
 import { routerBehavior } from './topic-router';
 import { NullConn, stubDispatcher } from '../testing/doubles';
@@ -255,12 +256,14 @@ describe('routerBehavior', () => {
     };
 
     beforeEach(() => {
-      live = new LiveTable(2);
+      // One entry per topic for both tables, as the gateway has them.
+      const entries = new TopicTable();
+      live = new LiveTable(2, entries);
       r = system.spawn<RouterMsg>('router-live', () =>
         routerBehavior({
           index: 1,
           node: 'n1',
-          interest: new InterestTable(stubDispatcher),
+          interest: new InterestTable(stubDispatcher, entries),
           dispatcher: stubDispatcher,
           limits,
           stats: newGatewayStats(),
@@ -276,16 +279,16 @@ describe('routerBehavior', () => {
       sub('t', a);
       r.tell({ type: 'live', topic: 't', conn: a, binary: true });
       await settle();
-      expect(live.get('t')).toEqual({ bin: 1, text: 0, quiet: 0b10 });
+      expect(live.get('t')).toEqual({ routers: 0b10, bin: 1, text: 0, quiet: 0b10 });
       sub('t', b);
       await settle();
       expect(live.get('t')?.quiet).toBe(0);
       r.tell({ type: 'live', topic: 't', conn: b, binary: false });
       await settle();
-      expect(live.get('t')).toEqual({ bin: 1, text: 1, quiet: 0b10 });
+      expect(live.get('t')).toEqual({ routers: 0b10, bin: 1, text: 1, quiet: 0b10 });
       r.tell({ type: 'unsub', topic: 't', conn: b });
       await settle();
-      expect(live.get('t')).toEqual({ bin: 1, text: 0, quiet: 0b10 });
+      expect(live.get('t')).toEqual({ routers: 0b10, bin: 1, text: 0, quiet: 0b10 });
     });
 
     it('stops being quiet when it loses the topic while another router keeps it live', async () => {
@@ -298,7 +301,7 @@ describe('routerBehavior', () => {
       expect(live.get('t')?.quiet).toBe(0b11);
       r.tell({ type: 'unsub', topic: 't', conn: a });
       await settle();
-      expect(live.get('t')).toEqual({ bin: 1, text: 0, quiet: 0b01 });
+      expect(live.get('t')).toEqual({ routers: 0, bin: 1, text: 0, quiet: 0b01 });
       // A newcomer here is told the topic's batches again.
       sub('t', b);
       await settle();
