@@ -5,6 +5,7 @@ import {
   type HistoryLedger,
   type TopicLogLimits,
 } from './topic-log';
+import { RawMsgpack } from '../protocol/raw-msgpack';
 
 const TOPIC = 'room:1';
 const ROOMY: TopicLogLimits = { capacity: 100, ttlMs: 60_000 };
@@ -349,6 +350,36 @@ describe('TopicLog', () => {
         11, 12, 13, 14, 15,
       ]);
       expect(log.oldestT0).toBe(110.25);
+    });
+
+    it('holds publisher bytes off the heap and answers them as the bytes they came as', () => {
+      // Raw data mixed with decoded data, across growth, wrap-around, count and ttl.
+      const log = new TopicLog(TOPIC, { capacity: 6, ttlMs: 100 }, 0);
+      const stamped = [];
+      for (let i = 1; i <= 15; i++) {
+        const data =
+          i % 4 === 0 ? { n: i } : new RawMsgpack(String.fromCharCode(0x90 + (i % 16)).repeat(i));
+        stamped.push(log.append(data, i * 10));
+      }
+      const all = log.read({ epoch: log.epoch, seq: 0 }, 150);
+      expect(all.events).toEqual(stamped.slice(9));
+      for (const e of all.events) {
+        const want = stamped[e.seq - 1]!.data;
+        if (want instanceof RawMsgpack) {
+          // A new object for the same bytes: the appended one was not kept.
+          expect(e.data).toBeInstanceOf(RawMsgpack);
+          expect(e.data).not.toBe(want);
+          expect((e.data as RawMsgpack).bin).toBe(want.bin);
+        } else {
+          expect(e.data).toBe(want);
+        }
+      }
+      expect(log.read(undefined, 150, 2).events.map((e) => (e.data as RawMsgpack).bin)).toEqual([
+        '\x9e'.repeat(14),
+        '\x9f'.repeat(15),
+      ]);
+      log.clear();
+      expect(log.read({ epoch: log.epoch, seq: 0 }, 150).events).toEqual([]);
     });
 
     it('tells its ledger the bytes of each event it holds and of each it lets go', () => {

@@ -13,12 +13,14 @@
  * The ring starts empty and doubles as events arrive, up to `capacity`: a topic that sees a few
  * events costs a few slots, not `capacity` of them.
  *
- * The ring is held column by column: each event's `data`, its `t0` (a double array, unboxed) and
- * its bytes. Topic and epoch are the log's own, and seq follows from the position (the held
- * events are one run). A read builds the `TopicEvent`s it answers with. So the event an append
- * returns (and the gateway routes) dies young, and a held event is its `data` and three array
- * slots: a node holding a million events is not a million more objects for the GC to promote
- * and mark (load-tests/profiles/RESULTS.md, fifth session of 2026-12-02).
+ * The ring is held column by column: each event's `data`, its `t0` (a double array, unboxed),
+ * its bytes for the ledger, and the length of its publisher bytes. Topic and epoch are the log's
+ * own, and seq follows from the position (the held events are one run). A read builds the
+ * `TopicEvent`s it answers with. So the event an append returns (and the gateway routes) dies
+ * young, and a held event is a few array slots: a node holding a million events is not a million
+ * more objects for the GC to promote and mark (load-tests/profiles/RESULTS.md, fifth session of
+ * 2026-12-02). Data that came as publisher bytes (`RawMsgpack`, nearly all of it) is held as
+ * those bytes off the heap (held-bytes.ts), not as its object and string (sixth session).
  *
  * The epoch changes whenever the seq space restarts (a new owner, a restarted process, a topic
  * forgotten and published again), so a client can never mistake seq 5 of one life of the topic
@@ -28,6 +30,8 @@ import { randomBytes } from 'node:crypto';
 import type { Since } from '../protocol';
 import type { OneOrMany } from './one-or-many';
 import type { HistoryAnswer, TopicEvent } from './types';
+import { RawMsgpack } from '../protocol/raw-msgpack';
+import { HeldBytes } from './held-bytes';
 
 export interface TopicLogLimits {
   /** Events kept per topic (0 disables history). */
@@ -63,10 +67,17 @@ export function newEpoch(): string {
 export class TopicLog {
   readonly epoch: string;
   private seq = 0;
-  /** Each held event's `data`; `t0s` and `sizes` at the same index hold its time and bytes. */
+  /**
+   * Each held event's `data`, unless it is in `bytes` (`undefined` here); `t0s`, `sizes` and
+   * `lens` at the same index hold its time, its bytes for the ledger, and the length of its
+   * record in `bytes` (0: none, the data is in `ring`).
+   */
   private ring: unknown[] = [];
   private t0s: number[] = [];
   private sizes: number[] = [];
+  private lens: number[] = [];
+  /** The publisher bytes of the held events whose data came as such, in order. */
+  private readonly bytesHeld = new HeldBytes();
   /**
    * Slots of the ring now. The arrays fill up to it by appending (after a growth the free
    * slots are all past the end), so they hold no holes and no filler before they are used.
@@ -137,7 +148,13 @@ export class TopicLog {
     if (this.size === cap) this.dropOldest();
     else if (this.size === this.cap) this.grow(cap);
     const i = (this.head + this.size) % this.cap;
-    this.ring[i] = data;
+    if (data instanceof RawMsgpack) {
+      this.ring[i] = undefined;
+      this.lens[i] = this.bytesHeld.add(data);
+    } else {
+      this.ring[i] = data;
+      this.lens[i] = 0;
+    }
     this.t0s[i] = now;
     this.sizes[i] = bytes;
     this.size++;
@@ -171,6 +188,7 @@ export class TopicLog {
     if (this.size === 0) return;
     const bytes = this.sizes[this.head]!;
     this.ring[this.head] = undefined;
+    this.bytesHeld.drop(this.lens[this.head]!);
     this.head = (this.head + 1) % this.cap;
     this.size--;
     this.ledger.released(bytes, 1);
@@ -183,6 +201,8 @@ export class TopicLog {
     this.ring = [];
     this.t0s = [];
     this.sizes = [];
+    this.lens = [];
+    this.bytesHeld.clear();
     this.cap = 0;
     this.head = 0;
     this.size = 0;
@@ -214,15 +234,20 @@ export class TopicLog {
     const out = new Array<TopicEvent>(k);
     const cap = this.cap;
     const seq0 = this.firstSeq + from;
+    // Where the first record read starts: after the records of the events skipped.
+    let offset = 0;
+    for (let i = 0; i < from; i++) offset += this.lens[(this.head + i) % cap]!;
     for (let i = 0; i < k; i++) {
       const j = (this.head + from + i) % cap;
+      const len = this.lens[j]!;
       out[i] = {
         topic: this.topic,
         seq: seq0 + i,
         epoch: this.epoch,
-        data: this.ring[j],
+        data: len === 0 ? this.ring[j] : this.bytesHeld.read(offset, len),
         t0: this.t0s[j]!,
       };
+      offset += len;
     }
     return out;
   }
@@ -239,15 +264,18 @@ export class TopicLog {
     const ring: unknown[] = [];
     const t0s: number[] = [];
     const sizes: number[] = [];
+    const lens: number[] = [];
     for (let i = 0; i < this.size; i++) {
       const j = (this.head + i) % len;
       ring.push(this.ring[j]);
       t0s.push(this.t0s[j]!);
       sizes.push(this.sizes[j]!);
+      lens.push(this.lens[j]!);
     }
     this.ring = ring;
     this.t0s = t0s;
     this.sizes = sizes;
+    this.lens = lens;
     this.head = 0;
   }
 }
