@@ -21,10 +21,19 @@ export class EventBatch {
   constructor(
     readonly topic: string,
     readonly epoch: string,
+    /** In order; only `add` (while the turn that made the batch groups events) appends. */
     readonly events: readonly TopicEvent[],
     /** Told of each event an encoder had to leave out (see `encodeEvents`). */
     private readonly onSkip?: SkipHandler,
   ) {}
+
+  /**
+   * One more event of the batch's topic and epoch, while the batch is being grouped: before
+   * any router or encoder has seen it.
+   */
+  add(ev: TopicEvent): void {
+    (this.events as TopicEvent[]).push(ev);
+  }
 
   /** A router handed the batch to `n` more subscribers. */
   expect(n: number): void {
@@ -72,7 +81,9 @@ export class EventBatch {
 
 /**
  * Splits a run of stamped events into per-topic batches, keeping each topic's order and never
- * mixing epochs in one batch.
+ * mixing epochs in one batch. The gateway groups a turn through its topic entries instead
+ * (`TopicTable#group`, one lookup it makes anyway); this is for a list without a table (the
+ * fan-out micro-benchmark).
  */
 export function toBatches(events: readonly TopicEvent[], onSkip?: SkipHandler): EventBatch[] {
   /** One topic's run, all of one epoch: the batch takes both from its first event. */

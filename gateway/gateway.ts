@@ -44,7 +44,7 @@ import type { TopicEvent } from '../dispatcher/types';
 import { bearer } from './bearer';
 import { ConnSlot } from './conn-slot';
 import type { ConnectionLimits } from './connection-actor';
-import { toBatches, type EventBatch } from './event-batch';
+import type { EventBatch } from './event-batch';
 import { bump, newGatewayStats, recordRoute, type GatewayStats } from './gateway-stats';
 import type { ClientBundle } from './client-bundle';
 import { InFlight } from './history-route';
@@ -52,7 +52,7 @@ import type { DemoPage } from './demo-route';
 import { handleHttp, type HttpDeps } from './http-routes';
 import { GatewayCounts } from './gateway-counts';
 import { InterestTable, MAX_ROUTERS } from './interest-table';
-import { TopicTable } from './topic-table';
+import { TopicTable, type TopicEntry } from './topic-table';
 import type { OriginPolicy } from './origins';
 import type { RouterMsg } from './messages';
 import { topicReadAccess } from './topic-read-access';
@@ -151,6 +151,9 @@ export class Gateway {
   private self: ActorRef<GatewayMsg> | undefined;
   /** Scratch of `route`: the batches of the current turn per router index (emptied each turn). */
   private readonly perRouter: (EventBatch[] | undefined)[] = [];
+  /** Scratch of `route`: the turn's batches in order and each one's topic entry. */
+  private readonly turnBatches: EventBatch[] = [];
+  private readonly turnEntries: TopicEntry[] = [];
   /** Topics whose unencodable events were logged (once each), bounded. */
   private readonly skipLogged = new Set<string>();
   private nextRouter = 0;
@@ -484,12 +487,12 @@ export class Gateway {
    * every batch of the turn that router has subscribers for (live-channels.ts: same turn).
    */
   private route(events: TopicEvent[]): void {
-    const perRouter = this.perRouter;
-    const { live, entries } = this;
-    for (const batch of toBatches(events, this.onSkip)) {
-      // One lookup for both: the routers with subscribers and the topic's live members.
-      const entry = entries.get(batch.topic);
-      if (entry === undefined) continue;
+    const { perRouter, live, entries, turnBatches: batches, turnEntries: owners } = this;
+    entries.group(events, this.onSkip, batches, owners);
+    for (let b = 0; b < batches.length; b++) {
+      const batch = batches[b]!;
+      const entry = owners[b]!;
+      entry.batch = undefined; // nothing of a turn is kept past it
       let mask = entry.routers;
       if (live !== undefined && entry.bin + entry.text > 0) {
         publishLive(this.transport.fanout!, batch, entry, this.stats);
@@ -503,6 +506,8 @@ export class Gateway {
         else list.push(batch);
       }
     }
+    batches.length = 0;
+    owners.length = 0;
     for (let i = 0; i < perRouter.length; i++) {
       const batches = perRouter[i];
       if (batches === undefined) continue;

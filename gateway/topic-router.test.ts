@@ -279,16 +279,22 @@ describe('routerBehavior', () => {
       sub('t', a);
       r.tell({ type: 'live', topic: 't', conn: a, binary: true });
       await settle();
-      expect(live.get('t')).toEqual({ routers: 0b10, bin: 1, text: 0, quiet: 0b10 });
+      expect(live.get('t')).toEqual(
+        expect.objectContaining({ routers: 0b10, bin: 1, text: 0, quiet: 0b10 }),
+      );
       sub('t', b);
       await settle();
       expect(live.get('t')?.quiet).toBe(0);
       r.tell({ type: 'live', topic: 't', conn: b, binary: false });
       await settle();
-      expect(live.get('t')).toEqual({ routers: 0b10, bin: 1, text: 1, quiet: 0b10 });
+      expect(live.get('t')).toEqual(
+        expect.objectContaining({ routers: 0b10, bin: 1, text: 1, quiet: 0b10 }),
+      );
       r.tell({ type: 'unsub', topic: 't', conn: b });
       await settle();
-      expect(live.get('t')).toEqual({ routers: 0b10, bin: 1, text: 0, quiet: 0b10 });
+      expect(live.get('t')).toEqual(
+        expect.objectContaining({ routers: 0b10, bin: 1, text: 0, quiet: 0b10 }),
+      );
     });
 
     it('stops being quiet when it loses the topic while another router keeps it live', async () => {
@@ -301,7 +307,9 @@ describe('routerBehavior', () => {
       expect(live.get('t')?.quiet).toBe(0b11);
       r.tell({ type: 'unsub', topic: 't', conn: a });
       await settle();
-      expect(live.get('t')).toEqual({ routers: 0, bin: 1, text: 0, quiet: 0b01 });
+      expect(live.get('t')).toEqual(
+        expect.objectContaining({ routers: 0, bin: 1, text: 0, quiet: 0b01 }),
+      );
       // A newcomer here is told the topic's batches again.
       sub('t', b);
       await settle();
