@@ -100,3 +100,25 @@ describe(HeldBytes, () => {
     });
   });
 });
+
+describe(ChunkPool, () => {
+  describe('#give', () => {
+    it('gives whole free slabs back once free chunks pile up, and keeps slabs in use', () => {
+      const pool = new ChunkPool();
+      const topics = Array.from({ length: 8 }, () => new HeldBytes(pool));
+      // Eight slabs' worth of bytes, then one topic keeps a little and the rest let go.
+      for (const t of topics) t.add(rec(256 * CHUNK_BYTES, 1));
+      expect(pool.counts.chunks).toBe(8 * 256);
+      topics[0]!.drop(255 * CHUNK_BYTES);
+      for (const t of topics.slice(1)) t.clear();
+      const { chunks, free } = pool.counts;
+      expect(chunks).toBeLessThan(8 * 256);
+      expect(chunks - free).toBe(1); // the one chunk still held
+      expect(topics[0]!.read(0, CHUNK_BYTES).bin).toBe('\x01'.repeat(CHUNK_BYTES));
+      // A slab given back is made again when needed, its index reused.
+      for (const t of topics.slice(1)) t.add(rec(256 * CHUNK_BYTES, 2));
+      expect(topics[7]!.read(0, 3).bin).toBe('\x02\x02\x02');
+      expect(topics[0]!.read(0, CHUNK_BYTES).bin).toBe('\x01'.repeat(CHUNK_BYTES));
+    });
+  });
+});

@@ -16,9 +16,9 @@
  * front), so there is no index: the log keeps each record's length, and a record starts where
  * the one before it ended, possibly in the next chunk.
  *
- * Memory: the pool keeps every slab it made (the most bytes ever held at once, plus at most one
- * partly used chunk at each end of each topic's bytes); the node's history byte cap
- * (`--history-max-bytes`) bounds what is held.
+ * Memory: what is held (the node's history byte cap, `--history-max-bytes`, bounds it), at most
+ * one partly used chunk at each end of each topic's bytes, and free chunks; slabs whose chunks
+ * are all free go back to the allocator (`ChunkPool`).
  */
 import { RawMsgpack } from '../protocol/raw-msgpack';
 
@@ -30,16 +30,27 @@ const IN_CHUNK = CHUNK_BYTES - 1;
 const SLAB_CHUNKS = 256;
 const SLAB_SHIFT = Math.log2(SLAB_CHUNKS);
 
-/** Slabs of chunks and the chunks free in them: one per process, shared by every topic. */
+/** Free chunks a pool keeps before it looks for whole slabs to give back to the allocator. */
+const TRIM_FROM = 4 * SLAB_CHUNKS;
+
+/**
+ * Slabs of chunks and the chunks free in them: one per process, shared by every topic. A slab
+ * whose chunks are all free goes back to the allocator once free chunks pile up (past
+ * TRIM_FROM, and each time their number doubles since): after a burst of history the node's
+ * memory comes back down, while steady traffic reuses chunks without making or freeing slabs.
+ */
 export class ChunkPool {
-  private readonly slabs: Buffer[] = [];
-  private readonly free: number[] = [];
+  /** Slabs by index; `undefined` where one was given back (its index is reused). */
+  private readonly slabs: (Buffer | undefined)[] = [];
+  private free: number[] = [];
+  private trimAt = TRIM_FROM;
 
   /** A chunk's id (its slab and place in it). */
   take(): number {
     if (this.free.length === 0) {
-      const slab = this.slabs.length;
-      this.slabs.push(Buffer.allocUnsafeSlow(SLAB_CHUNKS * CHUNK_BYTES));
+      let slab = this.slabs.indexOf(undefined);
+      if (slab < 0) slab = this.slabs.length;
+      this.slabs[slab] = Buffer.allocUnsafeSlow(SLAB_CHUNKS * CHUNK_BYTES);
       // Pushed in reverse, so the slab's chunks are taken in address order.
       for (let i = SLAB_CHUNKS - 1; i >= 0; i--) this.free.push((slab << SLAB_SHIFT) | i);
     }
@@ -48,15 +59,31 @@ export class ChunkPool {
 
   give(chunk: number): void {
     this.free.push(chunk);
+    if (this.free.length >= this.trimAt) this.trim();
   }
 
   slab(chunk: number): Buffer {
     return this.slabs[chunk >> SLAB_SHIFT]!;
   }
 
-  /** Chunks made and chunks free, for tests and the admin socket. */
+  /** Bytes of the slabs held now, and chunks free in them (tests, the admin socket). */
   get counts(): { chunks: number; free: number } {
-    return { chunks: this.slabs.length * SLAB_CHUNKS, free: this.free.length };
+    let slabs = 0;
+    for (const s of this.slabs) if (s !== undefined) slabs++;
+    return { chunks: slabs * SLAB_CHUNKS, free: this.free.length };
+  }
+
+  /** Gives back every slab whose chunks are all free. */
+  private trim(): void {
+    const freeIn = new Array<number>(this.slabs.length).fill(0);
+    for (const chunk of this.free) freeIn[chunk >> SLAB_SHIFT]!++;
+    const keep: number[] = [];
+    for (const chunk of this.free)
+      if (freeIn[chunk >> SLAB_SHIFT] !== SLAB_CHUNKS) keep.push(chunk);
+    for (let i = 0; i < freeIn.length; i++)
+      if (freeIn[i] === SLAB_CHUNKS) this.slabs[i] = undefined;
+    this.free = keep;
+    this.trimAt = Math.max(TRIM_FROM, 2 * keep.length);
   }
 }
 
