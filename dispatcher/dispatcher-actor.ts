@@ -128,6 +128,12 @@ export const MAX_IDLE_POSITIONS = Limits.maxIdlePositions;
 
 /** Where a topic without a log stands. `idleSince` is set while no gateway has interest. */
 interface Position {
+  /**
+   * The topic as the position was made with it (a local subscriber's string, or an old log's):
+   * the log made from the position takes it, so the events it stamps carry the very string a
+   * local gateway keys its entry with, and its lookup compares pointers, not characters.
+   */
+  readonly topic: string;
   readonly epoch: string;
   readonly seq: number;
   idleSince: number | undefined;
@@ -162,7 +168,12 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
     if (log !== undefined) {
       if (log.held > 0) return;
       forget(log);
-      positions.set(topic, { epoch: log.epoch, seq: log.lastSeq, idleSince: undefined });
+      positions.set(topic, {
+        topic: log.topic,
+        epoch: log.epoch,
+        seq: log.lastSeq,
+        idleSince: undefined,
+      });
     }
     const pos = positions.get(topic);
     if (pos !== undefined && pos.idleSince === undefined) markIdle(topic, pos, now);
@@ -187,9 +198,10 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
     if (log === undefined) {
       const pos = positions.get(topic);
       positions.delete(topic);
-      log = new TopicLog(topic, opts, now, pos?.epoch ?? newEpoch(), budget, pos?.seq ?? 0);
+      const name = pos?.topic ?? topic;
+      log = new TopicLog(name, opts, now, pos?.epoch ?? newEpoch(), budget, pos?.seq ?? 0);
       log.interest = interest.get(topic);
-      logs.set(topic, log);
+      logs.set(name, log);
       stats.topics = logs.size;
     }
     return log;
@@ -209,7 +221,7 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
     }
     let pos = positions.get(topic);
     if (pos === undefined) {
-      positions.set(topic, (pos = { epoch: newEpoch(), seq: 0, idleSince: undefined }));
+      positions.set(topic, (pos = { topic, epoch: newEpoch(), seq: 0, idleSince: undefined }));
       if (!interest.has(topic)) markIdle(topic, pos, now);
     }
     // Nothing is held: only a client that saw the last seq has missed nothing, and a `last`
