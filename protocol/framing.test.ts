@@ -194,4 +194,110 @@ describe('FrameDecoder', () => {
       expect(ms).toBeLessThan(1000);
     });
   });
+
+  describe('#each', () => {
+    /** Each frame `each` hands over: the chunk it was read from, and its payload. */
+    function collect(decoder: FrameDecoder, chunk: Buffer): { buf: Buffer; payload: Buffer }[] {
+      const out: { buf: Buffer; payload: Buffer }[] = [];
+      const n = decoder.each(chunk, (buf, start, end) =>
+        out.push({ buf, payload: Buffer.from(buf.subarray(start, end)) }),
+      );
+      expect(n).toBe(out.length);
+      return out;
+    }
+
+    it('hands over a frame inside one chunk as offsets in that chunk', () => {
+      const chunk = Buffer.concat([encodeFrame({ a: 1 }), encodeFrame({ b: 2 })]);
+      const seen: [Buffer, number, number][] = [];
+      new FrameDecoder().each(chunk, (buf, start, end) => seen.push([buf, start, end]));
+      expect(seen).toEqual([
+        [chunk, 4, 8],
+        [chunk, 12, 16],
+      ]);
+      expect(seen[0]![0]).toBe(chunk);
+    });
+
+    it('hands over every frame of a chunk that holds many, in order', () => {
+      const values = Array.from({ length: 50 }, (_, i) => ({ op: 'pub', topic: 't', data: i }));
+      const decoder = new FrameDecoder();
+      const out = collect(decoder, Buffer.concat(values.map(encodeFrame)));
+      expect(out.map((f) => decodePayload(f.payload))).toEqual(values);
+      expect(decoder.buffered).toBe(0);
+    });
+
+    it('copies a frame split across chunks once, then reads the rest of the chunk in place', () => {
+      const a = encodeFrame({ a: 'x'.repeat(40) });
+      const b = encodeFrame({ b: 2 });
+      const decoder = new FrameDecoder();
+      expect(collect(decoder, a.subarray(0, 20))).toEqual([]);
+      expect(decoder.buffered).toBe(20);
+      const second = Buffer.concat([a.subarray(20), b]);
+      const out = collect(decoder, second);
+      expect(out.map((f) => decodePayload(f.payload))).toEqual([{ a: 'x'.repeat(40) }, { b: 2 }]);
+      expect(out[0]!.buf).not.toBe(second);
+      expect(out[1]!.buf).toBe(second);
+      expect(decoder.buffered).toBe(0);
+    });
+
+    it('reads a frame whose header is split across chunks', () => {
+      const frame = encodeFrame({ op: 'auth', token: 'abc' });
+      const decoder = new FrameDecoder();
+      expect(collect(decoder, frame.subarray(0, 1))).toEqual([]);
+      expect(collect(decoder, frame.subarray(1, 3))).toEqual([]);
+      expect(decoder.buffered).toBe(3);
+      const rest = frame.subarray(3);
+      const out = collect(decoder, rest);
+      expect(out.map((f) => decodePayload(f.payload))).toEqual([{ op: 'auth', token: 'abc' }]);
+      // The header's last byte came with the body: the body is read where it lies.
+      expect(out[0]!.buf).toBe(rest);
+    });
+
+    it('hands over zero-length frames: alone, between frames, ending a chunk, split', () => {
+      const empty = rawFrame(Buffer.alloc(0));
+      const decoder = new FrameDecoder();
+      const sizes = (chunk: Buffer): number[] =>
+        collect(decoder, chunk).map((f) => f.payload.length);
+      expect(sizes(empty)).toEqual([0]);
+      expect(sizes(Buffer.concat([encodeFrame(1), empty, encodeFrame(2), empty]))).toEqual([
+        1, 0, 1, 0,
+      ]);
+      expect(sizes(empty.subarray(0, 3))).toEqual([]);
+      expect(sizes(Buffer.concat([empty.subarray(3), encodeFrame(3)]))).toEqual([0, 1]);
+      expect(decoder.buffered).toBe(0);
+    });
+
+    it('hands over no frame of a chunk that ends in a header over the limit, then throws', () => {
+      const decoder = new FrameDecoder(10);
+      const over = Buffer.alloc(4);
+      over.writeUInt32BE(11, 0);
+      const onFrame = jest.fn();
+      expect(() =>
+        decoder.each(Buffer.concat([encodeFrame(1), encodeFrame(2), over]), onFrame),
+      ).toThrow(FrameTooLargeError);
+      expect(onFrame).not.toHaveBeenCalled();
+      expect(decoder.buffered).toBe(0);
+      expect(() => decoder.each(encodeFrame(3), onFrame)).toThrow(FrameTooLargeError);
+    });
+
+    it('hands over the same payloads however a stream is cut into chunks', () => {
+      const values = [{ a: 'x'.repeat(300) }, 1, [{ c: 3 }], 'y'.repeat(70), null];
+      const frames = [...values.map(encodeFrame), rawFrame(Buffer.alloc(0))];
+      const payloads = frames.map((f) => Buffer.from(f.subarray(4)));
+      const stream = Buffer.concat(frames);
+      let seed = 5;
+      const rnd = (n: number): number =>
+        Math.floor(((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * n);
+      for (let run = 0; run < 100; run++) {
+        const decoder = new FrameDecoder();
+        const out: Buffer[] = [];
+        for (let at = 0; at < stream.length;) {
+          const next = Math.min(stream.length, at + 1 + rnd(rnd(2) === 0 ? 8 : 400));
+          for (const f of collect(decoder, stream.subarray(at, next))) out.push(f.payload);
+          at = next;
+        }
+        expect(out).toEqual(payloads);
+        expect(decoder.buffered).toBe(0);
+      }
+    });
+  });
 });

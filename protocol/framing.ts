@@ -9,7 +9,9 @@
  *   its body is buffered. Frames completed earlier in the same `push` are dropped with it: the
  *   peer broke the protocol and the link is closed; unacknowledged publishes are theirs to retry.
  * - Chunks are kept as a list and each payload is assembled once, so a frame split over many
- *   chunks costs one copy, and a frame inside one chunk costs none (a view of the chunk).
+ *   chunks costs one copy, and a frame inside one chunk costs none: `push` answers a view of
+ *   the chunk, `each` the chunk and the payload's offsets in it (no object per frame, for the
+ *   publisher port's hot path).
  * - A zero-length frame is a valid frame with an empty payload; `decodePayload` rejects it.
  */
 import { DecodeError, FrameTooLargeError } from './errors';
@@ -42,6 +44,9 @@ export function decodePayload(payload: Buffer): unknown {
   return unpackMsgpack(payload);
 }
 
+/** Receives one frame's payload, `buf[start, end)`: a chunk as it was read, or a copy. */
+export type FrameSink = (buf: Buffer, start: number, end: number) => void;
+
 export class FrameDecoder {
   private readonly chunks: Buffer[] = [];
   /** Index of the first unconsumed chunk; consumed ones are dropped in batches, not shifted. */
@@ -52,6 +57,13 @@ export class FrameDecoder {
   /** Body length of the frame being read, or -1 while reading a header. */
   private need = -1;
   private failure: FrameTooLargeError | undefined;
+  /**
+   * Frames completed by the chunk being read (buffer, payload start and end), reused from chunk
+   * to chunk: their length is the most frames one chunk has completed, a few numbers each.
+   */
+  private readonly bufs: Buffer[] = [];
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
 
   constructor(private readonly maxFrame: number = DEFAULT_MAX_PUBLISH_FRAME) {
     if (!Number.isSafeInteger(maxFrame) || maxFrame < 0 || maxFrame > MAX_LENGTH) {
@@ -66,12 +78,28 @@ export class FrameDecoder {
 
   /** The payloads completed by `chunk`, in order. Throws `FrameTooLargeError`, then always. */
   push(chunk: Buffer): Buffer[] {
+    const out: Buffer[] = [];
+    this.each(chunk, (buf, start, end) =>
+      out.push(start === 0 && end === buf.length ? buf : buf.subarray(start, end)),
+    );
+    return out;
+  }
+
+  /**
+   * `push` without a Buffer object per frame: calls `onFrame(buf, start, end)` for each frame
+   * `chunk` completes, in order, its payload being `buf[start, end)`, and returns how many. A
+   * frame inside one chunk is read where it lies (`buf` is that chunk); one spread over chunks is
+   * first copied into a buffer of its own. Frames are handed over only once the whole chunk has
+   * passed the limit check, so a chunk that throws `FrameTooLargeError` hands over none, as
+   * `push` returns none. `onFrame` must not push to this decoder.
+   */
+  each(chunk: Buffer, onFrame: FrameSink): number {
     if (this.failure) throw this.failure;
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.total += chunk.length;
     }
-    const out: Buffer[] = [];
+    let count = 0;
     for (;;) {
       if (this.need < 0) {
         if (this.total < HEADER_BYTES) break;
@@ -80,18 +108,25 @@ export class FrameDecoder {
           this.failure = new FrameTooLargeError(n, this.maxFrame);
           this.chunks.length = 0;
           this.total = 0;
+          this.release(count);
           throw this.failure;
         }
         this.need = n;
       }
       if (this.total < this.need) break;
-      out.push(this.take(this.need));
+      this.take(count++, this.need);
       this.need = -1;
     }
     this.compact();
-    return out;
+    for (let i = 0; i < count; i++) {
+      const buf = this.bufs[i]!;
+      this.bufs[i] = EMPTY; // no chunk outlives its call through this list
+      onFrame(buf, this.starts[i]!, this.ends[i]!);
+    }
+    return count;
   }
 
+  /** The next four (buffered) bytes as a big-endian length, read across chunks if need be. */
   private readHeader(): number {
     const head = this.chunks[this.first];
     if (head.length - this.offset >= HEADER_BYTES) {
@@ -99,19 +134,22 @@ export class FrameDecoder {
       this.consume(HEADER_BYTES);
       return n;
     }
-    const bytes = this.take(HEADER_BYTES);
-    return bytes.readUInt32BE(0);
+    let n = 0;
+    for (let i = 0; i < HEADER_BYTES; i++) {
+      n = n * 256 + this.chunks[this.first][this.offset];
+      this.consume(1);
+    }
+    return n;
   }
 
-  /** Removes and returns the next `n` bytes (which are buffered). */
-  private take(n: number): Buffer {
+  /** Records the next `n` (buffered) bytes as frame number `i`, and consumes them. */
+  private take(i: number, n: number): void {
     // A zero-length frame whose header ended the buffered bytes: there is no chunk to read from.
-    if (n === 0) return EMPTY;
+    if (n === 0) return this.record(i, EMPTY, 0, 0);
     const head = this.chunks[this.first];
     if (head.length - this.offset >= n) {
-      const view = head.subarray(this.offset, this.offset + n);
-      this.consume(n);
-      return view;
+      this.record(i, head, this.offset, this.offset + n);
+      return this.consume(n);
     }
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
@@ -122,7 +160,18 @@ export class FrameDecoder {
       filled += count;
       this.consume(count);
     }
-    return out;
+    this.record(i, out, 0, n);
+  }
+
+  private record(i: number, buf: Buffer, start: number, end: number): void {
+    this.bufs[i] = buf;
+    this.starts[i] = start;
+    this.ends[i] = end;
+  }
+
+  /** Drops the first `count` recorded frames' buffers (a failed chunk hands none over). */
+  private release(count: number): void {
+    for (let i = 0; i < count; i++) this.bufs[i] = EMPTY;
   }
 
   private consume(n: number): void {

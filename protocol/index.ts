@@ -48,8 +48,10 @@ export {
   FrameDecoder,
   frameBody,
 } from './framing';
+export type { FrameSink } from './framing';
 export { parsePublisherFrame, parsePublisherMessage } from './publisher';
-export { parsePublisherFrameRaw } from './publisher-raw';
+export { parsedPub, parsePublisherFrameRaw, readPublisherFrame } from './publisher-raw';
+export type { PublisherSink } from './publisher-raw';
 export { RawMsgpack } from './raw-msgpack';
 export type { AuthMessage, PublisherMessage, PublisherReply, PublishMessage } from './publisher';
 export {

@@ -1,8 +1,8 @@
 import { Packr } from 'msgpackr';
 import type { Parsed } from './fields';
 import { decodePayload } from './framing';
-import { parsePublisherFrame, type PublisherMessage } from './publisher';
-import { parsePublisherFrameRaw } from './publisher-raw';
+import { parsePublisherFrame, parsePublisherMessage, type PublisherMessage } from './publisher';
+import { parsePublisherFrameRaw, parsedPub, readPublisherFrame } from './publisher-raw';
 import { RawMsgpack } from './raw-msgpack';
 
 const plain = new Packr({ useRecords: false });
@@ -112,5 +112,69 @@ describe('parsePublisherFrameRaw', () => {
       expect(asValues(raw)).toEqual(decoded(cut));
     }
     expect(taken).toBeGreaterThan(1000);
+  });
+});
+
+describe('readPublisherFrame', () => {
+  /** What the sink heard, in order. */
+  function heard(p: Buffer, start = 0, end = p.length): { taken: boolean; calls: unknown[] } {
+    const calls: unknown[] = [];
+    const taken = readPublisherFrame(p, start, end, {
+      pub: (topic, data, id) => calls.push(['pub', topic, data.value, id]),
+      other: (m) => calls.push(['other', m]),
+    });
+    return { taken, calls };
+  }
+
+  it('hands each valid pub over as its topic, its data as bytes, and its id', () => {
+    const f = frame([PUB, { ...PUB, id: 9, topic: 'b' }, { ...PUB, id: null }]);
+    expect(heard(f)).toEqual({
+      taken: true,
+      calls: [
+        ['pub', 'room:1', PUB.data, undefined],
+        ['pub', 'b', PUB.data, 9],
+        ['pub', 'room:1', PUB.data, undefined],
+      ],
+    });
+  });
+
+  it('reads a frame where it lies inside a larger buffer', () => {
+    const f = frame({ ...PUB, id: 4 });
+    const around = Buffer.concat([hex('ff ff ff'), f, hex('c1 c1')]);
+    expect(heard(around, 3, 3 + f.length)).toEqual({
+      taken: true,
+      calls: [['pub', 'room:1', PUB.data, 4]],
+    });
+    expect(heard(around, 3, 3 + f.length + 1).taken).toBe(false);
+  });
+
+  it("hands a pub the validator refuses over as parsePublisherMessage's refusal, in place", () => {
+    const f = frame([PUB, { ...PUB, id: 2, topic: 'has space' }, { op: 'pub', topic: 't' }]);
+    expect(heard(f)).toEqual({
+      taken: true,
+      calls: [
+        ['pub', 'room:1', PUB.data, undefined],
+        ['other', parsePublisherMessage({ ...PUB, id: 2, topic: 'has space' })],
+        ['other', parsePublisherMessage({ op: 'pub', topic: 't' })],
+      ],
+    });
+  });
+
+  it('hands over nothing of a batch it leaves to the decoded path', () => {
+    for (const bad of [frame([PUB, PUB, 1]), frame([PUB, { ...PUB, extra: 1 }]), Buffer.alloc(0)])
+      expect(heard(bad)).toEqual({ taken: false, calls: [] });
+  });
+});
+
+describe('parsedPub', () => {
+  it('is the message parsePublisherMessage makes of the same pub', () => {
+    const data = new RawMsgpack(frame(PUB.data).toString('latin1'));
+    expect(parsedPub('t', data, 3)).toEqual(
+      parsePublisherMessage({ op: 'pub', topic: 't', data, id: 3 }),
+    );
+    expect(parsedPub('t', data, undefined)).toEqual({
+      ok: true,
+      msg: { op: 'pub', topic: 't', data, bytes: data.heapBytes },
+    });
   });
 });

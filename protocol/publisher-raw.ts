@@ -4,14 +4,30 @@
  * `topic`, `id` and `data` only.
  *
  * Anything else (an `auth`, another key, a key twice, a value of an unusual encoding, data
- * `scanData` does not take, trailing bytes) answers `undefined`, and the caller decodes the
- * frame the old way: what a frame means never depends on which reader took it. A frame this
- * reader takes goes through `parsePublisherMessage` like a decoded one, so every check and
- * every error is the same.
+ * `scanData` does not take, trailing bytes) is not read (`false`), and the caller decodes the
+ * frame the old way: what a frame means never depends on which reader took it. Each message
+ * this reader takes is handed to a sink, without an object of its own, when it is a `pub` that
+ * `parsePublisherMessage` accepts as it is (same `isValidTopic`; the ids read here are all valid);
+ * any other goes through `parsePublisherMessage` like a decoded one, so every check and every
+ * error is the same.
+ *
+ *   frame bytes ──pass 1: shape, offsets (no objects)──► pass 2: topic, RawMsgpack ──► sink
+ *
+ * The whole frame is checked before the sink hears of its first message, so a frame left to
+ * the old path has handed over nothing.
  */
 import type { Parsed } from './fields';
 import { parsePublisherMessage, type PublisherMessage } from './publisher';
 import { RawMsgpack, scanData } from './raw-msgpack';
+import { isValidTopic } from './topic';
+
+/** Where the messages of a frame go. */
+export interface PublisherSink {
+  /** A `pub` that `parsePublisherMessage` accepts as it is: its fields, the data as bytes. */
+  pub(topic: string, data: RawMsgpack, id: number | undefined): void;
+  /** Any other message of the frame, as `parsePublisherMessage` reads it (a refusal). */
+  other(p: Parsed<PublisherMessage>): void;
+}
 
 /** Messages of one frame this reader takes at most (a longer batch is decoded the old way). */
 const MAX_RAW_BATCH = 1024;
@@ -19,49 +35,107 @@ const MAX_RAW_BATCH = 1024;
 /** Where the reader stands in the frame (module scratch: one frame is read at a time). */
 let at = 0;
 
-/** The frame's messages, or `undefined` when it is not of the usual shape (see above). */
-export function parsePublisherFrameRaw(p: Buffer): Parsed<PublisherMessage>[] | undefined {
-  const end = p.length;
-  if (end === 0) return undefined;
-  const t = p[0]!;
+/**
+ * What pass 1 found of each message (module scratch, one frame at a time): offsets of the
+ * topic's and data's bytes (-1: absent), the id (-1: absent or nil), whether `op` was there.
+ * Float64: offsets of a frame in a buffer of up to 4 GiB and ids up to 2^32 - 1 fit exactly.
+ */
+const topicStart = new Float64Array(MAX_RAW_BATCH);
+const topicEnd = new Float64Array(MAX_RAW_BATCH);
+const dataStart = new Float64Array(MAX_RAW_BATCH);
+const dataEnd = new Float64Array(MAX_RAW_BATCH);
+const ids = new Float64Array(MAX_RAW_BATCH);
+const hasOp = new Uint8Array(MAX_RAW_BATCH);
+
+/**
+ * Reads the frame `p[start, end)` into `sink`, message by message; false (and nothing handed
+ * over) when it is not of the usual shape. The sink must not read another frame meanwhile.
+ */
+export function readPublisherFrame(
+  p: Buffer,
+  start: number,
+  end: number,
+  sink: PublisherSink,
+): boolean {
+  if (end <= start) return false;
+  const t = p[start]!;
   let n: number;
   if ((t >= 0x80 && t < 0x90) || t === 0xde) {
-    at = 0;
-    const one = readPub(p, end);
-    return one !== undefined && at === end ? [parsePublisherMessage(one)] : undefined;
-  }
-  if (t > 0x90 && t < 0xa0) {
-    n = t & 0x0f;
-    at = 1;
-  } else if (t === 0xdc && end >= 3) {
-    n = (p[1]! << 8) | p[2]!;
-    at = 3;
+    n = 1;
+    at = start;
+    if (!readPub(p, end, 0) || at !== end) return false;
   } else {
-    return undefined; // an empty batch, anything else: decoded the old way
+    if (t > 0x90 && t < 0xa0) {
+      n = t & 0x0f;
+      at = start + 1;
+    } else if (t === 0xdc && end - start >= 3) {
+      n = (p[start + 1]! << 8) | p[start + 2]!;
+      at = start + 3;
+    } else {
+      return false; // an empty batch, anything else: decoded the old way
+    }
+    if (n === 0 || n > MAX_RAW_BATCH) return false;
+    for (let i = 0; i < n; i++) if (!readPub(p, end, i)) return false;
+    if (at !== end) return false;
   }
-  if (n === 0 || n > MAX_RAW_BATCH) return undefined;
-  const out = new Array<Parsed<PublisherMessage>>(n);
   for (let i = 0; i < n; i++) {
-    const m = readPub(p, end);
-    if (m === undefined) return undefined;
-    out[i] = parsePublisherMessage(m);
+    const topic = topicStart[i]! < 0 ? undefined : p.toString('latin1', topicStart[i], topicEnd[i]);
+    const data =
+      dataStart[i]! < 0
+        ? undefined
+        : new RawMsgpack(p.toString('latin1', dataStart[i], dataEnd[i]));
+    const id = ids[i]! < 0 ? undefined : ids[i];
+    if (hasOp[i] === 1 && data !== undefined && isValidTopic(topic)) sink.pub(topic, data, id);
+    else sink.other(parsePublisherMessage(rawPub(hasOp[i] === 1, topic, id, data)));
   }
-  return at === end ? out : undefined;
+  return true;
 }
 
-interface RawPub {
-  op?: string;
-  topic?: string;
-  id?: number | null;
-  data?: RawMsgpack;
+/** A `pub` as `parsePublisherMessage` reads it, for a caller that needs it as one message. */
+export function parsedPub(
+  topic: string,
+  data: RawMsgpack,
+  id: number | undefined,
+): Parsed<PublisherMessage> {
+  return parsePublisherMessage(rawPub(true, topic, id, data));
 }
+
+/** The frame's messages, or `undefined` when it is not of the usual shape (see above). */
+export function parsePublisherFrameRaw(p: Buffer): Parsed<PublisherMessage>[] | undefined {
+  const out: Parsed<PublisherMessage>[] = [];
+  const sink: PublisherSink = {
+    pub: (topic, data, id) => out.push(parsedPub(topic, data, id)),
+    other: (m) => out.push(m),
+  };
+  return readPublisherFrame(p, 0, p.length, sink) ? out : undefined;
+}
+
+/** The map the decoder would have made of the message (only its keys that were there). */
+function rawPub(
+  op: boolean,
+  topic: string | undefined,
+  id: number | undefined,
+  data: RawMsgpack | undefined,
+): Record<string, unknown> {
+  const m: Record<string, unknown> = {};
+  if (op) m.op = 'pub';
+  if (topic !== undefined) m.topic = topic;
+  if (id !== undefined) m.id = id;
+  if (data !== undefined) m.data = data;
+  return m;
+}
+
+const OP = 1;
+const ID = 2;
+const TOPIC = 4;
+const DATA = 8;
 
 /**
  * One map of known keys at `at` (fixmap, or map 16 as msgpackr writes every map by default),
- * or undefined.
+ * noted as message `i`; false when it is not one.
  */
-function readPub(p: Buffer, end: number): RawPub | undefined {
-  if (at >= end) return undefined;
+function readPub(p: Buffer, end: number, i: number): boolean {
+  if (at >= end) return false;
   const t = p[at]!;
   let n: number;
   if (t >= 0x80 && t < 0x90) {
@@ -69,58 +143,58 @@ function readPub(p: Buffer, end: number): RawPub | undefined {
     at++;
   } else if (t === 0xde && at + 3 <= end) {
     n = (p[at + 1]! << 8) | p[at + 2]!;
-    if (n > 4) return undefined; // a known key twice at least
+    if (n > 4) return false; // a known key twice at least
     at += 3;
   } else {
-    return undefined;
+    return false;
   }
-  const m: RawPub = {};
-  for (let i = 0; i < n; i++) {
+  let seen = 0;
+  topicStart[i] = -1;
+  dataStart[i] = -1;
+  ids[i] = -1;
+  hasOp[i] = 0;
+  for (let k = 0; k < n; k++) {
     // Keys: fixstr of 2 to 5 ASCII bytes, told apart by length and first byte.
-    if (at >= end) return undefined;
-    const k = p[at]! - 0xa0;
-    if (k < 2 || k > 5 || at + 1 + k > end) return undefined;
-    const key = keyOf(p, at + 1, k);
-    at += 1 + k;
+    if (at >= end) return false;
+    const len = p[at]! - 0xa0;
+    if (len < 2 || len > 5 || at + 1 + len > end) return false;
+    const key = keyOf(p, at + 1, len);
+    at += 1 + len;
+    if (key === 0 || (seen & key) !== 0) return false;
+    seen |= key;
     switch (key) {
-      case 'op':
-        if (m.op !== undefined || !readPubOp(p, end)) return undefined;
-        m.op = 'pub';
+      case OP:
+        if (!readPubOp(p, end)) return false;
+        hasOp[i] = 1;
         break;
-      case 'id':
-        if (m.id !== undefined) return undefined;
-        m.id = readId(p, end);
-        if (m.id === undefined) return undefined;
-        break;
-      case 'topic': {
-        if (m.topic !== undefined) return undefined;
-        const topic = readAscii(p, end);
-        if (topic === undefined) return undefined;
-        m.topic = topic;
+      case ID: {
+        const id = readId(p, end);
+        if (id === undefined) return false;
+        ids[i] = id === null ? -1 : id;
         break;
       }
-      case 'data': {
-        if (m.data !== undefined) return undefined;
+      case TOPIC:
+        if (!readAscii(p, end, i)) return false;
+        break;
+      default: {
         const stop = scanData(p, at, end);
-        if (stop < 0) return undefined;
-        m.data = new RawMsgpack(p.toString('latin1', at, stop));
+        if (stop < 0) return false;
+        dataStart[i] = at;
+        dataEnd[i] = stop;
         at = stop;
-        break;
       }
-      default:
-        return undefined;
     }
   }
-  return m;
+  return true;
 }
 
-/** 'op', 'id', 'topic' or 'data' for those `k` bytes, '' for any other key. */
-function keyOf(p: Buffer, from: number, k: number): string {
+/** OP, ID, TOPIC or DATA for those `k` bytes, 0 for any other key. */
+function keyOf(p: Buffer, from: number, k: number): number {
   if (k === 2) {
     const a = p[from]!;
     const b = p[from + 1]!;
-    if (a === 0x6f && b === 0x70) return 'op';
-    return a === 0x69 && b === 0x64 ? 'id' : '';
+    if (a === 0x6f && b === 0x70) return OP;
+    return a === 0x69 && b === 0x64 ? ID : 0;
   }
   if (k === 5) {
     return p[from] === 0x74 &&
@@ -128,15 +202,15 @@ function keyOf(p: Buffer, from: number, k: number): string {
       p[from + 2] === 0x70 &&
       p[from + 3] === 0x69 &&
       p[from + 4] === 0x63
-      ? 'topic'
-      : '';
+      ? TOPIC
+      : 0;
   }
   if (k === 4) {
     return p[from] === 0x64 && p[from + 1] === 0x61 && p[from + 2] === 0x74 && p[from + 3] === 0x61
-      ? 'data'
-      : '';
+      ? DATA
+      : 0;
   }
-  return '';
+  return 0;
 }
 
 /** The value `"pub"` (fixstr) at `at`. */
@@ -174,9 +248,9 @@ function readId(p: Buffer, end: number): number | null | undefined {
   return undefined;
 }
 
-/** A fixstr or str 8 of printable ASCII (every valid topic is), or undefined. */
-function readAscii(p: Buffer, end: number): string | undefined {
-  if (at >= end) return undefined;
+/** A fixstr or str 8 of printable ASCII (every valid topic is), noted as message `i`'s topic. */
+function readAscii(p: Buffer, end: number, i: number): boolean {
+  if (at >= end) return false;
   const t = p[at]!;
   let start: number;
   let len: number;
@@ -187,14 +261,16 @@ function readAscii(p: Buffer, end: number): string | undefined {
     start = at + 2;
     len = p[at + 1]!;
   } else {
-    return undefined;
+    return false;
   }
   const stop = start + len;
-  if (stop > end) return undefined;
-  for (let i = start; i < stop; i++) {
-    const c = p[i]!;
-    if (c < 0x20 || c > 0x7e) return undefined;
+  if (stop > end) return false;
+  for (let c = start; c < stop; c++) {
+    const b = p[c]!;
+    if (b < 0x20 || b > 0x7e) return false;
   }
+  topicStart[i] = start;
+  topicEnd[i] = stop;
   at = stop;
-  return p.toString('latin1', start, stop);
+  return true;
 }
