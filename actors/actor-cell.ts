@@ -240,7 +240,7 @@ export class ActorCell<M>
   }
 
   inspectState(): Record<string, unknown> {
-    return this.behavior?.inspect?.() ?? {};
+    return this.behavior?.inspect?.(this) ?? {};
   }
 
   // ---- run (one turn of messages) -----------------------------------------------------------

@@ -56,7 +56,7 @@ describe('ConnectionActor', () => {
     const env = { node: 'n1', router, dispatcher: stubDispatcher, limits, stats };
     return system.spawn<ConnMsg>(
       `conn-${name}`,
-      () => new ConnectionActor(env, name, socket, msgpackCodec),
+      () => new ConnectionActor(env, socket, msgpackCodec),
       opts,
     );
   }
@@ -66,7 +66,7 @@ describe('ConnectionActor', () => {
     conn = new FakeConn();
     stats = newGatewayStats();
     router = system.spawn<RouterMsg>('router', () => ({
-      receive: (msg) => void (msg.type === 'sub' && msg.replyTo.tell(true)),
+      receive: (msg) => void (msg.type === 'sub' && msg.replyTo.tell(msg.topic)),
     }));
     actor = spawnConn('c1', conn);
   });
@@ -190,7 +190,7 @@ describe('ConnectionActor', () => {
       socket.send = (data) => (frames++, send(data));
       const env = { node: 'n1', router, dispatcher, limits, stats };
       const a = system.spawn<ConnMsg>('conn-last', () => {
-        return new ConnectionActor(env, 'l', socket, msgpackCodec);
+        return new ConnectionActor(env, socket, msgpackCodec);
       });
       a.tell(frame({ op: 'sub', id: 1, topic: 't', last: 250 }));
       await eventually(() => socket.sent.length === 252);
@@ -234,7 +234,7 @@ describe('ConnectionActor', () => {
       const r = system.spawn<RouterMsg>('live-router', () => ({
         receive: (msg) => {
           told.push(msg);
-          if (msg.type === 'sub') msg.replyTo.tell(true);
+          if (msg.type === 'sub') msg.replyTo.tell(msg.topic);
         },
       }));
       const live = new LiveTable(1);
@@ -250,7 +250,7 @@ describe('ConnectionActor', () => {
       };
       return system.spawn<ConnMsg>(
         'conn-live',
-        () => new ConnectionActor(env, 'l', socket, msgpackCodec),
+        () => new ConnectionActor(env, socket, msgpackCodec),
       );
     }
 
@@ -314,7 +314,7 @@ describe('ConnectionActor', () => {
       };
       return system.spawn<ConnMsg>(
         'conn-p',
-        () => new ConnectionActor(env, 'p', socket, msgpackCodec, identity),
+        () => new ConnectionActor(env, socket, msgpackCodec, identity),
       );
     }
 
@@ -380,7 +380,7 @@ describe('ConnectionActor', () => {
       const socket = new FakeConn();
       const a = system.spawn<ConnMsg>(
         'conn-sized',
-        () => new ConnectionActor(env, 'p', socket, msgpackCodec, undefined),
+        () => new ConnectionActor(env, socket, msgpackCodec, undefined),
       );
       // A stock msgpack writer: `undefined` goes out as fixext 0, which troupe's decoder reads.
       const data = { a: 1, b: undefined, c: [{ d: undefined, e: 2 }] };
@@ -430,7 +430,7 @@ describe('ConnectionActor', () => {
       };
       return system.spawn<ConnMsg>(
         'conn-e',
-        () => new ConnectionActor(env, 'e', socket, msgpackCodec, identity),
+        () => new ConnectionActor(env, socket, msgpackCodec, identity),
       );
     }
 

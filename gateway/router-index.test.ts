@@ -22,6 +22,19 @@ describe('RouterIndex', () => {
     });
   });
 
+  describe('#key', () => {
+    it('is the string the topic was first added with while it has members, else the argument', () => {
+      const ix = new RouterIndex<string>();
+      const first = ['t', 'x'].join('.');
+      ix.add(first, 'a');
+      expect(ix.key('t.x')).toBe('t.x');
+      expect(ix.get('t.x')?.topic).toBe(first);
+      expect(ix.key('other')).toBe('other');
+      ix.remove('t.x', 'a');
+      expect(ix.get('t.x')).toBeUndefined();
+    });
+  });
+
   describe('#goLive', () => {
     it('moves a told member to the group of its format', () => {
       const ix = new RouterIndex<string>();

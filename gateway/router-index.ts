@@ -13,6 +13,8 @@
 import { countOf, type OneOrMany } from '../dispatcher/one-or-many';
 
 export interface TopicSubscribers<T> {
+  /** The map's key: handed to each new subscriber to keep, so they share one string. */
+  readonly topic: string;
   told: OneOrMany<T> | undefined;
   bin: OneOrMany<T> | undefined;
   text: OneOrMany<T> | undefined;
@@ -65,6 +67,15 @@ export class RouterIndex<T> {
     return this.map.has(topic);
   }
 
+  /**
+   * The index's own copy of `topic` (or `topic` when absent): a decoded `sub` brings a fresh
+   * string, and a subscriber that keeps this one instead holds no string of its own.
+   */
+  key(topic: string): string {
+    const e = this.map.get(topic);
+    return e === undefined ? topic : e.topic;
+  }
+
   /** Subscribers of `topic` in all groups. */
   count(topic: string): number {
     const e = this.map.get(topic);
@@ -78,7 +89,7 @@ export class RouterIndex<T> {
   add(topic: string, m: T): boolean {
     const e = this.map.get(topic);
     if (e === undefined) {
-      this.map.set(topic, { told: m, bin: undefined, text: undefined });
+      this.map.set(topic, { topic, told: m, bin: undefined, text: undefined });
       return true;
     }
     if (!has(e.bin, m) && !has(e.text, m)) e.told = added(e.told, m);

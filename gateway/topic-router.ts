@@ -27,7 +27,12 @@ import {
 import { countOf, SetMap } from '../dispatcher/one-or-many';
 import type { DispatcherClient } from '../dispatcher/client';
 import type { SkipHandler } from '../protocol';
-import { ConnectionActor, type ConnectionEnv, type ConnectionLimits } from './connection-actor';
+import {
+  CONN_ACTOR_PREFIX,
+  ConnectionActor,
+  type ConnectionEnv,
+  type ConnectionLimits,
+} from './connection-actor';
 import { CountFrame } from './count-frame';
 import type { EventBatch } from './event-batch';
 import type { GatewayCounts } from './gateway-counts';
@@ -125,7 +130,8 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
       live: d.live,
       shard: d.index,
     };
-    slot.attach(ctx.spawn<ConnMsg>(`conn-${slot.id}`, connectionFactory(env, slot), spawnOpts));
+    const name = CONN_ACTOR_PREFIX + slot.id;
+    slot.attach(ctx.spawn<ConnMsg>(name, connectionFactory(env, slot), spawnOpts));
   };
 
   /**
@@ -162,7 +168,7 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
           return open(msg.slot, ctx);
         case 'sub':
           add(msg.topic, msg.conn, msg.count === true);
-          msg.replyTo.tell(true);
+          msg.replyTo.tell(index.key(msg.topic));
           return;
         case 'watch':
           if (!msg.on) watchers.remove(msg.topic, msg.conn);
@@ -217,8 +223,8 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
  * actor), not the slot: once attached, the slot is released (the socket keeps the actor ref).
  */
 function connectionFactory(env: ConnectionEnv, slot: OpeningSlot): () => ConnectionActor {
-  const { id, conn, codec, identity } = slot;
-  return () => new ConnectionActor(env, id, conn, codec, identity);
+  const { conn, codec, identity } = slot;
+  return () => new ConnectionActor(env, conn, codec, identity);
 }
 
 /** How a router treats its failing connection actors. */
