@@ -28,7 +28,16 @@
  */
 import { cellOf } from './actor-ref';
 import { childPath, validateName } from './actor-path';
-import { BUSY, HIGH_PRIORITY, SCHEDULED, STOP_REQUESTED, SUSPENDED } from './cell-flags';
+import {
+  BUSY,
+  HIGH_PRIORITY,
+  SCHEDULED,
+  STATUS_MASK,
+  STATUS_SHIFT,
+  STATUSES,
+  STOP_REQUESTED,
+  SUSPENDED,
+} from './cell-flags';
 import * as deathWatch from './death-watch';
 import { ActorNameTakenError } from './errors';
 import { Mailbox, Offer } from './mailbox';
@@ -76,10 +85,10 @@ export class ActorCell<M>
   extends CellExtras<M>
   implements ActorRef<M>, ActorContext<M>, Runnable, TimerOwner<M>, deathWatch.WatchNode
 {
-  status: ActorStatus = ActorStatus.Starting;
   processed = 0;
   // Internal state, also read by fault-handling.ts and termination.ts. Watchers, children,
-  // timers, failure, restart window, deferred notices and restarts live in CellExtras.
+  // timers, failure, restart window, deferred notices, restarts and the factory live in
+  // CellExtras. The status is kept in `flags` too (STATUS_SHIFT), one field for both.
   flags = 0;
   behavior: Behavior<M> | null = null;
   mailbox: Mailbox<Envelope<M>, SystemMessage> | null = null;
@@ -96,11 +105,19 @@ export class ActorCell<M>
     readonly parentCell: ActorCell<unknown> | null,
     readonly name: string,
     /** Null once the behavior exists when the actor is not `restartable` (SpawnOptions). */
-    public factory: BehaviorFactory<M> | null,
+    factory: BehaviorFactory<M>,
     readonly opts: SpawnOptions | undefined,
   ) {
     super();
     if (opts?.priority === 'high') this.flags = HIGH_PRIORITY;
+    this.factory = factory;
+  }
+
+  get status(): ActorStatus {
+    return STATUSES[this.flags >>> STATUS_SHIFT]!;
+  }
+  set status(s: ActorStatus) {
+    this.flags = (this.flags & ~STATUS_MASK) | (STATUSES.indexOf(s) << STATUS_SHIFT);
   }
 
   /** The cell is its own ref (see actor-ref.ts). */
