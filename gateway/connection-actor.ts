@@ -57,6 +57,7 @@ export type { ConnectionEnv, ConnectionLimits } from './conn-env';
 
 const State = { Open: 0, Closing: 1, Closed: 2 } as const;
 type State = (typeof State)[keyof typeof State];
+const STATE_BITS = 3;
 
 const { replayChunk: REPLAY_CHUNK, stoppedRetryMs: STOPPED_RETRY_MS } = Limits;
 export const MAX_HELD = Limits.maxHeldBatches;
@@ -88,7 +89,8 @@ export class ConnectionActor
   extends Subscriptions
   implements Behavior<ConnMsg>, RateBucket, IdentityHost, SubscribeHost
 {
-  private state: State = State.Open;
+  /** The state (low two bits) and `joinable` (above): one small integer, not two fields. */
+  private bits: number = State.Open;
   /** ms on `clockMs()`: a small integer, stored unboxed (a Date.now() double is a heap number). */
   private lastSeen = clockMs();
   /** The request budget (rate-limit.ts), in fields of its own: refilled up to `lastSeen`. */
@@ -98,8 +100,6 @@ export class ConnectionActor
   private outbox: ServerMessage[] | undefined;
   /** Batches of queued `events` messages, written together with the last of the run. */
   private held: EventBatch[] | undefined;
-  /** Subscriptions caught up and waiting for an empty mailbox to go live (conn-live.ts). */
-  private joinable = 0;
 
   constructor(
     private readonly env: ConnectionEnv,
@@ -114,6 +114,21 @@ export class ConnectionActor
 
   private get subs(): Subscriptions {
     return this;
+  }
+
+  private get state(): State {
+    return (this.bits & STATE_BITS) as State;
+  }
+  private set state(s: State) {
+    this.bits = (this.bits & ~STATE_BITS) | s;
+  }
+
+  /** Subscriptions caught up and waiting for an empty mailbox to go live (conn-live.ts). */
+  private get joinable(): number {
+    return this.bits >>> 2;
+  }
+  private set joinable(n: number) {
+    this.bits = (n << 2) | (this.bits & STATE_BITS);
   }
 
   preStart(ctx: ActorContext<ConnMsg>): void {
