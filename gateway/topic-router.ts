@@ -24,7 +24,7 @@ import {
   type Behavior,
   type SpawnOptions,
 } from '../actors';
-import { countOf, SetMap } from '../dispatcher/one-or-many';
+import { SetMap } from '../dispatcher/one-or-many';
 import type { DispatcherClient } from '../dispatcher/client';
 import type { SkipHandler } from '../protocol';
 import {
@@ -42,7 +42,7 @@ import type { ConnMsg, OpeningSlot, RouterMsg } from './messages';
 import type { ClientAuth } from './token-check';
 import type { MembersMsg } from '../presence/member-heartbeats';
 import type { LiveTable } from './live-channels';
-import { RouterIndex } from './router-index';
+import { RouterIndex, sizeOf } from './router-index';
 
 export interface RouterDeps {
   readonly index: number;
@@ -148,9 +148,11 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
       const subs = e.told;
       if (subs === undefined) continue;
       const m: ConnMsg = { type: 'event', batch };
-      batch.expect(countOf(subs));
+      batch.expect(sizeOf(subs));
       // A full mailbox rejects the tell; the actor's onOverflow closes it (4008).
-      if (subs instanceof Set) {
+      if (Array.isArray(subs)) {
+        for (let k = 0; k < subs.length; k++) if (!subs[k]!.tell(m)) batch.delivered();
+      } else if (subs instanceof Set) {
         for (const conn of subs) if (!conn.tell(m)) batch.delivered();
       } else if (!subs.tell(m)) {
         batch.delivered();
