@@ -23,8 +23,8 @@ export interface SweptConnection {
 }
 
 /**
- * Walks the transport's own set of open connections and reads those marked `joined`, rather
- * than keeping a set of its own: a second set of every socket cost 33 bytes per connection.
+ * Walks the transport's own list of open sockets and reads those marked `joined`, rather than
+ * keeping a set of its own: a second set of every socket cost 33 bytes per connection.
  */
 export class LiveSweep<C extends SweptConnection> {
   /** Connections marked joined. */
@@ -35,8 +35,8 @@ export class LiveSweep<C extends SweptConnection> {
   private due = false;
 
   constructor(
-    /** Every open connection of the transport; those never joined (streams) are skipped. */
-    private readonly all: Iterable<object>,
+    /** Every open socket of the transport: the sweep reads those marked joined. */
+    private readonly all: Iterable<C>,
     private readonly limit: number,
     private readonly everyMs: number,
   ) {}
@@ -74,11 +74,8 @@ export class LiveSweep<C extends SweptConnection> {
     this.bytes = 0;
     this.due = false;
     let closed = 0;
-    for (const each of this.all) {
-      // The set also holds connections of other kinds (SSE streams): they are never joined.
-      if ((each as Partial<SweptConnection>).joined !== true) continue;
-      const conn = each as C;
-      if (conn.bufferedAmount() <= this.limit) continue;
+    for (const conn of this.all) {
+      if (!conn.joined || conn.bufferedAmount() <= this.limit) continue;
       this.delete(conn);
       conn.close(CloseCode.SlowConsumer, Disconnect.SlowConsumer.reason);
       closed++;

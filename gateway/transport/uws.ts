@@ -54,6 +54,7 @@ import type {
 } from './types';
 import { AcceptGuard } from './accept-guard';
 import { LiveSweep } from './live-sweep';
+import { SocketList, type Listed } from './socket-list';
 import { Limits } from '../../server/limits';
 import { uwsStream } from './sse-uws';
 import { streamHostOf } from './stream-host';
@@ -120,16 +121,19 @@ function unpackAddress(addr: string | number): string {
   return `${addr >>> 24}.${(addr >>> 16) & 255}.${(addr >>> 8) & 255}.${addr & 255}`;
 }
 
-/** UwsConnection's flags. */
+/** UwsConnection's flags; the bits from LIST_SHIFT up are its SocketList index + 1. */
 const CLOSED_LOCALLY = 1;
 const JOINED = 2;
+const LIST_SHIFT = 2;
+const LOW_BITS = (1 << LIST_SHIFT) - 1;
 
-export class UwsConnection implements TransportConnection {
+export class UwsConnection implements TransportConnection, Listed {
   /** Null before open and from the moment the socket is closed. */
   ws: UwsSocket | null = null;
   /**
    * CLOSED_LOCALLY: set by close()/terminate() so the close handler is not called
    * re-entrantly. JOINED: on some channel, so the sweep reads its buffer (live-sweep.ts).
+   * Above them, `listIndex` + 1: one small integer instead of three fields.
    */
   private flags = 0;
   private readonly addr: string | number;
@@ -155,6 +159,14 @@ export class UwsConnection implements TransportConnection {
 
   get closedLocally(): boolean {
     return (this.flags & CLOSED_LOCALLY) !== 0;
+  }
+
+  /** Its place in the transport's SocketList, -1 while not listed (SocketList only). */
+  get listIndex(): number {
+    return (this.flags >>> LIST_SHIFT) - 1;
+  }
+  set listIndex(i: number) {
+    this.flags = ((i + 1) << LIST_SHIFT) | (this.flags & LOW_BITS);
   }
 
   /** Read and written by the sweep only (SweptConnection). */
@@ -227,7 +239,10 @@ export class UwsTransport implements Transport {
   readonly handlers: TransportHandlers;
   /** @internal */
   readonly maxBackpressure: number;
-  /** WebSockets and one-way streams (SSE) alike: both count against `maxConnections`. */
+  /** Open WebSockets; they and the streams in `open` count against `maxConnections`. */
+  /** @internal */
+  readonly sockets = new SocketList<UwsConnection>();
+  /** Open one-way streams (SSE), few: a Set. */
   /** @internal */
   readonly open = new Set<TransportConnection>();
   /** Upgrades whose decision is pending (async handler): they count against maxConnections. */
@@ -251,7 +266,7 @@ export class UwsTransport implements Transport {
     this.handlers = opts.handlers;
     this.maxBackpressure = opts.maxBackpressure;
     this.maxConnections = opts.maxConnections ?? Infinity;
-    this.sweep = new LiveSweep(this.open, opts.maxBackpressure, Limits.liveSweepMs);
+    this.sweep = new LiveSweep(this.sockets, opts.maxBackpressure, Limits.liveSweepMs);
     this.app = appOf(opts)
       .ws<SocketData>(opts.wsPath, {
         compression: uWS.DISABLED,
@@ -277,7 +292,7 @@ export class UwsTransport implements Transport {
   }
 
   get connections(): number {
-    return this.open.size;
+    return this.sockets.size + this.open.size;
   }
 
   listen(host: string, port: number): Promise<number> {
@@ -343,7 +358,7 @@ export class UwsTransport implements Transport {
   });
 
   closeAll(code: number, reason: string): void {
-    for (const conn of [...this.open]) conn.close(code, reason);
+    for (const conn of [...this.sockets, ...this.open]) conn.close(code, reason);
   }
 
   private onUpgrade(
@@ -351,7 +366,7 @@ export class UwsTransport implements Transport {
     req: uWS.HttpRequest,
     context: uWS.us_socket_context_t,
   ): void {
-    if (this.open.size + this.deciding >= this.maxConnections) {
+    if (this.connections + this.deciding >= this.maxConnections) {
       this.handlers.refused?.();
       writeResponse(res, overloadedResponse, true);
       return;
@@ -412,7 +427,7 @@ export class UwsTransport implements Transport {
   private onOpen(ws: UwsSocket): void {
     const conn = ws.getUserData().conn;
     conn.ws = ws;
-    this.open.add(conn);
+    this.sockets.add(conn);
     this.handlers.open(conn);
   }
 
@@ -436,7 +451,7 @@ export class UwsTransport implements Transport {
   private onClose(ws: UwsSocket, code: number, message: ArrayBuffer): void {
     const { conn, closeAs } = ws.getUserData();
     conn.ws = null;
-    this.open.delete(conn);
+    this.sockets.delete(conn);
     this.sweep.delete(conn);
     const uwsReason = closeAs !== undefined ? closeAs.reason : decode(message);
     const closeCode = closeAs !== undefined ? closeAs.code : uwsCloseCode(code, uwsReason);
