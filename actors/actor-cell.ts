@@ -101,7 +101,8 @@ export class ActorCell<M>
   private lone: Envelope<M> | typeof NONE = NONE;
 
   constructor(
-    readonly runtime: Runtime,
+    /** Kept by a root cell only (in its extras): the others reach it through their parent. */
+    runtime: Runtime,
     readonly parentCell: ActorCell<unknown> | null,
     readonly name: string,
     /** Null once the behavior exists when the actor is not `restartable` (SpawnOptions). */
@@ -111,6 +112,14 @@ export class ActorCell<M>
     super();
     if (opts?.priority === 'high') this.flags = HIGH_PRIORITY;
     this.factory = factory;
+    if (parentCell === null) this.rootRuntime = runtime;
+  }
+
+  /** The root's: a field per cell would cost 8 bytes each, the walk up a few loads. */
+  get runtime(): Runtime {
+    let cell: ActorCell<unknown> = this as ActorCell<unknown>;
+    while (cell.parentCell !== null) cell = cell.parentCell;
+    return cell.rootRuntime!;
   }
 
   get status(): ActorStatus {

@@ -11,6 +11,7 @@ import type { RestartWindow } from './supervision';
 import type { SystemMessage } from './system-message';
 import type { TimerScheduler } from './timers';
 import type { BehaviorFactory } from './types';
+import type { Runtime } from './runtime';
 
 class Extras<M> {
   watchers: Set<WatchNode> | null = null;
@@ -24,6 +25,8 @@ class Extras<M> {
   restarts = 0;
   /** Until the start, and for good where the actor is `restartable`. */
   factory: BehaviorFactory<M> | null = null;
+  /** The root cell's (a guardian's) runtime; every other cell reaches it through its parent. */
+  runtime: Runtime | null = null;
 
   isEmpty(): boolean {
     return (
@@ -35,7 +38,8 @@ class Extras<M> {
       this.restartWindow === null &&
       this.deferred === null &&
       this.restarts === 0 &&
-      this.factory === null
+      this.factory === null &&
+      this.runtime === null
     );
   }
 }
@@ -104,6 +108,13 @@ export abstract class CellExtras<M> {
   }
   set restarts(v: number) {
     if (v !== 0 || this.extras !== null) this.x.restarts = v;
+  }
+
+  get rootRuntime(): Runtime | null {
+    return this.extras === null ? null : this.extras.runtime;
+  }
+  set rootRuntime(v: Runtime | null) {
+    if (v !== null || this.extras !== null) this.x.runtime = v;
   }
 
   get factory(): BehaviorFactory<M> | null {
