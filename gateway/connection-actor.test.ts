@@ -4,7 +4,8 @@ import { seconds, sign } from '../testing/auth-keys';
 import { Packr } from 'msgpackr';
 import { msgpackCodec, payloadBytes } from '../protocol';
 import { packMsgpack } from '../protocol/msgpack';
-import { ConnectionActor, type ConnectionLimits } from './connection-actor';
+import { ConnectionActor, STRIKES_MAX, type ConnectionLimits } from './connection-actor';
+import { Limits } from '../server/limits';
 import { EventBatch } from './event-batch';
 import { LiveTable } from './live-channels';
 import { newGatewayStats, type GatewayStats } from './gateway-stats';
@@ -140,6 +141,22 @@ describe('ConnectionActor', () => {
       actor.tell({ type: 'closed', code: 1000 });
       await eventually(() => stats.connections === 0);
       expect(stats.disconnects).toEqual({ client_normal: 1 });
+    });
+  });
+
+  describe('#strikes', () => {
+    it("counts past the node's rateStrikes, and up to STRIKES_MAX without touching the state", () => {
+      expect(Limits.rateStrikes).toBeLessThan(STRIKES_MAX);
+      const env = { node: 'n1', router, dispatcher: stubDispatcher, limits, stats };
+      const a = new ConnectionActor(env, new FakeConn(), msgpackCodec);
+      a.strikes = Limits.rateStrikes;
+      expect(a.strikes).toBe(Limits.rateStrikes);
+      a.strikes = STRIKES_MAX + 10;
+      expect(a.strikes).toBe(STRIKES_MAX);
+      expect(a.open).toBe(true);
+      a.strikes = 0;
+      expect(a.strikes).toBe(0);
+      expect(a.open).toBe(true);
     });
   });
 

@@ -58,6 +58,10 @@ export type { ConnectionEnv, ConnectionLimits } from './conn-env';
 const State = { Open: 0, Closing: 1, Closed: 2 } as const;
 type State = (typeof State)[keyof typeof State];
 const STATE_BITS = 3;
+const STRIKES_SHIFT = 2;
+/** Above Limits.rateStrikes (checked in its test), so a client is struck out before this. */
+export const STRIKES_MAX = 255;
+const JOINABLE_SHIFT = 10;
 
 const { replayChunk: REPLAY_CHUNK, stoppedRetryMs: STOPPED_RETRY_MS } = Limits;
 export const MAX_HELD = Limits.maxHeldBatches;
@@ -89,13 +93,15 @@ export class ConnectionActor
   extends Subscriptions
   implements Behavior<ConnMsg>, RateBucket, IdentityHost, SubscribeHost
 {
-  /** The state (low two bits) and `joinable` (above): one small integer, not two fields. */
+  /**
+   * The state (low two bits), the rate limit's strikes (the next STRIKE_BITS) and `joinable`
+   * (above): one small integer, not three fields.
+   */
   private bits: number = State.Open;
   /** ms on `clockMs()`: a small integer, stored unboxed (a Date.now() double is a heap number). */
   private lastSeen = clockMs();
   /** The request budget (rate-limit.ts), in fields of its own: refilled up to `lastSeen`. */
   milliTokens: number;
-  strikes = 0;
   /** Replies not yet written; made on the first reply (most connections are idle). */
   private outbox: ServerMessage[] | undefined;
   /** Batches of queued `events` messages, written together with the last of the run. */
@@ -123,12 +129,21 @@ export class ConnectionActor
     this.bits = (this.bits & ~STATE_BITS) | s;
   }
 
+  /** Requests refused in a row (RateBucket); counted up to STRIKES_MAX, past rateStrikes. */
+  get strikes(): number {
+    return (this.bits >>> STRIKES_SHIFT) & STRIKES_MAX;
+  }
+  set strikes(n: number) {
+    const low = this.bits & ~(STRIKES_MAX << STRIKES_SHIFT);
+    this.bits = low | (Math.min(n, STRIKES_MAX) << STRIKES_SHIFT);
+  }
+
   /** Subscriptions caught up and waiting for an empty mailbox to go live (conn-live.ts). */
   private get joinable(): number {
-    return this.bits >>> 2;
+    return this.bits >>> JOINABLE_SHIFT;
   }
   private set joinable(n: number) {
-    this.bits = (n << 2) | (this.bits & STATE_BITS);
+    this.bits = (n << JOINABLE_SHIFT) | (this.bits & ((1 << JOINABLE_SHIFT) - 1));
   }
 
   preStart(ctx: ActorContext<ConnMsg>): void {
