@@ -45,6 +45,7 @@ import type { Runtime } from './runtime';
 import type { Runnable } from './scheduler';
 import { fail } from './fault-handling';
 import { CellExtras } from './cell-extras';
+import { Children } from './children';
 import { handleSystem } from './system-lane';
 import { OVERFLOW, TERMINATE, type SystemMessage } from './system-message';
 import { TimerMessage, TimerScheduler, type TimerOwner } from './timers';
@@ -216,7 +217,7 @@ export class ActorCell<M>
 
   spawn<C>(name: string, factory: BehaviorFactory<C>, opts?: SpawnOptions): ActorRef<C> {
     validateName(name);
-    const children = (this.childMap ??= new Map());
+    const children = (this.childMap ??= new Children());
     if (children.has(name)) throw new ActorNameTakenError(childPath(this.path, name));
     const child = new ActorCell<C>(this.runtime, this as ActorCell<unknown>, name, factory, opts);
     if (this.status === ActorStatus.Stopping || this.status === ActorStatus.Stopped) {
@@ -224,7 +225,7 @@ export class ActorCell<M>
       child.status = ActorStatus.Stopped;
       return child.ref;
     }
-    children.set(name, child as ActorCell<unknown>);
+    children.add(child as ActorCell<unknown>);
     this.runtime.actors++;
     child.scheduleIfRunnable();
     return child.ref;

@@ -6,6 +6,7 @@
  * empty slot instead of nine: 64 bytes per actor, 6.4 MB at 100k.
  */
 import type { ActorCell, Failure } from './actor-cell';
+import type { Children } from './children';
 import type { WatchNode } from './death-watch';
 import type { RestartWindow } from './supervision';
 import type { SystemMessage } from './system-message';
@@ -16,7 +17,7 @@ import type { Runtime } from './runtime';
 class Extras<M> {
   watchers: Set<WatchNode> | null = null;
   watching: Set<WatchNode> | null = null;
-  childMap: Map<string, ActorCell<unknown>> | null = null;
+  childMap: Children<ActorCell<unknown>> | null = null;
   timerScheduler: TimerScheduler<M> | null = null;
   failure: Failure<M> | null = null;
   restartWindow: RestartWindow | null = null;
@@ -68,10 +69,10 @@ export abstract class CellExtras<M> {
     if (v !== null || this.extras !== null) this.x.watching = v;
   }
 
-  get childMap(): Map<string, ActorCell<unknown>> | null {
+  get childMap(): Children<ActorCell<unknown>> | null {
     return this.extras === null ? null : this.extras.childMap;
   }
-  set childMap(v: Map<string, ActorCell<unknown>> | null) {
+  set childMap(v: Children<ActorCell<unknown>> | null) {
     if (v !== null || this.extras !== null) this.x.childMap = v;
   }
 
