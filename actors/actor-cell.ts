@@ -92,14 +92,14 @@ export class ActorCell<M>
   // CellExtras. The status is kept in `flags` too (STATUS_SHIFT), one field for both.
   flags = 0;
   behavior: Behavior<M> | null = null;
-  mailbox: Mailbox<Envelope<M>, SystemMessage> | null = null;
   /**
-   * A lone user message, held here while there is no mailbox: most actors never need one (a
-   * connection actor gets one message per turn, an idle one only its first frame), and a
-   * Mailbox with its queue costs 120 bytes. A second message or any system message makes the
-   * mailbox, and the lone message moves into it first, so order is kept.
+   * The mailbox, or while there is none a lone user message (or NONE): one field for both.
+   * Most actors never need a mailbox (a connection actor gets one message per turn, an idle one
+   * only its first frame), and a Mailbox with its queue costs 120 bytes. A second message or
+   * any system message makes the mailbox, and the lone message moves into it first, so order
+   * is kept. (A user message is never itself a Mailbox.)
    */
-  private lone: Envelope<M> | typeof NONE = NONE;
+  private box: Mailbox<Envelope<M>, SystemMessage> | Envelope<M> | typeof NONE = NONE;
 
   constructor(
     /** Kept by a root cell only (in its extras): the others reach it through their parent. */
@@ -121,6 +121,26 @@ export class ActorCell<M>
     let cell: ActorCell<unknown> = this as ActorCell<unknown>;
     while (cell.parentCell !== null) cell = cell.parentCell;
     return cell.rootRuntime!;
+  }
+
+  get mailbox(): Mailbox<Envelope<M>, SystemMessage> | null {
+    const box = this.box;
+    return box instanceof Mailbox ? box : null;
+  }
+  /** Setting null gives back the mailbox; it never drops a lone message. */
+  set mailbox(m: Mailbox<Envelope<M>, SystemMessage> | null) {
+    if (m !== null) this.box = m;
+    else if (this.box instanceof Mailbox) this.box = NONE;
+  }
+
+  /** The lone message while there is no mailbox; NONE otherwise. */
+  private get lone(): Envelope<M> | typeof NONE {
+    const box = this.box;
+    return box instanceof Mailbox ? NONE : box;
+  }
+  /** Only while there is no mailbox. */
+  private set lone(msg: Envelope<M> | typeof NONE) {
+    this.box = msg;
   }
 
   get status(): ActorStatus {
