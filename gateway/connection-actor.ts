@@ -58,10 +58,12 @@ export type { ConnectionEnv, ConnectionLimits } from './conn-env';
 const State = { Open: 0, Closing: 1, Closed: 2 } as const;
 type State = (typeof State)[keyof typeof State];
 const STATE_BITS = 3;
-const STRIKES_SHIFT = 2;
+/** In `bits`: this actor has replies waiting in `outboxes`. */
+const OUTBOX = 4;
+const STRIKES_SHIFT = 3;
 /** Above Limits.rateStrikes (checked in its test), so a client is struck out before this. */
 export const STRIKES_MAX = 255;
-const JOINABLE_SHIFT = 10;
+const JOINABLE_SHIFT = 11;
 
 const { replayChunk: REPLAY_CHUNK, stoppedRetryMs: STOPPED_RETRY_MS } = Limits;
 export const MAX_HELD = Limits.maxHeldBatches;
@@ -73,6 +75,14 @@ function discard(batches: readonly EventBatch[]): void {
 
 /** The name a topic router gives a connection's actor: this prefix and the connection id. */
 export const CONN_ACTOR_PREFIX = 'conn-';
+
+/**
+ * Replies not yet written, of the actors that have some: replies are written at the end of
+ * the request that made them (or go with the closing actor), so this holds a few entries
+ * where a field would cost 8 bytes in every connection. The OUTBOX bit says whether to look;
+ * weak, so an actor that closed with replies unwritten takes them along.
+ */
+const outboxes = new WeakMap<ConnectionActor, ServerMessage[]>();
 
 /** The connection id, read off the actor's name rather than kept as a second string. */
 function connIdOf(ctx: ActorContext<ConnMsg>): string {
@@ -94,16 +104,14 @@ export class ConnectionActor
   implements Behavior<ConnMsg>, RateBucket, IdentityHost, SubscribeHost
 {
   /**
-   * The state (low two bits), the rate limit's strikes (the next STRIKE_BITS) and `joinable`
-   * (above): one small integer, not three fields.
+   * The state (low two bits), OUTBOX, the rate limit's strikes (from STRIKES_SHIFT) and
+   * `joinable` (from JOINABLE_SHIFT): one small integer, not four fields.
    */
   private bits: number = State.Open;
   /** ms on `clockMs()`: a small integer, stored unboxed (a Date.now() double is a heap number). */
   private lastSeen = clockMs();
   /** The request budget (rate-limit.ts), in fields of its own: refilled up to `lastSeen`. */
   milliTokens: number;
-  /** Replies not yet written; made on the first reply (most connections are idle). */
-  private outbox: ServerMessage[] | undefined;
   /** Batches of queued `events` messages, written together with the last of the run. */
   private held: EventBatch[] | undefined;
 
@@ -282,13 +290,18 @@ export class ConnectionActor
   }
 
   reply(msg: ServerMessage): void {
-    (this.outbox ??= []).push(msg);
+    if ((this.bits & OUTBOX) !== 0) outboxes.get(this)!.push(msg);
+    else {
+      outboxes.set(this, [msg]);
+      this.bits |= OUTBOX;
+    }
   }
 
   flush(): void {
-    const msgs = this.outbox;
-    if (msgs === undefined || this.state !== State.Open) return;
-    this.outbox = undefined;
+    if ((this.bits & OUTBOX) === 0 || this.state !== State.Open) return;
+    const msgs = outboxes.get(this)!;
+    outboxes.delete(this);
+    this.bits &= ~OUTBOX;
     this.write(this.codec.encode(msgs.length === 1 ? msgs[0]! : msgs));
   }
 
