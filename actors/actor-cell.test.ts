@@ -168,6 +168,30 @@ describe('ActorCell', () => {
     });
   });
 
+  describe('factory', () => {
+    const extrasOf = (ref: ActorRef<unknown>): unknown =>
+      (ref as unknown as { extras: unknown }).extras;
+
+    it('is let go of once started when not restartable, with the extras it needed', async () => {
+      const { system } = testSystem();
+      const got: number[] = [];
+      const ref = system.spawn<number>('a', recorder(got), { restartable: false });
+      expect((ref as unknown as ActorCell<number>).factory).not.toBeNull();
+      await flush();
+      expect((ref as unknown as ActorCell<number>).factory).toBeNull();
+      expect(extrasOf(ref)).toBeNull();
+      ref.tell(1);
+      await eventually(() => got.length === 1);
+    });
+
+    it('is kept by a restartable actor', async () => {
+      const { system } = testSystem();
+      const ref = system.spawn<number>('a', recorder([]));
+      await flush();
+      expect((ref as unknown as ActorCell<number>).factory).not.toBeNull();
+    });
+  });
+
   describe('bounded mailbox', () => {
     /** An actor parked on a gate so that its mailbox fills up. */
     function parked(overflow: Overflow, extra: Partial<Behavior<number>> = {}) {

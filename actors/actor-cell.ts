@@ -28,7 +28,16 @@
  */
 import { cellOf } from './actor-ref';
 import { childPath, validateName } from './actor-path';
-import { BUSY, HIGH_PRIORITY, SCHEDULED, STOP_REQUESTED, SUSPENDED } from './cell-flags';
+import {
+  BUSY,
+  HIGH_PRIORITY,
+  SCHEDULED,
+  STATUS_MASK,
+  STATUS_SHIFT,
+  STATUSES,
+  STOP_REQUESTED,
+  SUSPENDED,
+} from './cell-flags';
 import * as deathWatch from './death-watch';
 import { ActorNameTakenError } from './errors';
 import { Mailbox, Offer } from './mailbox';
@@ -36,6 +45,7 @@ import type { Runtime } from './runtime';
 import type { Runnable } from './scheduler';
 import { fail } from './fault-handling';
 import { CellExtras } from './cell-extras';
+import { Children } from './children';
 import { handleSystem } from './system-lane';
 import { OVERFLOW, TERMINATE, type SystemMessage } from './system-message';
 import { TimerMessage, TimerScheduler, type TimerOwner } from './timers';
@@ -76,31 +86,68 @@ export class ActorCell<M>
   extends CellExtras<M>
   implements ActorRef<M>, ActorContext<M>, Runnable, TimerOwner<M>, deathWatch.WatchNode
 {
-  status: ActorStatus = ActorStatus.Starting;
   processed = 0;
   // Internal state, also read by fault-handling.ts and termination.ts. Watchers, children,
-  // timers, failure, restart window, deferred notices and restarts live in CellExtras.
+  // timers, failure, restart window, deferred notices, restarts and the factory live in
+  // CellExtras. The status is kept in `flags` too (STATUS_SHIFT), one field for both.
   flags = 0;
   behavior: Behavior<M> | null = null;
-  mailbox: Mailbox<Envelope<M>, SystemMessage> | null = null;
   /**
-   * A lone user message, held here while there is no mailbox: most actors never need one (a
-   * connection actor gets one message per turn, an idle one only its first frame), and a
-   * Mailbox with its queue costs 120 bytes. A second message or any system message makes the
-   * mailbox, and the lone message moves into it first, so order is kept.
+   * The mailbox, or while there is none a lone user message (or NONE): one field for both.
+   * Most actors never need a mailbox (a connection actor gets one message per turn, an idle one
+   * only its first frame), and a Mailbox with its queue costs 120 bytes. A second message or
+   * any system message makes the mailbox, and the lone message moves into it first, so order
+   * is kept. (A user message is never itself a Mailbox.)
    */
-  private lone: Envelope<M> | typeof NONE = NONE;
+  private box: Mailbox<Envelope<M>, SystemMessage> | Envelope<M> | typeof NONE = NONE;
 
   constructor(
-    readonly runtime: Runtime,
+    /** Kept by a root cell only (in its extras): the others reach it through their parent. */
+    runtime: Runtime,
     readonly parentCell: ActorCell<unknown> | null,
     readonly name: string,
     /** Null once the behavior exists when the actor is not `restartable` (SpawnOptions). */
-    public factory: BehaviorFactory<M> | null,
+    factory: BehaviorFactory<M>,
     readonly opts: SpawnOptions | undefined,
   ) {
     super();
     if (opts?.priority === 'high') this.flags = HIGH_PRIORITY;
+    this.factory = factory;
+    if (parentCell === null) this.rootRuntime = runtime;
+  }
+
+  /** The root's: a field per cell would cost 8 bytes each, the walk up a few loads. */
+  get runtime(): Runtime {
+    let cell: ActorCell<unknown> = this as ActorCell<unknown>;
+    while (cell.parentCell !== null) cell = cell.parentCell;
+    return cell.rootRuntime!;
+  }
+
+  get mailbox(): Mailbox<Envelope<M>, SystemMessage> | null {
+    const box = this.box;
+    return box instanceof Mailbox ? box : null;
+  }
+  /** Setting null gives back the mailbox; it never drops a lone message. */
+  set mailbox(m: Mailbox<Envelope<M>, SystemMessage> | null) {
+    if (m !== null) this.box = m;
+    else if (this.box instanceof Mailbox) this.box = NONE;
+  }
+
+  /** The lone message while there is no mailbox; NONE otherwise. */
+  private get lone(): Envelope<M> | typeof NONE {
+    const box = this.box;
+    return box instanceof Mailbox ? NONE : box;
+  }
+  /** Only while there is no mailbox. */
+  private set lone(msg: Envelope<M> | typeof NONE) {
+    this.box = msg;
+  }
+
+  get status(): ActorStatus {
+    return STATUSES[this.flags >>> STATUS_SHIFT]!;
+  }
+  set status(s: ActorStatus) {
+    this.flags = (this.flags & ~STATUS_MASK) | (STATUSES.indexOf(s) << STATUS_SHIFT);
   }
 
   /** The cell is its own ref (see actor-ref.ts). */
@@ -190,7 +237,7 @@ export class ActorCell<M>
 
   spawn<C>(name: string, factory: BehaviorFactory<C>, opts?: SpawnOptions): ActorRef<C> {
     validateName(name);
-    const children = (this.childMap ??= new Map());
+    const children = (this.childMap ??= new Children());
     if (children.has(name)) throw new ActorNameTakenError(childPath(this.path, name));
     const child = new ActorCell<C>(this.runtime, this as ActorCell<unknown>, name, factory, opts);
     if (this.status === ActorStatus.Stopping || this.status === ActorStatus.Stopped) {
@@ -198,7 +245,7 @@ export class ActorCell<M>
       child.status = ActorStatus.Stopped;
       return child.ref;
     }
-    children.set(name, child as ActorCell<unknown>);
+    children.add(child as ActorCell<unknown>);
     this.runtime.actors++;
     child.scheduleIfRunnable();
     return child.ref;
@@ -240,7 +287,7 @@ export class ActorCell<M>
   }
 
   inspectState(): Record<string, unknown> {
-    return this.behavior?.inspect?.() ?? {};
+    return this.behavior?.inspect?.(this) ?? {};
   }
 
   // ---- run (one turn of messages) -----------------------------------------------------------

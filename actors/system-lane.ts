@@ -13,7 +13,7 @@ import { beginStop, finishStop, hasStoppingChildren } from './termination';
 import { ActorStatus, type Behavior } from './types';
 
 function childTerminated<M>(cell: ActorCell<M>, child: ActorCell<unknown>): void {
-  if (cell.childMap?.get(child.name) === child) cell.childMap.delete(child.name);
+  cell.childMap?.delete(child);
   if (cell.status === ActorStatus.Stopping) {
     if (cell.childCount === 0) finishStop(cell);
   } else if (cell.failure?.restarting === true && !hasStoppingChildren(cell)) {

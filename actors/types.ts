@@ -26,8 +26,8 @@ export interface Behavior<M> {
   onTerminated?(ref: ActorRef<unknown>, ctx: ActorContext<M>): void;
   /** Bound with policy 'fail' was hit; once per overflow episode, through the system lane. */
   onOverflow?(ctx: ActorContext<M>, dropped: number): void;
-  /** Extra state shown by the admin `inspect` command. */
-  inspect?(): Record<string, unknown>;
+  /** Extra state shown by the admin `inspect` command (the context: what the actor need not keep). */
+  inspect?(ctx: ActorContext<M>): Record<string, unknown>;
 }
 
 /** Called again on Restart, so the new incarnation starts from fresh state. */

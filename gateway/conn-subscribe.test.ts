@@ -63,7 +63,7 @@ describe('conn-subscribe', () => {
       name: 'router',
       tell: (msg) => {
         told.push(msg);
-        if (msg.type === 'sub') msg.replyTo.tell(true);
+        if (msg.type === 'sub') msg.replyTo.tell(msg.topic);
         return true;
       },
       isAlive: () => routerAlive,

@@ -64,13 +64,14 @@ export async function subscribe(
   host.flush();
   try {
     if (!known) {
-      await ask<RouterMsg, boolean>(
+      const topic = await ask<RouterMsg, string>(
         env.router,
         (replyTo) => ({ type: 'sub', topic: m.topic, conn: self, replyTo, count: m.count }),
         limits.requestTimeoutMs,
       );
       // Batches may arrive from now on; until the history answers, they wait in the mailbox.
-      subs.set(m.topic, { epoch: '', seq: PENDING });
+      // Kept under the router's string of the topic, shared by all its subscribers.
+      subs.set(topic, { epoch: '', seq: PENDING });
       stats.subscriptions++;
     } else if (m.count !== undefined) {
       env.router.tell({ type: 'watch', topic: m.topic, conn: self, on: m.count });

@@ -4,7 +4,8 @@ import { seconds, sign } from '../testing/auth-keys';
 import { Packr } from 'msgpackr';
 import { msgpackCodec, payloadBytes } from '../protocol';
 import { packMsgpack } from '../protocol/msgpack';
-import { ConnectionActor, type ConnectionLimits } from './connection-actor';
+import { ConnectionActor, STRIKES_MAX, type ConnectionLimits } from './connection-actor';
+import { Limits } from '../server/limits';
 import { EventBatch } from './event-batch';
 import { LiveTable } from './live-channels';
 import { newGatewayStats, type GatewayStats } from './gateway-stats';
@@ -56,7 +57,7 @@ describe('ConnectionActor', () => {
     const env = { node: 'n1', router, dispatcher: stubDispatcher, limits, stats };
     return system.spawn<ConnMsg>(
       `conn-${name}`,
-      () => new ConnectionActor(env, name, socket, msgpackCodec),
+      () => new ConnectionActor(env, socket, msgpackCodec),
       opts,
     );
   }
@@ -66,7 +67,7 @@ describe('ConnectionActor', () => {
     conn = new FakeConn();
     stats = newGatewayStats();
     router = system.spawn<RouterMsg>('router', () => ({
-      receive: (msg) => void (msg.type === 'sub' && msg.replyTo.tell(true)),
+      receive: (msg) => void (msg.type === 'sub' && msg.replyTo.tell(msg.topic)),
     }));
     actor = spawnConn('c1', conn);
   });
@@ -143,6 +144,22 @@ describe('ConnectionActor', () => {
     });
   });
 
+  describe('#strikes', () => {
+    it("counts past the node's rateStrikes, and up to STRIKES_MAX without touching the state", () => {
+      expect(Limits.rateStrikes).toBeLessThan(STRIKES_MAX);
+      const env = { node: 'n1', router, dispatcher: stubDispatcher, limits, stats };
+      const a = new ConnectionActor(env, new FakeConn(), msgpackCodec);
+      a.strikes = Limits.rateStrikes;
+      expect(a.strikes).toBe(Limits.rateStrikes);
+      a.strikes = STRIKES_MAX + 10;
+      expect(a.strikes).toBe(STRIKES_MAX);
+      expect(a.open).toBe(true);
+      a.strikes = 0;
+      expect(a.strikes).toBe(0);
+      expect(a.open).toBe(true);
+    });
+  });
+
   describe('#postStop', () => {
     it('sends bye and closes with the same reason when stopped from outside', async () => {
       await eventually(() => conn.sent.length === 1);
@@ -190,7 +207,7 @@ describe('ConnectionActor', () => {
       socket.send = (data) => (frames++, send(data));
       const env = { node: 'n1', router, dispatcher, limits, stats };
       const a = system.spawn<ConnMsg>('conn-last', () => {
-        return new ConnectionActor(env, 'l', socket, msgpackCodec);
+        return new ConnectionActor(env, socket, msgpackCodec);
       });
       a.tell(frame({ op: 'sub', id: 1, topic: 't', last: 250 }));
       await eventually(() => socket.sent.length === 252);
@@ -234,7 +251,7 @@ describe('ConnectionActor', () => {
       const r = system.spawn<RouterMsg>('live-router', () => ({
         receive: (msg) => {
           told.push(msg);
-          if (msg.type === 'sub') msg.replyTo.tell(true);
+          if (msg.type === 'sub') msg.replyTo.tell(msg.topic);
         },
       }));
       const live = new LiveTable(1);
@@ -250,7 +267,7 @@ describe('ConnectionActor', () => {
       };
       return system.spawn<ConnMsg>(
         'conn-live',
-        () => new ConnectionActor(env, 'l', socket, msgpackCodec),
+        () => new ConnectionActor(env, socket, msgpackCodec),
       );
     }
 
@@ -314,7 +331,7 @@ describe('ConnectionActor', () => {
       };
       return system.spawn<ConnMsg>(
         'conn-p',
-        () => new ConnectionActor(env, 'p', socket, msgpackCodec, identity),
+        () => new ConnectionActor(env, socket, msgpackCodec, identity),
       );
     }
 
@@ -380,7 +397,7 @@ describe('ConnectionActor', () => {
       const socket = new FakeConn();
       const a = system.spawn<ConnMsg>(
         'conn-sized',
-        () => new ConnectionActor(env, 'p', socket, msgpackCodec, undefined),
+        () => new ConnectionActor(env, socket, msgpackCodec, undefined),
       );
       // A stock msgpack writer: `undefined` goes out as fixext 0, which troupe's decoder reads.
       const data = { a: 1, b: undefined, c: [{ d: undefined, e: 2 }] };
@@ -430,7 +447,7 @@ describe('ConnectionActor', () => {
       };
       return system.spawn<ConnMsg>(
         'conn-e',
-        () => new ConnectionActor(env, 'e', socket, msgpackCodec, identity),
+        () => new ConnectionActor(env, socket, msgpackCodec, identity),
       );
     }
 

@@ -57,6 +57,13 @@ export type { ConnectionEnv, ConnectionLimits } from './conn-env';
 
 const State = { Open: 0, Closing: 1, Closed: 2 } as const;
 type State = (typeof State)[keyof typeof State];
+const STATE_BITS = 3;
+/** In `bits`: this actor has replies waiting in `outboxes`. */
+const OUTBOX = 4;
+const STRIKES_SHIFT = 3;
+/** Above Limits.rateStrikes (checked in its test), so a client is struck out before this. */
+export const STRIKES_MAX = 255;
+const JOINABLE_SHIFT = 11;
 
 const { replayChunk: REPLAY_CHUNK, stoppedRetryMs: STOPPED_RETRY_MS } = Limits;
 export const MAX_HELD = Limits.maxHeldBatches;
@@ -66,36 +73,85 @@ function discard(batches: readonly EventBatch[]): void {
   for (let i = 0; i < batches.length; i++) batches[i]!.delivered();
 }
 
+/** The name a topic router gives a connection's actor: this prefix and the connection id. */
+export const CONN_ACTOR_PREFIX = 'conn-';
+
+/**
+ * Replies not yet written, of the actors that have some: replies are written at the end of
+ * the request that made them (or go with the closing actor), so this holds a few entries
+ * where a field would cost 8 bytes in every connection. The OUTBOX bit says whether to look;
+ * weak, so an actor that closed with replies unwritten takes them along.
+ */
+const outboxes = new WeakMap<ConnectionActor, ServerMessage[]>();
+
+/** The connection id, read off the actor's name rather than kept as a second string. */
+function connIdOf(ctx: ActorContext<ConnMsg>): string {
+  const { name } = ctx.self;
+  return name.startsWith(CONN_ACTOR_PREFIX) ? name.slice(CONN_ACTOR_PREFIX.length) : name;
+}
+
 /**
  * A class, not a closure per handler: a node holds 100k of these, and prototype methods cost
  * nothing per instance where a dozen closures and their context cost about 1 KB. Its public
  * `open`, `reply`, `flush`, `err`, `close`, `adopt` and `sendEvents` are for the functions it
  * calls (`IdentityHost`, `SubscribeHost`), which reach its state through nothing else.
+ *
+ * It is its own `Subscriptions` (as an ActorCell is its own context): one object instead of
+ * two saves a header and a pointer, 32 bytes per connection; `subs` names that side of it.
  */
-export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityHost, SubscribeHost {
-  private state: State = State.Open;
-  private readonly subs = new Subscriptions();
+export class ConnectionActor
+  extends Subscriptions
+  implements Behavior<ConnMsg>, RateBucket, IdentityHost, SubscribeHost
+{
+  /**
+   * The state (low two bits), OUTBOX, the rate limit's strikes (from STRIKES_SHIFT) and
+   * `joinable` (from JOINABLE_SHIFT): one small integer, not four fields.
+   */
+  private bits: number = State.Open;
   /** ms on `clockMs()`: a small integer, stored unboxed (a Date.now() double is a heap number). */
   private lastSeen = clockMs();
   /** The request budget (rate-limit.ts), in fields of its own: refilled up to `lastSeen`. */
   milliTokens: number;
-  strikes = 0;
-  /** Replies not yet written; made on the first reply (most connections are idle). */
-  private outbox: ServerMessage[] | undefined;
   /** Batches of queued `events` messages, written together with the last of the run. */
   private held: EventBatch[] | undefined;
-  /** Subscriptions caught up and waiting for an empty mailbox to go live (conn-live.ts). */
-  private joinable = 0;
 
   constructor(
     private readonly env: ConnectionEnv,
-    private readonly id: string,
     private readonly conn: TransportConnection,
     private readonly codec: Codec,
     /** What the client's token grants (JWT auth); undefined otherwise. The token is not kept. */
     private identity: Identity | undefined = undefined,
   ) {
+    super();
     this.milliTokens = fullBucket(env.limits);
+  }
+
+  private get subs(): Subscriptions {
+    return this;
+  }
+
+  private get state(): State {
+    return (this.bits & STATE_BITS) as State;
+  }
+  private set state(s: State) {
+    this.bits = (this.bits & ~STATE_BITS) | s;
+  }
+
+  /** Requests refused in a row (RateBucket); counted up to STRIKES_MAX, past rateStrikes. */
+  get strikes(): number {
+    return (this.bits >>> STRIKES_SHIFT) & STRIKES_MAX;
+  }
+  set strikes(n: number) {
+    const low = this.bits & ~(STRIKES_MAX << STRIKES_SHIFT);
+    this.bits = low | (Math.min(n, STRIKES_MAX) << STRIKES_SHIFT);
+  }
+
+  /** Subscriptions caught up and waiting for an empty mailbox to go live (conn-live.ts). */
+  private get joinable(): number {
+    return this.bits >>> JOINABLE_SHIFT;
+  }
+  private set joinable(n: number) {
+    this.bits = (n << JOINABLE_SHIFT) | (this.bits & ((1 << JOINABLE_SHIFT) - 1));
   }
 
   preStart(ctx: ActorContext<ConnMsg>): void {
@@ -104,7 +160,7 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
     this.reply({
       op: 'hello',
       v: 1,
-      conn: this.id,
+      conn: connIdOf(ctx),
       node: env.node,
       hb: env.limits.heartbeatMs,
     });
@@ -207,9 +263,9 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
     this.state = State.Closed;
   }
 
-  inspect(): Record<string, unknown> {
+  inspect(ctx: ActorContext<ConnMsg>): Record<string, unknown> {
     return {
-      conn: this.id,
+      conn: connIdOf(ctx),
       remote: this.conn.remoteAddress,
       subprotocol: this.codec.subprotocol,
       ...(this.identity && { member: this.identity.member, expMs: this.identity.expMs }),
@@ -234,13 +290,18 @@ export class ConnectionActor implements Behavior<ConnMsg>, RateBucket, IdentityH
   }
 
   reply(msg: ServerMessage): void {
-    (this.outbox ??= []).push(msg);
+    if ((this.bits & OUTBOX) !== 0) outboxes.get(this)!.push(msg);
+    else {
+      outboxes.set(this, [msg]);
+      this.bits |= OUTBOX;
+    }
   }
 
   flush(): void {
-    const msgs = this.outbox;
-    if (msgs === undefined || this.state !== State.Open) return;
-    this.outbox = undefined;
+    if ((this.bits & OUTBOX) === 0 || this.state !== State.Open) return;
+    const msgs = outboxes.get(this)!;
+    outboxes.delete(this);
+    this.bits &= ~OUTBOX;
     this.write(this.codec.encode(msgs.length === 1 ? msgs[0]! : msgs));
   }
 

@@ -45,7 +45,8 @@ export type RouterMsg =
       type: 'sub';
       topic: string;
       conn: ActorRef<ConnMsg>;
-      replyTo: ActorRef<boolean>;
+      /** Answered with the router's own string of the topic, for the subscription to keep. */
+      replyTo: ActorRef<string>;
       /** The subscription asked for the topic's viewer count. */
       count?: boolean;
     }

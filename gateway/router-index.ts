@@ -7,36 +7,54 @@
  *   bin    connections live on the router's msgpack channel of the topic (live-channels.ts)
  *   text   connections live on its JSON channel
  *
- * Each group holds a lone member as itself and a Set only from the second (as `SetMap` does):
- * most topics have one subscriber per shard.
+ * Each group holds a lone member as itself, up to SMALL_GROUP members in an array of exactly
+ * their number, and a Set past that (kept until the topic goes, so a group that swings around
+ * the bound does not allocate on every swing). A Set costs 392 bytes for 10 members where the
+ * array takes 96: a node of 10,000 topics of 10 subscribers saved about 30 bytes a connection.
+ * Members must not themselves be arrays or Sets.
  */
-import { countOf, type OneOrMany } from '../dispatcher/one-or-many';
+import { appended, removedAt } from './exact-array';
+
+/** Members of one group: see above. */
+export type Members<T> = T | T[] | Set<T>;
+
+/** Members kept in an array; one more makes the group a Set. */
+export const SMALL_GROUP = 16;
 
 export interface TopicSubscribers<T> {
-  told: OneOrMany<T> | undefined;
-  bin: OneOrMany<T> | undefined;
-  text: OneOrMany<T> | undefined;
+  /** The map's key: handed to each new subscriber to keep, so they share one string. */
+  readonly topic: string;
+  told: Members<T> | undefined;
+  bin: Members<T> | undefined;
+  text: Members<T> | undefined;
 }
 
 export type Group = 'told' | 'bin' | 'text';
 
-function has<T>(g: OneOrMany<T> | undefined, m: T): boolean {
-  return g === m || (g instanceof Set && g.has(m));
+function has<T>(g: Members<T> | undefined, m: T): boolean {
+  if (g === m) return true;
+  if (g instanceof Set) return g.has(m);
+  return Array.isArray(g) && g.includes(m);
 }
 
-function added<T>(g: OneOrMany<T> | undefined, m: T): OneOrMany<T> {
+function added<T>(g: Members<T> | undefined, m: T): Members<T> {
   if (g === undefined) return m;
   if (g instanceof Set) return g.add(m);
-  return g === m ? g : new Set([g, m]);
+  if (!Array.isArray(g)) return g === m ? g : [g, m];
+  if (g.includes(m)) return g;
+  return g.length < SMALL_GROUP ? appended(g, m) : new Set(g).add(m);
 }
 
-/** The group without `m`; a Set stays a Set (see `SetMap`: no allocation on every swing). */
-function removed<T>(g: OneOrMany<T> | undefined, m: T): OneOrMany<T> | undefined {
+/** The group without `m`. */
+function removed<T>(g: Members<T> | undefined, m: T): Members<T> | undefined {
   if (g instanceof Set) {
     g.delete(m);
     return g.size === 0 ? undefined : g;
   }
-  return g === m ? undefined : g;
+  if (!Array.isArray(g)) return g === m ? undefined : g;
+  const i = g.indexOf(m);
+  if (i < 0) return g;
+  return g.length === 2 ? g[1 - i] : removedAt(g, i);
 }
 
 function groupIn<T>(e: TopicSubscribers<T>, m: T): Group | undefined {
@@ -45,8 +63,11 @@ function groupIn<T>(e: TopicSubscribers<T>, m: T): Group | undefined {
   return has(e.text, m) ? 'text' : undefined;
 }
 
-function size<T>(g: OneOrMany<T> | undefined): number {
-  return g === undefined ? 0 : countOf(g);
+/** How many members a group has. */
+export function sizeOf<T>(g: Members<T> | undefined): number {
+  if (g === undefined) return 0;
+  if (g instanceof Set) return g.size;
+  return Array.isArray(g) ? g.length : 1;
 }
 
 export class RouterIndex<T> {
@@ -65,10 +86,19 @@ export class RouterIndex<T> {
     return this.map.has(topic);
   }
 
+  /**
+   * The index's own copy of `topic` (or `topic` when absent): a decoded `sub` brings a fresh
+   * string, and a subscriber that keeps this one instead holds no string of its own.
+   */
+  key(topic: string): string {
+    const e = this.map.get(topic);
+    return e === undefined ? topic : e.topic;
+  }
+
   /** Subscribers of `topic` in all groups. */
   count(topic: string): number {
     const e = this.map.get(topic);
-    return e === undefined ? 0 : size(e.told) + size(e.bin) + size(e.text);
+    return e === undefined ? 0 : sizeOf(e.told) + sizeOf(e.bin) + sizeOf(e.text);
   }
 
   /**
@@ -78,7 +108,7 @@ export class RouterIndex<T> {
   add(topic: string, m: T): boolean {
     const e = this.map.get(topic);
     if (e === undefined) {
-      this.map.set(topic, { told: m, bin: undefined, text: undefined });
+      this.map.set(topic, { topic, told: m, bin: undefined, text: undefined });
       return true;
     }
     if (!has(e.bin, m) && !has(e.text, m)) e.told = added(e.told, m);
@@ -115,9 +145,9 @@ export class RouterIndex<T> {
     let subscriptions = 0;
     let live = 0;
     for (const e of this.map.values()) {
-      const l = size(e.bin) + size(e.text);
+      const l = sizeOf(e.bin) + sizeOf(e.text);
       live += l;
-      subscriptions += l + size(e.told);
+      subscriptions += l + sizeOf(e.told);
     }
     return { subscriptions, live };
   }

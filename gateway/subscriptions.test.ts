@@ -1,4 +1,4 @@
-import { LIVE, Subscriptions, type SubPosition } from './subscriptions';
+import { LIVE, SMALL_MORE, Subscriptions, type SubPosition } from './subscriptions';
 
 const at = (seq: number) => ({ epoch: 'e', seq });
 
@@ -12,6 +12,35 @@ describe('Subscriptions', () => {
       expect(s.size).toBe(3);
       expect([s.get('a')?.seq, s.get('b')?.seq, s.get('c')?.seq]).toEqual([1, 2, 3]);
       expect(s.topics().sort()).toEqual(['a', 'b', 'c']);
+    });
+
+    it('answers the same below, at and past SMALL_MORE topics beside the inline one', () => {
+      const s = new Subscriptions();
+      const n = SMALL_MORE + 3;
+      for (let i = 0; i <= n; i++) {
+        s.set(`t${i}`, at(i));
+        expect(s.size).toBe(i + 1);
+        for (let k = 0; k <= i; k++) expect(s.get(`t${k}`)?.seq).toBe(k);
+        expect(s.has(`t${i + 1}`)).toBe(false);
+      }
+      expect(s.topics()).toEqual(Array.from({ length: n + 1 }, (_, i) => `t${i}`));
+      s.set('t5', at(50));
+      expect(s.get('t5')?.seq).toBe(50);
+      expect(s.size).toBe(n + 1);
+    });
+
+    it('adds, updates and deletes among a few topics beside the inline one', () => {
+      const s = new Subscriptions();
+      for (const t of ['a', 'b', 'c', 'd']) s.set(t, at(1));
+      expect(s.delete('c')).toBe(true);
+      expect(s.delete('c')).toBe(false);
+      s.set('b', at(9));
+      expect(s.toObject()).toEqual({ a: at(1), b: at(9), d: at(1) });
+      expect(s.delete('b')).toBe(true);
+      expect(s.delete('d')).toBe(true);
+      expect(s.topics()).toEqual(['a']);
+      s.set('e', at(2));
+      expect(s.toObject()).toEqual({ a: at(1), e: at(2) });
     });
 
     it('updates a topic in place wherever it lives', () => {

@@ -1,11 +1,21 @@
 /**
  * A connection's subscriptions: topic -> position in the topic's seq space.
  *
- * Most clients hold one topic, so the first lives inline and a Map (about 180 bytes before it
- * holds anything) is made only for a second one: at 100k connections that is the difference
- * between fitting the idle-memory budget or not. The inline topic's position is this object
- * itself (its `epoch` and `seq` fields), not an object of its own.
+ * Most clients hold one topic, so the first lives inline and more are kept beside it only from
+ * a second one: at 100k connections that is the difference between fitting the idle-memory
+ * budget or not. The inline topic's position is this object itself (its `epoch` and `seq`
+ * fields), not an object of its own. The others are pairs in an array of exactly their length
+ * (32 bytes for one, where a Map takes 184) up to SMALL_MORE of them, and a Map past that,
+ * where a scan would be slow.
  */
+
+import { appended, removedAt } from './exact-array';
+
+/** Topics beside the inline one kept as array pairs; one more moves them into a Map. */
+export const SMALL_MORE = 8;
+
+/** [topic, position, topic, position, ...] */
+type Pairs = (string | SubPosition)[];
 
 /** Where a subscriber is in its topic's seq space. */
 export interface SubPosition {
@@ -34,14 +44,16 @@ export class Subscriptions implements SubPosition {
    * with a boxed number per connection.
    */
   seq!: number;
-  private more: Map<string, SubPosition> | undefined = undefined;
+  private more: Pairs | Map<string, SubPosition> | undefined = undefined;
 
   get size(): number {
-    return (this.topic === undefined ? 0 : 1) + (this.more === undefined ? 0 : this.more.size);
+    const { more } = this;
+    const others = more === undefined ? 0 : more instanceof Map ? more.size : more.length / 2;
+    return (this.topic === undefined ? 0 : 1) + others;
   }
 
   has(topic: string): boolean {
-    return this.topic === topic || (this.more !== undefined && this.more.has(topic));
+    return this.topic === topic || this.other(topic) !== undefined;
   }
 
   /**
@@ -49,25 +61,43 @@ export class Subscriptions implements SubPosition {
    * object, so it stays valid only until the next `set`, `delete` or `clear`.
    */
   get(topic: string): SubPosition | undefined {
-    if (this.topic === topic) return this;
-    return this.more === undefined ? undefined : this.more.get(topic);
+    return this.topic === topic ? this : this.other(topic);
   }
 
   /** Keeps the values of `pos`; the inline topic copies them, others keep `pos` itself. */
   set(topic: string, pos: SubPosition): void {
-    if (this.topic === topic || (this.topic === undefined && !this.inMore(topic))) {
+    if (this.topic === topic || (this.topic === undefined && this.other(topic) === undefined)) {
       this.topic = topic;
       this.epoch = pos.epoch;
       this.seq = pos.seq;
+      return;
+    }
+    const more = this.more;
+    if (more === undefined) {
+      this.more = [topic, pos];
+    } else if (more instanceof Map) {
+      more.set(topic, pos);
     } else {
-      (this.more ??= new Map()).set(topic, pos);
+      const i = more.indexOf(topic);
+      if (i >= 0) more[i + 1] = pos;
+      else if (more.length < SMALL_MORE * 2)
+        this.more = appended<string | SubPosition>(more, topic, pos);
+      else this.more = new Map(pairsOf(more)).set(topic, pos);
     }
   }
 
   delete(topic: string): boolean {
-    if (this.topic !== topic) return this.more !== undefined && this.more.delete(topic);
-    this.topic = undefined;
-    this.epoch = '';
+    if (this.topic === topic) {
+      this.topic = undefined;
+      this.epoch = '';
+      return true;
+    }
+    const more = this.more;
+    if (more === undefined) return false;
+    if (more instanceof Map) return more.delete(topic);
+    const i = more.indexOf(topic);
+    if (i < 0) return false;
+    this.more = more.length === 2 ? undefined : removedAt(more, i, 2);
     return true;
   }
 
@@ -79,7 +109,9 @@ export class Subscriptions implements SubPosition {
 
   topics(): string[] {
     const out = this.topic === undefined ? [] : [this.topic];
-    if (this.more !== undefined) for (const t of this.more.keys()) out.push(t);
+    const more = this.more;
+    if (more instanceof Map) for (const t of more.keys()) out.push(t);
+    else if (more !== undefined) for (const [t] of pairsOf(more)) out.push(t);
     return out;
   }
 
@@ -93,7 +125,18 @@ export class Subscriptions implements SubPosition {
     return out;
   }
 
-  private inMore(topic: string): boolean {
-    return this.more !== undefined && this.more.has(topic);
+  /** A topic other than the inline one. */
+  private other(topic: string): SubPosition | undefined {
+    const more = this.more;
+    if (more === undefined) return undefined;
+    if (more instanceof Map) return more.get(topic);
+    for (let i = 0; i < more.length; i += 2) {
+      if (more[i] === topic) return more[i + 1] as SubPosition;
+    }
+    return undefined;
   }
+}
+
+function* pairsOf(more: Pairs): Generator<[string, SubPosition]> {
+  for (let i = 0; i < more.length; i += 2) yield [more[i] as string, more[i + 1] as SubPosition];
 }

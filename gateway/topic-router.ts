@@ -24,10 +24,15 @@ import {
   type Behavior,
   type SpawnOptions,
 } from '../actors';
-import { countOf, SetMap } from '../dispatcher/one-or-many';
+import { SetMap } from '../dispatcher/one-or-many';
 import type { DispatcherClient } from '../dispatcher/client';
 import type { SkipHandler } from '../protocol';
-import { ConnectionActor, type ConnectionEnv, type ConnectionLimits } from './connection-actor';
+import {
+  CONN_ACTOR_PREFIX,
+  ConnectionActor,
+  type ConnectionEnv,
+  type ConnectionLimits,
+} from './connection-actor';
 import { CountFrame } from './count-frame';
 import type { EventBatch } from './event-batch';
 import type { GatewayCounts } from './gateway-counts';
@@ -37,7 +42,7 @@ import type { ConnMsg, OpeningSlot, RouterMsg } from './messages';
 import type { ClientAuth } from './token-check';
 import type { MembersMsg } from '../presence/member-heartbeats';
 import type { LiveTable } from './live-channels';
-import { RouterIndex } from './router-index';
+import { RouterIndex, sizeOf } from './router-index';
 
 export interface RouterDeps {
   readonly index: number;
@@ -125,7 +130,8 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
       live: d.live,
       shard: d.index,
     };
-    slot.attach(ctx.spawn<ConnMsg>(`conn-${slot.id}`, connectionFactory(env, slot), spawnOpts));
+    const name = CONN_ACTOR_PREFIX + slot.id;
+    slot.attach(ctx.spawn<ConnMsg>(name, connectionFactory(env, slot), spawnOpts));
   };
 
   /**
@@ -142,9 +148,11 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
       const subs = e.told;
       if (subs === undefined) continue;
       const m: ConnMsg = { type: 'event', batch };
-      batch.expect(countOf(subs));
+      batch.expect(sizeOf(subs));
       // A full mailbox rejects the tell; the actor's onOverflow closes it (4008).
-      if (subs instanceof Set) {
+      if (Array.isArray(subs)) {
+        for (let k = 0; k < subs.length; k++) if (!subs[k]!.tell(m)) batch.delivered();
+      } else if (subs instanceof Set) {
         for (const conn of subs) if (!conn.tell(m)) batch.delivered();
       } else if (!subs.tell(m)) {
         batch.delivered();
@@ -162,7 +170,7 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
           return open(msg.slot, ctx);
         case 'sub':
           add(msg.topic, msg.conn, msg.count === true);
-          msg.replyTo.tell(true);
+          msg.replyTo.tell(index.key(msg.topic));
           return;
         case 'watch':
           if (!msg.on) watchers.remove(msg.topic, msg.conn);
@@ -217,8 +225,8 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
  * actor), not the slot: once attached, the slot is released (the socket keeps the actor ref).
  */
 function connectionFactory(env: ConnectionEnv, slot: OpeningSlot): () => ConnectionActor {
-  const { id, conn, codec, identity } = slot;
-  return () => new ConnectionActor(env, id, conn, codec, identity);
+  const { conn, codec, identity } = slot;
+  return () => new ConnectionActor(env, conn, codec, identity);
 }
 
 /** How a router treats its failing connection actors. */

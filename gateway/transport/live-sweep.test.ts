@@ -1,9 +1,15 @@
 import { CloseCode } from '../../protocol';
 import { LiveSweep, type SweptConnection } from './live-sweep';
 
+/** The transport's open connections, which the sweep walks. */
+let open: Set<FakeConn>;
+
 class FakeConn implements SweptConnection {
+  joined = false;
   closed: number | undefined;
-  constructor(public buffered: number) {}
+  constructor(public buffered: number) {
+    open.add(this);
+  }
   bufferedAmount(): number {
     return this.buffered;
   }
@@ -16,7 +22,8 @@ describe('LiveSweep', () => {
   let sweep: LiveSweep<FakeConn>;
   beforeEach(() => {
     jest.useFakeTimers();
-    sweep = new LiveSweep<FakeConn>(1000, 100);
+    open = new Set();
+    sweep = new LiveSweep<FakeConn>(open, 1000, 100);
   });
   afterEach(() => {
     sweep.stop();
@@ -33,6 +40,29 @@ describe('LiveSweep', () => {
       expect(over.closed).toBe(CloseCode.SlowConsumer);
       expect(at.closed).toBeUndefined();
       expect(sweep.size).toBe(1);
+    });
+
+    it('reads no socket that is open but not joined', () => {
+      const idle = new FakeConn(5000);
+      const left = new FakeConn(5000);
+      sweep.add(left);
+      sweep.delete(left);
+      expect(sweep.sweep()).toBe(0);
+      expect(idle.closed).toBeUndefined();
+      expect(left.closed).toBeUndefined();
+      expect(sweep.size).toBe(0);
+    });
+  });
+
+  describe('#add', () => {
+    it('counts a socket joined to several channels once', () => {
+      const c = new FakeConn(0);
+      sweep.add(c);
+      sweep.add(c);
+      expect(sweep.size).toBe(1);
+      sweep.delete(c);
+      expect(sweep.size).toBe(0);
+      expect(jest.getTimerCount()).toBe(0);
     });
   });
 
@@ -57,7 +87,7 @@ describe('LiveSweep', () => {
 
   describe('#published', () => {
     it('does not wait for the interval when half the bound was published', () => {
-      const slow = new LiveSweep<FakeConn>(1000, 60_000);
+      const slow = new LiveSweep<FakeConn>(open, 1000, 60_000);
       const c = new FakeConn(2000);
       slow.add(c);
       slow.published(400);

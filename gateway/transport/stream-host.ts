@@ -38,6 +38,9 @@ export interface StreamHostSource {
   readonly handlers: TransportHandlers;
   readonly maxBackpressure: number;
   readonly maxConnections: number;
+  /** Everything open: WebSockets and streams. */
+  readonly connections: number;
+  /** Where the transport keeps its open streams (and, on `ws`, its WebSockets too). */
   readonly open: Set<TransportConnection>;
   deciding: number;
 }
@@ -47,7 +50,7 @@ export function streamHostOf(t: StreamHostSource): StreamHost {
     handlers: t.handlers,
     maxBackpressure: t.maxBackpressure,
     admit: () => {
-      if (t.open.size + t.deciding < t.maxConnections) return true;
+      if (t.connections + t.deciding < t.maxConnections) return true;
       t.handlers.refused?.();
       return false;
     },

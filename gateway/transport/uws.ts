@@ -54,6 +54,7 @@ import type {
 } from './types';
 import { AcceptGuard } from './accept-guard';
 import { LiveSweep } from './live-sweep';
+import { SocketList, type Listed } from './socket-list';
 import { Limits } from '../../server/limits';
 import { uwsStream } from './sse-uws';
 import { streamHostOf } from './stream-host';
@@ -76,9 +77,16 @@ import {
 /** uWS `send()` returns 0 backpressure, 1 ok, 2 dropped. */
 const sendResults: readonly SendResult[] = ['backpressure', 'ok', 'dropped'];
 
-/** uWS copies the upgrade userData's properties onto its WebSocket object. */
+/**
+ * uWS copies the upgrade userData's properties onto its WebSocket object, into a property
+ * store V8 makes three slots long for the first: `subprotocol` and `closeAs` ride in the two
+ * the connection would leave empty, instead of in fields of UwsConnection (8 bytes each).
+ */
 interface SocketData {
   conn: UwsConnection;
+  subprotocol: string;
+  /** The close to report when close() had to drop a peer that does not read (else uWS's 1006). */
+  closeAs: { code: number; reason: string } | undefined;
 }
 type UwsSocket = uWS.WebSocket<SocketData>;
 
@@ -113,19 +121,25 @@ function unpackAddress(addr: string | number): string {
   return `${addr >>> 24}.${(addr >>> 16) & 255}.${(addr >>> 8) & 255}.${addr & 255}`;
 }
 
-export class UwsConnection implements TransportConnection {
+/** UwsConnection's flags; the bits from LIST_SHIFT up are its SocketList index + 1. */
+const CLOSED_LOCALLY = 1;
+const JOINED = 2;
+const LIST_SHIFT = 2;
+const LOW_BITS = (1 << LIST_SHIFT) - 1;
+
+export class UwsConnection implements TransportConnection, Listed {
   /** Null before open and from the moment the socket is closed. */
   ws: UwsSocket | null = null;
   /**
-   * Set by close()/terminate() so the close handler is not called re-entrantly; the close to
-   * report when close() had to drop a peer that does not read (uWS itself would report 1006).
+   * CLOSED_LOCALLY: set by close()/terminate() so the close handler is not called
+   * re-entrantly. JOINED: on some channel, so the sweep reads its buffer (live-sweep.ts).
+   * Above them, `listIndex` + 1: one small integer instead of three fields.
    */
-  closedLocally: boolean | { code: number; reason: string } = false;
+  private flags = 0;
   private readonly addr: string | number;
 
   constructor(
     remoteAddress: string,
-    readonly subprotocol: string,
     public userData: unknown,
     /** Its transport: `maxBackpressure` (a peer with more buffered is not reading), the sweep. */
     private readonly host: UwsHost,
@@ -136,6 +150,31 @@ export class UwsConnection implements TransportConnection {
   /** Formatted on demand (admin inspect): it is rarely read. */
   get remoteAddress(): string {
     return unpackAddress(this.addr);
+  }
+
+  /** Kept on the socket (SocketData); '' once it is closed. */
+  get subprotocol(): string {
+    return this.ws === null ? '' : this.ws.getUserData().subprotocol;
+  }
+
+  get closedLocally(): boolean {
+    return (this.flags & CLOSED_LOCALLY) !== 0;
+  }
+
+  /** Its place in the transport's SocketList, -1 while not listed (SocketList only). */
+  get listIndex(): number {
+    return (this.flags >>> LIST_SHIFT) - 1;
+  }
+  set listIndex(i: number) {
+    this.flags = ((i + 1) << LIST_SHIFT) | (this.flags & LOW_BITS);
+  }
+
+  /** Read and written by the sweep only (SweptConnection). */
+  get joined(): boolean {
+    return (this.flags & JOINED) !== 0;
+  }
+  set joined(on: boolean) {
+    this.flags = on ? this.flags | JOINED : this.flags & ~JOINED;
   }
 
   send(data: Uint8Array | string, binary: boolean): SendResult {
@@ -156,12 +195,12 @@ export class UwsConnection implements TransportConnection {
     const clamped = clampReason(reason);
     // A close frame queued behind a full buffer never leaves, and uWS would keep the socket
     // for seconds waiting for it: drop a peer that does not read now, reporting our code.
+    this.flags |= CLOSED_LOCALLY;
     if (ws.getBufferedAmount() > this.host.maxBackpressure) {
-      this.closedLocally = { code, reason: clamped };
+      ws.getUserData().closeAs = { code, reason: clamped };
       ws.close();
       return;
     }
-    this.closedLocally = true;
     // Nothing published after the close frame: a closing socket leaves its channels.
     for (const channel of ws.getTopics()) ws.unsubscribe(channel);
     ws.end(code, clamped);
@@ -170,7 +209,7 @@ export class UwsConnection implements TransportConnection {
   terminate(): void {
     const ws = this.ws;
     if (ws === null) return;
-    this.closedLocally = true;
+    this.flags |= CLOSED_LOCALLY;
     ws.close();
   }
 
@@ -200,7 +239,10 @@ export class UwsTransport implements Transport {
   readonly handlers: TransportHandlers;
   /** @internal */
   readonly maxBackpressure: number;
-  /** WebSockets and one-way streams (SSE) alike: both count against `maxConnections`. */
+  /** Open WebSockets; they and the streams in `open` count against `maxConnections`. */
+  /** @internal */
+  readonly sockets = new SocketList<UwsConnection>();
+  /** Open one-way streams (SSE), few: a Set. */
   /** @internal */
   readonly open = new Set<TransportConnection>();
   /** Upgrades whose decision is pending (async handler): they count against maxConnections. */
@@ -224,7 +266,7 @@ export class UwsTransport implements Transport {
     this.handlers = opts.handlers;
     this.maxBackpressure = opts.maxBackpressure;
     this.maxConnections = opts.maxConnections ?? Infinity;
-    this.sweep = new LiveSweep(opts.maxBackpressure, Limits.liveSweepMs);
+    this.sweep = new LiveSweep(this.sockets, opts.maxBackpressure, Limits.liveSweepMs);
     this.app = appOf(opts)
       .ws<SocketData>(opts.wsPath, {
         compression: uWS.DISABLED,
@@ -250,7 +292,7 @@ export class UwsTransport implements Transport {
   }
 
   get connections(): number {
-    return this.open.size;
+    return this.sockets.size + this.open.size;
   }
 
   listen(host: string, port: number): Promise<number> {
@@ -316,7 +358,7 @@ export class UwsTransport implements Transport {
   });
 
   closeAll(code: number, reason: string): void {
-    for (const conn of [...this.open]) conn.close(code, reason);
+    for (const conn of [...this.sockets, ...this.open]) conn.close(code, reason);
   }
 
   private onUpgrade(
@@ -324,7 +366,7 @@ export class UwsTransport implements Transport {
     req: uWS.HttpRequest,
     context: uWS.us_socket_context_t,
   ): void {
-    if (this.open.size + this.deciding >= this.maxConnections) {
+    if (this.connections + this.deciding >= this.maxConnections) {
       this.handlers.refused?.();
       writeResponse(res, overloadedResponse, true);
       return;
@@ -375,20 +417,17 @@ export class UwsTransport implements Transport {
       res.end(decision.body, true);
       return;
     }
-    const conn = new UwsConnection(
-      req.remoteAddress,
-      pickProtocol(req.protocols, decision.protocol),
-      decision.userData,
-      this,
-    );
+    const conn = new UwsConnection(req.remoteAddress, decision.userData, this);
+    const subprotocol = pickProtocol(req.protocols, decision.protocol);
     // Extensions are never negotiated: compression stays off on the hot path.
-    res.upgrade<SocketData>({ conn }, key, conn.subprotocol, '', context);
+    const data: SocketData = { conn, subprotocol, closeAs: undefined };
+    res.upgrade<SocketData>(data, key, subprotocol, '', context);
   }
 
   private onOpen(ws: UwsSocket): void {
     const conn = ws.getUserData().conn;
     conn.ws = ws;
-    this.open.add(conn);
+    this.sockets.add(conn);
     this.handlers.open(conn);
   }
 
@@ -410,15 +449,14 @@ export class UwsTransport implements Transport {
   }
 
   private onClose(ws: UwsSocket, code: number, message: ArrayBuffer): void {
-    const conn = ws.getUserData().conn;
+    const { conn, closeAs } = ws.getUserData();
     conn.ws = null;
-    this.open.delete(conn);
+    this.sockets.delete(conn);
     this.sweep.delete(conn);
-    const local = conn.closedLocally;
-    const uwsReason = typeof local === 'object' ? local.reason : decode(message);
-    const closeCode = typeof local === 'object' ? local.code : uwsCloseCode(code, uwsReason);
+    const uwsReason = closeAs !== undefined ? closeAs.reason : decode(message);
+    const closeCode = closeAs !== undefined ? closeAs.code : uwsCloseCode(code, uwsReason);
     const reason = closeCode === CloseCode.TooLarge ? TooBigReason : uwsReason;
-    if (local !== false) queueMicrotask(() => this.handlers.close(conn, closeCode, reason));
+    if (conn.closedLocally) queueMicrotask(() => this.handlers.close(conn, closeCode, reason));
     else this.handlers.close(conn, closeCode, reason);
   }
 
