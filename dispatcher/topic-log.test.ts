@@ -382,6 +382,16 @@ describe('TopicLog', () => {
       expect(log.read({ epoch: log.epoch, seq: 0 }, 150).events).toEqual([]);
     });
 
+    it('keeps publisher bytes of no length as the value it was given', () => {
+      const log = new TopicLog(TOPIC, ROOMY, 0);
+      const empty = new RawMsgpack('');
+      log.append(new RawMsgpack('\x01'), 0);
+      log.append(empty, 0);
+      const events = log.read({ epoch: log.epoch, seq: 0 }, 0).events;
+      expect((events[0]!.data as RawMsgpack).bin).toBe('\x01');
+      expect(events[1]!.data).toBe(empty);
+    });
+
     it('tells its ledger the bytes of each event it holds and of each it lets go', () => {
       const { calls, ledger } = recorder();
       const log = new TopicLog(TOPIC, { capacity: 2, ttlMs: 100 }, 0, 'e', ledger);

@@ -148,7 +148,8 @@ export class TopicLog {
     if (this.size === cap) this.dropOldest();
     else if (this.size === this.cap) this.grow(cap);
     const i = (this.head + this.size) % this.cap;
-    if (data instanceof RawMsgpack) {
+    // A record's length tells bytes from a value in the ring, so an empty one stays a value.
+    if (data instanceof RawMsgpack && data.bin.length > 0) {
       this.ring[i] = undefined;
       this.lens[i] = this.bytesHeld.add(data);
     } else {
