@@ -69,11 +69,16 @@ async function connectionOf(member: string): Promise<string> {
   type Tree = { path: string; children?: Tree[] };
   const answer = await adminCall(node!.admin, { cmd: 'tree', path: '/user/gateway', depth: 2 });
   const conns = ((answer.tree as Tree).children ?? []).flatMap((r) => r.children ?? []);
+  // Only an open one: a connection of the member that is still closing (one the page left
+  // on a reconnect) would take the stop and leave the page connected.
+  const found: string[] = [];
   for (const c of conns) {
-    const info = await adminCall(node!.admin, { cmd: 'inspect', path: c.path });
-    if (JSON.stringify(info).includes(`"member":"${member}"`)) return c.path;
+    const info = JSON.stringify(await adminCall(node!.admin, { cmd: 'inspect', path: c.path }));
+    if (info.includes(`"member":"${member}"`) && info.includes('"state":"open"'))
+      found.push(c.path);
   }
-  throw new Error(`no connection of ${member} among ${conns.length}`);
+  if (found.length === 1) return found[0]!;
+  throw new Error(`${found.length} open connections of ${member} among ${conns.length}: ${found}`);
 }
 
 describe.each(['websocket', 'sse'])('demo page in Chromium over %s', (transport) => {
