@@ -494,7 +494,7 @@ export class Gateway {
       const entry = owners[b]!;
       entry.batch = undefined; // nothing of a turn is kept past it
       let mask = entry.routers;
-      if (live !== undefined && entry.bin + entry.text > 0) {
+      if (live !== undefined && entry.hasLive) {
         publishLive(this.transport.fanout!, batch, entry, this.stats);
         // Routers whose subscribers of the topic are all live need nothing more.
         mask &= ~entry.quiet;

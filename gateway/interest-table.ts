@@ -27,7 +27,7 @@ export class InterestTable implements InterestSource {
   constructor(
     private readonly dispatcher: DispatcherClient,
     /** The gateway's entries per topic (shared with its live table). */
-    readonly entries: TopicTable = new TopicTable(),
+    private readonly entries: TopicTable = new TopicTable(),
   ) {
     dispatcher.bindInterest?.(this);
   }

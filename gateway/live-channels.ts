@@ -70,7 +70,7 @@ export class LiveTable {
   /** `topic`'s live members, if it has any. */
   get(topic: string): LiveCount | undefined {
     const e = this.topics.get(topic);
-    return e !== undefined && e.bin + e.text > 0 ? e : undefined;
+    return e !== undefined && e.hasLive ? e : undefined;
   }
 
   join(topic: string, binary: boolean): void {
@@ -84,7 +84,7 @@ export class LiveTable {
     if (c === undefined) return;
     if (binary) c.bin = Math.max(0, c.bin - 1);
     else c.text = Math.max(0, c.text - 1);
-    if (c.bin === 0 && c.text === 0) {
+    if (!c.hasLive) {
       c.quiet = 0;
       this.topics.forgetIfEmpty(topic, c);
     }

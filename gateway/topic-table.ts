@@ -23,6 +23,11 @@ export class TopicEntry {
   /** The gateway's routing turn that last grouped events of the topic, and its batch then. */
   turn = 0;
   batch: EventBatch | undefined = undefined;
+
+  /** The topic has live members here (of either format). */
+  get hasLive(): boolean {
+    return this.bin + this.text > 0;
+  }
 }
 
 export class TopicTable {
@@ -77,7 +82,7 @@ export class TopicTable {
 
   /** Drops `topic`'s entry once nothing is left in it. */
   forgetIfEmpty(topic: string, e: TopicEntry): void {
-    if (e.routers === 0 && e.bin === 0 && e.text === 0) this.entries.delete(topic);
+    if (e.routers === 0 && !e.hasLive) this.entries.delete(topic);
   }
 
   /** Every entry, with its topic. */
