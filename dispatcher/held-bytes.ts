@@ -66,7 +66,7 @@ export class ChunkPool {
     return this.slabs[chunk >> SLAB_SHIFT]!;
   }
 
-  /** Bytes of the slabs held now, and chunks free in them (tests, the admin socket). */
+  /** Chunks in the slabs held now, and how many of them are free (tests). */
   get counts(): { chunks: number; free: number } {
     let slabs = 0;
     for (const s of this.slabs) if (s !== undefined) slabs++;

@@ -7,9 +7,10 @@
  * Every publish of one TCP read goes to the dispatcher actor as one message, so a publisher
  * that writes fast is stamped in batches. The usual frame goes from the read's bytes to that
  * message with no object per event but its topic, its data (`RawMsgpack`) and its `PublishItem`
- * (FrameDecoder.each, readPublisherFrame): about 200 sampled bytes per event instead of 600
- * (load-tests/profiles/RESULTS.md, allocation profile of the many-topics shape). Replies (`ack` with the seq, `err` with a code) go
- * only to publishes that carried an `id`, each its own frame, coalesced into one write.
+ * (FrameDecoder.each, readPublisherFrame): about 210-245 sampled bytes per event instead of 612
+ * (load-tests/profiles/RESULTS.md, session of 2026-12-02, sixth). Replies (`ack` with the seq,
+ * `err` with a code) go only to publishes that carried an `id`, each its own frame, coalesced
+ * into one write.
  * A bad message gets an `err` and the connection goes on; a frame over the limit, an
  * unauthenticated publish, a refused token, a throttled address or a passed deadline
  * (`publisher-deadlines.ts`: auth, partial frame, idle) closes the connection with an `err`
