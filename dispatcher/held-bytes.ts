@@ -20,6 +20,7 @@
  * one partly used chunk at each end of each topic's bytes, and free chunks; slabs whose chunks
  * are all free go back to the allocator (`ChunkPool`).
  */
+import { writeLatin1 } from '../protocol/latin1';
 import { RawMsgpack } from '../protocol/raw-msgpack';
 
 /** Bytes per chunk (a power of two). */
@@ -127,9 +128,7 @@ export class HeldBytes {
       const base = chunkStart(chunk);
       const from = at & IN_CHUNK;
       const n = Math.min(len - i, CHUNK_BYTES - from);
-      // A byte loop: records are mostly tens of bytes, for which Buffer#write's argument
-      // checks cost more than the copy.
-      for (let j = 0; j < n; j++) slab[base + from + j] = bin.charCodeAt(i + j);
+      writeLatin1(slab, base + from, bin, i, n);
       i += n;
       at += n;
     }

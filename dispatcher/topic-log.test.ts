@@ -382,6 +382,44 @@ describe('TopicLog', () => {
       expect(log.read({ epoch: log.epoch, seq: 0 }, 150).events).toEqual([]);
     });
 
+    it('makes its value column only when a value comes, wrapped or not, and keeps order', () => {
+      // Raw events fill the typed columns alone; the first value (not publisher bytes) makes the
+      // ring's value column, once at the full capacity in a wrapped ring and once before a growth.
+      const raw = (i: number): RawMsgpack =>
+        new RawMsgpack(String.fromCharCode(0xa0 + i).repeat(30));
+      const full = new TopicLog(TOPIC, { capacity: 4, ttlMs: 60_000 }, 0);
+      for (let i = 1; i <= 4; i++) full.append(raw(i), i);
+      full.append({ n: 5 }, 5); // drops seq 1; the value lands in the wrapped slot 0
+      full.append(raw(6), 6);
+      const a = full.read({ epoch: full.epoch, seq: 0 }, 6).events;
+      expect(seqs(a)).toEqual([3, 4, 5, 6]);
+      expect(a.map((e) => (e.data instanceof RawMsgpack ? e.data.bin : e.data))).toEqual([
+        raw(3).bin,
+        raw(4).bin,
+        { n: 5 },
+        raw(6).bin,
+      ]);
+      expect(a.map((e) => e.t0)).toEqual([3, 4, 5, 6]);
+
+      const growing = new TopicLog(TOPIC, { capacity: 16, ttlMs: 60_000 }, 0);
+      for (let i = 1; i <= 4; i++) growing.append(raw(i), i);
+      growing.dropOldest();
+      growing.dropOldest();
+      growing.append(raw(5), 5);
+      growing.append(raw(6), 6); // wrapped: slots 0 and 1
+      growing.append({ n: 7 }, 7); // full: grows (unwrapping) to 8, then makes the value column
+      for (let i = 8; i <= 12; i++) growing.append(i % 2 === 0 ? raw(i) : { n: i }, i);
+      expect(growing.slots).toBe(16);
+      const b = growing.read({ epoch: growing.epoch, seq: 0 }, 12).events;
+      expect(seqs(b)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      expect(b.map((e) => (e.data instanceof RawMsgpack ? e.data.bin : e.data))).toEqual(
+        [3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((i) =>
+          i <= 6 || i % 2 === 0 ? raw(i).bin : { n: i },
+        ),
+      );
+      expect(b.map((e) => e.t0)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    });
+
     it('keeps publisher bytes of no length as the value it was given', () => {
       const log = new TopicLog(TOPIC, ROOMY, 0);
       const empty = new RawMsgpack('');

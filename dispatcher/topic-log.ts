@@ -13,8 +13,9 @@
  * The ring starts empty and doubles as events arrive, up to `capacity`: a topic that sees a few
  * events costs a few slots, not `capacity` of them.
  *
- * The ring is held column by column: each event's `data`, its `t0` (a double array, unboxed),
- * its bytes for the ledger, and the length of its publisher bytes. Topic and epoch are the log's
+ * The ring is held column by column: each event's `t0`, its bytes for the ledger and the length
+ * of its publisher bytes in typed arrays (off the JS heap), and its `data` in a plain array made
+ * only once some data did not come as publisher bytes. Topic and epoch are the log's
  * own, and seq follows from the position (the held events are one run). A read builds the
  * `TopicEvent`s it answers with. So the event an append returns (and the gateway routes) dies
  * young, and a held event is a few array slots: a node holding a million events is not a million
@@ -50,6 +51,8 @@ export interface HistoryLedger {
 
 const NO_LEDGER: HistoryLedger = { held: () => undefined, released: () => undefined };
 const FIRST_SLOTS = 4;
+const NO_TIMES = new Float64Array(0);
+const NO_INTS = new Int32Array(0);
 
 /**
  * `recovered` of a `last: N` read: true when the replay is the whole of the epoch's latest N
@@ -72,10 +75,10 @@ export class TopicLog {
    * `lens` at the same index hold its time, its bytes for the ledger, and the length of its
    * record in `bytes` (0: none, the data is in `ring`).
    */
-  private ring: unknown[] = [];
-  private t0s: number[] = [];
-  private sizes: number[] = [];
-  private lens: number[] = [];
+  private ring: unknown[] | undefined = undefined;
+  private t0s: Float64Array = NO_TIMES;
+  private sizes: Int32Array = NO_INTS;
+  private lens: Int32Array = NO_INTS;
   /** The publisher bytes of the held events whose data came as such, in order. */
   private readonly bytesHeld = new HeldBytes();
   /**
@@ -147,13 +150,14 @@ export class TopicLog {
     if (cap <= 0) return ev;
     if (this.size === cap) this.dropOldest();
     else if (this.size === this.cap) this.grow(cap);
-    const i = (this.head + this.size) % this.cap;
+    let i = this.head + this.size;
+    if (i >= this.cap) i -= this.cap;
     // A record's length tells bytes from a value in the ring, so an empty one stays a value.
     if (data instanceof RawMsgpack && data.bin.length > 0) {
-      this.ring[i] = undefined;
+      if (this.ring !== undefined) this.ring[i] = undefined;
       this.lens[i] = this.bytesHeld.add(data);
     } else {
-      this.ring[i] = data;
+      (this.ring ??= new Array<unknown>(this.cap))[i] = data;
       this.lens[i] = 0;
     }
     this.t0s[i] = now;
@@ -188,9 +192,9 @@ export class TopicLog {
   dropOldest(): void {
     if (this.size === 0) return;
     const bytes = this.sizes[this.head]!;
-    this.ring[this.head] = undefined;
+    if (this.ring !== undefined) this.ring[this.head] = undefined;
     this.bytesHeld.drop(this.lens[this.head]!);
-    this.head = (this.head + 1) % this.cap;
+    if (++this.head === this.cap) this.head = 0;
     this.size--;
     this.ledger.released(bytes, 1);
   }
@@ -199,10 +203,10 @@ export class TopicLog {
   clear(): void {
     const n = this.size;
     const bytes = this.bytes;
-    this.ring = [];
-    this.t0s = [];
-    this.sizes = [];
-    this.lens = [];
+    this.ring = undefined;
+    this.t0s = NO_TIMES;
+    this.sizes = NO_INTS;
+    this.lens = NO_INTS;
     this.bytesHeld.clear();
     this.cap = 0;
     this.head = 0;
@@ -245,7 +249,7 @@ export class TopicLog {
         topic: this.topic,
         seq: seq0 + i,
         epoch: this.epoch,
-        data: len === 0 ? this.ring[j] : this.bytesHeld.read(offset, len),
+        data: len === 0 ? this.ring?.[j] : this.bytesHeld.read(offset, len),
         t0: this.t0s[j]!,
       };
       offset += len;
@@ -254,29 +258,45 @@ export class TopicLog {
   }
 
   /**
-   * Doubles the ring (up to `cap`), unwrapping it so the oldest event is at index 0. Only a
-   * wrapped ring is copied: one that never wrapped is in order from index 0 already, and its
-   * arrays simply go on growing by appends.
+   * Doubles the ring (up to `cap`), unwrapping it so the oldest event is at index 0. The
+   * columns are typed arrays of exactly the ring's slots: their memory is off the JS heap, so a
+   * held event is nothing the GC copies, promotes or marks (load-tests/profiles/RESULTS.md,
+   * 2026-12-03), and a growth is one allocation per column.
    */
   private grow(cap: number): void {
     const len = this.cap;
-    this.cap = Math.min(cap, Math.max(FIRST_SLOTS, len * 2));
-    if (this.head === 0) return;
-    const ring: unknown[] = [];
-    const t0s: number[] = [];
-    const sizes: number[] = [];
-    const lens: number[] = [];
-    for (let i = 0; i < this.size; i++) {
-      const j = (this.head + i) % len;
-      ring.push(this.ring[j]);
-      t0s.push(this.t0s[j]!);
-      sizes.push(this.sizes[j]!);
-      lens.push(this.lens[j]!);
-    }
-    this.ring = ring;
+    const next = Math.min(cap, Math.max(FIRST_SLOTS, len * 2));
+    const t0s = new Float64Array(next);
+    const sizes = new Int32Array(next);
+    const lens = new Int32Array(next);
+    const ring = this.ring === undefined ? undefined : new Array<unknown>(next);
+    // The held events, oldest first: from the head to the end, then the part that wrapped.
+    const tail = Math.min(this.size, len - this.head);
+    unwrap(this.t0s, t0s, this.head, tail, this.size);
+    unwrap(this.sizes, sizes, this.head, tail, this.size);
+    unwrap(this.lens, lens, this.head, tail, this.size);
+    if (ring !== undefined)
+      for (let i = 0; i < this.size; i++) {
+        const j = this.head + i;
+        ring[i] = this.ring![j >= len ? j - len : j];
+      }
     this.t0s = t0s;
     this.sizes = sizes;
     this.lens = lens;
+    this.ring = ring;
+    this.cap = next;
     this.head = 0;
   }
+}
+
+/** Copies `size` held slots of `from` (the first `tail` of them at `head`) to `to` from 0. */
+function unwrap<A extends Float64Array | Int32Array>(
+  from: A,
+  to: A,
+  head: number,
+  tail: number,
+  size: number,
+): void {
+  to.set(from.subarray(head, head + tail), 0);
+  if (size > tail) to.set(from.subarray(0, size - tail), tail);
 }

@@ -8,6 +8,7 @@
  * 32 bits as float64. raw-ev-frame.test.ts holds the two writers to the same bytes.
  */
 import type { EventPayload } from './codec';
+import { writeLatin1 } from './latin1';
 import { RawMsgpack } from './raw-msgpack';
 
 /** `85 a2 "op" a2 "ev" a5 "topic"`: the start of every event's map. */
@@ -70,8 +71,8 @@ export function rawEvFrame(
   }
   const out = Buffer.allocUnsafe(size);
   let at = n === 1 ? 0 : writeArrayHead(out, n);
-  // Uint8Array#set and byte loops: Buffer#copy and Buffer#write cost more per call in their
-  // argument checks than these short pieces take to copy.
+  // Uint8Array#set for the constant pieces and writeLatin1 for the strings: Buffer#copy and
+  // Buffer#write cost more per call in their argument checks than short pieces take to copy.
   for (let i = 0; i < n; i++) {
     const e = events[i]!;
     out.set(HEAD, at);
@@ -84,16 +85,6 @@ export function rawEvFrame(
     at = writeLatin1(out, at + DATA_KEY.length, (e.data as RawMsgpack).bin);
   }
   return out;
-}
-
-/** Past this many chars the native latin1 write is cheaper than a loop. */
-const LOOP_MAX = 128;
-
-function writeLatin1(out: Buffer, at: number, s: string): number {
-  const len = s.length;
-  if (len > LOOP_MAX) return at + out.write(s, at, len, 'latin1');
-  for (let i = 0; i < len; i++) out[at + i] = s.charCodeAt(i);
-  return at + len;
 }
 
 function strHeadLength(len: number): number {
