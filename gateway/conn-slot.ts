@@ -20,6 +20,8 @@ export class ConnSlot implements OpeningSlot {
    */
   private target: ActorRef<ConnMsg> | ConnMsg[] | undefined = undefined;
   conn!: TransportConnection;
+  /** The gateway wrote the hello at the socket's open (gateway.ts); the actor does not. */
+  greeted = false;
 
   constructor(
     readonly id: string,

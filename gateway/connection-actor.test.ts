@@ -83,6 +83,19 @@ describe('ConnectionActor', () => {
       expect(conn.sent[0]).toEqual({ op: 'hello', v: 1, conn: 'c1', node: 'n1', hb: 1000 });
       expect(stats.connections).toBe(1);
     });
+
+    it('leaves the hello to the transport when it wrote it at the open (greeted)', async () => {
+      const socket = new FakeConn();
+      const env = { node: 'n1', router, dispatcher: stubDispatcher, limits, stats };
+      const a = system.spawn<ConnMsg>(
+        'conn-g1',
+        () => new ConnectionActor(env, socket, msgpackCodec, undefined, true),
+      );
+      a.tell(frame({ op: 'ping', id: 3 }));
+      await eventually(() => socket.sent.length === 1);
+      expect(socket.sent).toEqual([{ op: 'pong', id: 3 }]);
+      expect(stats.connections).toBe(2); // c1 of beforeEach and this one
+    });
   });
 
   describe('#receive', () => {

@@ -1,7 +1,7 @@
 /**
  * The connection actor: owns one client WebSocket and all of its state.
  *
- *   open ──(preStart: hello)──► open ──(close / bye / error)──► closing ──(transport closed)──► stopped
+ *   open ──(preStart: hello, unless the transport wrote it)──► open ──(close / bye / error)──► closing ──(transport closed)──► stopped
  *
  * Everything that changes the connection's state arrives as a message: client frames, event
  * batches from its topic router, the transport's close, heartbeat ticks and drain. The state
@@ -63,7 +63,9 @@ const OUTBOX = 4;
 const STRIKES_SHIFT = 3;
 /** Above Limits.rateStrikes (checked in its test), so a client is struck out before this. */
 export const STRIKES_MAX = 255;
-const JOINABLE_SHIFT = 11;
+/** In `bits` until preStart: the transport wrote the hello at the socket's open already. */
+const GREETED = 1 << 11;
+const JOINABLE_SHIFT = 12;
 
 const { replayChunk: REPLAY_CHUNK, stoppedRetryMs: STOPPED_RETRY_MS } = Limits;
 export const MAX_HELD = Limits.maxHeldBatches;
@@ -83,6 +85,16 @@ export const CONN_ACTOR_PREFIX = 'conn-';
  * weak, so an actor that closed with replies unwritten takes them along.
  */
 const outboxes = new WeakMap<ConnectionActor, ServerMessage[]>();
+
+/**
+ * The greeting every connection gets first (PROTOCOL.md §1). A WebSocket's is written by the
+ * gateway in the transport's open callback, where it leaves in the same write as the upgrade's
+ * answer (one write per connection fewer, load-tests/profiles/RESULTS.md, 2026-12-03); an SSE
+ * stream's by its actor's preStart.
+ */
+export function helloMessage(conn: string, node: string, heartbeatMs: number): ServerMessage {
+  return { op: 'hello', v: 1, conn, node, hb: heartbeatMs };
+}
 
 /** The connection id, read off the actor's name rather than kept as a second string. */
 function connIdOf(ctx: ActorContext<ConnMsg>): string {
@@ -121,8 +133,11 @@ export class ConnectionActor
     private readonly codec: Codec,
     /** What the client's token grants (JWT auth); undefined otherwise. The token is not kept. */
     private identity: Identity | undefined = undefined,
+    /** The transport wrote the hello already (`helloMessage`): preStart does not. */
+    greeted = false,
   ) {
     super();
+    if (greeted) this.bits |= GREETED;
     this.milliTokens = fullBucket(env.limits);
   }
 
@@ -157,14 +172,11 @@ export class ConnectionActor
   preStart(ctx: ActorContext<ConnMsg>): void {
     const { env } = this;
     env.stats.connections++;
-    this.reply({
-      op: 'hello',
-      v: 1,
-      conn: connIdOf(ctx),
-      node: env.node,
-      hb: env.limits.heartbeatMs,
-    });
-    this.flush();
+    if ((this.bits & GREETED) !== 0) this.bits &= ~GREETED;
+    else {
+      this.reply(helloMessage(connIdOf(ctx), env.node, env.limits.heartbeatMs));
+      this.flush();
+    }
     startIdentity(this, env, this.identity, ctx);
   }
 

@@ -44,6 +44,7 @@ import type { TopicEvent } from '../dispatcher/types';
 import { bearer } from './bearer';
 import { ConnSlot } from './conn-slot';
 import type { ConnectionLimits } from './connection-actor';
+import { helloMessage } from './connection-actor';
 import type { EventBatch } from './event-batch';
 import { bump, newGatewayStats, recordRoute, type GatewayStats } from './gateway-stats';
 import type { ClientBundle } from './client-bundle';
@@ -319,6 +320,14 @@ export class Gateway {
             return conn.close(Disconnect.AuthFailed.code, Disconnect.AuthFailed.reason);
           if (this.draining)
             return conn.close(Disconnect.Shutdown.code, Disconnect.Shutdown.reason);
+          // Written here, inside the transport's open callback, the hello leaves in the same
+          // write as the upgrade's answer; the actor, spawned a turn later, would write it alone.
+          const { codec } = slot;
+          const hello = helloMessage(slot.id, o.node, o.limits.heartbeatMs);
+          if (conn.send(codec.encode(hello), codec.binary) !== 'dropped') {
+            slot.greeted = true;
+            this.stats.framesOut++;
+          }
           const router = this.routers[this.nextRouter++ % this.routers.length]!;
           router.tell({ type: 'open', slot });
         },

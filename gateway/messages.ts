@@ -35,6 +35,8 @@ export interface OpeningSlot {
   readonly conn: TransportConnection;
   /** The identity verified at the upgrade (JWT auth), if any. */
   readonly identity: Identity | undefined;
+  /** The gateway wrote the hello at the socket's open (a WebSocket; not an SSE stream). */
+  readonly greeted: boolean;
   /** Hands the messages that came early to the actor, which from then on owns the socket. */
   attach(ref: ActorRef<ConnMsg>): void;
 }

@@ -225,8 +225,8 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
  * actor), not the slot: once attached, the slot is released (the socket keeps the actor ref).
  */
 function connectionFactory(env: ConnectionEnv, slot: OpeningSlot): () => ConnectionActor {
-  const { conn, codec, identity } = slot;
-  return () => new ConnectionActor(env, conn, codec, identity);
+  const { conn, codec, identity, greeted } = slot;
+  return () => new ConnectionActor(env, conn, codec, identity, greeted);
 }
 
 /** How a router treats its failing connection actors. */

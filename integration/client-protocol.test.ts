@@ -29,6 +29,23 @@ describe.each(['uws', 'ws'])('client protocol over %s', (transport) => {
       c.close();
     });
 
+    it('greets exactly once, before the answer to a request sent at once', async () => {
+      // The gateway writes the hello at the socket's open; the connection actor, spawned a turn
+      // later, must not write a second one.
+      for (const protocol of ['troupe.v1.msgpack', 'troupe.v1.json']) {
+        const c = await TestClient.connect(node.ws, { protocol, skipHello: true });
+        c.send({ op: 'ping', id: 1 });
+        expect((await c.next()).op).toBe('hello'); // the first message of all
+        expect(await c.next()).toEqual({ op: 'pong', id: 1 });
+        c.send({ op: 'sub', id: 2, topic: 'greet.once' });
+        expect(await c.next()).toMatchObject({ op: 'ack', id: 2 });
+        c.send({ op: 'ping', id: 3 });
+        expect(await c.next()).toEqual({ op: 'pong', id: 3 });
+        expect(c.messages).toEqual([]);
+        c.close();
+      }
+    });
+
     it('speaks JSON text frames to a troupe.v1.json client', async () => {
       const c = await TestClient.connect(node.ws, { protocol: 'troupe.v1.json' });
       expect(c.hello.op).toBe('hello');
