@@ -71,9 +71,10 @@ export class TopicLog {
   readonly epoch: string;
   private seq = 0;
   /**
-   * Each held event's `data`, unless it is in `bytes` (`undefined` here); `t0s`, `sizes` and
-   * `lens` at the same index hold its time, its bytes for the ledger, and the length of its
-   * record in `bytes` (0: none, the data is in `ring`).
+   * Each held event's `data`, unless it is in `bytes` (`undefined` here; the whole array is
+   * `undefined` until some data does not come as publisher bytes); `t0s`, `sizes` and `lens` at
+   * the same index hold its time, its bytes for the ledger, and the length of its record in
+   * `bytes` (0: none, the data is in `ring`).
    */
   private ring: unknown[] | undefined = undefined;
   private t0s: Float64Array = NO_TIMES;
