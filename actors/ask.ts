@@ -10,17 +10,23 @@ import type { ActorRef } from './types';
 let askCounter = 0;
 
 class AskRef<Res> implements ActorRef<Res> {
-  readonly name: string;
-  readonly path: string;
+  /** Its number; name and path are made from it only when read (a dead letter, a test). */
+  private readonly id = ++askCounter;
   private done = false;
   timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly resolve: (res: Res) => void,
     private readonly onLate: (path: string, msg: unknown) => void,
-  ) {
-    this.name = `ask-${++askCounter}`;
-    this.path = `/temp/${this.name}`;
+  ) {}
+
+  get name(): string {
+    return `ask-${this.id}`;
+  }
+
+  /** Made on demand: an ask is one per `sub` and per router round trip, and read only when late. */
+  get path(): string {
+    return `/temp/ask-${this.id}`;
   }
 
   tell(msg: Res): boolean {

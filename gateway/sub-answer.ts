@@ -25,6 +25,17 @@ export async function answerSub(
   m: SubMessage,
   timeoutMs: number,
 ): Promise<SubAnswer> {
+  // The usual `sub` needs the history alone: one request and its deadline, no Promise.all and
+  // no arrays, as a connect storm makes one per connection (RESULTS.md, 2026-12-03 second).
+  if (m.count !== true && !isPresenceTopic(m.topic)) {
+    const history = await withTimeout(
+      dispatcher.history(m.topic, m.since, m.last),
+      timeoutMs,
+      'history',
+    );
+    const { epoch, seq, recovered } = history;
+    return { history, ack: { op: 'ack', id: m.id, epoch, seq, recovered } };
+  }
   const [history, count, presence] = await withTimeout(
     Promise.all([
       dispatcher.history(m.topic, m.since, m.last),

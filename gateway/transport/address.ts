@@ -45,3 +45,36 @@ export function formatAddress(raw: ArrayBuffer): string {
   }
   return out;
 }
+
+/**
+ * An IPv4 address as one small integer, so a socket holds no address string (32 bytes). Read
+ * by hand, not by a regular expression: one per connect, and its match array and four
+ * substrings were garbage of every upgrade. Only the form it is printed back in packs (four
+ * parts of 0-255, no leading zero); any other text is kept as it is.
+ */
+export function packAddress(text: string): string | number {
+  let n = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || dots === 3) return text;
+      n = (n << 8) | part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57 && !(digits === 1 && part === 0)) {
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return text;
+    } else return text;
+  }
+  if (dots !== 3 || digits === 0) return text;
+  return (n << 8) | part;
+}
+
+export function unpackAddress(addr: string | number): string {
+  if (typeof addr === 'string') return addr;
+  return `${addr >>> 24}.${(addr >>> 16) & 255}.${(addr >>> 8) & 255}.${addr & 255}`;
+}

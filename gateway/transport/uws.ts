@@ -58,7 +58,7 @@ import { SocketList, type Listed } from './socket-list';
 import { Limits } from '../../server/limits';
 import { uwsStream } from './sse-uws';
 import { streamHostOf } from './stream-host';
-import { formatAddress } from './address';
+import { formatAddress, packAddress, unpackAddress } from './address';
 import { TooBigReason, clampReason, uwsCloseCode } from './close';
 import { CloseCode } from '../../protocol';
 import { TransportListenError, TransportStateError, TransportTlsError } from './errors';
@@ -107,19 +107,6 @@ const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
 
 /** uWS's own frame limit: past it uWS drops the connection without a close frame. */
 export const UWS_MAX_PAYLOAD = 16 * 1024 * 1024;
-
-/** An IPv4 address as one small integer, so a socket holds no address string (32 bytes). */
-function packAddress(text: string): string | number {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (m === null) return text;
-  const n = (Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4]);
-  return unpackAddress(n) === text ? n : text; // exactly the text it came from, or the text
-}
-
-function unpackAddress(addr: string | number): string {
-  if (typeof addr === 'string') return addr;
-  return `${addr >>> 24}.${(addr >>> 16) & 255}.${(addr >>> 8) & 255}.${addr & 255}`;
-}
 
 /** UwsConnection's flags; the bits from LIST_SHIFT up are its SocketList index + 1. */
 const CLOSED_LOCALLY = 1;
