@@ -1,11 +1,13 @@
 import { CloseCode } from '../../protocol';
 import { LiveSweep, type SweptConnection } from './live-sweep';
+import { SocketList, type Listed } from './socket-list';
 
 /** The transport's open connections, which the sweep walks. */
-let open: Set<FakeConn>;
+let open: SocketList<FakeConn>;
 
-class FakeConn implements SweptConnection {
+class FakeConn implements SweptConnection, Listed {
   joined = false;
+  listIndex = -1;
   closed: number | undefined;
   constructor(public buffered: number) {
     open.add(this);
@@ -15,6 +17,8 @@ class FakeConn implements SweptConnection {
   }
   close(code: number): void {
     this.closed = code;
+    // As the transport does: a closed socket leaves the list at once.
+    open.delete(this);
   }
 }
 
@@ -22,7 +26,7 @@ describe('LiveSweep', () => {
   let sweep: LiveSweep<FakeConn>;
   beforeEach(() => {
     jest.useFakeTimers();
-    open = new Set();
+    open = new SocketList();
     sweep = new LiveSweep<FakeConn>(open, 1000, 100);
   });
   afterEach(() => {
@@ -40,6 +44,23 @@ describe('LiveSweep', () => {
       expect(over.closed).toBe(CloseCode.SlowConsumer);
       expect(at.closed).toBeUndefined();
       expect(sweep.size).toBe(1);
+    });
+
+    it('visits every socket when those it closes leave the list during the walk', () => {
+      const conns = [0, 5000, 5000, 0, 5000, 0, 5000].map((b) => new FakeConn(b));
+      for (const c of conns) sweep.add(c);
+      expect(sweep.sweep()).toBe(4);
+      expect(conns.map((c) => c.closed === CloseCode.SlowConsumer)).toEqual([
+        false,
+        true,
+        true,
+        false,
+        true,
+        false,
+        true,
+      ]);
+      expect(open.size).toBe(3);
+      expect(sweep.size).toBe(3);
     });
 
     it('reads no socket that is open but not joined', () => {

@@ -22,9 +22,18 @@ export interface SweptConnection {
   close(code: number, reason: string): void;
 }
 
+/** A list of sockets walked by place: `at(i)` for `0 <= i < size` (socket-list.ts). */
+export interface Walkable<C> {
+  readonly size: number;
+  at(i: number): C | undefined;
+}
+
 /**
  * Walks the transport's own list of open sockets and reads those marked `joined`, rather than
- * keeping a set of its own: a second set of every socket cost 33 bytes per connection.
+ * keeping a set of its own: a second set of every socket cost 33 bytes per connection. The
+ * walk is by index, not an iterator: a generator's result object per socket, every second, was
+ * the largest single source of garbage in a connect storm's old generation (RESULTS.md,
+ * session of 2026-12-03, second).
  */
 export class LiveSweep<C extends SweptConnection> {
   /** Connections marked joined. */
@@ -36,7 +45,7 @@ export class LiveSweep<C extends SweptConnection> {
 
   constructor(
     /** Every open socket of the transport: the sweep reads those marked joined. */
-    private readonly all: Iterable<C>,
+    private readonly all: Walkable<C>,
     private readonly limit: number,
     private readonly everyMs: number,
   ) {}
@@ -74,8 +83,12 @@ export class LiveSweep<C extends SweptConnection> {
     this.bytes = 0;
     this.due = false;
     let closed = 0;
-    for (const conn of this.all) {
-      if (!conn.joined || conn.bufferedAmount() <= this.limit) continue;
+    const { all } = this;
+    // Last to first, so a socket closed from inside the loop costs no other socket its turn:
+    // what moves into its place was visited already.
+    for (let i = all.size - 1; i >= 0; i--) {
+      const conn = all.at(i);
+      if (conn === undefined || !conn.joined || conn.bufferedAmount() <= this.limit) continue;
       this.delete(conn);
       conn.close(CloseCode.SlowConsumer, Disconnect.SlowConsumer.reason);
       closed++;

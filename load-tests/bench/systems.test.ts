@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { troupeNodeArgs } from './systems';
@@ -23,5 +23,15 @@ describe('troupeNodeArgs', () => {
   it('matches the flags of the real troupe command', () => {
     const src = path.resolve(__dirname, '..', '..', 'bin', 'troupe.ts');
     expect(troupeNodeArgs(src)).toContain('--max-semi-space-size=4');
+    expect(troupeNodeArgs(src)).toContain('--no-allocation-site-pretenuring');
+  });
+
+  it('gives `npm start` the node flags of the troupe command', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const flags = troupeNodeArgs(path.join(root, 'bin', 'troupe.ts'));
+    expect(pkg.scripts['start']).toBe(`exec node ${flags.join(' ')} dist/bin/troupe.js start`);
   });
 });

@@ -8,7 +8,7 @@ N=$1 RATE=$2 SECS=$3 A=$(cd "$4" && pwd) B=$(cd "$5" && pwd)
 GEN="$B/dist/load-tests/generator/cli.js"
 one() {
   local tree=$1 d; d=$(mktemp -d /tmp/alt.XXXX)
-  (cd "$tree" && exec node --max-semi-space-size=4 dist/bin/troupe.js start --port 17070 --publish-port 17071 \
+  (cd "$tree" && exec node --max-semi-space-size=4 --no-allocation-site-pretenuring dist/bin/troupe.js start --port 17070 --publish-port 17071 \
     --link-port 17072 --admin "$d/admin.sock" --log-level warn >/dev/null 2>&1) & local pid=$!
   sleep 1.5
   local g="node $GEN --ws 127.0.0.1:17070 --publish 127.0.0.1:17071 --subs 2000 --topics 2000 --topics-per-conn 3 --rate $RATE"

@@ -8,8 +8,8 @@ GEN="$B/dist/load-tests/generator/cli.js"
 ratios=()
 for i in $(seq $N); do
   D=$(mktemp -d /tmp/pab.XXXX)
-  (cd $A && exec node --max-semi-space-size=4 dist/bin/troupe.js start --port 17070 --publish-port 17071 --link-port 17072 --admin $D/a.sock --log-level warn >/dev/null 2>&1) & PA=$!
-  (cd $B && exec node --max-semi-space-size=4 dist/bin/troupe.js start --port 18070 --publish-port 18071 --link-port 18072 --admin $D/b.sock --log-level warn >/dev/null 2>&1) & PB=$!
+  (cd $A && exec node --max-semi-space-size=4 --no-allocation-site-pretenuring dist/bin/troupe.js start --port 17070 --publish-port 17071 --link-port 17072 --admin $D/a.sock --log-level warn >/dev/null 2>&1) & PA=$!
+  (cd $B && exec node --max-semi-space-size=4 --no-allocation-site-pretenuring dist/bin/troupe.js start --port 18070 --publish-port 18071 --link-port 18072 --admin $D/b.sock --log-level warn >/dev/null 2>&1) & PB=$!
   sleep 2
   gen() { node "$GEN" --ws 127.0.0.1:$1 --publish 127.0.0.1:$2 --subs 2000 --topics 2000 --topics-per-conn 3 --rate $RATE --seconds $3 2>&1 | grep -E "latency" | sed 's/.*p50/p50/'; }
   # Warm-up: connect and run 2 s on both, then measure.

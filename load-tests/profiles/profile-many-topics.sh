@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 TOPICS=${1:-2000} K=${2:-3} RATE=${3:-16000} SECS=${4:-8}
 DIR=$(mktemp -d /tmp/prof.XXXX)
-node --max-semi-space-size=4 --cpu-prof --cpu-prof-dir="$DIR" dist/bin/troupe.js start --port 17070 --publish-port 17071 \
+node --max-semi-space-size=4 --no-allocation-site-pretenuring --cpu-prof --cpu-prof-dir="$DIR" dist/bin/troupe.js start --port 17070 --publish-port 17071 \
   --link-port 17072 --admin "$DIR/admin.sock" --log-level warn &
 PID=$!
 sleep 1.5
