@@ -1,7 +1,8 @@
 /**
  * The count owner: a dispatcher node's actor (`/user/counts`, beside `/user/dispatcher`) that
  * sums the viewer counts of the topics this node owns (PROTOCOL.md §8) and sends the totals
- * that changed, once per `--count-interval-ms`, to the gateways with subscribers of them.
+ * that changed, once per `--count-interval-ms`, to the gateways with watchers of them (a
+ * subscriber that asked for the count; each report says whether its gateway has one).
  *
  *   gateway: count-report (changed local counts) ─┐
  *   gateway: count-q (its local n; answer: the others' sum) ─┼─► CountTable ──flush──► `counts` to gateways
@@ -25,7 +26,7 @@ import { resumeOnFailure, type Behavior, type SpawnOptions } from '../actors';
 import { Limits } from '../server/limits';
 import { CountTable, type TopicCountDetail } from './count-table';
 import type { LinkEndpoint } from './link';
-import type { CountItem, LinkMsg } from './link-messages';
+import type { CountItem, LinkMsg, ReportItem } from './link-messages';
 import { ownerOf } from './rendezvous';
 
 export type CountSink = (items: CountItem[]) => void;
@@ -43,7 +44,7 @@ export interface CountView {
 export type CountMsg =
   | { type: 'attach'; gateway: string; sink: CountSink }
   | { type: 'detach'; gateway: string }
-  | { type: 'report'; gateway: string; items: readonly CountItem[] }
+  | { type: 'report'; gateway: string; items: readonly ReportItem[] }
   | { type: 'query'; gateway: string; topic: string; n: number; reply: (others: number) => void }
   /** Sums of datacenter `origin`; `relay`: arrived from that dc, may go on to the owner peer. */
   | { type: 'xcount'; origin: string; items: readonly CountItem[]; relay: boolean }
@@ -151,12 +152,15 @@ export function countOwnerBehavior(o: CountOwnerOptions): Behavior<CountMsg> {
           return table.dropGateway(msg.gateway);
         case 'report':
           stats.reports += msg.items.length;
-          for (const [topic, n] of msg.items) table.report(msg.gateway, topic, n);
+          for (const [topic, n, watched] of msg.items) {
+            table.report(msg.gateway, topic, n, watched !== 0);
+          }
           return;
         case 'query':
           stats.queries++;
-          // The asker's own count is a report: it is a recipient of the topic's count from now.
-          table.report(msg.gateway, msg.topic, msg.n);
+          // The asker's own count is a report, and a watching one: a `sub` asks for the count
+          // once its router holds the watcher, so the totals after its answer reach it.
+          table.report(msg.gateway, msg.topic, msg.n, true);
           return msg.reply(table.othersOf(msg.topic, msg.gateway));
         case 'xcount':
           return xcount(msg.origin, msg.items, msg.relay);

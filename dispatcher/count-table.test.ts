@@ -73,6 +73,44 @@ describe('CountTable', () => {
     });
   });
 
+  describe('watchers', () => {
+    it('sends a changed total only to the gateways that watch the topic', () => {
+      const t = new CountTable(10);
+      t.report('g1', 'a', 2, true);
+      t.report('g2', 'a', 3, false);
+      t.report('g3', 'b', 1, false);
+      expect(gwItems(t)).toEqual({ g1: [['a', 5]] });
+    });
+
+    it('takes a report without the flag as watching (a gateway from before it)', () => {
+      const t = new CountTable(10);
+      t.report('g1', 'a', 2);
+      expect(gwItems(t)).toEqual({ g1: [['a', 2]] });
+    });
+
+    it('stops sending to a gateway that no longer watches, keeping its count in the sums', () => {
+      const t = new CountTable(10);
+      t.report('g1', 'a', 2, true);
+      t.report('g2', 'a', 1, true);
+      t.flush(false);
+      t.report('g2', 'a', 1, false);
+      t.report('g1', 'a', 3, true);
+      expect(gwItems(t)).toEqual({ g1: [['a', 4]] });
+      expect(t.othersOf('a', 'g1')).toBe(1);
+      expect(t.detail('a', 10)).toEqual({ total: 4, gateways: { g1: 3, g2: 1 }, dcs: {} });
+    });
+
+    it('sends the next change to a gateway that started watching, its count unchanged', () => {
+      const t = new CountTable(10);
+      t.report('g1', 'a', 2, false);
+      t.report('g2', 'a', 1, false);
+      expect(gwItems(t)).toEqual({});
+      t.report('g1', 'a', 2, true);
+      t.report('g2', 'a', 2, false);
+      expect(gwItems(t)).toEqual({ g1: [['a', 4]] });
+    });
+  });
+
   describe('#dropGateway', () => {
     it('takes the gateway out of every sum at the next flush', () => {
       const t = new CountTable(10);

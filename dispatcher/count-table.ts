@@ -4,10 +4,10 @@
  * flush. Pure and clock-free: the count owner actor (`count-owner.ts`) flushes it once per
  * `--count-interval-ms` and passes the flush number as the time, so tests drive it by hand.
  *
- *   report(gw, topic, n) ─┐                       ┌─► [topic, total] to every gateway with n > 0
- *   dcSum(dc, topic, n) ──┼─► dirty topics ─flush─┤   (only when the total changed: conflated)
- *   dropGateway(gw) ──────┘                       └─► [topic, own dc's sum] for the other dcs
- *                                                     (when it changed, and all of them on refresh)
+ *   report(gw, topic, n, w) ─┐                       ┌─► [topic, total] to each gateway watching it
+ *   dcSum(dc, topic, n) ─────┼─► dirty topics ─flush─┤   (only when the total changed: conflated)
+ *   dropGateway(gw) ─────────┘                       └─► [topic, own dc's sum] for the other dcs
+ *                                                        (when it changed, and all of them on refresh)
  *
  * Bounds: an entry exists only while some gateway or datacenter reports the topic above 0, and
  * each source (a gateway, another datacenter) holds at most `maxTopicsPerSource` topics here: a
@@ -15,9 +15,12 @@
  * dropped and counted). Counts are bounded by the link validation (`MAX_COUNT`), so sums stay
  * safe integers.
  *
- * The recipients of a topic's count are the gateways that report it above 0: a gateway has
- * subscribers of a topic exactly when it has interest in it, so this is the dispatcher's
- * interest set for the topic, without reading another actor's tables.
+ * The recipients of a topic's count are the gateways that report it above 0 and watched: a
+ * gateway has a watcher of a topic when one of its connections subscribed with `count: true`
+ * (its report's flag, or a `count-q`, which only such a `sub` or a count read sends). Gateways
+ * with subscribers but no watcher get nothing: in a node of 10,000 personal topics nobody
+ * watches, those pushes were most of the count traffic (load-tests/profiles/RESULTS.md, session
+ * of 2026-12-03, second).
  */
 import type { CountItem } from './link-messages';
 
@@ -28,7 +31,10 @@ interface DcSum {
 }
 
 interface TopicCounts {
-  /** Per gateway of this datacenter, above 0 only. */
+  /**
+   * Per gateway of this datacenter, above 0 only: its count times 2, plus 1 when it watches
+   * the topic (`ReportItem`), so a watch flag costs no object.
+   */
   readonly gws: Map<string, number>;
   /** Sum of `gws`. */
   local: number;
@@ -63,6 +69,16 @@ export interface CountTableStats {
   dropped: number;
 }
 
+/** A gateway's count, from its `gws` value. */
+function countOf(v: number | undefined): number {
+  return v === undefined ? 0 : Math.floor(v / 2);
+}
+
+/** Whether a gateway watches the topic, from its `gws` value. */
+function watches(v: number | undefined): boolean {
+  return v !== undefined && v % 2 === 1;
+}
+
 export class CountTable {
   private readonly topics = new Map<string, TopicCounts>();
   private readonly dirty = new Set<string>();
@@ -81,11 +97,15 @@ export class CountTable {
     return this.perSource.size;
   }
 
-  /** Gateway `gw` has `n` subscribers of `topic` now (0: none). */
-  report(gw: string, topic: string, n: number): void {
+  /**
+   * Gateway `gw` has `n` subscribers of `topic` now (0: none), and `watched`: some of them want
+   * its count (the topic's changed totals go to that gateway).
+   */
+  report(gw: string, topic: string, n: number, watched = true): void {
     let t = this.topics.get(topic);
-    const had = t?.gws.get(gw) ?? 0;
-    if (n === had) return;
+    const v = t?.gws.get(gw);
+    const had = countOf(v);
+    if (n === had && (n === 0 || watched === watches(v))) return;
     if (had === 0) {
       if (!this.take(gw)) return;
       t ??= this.entry(topic);
@@ -94,7 +114,7 @@ export class CountTable {
     if (n === 0) {
       t.gws.delete(gw);
       this.release(gw);
-    } else t.gws.set(gw, n);
+    } else t.gws.set(gw, n * 2 + (watched ? 1 : 0));
     t.local += n - had;
     this.dirty.add(topic);
   }
@@ -124,7 +144,7 @@ export class CountTable {
   /** Every subscriber of `topic` in the cluster, but those of gateway `gw`. */
   othersOf(topic: string, gw: string): number {
     const t = this.topics.get(topic);
-    return t === undefined ? 0 : t.local + t.remote - (t.gws.get(gw) ?? 0);
+    return t === undefined ? 0 : t.local + t.remote - countOf(t.gws.get(gw));
   }
 
   /** A gateway is gone (its link dropped): its counts leave every sum at the next flush. */
@@ -154,7 +174,8 @@ export class CountTable {
   }
 
   /**
-   * What to send now: each changed total once to the topic's gateways, and this datacenter's
+   * What to send now: each changed total once to the topic's watching gateways (a topic nobody
+   * watches costs no message, however its count moves), and this datacenter's
    * changed sums (all of them above 0 when `refresh`). Entries nobody reports any more go.
    */
   flush(refresh: boolean): CountFlush {
@@ -168,7 +189,8 @@ export class CountTable {
       const total = t.local + t.remote;
       if (total !== t.published) {
         t.published = total;
-        for (const gw of t.gws.keys()) {
+        for (const [gw, v] of t.gws) {
+          if (!watches(v)) continue;
           const list = toGateways.get(gw);
           if (list === undefined) toGateways.set(gw, [[topic, total]]);
           else list.push([topic, total]);
@@ -203,7 +225,7 @@ export class CountTable {
       );
     return {
       total: t.local + t.remote,
-      gateways: first(t.gws, (n) => n),
+      gateways: first(t.gws, countOf),
       dcs: first(t.dcs, (d) => d.n),
     };
   }

@@ -6,9 +6,9 @@
  * Request/response pairs carry a link-local `rid`; the answer names the same `rid`.
  */
 import type { Since } from '../protocol';
-import type { CountItem, TopicEvent } from './types';
+import type { CountItem, ReportItem, TopicEvent } from './types';
 
-export type { CountItem } from './types';
+export type { CountItem, ReportItem } from './types';
 
 export type LinkRole = 'gateway' | 'dispatcher';
 
@@ -57,7 +57,7 @@ export type LinkMsg =
   | { op: 'presence-r'; rid: number; states: { online: boolean; lastSeen: number | null }[] }
   // viewer counts (dispatcher/count-owner.ts): gateway -> owner, its local counts that changed;
   // `count-q` asks for the sum of every other gateway and datacenter (answer `count-r`)
-  | { op: 'count-report'; items: CountItem[] }
+  | { op: 'count-report'; items: ReportItem[] }
   | { op: 'count-q'; rid: number; topic: string; n: number }
   | { op: 'count-r'; rid: number; n: number }
   // owner -> gateways with subscribers of the topics: cluster-wide counts that changed

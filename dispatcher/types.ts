@@ -19,6 +19,14 @@ export interface TopicEvent {
 /** One topic's viewer count, `[topic, n]` (PROTOCOL.md §8; count-table.ts). */
 export type CountItem = [topic: string, n: number];
 
+/**
+ * A gateway's report of one topic: its local subscribers, and whether any of them watches the
+ * topic's count (asked with `count: true`): 1 yes, 0 no. The owner pushes a topic's changed
+ * total only to the gateways that watch it; a report without the flag (a gateway from before
+ * it) counts as watching.
+ */
+export type ReportItem = [topic: string, n: number, watched?: 0 | 1];
+
 /** What `sub` with or without `since` (or `last`) needs from the topic's history. */
 export interface HistoryAnswer {
   readonly epoch: string;

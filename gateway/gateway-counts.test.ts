@@ -32,7 +32,7 @@ describe('GatewayCounts', () => {
       for (let i = 0; i < 10; i++) counts.change('t', 1);
       counts.change('t', -3);
       counts.flush();
-      expect(owner.reports).toEqual([[['t', 7]]]);
+      expect(owner.reports).toEqual([[['t', 7, 0]]]);
     });
 
     it('reports nothing when nothing changed, nor when the changes cancel out', () => {
@@ -42,7 +42,7 @@ describe('GatewayCounts', () => {
       counts.change('t', 1);
       counts.change('t', -1);
       counts.flush();
-      expect(owner.reports).toEqual([[['t', 1]]]);
+      expect(owner.reports).toEqual([[['t', 1, 0]]]);
     });
 
     it('reports only the topics that changed', () => {
@@ -51,7 +51,7 @@ describe('GatewayCounts', () => {
       counts.flush();
       counts.change('b', 1);
       counts.flush();
-      expect(owner.reports[1]).toEqual([['b', 2]]);
+      expect(owner.reports[1]).toEqual([['b', 2, 0]]);
     });
 
     it('reports a topic that dropped to 0 once, then forgets it', () => {
@@ -60,7 +60,7 @@ describe('GatewayCounts', () => {
       counts.change('t', -2);
       counts.flush();
       counts.flush();
-      expect(owner.reports).toEqual([[['t', 2]], [['t', 0]]]);
+      expect(owner.reports).toEqual([[['t', 2, 0]], [['t', 0, 0]]]);
       expect(counts.topics).toBe(0);
     });
 
@@ -72,12 +72,12 @@ describe('GatewayCounts', () => {
       counts.flush();
       expect(owner.reports).toEqual([
         [
-          ['a', 1],
-          ['b', 3],
+          ['a', 1, 0],
+          ['b', 3, 0],
         ],
         [
-          ['a', 0],
-          ['b', 3],
+          ['a', 0, 0],
+          ['b', 3, 0],
         ],
       ]);
     });
@@ -88,7 +88,41 @@ describe('GatewayCounts', () => {
       counts.change('a', 2);
       counts.change('b', 1);
       counts.change('b', -1);
-      expect([...counts.counts()]).toEqual([['a', 2]]);
+      expect([...counts.counts()]).toEqual([['a', 2, 0]]);
+    });
+  });
+
+  describe('#watch', () => {
+    it('reports a topic that became watched or unwatched, though its count did not move', () => {
+      counts.change('t', 2);
+      counts.flush();
+      counts.watch('t', 1);
+      counts.flush();
+      // A second router's watcher comes and goes: still watched, nothing to tell.
+      counts.watch('t', 1);
+      counts.watch('t', -1);
+      counts.flush();
+      counts.watch('t', -1);
+      counts.flush();
+      expect(owner.reports).toEqual([[['t', 2, 0]], [['t', 2, 1]], [['t', 2, 0]]]);
+    });
+
+    it('gives every listed topic its flag (what a refresh and a new link send)', () => {
+      counts.change('a', 1);
+      counts.change('b', 2);
+      counts.watch('b', 1);
+      expect([...counts.counts()]).toEqual([
+        ['a', 1, 0],
+        ['b', 2, 1],
+      ]);
+    });
+
+    it('reports a queried topic nobody here watches as unwatched at the next flush', async () => {
+      counts.change('t', 1);
+      counts.flush();
+      await counts.total('t');
+      counts.flush();
+      expect(owner.reports).toEqual([[['t', 1, 0]], [['t', 1, 0]]]);
     });
   });
 
@@ -107,7 +141,7 @@ describe('GatewayCounts', () => {
       await counts.total('t');
       counts.change('t', -1);
       counts.flush();
-      expect(owner.reports).toEqual([[['t', 2]], [['t', 2]]]);
+      expect(owner.reports).toEqual([[['t', 2, 0]], [['t', 2, 0]]]);
     });
   });
 

@@ -234,6 +234,26 @@ describe('routerBehavior', () => {
       ]);
     });
 
+    it('marks a topic watched in the counts while some connection asks for its count', async () => {
+      const slot = new ConnSlot('c', msgpackCodec, false);
+      await connect('c', ['a'], slot);
+      await connect('d', ['a']);
+      const flag = (): number | undefined => [...counts.counts()].find(([t]) => t === 'a')?.[2];
+      expect(flag()).toBe(0);
+      sub(slot, 2, 'a', true);
+      await settle();
+      expect(flag()).toBe(1);
+      sub(slot, 3, 'a', false);
+      await settle();
+      expect(flag()).toBe(0);
+      sub(slot, 4, 'a', true);
+      await settle();
+      expect(flag()).toBe(1);
+      slot.tell({ type: 'closed', code: 1000 });
+      await settle();
+      expect(flag()).toBe(0);
+    });
+
     it("keeps the node's local count of each topic as connections come and go", async () => {
       const slot = new ConnSlot('c1', msgpackCodec, false);
       await connect('c1', ['a', 'b'], slot);

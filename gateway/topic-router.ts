@@ -72,22 +72,29 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
   const index = new RouterIndex<ActorRef<ConnMsg>>();
   /** The subscribers that asked for the topic's viewer count. */
   const watchers = new SetMap<string, ActorRef<ConnMsg>>();
+  /** The gateway's counts hear when this router gets its first or loses its last watcher. */
+  const watch = (topic: string, conn: ActorRef<ConnMsg>): void => {
+    if (watchers.add(topic, conn)) d.counts?.watch(topic, 1);
+  };
+  const unwatch = (topic: string, conn: ActorRef<ConnMsg>): void => {
+    if (watchers.remove(topic, conn)) d.counts?.watch(topic, -1);
+  };
   /** Tells the gateway whether this router still needs `topic`'s batches (live-channels.ts). */
   const syncQuiet = (topic: string): void => {
     const e = index.get(topic);
     d.live?.quiet(topic, d.index, e !== undefined && e.told === undefined);
   };
-  const add = (topic: string, conn: ActorRef<ConnMsg>, watch: boolean): void => {
+  const add = (topic: string, conn: ActorRef<ConnMsg>, watching: boolean): void => {
     const before = index.count(topic);
     if (index.add(topic, conn)) d.interest.add(topic, d.index);
     syncQuiet(topic);
     const delta = index.count(topic) - before;
     if (delta !== 0) d.counts?.change(topic, delta);
-    if (watch) watchers.add(topic, conn);
+    if (watching) watch(topic, conn);
   };
 
   const remove = (topic: string, conn: ActorRef<ConnMsg>): void => {
-    watchers.remove(topic, conn);
+    unwatch(topic, conn);
     const group = index.remove(topic, conn);
     if (group === undefined) return;
     if (group !== 'told') d.live?.leave(topic, group === 'bin');
@@ -173,8 +180,8 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
           msg.replyTo.tell(index.key(msg.topic));
           return;
         case 'watch':
-          if (!msg.on) watchers.remove(msg.topic, msg.conn);
-          else if (index.has(msg.topic)) watchers.add(msg.topic, msg.conn);
+          if (!msg.on) unwatch(msg.topic, msg.conn);
+          else if (index.has(msg.topic)) watch(msg.topic, msg.conn);
           return;
         case 'counts':
           return tellCounts(msg.items);

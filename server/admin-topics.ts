@@ -10,7 +10,7 @@ import type { TopicCountDetail } from '../dispatcher/count-table';
 import type { CountMsg } from '../dispatcher/count-owner';
 import type { DispatcherMsg } from '../dispatcher/dispatcher-actor';
 import type { DispatcherTopicDetail, DispatcherTopicRow } from '../dispatcher/topic-report';
-import type { CountItem } from '../dispatcher/types';
+import type { CountItem, ReportItem } from '../dispatcher/types';
 
 /** One row of `topics`: what the node knows of it (fields it does not know are absent). */
 export interface TopicRow {
@@ -56,7 +56,7 @@ export interface TopicSources {
   dispatcher?: ActorRef<DispatcherMsg>;
   counts?: ActorRef<CountMsg>;
   /** The gateway's local subscriber counts. */
-  local?: { counts(): IterableIterator<CountItem>; of(topic: string): number; topics: number };
+  local?: { counts(): IterableIterator<ReportItem>; of(topic: string): number; topics: number };
 }
 
 /** One request to an actor that answers through a reply callback. */
@@ -87,7 +87,9 @@ async function subscriberRows(s: TopicSources, top: number): Promise<Ranked<Coun
       c.tell({ type: 'admin-top', top, reply: (rows, total) => reply({ rows, total }) }),
     );
   }
-  const rows = s.local === undefined ? [] : [...s.local.counts()];
+  // Rows of [topic, n]: the watch flag of a gateway's report is the owner's business.
+  const rows: CountItem[] = [];
+  if (s.local !== undefined) for (const [topic, n] of s.local.counts()) rows.push([topic, n]);
   rows.sort((a, b) => b[1] - a[1]);
   return { rows: rows.slice(0, top), total: s.local?.topics ?? 0 };
 }

@@ -4,7 +4,13 @@
  */
 import type { PresenceState } from '../presence/store';
 import type { DispatcherClient } from '../dispatcher/client';
-import type { CountItem, HistoryAnswer, PublishResult, TopicEvent } from '../dispatcher/types';
+import type {
+  CountItem,
+  HistoryAnswer,
+  PublishResult,
+  ReportItem,
+  TopicEvent,
+} from '../dispatcher/types';
 import type { ServerMessage, Since } from '../protocol';
 import type { ConnReplies } from '../gateway/conn-env';
 import type { SendResult, TransportConnection } from '../gateway/transport';
@@ -41,7 +47,7 @@ export class NullDispatcher implements DispatcherClient {
     return stubDispatcher.publish(topic, data);
   }
   onEvents(_sink: (events: readonly TopicEvent[]) => void): void {}
-  reportCounts(_items: readonly CountItem[]): void {}
+  reportCounts(_items: readonly ReportItem[]): void {}
   countOthers(topic: string, local: number): Promise<number> {
     return stubDispatcher.countOthers(topic, local);
   }

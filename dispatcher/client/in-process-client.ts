@@ -12,7 +12,7 @@ import type { PresenceState } from '../../presence/store';
 import type { CountMsg } from '../count-owner';
 import type { DispatcherMsg } from '../dispatcher-actor';
 import { DispatcherUnavailableError } from '../errors';
-import type { CountItem, HistoryAnswer, PublishResult, TopicEvent } from '../types';
+import type { CountItem, HistoryAnswer, PublishResult, ReportItem, TopicEvent } from '../types';
 import type { DispatcherClient } from './types';
 
 export class InProcessDispatcherClient implements DispatcherClient {
@@ -77,7 +77,7 @@ export class InProcessDispatcherClient implements DispatcherClient {
     this.sink = sink;
   }
 
-  reportCounts(items: readonly CountItem[]): void {
+  reportCounts(items: readonly ReportItem[]): void {
     this.counts?.tell({ type: 'report', gateway: this.gatewayId, items });
   }
 

@@ -22,7 +22,7 @@ import { DispatcherUnavailableError } from '../errors';
 import { linkActorName, linkClientBehavior, type LinkEndpoint, type LinkOptions } from '../link';
 import type { LinkMsg } from '../link-messages';
 import { ownerOf } from '../rendezvous';
-import type { CountItem, HistoryAnswer, PublishResult, TopicEvent } from '../types';
+import type { CountItem, HistoryAnswer, PublishResult, ReportItem, TopicEvent } from '../types';
 import { groupByOwner } from './count-routing';
 import { inChunks } from '../count-owner';
 import type { CountSource, DispatcherClient, InterestSource } from './types';
@@ -164,7 +164,7 @@ export class RemoteDispatcherClient implements DispatcherClient {
     return [...groups].map(([owner, group]) => [this.up.get(owner)!, group]);
   }
 
-  reportCounts(items: readonly CountItem[], only?: (owner: string) => boolean): void {
+  reportCounts(items: readonly ReportItem[], only?: (owner: string) => boolean): void {
     for (const [owner, list] of groupByOwner(items, (i) => i[0], this.live, only)) {
       const ep = this.up.get(owner)!;
       inChunks(list, COUNT_CHUNK, (c) => void ep.send({ op: 'count-report', items: c }));

@@ -8,7 +8,7 @@
  */
 import type { Since } from '../../protocol';
 import type { PresenceState } from '../../presence/store';
-import type { CountItem, HistoryAnswer, PublishResult, TopicEvent } from '../types';
+import type { CountItem, HistoryAnswer, PublishResult, ReportItem, TopicEvent } from '../types';
 
 /**
  * The node's interest set, kept by what tracks its local subscribers (the gateway's
@@ -25,7 +25,7 @@ export interface InterestSource {
  */
 export interface CountSource {
   /** Every topic with local subscribers, and how many. */
-  counts(): Iterable<CountItem>;
+  counts(): Iterable<ReportItem>;
 }
 
 /** The gateway's view of the dispatcher tier. */
@@ -70,7 +70,7 @@ export interface DispatcherClient {
    * owner. The caller conflates (at most one call per count interval) and sends a topic that
    * dropped to 0 once.
    */
-  reportCounts(items: readonly CountItem[]): void;
+  reportCounts(items: readonly ReportItem[]): void;
   /** Where a client that re-reports counts on link changes reads them (cf. `bindInterest`). */
   bindCounts?(source: CountSource): void;
   /**

@@ -67,6 +67,8 @@ const VALID: [string, LinkRole, LinkRole, Record<string, unknown>][] = [
       items: [
         ['t', 3],
         ['u', 0],
+        ['v', 2, 1],
+        ['w', 1, 0],
       ],
     },
   ],
@@ -303,6 +305,19 @@ describe('parseLinkMsg', () => {
       );
       expect(bad({ op: 'count-report', items: [['t', '1']] }, 'gateway')).toMatch(
         /'items\[0\]\[1\]'/,
+      );
+      expect(bad({ op: 'count-report', items: [['t', 1, 2]] }, 'gateway')).toBe(
+        "count-report: 'items[0][2]' must be 0 or 1",
+      );
+      expect(bad({ op: 'count-report', items: [['t', 1, true]] }, 'gateway')).toMatch(
+        /'items\[0\]\[2\]'/,
+      );
+      expect(bad({ op: 'count-report', items: [['t', 1, 1, 1]] }, 'gateway')).toMatch(
+        /'items\[0\]' must be \[topic, n\] or \[topic, n, watched\]/,
+      );
+      // The flag is a report's: a total from the owner has none.
+      expect(bad({ op: 'counts', items: [['t', 1, 1]] }, 'dispatcher', 'gateway')).toMatch(
+        /'items\[0\]' must be \[topic, n\]/,
       );
       expect(bad({ op: 'count-r', rid: 1, n: -2 }, 'dispatcher', 'gateway')).toMatch(/'n'/);
     });

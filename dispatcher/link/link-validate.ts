@@ -37,7 +37,7 @@ import {
   type Since,
 } from '../../protocol';
 import { Limits } from '../../server/limits';
-import type { CountItem, ForwardedPublish, LinkMsg, LinkRole } from '../link-messages';
+import type { CountItem, ForwardedPublish, LinkMsg, LinkRole, ReportItem } from '../link-messages';
 import type { TopicEvent } from '../types';
 
 /** Entries per array of one link message (items, events, topics, rids, results). */
@@ -203,6 +203,7 @@ function read(op: Op, m: FieldMap): LinkMsg {
     case 'presence-r':
       return { op, rid: uint(m.rid, 'rid'), states: list(m.states, 'states', presenceState) };
     case 'count-report':
+      return { op, items: list(m.items, 'items', reportItem) };
     case 'counts':
       return { op, items: list(m.items, 'items', countItem) };
     case 'count-q':
@@ -245,6 +246,19 @@ function count(v: unknown, field: string): number {
 function countItem(v: unknown, field: string): CountItem {
   if (!Array.isArray(v) || v.length !== 2) throw new BadField(`'${field}' must be [topic, n]`);
   return [topic(v[0], `${field}[0]`), count(v[1], `${field}[1]`)];
+}
+
+/** `[topic, n]` or `[topic, n, watched]`, watched 0 or 1 (a gateway's report). */
+function reportItem(v: unknown, field: string): ReportItem {
+  if (!Array.isArray(v) || (v.length !== 2 && v.length !== 3)) {
+    throw new BadField(`'${field}' must be [topic, n] or [topic, n, watched]`);
+  }
+  const item: ReportItem = [topic(v[0], `${field}[0]`), count(v[1], `${field}[1]`)];
+  if (v.length === 3) {
+    if (v[2] !== 0 && v[2] !== 1) throw new BadField(`'${field}[2]' must be 0 or 1`);
+    item.push(v[2]);
+  }
+  return item;
 }
 
 function ridOrNull(v: unknown, field: string): number | null {
