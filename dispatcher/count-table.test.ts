@@ -182,5 +182,25 @@ describe('CountTable', () => {
       t.dcSum('west', 'other', 3, 0);
       expect(t.othersOf('other', 'g1')).toBe(3);
     });
+
+    it('sends a topic forgotten and reported again before the flush once, with its new count', () => {
+      const t = new CountTable(10);
+      t.report('g1', 'a', 2);
+      t.retain(() => false);
+      t.report('g1', 'a', 5);
+      const out = t.flush(false);
+      expect(Object.fromEntries(out.toGateways)).toEqual({ g1: [['a', 5]] });
+      expect(out.toDcs).toEqual([['a', 5]]);
+      expect(gwItems(t)).toEqual({});
+    });
+
+    it('forgets a topic changed and then dropped before the flush', () => {
+      const t = new CountTable(10);
+      t.report('g1', 'a', 2);
+      t.report('g1', 'b', 1);
+      t.retain((topic) => topic === 'b');
+      expect(gwItems(t)).toEqual({ g1: [['b', 1]] });
+      expect(t.size).toBe(1);
+    });
   });
 });

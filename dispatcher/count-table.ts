@@ -46,6 +46,8 @@ interface TopicCounts {
   published: number;
   /** The local sum last sent to the other datacenters. */
   sentDc: number;
+  /** Changed since the last flush (listed in `CountTable#dirty`). */
+  dirty: boolean;
 }
 
 export interface CountFlush {
@@ -81,7 +83,15 @@ function watches(v: number | undefined): boolean {
 
 export class CountTable {
   private readonly topics = new Map<string, TopicCounts>();
-  private readonly dirty = new Set<string>();
+  /**
+   * The topics changed since the last flush, in `dirty[0..dirtyCount)`, each listed once (its
+   * entry's `dirty` flag): an array kept from one flush to the next, where a Set emptied by
+   * every flush grew its table again, and a connect storm promoted table after table
+   * (load-tests/profiles/RESULTS.md, session of 2026-12-03, second). A topic forgotten and made
+   * again before the flush may be listed twice; the flush acts on each entry once.
+   */
+  private dirty: (string | undefined)[] = [];
+  private dirtyCount = 0;
   /** Topics held per source (gateway node, or `dc:` + datacenter name). */
   private readonly perSource = new Map<string, number>();
   readonly stats: CountTableStats = { dropped: 0 };
@@ -116,7 +126,7 @@ export class CountTable {
       this.release(gw);
     } else t.gws.set(gw, n * 2 + (watched ? 1 : 0));
     t.local += n - had;
-    this.dirty.add(topic);
+    this.mark(topic, t);
   }
 
   /** Datacenter `dc` has `n` subscribers of `topic` (0: none), as of flush `at`. */
@@ -138,7 +148,7 @@ export class CountTable {
     } else if (cur !== undefined) cur.n = n;
     else (t.dcs ??= new Map()).set(dc, { n, at });
     t.remote += n - had;
-    this.dirty.add(topic);
+    this.mark(topic, t);
   }
 
   /** Every subscriber of `topic` in the cluster, but those of gateway `gw`. */
@@ -169,7 +179,6 @@ export class CountTable {
       for (const gw of t.gws.keys()) this.release(gw);
       if (t.dcs !== undefined) for (const dc of t.dcs.keys()) this.release(`dc:${dc}`);
       this.topics.delete(topic);
-      this.dirty.delete(topic);
     }
   }
 
@@ -183,9 +192,13 @@ export class CountTable {
     const toDcs: CountItem[] = [];
     /** On a refresh, the topics whose sum went out already in this flush. */
     const sent = refresh ? new Set<string>() : undefined;
-    for (const topic of this.dirty) {
+    const { dirty } = this;
+    for (let i = 0; i < this.dirtyCount; i++) {
+      const topic = dirty[i]!;
+      dirty[i] = undefined;
       const t = this.topics.get(topic);
-      if (t === undefined) continue;
+      if (t === undefined || !t.dirty) continue;
+      t.dirty = false;
       const total = t.local + t.remote;
       if (total !== t.published) {
         t.published = total;
@@ -208,7 +221,7 @@ export class CountTable {
         if (t.local > 0 && !sent!.has(topic)) toDcs.push([topic, t.local]);
       }
     }
-    this.dirty.clear();
+    this.dirtyCount = 0;
     return { toGateways, toDcs };
   }
 
@@ -255,9 +268,17 @@ export class CountTable {
       remote: 0,
       published: -1,
       sentDc: 0,
+      dirty: false,
     };
     this.topics.set(topic, t);
     return t;
+  }
+
+  /** Lists a changed topic for the next flush, once. */
+  private mark(topic: string, t: TopicCounts): void {
+    if (t.dirty) return;
+    t.dirty = true;
+    this.dirty[this.dirtyCount++] = topic;
   }
 
   /** One more topic for `source`, unless it holds its share already. */

@@ -54,6 +54,55 @@ describe('GatewayCounts', () => {
       expect(owner.reports[1]).toEqual([['b', 2, 0]]);
     });
 
+    it('counts a topic that dropped to 0 as gone at once, and reports the 0 at the flush', () => {
+      counts.change('a', 1);
+      counts.change('t', 1);
+      counts.flush();
+      counts.change('t', -1);
+      expect(counts.topics).toBe(1);
+      expect(counts.of('t')).toBe(0);
+      expect([...counts.counts()]).toEqual([['a', 1, 0]]);
+      counts.change('t', -1);
+      counts.flush();
+      expect(owner.reports).toEqual([
+        [
+          ['a', 1, 0],
+          ['t', 1, 0],
+        ],
+        [['t', 0, 0]],
+      ]);
+    });
+
+    it('keeps reporting the changes of later intervals, each topic once per interval', () => {
+      for (let round = 1; round <= 4; round++) {
+        for (const t of ['a', 'b', 'c']) counts.change(t, round % 2 === 1 ? 2 : -1);
+        counts.change('a', 1);
+        counts.flush();
+      }
+      // a: 3, 3, 6, 6 after the rounds (unchanged in 2 and 4); b and c: 2, 1, 3, 2. The fifth
+      // flush would be a refresh.
+      expect(owner.reports).toEqual([
+        [
+          ['a', 3, 0],
+          ['b', 2, 0],
+          ['c', 2, 0],
+        ],
+        [
+          ['b', 1, 0],
+          ['c', 1, 0],
+        ],
+        [
+          ['a', 6, 0],
+          ['b', 3, 0],
+          ['c', 3, 0],
+        ],
+        [
+          ['b', 2, 0],
+          ['c', 2, 0],
+        ],
+      ]);
+    });
+
     it('reports a topic that dropped to 0 once, then forgets it', () => {
       counts.change('t', 2);
       counts.flush();

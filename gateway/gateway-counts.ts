@@ -17,8 +17,8 @@
  * converges within one refresh. Link changes re-report at once (the dispatcher client reads
  * `counts()`, bound through `bindCounts`).
  *
- * Memory: one Map entry per topic with local subscribers (bounded by the subscriptions the
- * gateway admits), plus the topics changed within the current interval.
+ * Memory: one Map entry and a small object per topic with local subscribers (bounded by the
+ * subscriptions the gateway admits), plus a slot per topic changed within an interval.
  */
 import type { ActorRef } from '../actors';
 import type { CountSource, DispatcherClient } from '../dispatcher/client';
@@ -31,15 +31,34 @@ export interface CountQuery {
   total(topic: string): Promise<number>;
 }
 
-export class GatewayCounts implements CountSource, CountQuery {
-  private readonly local = new Map<string, number>();
-  /**
-   * Topics changed since the last flush, with what the owner last heard: the count times 2,
-   * plus 1 when it heard the topic is watched here.
-   */
-  private readonly dirty = new Map<string, number>();
+/** One topic's counts here, and what its owner heard of them before this interval's changes. */
+interface TopicCount {
+  /** Local subscribers now. */
+  n: number;
   /** Routers with a watcher of the topic (a subscriber that asked for its count). */
-  private readonly watched = new Map<string, number>();
+  w: number;
+  /** What the owner heard as of the first change in interval `gen`: `n` times 2, plus 1 if watched. */
+  heard: number;
+  /** The interval of its last change: it is listed in `dirty` when this is the current one. */
+  gen: number;
+}
+
+export class GatewayCounts implements CountSource, CountQuery {
+  /** Topics with local subscribers, and those changed this interval (until its flush). */
+  private readonly local = new Map<string, TopicCount>();
+  /** Entries of `local` with n > 0. */
+  private positive = 0;
+  /** The current interval. */
+  private gen = 1;
+  /**
+   * The topics changed this interval, each once, in `dirty[0..dirtyCount)`: an array kept from
+   * one interval to the next. It was a Map emptied by every flush and grown again by rehashing,
+   * table after table promoted by a connect storm: 70 B per connection of old-generation
+   * garbage in a linkedin-node worker (load-tests/profiles/RESULTS.md, session of 2026-12-03,
+   * second). Its slots are at most the topics changed in one interval.
+   */
+  private dirty: (string | undefined)[] = [];
+  private dirtyCount = 0;
   private flushes = 0;
 
   constructor(
@@ -51,56 +70,50 @@ export class GatewayCounts implements CountSource, CountQuery {
 
   /** Local subscribers of `topic` now. */
   of(topic: string): number {
-    return this.local.get(topic) ?? 0;
+    return this.local.get(topic)?.n ?? 0;
   }
 
   get topics(): number {
-    return this.local.size;
+    return this.positive;
   }
 
   /** A router gained (`+1`) or lost (`-1`) a subscriber of `topic`. */
   change(topic: string, delta: number): void {
-    const had = this.of(topic);
-    this.touch(topic);
-    const n = had + delta;
-    if (n > 0) this.local.set(topic, n);
-    else this.local.delete(topic);
+    const c = this.changing(topic);
+    const before = c.n;
+    c.n = Math.max(0, before + delta);
+    if (before === 0 && c.n > 0) this.positive++;
+    else if (before > 0 && c.n === 0) this.positive--;
   }
 
   /** A router gained (`+1`) its first or lost (`-1`) its last watcher of `topic`. */
   watch(topic: string, delta: number): void {
-    this.touch(topic);
-    const w = (this.watched.get(topic) ?? 0) + delta;
-    if (w > 0) this.watched.set(topic, w);
-    else this.watched.delete(topic);
-  }
-
-  /** 1 when some router here has a watcher of `topic`. */
-  private flagOf(topic: string): 0 | 1 {
-    return this.watched.has(topic) ? 1 : 0;
-  }
-
-  /** Keeps what the owner heard of `topic` before its first change this interval. */
-  private touch(topic: string): void {
-    if (!this.dirty.has(topic)) this.dirty.set(topic, this.of(topic) * 2 + this.flagOf(topic));
+    const c = this.changing(topic);
+    c.w = Math.max(0, c.w + delta);
   }
 
   *counts(): IterableIterator<ReportItem> {
-    for (const [topic, n] of this.local) yield [topic, n, this.flagOf(topic)];
+    for (const [topic, c] of this.local) if (c.n > 0) yield [topic, c.n, flagOf(c)];
   }
 
   /** One count interval passed: report what changed (everything on a refresh). */
   flush(): void {
     const refresh = ++this.flushes % this.refreshEvery === 0;
     const items: ReportItem[] = [];
-    for (const [topic, heard] of this.dirty) {
-      const n = this.of(topic);
-      const w = this.flagOf(topic);
+    const { dirty } = this;
+    for (let i = 0; i < this.dirtyCount; i++) {
+      const topic = dirty[i]!;
+      dirty[i] = undefined;
+      const c = this.local.get(topic)!;
+      const { n, heard } = c;
+      const w = flagOf(c);
       // A topic at 0 is gone whatever its flag; otherwise a new count or a new flag is news.
       const changed = n !== Math.floor(heard / 2) || (n > 0 && w !== heard % 2);
       if (changed && (n === 0 || !refresh)) items.push([topic, n, w]);
+      if (n === 0 && c.w === 0) this.local.delete(topic);
     }
-    this.dirty.clear();
+    this.dirtyCount = 0;
+    this.gen++;
     if (refresh) for (const item of this.counts()) items.push(item);
     if (items.length > 0) this.dispatcher.reportCounts(items);
   }
@@ -111,12 +124,30 @@ export class GatewayCounts implements CountSource, CountQuery {
    * the count it is sent as this node's report.
    */
   async total(topic: string): Promise<number> {
-    const sent = this.of(topic);
-    // The owner now holds `sent`, watched (a query is a watching report): the next flush
-    // compares against that.
-    if (sent > 0 || this.dirty.has(topic)) this.dirty.set(topic, sent * 2 + 1);
+    const c = this.local.get(topic);
+    const sent = c === undefined ? 0 : c.n;
+    if (c !== undefined) {
+      // The owner now holds `sent`, watched (a query is a watching report): the next flush
+      // compares against that.
+      this.changing(topic).heard = sent * 2 + 1;
+    }
     const others = await this.dispatcher.countOthers(topic, sent);
     return others + this.of(topic);
+  }
+
+  /** `topic`'s entry, listed as changed this interval with what the owner heard before. */
+  private changing(topic: string): TopicCount {
+    let c = this.local.get(topic);
+    if (c === undefined) {
+      c = { n: 0, w: 0, heard: 0, gen: 0 };
+      this.local.set(topic, c);
+    }
+    if (c.gen !== this.gen) {
+      c.gen = this.gen;
+      c.heard = c.n * 2 + flagOf(c);
+      this.dirty[this.dirtyCount++] = topic;
+    }
+    return c;
   }
 
   /** Cluster-wide counts that changed: one message per router with subscribers of them. */
@@ -138,4 +169,9 @@ export class GatewayCounts implements CountSource, CountQuery {
       if (list !== undefined) routers[i]!.tell({ type: 'counts', items: list });
     }
   }
+}
+
+/** 1 when some router here has a watcher of the topic. */
+function flagOf(c: TopicCount): 0 | 1 {
+  return c.w > 0 ? 1 : 0;
 }

@@ -253,12 +253,11 @@ function reportItem(v: unknown, field: string): ReportItem {
   if (!Array.isArray(v) || (v.length !== 2 && v.length !== 3)) {
     throw new BadField(`'${field}' must be [topic, n] or [topic, n, watched]`);
   }
-  const item: ReportItem = [topic(v[0], `${field}[0]`), count(v[1], `${field}[1]`)];
-  if (v.length === 3) {
-    if (v[2] !== 0 && v[2] !== 1) throw new BadField(`'${field}[2]' must be 0 or 1`);
-    item.push(v[2]);
-  }
-  return item;
+  const t = topic(v[0], `${field}[0]`);
+  const n = count(v[1], `${field}[1]`);
+  if (v.length === 2) return [t, n];
+  if (v[2] !== 0 && v[2] !== 1) throw new BadField(`'${field}[2]' must be 0 or 1`);
+  return [t, n, v[2]];
 }
 
 function ridOrNull(v: unknown, field: string): number | null {
