@@ -22,6 +22,7 @@
  * nobody watching, two gateway workers sent 13,311 report items and got 8,673 totals back, now
  * none (load-tests/profiles/RESULTS.md, session of 2026-12-03, second).
  */
+import { packReport, reportedCount, reportedWatched } from './count-report';
 import type { CountItem } from './link-messages';
 
 interface DcSum {
@@ -32,8 +33,8 @@ interface DcSum {
 
 interface TopicCounts {
   /**
-   * Per gateway of this datacenter, above 0 only: its count times 2, plus 1 when it watches
-   * the topic (`ReportItem`), so a watch flag costs no object.
+   * Per gateway of this datacenter, above 0 only: its count and watch flag (`ReportItem`),
+   * packed (count-report.ts).
    */
   readonly gws: Map<string, number>;
   /** Sum of `gws`. */
@@ -71,16 +72,6 @@ export interface CountTableStats {
   dropped: number;
 }
 
-/** A gateway's count, from its `gws` value. */
-function countOf(v: number | undefined): number {
-  return v === undefined ? 0 : Math.floor(v / 2);
-}
-
-/** Whether a gateway watches the topic, from its `gws` value. */
-function watches(v: number | undefined): boolean {
-  return v !== undefined && v % 2 === 1;
-}
-
 export class CountTable {
   private readonly topics = new Map<string, TopicCounts>();
   /**
@@ -114,8 +105,8 @@ export class CountTable {
   report(gw: string, topic: string, n: number, watched = true): void {
     let t = this.topics.get(topic);
     const v = t?.gws.get(gw);
-    const had = countOf(v);
-    if (n === had && (n === 0 || watched === watches(v))) return;
+    const had = reportedCount(v);
+    if (n === had && (n === 0 || watched === reportedWatched(v))) return;
     if (had === 0) {
       if (!this.take(gw)) return;
       t ??= this.entry(topic);
@@ -124,7 +115,7 @@ export class CountTable {
     if (n === 0) {
       t.gws.delete(gw);
       this.release(gw);
-    } else t.gws.set(gw, n * 2 + (watched ? 1 : 0));
+    } else t.gws.set(gw, packReport(n, watched));
     t.local += n - had;
     this.mark(topic, t);
   }
@@ -154,7 +145,7 @@ export class CountTable {
   /** Every subscriber of `topic` in the cluster, but those of gateway `gw`. */
   othersOf(topic: string, gw: string): number {
     const t = this.topics.get(topic);
-    return t === undefined ? 0 : t.local + t.remote - countOf(t.gws.get(gw));
+    return t === undefined ? 0 : t.local + t.remote - reportedCount(t.gws.get(gw));
   }
 
   /** A gateway is gone (its link dropped): its counts leave every sum at the next flush. */
@@ -203,7 +194,7 @@ export class CountTable {
       if (total !== t.published) {
         t.published = total;
         for (const [gw, v] of t.gws) {
-          if (!watches(v)) continue;
+          if (!reportedWatched(v)) continue;
           const list = toGateways.get(gw);
           if (list === undefined) toGateways.set(gw, [[topic, total]]);
           else list.push([topic, total]);
@@ -238,7 +229,7 @@ export class CountTable {
       );
     return {
       total: t.local + t.remote,
-      gateways: first(t.gws, countOf),
+      gateways: first(t.gws, reportedCount),
       dcs: first(t.dcs, (d) => d.n),
     };
   }

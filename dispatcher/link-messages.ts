@@ -60,7 +60,7 @@ export type LinkMsg =
   | { op: 'count-report'; items: ReportItem[] }
   | { op: 'count-q'; rid: number; topic: string; n: number }
   | { op: 'count-r'; rid: number; n: number }
-  // owner -> gateways with subscribers of the topics: cluster-wide counts that changed
+  // owner -> gateways watching the topics (a report's flag): cluster-wide counts that changed
   | { op: 'counts'; items: CountItem[] }
   // owner -> one dispatcher of another dc (which hands it to its own owner): `origin`'s sums
   | { op: 'xcount'; origin: string; items: CountItem[] };

@@ -6,11 +6,11 @@
  *   router watchers ────────watch(topic, ±1)──►  watched          (only topics whose count or
  *                                                                  watch differs from what was
  *                                                                  last reported; 0 once)
+ *   owner `counts` ──deliver──► routers with subscribers of the topic ──► watching connections
+ *   `sub` with count / GET /v1/topics ──total(topic)──► owner's sum of the others + local count
  *
  * Each report says whether the topic is watched here (some connection asked for its count):
  * the owner sends a topic's totals only to the gateways that watch it.
- *   owner `counts` ──deliver──► routers with subscribers of the topic ──► watching connections
- *   `sub` with count / GET /v1/topics ──total(topic)──► owner's sum of the others + local count
  *
  * Every `refreshEvery` flushes the whole non-zero set is reported again, so an owner that took
  * a topic over without hearing of this gateway (a report lost in a change of ownership)
@@ -22,6 +22,7 @@
  */
 import type { ActorRef } from '../actors';
 import type { CountSource, DispatcherClient } from '../dispatcher/client';
+import { packReport, reportedCount, reportedWatched } from '../dispatcher/count-report';
 import type { CountItem, ReportItem } from '../dispatcher/types';
 import type { InterestTable } from './interest-table';
 import type { RouterMsg } from './messages';
@@ -37,7 +38,7 @@ interface TopicCount {
   n: number;
   /** Routers with a watcher of the topic (a subscriber that asked for its count). */
   w: number;
-  /** What the owner heard as of the first change in interval `gen`: `n` times 2, plus 1 if watched. */
+  /** What the owner heard as of the first change in interval `gen`, packed (count-report.ts). */
   heard: number;
   /** The interval of its last change: it is listed in `dirty` when this is the current one. */
   gen: number;
@@ -108,7 +109,7 @@ export class GatewayCounts implements CountSource, CountQuery {
       const { n, heard } = c;
       const w = flagOf(c);
       // A topic at 0 is gone whatever its flag; otherwise a new count or a new flag is news.
-      const changed = n !== Math.floor(heard / 2) || (n > 0 && w !== heard % 2);
+      const changed = n !== reportedCount(heard) || (n > 0 && (w === 1) !== reportedWatched(heard));
       if (changed && (n === 0 || !refresh)) items.push([topic, n, w]);
       if (n === 0 && c.w === 0) this.local.delete(topic);
     }
@@ -129,7 +130,7 @@ export class GatewayCounts implements CountSource, CountQuery {
     if (c !== undefined) {
       // The owner now holds `sent`, watched (a query is a watching report): the next flush
       // compares against that.
-      this.changing(topic).heard = sent * 2 + 1;
+      this.changing(topic).heard = packReport(sent, true);
     }
     const others = await this.dispatcher.countOthers(topic, sent);
     return others + this.of(topic);
@@ -144,7 +145,7 @@ export class GatewayCounts implements CountSource, CountQuery {
     }
     if (c.gen !== this.gen) {
       c.gen = this.gen;
-      c.heard = c.n * 2 + flagOf(c);
+      c.heard = packReport(c.n, c.w > 0);
       this.dirty[this.dirtyCount++] = topic;
     }
     return c;

@@ -33,8 +33,7 @@ export async function answerSub(
       timeoutMs,
       'history',
     );
-    const { epoch, seq, recovered } = history;
-    return { history, ack: { op: 'ack', id: m.id, epoch, seq, recovered } };
+    return { history, ack: ackOf(m, history) };
   }
   const [history, count, presence] = await withTimeout(
     Promise.all([
@@ -45,14 +44,13 @@ export async function answerSub(
     timeoutMs,
     'history',
   );
-  const ack: AckMessage = {
-    op: 'ack',
-    id: m.id,
-    epoch: history.epoch,
-    seq: history.seq,
-    recovered: history.recovered,
-    ...presence,
-  };
+  const ack = ackOf(m, history);
+  if (presence !== undefined) Object.assign(ack, presence);
   if (count !== undefined) ack.count = count;
   return { history, ack };
+}
+
+/** The ack of `m` at the topic's position; presence and count fields go after these. */
+function ackOf(m: SubMessage, h: HistoryAnswer): AckMessage {
+  return { op: 'ack', id: m.id, epoch: h.epoch, seq: h.seq, recovered: h.recovered };
 }
