@@ -17,8 +17,9 @@
  * converges within one refresh. Link changes re-report at once (the dispatcher client reads
  * `counts()`, bound through `bindCounts`).
  *
- * Memory: one Map entry and a small object per topic with local subscribers (bounded by the
- * subscriptions the gateway admits), plus a slot per topic changed within an interval.
+ * Memory: four fields of the topic's one gateway entry (topic-table.ts) per topic with local
+ * subscribers (bounded by the subscriptions the gateway admits), plus a slot per topic changed
+ * within an interval. An entry whose count changed stays until the flush that reports it.
  */
 import type { ActorRef } from '../actors';
 import type { CountSource, DispatcherClient } from '../dispatcher/client';
@@ -26,31 +27,16 @@ import { packReport, reportedCount, reportedWatched } from '../dispatcher/count-
 import type { CountItem, ReportItem } from '../dispatcher/types';
 import type { InterestTable } from './interest-table';
 import type { RouterMsg } from './messages';
+import { TopicTable, type TopicEntry } from './topic-table';
 
 /** What connection actors and HTTP routes ask: the cluster-wide count of one topic. */
 export interface CountQuery {
   total(topic: string): Promise<number>;
 }
 
-/** One topic's counts here, and what its owner heard of them before this interval's changes. */
-interface TopicCount {
-  /** Local subscribers now. */
-  n: number;
-  /** Routers with a watcher of the topic (a subscriber that asked for its count). */
-  w: number;
-  /** What the owner heard as of the first change in interval `gen`, packed (count-report.ts). */
-  heard: number;
-  /** The interval of its last change: it is listed in `dirty` when this is the current one. */
-  gen: number;
-}
-
 export class GatewayCounts implements CountSource, CountQuery {
-  /** Topics with local subscribers, and those changed this interval (until its flush). */
-  private readonly local = new Map<string, TopicCount>();
-  /** Entries of `local` with n > 0. */
+  /** Entries with n > 0. */
   private positive = 0;
-  /** The current interval. */
-  private gen = 1;
   /**
    * The topics changed this interval, each once, in `dirty[0..dirtyCount)`: an array kept from
    * one interval to the next. It was a Map emptied by every flush and grown again by rehashing,
@@ -65,6 +51,8 @@ export class GatewayCounts implements CountSource, CountQuery {
   constructor(
     private readonly dispatcher: DispatcherClient,
     private readonly refreshEvery: number,
+    /** The gateway's entries per topic (its own table in unit tests). */
+    private readonly local: TopicTable = new TopicTable(),
   ) {
     dispatcher.bindCounts?.(this);
   }
@@ -105,16 +93,17 @@ export class GatewayCounts implements CountSource, CountQuery {
     for (let i = 0; i < this.dirtyCount; i++) {
       const topic = dirty[i]!;
       dirty[i] = undefined;
+      // Listed entries are kept until here (TopicEntry#empty).
       const c = this.local.get(topic)!;
       const { n, heard } = c;
       const w = flagOf(c);
       // A topic at 0 is gone whatever its flag; otherwise a new count or a new flag is news.
       const changed = n !== reportedCount(heard) || (n > 0 && (w === 1) !== reportedWatched(heard));
       if (changed && (n === 0 || !refresh)) items.push([topic, n, w]);
-      if (n === 0 && c.w === 0) this.local.delete(topic);
+      c.listed = false;
+      this.local.forgetIfEmpty(topic, c);
     }
     this.dirtyCount = 0;
-    this.gen++;
     if (refresh) for (const item of this.counts()) items.push(item);
     if (items.length > 0) this.dispatcher.reportCounts(items);
   }
@@ -137,14 +126,10 @@ export class GatewayCounts implements CountSource, CountQuery {
   }
 
   /** `topic`'s entry, listed as changed this interval with what the owner heard before. */
-  private changing(topic: string): TopicCount {
-    let c = this.local.get(topic);
-    if (c === undefined) {
-      c = { n: 0, w: 0, heard: 0, gen: 0 };
-      this.local.set(topic, c);
-    }
-    if (c.gen !== this.gen) {
-      c.gen = this.gen;
+  private changing(topic: string): TopicEntry {
+    const c = this.local.entryFor(topic);
+    if (!c.listed) {
+      c.listed = true;
       c.heard = packReport(c.n, c.w > 0);
       this.dirty[this.dirtyCount++] = topic;
     }
@@ -173,6 +158,6 @@ export class GatewayCounts implements CountSource, CountQuery {
 }
 
 /** 1 when some router here has a watcher of the topic. */
-function flagOf(c: TopicCount): 0 | 1 {
+function flagOf(c: TopicEntry): 0 | 1 {
   return c.w > 0 ? 1 : 0;
 }

@@ -188,7 +188,7 @@ export class Gateway {
               }),
             MEMBERS_SPAWN,
           );
-    this.counts = new GatewayCounts(o.dispatcher, Limits.countRefreshIntervals);
+    this.counts = new GatewayCounts(o.dispatcher, Limits.countRefreshIntervals, this.entries);
     const routerFactory = (i: number) => () =>
       routerBehavior({
         index: i,
@@ -204,6 +204,7 @@ export class Gateway {
         members,
         // Routers start after the constructor, so the transport exists by then.
         live: this.live,
+        topics: this.entries,
         log: o.log,
       });
     this.started = new Promise<void>((resolve) => {

@@ -1,4 +1,5 @@
 import { RouterIndex, SMALL_GROUP, sizeOf } from './router-index';
+import { TopicTable } from './topic-table';
 
 describe('RouterIndex', () => {
   describe('#add', () => {
@@ -40,7 +41,6 @@ describe('RouterIndex', () => {
       const first = ['t', 'x'].join('.');
       ix.add(first, 'a');
       expect(ix.key('t.x')).toBe('t.x');
-      expect(ix.get('t.x')?.topic).toBe(first);
       expect(ix.key('other')).toBe('other');
       ix.remove('t.x', 'a');
       expect(ix.get('t.x')).toBeUndefined();
@@ -97,6 +97,63 @@ describe('RouterIndex', () => {
       expect(ix.has('t')).toBe(false);
       expect(ix.topics).toBe(0);
       expect(ix.remove('t', 'b')).toBeUndefined();
+    });
+  });
+
+  describe('over a shared table', () => {
+    it("keeps each router its own record of a topic, in the topic's one entry", () => {
+      const table = new TopicTable();
+      const ixs = [2, 0, 1].map((r) => new RouterIndex<string>(table, r));
+      const [two, zero, one] = ixs as [
+        RouterIndex<string>,
+        RouterIndex<string>,
+        RouterIndex<string>,
+      ];
+      expect(two.add('t', 'c')).toBe(true);
+      expect(zero.add('t', 'a')).toBe(true);
+      expect(one.add('t', 'b')).toBe(true);
+      expect(one.add('t', 'b2')).toBe(false);
+      expect(table.size).toBe(1);
+      expect(zero.get('t')?.told).toBe('a');
+      expect(one.get('t')?.told).toEqual(['b', 'b2']);
+      expect(two.get('t')?.told).toBe('c');
+      // Linked in router order, whatever order they came in.
+      const routers: number[] = [];
+      for (let r = table.get('t')?.shards; r !== undefined; r = r.next) routers.push(r.router);
+      expect(routers).toEqual([0, 1, 2]);
+      // Another router's member is not this router's.
+      expect(zero.remove('t', 'b')).toBeUndefined();
+      expect(zero.goLive('t', 'c', true)).toBe(false);
+      expect(one.count('t')).toBe(2);
+    });
+
+    it("drops a router's record with its last member and the entry with the last record", () => {
+      const table = new TopicTable();
+      const zero = new RouterIndex<string>(table, 0);
+      const one = new RouterIndex<string>(table, 1);
+      zero.add('t', 'a');
+      one.add('t', 'b');
+      one.goLive('t', 'b', false);
+      expect(one.remove('t', 'b')).toBe('text');
+      expect(one.has('t')).toBe(false);
+      expect(one.topics).toBe(0);
+      expect(zero.get('t')?.told).toBe('a');
+      expect(table.get('t')?.shards?.next).toBeUndefined();
+      expect(zero.totals()).toEqual({ subscriptions: 1, live: 0 });
+      expect(one.totals()).toEqual({ subscriptions: 0, live: 0 });
+      zero.remove('t', 'a');
+      expect(table.get('t')).toBeUndefined();
+      expect(table.size).toBe(0);
+    });
+
+    it('keeps the entry while another table still has something in it', () => {
+      const table = new TopicTable();
+      const zero = new RouterIndex<string>(table, 0);
+      zero.add('t', 'a');
+      table.entryFor('t').n = 1;
+      zero.remove('t', 'a');
+      expect(table.get('t')?.shards).toBeUndefined();
+      expect(table.get('t')?.n).toBe(1);
     });
   });
 });

@@ -12,8 +12,15 @@
  * the bound does not allocate on every swing). A Set costs 392 bytes for 10 members where the
  * array takes 96: a node of 10,000 topics of 10 subscribers saved about 30 bytes a connection.
  * Members must not themselves be arrays or Sets.
+ *
+ * The groups are a record in the topic's one gateway entry (topic-table.ts), linked with the
+ * other routers' records of the topic, not a Map of the router's own: a personal topic's ~2
+ * subscribers in a worker are usually in two routers, and a Map slot per router and topic cost
+ * more than the record. A router reads and writes only its own record, from its own handlers
+ * (JavaScript runs one at a time), so the records are still each router's own state.
  */
 import { appended, removedAt } from './exact-array';
+import { TopicTable, type ShardRecord, type TopicEntry } from './topic-table';
 
 /** Members of one group: see above. */
 export type Members<T> = T | T[] | Set<T>;
@@ -21,12 +28,17 @@ export type Members<T> = T | T[] | Set<T>;
 /** Members kept in an array; one more makes the group a Set. */
 export const SMALL_GROUP = 16;
 
+/** One router's subscribers of a topic. */
 export interface TopicSubscribers<T> {
-  /** The map's key: handed to each new subscriber to keep, so they share one string. */
-  readonly topic: string;
   told: Members<T> | undefined;
   bin: Members<T> | undefined;
   text: Members<T> | undefined;
+}
+
+/** The record as the table keeps it: ShardRecord with members of type T. */
+interface Shard<T> extends TopicSubscribers<T> {
+  readonly router: number;
+  next: ShardRecord | undefined;
 }
 
 export type Group = 'told' | 'bin' | 'text';
@@ -71,34 +83,42 @@ export function sizeOf<T>(g: Members<T> | undefined): number {
 }
 
 export class RouterIndex<T> {
-  private readonly map = new Map<string, TopicSubscribers<T>>();
+  /** Topics this router has subscribers of. */
+  private count_ = 0;
+
+  constructor(
+    /** The gateway's entries per topic (its own table in unit tests). */
+    private readonly table: TopicTable = new TopicTable(),
+    /** This router's index: its records in the entries are marked with it. */
+    private readonly router = 0,
+  ) {}
 
   /** Topics with at least one subscriber. */
   get topics(): number {
-    return this.map.size;
+    return this.count_;
   }
 
   get(topic: string): TopicSubscribers<T> | undefined {
-    return this.map.get(topic);
+    const e = this.table.get(topic);
+    return e === undefined ? undefined : this.shardOf(e);
   }
 
   has(topic: string): boolean {
-    return this.map.has(topic);
+    return this.get(topic) !== undefined;
   }
 
   /**
-   * The index's own copy of `topic` (or `topic` when absent): a decoded `sub` brings a fresh
+   * The table's own copy of `topic` (or `topic` when absent): a decoded `sub` brings a fresh
    * string, and a subscriber that keeps this one instead holds no string of its own.
    */
   key(topic: string): string {
-    const e = this.map.get(topic);
-    return e === undefined ? topic : e.topic;
+    return this.table.get(topic)?.topic ?? topic;
   }
 
   /** Subscribers of `topic` in all groups. */
   count(topic: string): number {
-    const e = this.map.get(topic);
-    return e === undefined ? 0 : sizeOf(e.told) + sizeOf(e.bin) + sizeOf(e.text);
+    const s = this.get(topic);
+    return s === undefined ? 0 : sizeOf(s.told) + sizeOf(s.bin) + sizeOf(s.text);
   }
 
   /**
@@ -106,22 +126,30 @@ export class RouterIndex<T> {
    * stays live); true when the topic is new to the index.
    */
   add(topic: string, m: T): boolean {
-    const e = this.map.get(topic);
-    if (e === undefined) {
-      this.map.set(topic, { topic, told: m, bin: undefined, text: undefined });
+    const e = this.table.entryFor(topic);
+    const s = this.shardOf(e);
+    if (s === undefined) {
+      this.link(e, {
+        router: this.router,
+        told: m,
+        bin: undefined,
+        text: undefined,
+        next: undefined,
+      });
+      this.count_++;
       return true;
     }
-    if (!has(e.bin, m) && !has(e.text, m)) e.told = added(e.told, m);
+    if (!has(s.bin, m) && !has(s.text, m)) s.told = added(s.told, m);
     return false;
   }
 
   /** Moves a told subscriber to a live group; false when it is not a told subscriber. */
   goLive(topic: string, m: T, binary: boolean): boolean {
-    const e = this.map.get(topic);
-    if (e === undefined || !has(e.told, m)) return false;
-    e.told = removed(e.told, m);
-    if (binary) e.bin = added(e.bin, m);
-    else e.text = added(e.text, m);
+    const s = this.get(topic);
+    if (s === undefined || !has(s.told, m)) return false;
+    s.told = removed(s.told, m);
+    if (binary) s.bin = added(s.bin, m);
+    else s.text = added(s.text, m);
     return true;
   }
 
@@ -130,12 +158,15 @@ export class RouterIndex<T> {
    * member); a topic left with no member is gone (`has` is false).
    */
   remove(topic: string, m: T): Group | undefined {
-    const e = this.map.get(topic);
-    const group = e === undefined ? undefined : groupIn(e, m);
-    if (e === undefined || group === undefined) return undefined;
-    e[group] = removed(e[group], m);
-    if (e.told === undefined && e.bin === undefined && e.text === undefined) {
-      this.map.delete(topic);
+    const e = this.table.get(topic);
+    const s = e === undefined ? undefined : this.shardOf(e);
+    const group = s === undefined ? undefined : groupIn(s, m);
+    if (e === undefined || s === undefined || group === undefined) return undefined;
+    s[group] = removed(s[group], m);
+    if (s.told === undefined && s.bin === undefined && s.text === undefined) {
+      this.unlink(e);
+      this.count_--;
+      this.table.forgetIfEmpty(topic, e);
     }
     return group;
   }
@@ -144,11 +175,45 @@ export class RouterIndex<T> {
   totals(): { subscriptions: number; live: number } {
     let subscriptions = 0;
     let live = 0;
-    for (const e of this.map.values()) {
-      const l = sizeOf(e.bin) + sizeOf(e.text);
+    for (const [, e] of this.table) {
+      const s = this.shardOf(e);
+      if (s === undefined) continue;
+      const l = sizeOf(s.bin) + sizeOf(s.text);
       live += l;
-      subscriptions += l + sizeOf(e.told);
+      subscriptions += l + sizeOf(s.told);
     }
     return { subscriptions, live };
+  }
+
+  /** This router's record in `e`. */
+  private shardOf(e: TopicEntry): Shard<T> | undefined {
+    for (let r = e.shards; r !== undefined && r.router <= this.router; r = r.next) {
+      if (r.router === this.router) return r as Shard<T>;
+    }
+    return undefined;
+  }
+
+  /** Links `s` into `e`'s records in router order. */
+  private link(e: TopicEntry, s: Shard<T>): void {
+    let prev: ShardRecord | undefined;
+    let r = e.shards;
+    while (r !== undefined && r.router < s.router) {
+      prev = r;
+      r = r.next;
+    }
+    s.next = r;
+    if (prev === undefined) e.shards = s;
+    else prev.next = s;
+  }
+
+  /** Unlinks this router's record from `e`. */
+  private unlink(e: TopicEntry): void {
+    let prev: ShardRecord | undefined;
+    for (let r = e.shards; r !== undefined; prev = r, r = r.next) {
+      if (r.router !== this.router) continue;
+      if (prev === undefined) e.shards = r.next;
+      else prev.next = r.next;
+      return;
+    }
   }
 }

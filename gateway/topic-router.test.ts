@@ -336,4 +336,49 @@ describe('routerBehavior', () => {
       expect(live.get('t')?.quiet).toBe(0b01);
     });
   });
+
+  describe("over the gateway's one table", () => {
+    it("reports a topic's last unsubscribe as 0 and forgets the topic only after that flush", async () => {
+      const entries = new TopicTable();
+      const reports: unknown[] = [];
+      const owner = {
+        ...stubDispatcher,
+        reportCounts: (items: unknown) => void reports.push(items),
+      };
+      const shared = new GatewayCounts(owner, 100, entries);
+      const r = system.spawn<RouterMsg>('router-one-table', () =>
+        routerBehavior({
+          index: 2,
+          node: 'n1',
+          interest: new InterestTable(owner, entries),
+          counts: shared,
+          dispatcher: owner,
+          limits,
+          stats: newGatewayStats(),
+          mailboxCapacity: 100,
+          live: new LiveTable(3, entries),
+          topics: entries,
+          log: () => undefined,
+        }),
+      );
+      const conn = system.spawn<ConnMsg>('c-one', () => ({ receive() {} }));
+      const replyTo = system.spawn<string>('reply-one', () => ({ receive() {} }));
+      r.tell({ type: 'sub', topic: 't', conn, replyTo });
+      await settle();
+      expect(entries.get('t')).toEqual(expect.objectContaining({ routers: 0b100, n: 1 }));
+      shared.flush();
+      expect(reports).toEqual([[['t', 1, 0]]]);
+      r.tell({ type: 'live', topic: 't', conn, binary: true });
+      r.tell({ type: 'unsub', topic: 't', conn });
+      await settle();
+      // Nobody routes to it any more, but its count has not reached the owner yet.
+      expect(entries.get('t')).toEqual(
+        expect.objectContaining({ routers: 0, bin: 0, shards: undefined, n: 0, listed: true }),
+      );
+      shared.flush();
+      expect(reports).toEqual([[['t', 1, 0]], [['t', 0, 0]]]);
+      expect(entries.get('t')).toBeUndefined();
+      expect(entries.size).toBe(0);
+    });
+  });
 });

@@ -13,7 +13,8 @@
  * router's (one set entry per watching subscription): a connection actor holds nothing for it.
  *
  * A connection actor that throws is stopped (its client is told to come back); the router
- * itself is resumed by the gateway on failure, because its index is the shard's only copy.
+ * itself is resumed by the gateway on failure, because its index is the shard's only copy (its
+ * records live in the gateway's topic entries: a router started afresh would find them there).
  */
 import {
   clockMs,
@@ -43,6 +44,7 @@ import type { ClientAuth } from './token-check';
 import type { MembersMsg } from '../presence/member-heartbeats';
 import type { LiveTable } from './live-channels';
 import { RouterIndex, sizeOf } from './router-index';
+import type { TopicTable } from './topic-table';
 
 export interface RouterDeps {
   readonly index: number;
@@ -62,6 +64,11 @@ export interface RouterDeps {
   readonly members?: ActorRef<MembersMsg>;
   /** Where the transport fans out natively: the gateway's live members (live-channels.ts). */
   readonly live?: LiveTable;
+  /**
+   * The gateway's entries per topic, where the router keeps its subscribers of each topic
+   * (router-index.ts; absent: a table of its own, e.g. router unit tests).
+   */
+  readonly topics?: TopicTable;
   readonly log: (level: 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
 }
 
@@ -69,7 +76,7 @@ type RouterCounts = Extract<RouterMsg, { type: 'counts' }>['items'];
 
 export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
   /** Told and live subscribers per topic (router-index.ts). */
-  const index = new RouterIndex<ActorRef<ConnMsg>>();
+  const index = new RouterIndex<ActorRef<ConnMsg>>(d.topics, d.index);
   /** The subscribers that asked for the topic's viewer count. */
   const watchers = new SetMap<string, ActorRef<ConnMsg>>();
   /** The gateway's counts hear when this router gets its first or loses its last watcher. */

@@ -3,6 +3,9 @@
 # size by type per connection.   load-tests/profiles/heap-snapshot.sh [conns=5000] [server js]
 # SHAPE=linkedin subscribes as linkedin-node does (linkedin-layout.ts): connection i to li.<i mod
 # N/10>, and one in ten to li.hot too; by default every connection subscribes to one topic, idle.
+# SHAPE=worker: as one worker of a 100,000-connection linkedin-node sees it (a personal topic's
+# 10 subscribers land on ~5.7 of 7 workers): connection i to li.<i*7919 mod TOPICS> (TOPICS
+# defaults to N*0.55, ~1.8 subscribers a topic, spread over the routers), one in ten to li.hot.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-5000}
@@ -20,8 +23,11 @@ sleep 1
 node -e "
 const { RawWsClient } = require('./dist/load-tests/generator/ws-client.js');
 const { packr } = require('./dist/load-tests/generator/framing.js');
-const linkedin = '${SHAPE:-}' === 'linkedin';
-const subs = (i) => (linkedin ? ['li.' + (i % Math.ceil($N / 10)), ...(i % 10 === 0 ? ['li.hot'] : [])] : ['idle'])
+const shape = '${SHAPE:-}';
+const linkedin = shape === 'linkedin' || shape === 'worker';
+const topics = Number('${TOPICS:-0}') || Math.ceil($N * 0.55);
+const personal = (i) => 'li.' + (shape === 'worker' ? (i * 7919) % topics : i % Math.ceil($N / 10));
+const subs = (i) => (linkedin ? [personal(i), ...(i % 10 === 0 ? ['li.hot'] : [])] : ['idle'])
   .map((topic, k) => packr.pack({ op: 'sub', id: k + 1, topic }));
 const total = linkedin ? $N + Math.ceil($N / 10) : $N;
 let acked = 0; const cs = [];
