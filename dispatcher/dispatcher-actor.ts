@@ -275,8 +275,9 @@ export function dispatcherBehavior(opts: DispatcherOptions): Behavior<Dispatcher
         if (log.held === 0 && logs.get(item.topic) === log) forgetIfIdle(item.topic, now);
         continue;
       }
-      if (gws instanceof Set) for (const gw of gws) route(gw, ev);
-      else route(gws, ev);
+      if (typeof gws === 'string') route(gws, ev);
+      else if (Array.isArray(gws)) for (let k = 0; k < gws.length; k++) route(gws[k]!, ev);
+      else for (const gw of gws) route(gw, ev);
     }
     budget.expire(now);
     stats.eventsIn += items.length;

@@ -29,7 +29,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Since } from '../protocol';
-import type { OneOrMany } from './one-or-many';
+import type { Members } from './one-or-many';
 import type { HistoryAnswer, TopicEvent } from './types';
 import { RawMsgpack } from '../protocol/raw-msgpack';
 import { HeldBytes } from './held-bytes';
@@ -96,7 +96,7 @@ export class TopicLog {
    * dispatcher keeps it in step whenever that entry changes, so a publish finds log and
    * interest with one lookup by topic instead of two.
    */
-  interest: OneOrMany<string> | undefined = undefined;
+  interest: Members<string> | undefined = undefined;
 
   constructor(
     readonly topic: string,

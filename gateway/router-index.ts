@@ -19,14 +19,16 @@
  * more than the record. A router reads and writes only its own record, from its own handlers
  * (JavaScript runs one at a time), so the records are still each router's own state.
  */
-import { appended, removedAt } from './exact-array';
+import {
+  hasMember as has,
+  sizeOf,
+  withMember as added,
+  withoutMember as removed,
+  type Members,
+} from '../dispatcher/one-or-many';
 import { TopicTable, type ShardRecord, type TopicEntry } from './topic-table';
 
-/** Members of one group: see above. */
-export type Members<T> = T | T[] | Set<T>;
-
-/** Members kept in an array; one more makes the group a Set. */
-export const SMALL_GROUP = 16;
+export { SMALL_GROUP, sizeOf, type Members } from '../dispatcher/one-or-many';
 
 /** One router's subscribers of a topic. */
 export interface TopicSubscribers<T> {
@@ -43,43 +45,10 @@ interface Shard<T> extends TopicSubscribers<T> {
 
 export type Group = 'told' | 'bin' | 'text';
 
-function has<T>(g: Members<T> | undefined, m: T): boolean {
-  if (g === m) return true;
-  if (g instanceof Set) return g.has(m);
-  return Array.isArray(g) && g.includes(m);
-}
-
-function added<T>(g: Members<T> | undefined, m: T): Members<T> {
-  if (g === undefined) return m;
-  if (g instanceof Set) return g.add(m);
-  if (!Array.isArray(g)) return g === m ? g : [g, m];
-  if (g.includes(m)) return g;
-  return g.length < SMALL_GROUP ? appended(g, m) : new Set(g).add(m);
-}
-
-/** The group without `m`. */
-function removed<T>(g: Members<T> | undefined, m: T): Members<T> | undefined {
-  if (g instanceof Set) {
-    g.delete(m);
-    return g.size === 0 ? undefined : g;
-  }
-  if (!Array.isArray(g)) return g === m ? undefined : g;
-  const i = g.indexOf(m);
-  if (i < 0) return g;
-  return g.length === 2 ? g[1 - i] : removedAt(g, i);
-}
-
 function groupIn<T>(e: TopicSubscribers<T>, m: T): Group | undefined {
   if (has(e.told, m)) return 'told';
   if (has(e.bin, m)) return 'bin';
   return has(e.text, m) ? 'text' : undefined;
-}
-
-/** How many members a group has. */
-export function sizeOf<T>(g: Members<T> | undefined): number {
-  if (g === undefined) return 0;
-  if (g instanceof Set) return g.size;
-  return Array.isArray(g) ? g.length : 1;
 }
 
 export class RouterIndex<T> {

@@ -219,6 +219,23 @@ describe('routerBehavior', () => {
       expect(plain.events()).toEqual([]);
     });
 
+    it('tells a count to each of its watchers, one, a few or many', async () => {
+      for (const watchers of [1, 3, 20]) {
+        const topic = `w${watchers}`;
+        const conns: FakeConn[] = [];
+        for (let i = 0; i < watchers; i++) {
+          const slot = new ConnSlot(`${topic}-${i}`, msgpackCodec, false);
+          conns.push(await connect(`${topic}-${i}`, [], slot));
+          sub(slot, 1, topic, true);
+        }
+        await settle();
+        for (const c of conns) c.sent.length = 0;
+        router.tell({ type: 'counts', items: [[topic, 9]] });
+        await settle();
+        for (const c of conns) expect(c.events()).toEqual([{ op: 'count', topic, n: 9 }]);
+      }
+    });
+
     it('turns the count on with a re-sub carrying count: true, and off with count: false', async () => {
       const slot = new ConnSlot('c', msgpackCodec, false);
       const c = await connect('c', ['a'], slot);

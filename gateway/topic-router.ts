@@ -117,6 +117,7 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
       if (w === undefined) continue;
       const m: ConnMsg = { type: 'count', frame: new CountFrame(topic, n) };
       if (w instanceof Set) for (const conn of w) conn.tell(m);
+      else if (Array.isArray(w)) for (let i = 0; i < w.length; i++) w[i]!.tell(m);
       else w.tell(m);
     }
   };
