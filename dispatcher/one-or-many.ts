@@ -10,7 +10,7 @@
  *
  * Members must not themselves be arrays or `Set`s.
  */
-import { appended, removedAt } from '../gateway/exact-array';
+import { appended, removedAt } from './exact-array';
 
 export type Members<T> = T | T[] | Set<T>;
 

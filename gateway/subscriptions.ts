@@ -9,7 +9,7 @@
  * where a scan would be slow.
  */
 
-import { appended, removedAt } from './exact-array';
+import { appended, removedAt } from '../dispatcher/exact-array';
 
 /** Topics beside the inline one kept as array pairs; one more moves them into a Map. */
 export const SMALL_MORE = 8;
