@@ -3,6 +3,7 @@ import {
   classifyShortfall,
   formatLinkedin,
   Limit,
+  marginalFigures,
   memoryFigures,
   type ConnectOutcome,
   type LinkedinFigures,
@@ -119,6 +120,52 @@ describe('memoryFigures', () => {
   });
 });
 
+describe('marginalFigures', () => {
+  const MB = 1048576;
+  /** A tree that cost `warm` MB once warm and `per` bytes a connection, sampled every 10%. */
+  const line = (warm: number, per: number, jump = 0): { connections: number; rssBytes: number }[] =>
+    Array.from({ length: 11 }, (_, i) => {
+      const connections = i * 10_000;
+      // The first connections also compile the code they run: `jump` more, once.
+      return { connections, rssBytes: warm * MB + per * connections + (i > 0 ? jump : 0) };
+    });
+
+  it('is the slope of RSS over connections held in the middle of the connect phase', () => {
+    expect(marginalFigures(line(700, 1900), 100_000)).toEqual({
+      bytesPerConnection: 1900,
+      warmFixedMB: 700,
+    });
+  });
+
+  it('leaves what the first connections cost once in the warm fixed cost, not in the slope', () => {
+    // 15 MB at the first sample: over the idle tree that is 150 B more per connection.
+    expect(marginalFigures(line(700, 1900, 15 * MB), 100_000)).toEqual({
+      bytesPerConnection: 1900,
+      warmFixedMB: 715,
+    });
+  });
+
+  it('fits a noisy line by least squares, with samples outside 20-90% of the target left out', () => {
+    const samples = line(700, 2000).map((s, i) => ({
+      ...s,
+      rssBytes: s.rssBytes + (i % 2 === 0 ? 1 : -1) * 0.5 * MB,
+    }));
+    // A sample past 90% (settling garbage at the end of the storm) is not fitted.
+    samples.push({ connections: 95_000, rssBytes: 2000 * MB });
+    const m = marginalFigures(samples, 100_000)!;
+    expect(Math.abs(m.bytesPerConnection - 2000)).toBeLessThan(60);
+    expect(Math.abs(m.warmFixedMB - 700)).toBeLessThan(3);
+  });
+
+  it('has no figure without enough of the connect phase sampled', () => {
+    expect(marginalFigures([], 100_000)).toBeNull();
+    expect(marginalFigures(line(700, 1900).slice(0, 4), 100_000)).toBeNull();
+    // Three samples, but all within a fifth of the target.
+    const close = [20_000, 25_000, 30_000].map((c) => ({ connections: c, rssBytes: c * 2000 }));
+    expect(marginalFigures(close, 100_000)).toBeNull();
+  });
+});
+
 describe('formatLinkedin', () => {
   const f: LinkedinFigures = {
     target: 100_000,
@@ -132,6 +179,8 @@ describe('formatLinkedin', () => {
     rssFixedPerProcessMB: 87.5,
     rssHeldMB: 850,
     bytesPerConnection: 1500,
+    marginalBytesPerConnection: 1400,
+    rssWarmFixedMB: 710.5,
     rssAfterFlowMB: 900,
     maxFdsPerProcess: 17_000,
     flowSeconds: 60,
@@ -143,6 +192,7 @@ describe('formatLinkedin', () => {
     expect(line).toMatch(/^troupe 61000\/100000 held on 8 server processes/);
     expect(line).toContain('2000 connects/s (30.5 s, p99 850.0ms)');
     expect(line).toContain('RSS 850 MB = 700 MB fixed (87.5 MB/process) + 1500 B/connection');
+    expect(line).toContain('each added connection 1400 B over 710.5 MB warm');
     expect(line).toMatch(/stopped by: file descriptors \(server\)$/);
     expect(formatLinkedin('troupe', { ...f, limit: null })).toMatch(/nothing \(target held\)$/);
   });

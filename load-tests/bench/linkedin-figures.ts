@@ -138,6 +138,63 @@ export function memoryFigures(o: {
   };
 }
 
+/** The server tree's RSS when the generator held `connections` (scenarios/linkedin-node.ts). */
+export interface RssSample {
+  readonly connections: number;
+  readonly rssBytes: number;
+}
+
+/** The part of the connect phase the marginal cost is fitted over, as shares of the target. */
+export const MARGINAL_FROM = 0.2;
+export const MARGINAL_TO = 0.9;
+
+export interface MarginalFigures {
+  /** RSS each added connection brings: the slope of RSS over connections held. */
+  readonly bytesPerConnection: number;
+  /** Where that line meets 0 connections: the fixed cost of a warm tree. */
+  readonly warmFixedMB: number;
+}
+
+/**
+ * The memory each connection adds, apart from what the first connections cost once (the young
+ * generation's pages touched for the first time, code compiled on first use: 37 MB over the
+ * idle tree of 8 processes at 100,000; RESULTS.md, session of 2026-12-03, third): the
+ * least-squares slope of RSS over connections held, over the samples taken while between
+ * MARGINAL_FROM and MARGINAL_TO of `target` were held (both ends in the middle of the storm,
+ * so its in-flight garbage is at both). Null with fewer than 3 such samples or under a quarter
+ * of the target between the first and the last of them.
+ *
+ * A lower bound, as `bytesPerConnection` (over the idle tree) is an upper one: the layout
+ * names every personal topic within the first third of the connect phase (connection i takes
+ * topic i mod N/10, seven generator slices at once), so what the dispatcher keeps once per
+ * topic is mostly made before the fitted range. The target is judged on the upper bound.
+ */
+export function marginalFigures(
+  samples: readonly RssSample[],
+  target: number,
+): MarginalFigures | null {
+  const inside = samples.filter(
+    (s) => s.connections >= MARGINAL_FROM * target && s.connections <= MARGINAL_TO * target,
+  );
+  if (inside.length < 3) return null;
+  const xs = inside.map((s) => s.connections);
+  if (Math.max(...xs) - Math.min(...xs) < target / 4) return null;
+  const n = inside.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = inside.reduce((a, s) => a + s.rssBytes, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const s of inside) {
+    sxy += (s.connections - mx) * (s.rssBytes - my);
+    sxx += (s.connections - mx) ** 2;
+  }
+  const slope = sxy / sxx;
+  return {
+    bytesPerConnection: Math.round(slope),
+    warmFixedMB: Math.round(((my - slope * mx) / 1048576) * 10) / 10,
+  };
+}
+
 /** The metrics the summary keeps (see scenarios/linkedin-node.ts for each). */
 export const LINKEDIN_FIGURES = [
   'target',
@@ -151,6 +208,8 @@ export const LINKEDIN_FIGURES = [
   'rssFixedPerProcessMB',
   'rssHeldMB',
   'bytesPerConnection',
+  'marginalBytesPerConnection',
+  'rssWarmFixedMB',
   'rssAfterFlowMB',
   'maxFdsPerProcess',
   'flowSeconds',
@@ -169,7 +228,8 @@ export function formatLinkedin(system: string, f: LinkedinFigures): string {
     `(generator: ${n(f.generatorProcesses)} processes / source addresses, at most ${n(f.maxFdsPerProcess)} fds in one server process), ` +
     `${n(f.connectsPerSec)} connects/s (${n(f.connectSeconds)} s, p99 ${fmtMs(f.connectP99Ms)}); ` +
     `RSS ${n(f.rssHeldMB)} MB = ${n(f.rssFixedMB)} MB fixed (${n(f.rssFixedPerProcessMB)} MB/process) + ` +
-    `${n(f.bytesPerConnection)} B/connection, ${n(f.rssAfterFlowMB)} MB after ${n(f.flowSeconds)} s of events; ` +
+    `${n(f.bytesPerConnection)} B/connection; each added connection ${n(f.marginalBytesPerConnection)} B over ${n(f.rssWarmFixedMB)} MB warm; ` +
+    `${n(f.rssAfterFlowMB)} MB after ${n(f.flowSeconds)} s of events; ` +
     `stopped by: ${f.limit ?? 'nothing (target held)'}`
   );
 }

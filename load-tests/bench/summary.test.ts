@@ -358,6 +358,8 @@ describe('summarize with linkedin-node', () => {
     rssFixedPerProcessMB: 87.5,
     rssHeldMB: 850,
     bytesPerConnection: 1600,
+    marginalBytesPerConnection: 1450,
+    rssWarmFixedMB: 712.3,
     rssAfterFlowMB: 900,
     maxFdsPerProcess: 14_500,
     flowSeconds: 60,
@@ -376,7 +378,15 @@ describe('summarize with linkedin-node', () => {
           system: 'uws-native',
           status: 'ok',
           result: {
-            ...result({ ...figures, bytesPerConnection: 800, connectsPerSec: 5000 }, null),
+            ...result(
+              {
+                ...figures,
+                bytesPerConnection: 800,
+                marginalBytesPerConnection: 725,
+                connectsPerSec: 5000,
+              },
+              null,
+            ),
             capacity: { rate: 40_000, deliveriesPerSec: 800_000 },
           },
         },
@@ -400,6 +410,11 @@ describe('summarize with linkedin-node', () => {
       { pair: 'troupe/uws-native', scenario: 'linkedin-node', value: 0.5 },
       { pair: 'troupe/uws-native', scenario: 'linkedin-node connectsPerSec', value: 0.8 },
       { pair: 'troupe/uws-native', scenario: 'linkedin-node bytesPerConnection', value: 2 },
+      {
+        pair: 'troupe/uws-native',
+        scenario: 'linkedin-node marginalBytesPerConnection',
+        value: 2,
+      },
       { pair: 'troupe/uws-native', scenario: 'linkedin-node rssHeldMB', value: 1 },
     ]);
   });

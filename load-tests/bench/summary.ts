@@ -226,7 +226,12 @@ export function summarize(runs: readonly ScenarioRun[]): Summary {
     const la = systems.find((s) => s.system === a)?.linkedin;
     const lb = systems.find((s) => s.system === b)?.linkedin;
     if (la == null || lb == null) continue;
-    for (const k of ['connectsPerSec', 'bytesPerConnection', 'rssHeldMB'] as const)
+    for (const k of [
+      'connectsPerSec',
+      'bytesPerConnection',
+      'marginalBytesPerConnection',
+      'rssHeldMB',
+    ] as const)
       ratios.push({
         pair: `${a}/${b}`,
         scenario: `linkedin-node ${k}`,

@@ -11,7 +11,11 @@
  * 2. The connect phase: generator processes of <= 15,000 connections (each under its open-file
  *    limit and one source address's ephemeral ports), 128 attempts in flight each, bounded by
  *    connectBoundMs. Reports connects/s (first attempt to last ack), and 3 s after the last
- *    ack the tree's RSS: (held - fixed) / connections. Short of the target, it names the limit
+ *    ack the tree's RSS: (held - fixed) / connections. Also what each added connection costs
+ *    (`marginalBytesPerConnection`): the slope of the tree's RSS, sampled every second, over
+ *    the connections held between 20% and 90% of the target, and where that line meets 0
+ *    connections (`rssWarmFixedMB`), the fixed cost once the first connections compiled the
+ *    code they run (linkedin-figures.ts). Short of the target, it names the limit
  *    (linkedin-figures.ts) and goes on with what it holds when that is at least half.
  * 3. A short ladder of `--linkedin-rates` publishes/s while every connection is held (capacity:
  *    deliveries/s), then `--linkedin-seconds` of events at half of capacity: p50/p99 there.
@@ -31,7 +35,9 @@ import type { Window } from '../../generator/window';
 import {
   classifyShortfall,
   Limit,
+  marginalFigures,
   memoryFigures,
+  type RssSample,
   type MemoryFigures,
   type Shortfall,
 } from '../linkedin-figures';
@@ -56,6 +62,9 @@ import {
 } from '../proc-tree';
 import type { Scenario, ScenarioContext, ScenarioResult } from './scenario';
 import { runLadder } from './step-ladder';
+
+/** How often the tree's RSS is read during the connect phase. */
+const RSS_SAMPLE_MS = 1000;
 
 /** After start and after the last ack: let start-up and connect garbage settle before reading RSS. */
 const SETTLE_MS = 3000;
@@ -138,6 +147,14 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
   let heldShare = 1;
   let connect: ConnectFigures | null = null;
   let lastRss: number | null = null;
+  const rssSamples: RssSample[] = [];
+  const duringConnect = (pool: SubscriberPool): (() => void) => {
+    const timer = setInterval(() => {
+      const rssBytes = treeRssBytes(server.pid);
+      if (rssBytes !== null) rssSamples.push({ connections: pool.gauges().connected, rssBytes });
+    }, RSS_SAMPLE_MS);
+    return () => clearInterval(timer);
+  };
   const cpuBefore = treeCpuSample(server.pid);
   const tcpBefore = parseTcpExt(readOr('/proc/net/netstat'));
 
@@ -250,6 +267,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
         halfSeconds: args.linkedinSeconds,
         warmupSeconds: warmupSecondsFor(layout.publishTopics.length, args.linkedinRates[0] ?? 1),
         afterConnect,
+        duringConnect,
         measure,
       },
     );
@@ -261,6 +279,11 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
     ladder = { steps: [], capacity: null, halfCapacity: null, metrics: {}, notes: {} };
   }
   const c = connect as ConnectFigures | null;
+  const marginal = marginalFigures(rssSamples, layout.connections);
+  log(
+    `[${label}] each added connection: ${marginal?.bytesPerConnection ?? '-'} B over ${marginal?.warmFixedMB ?? '-'} MB warm ` +
+      `(RSS over connections held, ${rssSamples.length} samples)`,
+  );
   const limit = c?.shortfall?.limit ?? (c === null ? Limit.Other : null);
   return {
     ...ladder,
@@ -276,6 +299,8 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
       rssFixedPerProcessMB: c?.memory?.fixedPerProcessMB ?? null,
       rssHeldMB: c?.memory?.heldMB ?? null,
       bytesPerConnection: c?.memory?.bytesPerConnection ?? null,
+      marginalBytesPerConnection: marginal?.bytesPerConnection ?? null,
+      rssWarmFixedMB: marginal?.warmFixedMB ?? null,
       rssAfterFlowMB: ladder.halfCapacity ? mb(lastRss) : null,
       maxFdsPerProcess: c === null ? null : Math.max(0, ...c.fdsPerProcess.map((n) => n ?? 0)),
       flowSeconds: ladder.halfCapacity ? args.linkedinSeconds : null,

@@ -64,6 +64,11 @@ export interface LadderTarget {
    * false skips every step (the connect phase was the measurement, e.g. a target not reached).
    */
   readonly afterConnect?: (pool: SubscriberPool, setup: Window) => Promise<boolean>;
+  /**
+   * Called as the pool starts connecting; the function it returns is called when the connect
+   * phase ends (e.g. to sample the server while connections come in).
+   */
+  readonly duringConnect?: (pool: SubscriberPool) => () => void;
   /** Seconds of each step at half of capacity (default `--step-seconds`). */
   readonly halfSeconds?: number;
   /** Seconds of the unmeasured warm-up at the first rate (default 1). */
@@ -102,8 +107,13 @@ export async function runLadder(
   try {
     const setup = pool.openWindow();
     const t0 = performance.now();
-    await pool.start();
-    await pool.flush();
+    const connectEnded = target.duringConnect?.(pool);
+    try {
+      await pool.start();
+      await pool.flush();
+    } finally {
+      connectEnded?.();
+    }
     pool.closeWindow(setup);
     const g = pool.gauges();
     const connectSeconds = (performance.now() - t0) / 1000;
