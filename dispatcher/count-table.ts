@@ -23,6 +23,16 @@
  * none (load-tests/profiles/RESULTS.md, session of 2026-12-03, second).
  */
 import { packReport, reportedCount, reportedWatched } from './count-report';
+import {
+  countOf,
+  firstCounts,
+  forEachCount,
+  noNameCounts,
+  sizeOfCounts,
+  withCount,
+  withoutCount,
+  type NameCounts,
+} from './name-counts';
 import type { CountItem } from './link-messages';
 
 interface DcSum {
@@ -34,9 +44,9 @@ interface DcSum {
 interface TopicCounts {
   /**
    * Per gateway of this datacenter, above 0 only: its count and watch flag (`ReportItem`),
-   * packed (count-report.ts).
+   * packed (count-report.ts); a flat array for a few gateways (name-counts.ts).
    */
-  readonly gws: Map<string, number>;
+  gws: NameCounts;
   /** Sum of `gws`. */
   local: number;
   /** Other datacenters' sums, above 0 only; made for the first. */
@@ -104,7 +114,7 @@ export class CountTable {
    */
   report(gw: string, topic: string, n: number, watched = true): void {
     let t = this.topics.get(topic);
-    const v = t?.gws.get(gw);
+    const v = t === undefined ? undefined : countOf(t.gws, gw);
     const had = reportedCount(v);
     if (n === had && (n === 0 || watched === reportedWatched(v))) return;
     if (had === 0) {
@@ -113,9 +123,9 @@ export class CountTable {
     }
     t = t!;
     if (n === 0) {
-      t.gws.delete(gw);
+      t.gws = withoutCount(t.gws, gw);
       this.release(gw);
-    } else t.gws.set(gw, packReport(n, watched));
+    } else t.gws = withCount(t.gws, gw, packReport(n, watched));
     t.local += n - had;
     this.mark(topic, t);
   }
@@ -145,7 +155,7 @@ export class CountTable {
   /** Every subscriber of `topic` in the cluster, but those of gateway `gw`. */
   othersOf(topic: string, gw: string): number {
     const t = this.topics.get(topic);
-    return t === undefined ? 0 : t.local + t.remote - reportedCount(t.gws.get(gw));
+    return t === undefined ? 0 : t.local + t.remote - reportedCount(countOf(t.gws, gw));
   }
 
   /** A gateway is gone (its link dropped): its counts leave every sum at the next flush. */
@@ -167,7 +177,7 @@ export class CountTable {
   retain(owns: (topic: string) => boolean): void {
     for (const [topic, t] of this.topics) {
       if (owns(topic)) continue;
-      for (const gw of t.gws.keys()) this.release(gw);
+      forEachCount(t.gws, (gw) => this.release(gw));
       if (t.dcs !== undefined) for (const dc of t.dcs.keys()) this.release(`dc:${dc}`);
       this.topics.delete(topic);
     }
@@ -193,19 +203,19 @@ export class CountTable {
       const total = t.local + t.remote;
       if (total !== t.published) {
         t.published = total;
-        for (const [gw, v] of t.gws) {
-          if (!reportedWatched(v)) continue;
+        forEachCount(t.gws, (gw, v) => {
+          if (!reportedWatched(v)) return;
           const list = toGateways.get(gw);
           if (list === undefined) toGateways.set(gw, [[topic, total]]);
           else list.push([topic, total]);
-        }
+        });
       }
       if (t.local !== t.sentDc) {
         t.sentDc = t.local;
         toDcs.push([topic, t.local]);
         sent?.add(topic);
       }
-      if (t.gws.size === 0 && t.remote === 0) this.topics.delete(topic);
+      if (sizeOfCounts(t.gws) === 0 && t.remote === 0) this.topics.delete(topic);
     }
     if (refresh) {
       for (const [topic, t] of this.topics) {
@@ -223,14 +233,14 @@ export class CountTable {
   detail(topic: string, limit: number): TopicCountDetail | undefined {
     const t = this.topics.get(topic);
     if (t === undefined) return undefined;
-    const first = <V>(m: Map<string, V> | undefined, n: (v: V) => number) =>
-      Object.fromEntries(
-        [...(m ?? new Map<string, V>())].slice(0, limit).map(([k, v]) => [k, n(v)]),
-      );
     return {
       total: t.local + t.remote,
-      gateways: first(t.gws, reportedCount),
-      dcs: first(t.dcs, (d) => d.n),
+      gateways: Object.fromEntries(
+        firstCounts(t.gws, limit).map(([gw, v]) => [gw, reportedCount(v)]),
+      ),
+      dcs: Object.fromEntries(
+        [...(t.dcs ?? new Map<string, DcSum>())].slice(0, limit).map(([dc, d]) => [dc, d.n]),
+      ),
     };
   }
 
@@ -246,14 +256,18 @@ export class CountTable {
     let i = 0;
     for (const [topic, t] of this.topics) {
       if (i++ >= limit) break;
-      out[topic] = { total: t.local + t.remote, gateways: t.gws.size, dcs: t.dcs?.size ?? 0 };
+      out[topic] = {
+        total: t.local + t.remote,
+        gateways: sizeOfCounts(t.gws),
+        dcs: t.dcs?.size ?? 0,
+      };
     }
     return out;
   }
 
   private entry(topic: string): TopicCounts {
     const t: TopicCounts = {
-      gws: new Map(),
+      gws: noNameCounts(),
       local: 0,
       dcs: undefined,
       remote: 0,
