@@ -374,6 +374,35 @@ describe('RemoteDispatcherClient', () => {
       expect((err as Error).message).toMatch(/did not answer/);
     });
 
+    it('fails each unanswered request at its own deadline, with one timer for all of them', async () => {
+      const d = await dispatcher('d-a');
+      // Publishes of `x: 'ok'` are answered; the others never are.
+      d.answer = (m) =>
+        m.op === 'pub' && (m.data as { x?: string }).x === 'ok'
+          ? { op: 'pub-r', rid: m.rid, seq: 1, epoch: 'E' }
+          : undefined;
+      const c = client([d], { requestTimeoutMs: 300 });
+      await allUp(c, [d]);
+      const failedAfter = (x: number): Promise<number> => {
+        const sent = performance.now();
+        return c.publish('t', { x }).then(
+          () => -1,
+          (e: unknown) => (e instanceof DispatcherUnavailableError ? performance.now() - sent : -2),
+        );
+      };
+      const first = failedAfter(1);
+      await new Promise((r) => setTimeout(r, 150));
+      const second = failedAfter(2);
+      const answered = c.publish('t', { x: 'ok' });
+      await expect(answered).resolves.toEqual({ seq: 1, epoch: 'E' });
+      const [a, b] = await Promise.all([first, second]);
+      // Not before its deadline (the second not with the first), and not long after it.
+      expect(a).toBeGreaterThanOrEqual(299);
+      expect(b).toBeGreaterThanOrEqual(299);
+      expect(a).toBeLessThan(2000);
+      expect(b).toBeLessThan(2000);
+    });
+
     it('rejects at once when no dispatcher is up', async () => {
       const c = client([], { requestTimeoutMs: 60_000 });
       const err = await c.publish('t', 1).catch((e: unknown) => e);

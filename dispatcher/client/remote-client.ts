@@ -14,7 +14,7 @@
  *   it owned are reported to their new owners (soft state, like interest). Read from the
  *   gateway's counts (bound through `bindCounts`), never copied here.
  */
-import type { ActorRef, ActorSystem } from '../../actors';
+import { clockMs, type ActorRef, type ActorSystem } from '../../actors';
 import { presenceTopicOf, type Since } from '../../protocol';
 import type { PresenceState } from '../../presence/store';
 import { Limits } from '../../server/limits';
@@ -37,12 +37,19 @@ const PRESENCE_CHUNK = Limits.presenceChunk;
 const NO_INTEREST: InterestSource = { all: () => [] };
 const NO_COUNTS: CountSource = { counts: () => [] };
 const COUNT_CHUNK = Limits.countChunk;
+/**
+ * How late past its deadline a request may fail: the expiry timer waits for the oldest one's
+ * deadline plus this, so a storm of requests answered in time re-arms it rarely.
+ */
+const EXPIRY_SLACK_MS = 50;
 
 interface Pending {
   ep: LinkEndpoint;
   resolve: (m: LinkMsg) => void;
   reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
+  /** `clockMs()` after which it has failed: every request waits the same, so `pending`'s
+   * insertion order is deadline order. */
+  deadline: number;
 }
 
 export interface RemoteClientOptions {
@@ -59,7 +66,15 @@ export class RemoteDispatcherClient implements DispatcherClient {
   private interest: InterestSource = NO_INTEREST;
   private countSource: CountSource = NO_COUNTS;
   private countSink: ((items: readonly CountItem[]) => void) | undefined;
+  /**
+   * Requests in flight, in the order they were sent. One timer for all of them (`expire`),
+   * not one per request: a `sub` asks for its history here, and in a connect storm a Timeout
+   * and its closure per request outlived two scavenges and were promoted, garbage in the old
+   * generation (load-tests/profiles/RESULTS.md, session of 2026-12-03, third). A request fails
+   * between requestTimeoutMs and requestTimeoutMs + EXPIRY_SLACK_MS after it was sent.
+   */
   private readonly pending = new Map<number, Pending>();
+  private expiry: NodeJS.Timeout | undefined;
   private readonly links: ActorRef<unknown>[] = [];
   private sink: ((events: readonly TopicEvent[]) => void) | undefined;
   private nextRid = 1;
@@ -202,18 +217,37 @@ export class RemoteDispatcherClient implements DispatcherClient {
   private requestVia(ep: LinkEndpoint, make: (rid: number) => LinkMsg): Promise<LinkMsg> {
     const rid = this.nextRid++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(rid);
-        reject(new DispatcherUnavailableError(`dispatcher ${ep.peer.node} did not answer`));
-      }, this.o.requestTimeoutMs);
-      this.pending.set(rid, { ep, resolve, reject, timer });
+      this.pending.set(rid, { ep, resolve, reject, deadline: clockMs() + this.o.requestTimeoutMs });
       if (!ep.send(make(rid))) {
-        clearTimeout(timer);
         this.pending.delete(rid);
+        this.stopExpiryIfIdle();
         reject(new DispatcherUnavailableError(`link to ${ep.peer.node} is full`));
+        return;
       }
+      this.expiry ??= setTimeout(this.expire, this.o.requestTimeoutMs + EXPIRY_SLACK_MS);
     });
   }
+
+  /** Nothing in flight: no timer keeps the process up (a closed client lets it exit). */
+  private stopExpiryIfIdle(): void {
+    if (this.pending.size > 0 || this.expiry === undefined) return;
+    clearTimeout(this.expiry);
+    this.expiry = undefined;
+  }
+
+  /** Fails the requests past their deadline, oldest first, and waits for the next one's. */
+  private readonly expire = (): void => {
+    this.expiry = undefined;
+    const now = clockMs();
+    for (const [rid, p] of this.pending) {
+      if (p.deadline > now) {
+        this.expiry = setTimeout(this.expire, p.deadline - now + EXPIRY_SLACK_MS);
+        return;
+      }
+      this.pending.delete(rid);
+      p.reject(new DispatcherUnavailableError(`dispatcher ${p.ep.peer.node} did not answer`));
+    }
+  };
 
   private onUp(ep: LinkEndpoint): void {
     this.up.set(ep.peer.node, ep);
@@ -242,10 +276,10 @@ export class RemoteDispatcherClient implements DispatcherClient {
     }
     for (const [rid, p] of this.pending) {
       if (p.ep !== ep) continue;
-      clearTimeout(p.timer);
       this.pending.delete(rid);
       p.reject(new DispatcherUnavailableError(`link to ${ep.peer.node} went down`));
     }
+    this.stopExpiryIfIdle();
     this.o.onLinkChange?.(ep.peer.node, false);
   }
 
@@ -264,8 +298,8 @@ export class RemoteDispatcherClient implements DispatcherClient {
       case 'fail': {
         const p = this.pending.get(msg.rid);
         if (p === undefined) return;
-        clearTimeout(p.timer);
         this.pending.delete(msg.rid);
+        this.stopExpiryIfIdle();
         if (msg.op === 'fail') p.reject(new DispatcherUnavailableError(msg.msg));
         else p.resolve(msg);
         return;
