@@ -36,9 +36,12 @@ for (let i = 0; i < $N; i++) { const c = new RawWsClient({ host: '127.0.0.1', po
 "
 kill -INT $PID
 wait $PID || true
+# Per connection the process holds: all N for the main process, N/W (the kernel's share, about)
+# for a worker.
 for p in $PIDS; do
   FILES=($(ls "$DIR"/*."$p".0.*.heapsnapshot | sort))
   [ ${#FILES[@]} -ge 2 ] || continue
-  echo "== process $p"
-  BASE="${FILES[0]}" node load-tests/profiles/heap-by-type.mjs "${FILES[1]}" 16 "$N"
+  if [ "$p" = "$PID" ]; then PER=$N; echo "== main process $p (per connection of the node)"
+  else PER=$((N / ${W:-2})); echo "== worker $p (per connection it holds, ~$PER)"; fi
+  BASE="${FILES[0]}" node load-tests/profiles/heap-by-type.mjs "${FILES[1]}" 16 "$PER"
 done
