@@ -3,6 +3,7 @@ export { ActorSystem, type ActorSystemStats } from './actor-system';
 export type { ActorSystemOptions, LogFn, LogLevel } from './runtime';
 export { ask } from './ask';
 export { clockMs, nowMs } from './clock';
+export { ExpiryQueue } from './expiry-queue';
 export { Overflow, type MailboxBound } from './mailbox';
 export {
   Directive,

@@ -14,7 +14,7 @@
  *   it owned are reported to their new owners (soft state, like interest). Read from the
  *   gateway's counts (bound through `bindCounts`), never copied here.
  */
-import { clockMs, type ActorRef, type ActorSystem } from '../../actors';
+import { ExpiryQueue, type ActorRef, type ActorSystem } from '../../actors';
 import { presenceTopicOf, type Since } from '../../protocol';
 import type { PresenceState } from '../../presence/store';
 import { Limits } from '../../server/limits';
@@ -37,19 +37,11 @@ const PRESENCE_CHUNK = Limits.presenceChunk;
 const NO_INTEREST: InterestSource = { all: () => [] };
 const NO_COUNTS: CountSource = { counts: () => [] };
 const COUNT_CHUNK = Limits.countChunk;
-/**
- * How late past its deadline a request may fail: the expiry timer waits for the oldest one's
- * deadline plus this, so a storm of requests answered in time re-arms it rarely.
- */
-const EXPIRY_SLACK_MS = 50;
 
 interface Pending {
   ep: LinkEndpoint;
   resolve: (m: LinkMsg) => void;
   reject: (e: Error) => void;
-  /** `clockMs()` after which it has failed: every request waits the same, so `pending`'s
-   * insertion order is deadline order. */
-  deadline: number;
 }
 
 export interface RemoteClientOptions {
@@ -66,20 +58,24 @@ export class RemoteDispatcherClient implements DispatcherClient {
   private interest: InterestSource = NO_INTEREST;
   private countSource: CountSource = NO_COUNTS;
   private countSink: ((items: readonly CountItem[]) => void) | undefined;
-  /**
-   * Requests in flight, in the order they were sent. One timer for all of them (`expire`),
-   * not one per request: a `sub` asks for its history here, and in a connect storm a Timeout
-   * and its closure per request outlived two scavenges and were promoted, garbage in the old
-   * generation (load-tests/profiles/RESULTS.md, session of 2026-12-03, third). A request fails
-   * between requestTimeoutMs and requestTimeoutMs + EXPIRY_SLACK_MS after it was sent.
-   */
+  /** Requests in flight by rid. */
   private readonly pending = new Map<number, Pending>();
-  private expiry: NodeJS.Timeout | undefined;
+  /**
+   * Their deadlines, one timer for all (expiry-queue.ts), not a Timeout and a closure per
+   * request: a `sub` asks for its history here, and in a connect storm those were promoted.
+   */
+  private readonly expiry: ExpiryQueue<number>;
   private readonly links: ActorRef<unknown>[] = [];
   private sink: ((events: readonly TopicEvent[]) => void) | undefined;
   private nextRid = 1;
 
   constructor(private readonly o: RemoteClientOptions) {
+    this.expiry = new ExpiryQueue(o.requestTimeoutMs, (rid) => {
+      const p = this.pending.get(rid);
+      if (p === undefined) return;
+      this.pending.delete(rid);
+      p.reject(new DispatcherUnavailableError(`dispatcher ${p.ep.peer.node} did not answer`));
+    });
     const handlers = {
       onUp: (ep: LinkEndpoint) => this.onUp(ep),
       onDown: (ep: LinkEndpoint) => this.onDown(ep),
@@ -217,37 +213,15 @@ export class RemoteDispatcherClient implements DispatcherClient {
   private requestVia(ep: LinkEndpoint, make: (rid: number) => LinkMsg): Promise<LinkMsg> {
     const rid = this.nextRid++;
     return new Promise((resolve, reject) => {
-      this.pending.set(rid, { ep, resolve, reject, deadline: clockMs() + this.o.requestTimeoutMs });
+      this.pending.set(rid, { ep, resolve, reject });
       if (!ep.send(make(rid))) {
         this.pending.delete(rid);
-        this.stopExpiryIfIdle();
         reject(new DispatcherUnavailableError(`link to ${ep.peer.node} is full`));
         return;
       }
-      this.expiry ??= setTimeout(this.expire, this.o.requestTimeoutMs + EXPIRY_SLACK_MS);
+      this.expiry.add(rid);
     });
   }
-
-  /** Nothing in flight: no timer keeps the process up (a closed client lets it exit). */
-  private stopExpiryIfIdle(): void {
-    if (this.pending.size > 0 || this.expiry === undefined) return;
-    clearTimeout(this.expiry);
-    this.expiry = undefined;
-  }
-
-  /** Fails the requests past their deadline, oldest first, and waits for the next one's. */
-  private readonly expire = (): void => {
-    this.expiry = undefined;
-    const now = clockMs();
-    for (const [rid, p] of this.pending) {
-      if (p.deadline > now) {
-        this.expiry = setTimeout(this.expire, p.deadline - now + EXPIRY_SLACK_MS);
-        return;
-      }
-      this.pending.delete(rid);
-      p.reject(new DispatcherUnavailableError(`dispatcher ${p.ep.peer.node} did not answer`));
-    }
-  };
 
   private onUp(ep: LinkEndpoint): void {
     this.up.set(ep.peer.node, ep);
@@ -277,9 +251,9 @@ export class RemoteDispatcherClient implements DispatcherClient {
     for (const [rid, p] of this.pending) {
       if (p.ep !== ep) continue;
       this.pending.delete(rid);
+      this.expiry.delete(rid);
       p.reject(new DispatcherUnavailableError(`link to ${ep.peer.node} went down`));
     }
-    this.stopExpiryIfIdle();
     this.o.onLinkChange?.(ep.peer.node, false);
   }
 
@@ -299,7 +273,7 @@ export class RemoteDispatcherClient implements DispatcherClient {
         const p = this.pending.get(msg.rid);
         if (p === undefined) return;
         this.pending.delete(msg.rid);
-        this.stopExpiryIfIdle();
+        this.expiry.delete(msg.rid);
         if (msg.op === 'fail') p.reject(new DispatcherUnavailableError(msg.msg));
         else p.resolve(msg);
         return;
