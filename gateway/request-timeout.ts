@@ -40,14 +40,18 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
     const q = queueFor(ms);
     const t = q === undefined ? setTimeout(expire, ms, w) : undefined;
     q?.add(w);
-    // False once it expired: the answer came too late, the promise is settled already.
-    const pending = (): boolean => (q === undefined ? (clearTimeout(t), true) : q.delete(w));
+    /** Ends the wait; false when it expired (the answer is too late, the promise settled). */
+    const stillWaiting = (): boolean => {
+      if (q !== undefined) return q.delete(w);
+      clearTimeout(t);
+      return true;
+    };
     p.then(
       (v) => {
-        if (pending()) resolve(v);
+        if (stillWaiting()) resolve(v);
       },
       (e: unknown) => {
-        if (pending()) reject(e instanceof Error ? e : new Error(String(e)));
+        if (stillWaiting()) reject(e instanceof Error ? e : new Error(String(e)));
       },
     );
   });

@@ -156,9 +156,10 @@ export interface MarginalFigures {
 }
 
 /**
- * The memory each connection adds, apart from what the first connections cost once (the young
- * generation's pages touched for the first time, code compiled on first use: 37 MB over the
- * idle tree of 8 processes at 100,000; RESULTS.md, session of 2026-12-03, third): the
+ * The memory each connection adds, apart from what the first connections cost once (code
+ * compiled on first use, heap pages first grown, and in this layout most of the dispatcher's
+ * per-topic state: 37 MB over the idle tree of 8 processes at 100,000; RESULTS.md, session of
+ * 2026-12-03, third): the
  * least-squares slope of RSS over connections held, over the samples taken while between
  * MARGINAL_FROM and MARGINAL_TO of `target` were held (both ends in the middle of the storm,
  * so its in-flight garbage is at both). Null with fewer than 3 such samples or under a quarter
@@ -167,7 +168,8 @@ export interface MarginalFigures {
  * A lower bound, as `bytesPerConnection` (over the idle tree) is an upper one: the layout
  * names every personal topic within the first third of the connect phase (connection i takes
  * topic i mod N/10, seven generator slices at once), so what the dispatcher keeps once per
- * topic is mostly made before the fitted range. The target is judged on the upper bound.
+ * topic is mostly made before the fitted range, and a worker meets fewer new topics per
+ * connection as it fills (the slope flattens). The target is judged on the upper bound.
  */
 export function marginalFigures(
   samples: readonly RssSample[],

@@ -14,8 +14,9 @@
  *    ack the tree's RSS: (held - fixed) / connections. Also what each added connection costs
  *    (`marginalBytesPerConnection`): the slope of the tree's RSS, sampled every second, over
  *    the connections held between 20% and 90% of the target, and where that line meets 0
- *    connections (`rssWarmFixedMB`), the fixed cost once the first connections compiled the
- *    code they run (linkedin-figures.ts). Short of the target, it names the limit
+ *    connections (`rssWarmFixedMB`): a lower bound beside the over-idle upper one, with code
+ *    compiled and per-topic state made by the first connections counted as fixed
+ *    (linkedin-figures.ts). Short of the target, it names the limit
  *    (linkedin-figures.ts) and goes on with what it holds when that is at least half.
  * 3. A short ladder of `--linkedin-rates` publishes/s while every connection is held (capacity:
  *    deliveries/s), then `--linkedin-seconds` of events at half of capacity: p50/p99 there.
