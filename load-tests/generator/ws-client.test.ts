@@ -93,6 +93,49 @@ describe('RawWsClient', () => {
   );
 });
 
+describe('RawWsClient reads into one buffer shared by the process', () => {
+  /** Opens a client to `port` and resolves with the payloads it received, in order. */
+  const collect = (port: number, want: number): Promise<Buffer[]> =>
+    new Promise((done) => {
+      const got: Buffer[] = [];
+      const c = new RawWsClient(
+        { host: '127.0.0.1', port, path: '/v1/ws', protocol: '' },
+        {
+          onOpen: () => undefined,
+          onMessage: (buf, start, end) => {
+            got.push(Buffer.from(buf.subarray(start, end)));
+            if (got.length === want) c.close();
+          },
+          onClose: () => done(got),
+        },
+      );
+      // A mixed-up stream may never complete a frame: give up with what arrived.
+      setTimeout(() => c.close(), 3000).unref();
+    });
+
+  it('keeps the split frames of two clients apart while both are read at once', async () => {
+    const fill = (byte: number): Buffer[] => [
+      Buffer.alloc(300, byte),
+      Buffer.alloc(50, byte + 1),
+      Buffer.alloc(200, byte + 2),
+    ];
+    const a = fill(0x10);
+    const b = fill(0x40);
+    const [sa, sb] = await Promise.all([
+      serve(Buffer.concat(a.map(serverFrame)), 7),
+      serve(Buffer.concat(b.map(serverFrame)), 11),
+    ]);
+    const [gotA, gotB] = await Promise.all([
+      collect(sa.port, a.length),
+      collect(sb.port, b.length),
+    ]);
+    sa.close();
+    sb.close();
+    expect(gotA).toEqual(a);
+    expect(gotB).toEqual(b);
+  });
+});
+
 describe('frameSize', () => {
   it('is 0 until the header is complete, then header + payload', () => {
     const f = serverFrame(Buffer.alloc(300));

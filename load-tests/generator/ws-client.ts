@@ -12,6 +12,14 @@ import * as tls from 'node:tls';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const MAX_HEADER = 16 * 1024;
+/**
+ * Plain TCP reads land in this one buffer (`onread`), shared by every client of the process:
+ * no Buffer and no stream 'data' event per read, which is most of a read's cost when 2,000
+ * sockets each receive one small frame. A read is parsed before the callback returns, and
+ * only the bytes of an incomplete frame are copied out of it (`pending`).
+ */
+const READ_BUFFER_BYTES = 64 * 1024;
+let sharedReadBuffer: Buffer | null = null;
 
 export interface WsTarget {
   readonly host: string;
@@ -46,9 +54,23 @@ export class RawWsClient {
   ) {
     const opts: net.NetConnectOpts = { host: target.host, port: target.port, noDelay: true };
     if (target.localAddress !== undefined) opts.localAddress = target.localAddress;
-    this.socket = target.tls
-      ? tls.connect({ ...opts, rejectUnauthorized: false })
-      : net.connect(opts);
+    if (target.tls) {
+      this.socket = tls.connect({ ...opts, rejectUnauthorized: false });
+      this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    } else {
+      sharedReadBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES);
+      const buffer = sharedReadBuffer;
+      this.socket = net.connect({
+        ...opts,
+        onread: {
+          buffer,
+          callback: (n: number) => {
+            this.onData(buffer.subarray(0, n));
+            return true; // keep reading
+          },
+        },
+      });
+    }
     this.socket.on(target.tls ? 'secureConnect' : 'connect', () => {
       this.state = 'upgrading';
       this.socket.write(
@@ -59,7 +81,6 @@ export class RawWsClient {
           '\r\n',
       );
     });
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (err) => this.finish(`socket error: ${err.message}`));
     this.socket.on('close', () => this.finish('socket closed'));
   }
