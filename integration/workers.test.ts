@@ -3,7 +3,9 @@
  * port, supervised by the main process through comedy; killed workers come back; /metrics
  * answers the whole node.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { adminCall, startNode, TestClient, TestPublisher, type Msg, type Node } from './harness';
 import { authFrame, newNonce, parseHello } from '../dispatcher/link/handshake';
 import { RawPeer } from '../testing/link-peers';
@@ -27,6 +29,15 @@ interface Tree {
 }
 
 const TOPIC = 'workers:fan';
+
+/** The module every forked worker preloads (workers/keep-builtins.ts), compiled. */
+const KEEP_BUILTINS = `--require=${path.join(__dirname, '..', 'dist', 'workers', 'keep-builtins.js')}`;
+
+/** The node flags of a process (Linux: its /proc cmdline) that preload a module. */
+const preloads = (pid: number): string[] =>
+  readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    .split('\0')
+    .filter((a) => a.startsWith('--require'));
 
 async function workerStats(node: Node): Promise<WorkerStats[]> {
   const a = await adminCall(node.admin, { cmd: 'stats' });
@@ -146,6 +157,8 @@ describe('troupe start --workers 2', () => {
       expect(w.connections).toBeGreaterThan(0);
     }
     expect(workers[0]!.pid).not.toBe(workers[1]!.pid);
+    // Forked with the preload that keeps comedy's babel-polyfill off V8's builtins.
+    for (const w of workers) expect(preloads(w.pid)).toContain(KEEP_BUILTINS);
 
     await subscribe(clients);
     const data = Array.from({ length: 10 }, (_, i) => i);
@@ -212,6 +225,7 @@ describe('troupe start --workers 2', () => {
     }, 10_000);
     const after = await workerStats(node);
     expect(after[0]!.respawns).toBe(1);
+    expect(preloads(after[0]!.pid)).toContain(KEEP_BUILTINS);
     expect(after[1]!.pid).toBe(before[1]!.pid);
     pidsSeen.add(after[0]!.pid);
 

@@ -25,6 +25,7 @@ import {
 import type { LogLevel } from '../server/config';
 // comedy loads it by path in every process; importing it here keeps it in the build.
 import './comedy-log';
+import { KEEP_BUILTINS_FLAG } from './keep-builtins';
 
 /** A forked actor as the parent sees it; opaque outside this file. */
 export interface ProcessActor {
@@ -148,6 +149,9 @@ const LOGGER_MODULE = path.join(__dirname, 'comedy-log');
 
 /** Creates the comedy root of this process. Call once per process. */
 export function createProcessSystem(opts: ProcessSystemOptions): ProcessSystem {
+  // comedy forks its children with this process's execArgv: they preload keep-builtins.ts.
+  if (KEEP_BUILTINS_FLAG !== null && !process.execArgv.includes(KEEP_BUILTINS_FLAG))
+    process.execArgv.push(KEEP_BUILTINS_FLAG);
   const system = createSystem({
     // Programmatic (empty) configuration: otherwise comedy reads ./actors.json and polls it.
     config: {},
