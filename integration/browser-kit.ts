@@ -84,6 +84,39 @@ interface Doc {
 }
 type InPage = { document: Doc };
 
+/** What `recordTexts` runs in the page with (no DOM lib: the little it touches). */
+type Recording = InPage & {
+  __texts?: string[];
+  MutationObserver: new (fn: () => void) => {
+    observe(el: El, o: { childList: boolean; characterData: boolean; subtree: boolean }): void;
+  };
+};
+
+/**
+ * From now on, keeps every text element `testid` shows (a MutationObserver in the page), for
+ * `recordedTexts` to read back: a state the page passed through between two polls of `waitFor`
+ * leaves no other trace, so a failure message can tell "never changed" from "changed back".
+ */
+export async function recordTexts(page: Page, testid: string): Promise<void> {
+  await page.evaluate((sel) => {
+    const g = globalThis as unknown as Recording;
+    const el = g.document.querySelector(sel);
+    const texts = [el?.textContent?.trim() ?? '(no element)'];
+    g.__texts = texts;
+    if (el === null) return;
+    new g.MutationObserver(() => texts.push(el.textContent?.trim() ?? '')).observe(el, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  }, selector(testid));
+}
+
+/** The texts recorded since `recordTexts`, the first being the one shown then. */
+export async function recordedTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => (globalThis as unknown as Recording).__texts ?? []);
+}
+
 export async function text(page: Page, testid: string): Promise<string> {
   return ((await page.textContent(selector(testid))) ?? '').trim();
 }

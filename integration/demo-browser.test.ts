@@ -20,6 +20,8 @@ import {
   comments,
   launchChromium,
   like,
+  recordedTexts,
+  recordTexts,
   scenario,
   selector,
   text,
@@ -147,8 +149,19 @@ describe.each(['websocket', 'sse'])('demo page in Chromium over %s', (transport)
       // Connected before the stop, and the three sent in one frame: the bye asks for a retry
       // after 1 s, and on a busy machine a connect and three round trips could outlast it.
       const pub = await TestPublisher.connect(node!.publishPort);
+      await recordTexts(viewer, 'conn-state');
       expect(await adminCall(node!.admin, { cmd: 'stop', path: conn })).toMatchObject({ ok: true });
-      await waitFor(viewer, 'conn-state', 'reconnecting');
+      try {
+        await waitFor(viewer, 'conn-state', 'reconnecting');
+      } catch (e) {
+        // Seen once in CI over SSE (still "connected" after 10 s): say which way it went.
+        const states = await recordedTexts(viewer);
+        const after = await adminCall(node!.admin, { cmd: 'inspect', path: conn });
+        throw new Error(
+          `${(e as Error).message}; conn-state since the stop: ${JSON.stringify(states)}; ` +
+            `the stopped ${conn} now: ${JSON.stringify(after).slice(0, 300)}`,
+        );
+      }
       try {
         pub.send(
           [3, 4, 5].map((n) => ({ op: 'pub', id: n, topic: likes(`c-${transport}`), data: { n } })),
