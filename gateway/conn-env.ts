@@ -11,6 +11,7 @@ import type { DispatcherClient } from '../dispatcher/client';
 import type { CountQuery } from './gateway-counts';
 import type { GatewayStats } from './gateway-stats';
 import type { LiveTable } from './live-channels';
+import type { TopicTable } from './topic-table';
 import type { RouterMsg } from './messages';
 import type { RateLimits } from './rate-limit';
 import type { ClientAuth } from './token-check';
@@ -50,6 +51,8 @@ export interface ConnectionEnv {
   readonly live?: LiveTable;
   /** The router's index (its slot in `live.backlog`). */
   readonly shard?: number;
+  /** The gateway's entries per topic: a subscription keeps the entry's epoch string. */
+  readonly topics?: TopicTable;
 }
 
 /** How a function the actor calls answers the client: through the actor's outbox, in order. */

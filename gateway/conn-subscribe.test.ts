@@ -7,6 +7,7 @@ import { subscribe, unsubscribe, type SubscribeEnv, type SubscribeHost } from '.
 import { newGatewayStats, type GatewayStats } from './gateway-stats';
 import type { ConnMsg, RouterMsg } from './messages';
 import { LIVE, PENDING, Subscriptions } from './subscriptions';
+import { TopicTable } from './topic-table';
 
 /** Records answers, flushes and replays in order; `open` is what the actor would say. */
 class FakeHost extends RecordingReplies implements SubscribeHost {
@@ -73,6 +74,15 @@ describe('conn-subscribe', () => {
   });
 
   describe('#subscribe', () => {
+    it("keeps the topic entry's epoch where the gateway has one, and moves it to a new epoch", async () => {
+      const topics = new TopicTable();
+      topics.entryFor('t').epoch = 'OLD';
+      env = { ...env, topics };
+      expect(await subscribe(host, env, subs, undefined, sub(1, 't'), self)).toBe(true);
+      expect(subs.get('t')).toMatchObject({ epoch: 'E', seq: 5 });
+      expect(topics.get('t')!.epoch).toBe('E');
+    });
+
     it('registers with the router, takes the history position, acks and replays', async () => {
       const events = [6, 7].map((seq) => ({ topic: 't', epoch: 'E', seq, data: seq, t0: 0 }));
       history = () => Promise.resolve(answer(7, events));

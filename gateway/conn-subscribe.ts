@@ -34,7 +34,7 @@ export interface SubscribeHost extends ConnHost {
 /** The parts of the connection env `sub` and `unsub` read. */
 export type SubscribeEnv = Pick<
   ConnectionEnv,
-  'router' | 'dispatcher' | 'counts' | 'limits' | 'stats'
+  'router' | 'dispatcher' | 'counts' | 'limits' | 'stats' | 'topics'
 >;
 
 /**
@@ -89,7 +89,8 @@ export async function subscribe(
     // A live subscription stays live: its channel goes on; the replay below may repeat some.
     const caughtUp = pos.seq !== LIVE;
     if (caughtUp) {
-      pos.epoch = h.epoch;
+      // The gateway's one string of the topic's epoch, not this answer's copy.
+      pos.epoch = env.topics === undefined ? h.epoch : env.topics.epochOf(m.topic, h.epoch);
       pos.seq = h.seq;
     }
     host.reply(ack);

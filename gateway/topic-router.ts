@@ -144,6 +144,7 @@ export function routerBehavior(d: RouterDeps): Behavior<RouterMsg> {
       counts: d.counts,
       live: d.live,
       shard: d.index,
+      topics: d.topics,
     };
     const name = CONN_ACTOR_PREFIX + slot.id;
     slot.attach(ctx.spawn<ConnMsg>(name, connectionFactory(env, slot), spawnOpts));

@@ -119,3 +119,40 @@ describe('TopicTable#group', () => {
     expect(shape(second)).toEqual(['a/e1:2']);
   });
 });
+
+describe('TopicTable#epochOf', () => {
+  it("keeps a topic's latest epoch in its entry and gives that back, never a stale one", () => {
+    const { entries, interest } = shared();
+    interest.add('a', 0);
+    expect(entries.epochOf('a', 'e1')).toBe('e1');
+    expect(entries.epochOf('a', 'e1')).toBe('e1');
+    expect(entries.get('a')!.epoch).toBe('e1');
+    // The dispatcher started a new epoch (a restart): the entry follows.
+    expect(entries.epochOf('a', 'e2')).toBe('e2');
+    expect(entries.get('a')!.epoch).toBe('e2');
+  });
+
+  it('gives back the epoch it was given for a topic without an entry, and makes none', () => {
+    const entries = new TopicTable();
+    expect(entries.epochOf('x', 'e1')).toBe('e1');
+    expect(entries.get('x')).toBeUndefined();
+  });
+
+  it("leaves a batch in another epoch than the entry's its own, and the entry's as it was", () => {
+    const { entries, interest } = shared();
+    interest.add('a', 0);
+    entries.epochOf('a', 'e2');
+    const batches: EventBatch[] = [];
+    entries.group(
+      [
+        { topic: 'a', seq: 9, epoch: 'e1', data: 9, t0: 0 },
+        { topic: 'a', seq: 1, epoch: 'e2', data: 1, t0: 0 },
+      ],
+      undefined,
+      batches,
+      [],
+    );
+    expect(batches.map((b) => b.epoch)).toEqual(['e1', 'e2']);
+    expect(entries.get('a')!.epoch).toBe('e2');
+  });
+});

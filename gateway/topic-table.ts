@@ -51,6 +51,8 @@ export class TopicEntry {
   listed = false;
   /** The routers' subscriber records, in router order (router-index.ts). */
   shards: ShardRecord | undefined = undefined;
+  /** The topic's epoch as its subscribers here keep it (`TopicTable.epochOf`); '' until one. */
+  epoch = '';
 
   /** The table's key: handed to subscribers to keep, so they share one string. */
   constructor(readonly topic: string) {}
@@ -104,7 +106,9 @@ export class TopicTable {
         continue;
       }
       // The topic's first event this turn, or a new epoch: its own batch, after the old one.
-      const batch = new EventBatch(ev.topic, ev.epoch, [ev], onSkip);
+      // In the entry's epoch, the entry's string: subscribers told the batch keep it.
+      const epoch = ev.epoch === entry.epoch ? entry.epoch : ev.epoch;
+      const batch = new EventBatch(ev.topic, epoch, [ev], onSkip);
       entry.turn = turn;
       entry.batch = batch;
       batches.push(batch);
@@ -122,6 +126,19 @@ export class TopicTable {
     let e = this.entries.get(topic);
     if (e === undefined) this.entries.set(topic, (e = new TopicEntry(topic)));
     return e;
+  }
+
+  /**
+   * `epoch` as `topic`'s entry keeps it, for a subscriber to keep instead of its own copy: each
+   * history answer brings a fresh string of the topic's epoch, and at 100,000 connections one
+   * per subscription was ~30 bytes a connection. A new epoch replaces the entry's. Without an
+   * entry (the topic has nobody here) `epoch` itself.
+   */
+  epochOf(topic: string, epoch: string): string {
+    const e = this.entries.get(topic);
+    if (e === undefined) return epoch;
+    if (e.epoch !== epoch) e.epoch = epoch;
+    return e.epoch;
   }
 
   /** Drops `topic`'s entry once nothing is left in it. */
