@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { Registry } from 'prom-client';
 import { families, nonFinite, samples, STANDARD_PROCESS_METRICS } from '../testing/exposition';
 import { registerProcessMetrics } from './process-metrics';
@@ -36,5 +38,18 @@ describe(registerProcessMetrics, () => {
     const empty = samples(await reg.metrics());
     expect(empty.get('nodejs_eventloop_lag_min_seconds')).toBe(min);
     expect(nonFinite(await reg.metrics())).toEqual([]);
+  });
+
+  it('counts every GC, also several that Node hands its observer in one callback', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const reg = registry();
+    const majors = async (): Promise<number> =>
+      samples(await reg.metrics()).get('nodejs_gc_duration_seconds_count{kind="major"}') ?? 0;
+    const before = await majors();
+    // Five in one turn: the observer gets them in one callback, after it.
+    for (let i = 0; i < 5; i++) gc();
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await majors()) - before).toBeGreaterThanOrEqual(5);
   });
 });
