@@ -13,7 +13,8 @@
  * And `nodejs_gc_duration_seconds`: prom-client's observer reads only the first entry of each
  * callback, and Node hands an observer every GC since its last callback at once, so the GCs of a
  * busy turn (several scavenges under load) counted as one. Ours observes every entry, under the
- * same name, help, kinds and buckets.
+ * same name, help, kinds and buckets. prom-client's observer cannot be reached to stop: it goes
+ * on filling its own histogram, which no registry reads any more (a callback per turn with GCs).
  */
 import {
   constants,
