@@ -21,8 +21,10 @@
  * 5. A `null` optional field counts as absent (`reset`, `since`, `last`, `rids`, as in
  *    `protocol/fields.ts`).
  *
- * The parsed message is a fresh object holding only the fields above, so nothing a peer adds
- * travels further. A failure is a value naming the op and the field, never an exception.
+ * The parsed message is a fresh object holding only the fields above (a count pair is the
+ * decoded array itself, checked to hold exactly its two or three values), so nothing a peer adds
+ * travels further. A failure is a value naming the op and the field, never an exception; the
+ * field's name is built only then.
  */
 import {
   badLast,
@@ -224,81 +226,104 @@ function read(op: Op, m: FieldMap): LinkMsg {
   }
 }
 
-type Reader<T> = (v: unknown, field: string) => T;
+/**
+ * Reads one value. `field` names it in an error, with `i` (its index in a list, -1 outside one)
+ * and `sub` (a part of it: `.topic`, `[0]`) joined on only when one is thrown: a message of
+ * 1,000 events or count items builds no field name for any of them while all are valid.
+ */
+type Reader<T> = (v: unknown, field: string, i: number) => T;
 
-function optional<T>(v: unknown, field: string, r: Reader<T>): T | undefined {
-  return v === undefined || v === null ? undefined : r(v, field);
+/** A field's name as an error shows it: `events[3].topic`. */
+function label(field: string, i: number, sub: string): string {
+  return (i < 0 ? field : `${field}[${i}]`) + sub;
 }
 
-function uint(v: unknown, field: string): number {
-  if (!isUnsignedSafeInteger(v)) throw new BadField(`'${field}' must be an unsigned safe integer`);
+function optional<T>(v: unknown, field: string, r: Reader<T>): T | undefined {
+  return v === undefined || v === null ? undefined : r(v, field, -1);
+}
+
+function uint(v: unknown, field: string, i = -1, sub = ''): number {
+  if (!isUnsignedSafeInteger(v)) {
+    throw new BadField(`'${label(field, i, sub)}' must be an unsigned safe integer`);
+  }
   return v;
 }
 
 /** A viewer count: bounded, so no sum of a cluster's counts leaves the safe integers. */
-function count(v: unknown, field: string): number {
+function count(v: unknown, field: string, i = -1, sub = ''): number {
   if (!isUnsignedSafeInteger(v) || v > MAX_COUNT) {
-    throw new BadField(`'${field}' must be an integer of 0 to ${MAX_COUNT}`);
+    throw new BadField(`'${label(field, i, sub)}' must be an integer of 0 to ${MAX_COUNT}`);
   }
   return v;
 }
 
-function countItem(v: unknown, field: string): CountItem {
-  if (!Array.isArray(v) || v.length !== 2) throw new BadField(`'${field}' must be [topic, n]`);
-  return [topic(v[0], `${field}[0]`), count(v[1], `${field}[1]`)];
+/** `[topic, n]`: the decoded pair itself, checked (nothing else can be in it). */
+function countItem(v: unknown, field: string, i: number): CountItem {
+  if (!Array.isArray(v) || v.length !== 2) {
+    throw new BadField(`'${label(field, i, '')}' must be [topic, n]`);
+  }
+  topic(v[0], field, i, '[0]');
+  count(v[1], field, i, '[1]');
+  return v as CountItem;
 }
 
-/** `[topic, n]` or `[topic, n, watched]`, watched 0 or 1 (a gateway's report). */
-function reportItem(v: unknown, field: string): ReportItem {
+/** `[topic, n]` or `[topic, n, watched]`, watched 0 or 1 (a gateway's report); itself, checked. */
+function reportItem(v: unknown, field: string, i: number): ReportItem {
   if (!Array.isArray(v) || (v.length !== 2 && v.length !== 3)) {
-    throw new BadField(`'${field}' must be [topic, n] or [topic, n, watched]`);
+    throw new BadField(`'${label(field, i, '')}' must be [topic, n] or [topic, n, watched]`);
   }
-  const t = topic(v[0], `${field}[0]`);
-  const n = count(v[1], `${field}[1]`);
-  if (v.length === 2) return [t, n];
-  if (v[2] !== 0 && v[2] !== 1) throw new BadField(`'${field}[2]' must be 0 or 1`);
-  return [t, n, v[2]];
+  topic(v[0], field, i, '[0]');
+  count(v[1], field, i, '[1]');
+  if (v.length === 3 && v[2] !== 0 && v[2] !== 1) {
+    throw new BadField(`'${label(field, i, '[2]')}' must be 0 or 1`);
+  }
+  return v as ReportItem;
 }
 
-function ridOrNull(v: unknown, field: string): number | null {
-  return v === null ? null : uint(v, field);
+function ridOrNull(v: unknown, field: string, i: number): number | null {
+  return v === null ? null : uint(v, field, i);
 }
 
-function bool(v: unknown, field: string): boolean {
-  if (typeof v !== 'boolean') throw new BadField(`'${field}' must be a boolean`);
+function bool(v: unknown, field: string, i = -1, sub = ''): boolean {
+  if (typeof v !== 'boolean') throw new BadField(`'${label(field, i, sub)}' must be a boolean`);
   return v;
 }
 
-function text(v: unknown, field: string, max: number, min = 0): string {
+function text(v: unknown, field: string, max: number, min = 0, i = -1, sub = ''): string {
   if (typeof v !== 'string' || v.length < min || v.length > max) {
-    throw new BadField(`'${field}' must be a string of ${min} to ${max} characters`);
+    throw new BadField(`'${label(field, i, sub)}' must be a string of ${min} to ${max} characters`);
   }
   return v;
 }
 
-function epoch(v: unknown, field: string): string {
-  return text(v, field, MAX_EPOCH, 1);
+function epoch(v: unknown, field: string, i = -1, sub = ''): string {
+  return text(v, field, MAX_EPOCH, 1, i, sub);
 }
 
-function topic(v: unknown, field: string): string {
+function topic(v: unknown, field: string, i = -1, sub = ''): string {
   if (!isValidTopic(v)) {
     throw new BadField(
-      `'${field}' must be 1 to ${MAX_TOPIC_BYTES} bytes of A-Z a-z 0-9 _ - . : / @`,
+      `'${label(field, i, sub)}' must be 1 to ${MAX_TOPIC_BYTES} bytes of A-Z a-z 0-9 _ - . : / @`,
     );
   }
   return v;
 }
 
 /** A checked payload: `data` without `undefined` map values, and its size (payload.ts). */
-function payload(v: unknown, field: string): { readonly data: unknown; readonly bytes: number } {
-  if (v === undefined) throw new BadField(`missing '${field}'`);
+function payload(
+  v: unknown,
+  field: string,
+  i = -1,
+  sub = '',
+): { readonly data: unknown; readonly bytes: number } {
+  if (v === undefined) throw new BadField(`missing '${label(field, i, sub)}'`);
   const c = checkPayload(v);
-  if (!c.ok) throw new BadField(`'${field}' refused (${c.msg})`);
+  if (!c.ok) throw new BadField(`'${label(field, i, sub)}' refused (${c.msg})`);
   return c;
 }
 
-function map(v: unknown, field: string): FieldMap {
-  if (!isFieldMap(v)) throw new BadField(`'${field}' must be a map`);
+function map(v: unknown, field: string, i = -1): FieldMap {
+  if (!isFieldMap(v)) throw new BadField(`'${label(field, i, '')}' must be a map`);
   return v;
 }
 
@@ -308,7 +333,7 @@ function list<T>(v: unknown, field: string, r: Reader<T>): T[] {
     throw new BadField(`'${field}' holds more than ${MAX_LINK_ITEMS} entries`);
   }
   const out = new Array<T>(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = r(v[i], `${field}[${i}]`);
+  for (let i = 0; i < v.length; i++) out[i] = r(v[i], field, i);
   return out;
 }
 
@@ -320,51 +345,60 @@ function lastOf(v: unknown, field: string): number {
 
 function sinceOf(v: unknown, field: string): Since {
   const m = map(v, field);
-  return { epoch: text(m.epoch, `${field}.epoch`, Infinity), seq: uint(m.seq, `${field}.seq`) };
+  return {
+    epoch: text(m.epoch, field, Infinity, 0, -1, '.epoch'),
+    seq: uint(m.seq, field, -1, '.seq'),
+  };
 }
 
-function item(v: unknown, field: string): ForwardedPublish {
-  const m = map(v, field);
-  const t = topic(m.topic, `${field}.topic`);
-  const { data, bytes } = payload(m.data, `${field}.data`);
+function item(v: unknown, field: string, i: number): ForwardedPublish {
+  const m = map(v, field, i);
+  const t = topic(m.topic, field, i, '.topic');
+  const { data, bytes } = payload(m.data, field, i, '.data');
   return { topic: t, data, bytes };
 }
 
-function event(v: unknown, field: string): TopicEvent {
-  const m = map(v, field);
+function event(v: unknown, field: string, i: number): TopicEvent {
+  const m = map(v, field, i);
   const t0 = m.t0;
   if (typeof t0 !== 'number' || !Number.isFinite(t0)) {
-    throw new BadField(`'${field}.t0' must be a finite number`);
+    throw new BadField(`'${label(field, i, '.t0')}' must be a finite number`);
   }
   return {
-    topic: topic(m.topic, `${field}.topic`),
-    seq: uint(m.seq, `${field}.seq`),
-    epoch: epoch(m.epoch, `${field}.epoch`),
-    data: payload(m.data, `${field}.data`).data,
+    topic: topic(m.topic, field, i, '.topic'),
+    seq: uint(m.seq, field, i, '.seq'),
+    epoch: epoch(m.epoch, field, i, '.epoch'),
+    data: payload(m.data, field, i, '.data').data,
     t0,
   };
 }
 
 /** A member id whose presence topic is valid (`presence:<member>`). */
-function member(v: unknown, field: string): string {
+function member(v: unknown, field: string, i: number): string {
   if (typeof v !== 'string' || presenceTopicOf(v) === undefined) {
-    throw new BadField(`'${field}' must be a member id that makes a valid presence topic`);
+    throw new BadField(
+      `'${label(field, i, '')}' must be a member id that makes a valid presence topic`,
+    );
   }
   return v;
 }
 
-function presenceState(v: unknown, field: string): { online: boolean; lastSeen: number | null } {
-  const m = map(v, field);
-  const lastSeen = m.lastSeen === null ? null : uint(m.lastSeen, `${field}.lastSeen`);
-  return { online: bool(m.online, `${field}.online`), lastSeen };
+function presenceState(
+  v: unknown,
+  field: string,
+  i: number,
+): { online: boolean; lastSeen: number | null } {
+  const m = map(v, field, i);
+  const lastSeen = m.lastSeen === null ? null : uint(m.lastSeen, field, i, '.lastSeen');
+  return { online: bool(m.online, field, i, '.online'), lastSeen };
 }
 
-function result(v: unknown, field: string): { rid: number; seq: number; epoch: string } {
-  const m = map(v, field);
+function result(v: unknown, field: string, i: number): { rid: number; seq: number; epoch: string } {
+  const m = map(v, field, i);
   return {
-    rid: uint(m.rid, `${field}.rid`),
-    seq: uint(m.seq, `${field}.seq`),
-    epoch: epoch(m.epoch, `${field}.epoch`),
+    rid: uint(m.rid, field, i, '.rid'),
+    seq: uint(m.seq, field, i, '.seq'),
+    epoch: epoch(m.epoch, field, i, '.epoch'),
   };
 }
 
