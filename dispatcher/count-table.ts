@@ -24,15 +24,15 @@
  */
 import { packReport, reportedCount, reportedWatched } from './count-report';
 import {
-  countOf,
-  firstCounts,
-  forEachCount,
+  valueOf,
+  firstValues,
+  forEachValue,
   noNameCounts,
-  sizeOfCounts,
-  withCount,
-  withoutCount,
+  sizeOfValues,
+  withValue,
+  withoutValue,
   type NameCounts,
-} from './name-counts';
+} from './name-values';
 import type { CountItem } from './link-messages';
 
 interface DcSum {
@@ -44,7 +44,7 @@ interface DcSum {
 interface TopicCounts {
   /**
    * Per gateway of this datacenter, above 0 only: its count and watch flag (`ReportItem`),
-   * packed (count-report.ts); a flat array for a few gateways (name-counts.ts).
+   * packed (count-report.ts); a flat array for a few gateways (name-values.ts).
    */
   gws: NameCounts;
   /** Sum of `gws`. */
@@ -114,7 +114,7 @@ export class CountTable {
    */
   report(gw: string, topic: string, n: number, watched = true): void {
     let t = this.topics.get(topic);
-    const v = t === undefined ? undefined : countOf(t.gws, gw);
+    const v = t === undefined ? undefined : valueOf(t.gws, gw);
     const had = reportedCount(v);
     if (n === had && (n === 0 || watched === reportedWatched(v))) return;
     if (had === 0) {
@@ -123,9 +123,9 @@ export class CountTable {
     }
     t = t!;
     if (n === 0) {
-      t.gws = withoutCount(t.gws, gw);
+      t.gws = withoutValue(t.gws, gw);
       this.release(gw);
-    } else t.gws = withCount(t.gws, gw, packReport(n, watched));
+    } else t.gws = withValue(t.gws, gw, packReport(n, watched));
     t.local += n - had;
     this.mark(topic, t);
   }
@@ -155,7 +155,7 @@ export class CountTable {
   /** Every subscriber of `topic` in the cluster, but those of gateway `gw`. */
   othersOf(topic: string, gw: string): number {
     const t = this.topics.get(topic);
-    return t === undefined ? 0 : t.local + t.remote - reportedCount(countOf(t.gws, gw));
+    return t === undefined ? 0 : t.local + t.remote - reportedCount(valueOf(t.gws, gw));
   }
 
   /** A gateway is gone (its link dropped): its counts leave every sum at the next flush. */
@@ -177,7 +177,7 @@ export class CountTable {
   retain(owns: (topic: string) => boolean): void {
     for (const [topic, t] of this.topics) {
       if (owns(topic)) continue;
-      forEachCount(t.gws, (gw) => this.release(gw));
+      forEachValue(t.gws, (gw) => this.release(gw));
       if (t.dcs !== undefined) for (const dc of t.dcs.keys()) this.release(`dc:${dc}`);
       this.topics.delete(topic);
     }
@@ -203,7 +203,7 @@ export class CountTable {
       const total = t.local + t.remote;
       if (total !== t.published) {
         t.published = total;
-        forEachCount(t.gws, (gw, v) => {
+        forEachValue(t.gws, (gw, v) => {
           if (!reportedWatched(v)) return;
           const list = toGateways.get(gw);
           if (list === undefined) toGateways.set(gw, [[topic, total]]);
@@ -215,7 +215,7 @@ export class CountTable {
         toDcs.push([topic, t.local]);
         sent?.add(topic);
       }
-      if (sizeOfCounts(t.gws) === 0 && t.remote === 0) this.topics.delete(topic);
+      if (sizeOfValues(t.gws) === 0 && t.remote === 0) this.topics.delete(topic);
     }
     if (refresh) {
       for (const [topic, t] of this.topics) {
@@ -236,7 +236,7 @@ export class CountTable {
     return {
       total: t.local + t.remote,
       gateways: Object.fromEntries(
-        firstCounts(t.gws, limit).map(([gw, v]) => [gw, reportedCount(v)]),
+        firstValues(t.gws, limit).map(([gw, v]) => [gw, reportedCount(v)]),
       ),
       dcs: Object.fromEntries(
         [...(t.dcs ?? new Map<string, DcSum>())].slice(0, limit).map(([dc, d]) => [dc, d.n]),
@@ -258,7 +258,7 @@ export class CountTable {
       if (i++ >= limit) break;
       out[topic] = {
         total: t.local + t.remote,
-        gateways: sizeOfCounts(t.gws),
+        gateways: sizeOfValues(t.gws),
         dcs: t.dcs?.size ?? 0,
       };
     }

@@ -6,16 +6,20 @@
  * budget or not. The inline topic's position is this object itself (its `epoch` and `seq`
  * fields), not an object of its own. The others are pairs in an array of exactly their length
  * (32 bytes for one, where a Map takes 184) up to SMALL_MORE of them, and a Map past that,
- * where a scan would be slow.
+ * where a scan would be slow (dispatcher/name-values.ts).
  */
 
-import { appended, removedAt } from '../dispatcher/exact-array';
+import {
+  forEachValue,
+  sizeOfValues,
+  valueOf,
+  withoutValue,
+  withValue,
+  type NameValues,
+} from '../dispatcher/name-values';
 
 /** Topics beside the inline one kept as array pairs; one more moves them into a Map. */
 export const SMALL_MORE = 8;
-
-/** [topic, position, topic, position, ...] */
-type Pairs = (string | SubPosition)[];
 
 /** Where a subscriber is in its topic's seq space. */
 export interface SubPosition {
@@ -44,11 +48,11 @@ export class Subscriptions implements SubPosition {
    * with a boxed number per connection.
    */
   seq!: number;
-  private more: Pairs | Map<string, SubPosition> | undefined = undefined;
+  private more: NameValues<SubPosition> | undefined = undefined;
 
   get size(): number {
     const { more } = this;
-    const others = more === undefined ? 0 : more instanceof Map ? more.size : more.length / 2;
+    const others = more === undefined ? 0 : sizeOfValues(more);
     return (this.topic === undefined ? 0 : 1) + others;
   }
 
@@ -73,17 +77,7 @@ export class Subscriptions implements SubPosition {
       return;
     }
     const more = this.more;
-    if (more === undefined) {
-      this.more = [topic, pos];
-    } else if (more instanceof Map) {
-      more.set(topic, pos);
-    } else {
-      const i = more.indexOf(topic);
-      if (i >= 0) more[i + 1] = pos;
-      else if (more.length < SMALL_MORE * 2)
-        this.more = appended<string | SubPosition>(more, topic, pos);
-      else this.more = new Map(pairsOf(more)).set(topic, pos);
-    }
+    this.more = more === undefined ? [topic, pos] : withValue(more, topic, pos, SMALL_MORE);
   }
 
   delete(topic: string): boolean {
@@ -94,10 +88,11 @@ export class Subscriptions implements SubPosition {
     }
     const more = this.more;
     if (more === undefined) return false;
-    if (more instanceof Map) return more.delete(topic);
-    const i = more.indexOf(topic);
-    if (i < 0) return false;
-    this.more = more.length === 2 ? undefined : removedAt(more, i, 2);
+    const had = sizeOfValues(more);
+    const next = withoutValue(more, topic);
+    if (sizeOfValues(next) === had) return false;
+    // An emptied array goes; a Map stays until `clear`, as the bound's other side.
+    this.more = Array.isArray(next) && next.length === 0 ? undefined : next;
     return true;
   }
 
@@ -110,8 +105,7 @@ export class Subscriptions implements SubPosition {
   topics(): string[] {
     const out = this.topic === undefined ? [] : [this.topic];
     const more = this.more;
-    if (more instanceof Map) for (const t of more.keys()) out.push(t);
-    else if (more !== undefined) for (const [t] of pairsOf(more)) out.push(t);
+    if (more !== undefined) forEachValue(more, (t) => out.push(t));
     return out;
   }
 
@@ -128,15 +122,6 @@ export class Subscriptions implements SubPosition {
   /** A topic other than the inline one. */
   private other(topic: string): SubPosition | undefined {
     const more = this.more;
-    if (more === undefined) return undefined;
-    if (more instanceof Map) return more.get(topic);
-    for (let i = 0; i < more.length; i += 2) {
-      if (more[i] === topic) return more[i + 1] as SubPosition;
-    }
-    return undefined;
+    return more === undefined ? undefined : valueOf(more, topic);
   }
-}
-
-function* pairsOf(more: Pairs): Generator<[string, SubPosition]> {
-  for (let i = 0; i < more.length; i += 2) yield [more[i] as string, more[i + 1] as SubPosition];
 }
