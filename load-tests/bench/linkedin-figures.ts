@@ -159,10 +159,9 @@ export interface MarginalFigures {
  * The memory each connection adds, apart from what the first connections cost once (code
  * compiled on first use, heap pages first grown, and in this layout most of the dispatcher's
  * per-topic state: 37 MB over the idle tree of 8 processes at 100,000; RESULTS.md, session of
- * 2026-12-03, third): the
- * least-squares slope of RSS over connections held, over the samples taken while between
- * MARGINAL_FROM and MARGINAL_TO of `target` were held (both ends in the middle of the storm,
- * so its in-flight garbage is at both). Null with fewer than 3 such samples or under a quarter
+ * 2026-12-03, third): the least-squares slope of RSS over connections held, over the samples
+ * taken while between MARGINAL_FROM and MARGINAL_TO of `target` were held (both ends in the
+ * middle of the storm, so its in-flight garbage is at both). Null with fewer than 3 such samples or under a quarter
  * of the target between the first and the last of them.
  *
  * A lower bound, as `bytesPerConnection` (over the idle tree) is an upper one: the layout
